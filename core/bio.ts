@@ -1,0 +1,82 @@
+// BIO (IOB2) tags <-> spans over token indices. Importers repair and report; `strict` reads as seqeval's
+// strict IOB2 mode does, so evaluation on flat BIO gives seqeval's numbers exactly.
+
+/** A labelled span of token indices [start, end). */
+export interface TokenSpan {
+  label: string;
+  start: number;
+  end: number;
+}
+
+export type BioMode = 'repair' | 'strict';
+
+/** A tag that is not O, B-X or I-X. */
+export class BioTagError extends Error {
+  constructor(readonly index: number, readonly tag: string) {
+    super(`tag "${tag}" is not O, B-LABEL or I-LABEL`);
+  }
+}
+
+function splitTag(tag: string, index: number): { prefix: 'B' | 'I' | 'O'; label: string } {
+  if (tag === 'O') return { prefix: 'O', label: '' };
+  const m = /^([BI])-(.+)$/.exec(tag);
+  if (!m) throw new BioTagError(index, tag);
+  return { prefix: m[1] as 'B' | 'I', label: m[2] };
+}
+
+/**
+ * Decodes one sequence of tags into spans. In `repair` mode an I-X that does not continue an X starts a new
+ * entity and `onRepair` is told; in `strict` mode it is not part of any entity (seqeval strict IOB2).
+ * Throws BioTagError on a malformed tag.
+ */
+export function decodeBio(tags: readonly string[], mode: BioMode = 'repair', onRepair?: (index: number, tag: string) => void): TokenSpan[] {
+  const spans: TokenSpan[] = [];
+  let open: TokenSpan | undefined;
+  tags.forEach((tag, i) => {
+    const { prefix, label } = splitTag(tag, i);
+    if (prefix === 'I' && open && open.label === label) {
+      open.end = i + 1;
+      return;
+    }
+    open = undefined;
+    if (prefix === 'B' || (prefix === 'I' && mode === 'repair')) {
+      if (prefix === 'I') onRepair?.(i, tag);
+      open = { label, start: i, end: i + 1 };
+      spans.push(open);
+    }
+  });
+  return spans;
+}
+
+/** Encodes non-overlapping spans as BIO tags over `length` tokens; throws if two spans overlap. */
+export function encodeBio(spans: readonly TokenSpan[], length: number): string[] {
+  const tags = new Array<string>(length).fill('O');
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    for (let i = span.start; i < span.end; i++) {
+      if (tags[i] !== 'O') throw new RangeError(`spans overlap at token ${i}`);
+      tags[i] = (i === span.start ? 'B-' : 'I-') + span.label;
+    }
+  }
+  return tags;
+}
+
+/**
+ * Splits possibly nested spans into levels that BIO can hold: level 0 takes the outermost spans, each further level
+ * the spans that overlap one already placed. Crossing spans land on different levels, so nothing is lost.
+ */
+export function nestingLevels(spans: readonly TokenSpan[]): TokenSpan[][] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end || (a.label < b.label ? -1 : 1));
+  const levels: TokenSpan[][] = [];
+  const levelEnds: number[] = [];
+  for (const span of sorted) {
+    let level = levelEnds.findIndex((end) => end <= span.start);
+    if (level < 0) {
+      level = levels.length;
+      levels.push([]);
+      levelEnds.push(0);
+    }
+    levels[level].push(span);
+    levelEnds[level] = span.end;
+  }
+  return levels;
+}

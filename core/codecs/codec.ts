@@ -1,0 +1,51 @@
+import type { Doc } from '../document.js';
+import type { Issue } from '../issues.js';
+import type { Source } from '../source.js';
+
+export const FORMAT_IDS = ['phoner', 'conll', 'brat', 'doccano', 'label-studio', 'instruction', 'text'] as const;
+/** The import/export formats. */
+export type FormatId = (typeof FORMAT_IDS)[number];
+
+/** What a decoder yields: a document (with the line or record it started on), or an issue. */
+export type DecodeEvent = { kind: 'doc'; doc: Doc; line: number } | { kind: 'issue'; issue: Issue };
+
+/** An input to decode: a main file and, for formats of several files, access to the files beside it. */
+export interface CodecInput {
+  source: Source;
+  /** Opens a file beside the main one by name (brat's .ann beside its .txt); undefined when there is none. */
+  sibling(name: string): Source | undefined;
+}
+
+export interface DecodeOptions {
+  /** Format variant: phoner `syllable` | `word`; text `lines` | `file`; instruction `plain` | `chat`. */
+  variant?: string;
+}
+
+export interface EncodeOptions {
+  variant?: string;
+  /** Told of every entity or record the format cannot hold as it is (crossing spans, fragments, ...). */
+  report?: (issue: Issue) => void;
+}
+
+/** Part of an export: text for the main output (path undefined) or for a file at a relative path (brat, text). */
+export interface EncodedPart {
+  path?: string;
+  text: string;
+}
+
+/** A format: decode and encode, streaming. */
+export interface Codec {
+  id: FormatId;
+  title: string;
+  /** File extensions it reads, lowercase with the dot. */
+  extensions: readonly string[];
+  /** True when each document is a set of files written under a folder (brat, text per file). */
+  multiFile: boolean;
+  /**
+   * Decodes one input. A record that cannot be used yields an `error` issue and no doc; a repaired one yields a
+   * `warning` and the repaired doc. Never throws on bad content, so the caller decides all-or-nothing.
+   */
+  decode(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent>;
+  /** Encodes documents in order, streaming. */
+  encode(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart>;
+}
