@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeNfc } from '../../core/normalize.js';
+
+test('NFD Vietnamese is composed and offsets are remapped', () => {
+  const nfc = 'Bệnh viện Đà Nẵng';
+  const nfd = nfc.normalize('NFD');
+  const result = normalizeNfc(nfd);
+  assert.equal(result.text, nfc);
+  assert.equal(result.unchanged, false);
+  const nfdChars = [...nfd];
+  const start = nfdChars.join('').indexOf('Đ'.normalize('NFD'));
+  // 'Đà Nẵng' starts after 'Bệnh viện ' (10 NFC code points).
+  assert.equal(result.map([...nfd.slice(0, start)].length), 10);
+  assert.equal(result.map(nfdChars.length), [...nfc].length);
+});
+
+test('an offset between a letter and its combining mark maps to nothing', () => {
+  const result = normalizeNfc('e\u0302\u0301 x');
+  assert.equal(result.text, 'ế x');
+  assert.equal(result.map(0), 0);
+  assert.equal(result.map(1), undefined);
+  assert.equal(result.map(2), undefined);
+  assert.equal(result.map(3), 1);
+  assert.equal(result.map(5), 3);
+});
+
+test('NFC text with CRLF and emoji is unchanged', () => {
+  const text = 'Sốt 😷\r\nho';
+  const result = normalizeNfc(text);
+  assert.equal(result.unchanged, true);
+  assert.equal(result.text, text);
+  assert.equal(result.map(4), 4);
+});
