@@ -1,0 +1,12 @@
+// Runs the Python tests (training/) in the project's virtual environment, or says why they are skipped.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const python = '.venv/bin/python';
+if (!existsSync(python)) {
+  console.log('Python tests skipped: no .venv here. Create it with `npm run setup:python`.');
+  process.exit(0);
+}
+const result = spawnSync(python, ['-m', 'pytest', 'training/tests', '-q', ...process.argv.slice(2)], { stdio: 'inherit' });
+// pytest exits 5 when it collects no tests; that is not a failure of the project.
+process.exit(result.status === 5 ? 0 : (result.status ?? 1));
