@@ -9,7 +9,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Which top-level folders a layer may import from, and which bare packages. */
 const rules: Record<string, { layers: string[]; packages: RegExp }> = {
-  core: { layers: ['core'], packages: /^$/ },
+  core: { layers: ['core'], packages: /^zod$/ },
   db: { layers: ['core', 'db'], packages: /^(node:.*|better-sqlite3)$/ },
   preload: { layers: ['core', 'preload'], packages: /^electron$/ },
   renderer: { layers: ['core', 'renderer'], packages: /^(svelte(\/.*)?|@sveltejs\/.*|chart\.js.*)$/ },

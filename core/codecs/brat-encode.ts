@@ -1,0 +1,85 @@
+// Writes one brat document: its .txt and an .ann whose lines follow the layout it was read with.
+import { fragmentsOf, type Doc, type Entity } from '../document.js';
+import type { Issue } from '../issues.js';
+import { CodePointIndex } from '../offsets.js';
+import { formatTextBound, isTextBoundSlot, lineId, referencedIds, spanTextForAnn } from './brat-lines.js';
+import { bratMetaOf } from './brat-meta.js';
+import { highestNumber, recallIds } from './remembered-ids.js';
+
+type Report = (issue: Issue) => void;
+
+/** A file stem that is safe as a relative path: path separators and reserved characters become `_`. */
+export function safeStem(name: string, report: Report): string {
+  let stem = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
+  if (stem === '' || stem === '.' || stem === '..') stem = `_${stem}`;
+  if (stem !== name) report({ severity: 'warning', file: `${stem}.txt`, message: `document name ${JSON.stringify(name)} is not a safe file name; written as ${JSON.stringify(stem)}` });
+  return stem;
+}
+
+function textBoundLine(id: string, entity: Entity, index: CodePointIndex, file: string, report: Report): string | undefined {
+  const fragments = fragmentsOf(entity);
+  if (fragments.some((f) => !(f.start >= 0 && f.start < f.end && f.end <= index.length))) {
+    report({ severity: 'error', file, field: id, message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
+    return undefined;
+  }
+  let label = entity.label;
+  if (/\s/.test(label) || label === '') {
+    label = label.replace(/\s/g, '_') || '_';
+    report({ severity: 'warning', file, field: id, message: `label ${JSON.stringify(entity.label)} cannot hold spaces in brat; written as ${label}` });
+  }
+  return formatTextBound(id, label, fragments, spanTextForAnn(fragments.map((f) => index.slice(f.start, f.end))));
+}
+
+/** The .ann text for a document: remembered T ids and kept lines in their order, new entities numbered on. */
+export function encodeAnn(doc: Doc, file: string, report: Report): string {
+  const meta = bratMetaOf(doc);
+  if (doc.meta?.brat !== undefined && !meta) report({ severity: 'warning', file, message: 'meta.brat is not of the expected shape; ignored' });
+  const index = new CodePointIndex(doc.text);
+  const layout = meta?.lines ?? [];
+  const remembered = recallIds(meta?.ids, doc.entities);
+  const known = new Set(layout.map(lineId).filter((id) => id !== ''));
+  let next = highestNumber([...known, ...Object.values(meta?.ids ?? {}).flat()], 'T') + 1;
+  const slots = new Set(layout.filter(isTextBoundSlot));
+  const byId = new Map<string, Entity>();
+  const fresh: [string, Entity][] = [];
+  doc.entities.forEach((entity, i) => {
+    const id = remembered[i] !== undefined && !byId.has(remembered[i]!) ? remembered[i]! : `T${next++}`;
+    byId.set(id, entity);
+    if (!slots.has(id)) fresh.push([id, entity]);
+  });
+
+  const out: string[] = [];
+  const dropped = new Set<string>();
+  let afterLastTextBound = 0;
+  for (const entry of layout) {
+    if (!isTextBoundSlot(entry)) {
+      out.push(entry);
+      continue;
+    }
+    const entity = byId.get(entry);
+    const line = entity && textBoundLine(entry, entity, index, file, report);
+    if (line === undefined) dropped.add(entry);
+    else {
+      out.push(line);
+      afterLastTextBound = out.length;
+    }
+  }
+  const added = fresh.map(([id, entity]) => textBoundLine(id, entity, index, file, report)).filter((line): line is string => line !== undefined);
+  out.splice(afterLastTextBound, 0, ...added);
+
+  // A relation, event, attribute or note about a deleted entity would be an error in brat: drop it, and
+  // whatever points at it in turn.
+  for (let changed = dropped.size > 0; changed; ) {
+    changed = false;
+    for (let i = out.length - 1; i >= 0; i--) {
+      const refs = referencedIds(out[i], known).filter((id) => dropped.has(id));
+      if (refs.length === 0 || isTextBoundSlot(lineId(out[i]))) continue;
+      report({ severity: 'warning', file, field: lineId(out[i]) || undefined, message: `dropped because ${refs.join(', ')} is no longer there: ${out[i]}` });
+      if (lineId(out[i])) dropped.add(lineId(out[i]));
+      out.splice(i, 1);
+      changed = true;
+    }
+  }
+  if (out.length === 0) return '';
+  return out.join('\n') + (meta?.finalNewline === false ? '' : '\n');
+}

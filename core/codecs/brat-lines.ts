@@ -1,0 +1,100 @@
+// The line grammar of brat's .ann files: text-bound `T` lines are parsed into spans; every other line (R, E, A,
+// M, N, #, *) is kept as it is, and only read for the ids it points at.
+import type { Range } from '../document.js';
+
+/** A parsed `T` line: `T1<TAB>LABEL 0 5;7 12<TAB>text`, offsets as written (not yet checked against the text). */
+export interface TextBoundLine {
+  id: string;
+  label: string;
+  fragments: Range[];
+  text: string;
+}
+
+const TEXT_BOUND_ID = /^T\d+$/;
+
+/** The id a line starts with (up to the first tab or space), or '' for an empty line. */
+export function lineId(line: string): string {
+  const m = /^[^\t ]*/.exec(line);
+  return m ? m[0] : '';
+}
+
+/** True when the line is (or tries to be) a text-bound annotation. */
+export function isTextBoundLine(line: string): boolean {
+  return TEXT_BOUND_ID.test(lineId(line));
+}
+
+/** True for a layout entry that stands for a `T` line (a bare id) rather than a kept line. */
+export function isTextBoundSlot(entry: string): boolean {
+  return TEXT_BOUND_ID.test(entry);
+}
+
+/** Parses a `T` line; returns a message saying what is wrong when it does not follow the grammar. */
+export function parseTextBound(line: string): TextBoundLine | string {
+  const fields = line.split('\t');
+  if (fields.length < 3) return 'expected "ID<TAB>LABEL START END<TAB>TEXT" (tab-separated)';
+  const [id, typeAndOffsets] = fields;
+  // The span text may itself contain tabs: everything after the second tab is text.
+  const text = fields.slice(2).join('\t');
+  const space = typeAndOffsets.indexOf(' ');
+  if (space <= 0) return `expected "LABEL START END", found "${typeAndOffsets}"`;
+  const label = typeAndOffsets.slice(0, space);
+  const fragments: Range[] = [];
+  for (const part of typeAndOffsets.slice(space + 1).split(';')) {
+    const m = /^(\d+) (\d+)$/.exec(part);
+    if (!m) return `fragment "${part}" is not "START END" with whole numbers`;
+    fragments.push({ start: Number(m[1]), end: Number(m[2]) });
+  }
+  return { id, label, fragments, text };
+}
+
+/** Formats a `T` line; `text` is the span text as brat writes it (see spanTextForAnn). */
+export function formatTextBound(id: string, label: string, fragments: readonly Range[], text: string): string {
+  return `${id}\t${label} ${fragments.map((f) => `${f.start} ${f.end}`).join(';')}\t${text}`;
+}
+
+/**
+ * The span text as it stands in an .ann line: fragment texts joined by a space (as brat joins them), with line
+ * breaks turned into spaces because a line break would end the .ann line. Compared after NFC.
+ */
+export function spanTextForAnn(fragmentTexts: readonly string[]): string {
+  return fragmentTexts.join(' ').replace(/[\r\n]/g, ' ');
+}
+
+/** Compares an .ann span text with the text at its offsets, as brat would have written it. */
+export function sameSpanText(annText: string, fragmentTexts: readonly string[]): boolean {
+  return annText.replace(/[\r\n]/g, ' ').normalize('NFC') === spanTextForAnn(fragmentTexts).normalize('NFC');
+}
+
+/**
+ * The ids a kept line points at, among `known`: argument tokens after the line's id, with a role prefix
+ * (`Arg1:T3`, `Cause:E2`) stripped. Only the second tab field holds references (the third is free text).
+ */
+export function referencedIds(line: string, known: ReadonlySet<string>): string[] {
+  const fields = line.split('\t');
+  if (fields.length < 2) return [];
+  const refs: string[] = [];
+  for (const token of fields[1].split(' ')) {
+    const id = token.slice(token.lastIndexOf(':') + 1);
+    if (known.has(id) && id !== fields[0]) refs.push(id);
+  }
+  return refs;
+}
+
+/** Tokens in a kept line that look like an annotation id (`T7`, `Arg1:E2`) but are not in `known`. */
+export function unknownReferences(line: string, known: ReadonlySet<string>): string[] {
+  const fields = line.split('\t');
+  if (fields.length < 2) return [];
+  return fields[1]
+    .split(' ')
+    .map((token) => token.slice(token.lastIndexOf(':') + 1))
+    .filter((id) => /^[TERAMN]\d+$/.test(id) && !known.has(id) && id !== fields[0]);
+}
+
+/** Splits .ann text into lines (LF, CRLF or CR) and says whether the file ended with a line break. */
+export function splitAnnLines(ann: string): { lines: string[]; finalNewline: boolean } {
+  if (ann === '') return { lines: [], finalNewline: true };
+  const lines = ann.split(/\r\n|\n|\r/);
+  const finalNewline = lines[lines.length - 1] === '';
+  if (finalNewline) lines.pop();
+  return { lines, finalNewline };
+}

@@ -1,0 +1,245 @@
+// CoNLL: one `token TAG [TAG ...]` line per token, a blank line between sentences, `-DOCSTART-` between documents.
+// Nested entities take one BIO column per nesting level: column 2 is the outermost level, column 3 the next, ...
+import { BioTagError, decodeBio, encodeBio, nestingLevels } from '../bio.js';
+import { compareEntities, type Doc, type Entity, type Range } from '../document.js';
+import type { Issue } from '../issues.js';
+import { codePointLength } from '../offsets.js';
+import { linesOf } from '../source.js';
+import type { Codec, CodecInput, DecodeEvent, EncodedPart, EncodeOptions } from './codec.js';
+import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
+
+const DOCSTART = '-DOCSTART-';
+const COMMENT_PREFIX = '# ';
+
+/** A comment line kept in doc.meta.comments, with the index of the sentence it came before. */
+export interface ConllComment {
+  sentence: number;
+  text: string;
+}
+
+/** CoNLL BIO columns, one tag column per nesting level. */
+export const conllCodec: Codec = {
+  id: 'conll',
+  title: 'CoNLL (BIO columns)',
+  extensions: ['.conll', '.bio', '.iob', '.iob2', '.tsv'],
+  multiFile: false,
+  decode: decodeConll,
+  encode: encodeConll,
+};
+
+interface PendingDoc {
+  line: number;
+  sentences: string[];
+  tokens: Range[];
+  entities: Entity[];
+  length: number; // code points of text so far
+  comments: ConllComment[];
+  docstart?: string;
+  failed: boolean;
+}
+
+interface PendingSentence {
+  columns: number;
+  firstLine: number;
+  lines: number[];
+  rows: string[][];
+  failed: boolean;
+}
+
+// Tab-separated when the line has a tab (a token may then hold spaces), else separated by runs of spaces.
+function splitColumns(text: string): string[] {
+  return text.includes('\t') ? text.replace(/[\t ]+$/u, '').split('\t').map((c) => c.trim()) : text.trim().split(/ +/u);
+}
+
+async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
+  const file = input.source.name;
+  const issues: Issue[] = []; // drained after every line, so issues come out in source order
+  let docstartSeen = false;
+  let doc: PendingDoc | undefined;
+  let sentence: PendingSentence | undefined;
+  let pendingComments: ConllComment[] = [];
+  let docs = 0;
+  let errors = 0;
+  function* drainIssues(): Iterable<DecodeEvent> {
+    for (const found of issues.splice(0)) {
+      if (found.severity === 'error') errors++;
+      yield { kind: 'issue', issue: found };
+    }
+  }
+
+  const newDoc = (line: number): PendingDoc => ({ line, sentences: [], tokens: [], entities: [], length: 0, comments: pendingComments, failed: false });
+  function* finishDoc(): Iterable<DecodeEvent> {
+    const done = doc;
+    doc = undefined;
+    if (!done || done.failed || done.sentences.length === 0) return;
+    docs++;
+    const meta: Record<string, unknown> = {};
+    if (done.comments.length > 0) meta.comments = done.comments;
+    if (done.docstart !== undefined) meta.docstart = done.docstart;
+    const result: Doc = { name: String(done.line), text: done.sentences.join('\n'), entities: done.entities.sort(compareEntities), tokens: done.tokens };
+    if (Object.keys(meta).length > 0) result.meta = meta;
+    yield { kind: 'doc', doc: result, line: done.line };
+  }
+  function* finishSentence(): Iterable<DecodeEvent> {
+    const done = sentence;
+    sentence = undefined;
+    if (!done) return;
+    doc ??= newDoc(done.firstLine);
+    pendingComments = [];
+    if (!addSentence(doc, done, file, issues)) doc.failed = true;
+    yield* drainIssues();
+    if (!docstartSeen) yield* finishDoc();
+  }
+
+  for await (const { line, text } of linesOf(input.source.chunks())) {
+    if (text.trim() === '') {
+      yield* finishSentence();
+      continue;
+    }
+    if (text.startsWith(COMMENT_PREFIX)) {
+      const target = doc && docstartSeen ? doc : undefined;
+      const at = target ? target.sentences.length : 0;
+      (target ? target.comments : pendingComments).push({ sentence: at, text });
+    } else {
+      const columns = splitColumns(text);
+      if (columns[0] === DOCSTART) {
+        yield* finishSentence();
+        yield* finishDoc();
+        docstartSeen = true;
+        doc = newDoc(line);
+        pendingComments = [];
+        if (text.trim() !== DOCSTART) doc.docstart = text.trim();
+      } else {
+        sentence ??= { columns: columns.length, firstLine: line, lines: [], rows: [], failed: false };
+        if (columns.length !== sentence.columns) {
+          const column = Math.min(columns.length, sentence.columns) + 1;
+          issues.push({ severity: 'error', file, line, field: `column ${column}`, message: `${columns.length} columns, but this sentence's first line (${sentence.firstLine}) has ${sentence.columns}` });
+          sentence.failed = true;
+        } else if (columns[0] === '') {
+          issues.push({ severity: 'error', file, line, field: 'column 1', message: 'empty token' });
+          sentence.failed = true;
+        } else {
+          sentence.rows.push(columns);
+          sentence.lines.push(line);
+        }
+      }
+    }
+    yield* drainIssues();
+  }
+  yield* finishSentence();
+  yield* finishDoc();
+  if (pendingComments.length > 0) {
+    yield { kind: 'issue', issue: { severity: 'warning', file, message: `${pendingComments.length} comment line(s) after the last sentence are not kept` } };
+  }
+  if (docs === 0 && errors === 0) yield { kind: 'issue', issue: { severity: 'warning', file, message: 'no documents' } };
+}
+
+// Appends a sentence's tokens and entities to `doc`; false (with issues) when a tag column cannot be read.
+function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, issues: Issue[]): boolean {
+  if (sentence.failed) return false;
+  if (doc.sentences.length > 0) doc.length += 1; // the "\n" between sentences
+  const tokens: Range[] = [];
+  const words: string[] = [];
+  for (const row of sentence.rows) {
+    const word = row[0].normalize('NFC');
+    const length = codePointLength(word);
+    tokens.push({ start: doc.length, end: doc.length + length });
+    words.push(word);
+    doc.length += length + 1;
+  }
+  doc.length -= 1; // no space after the last token
+  let ok = true;
+  for (let column = 1; column < sentence.columns; column++) {
+    const tags = sentence.rows.map((row) => row[column]);
+    const where = (i: number): { file: string; line: number; field: string } => ({ file, line: sentence.lines[i], field: `column ${column + 1}` });
+    try {
+      const spans = decodeBio(tags, 'repair', (i, tag) =>
+        issues.push({ severity: 'warning', ...where(i), message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}` }),
+      );
+      for (const s of spans) doc.entities.push({ label: s.label, start: tokens[s.start].start, end: tokens[s.end - 1].end });
+    } catch (e) {
+      if (!(e instanceof BioTagError)) throw e;
+      ok = false;
+      for (const bad of malformedTags(tags)) issues.push({ severity: 'error', ...where(bad.index), message: bad.message });
+    }
+  }
+  doc.sentences.push(words.join(' '));
+  doc.tokens.push(...tokens);
+  return ok;
+}
+
+async function* encodeConll(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
+  const report = options?.report ?? (() => {});
+  // Once one -DOCSTART- is written every document needs one, or the reader would merge it into the one before.
+  let docstartWritten = false;
+  for await (const doc of docs) {
+    const view = viewOnTokens(doc, tokensOf(doc, false), report, 'CoNLL');
+    if (view.tokens.length === 0) {
+      report({ severity: 'warning', file: doc.name, message: 'document has no tokens; CoNLL cannot hold it, skipped' });
+      continue;
+    }
+    const badToken = view.tokenTexts.findIndex((t) => /[\t\r\n]/u.test(t) || t === DOCSTART || t.startsWith(COMMENT_PREFIX));
+    if (badToken >= 0) {
+      report({ severity: 'error', file: doc.name, field: `tokens[${badToken}]`, message: `token ${JSON.stringify(view.tokenTexts[badToken])} cannot be written as a CoNLL token; document skipped` });
+      continue;
+    }
+    const sentenceOf = sentenceIndexes(doc.text, view.tokens);
+    const spans = splitAtSentences(view.spans, sentenceOf, (span) =>
+      report({ severity: 'warning', file: doc.name, field: `entities[${span.entity}]`, message: `entity ${view.describe(span.entity)} runs over a sentence break; written as one entity per sentence` }),
+    );
+    const levels = nestingLevels(spans);
+    const columns = (levels.length > 0 ? levels : [[]]).map((level) => encodeBio(level, view.tokens.length));
+    const sentenceCount = sentenceOf[sentenceOf.length - 1] + 1;
+    const comments = commentsOf(doc.meta);
+    const docstart = typeof doc.meta?.docstart === 'string' && doc.meta.docstart.startsWith(DOCSTART) ? doc.meta.docstart : undefined;
+    const lines: string[] = [];
+    const trailingComments = comments.filter((c) => c.sentence >= sentenceCount);
+    if (docstartWritten || sentenceCount > 1 || docstart !== undefined || trailingComments.length > 0) {
+      lines.push(docstart ?? DOCSTART, '');
+      docstartWritten = true;
+    }
+    for (let t = 0; t < view.tokens.length; t++) {
+      if (t === 0 || sentenceOf[t] !== sentenceOf[t - 1]) {
+        if (t > 0) lines.push('');
+        lines.push(...comments.filter((c) => c.sentence === sentenceOf[t]).map((c) => c.text));
+      }
+      lines.push([view.tokenTexts[t], ...columns.map((tags) => tags[t])].join('\t'));
+    }
+    lines.push('', ...trailingComments.map((c) => c.text));
+    yield { text: `${lines.join('\n')}\n` };
+  }
+}
+
+// Sentence number of each token: a new sentence starts where the text between two tokens has a line break.
+function sentenceIndexes(text: string, tokens: readonly Range[]): number[] {
+  const codePoints = Array.from(text);
+  let sentence = 0;
+  return tokens.map((token, i) => {
+    if (i > 0 && codePoints.slice(tokens[i - 1].end, token.start).some((c) => c === '\n' || c === '\r')) sentence++;
+    return sentence;
+  });
+}
+
+// A span over a sentence break becomes one span per sentence, since BIO restarts at every blank line.
+function splitAtSentences(spans: EntityTokenSpan[], sentenceOf: readonly number[], onSplit: (span: EntityTokenSpan) => void): EntityTokenSpan[] {
+  return spans.flatMap((span) => {
+    if (sentenceOf[span.start] === sentenceOf[span.end - 1]) return [span];
+    onSplit(span);
+    const parts: EntityTokenSpan[] = [];
+    for (let t = span.start; t < span.end; t++) {
+      if (t === span.start || sentenceOf[t] !== sentenceOf[t - 1]) parts.push({ ...span, start: t, end: t + 1 });
+      else parts[parts.length - 1].end = t + 1;
+    }
+    return parts;
+  });
+}
+
+// Comments kept by the decoder; anything else in meta.comments is not ours to write.
+function commentsOf(meta: Record<string, unknown> | undefined): ConllComment[] {
+  const comments = meta?.comments;
+  if (!Array.isArray(comments)) return [];
+  return comments.filter(
+    (c): c is ConllComment =>
+      typeof c === 'object' && c !== null && Number.isInteger(c.sentence) && typeof c.text === 'string' && c.text.startsWith(COMMENT_PREFIX) && !/[\r\n]/u.test(c.text),
+  );
+}

@@ -1,0 +1,169 @@
+// Reads Label Studio tasks (JSON export, JSON lines of tasks, or JSON_MIN rows), one document per task.
+import { entityKey, type Doc, type Entity } from '../document.js';
+import type { Issue } from '../issues.js';
+import { sniffFirstChar, splitJsonArray } from '../json-stream.js';
+import { linesOf } from '../source.js';
+import type { CodecInput, DecodeEvent } from './codec.js';
+import type { LabelStudioMeta, LabelStudioRegion } from './label-studio-meta.js';
+import { fromJsonMin, isLabelResult, normalizeResult, offsetUnits, textsMatchIn, type OffsetUnit } from './label-studio-results.js';
+import { isJsonObject, sameJson } from './remembered-ids.js';
+import { SourceText } from './source-text.js';
+
+type Fault = (field: string | undefined, message: string, severity?: Issue['severity']) => void;
+
+/** The data key holding the text: `text`, else the only string field; undefined when neither. */
+function textKeyOf(data: Record<string, unknown>): string | undefined {
+  if (typeof data.text === 'string') return 'text';
+  const strings = Object.keys(data).filter((k) => typeof data[k] === 'string');
+  return strings.length === 1 ? strings[0] : undefined;
+}
+
+function listAt(owner: Record<string, unknown>, key: string, path: string, fault: Fault): unknown[] {
+  const value = owner[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    fault(`${path}.${key}`, 'expected a list');
+    return [];
+  }
+  return value;
+}
+
+/** Splits a normalised label result into its entities and the region that remembers it. */
+function regionOf(result: Record<string, unknown>, original: Record<string, unknown>): { entities: Entity[]; region: LabelStudioRegion } {
+  // value.text is null here (written from the doc text), so it goes with the offsets.
+  const { start, end, text: _text, labels, ...valueRest } = result.value as Record<string, unknown>;
+  const { score, ...rest } = result;
+  const entities = (labels as string[]).map((label) => {
+    const entity: Entity = { label, start: start as number, end: end as number };
+    if (typeof score === 'number') entity.score = score;
+    return entity;
+  });
+  const region: LabelStudioRegion = { keys: entities.map(entityKey), result: { ...rest, value: valueRest } };
+  if (typeof score !== 'number' && score !== undefined) region.result.score = score;
+  if (!isJsonObject(original.value) || typeof original.value.text !== 'string') region.noText = true;
+  return { entities, region };
+}
+
+/** What one task holds, on the NFC text; undefined after reporting errors. */
+export function readTask(value: unknown, index: number, fault: Fault): { doc: Doc; meta: LabelStudioMeta; predictions: Entity[] } | undefined {
+  const at = `[${index}]`;
+  let failed = false;
+  const report: Fault = (field, message, severity = 'error') => {
+    if (severity === 'error') failed = true;
+    fault(field, message, severity);
+  };
+  if (!isJsonObject(value)) return void report(at, 'expected a task object');
+  const task = !('data' in value) && typeof value.text === 'string' ? fromJsonMin(value) : value;
+  if (!isJsonObject(task.data)) return void report(`${at}.data`, task.data === undefined ? 'missing' : 'expected an object');
+  const textKey = textKeyOf(task.data);
+  if (textKey === undefined) return void report(`${at}.data.text`, 'missing (and no other single string field to read the text from)');
+  const source = new SourceText(task.data[textKey] as string);
+
+  const annotations = listAt(task, 'annotations', at, report);
+  const predictions = listAt(task, 'predictions', at, report);
+  const resultsOf = (owner: unknown, path: string): unknown[] => (isJsonObject(owner) ? listAt(owner, 'result', path, report) : (report(path, 'expected an object'), []));
+  const all = [...annotations.map((a, i) => resultsOf(a, `${at}.annotations[${i}]`)), ...predictions.map((p, i) => resultsOf(p, `${at}.predictions[${i}]`))].flat();
+  const units = offsetUnits(source);
+  let unit: OffsetUnit = units.codePoints;
+  if (units.utf16.length !== units.codePoints.length && !textsMatchIn(unit, all) && textsMatchIn(units.utf16, all)) {
+    unit = units.utf16;
+    report(at, 'offsets count UTF-16 code units (Label Studio before its emoji fix); converted to code points', 'warning');
+  }
+
+  const chosen = annotations.findIndex((a) => isJsonObject(a) && a.was_cancelled !== true);
+  const entities: Entity[] = [];
+  const regions: LabelStudioRegion[] = [];
+  const suggestions: Entity[] = [];
+  const normalizeAll = (owner: unknown, path: string, take: (normalized: Record<string, unknown>, original: Record<string, unknown>) => boolean) => {
+    if (!isJsonObject(owner) || !Array.isArray(owner.result)) return owner;
+    const kept: unknown[] = [];
+    owner.result.forEach((r, i) => {
+      const normalized = normalizeResult(r, `${path}.result[${i}]`, unit, source, report);
+      if (normalized && !take(normalized, r as Record<string, unknown>)) kept.push(normalized);
+    });
+    return { ...owner, result: kept };
+  };
+  const skeleton: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(task)) {
+    if (key === 'data') skeleton.data = { ...task.data, [textKey]: null };
+    else if (key === 'annotations' && Array.isArray(v)) {
+      skeleton.annotations = v.map((a, i) =>
+        normalizeAll(a, `${at}.annotations[${i}]`, (r, original) => {
+          if (i !== chosen || !isLabelResult(r)) return false;
+          const { entities: found, region } = regionOf(r, original);
+          entities.push(...found);
+          regions.push(region);
+          return true;
+        }),
+      );
+    } else if (key === 'predictions' && Array.isArray(v)) {
+      skeleton.predictions = v.map((p, i) =>
+        normalizeAll(p, `${at}.predictions[${i}]`, (r) => {
+          if (!isLabelResult(r)) return false;
+          const overall = isJsonObject(p) && typeof p.score === 'number' ? p.score : undefined;
+          for (const e of regionOf(r, r).entities) suggestions.push(e.score === undefined && overall !== undefined ? { ...e, score: overall } : e);
+          return false; // predictions stay in the task: they are written back as they were
+        }),
+      );
+    } else skeleton[key] = v;
+  }
+  if (failed) return undefined;
+  const name = typeof task.id === 'number' || typeof task.id === 'string' ? String(task.id) : String(index + 1);
+  const meta: LabelStudioMeta = { task: skeleton };
+  if (textKey !== 'text') meta.textKey = textKey;
+  if (chosen >= 0) {
+    meta.chosen = chosen;
+    meta.regions = regions;
+  }
+  return { doc: { name, text: source.text, entities }, meta, predictions: suggestions };
+}
+
+/** Adds the meta a task needs to come back whole; none when the encoder would write the same task anyway. */
+export function withMeta(read: { doc: Doc; meta: LabelStudioMeta; predictions: Entity[] }, canonical: (doc: Doc) => LabelStudioMeta | undefined): Doc {
+  const { doc, meta, predictions } = read;
+  const extra: Record<string, unknown> = {};
+  if (predictions.length > 0) extra.predictions = predictions;
+  const plain = Object.keys(meta.task).every((key) => key === 'data' || key === 'annotations' || key === 'predictions');
+  if (!plain || !sameJson(meta, canonical({ ...doc, meta: { ...extra } }))) extra.labelStudio = meta;
+  return Object.keys(extra).length > 0 ? { ...doc, meta: extra } : doc;
+}
+
+/** Decodes a Label Studio export: a JSON array of tasks (streamed element by element) or JSON lines of tasks. */
+export async function* decodeLabelStudio(input: CodecInput, canonical: (doc: Doc) => LabelStudioMeta | undefined): AsyncIterable<DecodeEvent> {
+  const file = input.source.name;
+  const { first, chunks } = await sniffFirstChar(input.source.chunks());
+  if (first === undefined) {
+    yield { kind: 'issue', issue: { severity: 'warning', file, line: 1, message: 'the file is empty: no tasks' } };
+    return;
+  }
+  if (first !== '[' && first !== '{') {
+    yield { kind: 'issue', issue: { severity: 'error', file, line: 1, message: 'expected a JSON array of tasks or JSON lines of tasks' } };
+    return;
+  }
+  let index = 0;
+  async function* records(): AsyncIterable<{ text: string; line: number } | Issue> {
+    if (first === '[') {
+      for await (const event of splitJsonArray(chunks)) yield event.kind === 'element' ? event : { severity: 'error', file, line: event.line, message: event.message };
+    } else {
+      for await (const line of linesOf(chunks)) if (line.text.trim() !== '') yield { text: line.text, line: line.line };
+    }
+  }
+  for await (const record of records()) {
+    if ('severity' in record) {
+      yield { kind: 'issue', issue: record };
+      continue;
+    }
+    const taskIndex = index++;
+    let value: unknown;
+    try {
+      value = JSON.parse(record.text);
+    } catch (error) {
+      yield { kind: 'issue', issue: { severity: 'error', file, line: record.line, field: `[${taskIndex}]`, message: `not valid JSON: ${(error as Error).message}` } };
+      continue;
+    }
+    const issues: Issue[] = [];
+    const read = readTask(value, taskIndex, (field, message, severity = 'error') => issues.push({ severity, file, line: record.line, field, message }));
+    for (const issue of issues) yield { kind: 'issue', issue };
+    if (read) yield { kind: 'doc', doc: withMeta(read, canonical), line: record.line };
+  }
+}

@@ -1,0 +1,35 @@
+// Label Studio JSON export (docs/formats/label-studio.md).
+import type { Doc } from '../document.js';
+import type { Codec, EncodedPart, EncodeOptions } from './codec.js';
+import { decodeLabelStudio, readTask } from './label-studio-decode.js';
+import { taskOf } from './label-studio-encode.js';
+import type { LabelStudioMeta } from './label-studio-meta.js';
+
+/** The meta a document would get back from the task the encoder writes for it without meta.labelStudio. */
+function canonicalMeta(doc: Doc): LabelStudioMeta | undefined {
+  const plain: Doc = { ...doc, meta: doc.meta?.predictions === undefined ? undefined : { predictions: doc.meta.predictions } };
+  return readTask(taskOf(plain, () => {}), 0, () => {})?.meta;
+}
+
+async function* encodeLabelStudio(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
+  const variant = options?.variant ?? 'json';
+  if (variant !== 'json' && variant !== 'jsonl') throw new RangeError(`Label Studio variant must be "json" or "jsonl", not "${variant}"`);
+  let count = 0;
+  for await (const doc of docs) {
+    const task = taskOf(doc, (issue) => options?.report?.({ file: doc.name, line: count + 1, ...issue }));
+    const json = JSON.stringify(task);
+    yield { text: variant === 'jsonl' ? `${json}\n` : `${count === 0 ? '[\n' : ',\n'}${json}` };
+    count++;
+  }
+  if (variant === 'json') yield { text: count === 0 ? '[]\n' : '\n]\n' };
+}
+
+/** Label Studio tasks (JSON array, JSON lines or JSON_MIN in; JSON or JSON lines out), code-point offsets. */
+export const labelStudioCodec: Codec = {
+  id: 'label-studio',
+  title: 'Label Studio JSON',
+  extensions: ['.json', '.jsonl'],
+  multiFile: false,
+  decode: (input) => decodeLabelStudio(input, canonicalMeta),
+  encode: encodeLabelStudio,
+};

@@ -1,0 +1,39 @@
+// Every codec by format id, and the lookups the CLI and services use to pick one.
+import type { Codec, FormatId } from './codec.js';
+import { FORMAT_IDS } from './codec.js';
+import { bratCodec } from './brat.js';
+import { conllCodec } from './conll.js';
+import { doccanoCodec } from './doccano.js';
+import { instructionCodec } from './instruction.js';
+import { labelStudioCodec } from './label-studio.js';
+import { phonerCodec } from './phoner.js';
+import { textCodec } from './text.js';
+
+/** The codecs, by format id. */
+export const codecs: Record<FormatId, Codec> = {
+  phoner: phonerCodec,
+  conll: conllCodec,
+  brat: bratCodec,
+  doccano: doccanoCodec,
+  'label-studio': labelStudioCodec,
+  instruction: instructionCodec,
+  text: textCodec,
+};
+
+/** True when `id` names a format. */
+export function isFormatId(id: string): id is FormatId {
+  return (FORMAT_IDS as readonly string[]).includes(id);
+}
+
+/** The codec for a format id; throws with the list of formats on an unknown one. */
+export function codecFor(id: string): Codec {
+  if (!isFormatId(id)) throw new Error(`unknown format "${id}"; formats: ${FORMAT_IDS.join(', ')}`);
+  return codecs[id];
+}
+
+/** The format a file name suggests by its extension; undefined when none or several claim it. */
+export function guessFormat(fileName: string): FormatId | undefined {
+  const lower = fileName.toLowerCase();
+  const claims = Object.values(codecs).filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
+  return claims.length === 1 ? claims[0].id : undefined;
+}

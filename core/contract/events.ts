@@ -1,0 +1,10 @@
+// Events the services push to the UI: job progress and document changes (from another window or a job).
+import type { JobInfo } from './types.js';
+
+export type WorkbenchEvent =
+  | { type: 'job.progress'; job: JobInfo; documentId?: number }
+  | { type: 'job.finished'; job: JobInfo }
+  | { type: 'document.changed'; documentId: number; revisionId: number | null; reason: 'edit' | 'suggestions' | 'status' }
+  | { type: 'documents.imported'; projectId: number; count: number };
+
+export type EventListener = (event: WorkbenchEvent) => void;

@@ -1,0 +1,67 @@
+// The one contract between the UI and the services: method names, their parameter schemas and result types.
+// Electron IPC, the browser host's HTTP API and the preload bridge are all generated from this table.
+import type { z } from 'zod';
+import * as s from './schemas.js';
+import type * as T from './types.js';
+
+/** Parameter schema of every method. Adding a method here is the only way to expose one. */
+export const paramSchemas = {
+  'app.info': s.emptySchema,
+  'projects.list': s.emptySchema,
+  'documents.list': s.listDocumentsSchema,
+  'documents.progress': s.projectRef,
+  'documents.get': s.documentRef,
+  'documents.adjacent': s.adjacentSchema,
+  'documents.setStatus': s.setStatusSchema,
+  'documents.import': s.importSchema,
+  'annotations.save': s.saveAnnotationsSchema,
+  'annotations.history': s.documentRef,
+  'suggestions.reject': s.rejectSuggestionsSchema,
+  'export.run': s.exportSchema,
+  'models.list': s.emptySchema,
+  'preannotate.start': s.preannotateSchema,
+  'jobs.cancel': s.jobRef,
+  'jobs.list': s.emptySchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type MethodName = keyof typeof paramSchemas;
+/** What a caller passes (before defaults). */
+export type Params<M extends MethodName> = z.input<(typeof paramSchemas)[M]>;
+
+/** Result type of every method. */
+export interface Results {
+  'app.info': T.AppInfo;
+  'projects.list': T.ProjectInfo[];
+  'documents.list': T.DocumentPage;
+  'documents.progress': T.ProjectProgress;
+  'documents.get': T.DocumentView;
+  'documents.adjacent': { documentId: number | null };
+  'documents.setStatus': { status: T.DocumentStatus };
+  'documents.import': T.ImportSummary;
+  'annotations.save': T.SaveResult;
+  'annotations.history': T.RevisionInfo[];
+  'suggestions.reject': { rejected: number };
+  'export.run': T.ExportSummary;
+  'models.list': T.ModelsInfo;
+  'preannotate.start': T.JobInfo;
+  'jobs.cancel': T.JobInfo;
+  'jobs.list': T.JobInfo[];
+}
+
+/** The services as one object: what main implements and what the renderer calls. */
+export type WorkbenchApi = { [M in MethodName]: (params: Params<M>) => Promise<Results[M]> };
+
+export const METHOD_NAMES = Object.keys(paramSchemas) as MethodName[];
+
+/** True when `name` is a method of the contract (an own key, so `__proto__` and friends are not). */
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(paramSchemas, name);
+}
+
+/** The Electron IPC channel of a method: one channel per method, so a sender can only reach named methods. */
+export function ipcChannel(method: MethodName): string {
+  return `workbench:${method}`;
+}
+
+/** The IPC channel main pushes events on. */
+export const EVENT_CHANNEL = 'workbench:event';

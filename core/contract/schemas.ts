@@ -1,0 +1,105 @@
+// Runtime schemas for the values that cross the process boundary. Offsets are Unicode code points into the
+// document's NFC text, as everywhere in the store; the renderer converts with core/offsets.ts only.
+import { z } from 'zod';
+
+const offset = z.number().int().min(0);
+const id = z.number().int().positive();
+
+export const rangeSchema = z.object({ start: offset, end: offset }).refine((r) => r.end > r.start, { message: 'end must be greater than start', path: ['end'] });
+
+/** An annotated entity as the editor sends it: label and code-point range (fragments for discontinuous ones). */
+export const spanSchema = z
+  .object({
+    label: z.string().min(1).max(64).regex(/^\S+$/u, 'a label has no whitespace'),
+    start: offset,
+    end: offset,
+    fragments: z.array(rangeSchema).min(2).optional(),
+  })
+  .strict()
+  .refine((s) => s.end > s.start, { message: 'end must be greater than start', path: ['end'] });
+
+export const documentStatusSchema = z.enum(['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped']);
+/** Statuses a person sets by hand (the others follow from what happens to the document). */
+export const settableStatusSchema = z.enum(['in_progress', 'done', 'reviewed', 'skipped']);
+export const exportScopeSchema = z.enum(['done', 'reviewed', 'all']);
+export const outcomeSchema = z.enum(['accepted', 'edited']);
+export const modelChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embedded') }).strict(),
+  z.object({ kind: z.literal('package'), path: z.string().min(1).max(4096) }).strict(),
+]);
+
+export const idSchema = id;
+export const projectRef = z.object({ projectId: id }).strict();
+export const documentRef = z.object({ documentId: id }).strict();
+
+export const listDocumentsSchema = z
+  .object({
+    projectId: id,
+    /** Case-insensitive substring of the text or the name. */
+    text: z.string().max(500).optional(),
+    /** Only documents with at least one entity (or pending suggestion) of this label. */
+    label: z.string().max(64).optional(),
+    status: documentStatusSchema.optional(),
+    sort: z.enum(['order', 'uncertainty']).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  })
+  .strict();
+
+export const saveAnnotationsSchema = z
+  .object({
+    documentId: id,
+    /** The revision the edit started from; null when the document had none. A stale parent is refused. */
+    parentRevisionId: id.nullable(),
+    entities: z.array(spanSchema).max(100_000),
+    /** What the edit did to suggested spans (accepting one, or editing one into an entity). */
+    outcomes: z.array(z.object({ suggestedSpanId: id, outcome: outcomeSchema }).strict()).max(100_000).optional(),
+    /** Why this revision exists: edit, undo, redo, accept... (kept in the revision's note). */
+    note: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const rejectSuggestionsSchema = z.object({ documentId: id, suggestedSpanIds: z.array(id).min(1).max(100_000) }).strict();
+
+export const setStatusSchema = z.object({ documentId: id, status: settableStatusSchema }).strict();
+
+export const adjacentSchema = z
+  .object({ projectId: id, documentId: id, direction: z.enum(['next', 'previous']), status: documentStatusSchema.optional() })
+  .strict();
+
+export const importSchema = z
+  .object({
+    projectId: id,
+    /** File name (for format guessing and as the documents' source). */
+    name: z.string().min(1).max(255).regex(/^[^/\\]+$/u, 'a file name, not a path'),
+    /** The file's content (the browser host has no path to read); at most 64 MiB of text. */
+    content: z.string().max(64 * 1024 * 1024),
+    format: z.string().min(1).max(32).optional(),
+    variant: z.string().max(32).optional(),
+  })
+  .strict();
+
+export const exportSchema = z
+  .object({
+    projectId: id,
+    format: z.string().min(1).max(32),
+    variant: z.string().max(32).optional(),
+    scope: exportScopeSchema,
+    /** A file (or folder, for multi-file formats) on this machine; default: the data folder's exports/. */
+    destination: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const preannotateSchema = z
+  .object({
+    projectId: id,
+    /** `selected` runs on documentIds; `unfinished` on every document not done, reviewed or skipped. */
+    scope: z.enum(['selected', 'unfinished']),
+    documentIds: z.array(id).max(1_000_000).optional(),
+    model: modelChoiceSchema,
+  })
+  .strict()
+  .refine((p) => p.scope !== 'selected' || (p.documentIds?.length ?? 0) > 0, { message: 'selected scope needs documentIds', path: ['documentIds'] });
+
+export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
+export const emptySchema = z.object({}).strict();

@@ -1,0 +1,155 @@
+// The values services return across the process boundary. Plain data only (structured-clone and JSON safe).
+import type { z } from 'zod';
+import type { documentStatusSchema, exportScopeSchema, modelChoiceSchema, spanSchema } from './schemas.js';
+
+export type DocumentStatus = z.infer<typeof documentStatusSchema>;
+export type ExportScope = z.infer<typeof exportScopeSchema>;
+export type ModelChoice = z.infer<typeof modelChoiceSchema>;
+/** An entity: label and code-point range. */
+export type Span = z.infer<typeof spanSchema>;
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'browser';
+  dataDir: string;
+  /** Formats import and export offer. */
+  formats: { id: string; title: string; extensions: string[]; multiFile: boolean }[];
+}
+
+export interface ProjectInfo {
+  id: number;
+  name: string;
+  labels: LabelInfo[];
+}
+
+export interface LabelInfo {
+  name: string;
+  colour: string;
+  /** The key that applies it in the editor. */
+  shortcut: string | null;
+}
+
+export interface DocumentSummary {
+  id: number;
+  name: string;
+  status: DocumentStatus;
+  /** Entities of the latest revision. */
+  entityCount: number;
+  /** Suggested spans nobody has acted on yet. */
+  pendingSuggestions: number;
+  /** 1 − mean score of the pending suggestions; null when there are none. */
+  uncertainty: number | null;
+  /** The first characters of the text. */
+  preview: string;
+}
+
+export interface DocumentPage {
+  items: DocumentSummary[];
+  /** Documents matching the filter. */
+  total: number;
+}
+
+export interface ProjectProgress {
+  total: number;
+  /** Documents done or reviewed. */
+  done: number;
+  byStatus: Record<string, number>;
+  /** Entities of the latest revisions per label. */
+  byLabel: Record<string, number>;
+}
+
+export interface SuggestedSpan extends Span {
+  /** The suggested span's id, to accept or reject it. */
+  id: number;
+  score: number | null;
+  /** Which model said so: name and version. */
+  source: string;
+}
+
+export interface DocumentView {
+  id: number;
+  name: string;
+  text: string;
+  status: DocumentStatus;
+  /** Token boundaries when the source had them; the editor tokenises otherwise. */
+  tokens?: { start: number; end: number }[];
+  /** The latest revision; null before the first edit. */
+  revisionId: number | null;
+  revision: number;
+  entities: Span[];
+  /** Suggested spans nobody has acted on and no entity already equals. */
+  suggestions: SuggestedSpan[];
+}
+
+export interface SaveResult {
+  revisionId: number;
+  revision: number;
+  status: DocumentStatus;
+}
+
+export interface RevisionInfo {
+  id: number;
+  revision: number;
+  author: string;
+  createdAt: string;
+  entityCount: number;
+  note: string | null;
+}
+
+export interface ImportSummary {
+  imported: number;
+  unchanged: number;
+  entities: number;
+  suggestedSpans: number;
+  warnings: number;
+  /** The first issues, formatted `file:line: severity: field: message`. */
+  issues: string[];
+}
+
+export interface ExportSummary {
+  destination: string;
+  format: string;
+  scope: ExportScope;
+  docs: number;
+  entities: number;
+  leftOut: number;
+  files: number;
+  bytes: number;
+  warnings: number;
+  issues: string[];
+}
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  kind: 'embedded' | 'package';
+  path: string | null;
+  available: boolean;
+  /** Why it cannot be used, when it cannot. */
+  reason?: string;
+}
+
+export interface DeviceInfo {
+  device: 'cuda' | 'cpu' | 'none';
+  /** Why this device: "CUDA provider loaded", "no CUDA libraries found, using CPU", ... */
+  reason: string;
+}
+
+export interface ModelsInfo {
+  models: ModelInfo[];
+  device: DeviceInfo;
+}
+
+export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface JobInfo {
+  id: string;
+  kind: 'preannotate';
+  state: JobState;
+  done: number;
+  total: number;
+  /** Suggested spans written so far. */
+  spans: number;
+  device: DeviceInfo;
+  error?: string;
+}

@@ -1,0 +1,70 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../open-database.js';
+import { nowIso } from '../json-columns.js';
+
+export interface ModelEntry {
+  id: number;
+  name: string;
+  version: string;
+  /** Folder of the model package. */
+  path: string;
+  manifest: unknown;
+  metrics: unknown;
+  createdAt: string;
+  active: boolean;
+}
+
+type ModelRow = Omit<ModelEntry, 'manifest' | 'metrics' | 'active'> & { manifest: string; metrics: string | null; active: number };
+
+const COLUMNS = 'id, name, version, path, manifest, metrics, created_at AS createdAt, active';
+
+function toEntry(row: ModelRow): ModelEntry {
+  return { ...row, manifest: JSON.parse(row.manifest), metrics: row.metrics === null ? null : JSON.parse(row.metrics), active: row.active === 1 };
+}
+
+/** The registry of model packages; at most one is active (a partial unique index guarantees it). */
+export class ModelRepository {
+  private readonly insertStmt: Statement;
+  private readonly listStmt: Statement<[], ModelRow>;
+  private readonly activeStmt: Statement<[], ModelRow>;
+  private readonly clearActiveStmt: Statement<[]>;
+  private readonly setActiveStmt: Statement<[number]>;
+  private readonly metricsStmt: Statement<[string, number]>;
+  private readonly activate_: (id: number) => void;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO models (name, version, path, manifest, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY name, created_at`);
+    this.activeStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE active = 1`);
+    this.clearActiveStmt = db.prepare('UPDATE models SET active = 0 WHERE active = 1');
+    this.setActiveStmt = db.prepare('UPDATE models SET active = 1 WHERE id = ?');
+    this.metricsStmt = db.prepare('UPDATE models SET metrics = ? WHERE id = ?');
+    this.activate_ = db.transaction((id: number) => {
+      this.clearActiveStmt.run();
+      if (this.setActiveStmt.run(id).changes !== 1) throw new Error(`model ${id} is not in the registry`);
+    });
+  }
+
+  register(model: { name: string; version: string; path: string; manifest: unknown; metrics?: unknown }, now = nowIso()): number {
+    const metrics = model.metrics === undefined ? null : JSON.stringify(model.metrics);
+    return Number(this.insertStmt.run(model.name, model.version, model.path, JSON.stringify(model.manifest), metrics, now).lastInsertRowid);
+  }
+
+  list(): ModelEntry[] {
+    return this.listStmt.all().map(toEntry);
+  }
+
+  active(): ModelEntry | undefined {
+    const row = this.activeStmt.get();
+    return row && toEntry(row);
+  }
+
+  /** Makes `id` the one active model. */
+  activate(id: number): void {
+    this.activate_(id);
+  }
+
+  setMetrics(id: number, metrics: unknown): void {
+    this.metricsStmt.run(JSON.stringify(metrics), id);
+  }
+}

@@ -1,0 +1,104 @@
+import type { Statement } from 'better-sqlite3';
+import type { Entity } from '../../core/document.js';
+import type { Db } from '../open-database.js';
+import { nowIso } from '../json-columns.js';
+
+export type SuggestionOutcome = 'accepted' | 'edited' | 'rejected';
+
+export interface NewSuggestion {
+  documentId: number;
+  /** Registry id when the model is in the registry; null for imported predictions. */
+  modelId: number | null;
+  modelName: string;
+  modelVersion: string;
+  /** Whole-prediction score where the source has one (Label Studio `score`). */
+  score?: number;
+  spans: readonly Entity[];
+}
+
+export interface SuggestedSpan extends Entity {
+  id: number;
+  /** Latest outcome, if a person has acted on it. */
+  outcome?: SuggestionOutcome;
+}
+
+export interface Suggestion {
+  id: number;
+  documentId: number;
+  modelId: number | null;
+  modelName: string;
+  modelVersion: string;
+  score: number | null;
+  createdAt: string;
+  spans: SuggestedSpan[];
+}
+
+interface SpanRow {
+  id: number;
+  label: string;
+  start: number;
+  end: number;
+  fragments: string | null;
+  score: number | null;
+  outcome: SuggestionOutcome | null;
+}
+
+/** Model suggestions (never annotations) and what people did with each suggested span; all append-only. */
+export class SuggestionRepository {
+  private readonly insertStmt: Statement;
+  private readonly insertSpanStmt: Statement;
+  private readonly outcomeStmt: Statement;
+  private readonly byDocumentStmt: Statement<[number], Omit<Suggestion, 'spans'>>;
+  private readonly spansStmt: Statement<[number], SpanRow>;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO suggestions (document_id, model_id, model_name, model_version, score, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertSpanStmt = db.prepare(
+      'INSERT INTO suggested_spans (suggestion_id, label, start, end, fragments, score) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.outcomeStmt = db.prepare(
+      'INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor, created_at, revision_id) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.byDocumentStmt = db.prepare(
+      `SELECT id, document_id AS documentId, model_id AS modelId, model_name AS modelName, model_version AS modelVersion,
+              score, created_at AS createdAt
+       FROM suggestions WHERE document_id = ? ORDER BY id`,
+    );
+    this.spansStmt = db.prepare(
+      `SELECT s.id, s.label, s.start, s.end, s.fragments, s.score,
+              (SELECT outcome FROM suggestion_outcomes o WHERE o.suggested_span_id = s.id ORDER BY o.id DESC LIMIT 1) AS outcome
+       FROM suggested_spans s WHERE s.suggestion_id = ? ORDER BY s.start, s.end DESC, s.id`,
+    );
+  }
+
+  /** Stores one model run's spans for a document; returns the suggestion id. Call inside a transaction. */
+  add(s: NewSuggestion, now = nowIso()): number {
+    const id = Number(this.insertStmt.run(s.documentId, s.modelId, s.modelName, s.modelVersion, s.score ?? null, now).lastInsertRowid);
+    for (const span of s.spans) {
+      this.insertSpanStmt.run(id, span.label, span.start, span.end, span.fragments ? JSON.stringify(span.fragments) : null, span.score ?? null);
+    }
+    return id;
+  }
+
+  /** Records what a person did with a suggested span; `revisionId` is the revision that resulted (null if rejected). */
+  recordOutcome(spanId: number, outcome: SuggestionOutcome, actor: string, revisionId: number | null, now = nowIso()): void {
+    this.outcomeStmt.run(spanId, outcome, actor, now, revisionId);
+  }
+
+  forDocument(documentId: number): Suggestion[] {
+    return this.byDocumentStmt.all(documentId).map((s) => ({
+      ...s,
+      spans: this.spansStmt.all(s.id).map((row) => ({
+        id: row.id,
+        label: row.label,
+        start: row.start,
+        end: row.end,
+        ...(row.fragments ? { fragments: JSON.parse(row.fragments) } : {}),
+        ...(row.score !== null ? { score: row.score } : {}),
+        ...(row.outcome ? { outcome: row.outcome } : {}),
+      })),
+    }));
+  }
+}

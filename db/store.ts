@@ -1,0 +1,55 @@
+// All repositories over one connection. Services take a Store; SQL lives only under db/.
+import type { Db } from './open-database.js';
+import { DocumentRepository } from './repositories/documents.js';
+import { EventRepository } from './repositories/events.js';
+import { LabelRepository } from './repositories/labels.js';
+import { ModelRepository } from './repositories/models.js';
+import { ProjectRepository } from './repositories/projects.js';
+import { RevisionRepository } from './repositories/revisions.js';
+import { StatsRepository } from './repositories/stats.js';
+import { SuggestionRepository } from './repositories/suggestions.js';
+
+export class Store {
+  readonly projects: ProjectRepository;
+  readonly labels: LabelRepository;
+  readonly documents: DocumentRepository;
+  readonly revisions: RevisionRepository;
+  readonly suggestions: SuggestionRepository;
+  readonly events: EventRepository;
+  readonly models: ModelRepository;
+  readonly stats: StatsRepository;
+
+  constructor(readonly db: Db) {
+    this.projects = new ProjectRepository(db);
+    this.labels = new LabelRepository(db);
+    this.documents = new DocumentRepository(db);
+    this.revisions = new RevisionRepository(db);
+    this.suggestions = new SuggestionRepository(db);
+    this.events = new EventRepository(db);
+    this.models = new ModelRepository(db);
+    this.stats = new StatsRepository(db);
+  }
+
+  /** Runs `fn` in one synchronous transaction (better-sqlite3 rolls back when it throws). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * Starts a transaction that spans awaits (a streamed import). Other users of this connection would join it, so
+   * callers that share a connection must not write through it until `commit` or `rollback`.
+   */
+  begin(): { commit(): void; rollback(): void } {
+    this.db.exec('BEGIN IMMEDIATE');
+    return {
+      commit: () => this.db.exec('COMMIT'),
+      rollback: () => {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      },
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,87 @@
+// What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
+// project, and printing issues as `file:line: severity: field: message`.
+import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FORMAT_IDS } from '../../core/codecs/codec.js';
+import { codecFor } from '../../core/codecs/registry.js';
+import type { Codec } from '../../core/codecs/codec.js';
+import { formatIssue, type Issue } from '../../core/issues.js';
+import { openDatabase } from '../../db/open-database.js';
+import type { Project } from '../../db/repositories/projects.js';
+import { Store } from '../../db/store.js';
+
+/** A command line that cannot be run as given; main prints the message and the command's usage, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly usage?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A command of the `workbench` CLI. `run` returns the exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with `--help`, and usage errors that name the command. */
+export function parse<O extends Options>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), usage);
+  }
+}
+
+/** The codec for `--format`, or a usage error listing the formats. */
+export function codecOption(format: string | undefined, usage: string): Codec {
+  if (!format) throw new UsageError(`--format is required (one of ${FORMAT_IDS.join(', ')})`, usage);
+  try {
+    return codecFor(format);
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+}
+
+/** Checks a choice option against its allowed values. */
+export function choice<T extends string>(value: string | undefined, allowed: readonly T[], option: string, usage: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`, usage);
+  return value as T;
+}
+
+/** Opens an existing workbench database. */
+export function openStore(path: string): Store {
+  if (!existsSync(path)) throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);
+  return new Store(openDatabase(path, { mustExist: true }));
+}
+
+/** The project named by `--project`, or the database's only project. */
+export function pickProject(store: Store, name: string | undefined): Project {
+  if (name !== undefined) {
+    const project = store.projects.byName(name);
+    if (!project) throw new UsageError(`no project named "${name}" (projects: ${store.projects.list().map((p) => p.name).join(', ') || 'none'})`);
+    return project;
+  }
+  const projects = store.projects.list();
+  if (projects.length === 1) return projects[0];
+  if (projects.length === 0) throw new UsageError('the database has no project (create one with: workbench init)');
+  throw new UsageError(`the database has ${projects.length} projects; pick one with --project (${projects.map((p) => p.name).join(', ')})`);
+}
+
+/** Prints issues to stderr, at most `limit`, then a count of the rest. */
+export function printIssues(issues: readonly Issue[], total = issues.length, limit = 50): void {
+  for (const issue of issues.slice(0, limit)) console.error(formatIssue(issue));
+  if (total > limit) console.error(`... and ${total - limit} more`);
+}
+
+/** Exactly `count` positionals, or a usage error naming what is missing. */
+export function positionals(values: string[], names: string[], usage: string): string[] {
+  if (values.length < names.length) throw new UsageError(`missing ${names.slice(values.length).map((n) => `<${n}>`).join(' ')}`, usage);
+  if (values.length > names.length) throw new UsageError(`unexpected argument "${values[names.length]}"`, usage);
+  return values;
+}

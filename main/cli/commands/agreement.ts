@@ -1,0 +1,47 @@
+import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { agreementMatrix } from '../../../core/metrics/agreement.js';
+import { tokenize } from '../../../core/tokenize.js';
+import { readDocs } from '../../services/decode-service.js';
+import { formatMatrix } from '../report-table.js';
+import { UsageError, codecOption, parse, type Command } from '../cli-support.js';
+import { checkPaired } from './eval.js';
+
+const usage = `usage: workbench agreement <file> <file> [<file>...] --format FORMAT [--variant V] [--level N] [--json]
+
+Inter-annotator agreement between files that annotate the same documents in the same order: pairwise strict
+span F1, and token-level Cohen's kappa over BIO tags of one nesting level (--level, 0 = outermost, the default).`;
+
+export const agreementCommand: Command = {
+  name: 'agreement',
+  summary: "pairwise span F1 and token Cohen's kappa between annotators",
+  usage,
+  async run(args) {
+    const { values, positionals: files } = parse(
+      args,
+      { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' } },
+      usage,
+    );
+    if (files.length < 2) throw new UsageError('give at least two files', usage);
+    for (const path of files) if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+    const level = values.level === undefined ? 0 : Number(values.level);
+    if (!Number.isInteger(level) || level < 0) throw new UsageError('--level must be a whole number from 0', usage);
+    const codec = codecOption(values.format, usage);
+    const annotators = [];
+    for (const path of files) annotators.push({ path, docs: (await readDocs(path, codec, values.variant)).docs });
+    for (const other of annotators.slice(1)) checkPaired(annotators[0].docs, other.docs, files[0], other.path);
+    const names = files.map((f, i) => (files.filter((g) => basename(g) === basename(f)).length > 1 ? f : basename(f)) || `#${i + 1}`);
+    const tokens = annotators[0].docs.map(({ doc }) => doc.tokens ?? tokenize(doc.text));
+    const matrix = agreementMatrix(
+      annotators.map((a, i) => ({ name: names[i], docs: a.docs.map(({ doc }) => doc.entities) })),
+      tokens,
+      { level },
+    );
+    if (values.json) console.log(JSON.stringify({ documents: tokens.length, level, ...matrix }, null, 2));
+    else {
+      console.log(`${tokens.length} documents, ${files.length} annotators\n\nspan F1 (strict)\n${formatMatrix(matrix.names, matrix.spanF1)}`);
+      console.log(`\nCohen's kappa (token BIO, level ${level})\n${formatMatrix(matrix.names, matrix.kappa)}`);
+    }
+    return 0;
+  },
+};

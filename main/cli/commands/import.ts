@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DOCUMENT_STATUSES } from '../../../db/repositories/documents.js';
+import { importPath } from '../../services/import-service.js';
+import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+
+const usage = `usage: workbench import <db> <path> --format FORMAT [--variant V] [--split S] [--skip-invalid] [--report FILE]
+                        [--project NAME] [--status STATUS]
+
+Imports a file, or every file of a folder in the format (brat: each .txt with its .ann), into the project.
+Each file is one transaction: a file with an error leaves the database untouched, unless --skip-invalid.
+Records imported before (same file name and record) are not imported again.
+  --format        phoner | conll | brat | doccano | label-studio | instruction | text
+  --variant       the format's variant (phoner: syllable | word; text: lines | file; instruction: plain | chat)
+  --split         split of every document (default: the record's own, else train/dev/test from the file name)
+  --skip-invalid  import the valid records; write every issue to a JSON-lines report
+  --report        where that report goes (default: reports/ beside the database)
+  --project       project name (default: the database's only project)
+  --status        status of every imported document (default: done when annotated, else pre-annotated or new)`;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import a file or folder into a project',
+  usage,
+  async run(args) {
+    const { values, positionals: rest } = parse(
+      args,
+      {
+        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, split: { type: 'string' }, 'skip-invalid': { type: 'boolean' },
+        report: { type: 'string' }, project: { type: 'string' }, status: { type: 'string' },
+      },
+      usage,
+    );
+    const [dbPath, path] = positionals(rest, ['db', 'path'], usage);
+    const codec = codecOption(values.format, usage);
+    const status = choice(values.status, DOCUMENT_STATUSES, 'status', usage);
+    if (values.report && !values['skip-invalid']) throw new UsageError('--report goes with --skip-invalid', usage);
+    if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+    const store = openStore(dbPath);
+    try {
+      const project = pickProject(store, values.project);
+      const result = await importPath(store, path, {
+        projectId: project.id, format: codec, variant: values.variant, split: values.split, status,
+        skipInvalid: values['skip-invalid'], reportPath: values.report, reportDir: join(dirname(dbPath), 'reports'), actor: 'cli',
+      });
+      printIssues(result.issues, result.errors + result.warnings);
+      const files = result.files.length === 1 ? '1 file' : `${result.files.length} files`;
+      console.log(
+        `imported ${result.imported} documents (${result.entities} entities, ${result.suggestedSpans} suggested spans) from ${files}` +
+          ` into "${project.name}"; ${result.unchanged} already there, ${result.changed} changed and skipped` +
+          `; ${result.errors} errors, ${result.warnings} warnings`,
+      );
+      if (result.reportPath) console.log(`issues written to ${result.reportPath}`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { formatStats, projectStats } from '../../services/stats-service.js';
+import { openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+
+const usage = `usage: workbench stats <db> [--project NAME] [--json]
+
+Prints a project's documents by status and split, entities per label, and suggestions.`;
+
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: 'show counts for a project',
+  usage,
+  async run(args) {
+    const { values, positionals: rest } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' } }, usage);
+    const [dbPath] = positionals(rest, ['db'], usage);
+    const store = openStore(dbPath);
+    try {
+      const stats = projectStats(store, pickProject(store, values.project).id);
+      console.log(values.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

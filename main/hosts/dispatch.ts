@@ -1,0 +1,56 @@
+// The one wrapper every host registers its methods through: the caller is checked first (a trusted sender, a valid
+// token), then the method name against the contract, then the payload against the method's schema, and only then
+// does the service run. Errors leave as ErrorPayload, never as stack traces.
+import { ContractError, validationError, type ErrorPayload } from '../../core/contract/errors.js';
+import { isMethodName, paramSchemas, type MethodName, type WorkbenchApi } from '../../core/contract/methods.js';
+
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ErrorPayload };
+
+/** A host's check of who is calling; throws ContractError('forbidden' | 'unauthorized') to refuse. */
+export type CallerCheck<C> = (caller: C, method: MethodName) => void;
+
+export interface Dispatcher<C> {
+  /** Checks, validates and runs one call. Never throws. */
+  call(caller: C, method: unknown, params: unknown): Promise<CallOutcome>;
+}
+
+/** Builds the validated entry point over a service implementation. */
+export function createDispatcher<C>(api: WorkbenchApi, checkCaller: CallerCheck<C>, log: (message: string) => void = () => {}): Dispatcher<C> {
+  return {
+    async call(caller, method, params) {
+      try {
+        if (!isMethodName(method)) throw new ContractError('unknown-method', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+        checkCaller(caller, method);
+        const parsed = paramSchemas[method].safeParse(params ?? {});
+        if (!parsed.success) throw validationError(method, parsed.error);
+        // The table and the implementation are typed together; this cast only bridges the per-method union.
+        const handler = api[method] as (p: unknown) => Promise<unknown>;
+        const result = await handler.call(api, parsed.data);
+        return { ok: true, result };
+      } catch (error) {
+        if (error instanceof ContractError) return { ok: false, error: error.toPayload() };
+        log(`${String(method)} failed: ${(error as Error).stack ?? error}`);
+        return { ok: false, error: { code: 'failed', message: (error as Error).message ?? String(error) } };
+      }
+    },
+  };
+}
+
+/** HTTP status for an error code. */
+export function httpStatus(code: ErrorPayload['code']): number {
+  switch (code) {
+    case 'invalid':
+      return 400;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'unknown-method':
+    case 'not-found':
+      return 404;
+    case 'conflict':
+      return 409;
+    default:
+      return 500;
+  }
+}

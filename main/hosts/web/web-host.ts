@@ -1,0 +1,126 @@
+// The browser host: the same services as Electron's IPC, over HTTP on loopback. `POST /api/call/<method>` with a
+// JSON body runs one contract method through the shared dispatcher; `GET /api/events` streams service events
+// (server-sent events, read with fetch so the token travels in a header, never in a URL).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ContractError } from '../../../core/contract/errors.js';
+import type { WorkbenchService } from '../../services/workbench-service.js';
+import { createDispatcher, httpStatus, type CallOutcome } from '../dispatch.js';
+import { checkOrigin, checkToken, isLoopback, newToken, SECURITY_HEADERS, type Gate } from './security.js';
+import { serveStatic } from './static-files.js';
+
+export interface WebHostOptions {
+  service: WorkbenchService;
+  /** The built renderer. */
+  staticDir: string;
+  /** Interface to bind; loopback only unless `allowRemote` (not offered by the CLI). */
+  host?: string;
+  port?: number;
+  token?: string;
+  allowRemote?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  /** The URL with the token in its fragment (never sent to the server, never in its logs). */
+  openUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+// Import sends the file's content: the 64 MiB content limit plus JSON escaping headroom.
+const MAX_BODY = 160 * 1024 * 1024;
+const KEEPALIVE_MS = 15_000;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function sendOutcome(res: ServerResponse, outcome: CallOutcome): void {
+  send(res, outcome.ok ? 200 : httpStatus(outcome.error.code), outcome);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new ContractError('invalid', 'the body must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new ContractError('invalid', `the body is larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ContractError('invalid', 'the body is not valid JSON');
+  }
+}
+
+/** Starts the browser host; resolves once it listens. */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.allowRemote) throw new Error(`refusing to bind ${host}: the browser host listens on loopback only`);
+  const log = options.log ?? (() => {});
+  let boundPort = 0;
+  const gate: Gate = { token: options.token ?? newToken(), port: () => boundPort };
+  const dispatcher = createDispatcher<IncomingMessage>(options.service, () => {}, log);
+  const streams = new Set<ServerResponse>();
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      checkOrigin(req, gate);
+      if (url.pathname.startsWith('/api/')) {
+        checkToken(req, gate);
+        if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
+        const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
+        if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
+        const params = await readJson(req);
+        return sendOutcome(res, await dispatcher.call(req, method, params));
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ContractError('not-found', `no ${req.method} here`);
+      if (!serveStatic(options.staticDir, url.pathname, res)) throw new ContractError('not-found', `no file ${url.pathname}`);
+    } catch (error) {
+      const payload = error instanceof ContractError ? error.toPayload() : { code: 'failed' as const, message: String((error as Error).message) };
+      if (!(error instanceof ContractError)) log(`request failed: ${(error as Error).stack}`);
+      if (!res.headersSent) send(res, httpStatus(payload.code), { ok: false, error: payload });
+      else res.end();
+    }
+  });
+
+  function openEventStream(res: ServerResponse): void {
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const off = options.service.events.on((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    res.on('close', () => {
+      off();
+      clearInterval(keepAlive);
+      streams.delete(res);
+    });
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolveListen());
+  });
+  boundPort = (server.address() as AddressInfo).port;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  return {
+    url: `${origin}/`,
+    openUrl: `${origin}/#token=${gate.token}`,
+    port: boundPort,
+    token: gate.token,
+    async close() {
+      for (const res of streams) res.end();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Opens a workbench data folder for the UI hosts: the database (created and migrated on first use), a default
+// project with the label set the embedded model knows, and on a first launch the sample documents.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codecFor } from '../../core/codecs/registry.js';
+import { openDatabase } from '../../db/open-database.js';
+import { Store } from '../../db/store.js';
+import { importPath } from '../services/import-service.js';
+
+/** The labels of the default project, in shortcut order (1..9, 0): PhoNER_COVID19's, which the embedded model tags. */
+export const DEFAULT_LABELS = ['PATIENT_ID', 'NAME', 'AGE', 'GENDER', 'JOB', 'LOCATION', 'ORGANIZATION', 'DATE', 'SYMPTOM_AND_DISEASE', 'TRANSPORTATION'];
+export const DEFAULT_PROJECT = 'Y tế';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const samplesDir = join(repoRoot, 'assets', 'samples');
+
+export interface Workspace {
+  store: Store;
+  dataDir: string;
+  dbPath: string;
+}
+
+/** Opens (creating when needed) the data folder's database; seeds the default project and, if asked, the samples. */
+export async function openWorkspace(dataDir: string, options: { samples: boolean }): Promise<Workspace> {
+  mkdirSync(dataDir, { recursive: true });
+  const dbPath = join(dataDir, 'workbench.sqlite');
+  const store = new Store(openDatabase(dbPath));
+  if (store.projects.list().length === 0) {
+    const project = store.transaction(() => {
+      const created = store.projects.create(DEFAULT_PROJECT, 'Thực thể có tên lồng nhau trong văn bản y tế tiếng Việt');
+      for (const name of DEFAULT_LABELS) store.labels.add(created.id, { name });
+      store.events.append({ type: 'project-created', actor: 'workbench', projectId: created.id, payload: { labels: DEFAULT_LABELS } });
+      return created;
+    });
+    if (options.samples && existsSync(samplesDir)) {
+      for (const file of readdirSync(samplesDir).filter((f) => f.endsWith('.txt')).sort()) {
+        await importPath(store, join(samplesDir, file), { projectId: project.id, format: codecFor('text'), variant: 'lines', actor: 'workbench' });
+      }
+    }
+  }
+  return { store, dataDir, dbPath };
+}

@@ -1,0 +1,92 @@
+// Edits as append-only revisions. Each save names the revision it started from; a stale parent (another window
+// or a restarted server saved in between) is refused with `conflict` so the UI reloads instead of forking history.
+import { ContractError } from '../../core/contract/errors.js';
+import type { Params } from '../../core/contract/methods.js';
+import type { RevisionInfo, SaveResult } from '../../core/contract/types.js';
+import { compareEntities, type Entity } from '../../core/document.js';
+import type { CurrentDocument } from '../../db/repositories/documents.js';
+import type { Store } from '../../db/store.js';
+import type { DocumentIndex } from './document-index.js';
+import { codePointLength } from '../../core/offsets.js';
+
+export class AnnotationService {
+  constructor(
+    private readonly store: Store,
+    private readonly index: DocumentIndex,
+    private readonly actor: string,
+  ) {}
+
+  document(documentId: number): CurrentDocument & { projectId: number } {
+    const doc = this.store.documents.get(documentId);
+    if (!doc) throw new ContractError('not-found', `no document ${documentId}`, 'documentId');
+    const projectId = this.projectOf(documentId);
+    return { ...doc, projectId };
+  }
+
+  private projectOf(documentId: number): number {
+    // The repositories do not return project ids with a document; the project list is short.
+    for (const project of this.store.projects.list()) {
+      if (this.index.textLength(project.id, documentId) !== undefined) return project.id;
+    }
+    throw new ContractError('not-found', `no document ${documentId}`, 'documentId');
+  }
+
+  save(params: Params<'annotations.save'>): SaveResult {
+    const doc = this.document(params.documentId);
+    const length = codePointLength(doc.text);
+    const entities: Entity[] = params.entities.map((e, i) => {
+      if (e.end > length) throw new ContractError('invalid', `annotations.save: invalid entities.${i}.end: ${e.end} is past the end of the text (${length})`, `entities.${i}.end`);
+      return e.fragments ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments } : { label: e.label, start: e.start, end: e.end };
+    });
+    entities.sort(compareEntities);
+    const suggested = new Set(this.store.suggestions.forDocument(doc.id).flatMap((s) => s.spans.map((span) => span.id)));
+    params.outcomes?.forEach((o, i) => {
+      if (!suggested.has(o.suggestedSpanId)) throw new ContractError('invalid', `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`, `outcomes.${i}.suggestedSpanId`);
+    });
+    const result = this.store.transaction(() => {
+      const latest = this.store.revisions.latest(doc.id);
+      if ((latest?.id ?? null) !== params.parentRevisionId) {
+        throw new ContractError('conflict', `document ${doc.id} changed since revision ${params.parentRevisionId ?? 'none'} (now ${latest?.id ?? 'none'}); reload it`);
+      }
+      const rev = this.store.revisions.append({ documentId: doc.id, parentId: params.parentRevisionId, author: this.actor, entities, note: params.note });
+      for (const o of params.outcomes ?? []) this.store.suggestions.recordOutcome(o.suggestedSpanId, o.outcome, this.actor, rev.id);
+      let status = doc.status;
+      if (status === 'new' || status === 'pre-annotated') {
+        status = 'in_progress';
+        this.store.documents.setStatus(doc.id, status);
+      }
+      return { revisionId: rev.id, revision: rev.revision, status };
+    });
+    this.index.refresh(doc.projectId, doc.id);
+    return result;
+  }
+
+  reject(params: Params<'suggestions.reject'>): number {
+    const doc = this.document(params.documentId);
+    const suggested = new Set(this.store.suggestions.forDocument(doc.id).flatMap((s) => s.spans.map((span) => span.id)));
+    params.suggestedSpanIds.forEach((id, i) => {
+      if (!suggested.has(id)) throw new ContractError('invalid', `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
+    });
+    this.store.transaction(() => {
+      for (const id of params.suggestedSpanIds) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
+    });
+    this.index.refresh(doc.projectId, doc.id);
+    return params.suggestedSpanIds.length;
+  }
+
+  history(documentId: number): RevisionInfo[] {
+    this.document(documentId);
+    return this.store.revisions.history(documentId).map((r) => ({
+      id: r.id, revision: r.revision, author: r.author, createdAt: r.createdAt, entityCount: r.entities.length, note: r.note,
+    }));
+  }
+
+  setStatus(params: Params<'documents.setStatus'>): void {
+    const doc = this.document(params.documentId);
+    this.store.transaction(() => {
+      this.store.documents.setStatus(doc.id, params.status);
+      this.store.events.append({ type: 'status', actor: this.actor, projectId: doc.projectId, documentId: doc.id, payload: { from: doc.status, to: params.status } });
+    });
+    this.index.refresh(doc.projectId, doc.id);
+  }
+}

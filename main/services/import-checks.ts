@@ -1,0 +1,49 @@
+// Checks the import service makes on every decoded document before it is stored, whatever the codec.
+import type { Doc, Entity } from '../../core/document.js';
+import { fragmentsOf } from '../../core/document.js';
+import type { Issue } from '../../core/issues.js';
+import { codePointLength } from '../../core/offsets.js';
+
+const LABEL = /^[^\s]+$/u;
+
+function entityProblem(entity: Entity, length: number): string | undefined {
+  if (!LABEL.test(entity.label)) return `label "${entity.label}" is empty or contains whitespace`;
+  for (const f of fragmentsOf(entity)) {
+    if (!Number.isInteger(f.start) || !Number.isInteger(f.end) || f.start < 0 || f.end > length || f.start >= f.end) {
+      return `span ${f.start}-${f.end} is outside the text (0-${length}) or empty`;
+    }
+  }
+  if (entity.score !== undefined && !(entity.score >= 0 && entity.score <= 1)) return `score ${entity.score} is not in [0, 1]`;
+  return undefined;
+}
+
+/** The errors that make a decoded document unusable: non-NFC text, spans outside the text, bad labels or scores. */
+export function documentErrors(doc: Doc, file: string, line: number): Issue[] {
+  const issues: Issue[] = [];
+  const at = (field: string, message: string): Issue => ({ severity: 'error', file, line, field, message });
+  if (doc.text.normalize('NFC') !== doc.text) issues.push(at('text', 'text is not NFC-normalised (a codec bug: please report it)'));
+  const length = codePointLength(doc.text);
+  doc.entities.forEach((entity, i) => {
+    const problem = entityProblem(entity, length);
+    if (problem) issues.push(at(`entities[${i}]`, problem));
+  });
+  // Label Studio predictions ride in meta and become suggestions: they must fit the text as well.
+  const predictions = doc.meta?.predictions;
+  if (Array.isArray(predictions)) {
+    predictions.forEach((entity: Entity, i) => {
+      const problem = entityProblem(entity, length);
+      if (problem) issues.push(at(`predictions[${i}]`, problem));
+    });
+  }
+  return issues;
+}
+
+const SPLIT_IN_NAME = /(?:^|[^a-z])(train|dev|valid|validation|test)(?:[^a-z]|$)/i;
+
+/** The split a file's name implies (`train_syllable.jsonl` -> train); validation is called dev. */
+export function splitFromFileName(name: string): string | null {
+  const m = SPLIT_IN_NAME.exec(name.split('/').pop() ?? name);
+  if (!m) return null;
+  const split = m[1].toLowerCase();
+  return split === 'valid' || split === 'validation' ? 'dev' : split;
+}

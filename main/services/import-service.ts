@@ -1,0 +1,203 @@
+// Imports files into a project. Each file is one transaction: documents are inserted as the decoder streams them
+// and committed only when the file had no error, so a broken file leaves the database as it was. With
+// `skipInvalid` the valid records are kept and every issue goes to a JSON-lines report.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Codec, FormatId } from '../../core/codecs/codec.js';
+import type { Doc, Entity } from '../../core/document.js';
+import { InputError, type Issue } from '../../core/issues.js';
+import type { DocumentStatus } from '../../db/repositories/documents.js';
+import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
+import type { Store } from '../../db/store.js';
+import { codecFor } from '../../core/codecs/registry.js';
+import { fileInput } from '../io/read-source.js';
+import { inputFiles, type InputFile } from '../io/input-files.js';
+import { documentErrors, splitFromFileName } from './import-checks.js';
+import { IssueLog } from './issue-log.js';
+
+export interface ImportOptions {
+  projectId: number;
+  /** A format id, or a codec object (tests, plug-ins). */
+  format: FormatId | Codec;
+  variant?: string;
+  /** Split for every imported document; default: the record's own, else what the file name says. */
+  split?: string;
+  /** Status for every imported document; default: from what the record holds. */
+  status?: DocumentStatus;
+  skipInvalid?: boolean;
+  /** Where the JSON-lines issue report goes (skipInvalid only); default: `<reportDir>/import-<time>.issues.jsonl`. */
+  reportPath?: string;
+  reportDir?: string;
+  actor?: string;
+}
+
+export interface FileImport {
+  file: string;
+  imported: number;
+  unchanged: number;
+  /** Records imported before whose text has changed since; reported and left alone. */
+  changed: number;
+  entities: number;
+  suggestedSpans: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface ImportResult {
+  files: FileImport[];
+  imported: number;
+  unchanged: number;
+  changed: number;
+  entities: number;
+  suggestedSpans: number;
+  errors: number;
+  warnings: number;
+  /** First issues found (all of them are in the report). */
+  issues: Issue[];
+  /** The report file, when one was written. */
+  reportPath?: string;
+}
+
+// Formats where a record with no entities is still an answer ("nothing here"), not an unannotated text.
+const ALWAYS_ANNOTATED: ReadonlySet<FormatId> = new Set(['phoner', 'conll', 'brat', 'instruction']);
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** What a record suggests (model output) rather than asserts: Label Studio predictions, else scored entities. */
+function splitSuggestions(doc: Doc): { annotated: Entity[]; suggested: Entity[] } {
+  const predictions = doc.meta?.predictions;
+  if (Array.isArray(predictions)) return { annotated: doc.entities.map(({ score: _, ...e }) => e), suggested: predictions as Entity[] };
+  return { annotated: doc.entities.filter((e) => e.score === undefined), suggested: doc.entities.filter((e) => e.score !== undefined) };
+}
+
+/** Where imported suggestions came from: Label Studio's model_version when the task has one. */
+function suggestionOrigin(doc: Doc, sourceName: string): { modelName: string; modelVersion: string } {
+  const task = (doc.meta?.labelStudio as { task?: { predictions?: { model_version?: unknown }[] } } | undefined)?.task;
+  const version = task?.predictions?.find((p) => typeof p?.model_version === 'string')?.model_version;
+  return { modelName: `import:${sourceName}`, modelVersion: typeof version === 'string' && version !== '' ? version : 'unknown' };
+}
+
+/** True when the record holds a person's answer even if it has no entity (a Label Studio task with an annotation). */
+function answeredInMeta(doc: Doc): boolean {
+  const ls = doc.meta?.labelStudio as { chosen?: unknown } | undefined;
+  return ls?.chosen !== undefined;
+}
+
+function metaString(meta: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = meta?.[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Imports a file, or every matching file of a folder, into a project. Throws InputError when a file has errors. */
+export async function importPath(store: Store, path: string, options: ImportOptions): Promise<ImportResult> {
+  const codec = typeof options.format === 'string' ? codecFor(options.format) : options.format;
+  const files = inputFiles(path, codec);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const reportPath = options.skipInvalid ? (options.reportPath ?? join(options.reportDir ?? '.', `import-${stamp}.issues.jsonl`)) : undefined;
+  const log = new IssueLog(reportPath);
+  const result: ImportResult = { files: [], imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: 0, warnings: 0, issues: [] };
+  try {
+    for (const file of files) {
+      const counts = await importFile(store, codec, file, options, log);
+      result.files.push(counts);
+      for (const key of ['imported', 'unchanged', 'changed', 'entities', 'suggestedSpans'] as const) result[key] += counts[key];
+    }
+  } finally {
+    log.close();
+  }
+  result.errors = log.errors;
+  result.warnings = log.warnings;
+  result.issues = log.summary(path);
+  if (log.wroteReport) result.reportPath = reportPath;
+  return result;
+}
+
+async function importFile(store: Store, codec: Codec, file: InputFile, options: ImportOptions, log: IssueLog): Promise<FileImport> {
+  const counts: FileImport = { file: file.path, imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: 0, warnings: 0 };
+  const fileLog = new IssueLog(); // this file's issues, for the error thrown when it fails
+  const report = (issue: Issue) => {
+    log.add(issue);
+    fileLog.add(issue);
+  };
+  const known = new Set(store.labels.list(options.projectId).map((l) => l.name));
+  const author = `import:${file.sourceName}`;
+  const now = new Date().toISOString();
+  const fileSplit = options.split ?? splitFromFileName(file.sourceName);
+
+  const insert = (doc: Doc, line: number) => {
+    const hash = sha256(doc.text);
+    const existing = store.documents.findBySource(options.projectId, file.sourceName, doc.name);
+    if (existing) {
+      if (existing.contentHash === hash) counts.unchanged++;
+      else {
+        counts.changed++;
+        report({ severity: 'warning', file: file.path, line, field: 'text', message: `record "${doc.name}" was imported before with a different text; the stored document is left as it was` });
+      }
+      return;
+    }
+    const { annotated, suggested } = splitSuggestions(doc);
+    for (const entity of [...annotated, ...suggested]) {
+      if (known.has(entity.label)) continue;
+      store.labels.add(options.projectId, { name: entity.label });
+      known.add(entity.label);
+      report({ severity: 'warning', file: file.path, line, field: 'label', message: `label "${entity.label}" was not in the project; added it` });
+    }
+    const hasAnswer = annotated.length > 0 || ALWAYS_ANNOTATED.has(codec.id) || answeredInMeta(doc);
+    const metaStatus = metaString(doc.meta, 'status') as DocumentStatus | undefined;
+    const status = options.status ?? (metaStatus && DOCUMENT_STATUSES.includes(metaStatus) ? metaStatus : undefined)
+      ?? (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
+    const documentId = store.documents.insert(
+      {
+        projectId: options.projectId, name: doc.name, text: doc.text, contentHash: hash, source: file.sourceName, sourceRef: doc.name,
+        split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status, tokens: doc.tokens, meta: doc.meta,
+      },
+      now,
+    );
+    if (hasAnswer) store.revisions.append({ documentId, parentId: null, author, entities: annotated }, now);
+    if (suggested.length > 0) {
+      store.suggestions.add(
+        { documentId, modelId: null, ...suggestionOrigin(doc, file.sourceName), spans: suggested },
+        now,
+      );
+    }
+    counts.imported++;
+    counts.entities += annotated.length;
+    counts.suggestedSpans += suggested.length;
+  };
+
+  const tx = store.begin();
+  let failed = false;
+  try {
+    for await (const event of codec.decode(fileInput(file.path), { variant: options.variant })) {
+      if (event.kind === 'issue') {
+        report(event.issue);
+        if (event.issue.severity === 'error' && !options.skipInvalid) failed = true;
+        continue;
+      }
+      const errors = documentErrors(event.doc, file.path, event.line);
+      errors.forEach(report);
+      if (errors.length > 0) {
+        if (!options.skipInvalid) failed = true;
+        continue;
+      }
+      // After the first error the file will be rolled back: decode on only to find every issue.
+      if (!failed) insert(event.doc, event.line);
+    }
+  } catch (error) {
+    tx.rollback();
+    if (!(error instanceof InputError)) throw error;
+    error.issues.forEach(report);
+    if (!options.skipInvalid) throw new InputError(fileLog.summary(file.path));
+    return { ...counts, imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: fileLog.errors, warnings: fileLog.warnings };
+  }
+  if (failed) {
+    tx.rollback();
+    throw new InputError(fileLog.summary(file.path));
+  }
+  if (counts.imported > 0) {
+    store.projects.touch(options.projectId);
+    store.events.append({ type: 'import', actor: options.actor ?? author, projectId: options.projectId, payload: { ...counts, format: codec.id, variant: options.variant ?? null } }, now);
+  }
+  tx.commit();
+  return { ...counts, errors: fileLog.errors, warnings: fileLog.warnings };
+}

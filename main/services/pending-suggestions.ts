@@ -1,0 +1,31 @@
+// Which suggested spans still wait for a person: those of the document's latest model run that nobody accepted,
+// edited or rejected, and that no entity already equals (a re-imported answer makes them moot).
+import type { SuggestedSpan } from '../../core/contract/types.js';
+import { entityKey, type Entity } from '../../core/document.js';
+import type { Suggestion } from '../../db/repositories/suggestions.js';
+
+/** The pending suggested spans of a document, given its current entities and its suggestion runs. */
+export function pendingSuggestions(entities: readonly Entity[], runs: readonly Suggestion[]): SuggestedSpan[] {
+  const latest = runs[runs.length - 1];
+  if (!latest) return [];
+  const taken = new Set(entities.map(entityKey));
+  const source = `${latest.modelName} ${latest.modelVersion}`;
+  return latest.spans
+    .filter((span) => span.outcome === undefined && !taken.has(entityKey(span)))
+    .map((span) => ({
+      id: span.id,
+      label: span.label,
+      start: span.start,
+      end: span.end,
+      ...(span.fragments ? { fragments: span.fragments } : {}),
+      score: span.score ?? null,
+      source,
+    }));
+}
+
+/** 1 − mean score of the pending spans that have a score; null when none has one. */
+export function uncertaintyOf(pending: readonly SuggestedSpan[]): number | null {
+  const scores = pending.map((s) => s.score).filter((s): s is number => s !== null);
+  if (scores.length === 0) return null;
+  return 1 - scores.reduce((a, b) => a + b, 0) / scores.length;
+}

@@ -1,0 +1,187 @@
+// The services behind the UI, as one object implementing the contract. Hosts (Electron IPC, the browser host) only
+// validate and forward; everything a method does happens here, the same for both.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
+import { ContractError } from '../../core/contract/errors.js';
+import type { Params, Results, WorkbenchApi } from '../../core/contract/methods.js';
+import type { AppInfo } from '../../core/contract/types.js';
+import { formatIssue, InputError } from '../../core/issues.js';
+import type { Store } from '../../db/store.js';
+import { AnnotationService } from './annotation-service.js';
+import { DocumentIndex } from './document-index.js';
+import type { EnginePort } from './engine-port.js';
+import { EventHub } from './event-hub.js';
+import { exportProject } from './export-service.js';
+import { importPath } from './import-service.js';
+import { JobService } from './job-service.js';
+import { pendingSuggestions } from './pending-suggestions.js';
+
+export interface WorkbenchOptions {
+  store: Store;
+  /** Where imports are kept and exports go by default. */
+  dataDir: string;
+  host: AppInfo['host'];
+  engine: EnginePort;
+  version: string;
+  /** Who edits: the revisions' author and the events' actor. */
+  actor?: string;
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+export class WorkbenchService implements WorkbenchApi {
+  readonly events = new EventHub();
+  readonly index: DocumentIndex;
+  readonly jobs: JobService;
+  private readonly annotations: AnnotationService;
+  private readonly store: Store;
+
+  constructor(private readonly options: WorkbenchOptions) {
+    this.store = options.store;
+    const actor = options.actor ?? 'annotator';
+    this.index = new DocumentIndex(this.store);
+    this.annotations = new AnnotationService(this.store, this.index, actor);
+    this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor);
+  }
+
+  private project(projectId: number) {
+    const project = this.store.projects.byId(projectId);
+    if (!project) throw new ContractError('not-found', `no project ${projectId}`, 'projectId');
+    return project;
+  }
+
+  async 'app.info'(): Promise<Results['app.info']> {
+    const formats = Object.values(codecs).map((c) => ({ id: c.id, title: c.title, extensions: [...c.extensions], multiFile: c.multiFile }));
+    return { version: this.options.version, host: this.options.host, dataDir: this.options.dataDir, formats };
+  }
+
+  async 'projects.list'(): Promise<Results['projects.list']> {
+    return this.store.projects.list().map((p) => ({
+      id: p.id,
+      name: p.name,
+      labels: this.store.labels.list(p.id).map((l) => ({ name: l.name, colour: l.colour, shortcut: l.shortcut })),
+    }));
+  }
+
+  async 'documents.list'(p: Params<'documents.list'>): Promise<Results['documents.list']> {
+    this.project(p.projectId);
+    return this.index.list(p.projectId, p);
+  }
+
+  async 'documents.progress'(p: Params<'documents.progress'>): Promise<Results['documents.progress']> {
+    this.project(p.projectId);
+    return this.index.progress(p.projectId);
+  }
+
+  async 'documents.get'(p: Params<'documents.get'>): Promise<Results['documents.get']> {
+    const doc = this.annotations.document(p.documentId);
+    const revision = doc.revisionId === null ? 0 : (this.store.revisions.latest(doc.id)?.revision ?? 0);
+    return {
+      id: doc.id,
+      name: doc.name,
+      text: doc.text,
+      status: doc.status,
+      ...(doc.tokens ? { tokens: doc.tokens } : {}),
+      revisionId: doc.revisionId,
+      revision,
+      entities: doc.entities.map(({ label, start, end, fragments }) => (fragments ? { label, start, end, fragments } : { label, start, end })),
+      suggestions: pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id)),
+    };
+  }
+
+  async 'documents.adjacent'(p: Params<'documents.adjacent'>): Promise<Results['documents.adjacent']> {
+    const ids = this.index.ids(p.projectId, p.status);
+    const after = p.direction === 'next' ? ids.find((id) => id > p.documentId) : ids.filter((id) => id < p.documentId).pop();
+    return { documentId: after ?? null };
+  }
+
+  async 'documents.setStatus'(p: Params<'documents.setStatus'>): Promise<Results['documents.setStatus']> {
+    this.annotations.setStatus(p);
+    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' });
+    return { status: p.status };
+  }
+
+  async 'documents.import'(p: Params<'documents.import'>): Promise<Results['documents.import']> {
+    this.project(p.projectId);
+    const format = p.format ?? guessFormat(p.name);
+    if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
+    let codec;
+    try {
+      codec = codecFor(format);
+    } catch (error) {
+      throw new ContractError('invalid', `documents.import: invalid format: ${(error as Error).message}`, 'format');
+    }
+    // The browser sends content, not a path: keep a copy under the data folder, which also records what came in.
+    const dir = join(this.options.dataDir, 'imports', stamp());
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, p.name);
+    writeFileSync(path, p.content, 'utf8');
+    try {
+      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator' });
+      this.index.invalidate(p.projectId);
+      this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
+      return {
+        imported: result.imported, unchanged: result.unchanged, entities: result.entities, suggestedSpans: result.suggestedSpans,
+        warnings: result.warnings, issues: result.issues.slice(0, 50).map(formatIssue),
+      };
+    } catch (error) {
+      if (error instanceof InputError) throw new ContractError('invalid', `the file has errors; nothing was imported:\n${error.issues.slice(0, 20).map(formatIssue).join('\n')}`, 'content');
+      throw error;
+    }
+  }
+
+  async 'annotations.save'(p: Params<'annotations.save'>): Promise<Results['annotations.save']> {
+    const result = this.annotations.save(p);
+    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: result.revisionId, reason: 'edit' });
+    return result;
+  }
+
+  async 'annotations.history'(p: Params<'annotations.history'>): Promise<Results['annotations.history']> {
+    return this.annotations.history(p.documentId);
+  }
+
+  async 'suggestions.reject'(p: Params<'suggestions.reject'>): Promise<Results['suggestions.reject']> {
+    return { rejected: this.annotations.reject(p) };
+  }
+
+  async 'export.run'(p: Params<'export.run'>): Promise<Results['export.run']> {
+    const project = this.project(p.projectId);
+    let codec;
+    try {
+      codec = codecFor(p.format);
+    } catch (error) {
+      throw new ContractError('invalid', `export.run: invalid format: ${(error as Error).message}`, 'format');
+    }
+    const safeName = project.name.replace(/[^\p{L}\p{N}_-]+/gu, '_');
+    const destination = p.destination ?? join(this.options.dataDir, 'exports', `${safeName}-${p.scope}-${stamp()}${codec.multiFile ? '' : (codec.extensions[0] ?? '.txt')}`);
+    mkdirSync(join(destination, '..'), { recursive: true });
+    const summary = await exportProject(this.store, destination, { projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: 'annotator' });
+    return {
+      destination, format: codec.id, scope: p.scope, docs: summary.docs, entities: summary.entities, leftOut: summary.leftOut,
+      files: summary.files, bytes: summary.bytes, warnings: summary.warnings, issues: summary.issues.slice(0, 50).map(formatIssue),
+    };
+  }
+
+  async 'models.list'(): Promise<Results['models.list']> {
+    return { models: this.options.engine.models(), device: this.options.engine.device() };
+  }
+
+  async 'preannotate.start'(p: Params<'preannotate.start'>): Promise<Results['preannotate.start']> {
+    this.project(p.projectId);
+    const ids = this.jobs.documentsFor(p.projectId, p.scope, p.documentIds);
+    return this.jobs.start(p.projectId, ids, p.model);
+  }
+
+  async 'jobs.cancel'(p: Params<'jobs.cancel'>): Promise<Results['jobs.cancel']> {
+    return this.jobs.cancel(p.jobId);
+  }
+
+  async 'jobs.list'(): Promise<Results['jobs.list']> {
+    return this.jobs.list();
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.stopAll();
+  }
+}

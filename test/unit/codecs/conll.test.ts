@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { nestingLevels } from '../../../core/bio.js';
+import { conllCodec } from '../../../core/codecs/conll.js';
+import type { Doc } from '../../../core/document.js';
+import type { Source } from '../../../core/source.js';
+import { arbitraryDocs, decodeText, encodeDocs } from '../../support/random-docs.js';
+
+const decode = (text: string) => decodeText(conllCodec, 'f.conll', text);
+const summary = (issues: { severity: string; line?: number; field?: string }[]) => issues.map((i) => `${i.severity} ${i.line ?? '-'} ${i.field ?? '-'}`);
+
+test('without -DOCSTART- each sentence is a document named by its first line', async () => {
+  const { docs, issues, lines } = await decode('Bệnh\tO\nnhân\tO\nBN123\tB-PATIENT_ID\n\n\nở O\nHà B-LOCATION\nNội I-LOCATION\n');
+  assert.deepEqual(issues, []);
+  assert.deepEqual(lines, [1, 6]);
+  assert.deepEqual(docs[0], { name: '1', text: 'Bệnh nhân BN123', entities: [{ label: 'PATIENT_ID', start: 10, end: 15 }], tokens: [{ start: 0, end: 4 }, { start: 5, end: 9 }, { start: 10, end: 15 }] });
+  assert.deepEqual(docs[1].entities, [{ label: 'LOCATION', start: 2, end: 8 }]);
+});
+
+test('-DOCSTART- groups sentences into one document; text joins sentences with "\\n"; CRLF and NFD input', async () => {
+  const source = ['-DOCSTART- -X- O O', '', 'Sốt\tB-SYMPTOM', 'cao\tI-SYMPTOM', '', 'Hà\tB-LOC', '', '-DOCSTART-', 'x\tO', ''].join('\r\n').normalize('NFD');
+  const { docs, issues, lines } = await decode(source);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(lines, [1, 8]);
+  assert.deepEqual(docs[0], {
+    name: '1',
+    text: 'Sốt cao\nHà',
+    entities: [{ label: 'SYMPTOM', start: 0, end: 7 }, { label: 'LOC', start: 8, end: 10 }],
+    tokens: [{ start: 0, end: 3 }, { start: 4, end: 7 }, { start: 8, end: 10 }],
+    meta: { docstart: '-DOCSTART- -X- O O' },
+  });
+  assert.deepEqual(docs[1], { name: '8', text: 'x', entities: [], tokens: [{ start: 0, end: 1 }] });
+});
+
+test('nested entities: one tag column per level, outermost first', async () => {
+  const { docs } = await decode(['Bệnh\tB-ORG\tO\tO', 'viện\tI-ORG\tO\tO', 'Hà\tI-ORG\tB-LOC\tB-CITY', 'Nội\tI-ORG\tI-LOC\tI-CITY'].join('\n'));
+  assert.deepEqual(docs[0].entities, [
+    { label: 'ORG', start: 0, end: 16 },
+    { label: 'CITY', start: 10, end: 16 },
+    { label: 'LOC', start: 10, end: 16 },
+  ]);
+  const out = await encodeDocs(conllCodec, docs);
+  assert.equal(out.text, 'Bệnh\tB-ORG\tO\tO\nviện\tI-ORG\tO\tO\nHà\tI-ORG\tB-CITY\tB-LOC\nNội\tI-ORG\tI-CITY\tI-LOC\n\n');
+});
+
+test('bad lines are errors naming line and column; the sentence is dropped and decoding goes on', async () => {
+  const source = ['a\tO\tO', 'b\tO', 'c\tO\tO\tO', '', 'd\tX-LOC', 'e\tB-', '', 'f\tO', '\tO', '', 'g\tI-LOC', 'h\tO'].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(summary(issues), ['error 2 column 3', 'error 3 column 4', 'error 5 column 2', 'error 6 column 2', 'error 9 column 1', 'warning 11 column 2']);
+  assert.equal(issues[0].message, "2 columns, but this sentence's first line (1) has 3");
+  assert.equal(issues[2].message, 'tag "X-LOC" is not O, B-LABEL or I-LABEL');
+  assert.equal(issues[4].message, 'empty token');
+  assert.equal(issues[5].message, '"I-LOC" does not continue an entity; read as B-LOC');
+  assert.deepEqual(docs.map((d) => d.text), ['g h']);
+});
+
+test('comment lines are kept in meta and written back before their sentence', async () => {
+  const source = '# sent_id = 1\n# text = Sốt cao\nSốt\tB-S\ncao\tI-S\n\n-DOCSTART-\n\n# a\nx\tO\n\n# b\ny\tO\n\n# after\n';
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(docs[0].meta, { comments: [{ sentence: 0, text: '# sent_id = 1' }, { sentence: 0, text: '# text = Sốt cao' }] });
+  assert.deepEqual(docs[1].meta, { comments: [{ sentence: 0, text: '# a' }, { sentence: 1, text: '# b' }, { sentence: 2, text: '# after' }] });
+  assert.equal((await encodeDocs(conllCodec, docs)).text, source);
+});
+
+test('an empty file is a warning "no documents"; trailing comments without a sentence are reported', async () => {
+  assert.deepEqual((await decode('')).issues, [{ severity: 'warning', file: 'f.conll', message: 'no documents' }]);
+  const { docs, issues } = await decode('a\tO\n\n# lost\n');
+  assert.equal(docs.length, 1);
+  assert.deepEqual(issues.map((i) => i.message), ['1 comment line(s) after the last sentence are not kept']);
+});
+
+test('export of an untokenised doc: tokenises, sentences at line breaks, reports what it cannot hold', async () => {
+  const doc: Doc = {
+    name: 'ca',
+    text: 'Bệnh nhân  BN123\r\nsốt, ho.',
+    entities: [
+      { label: 'A', start: 5, end: 22 }, // over the line break
+      { label: 'B', start: 11, end: 14 }, // inside "BN123"
+      { label: 'C', start: 18, end: 25, fragments: [{ start: 18, end: 21 }, { start: 23, end: 25 }] },
+      { label: 'bad label', start: 0, end: 4 },
+    ],
+  };
+  const { text, issues } = await encodeDocs(conllCodec, [doc, { name: 'next', text: 'x', entities: [] }, { name: 'empty', text: ' ', entities: [] }]);
+  // Levels are filled outer-first in order of start: C (sốt..ho) takes column 2 after A's first part ends.
+  assert.equal(text, '-DOCSTART-\n\nBệnh\tO\tO\nnhân\tB-A\tO\nBN123\tI-A\tB-B\n\nsốt\tB-C\tB-A\n,\tI-C\tI-A\nho\tI-C\tO\n.\tO\tO\n\n-DOCSTART-\n\nx\tO\n\n');
+  assert.deepEqual(summary(issues), ['warning - entities[1]', 'warning - entities[2]', 'warning - entities[3]', 'warning - entities[0]', 'warning - -']);
+  assert.match(issues[0].message, /does not fall on token boundaries; written as "BN123"/);
+  assert.match(issues[3].message, /runs over a sentence break/);
+  assert.match(issues[4].message, /no tokens/);
+});
+
+test('property: docs with up to 3 nested (and crossing) levels round-trip, names aside', async () => {
+  await fc.assert(
+    fc.asyncProperty(arbitraryDocs({ tokenised: true, wordTokens: true, allowCrossing: true, maxLevels: 3, maxLines: 3 }), fc.integer({ min: 1, max: 30 }), async (docs, chunkSize) => {
+      const { text, issues } = await encodeDocs(conllCodec, docs);
+      assert.deepEqual(issues, []);
+      for (const doc of docs) assert.ok(nestingLevels(doc.entities).length <= 3);
+      const decoded = await decodeText(conllCodec, 'x.conll', text, { chunkSize });
+      assert.deepEqual(decoded.issues, docs.length === 0 ? [{ severity: 'warning', file: 'x.conll', message: 'no documents' }] : []);
+      assert.deepEqual(decoded.docs.map((d) => ({ ...d, name: '' })), docs.map((d) => ({ ...d, name: '' })));
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('decoding streams: the first document comes before the source is read to the end', async () => {
+  let chunksRead = 0;
+  const source: Source = {
+    name: 'big.conll',
+    async *chunks() {
+      for (let i = 0; i < 100_000; i++) {
+        chunksRead++;
+        yield `bệnh\tO\nBN${i}\tB-PATIENT_ID\n\n`;
+      }
+    },
+  };
+  for await (const event of conllCodec.decode({ source, sibling: () => undefined })) {
+    assert.equal(event.kind, 'doc');
+    break;
+  }
+  assert.ok(chunksRead < 10, `read ${chunksRead} chunks before the first document`);
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { DatabaseTooNewError, migrate, schemaVersion } from '../../../db/migrate.js';
+import { migrations } from '../../../db/migrations/index.js';
+import type { Migration } from '../../../db/migrations/migration.js';
+import { openDatabase } from '../../../db/open-database.js';
+
+const tempDb = () => join(mkdtempSync(join(tmpdir(), 'wb-migrate-')), 'test.sqlite');
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+test('a fresh database reaches the latest version with every table', () => {
+  const db = openDatabase(tempDb());
+  assert.equal(schemaVersion(db), migrations.length);
+  assert.deepEqual(tables(db), [
+    'annotation_revisions', 'documents', 'events', 'labels', 'models', 'projects', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
+  ]);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+  db.close();
+});
+
+test('opening again runs nothing and keeps the data', () => {
+  const path = tempDb();
+  const first = openDatabase(path);
+  first.prepare("INSERT INTO projects (name) VALUES ('kept')").run();
+  first.close();
+  const again = openDatabase(path);
+  assert.deepEqual(migrate(again, migrations), { from: migrations.length, to: migrations.length });
+  assert.equal((again.prepare('SELECT name FROM projects').get() as { name: string }).name, 'kept');
+  again.close();
+});
+
+test('every migration applies on its own, one version at a time', () => {
+  const db = new Database(':memory:');
+  for (let n = 1; n <= migrations.length; n++) {
+    migrate(db, migrations.slice(0, n));
+    assert.equal(schemaVersion(db), n);
+  }
+});
+
+test('a database newer than the code is refused, untouched, with a clear message', () => {
+  const path = tempDb();
+  const raw = new Database(path);
+  raw.pragma(`user_version = ${migrations.length + 5}`);
+  raw.close();
+  const before = readFileSync(path);
+  assert.throws(() => openDatabase(path), (error: unknown) => {
+    assert.ok(error instanceof DatabaseTooNewError);
+    assert.equal(error.message, `database is version ${migrations.length + 5}, this workbench knows up to ${migrations.length}: update the workbench`);
+    return true;
+  });
+  assert.deepEqual(readFileSync(path), before);
+});
+
+test('a migration that throws leaves the database at its old version, with none of its changes', () => {
+  const path = tempDb();
+  openDatabase(path).close();
+  const failing: Migration[] = [
+    ...migrations,
+    { version: migrations.length + 1, name: 'adds-a-table', up: (db) => db.exec('CREATE TABLE half_done (x INTEGER)') },
+    { version: migrations.length + 2, name: 'breaks', up: () => { throw new Error('boom'); } },
+  ];
+  assert.throws(() => openDatabase(path, { migrations: failing }), /boom/);
+  const db = openDatabase(path);
+  assert.equal(schemaVersion(db), migrations.length);
+  assert.ok(!tables(db).includes('half_done'));
+  db.close();
+});
+
+test('migrations out of order are refused before anything runs', () => {
+  const db = new Database(':memory:');
+  const wrong: Migration[] = [{ version: 2, name: 'two', up: () => {} }];
+  assert.throws(() => migrate(db, wrong), /expected 1/);
+  assert.equal(schemaVersion(db), 0);
+});

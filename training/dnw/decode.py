@@ -1,0 +1,122 @@
+"""Reference decoding in PyTorch (for dev evaluation during training): confidence-threshold parallel unmasking.
+
+Each step runs the model on the rows that still have masked slots, commits every masked slot whose top
+probability is >= threshold (at least the most confident one per row), and stops a row when its canvas is full.
+This mirrors the engine's fast schedule (greedy, temperature 0); the engine's own sampler is authoritative.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+
+from .data import Span, stacked_to_token_spans, token_spans_to_char_spans
+from .encode import Encoded, collate, length_batches
+from .tokenizer import Vocab, EOS
+
+
+@dataclass
+class DecodeStats:
+    forward_rows: int = 0  # sum over steps of rows run
+    forward_calls: int = 0
+    steps_per_row: float = 0.0
+
+
+@torch.no_grad()
+def denoise(model, batch, mask_id: int, threshold: float, max_steps: int | None = None,
+            allowed: torch.Tensor | None = None) -> tuple[torch.Tensor, int, int]:
+    """Fills the canvas of `batch` (canvas slots must hold mask_id). Returns ids, forward rows, forward calls."""
+    ids = batch.input_ids.clone()
+    att = batch.attention_mask
+    pos = batch.position_ids
+    remaining = batch.canvas_mask.clone()
+    rows = torch.arange(ids.shape[0])
+    fwd_rows = calls = 0
+    step = 0
+    while True:
+        active = rows[remaining.any(-1)]
+        if len(active) == 0:
+            break
+        step += 1
+        logits = model(ids[active], att[active], pos[active]).float()
+        if allowed is not None:
+            logits = logits + allowed
+        probs = torch.softmax(logits, dim=-1)
+        conf, pred = probs.max(-1)
+        rem = remaining[active]
+        conf = torch.where(rem, conf, torch.full_like(conf, -1.0))
+        # Commit every slot at or above the threshold, and at least the k most confident ones, where k spreads
+        # what is left over the steps left (1 per step when max_steps is None), so a row takes <= max_steps.
+        n_rem = rem.sum(-1, keepdim=True)
+        if max_steps is None:
+            k = torch.ones_like(n_rem)
+        else:
+            k = torch.div(n_rem + (max_steps - step), max_steps - step + 1, rounding_mode="floor").clamp(min=1)
+        rank = conf.argsort(-1, descending=True).argsort(-1)
+        commit = rem & ((conf >= threshold) | (rank < k))
+        sub = ids[active]
+        ids[active] = torch.where(commit, pred, sub)
+        remaining[active] = rem & ~commit
+        fwd_rows += len(active)
+        calls += 1
+    return ids, fwd_rows, calls
+
+
+def inline_spans(canvas: Sequence[int], vocab: Vocab, n_text: int) -> list[tuple[int, int, str]]:
+    """Token spans from a generated inline canvas: tags open/close around text tokens; [EOS] ends it."""
+    tag_of = {}
+    for lab in vocab.entity_labels:
+        tag_of[vocab.tag_id(lab, False)] = (lab, False)
+        tag_of[vocab.tag_id(lab, True)] = (lab, True)
+    eos = vocab.tokenizer.token_to_id(EOS)
+    k = 0
+    stack: list[tuple[str, int]] = []
+    spans = set()
+    for t in canvas:
+        if t == eos:
+            break
+        if t in tag_of:
+            lab, closing = tag_of[t]
+            if not closing:
+                stack.append((lab, k))
+            else:
+                idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == lab), None)
+                if idx is not None:
+                    _, start = stack.pop(idx)
+                    end = min(k, n_text)
+                    if end > start:
+                        spans.add((start, end, lab))
+        else:
+            k += 1
+    return sorted(spans)
+
+
+def decode_items(model, vocab: Vocab, items: Sequence[Encoded], fmt: str, threshold: float = 0.9,
+                 max_steps: int | None = None, max_tokens: int = 8192) -> tuple[list[list[Span]], DecodeStats]:
+    """Predicted char spans (all nesting levels) for each item, and how many forward passes it took."""
+    model.eval()
+    preds: list[list[Span]] = [[] for _ in items]
+    stats = DecodeStats()
+    allowed = None
+    label_of = {i: t for t, i in zip(vocab.labels, vocab.label_ids)}
+    for b in length_batches(items, max_tokens, None):
+        batch = collate([items[i] for i in b], vocab.pad_id, canvas_fill=vocab.mask_id)
+        if fmt == "inline" and allowed is None:
+            # The inline canvas may hold anything but the prompt markers, [MASK] and [PAD].
+            allowed = torch.zeros(model.cfg.n_out)
+            allowed[[vocab.pad_id, vocab.mask_id, vocab.open_id, vocab.close_id, *vocab.label_ids]] = -1e4
+        ids, rows, calls = denoise(model, batch, vocab.mask_id, threshold, max_steps, allowed)
+        stats.forward_rows += rows
+        stats.forward_calls += calls
+        for row, i in enumerate(b):
+            it = items[i]
+            canvas = ids[row, ids.shape[1] - len(it.canvas):].tolist()
+            if fmt == "aligned":
+                tags = [label_of.get(t, "O") for t in canvas]
+                tspans = stacked_to_token_spans(tags)
+            else:
+                tspans = inline_spans(canvas, vocab, it.n_text)
+            preds[i] = token_spans_to_char_spans(tspans, it.offsets)
+    stats.steps_per_row = stats.forward_rows / max(1, len(items))
+    return preds, stats

@@ -1,0 +1,162 @@
+"""Dream / Qwen2-style checkpoint -> ONNX graph (graph contract in docs/model-package.md) -> model package.
+
+Dream-v0 is Qwen2 with bidirectional attention and shifted logits (position i is predicted from the output at
+i-1); its weights use Qwen2's parameter names, so transformers' Qwen2 modules run it once the causal mask is
+replaced by Dream's padding mask (outer AND of the 2-D mask). Usage:
+
+    python -m dnw.export_dream --checkpoint DIR --out PACKAGE_DIR [--top-k 8] [--dtype float32|float16]
+
+The checkpoint folder holds config.json (model_type "Dream" or "qwen2"), *.safetensors, tokenizer.json and
+usually tokenizer_config.json (kept in the package when it has a chat template). Weights over 2 GB go to an
+external data file next to the graph, as ONNX requires.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import onnx_ir as ir
+import torch
+from torch import nn
+from transformers import Qwen2Config, Qwen2ForCausalLM
+
+from .sampler_head import INPUT_NAMES, OUTPUT_NAMES, SamplerHead, dream_position_ids, sampler_scalars
+
+GRAPH_FILE = "model.onnx"
+_TWO_GB = 2 * 1024**3
+_QWEN2_FIELDS = (
+    "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+    "num_key_value_heads", "max_position_embeddings", "rope_theta", "rms_norm_eps", "tie_word_embeddings",
+    "hidden_act", "rope_scaling", "head_dim",
+)
+
+
+class BidirectionalQwen2(nn.Module):
+    """Qwen2ForCausalLM run as Dream runs it: full attention between real tokens, nothing attends to left padding."""
+
+    def __init__(self, model: Qwen2ForCausalLM):
+        super().__init__()
+        self.model = model
+        for layer in model.model.layers:
+            layer.self_attn.is_causal = False
+
+    def forward(self, input_ids, attention_mask, position_ids):
+        real = attention_mask.bool()
+        allowed = real[:, None, :, None] & real[:, None, None, :]
+        # Additive mask with a finite minimum: a padding row (all masked) then softmaxes to something finite
+        # instead of NaN, and its output is never read because every real row masks padding columns out.
+        bias = torch.zeros(allowed.shape, dtype=torch.float32).masked_fill(~allowed, torch.finfo(torch.float32).min)
+        bias = bias.to(self.model.dtype)
+        hidden = self.model.model(
+            input_ids=input_ids, attention_mask={"full_attention": bias}, position_ids=position_ids, use_cache=False,
+        ).last_hidden_state
+        return self.model.lm_head(hidden).float()
+
+
+def qwen2_config_from(config: dict) -> Qwen2Config:
+    """A Qwen2Config from a Dream or Qwen2 config.json (Dream's fields are Qwen2's)."""
+    fields = {k: config[k] for k in _QWEN2_FIELDS if k in config and config[k] is not None}
+    qwen = Qwen2Config(**fields)
+    qwen._attn_implementation = "eager"  # plain MatMul/Softmax ops: exports cleanly and runs on every EP
+    return qwen
+
+
+def load_checkpoint(checkpoint: Path, dtype: torch.dtype = torch.float32) -> tuple[Qwen2ForCausalLM, dict]:
+    """Loads a Dream/Qwen2 checkpoint folder into transformers' Qwen2 (strict: every weight must be used)."""
+    from safetensors.torch import load_file
+
+    config = json.loads((checkpoint / "config.json").read_text())
+    with torch.device("meta"):
+        model = Qwen2ForCausalLM(qwen2_config_from(config))
+    state: dict[str, torch.Tensor] = {}
+    for shard in sorted(checkpoint.glob("*.safetensors")):
+        state.update(load_file(str(shard)))
+    if not state:
+        raise FileNotFoundError(f"{checkpoint}: no *.safetensors weights")
+    if model.config.tie_word_embeddings and "lm_head.weight" not in state:
+        state["lm_head.weight"] = state["model.embed_tokens.weight"]
+    model.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=True, assign=True)
+    model.model.rotary_emb = type(model.model.rotary_emb)(config=model.config)  # buffers were on meta
+    return model.eval(), config
+
+
+def export_graph(logits_module: nn.Module, out_dir: Path, top_k_out: int, sample_ids: torch.Tensor) -> Path:
+    """Exports SamplerHead(logits_module) with dynamic batch and sequence; returns the graph path."""
+    head = SamplerHead(logits_module, top_k_out).eval()
+    mask = torch.ones_like(sample_ids)
+    mask[0, :2] = 0  # a padded example keeps the mask path from being specialised away
+    args = (sample_ids, mask, dream_position_ids(mask), *sampler_scalars(0.0, None, None))
+    batch, seq = torch.export.Dim("batch", min=1), torch.export.Dim("seq", min=2)
+    dynamic = {"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}, "position_ids": {0: batch, 1: seq},
+               "temperature": None, "top_p": None, "top_k": None}
+    n_bytes = sum(p.numel() * p.element_size() for p in logits_module.parameters())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / GRAPH_FILE
+    # optimize=False: onnxscript's optimizer folds `p + 1e-10` into `p` (it treats the constant as zero), which
+    # turns Dream's entropy into 0*log(0) = NaN; onnxruntime optimises the graph itself when it loads it anyway.
+    with torch.no_grad():
+        program = torch.onnx.export(head, args, dynamo=True, input_names=INPUT_NAMES, output_names=OUTPUT_NAMES,
+                                    dynamic_shapes=dynamic, optimize=False, verbose=False)
+    for node in ir.traversal.RecursiveGraphIterator(program.model.graph):
+        node.metadata_props.clear()  # stack traces of every traced op: twice the size of a tiny model's weights
+    program.save(str(path), external_data=n_bytes > _TWO_GB)
+    return path
+
+
+def has_chat_template(tokenizer_config: Path) -> bool:
+    return tokenizer_config.exists() and bool(json.loads(tokenizer_config.read_text()).get("chat_template"))
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    """Writes manifest.json, listing the external weight file when the exporter wrote one."""
+    data = out_dir / (GRAPH_FILE + ".data")
+    graph: dict = {"file": GRAPH_FILE}
+    if data.exists():
+        graph["externalData"] = [data.name]
+    (out_dir / "manifest.json").write_text(json.dumps({"formatVersion": 1, **manifest, "graph": graph}, indent=2, ensure_ascii=False) + "\n")
+
+
+def dream_manifest(name: str, config: dict, top_k_out: int, max_length: int, chat: bool, labels: list[str]) -> dict:
+    """Manifest fields for a Dream-style chat model writing inline tags (the defaults are Dream's README settings)."""
+    prompt = ({"kind": "chat", "system": "You are a helpful assistant.",
+               "user": "Mark every named entity in the text with <LABEL>…</LABEL> tags and copy the text otherwise unchanged.\n<ner>\n{text}\n</ner>"}
+              if chat else {"kind": "raw", "template": "<ner>\n{text}\n</ner>"})
+    return {
+        "name": name, "version": "0.0.0", "tokenizer": "tokenizer.json",
+        "tokens": {"mask": config["mask_token_id"], "eos": config["eos_token_id"], "pad": config.get("pad_token_id", config["eos_token_id"]),
+                   **({"bos": config["bos_token_id"]} if config.get("bos_token_id") is not None else {})},
+        "shiftedLogits": True, "maxLength": max_length, "prompt": prompt,
+        "output": {"format": "inline-tags", "labels": labels},
+        "head": {"topK": top_k_out},
+        "sampler": {"steps": 512, "maxNewTokens": 512, "temperature": 0.2, "topP": 0.95, "alg": "entropy", "algTemp": 0, "eps": 1e-3},
+        "evaluation": [],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--name", default=None)
+    parser.add_argument("--top-k", type=int, default=8, help="K: candidates per position the graph returns")
+    parser.add_argument("--max-length", type=int, default=2048)
+    parser.add_argument("--dtype", choices=["float32", "float16"], default="float32")
+    parser.add_argument("--labels", default="", help="comma-separated entity labels of the output")
+    args = parser.parse_args(argv)
+
+    model, config = load_checkpoint(args.checkpoint, getattr(torch, args.dtype))
+    sample = torch.randint(0, config["vocab_size"], (2, 8))
+    export_graph(BidirectionalQwen2(model), args.out, args.top_k, sample)
+    shutil.copy(args.checkpoint / "tokenizer.json", args.out / "tokenizer.json")
+    chat = has_chat_template(args.checkpoint / "tokenizer_config.json")
+    if chat:
+        shutil.copy(args.checkpoint / "tokenizer_config.json", args.out / "tokenizer_config.json")
+    labels = [label for label in args.labels.split(",") if label]
+    write_manifest(args.out, dream_manifest(args.name or args.checkpoint.name, config, args.top_k, args.max_length, chat, labels))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""Masked diffusion SFT of the small model. Resumes from the run folder's last checkpoint.
+
+    python -m dnw.train --config training/configs/X.toml
+    torchrun --nproc_per_node 2 -m dnw.train --config training/configs/X.toml   # DDP, gloo on CPU
+
+Objective: the prompt is never masked; each canvas slot (aligned labels, or inline answer + its [EOS] padding) is
+masked with probability t ~ U(eps, 1) drawn per sequence; loss = sum over masked slots of CE / t, divided by the
+number of canvas slots. Run folder (run.out_dir/run.name): config.toml, tokenizer.json + labels.json, log.jsonl
+(JSON lines: step, loss, lr, tokens/s, wall time; eval lines with dev F1), last.pt (resume), best.pt (best dev F1).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import time
+import tomllib
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+from .data import read_instruction_jsonl, stacked_tags, char_spans_to_token_spans
+from .encode import Encoded, encode_record, length_batches, collate
+from .model import DiffusionTagger, ModelConfig, count_params
+from .tokenizer import Vocab, token_features
+
+DEFAULTS = {
+    "run": {"name": "run", "out_dir": "training/runs", "seed": 1, "threads": 1},
+    "data": {"train": "training/data/phoner_train.nested.jsonl", "dev": "training/data/phoner_dev.nested.jsonl",
+             "train_limit": 0, "dev_limit": 500, "vocab_size": 6000},
+    "model": {"format": "aligned"},
+    "train": {"epochs": 10, "max_minutes": 0, "max_tokens": 4096, "lr": 1e-3, "min_lr_ratio": 0.05,
+              "warmup_steps": 200, "weight_decay": 0.01, "betas": [0.9, 0.98], "grad_clip": 1.0, "eps": 1e-3,
+              "eval_every": 250, "checkpoint_every": 250, "log_every": 25, "max_steps": 0,
+              "time_schedule": False},
+    "decode": {"threshold": 0.9, "max_steps": 8},
+}
+
+
+def load_config(path: str | Path) -> dict:
+    with open(path, "rb") as f:
+        user = tomllib.load(f)
+    cfg = {k: dict(v) for k, v in DEFAULTS.items()}
+    for section, values in user.items():
+        cfg.setdefault(section, {}).update(values)
+    return cfg
+
+
+def _syllable_tags(records) -> tuple[set[str], set[str]]:
+    """Stacked tags over whitespace tokens (the label inventory; BPE tokens inside a word take the same tags)."""
+    tags, labels = set(), set()
+    for r in records:
+        offs, p = [], 0
+        for w in r.text.split(" "):
+            offs.append((p, p + len(w)))
+            p += len(w) + 1
+        tags.update(stacked_tags(char_spans_to_token_spans(r.spans, offs), len(offs)))
+        labels.update(s[2] for s in r.spans)
+    return tags, labels
+
+
+def build_model(cfg: dict, vocab: Vocab) -> DiffusionTagger:
+    feats = token_features(vocab.tokenizer)
+    m = cfg["model"]
+    fmt = m.get("format", "aligned")
+    n_out = vocab.label_ids[-1] + 1 if fmt == "aligned" else vocab.size
+    mc = ModelConfig(vocab_size=vocab.size, n_out=n_out, label_start=vocab.label_ids[0], n_shapes=len(feats.shapes),
+                     pad_id=vocab.pad_id, mask_id=vocab.mask_id, open_id=vocab.open_id, close_id=vocab.close_id,
+                     **{k: v for k, v in m.items()})
+    return DiffusionTagger(mc, feats.lower_ids, feats.shape_ids)
+
+
+def load_run(run: Path, which: str = "best") -> tuple[DiffusionTagger, Vocab, dict]:
+    cfg = load_config(run / "config.toml")
+    vocab = Vocab.load(run)
+    model = build_model(cfg, vocab)
+    path = run / f"{which}.pt"
+    if not path.exists():
+        path = run / "last.pt"
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"])
+    model.eval()
+    return model, vocab, cfg
+
+
+def lr_at(step: int, total: int, tc: dict, time_frac: float = 0.0) -> float:
+    """Linear warm-up, then cosine to lr * min_lr_ratio at the end of training (steps, or the time budget when
+    train.time_schedule is set: then whichever comes first)."""
+    warm = tc["warmup_steps"]
+    if step < warm:
+        return tc["lr"] * (step + 1) / warm
+    frac = min(1.0, max((step - warm) / max(1, total - warm), time_frac))
+    lo = tc["lr"] * tc["min_lr_ratio"]
+    return lo + (tc["lr"] - lo) * 0.5 * (1 + math.cos(math.pi * frac))
+
+
+def diffusion_loss(model, batch, mask_id: int, eps: float, gen: torch.Generator) -> tuple[torch.Tensor, int]:
+    ids, can = batch.input_ids, batch.canvas_mask
+    B = ids.shape[0]
+    t = eps + (1 - eps) * torch.rand(B, 1, generator=gen)
+    masked = (torch.rand(ids.shape, generator=gen) < t) & can
+    noisy = torch.where(masked, torch.full_like(ids, mask_id), ids)
+    logits = model(noisy, batch.attention_mask, batch.position_ids)
+    ce = torch.nn.functional.cross_entropy(logits[masked].float(), ids[masked], reduction="none")
+    weights = (1.0 / t).expand_as(ids)[masked]
+    n_canvas = int(can.sum())
+    return (ce * weights).sum() / max(1, n_canvas), int(masked.sum())
+
+
+class Logger:
+    def __init__(self, path: Path, active: bool):
+        self.path, self.active = path, active
+
+    def __call__(self, **row) -> None:
+        if not self.active:
+            return
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+def prepare_run(cfg: dict, config_path: Path, rank: int) -> tuple[Path, Vocab, list[Encoded], list[Encoded]]:
+    rc, dc = cfg["run"], cfg["data"]
+    run = Path(rc["out_dir"]) / rc["name"]
+    train_recs = read_instruction_jsonl(dc["train"], dc["train_limit"] or None)
+    if rank == 0:
+        run.mkdir(parents=True, exist_ok=True)
+        if not (run / "config.toml").exists():
+            shutil.copy(config_path, run / "config.toml")
+        if not (run / "tokenizer.json").exists():
+            tags, labels = _syllable_tags(train_recs)
+            Vocab.build([r.text for r in train_recs], tags, labels, dc["vocab_size"]).save(run)
+    if dist.is_initialized():
+        dist.barrier()
+    vocab = Vocab.load(run)
+    fmt = cfg["model"].get("format", "aligned")
+    train = [encode_record(r, vocab, fmt) for r in train_recs]
+    dev = [encode_record(r, vocab, fmt) for r in read_instruction_jsonl(dc["dev"], dc["dev_limit"] or None)]
+    return run, vocab, train, dev
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True)
+    args = ap.parse_args(argv)
+    cfg = load_config(args.config)
+    rc, tc = cfg["run"], cfg["train"]
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:
+        dist.init_process_group("gloo")
+    torch.set_num_threads(int(rc["threads"]))
+    seed = int(rc["seed"])
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+    run, vocab, train, dev = prepare_run(cfg, Path(args.config), rank)
+    model = build_model(cfg, vocab)
+    opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]),
+                            weight_decay=tc["weight_decay"])
+    log = Logger(run / "log.jsonl", rank == 0)
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "best_f1": -1.0}
+    if (run / "last.pt").exists():
+        ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optim"])
+        state.update(ck["state"])
+        log(event="resume", **state)
+    else:
+        log(event="start", params=count_params(model), world=world, threads=int(rc["threads"]),
+            train_examples=len(train), dev_examples=len(dev), train_tokens=sum(len(e) for e in train),
+            config=cfg)
+    ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
+
+    def epoch_batches(epoch: int) -> list[list[int]]:
+        b = length_batches(train, int(tc["max_tokens"]), random.Random(seed * 1000 + epoch))
+        return b[: len(b) - len(b) % world][rank::world]
+
+    per_epoch = len(epoch_batches(0))
+    total = int(tc["max_steps"]) or int(tc["epochs"]) * per_epoch
+    budget = float(tc["max_minutes"]) * 60
+    t_start = time.time() - state["wall"]
+    tokens_since, t_since, loss_acc, n_acc = 0, time.time(), 0.0, 0
+    stop = False
+
+    def save(which: str) -> None:
+        if rank != 0:
+            return
+        payload = {"model": model.state_dict(), "state": dict(state), "config": cfg}
+        if which == "last":
+            payload["optim"] = opt.state_dict()
+        tmp = run / f"{which}.pt.tmp"
+        torch.save(payload, tmp)
+        os.replace(tmp, run / f"{which}.pt")
+
+    def evaluate() -> None:
+        from .evaluate import evaluate_items
+        rep = evaluate_items(model, vocab, dev, cfg["model"].get("format", "aligned"),
+                             float(cfg["decode"]["threshold"]), max_steps=cfg["decode"].get("max_steps"))
+        model.train()
+        improved = rep["nested_f1"] > state["best_f1"]
+        if improved:
+            state["best_f1"] = rep["nested_f1"]
+            save("best")
+        log(event="eval", step=state["step"], epoch=state["epoch"], wall_min=round(state["wall"] / 60, 2),
+            dev_nested_f1=round(rep["nested_f1"], 4), dev_flat_f1=round(rep["flat_f1"], 4),
+            forward_rows_per_sentence=round(rep["forward_rows_per_sentence"], 2),
+            eval_seconds=round(rep["seconds"], 1), best=improved)
+
+    model.train()
+    while state["step"] < total and not stop:
+        batches = epoch_batches(state["epoch"])
+        while state["batch_in_epoch"] < len(batches):
+            b = batches[state["batch_in_epoch"]]
+            step = state["step"]
+            time_frac = state["wall"] / budget if (budget and tc.get("time_schedule")) else 0.0
+            lr = lr_at(step, total, tc, time_frac)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            gen = torch.Generator().manual_seed(seed * 7919 + step * 31 + rank)
+            batch = collate([train[i] for i in b], vocab.pad_id)
+            loss, _ = diffusion_loss(ddp, batch, vocab.mask_id, float(tc["eps"]), gen)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if tc["grad_clip"]:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), float(tc["grad_clip"]))
+            opt.step()
+            state["step"] += 1
+            state["batch_in_epoch"] += 1
+            state["wall"] = time.time() - t_start
+            tokens_since += int(batch.attention_mask.sum()) * world
+            loss_acc += float(loss.detach())
+            n_acc += 1
+            s = state["step"]
+            if s % int(tc["log_every"]) == 0:
+                now = time.time()
+                log(step=s, epoch=state["epoch"], loss=round(loss_acc / n_acc, 4), lr=round(lr, 6),
+                    tokens_per_s=round(tokens_since / (now - t_since)), wall_min=round(state["wall"] / 60, 2))
+                tokens_since, t_since, loss_acc, n_acc = 0, now, 0.0, 0
+            done = s >= total or bool(budget and state["wall"] >= budget)
+            if dist.is_initialized() and budget:
+                flag = torch.tensor([1.0 if done else 0.0])
+                dist.all_reduce(flag, op=dist.ReduceOp.MAX)  # every rank stops at the same step
+                done = bool(flag.item())
+            if rank == 0 and (s % int(tc["eval_every"]) == 0 or done):
+                evaluate()
+            if s % int(tc["checkpoint_every"]) == 0 or done:
+                save("last")
+            if dist.is_initialized():
+                dist.barrier()
+            if done:
+                stop = True
+                break
+        if not stop:
+            state["epoch"] += 1
+            state["batch_in_epoch"] = 0
+    save("last")
+    log(event="end", **state)
+    if dist.is_initialized():
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
