@@ -5,6 +5,7 @@ import { CodePointIndex } from '../offsets.js';
 import { formatTextBound, isTextBoundSlot, lineId, referencedIds, spanTextForAnn } from './brat-lines.js';
 import { bratMetaOf } from './brat-meta.js';
 import { highestNumber, recallIds } from './remembered-ids.js';
+import { entityFits } from './source-text.js';
 
 type Report = (issue: Issue) => void;
 
@@ -18,7 +19,7 @@ export function safeStem(name: string, report: Report): string {
 
 function textBoundLine(id: string, entity: Entity, index: CodePointIndex, file: string, report: Report): string | undefined {
   const fragments = fragmentsOf(entity);
-  if (fragments.some((f) => !(f.start >= 0 && f.start < f.end && f.end <= index.length))) {
+  if (!entityFits(entity, index.length)) {
     report({ severity: 'error', file, field: id, message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
     return undefined;
   }

@@ -48,7 +48,10 @@ interface PendingSentence {
 
 // Tab-separated when the line has a tab (a token may then hold spaces), else separated by runs of spaces.
 function splitColumns(text: string): string[] {
-  return text.includes('\t') ? text.replace(/[\t ]+$/u, '').split('\t').map((c) => c.trim()) : text.trim().split(/ +/u);
+  if (!text.includes('\t')) return text.trim().split(/ +/u);
+  const columns = text.trimEnd().split('\t');
+  for (let i = 0; i < columns.length; i++) columns[i] = columns[i].trim();
+  return columns;
 }
 
 async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
@@ -124,7 +127,7 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
         }
       }
     }
-    yield* drainIssues();
+    if (issues.length > 0) yield* drainIssues();
   }
   yield* finishSentence();
   yield* finishDoc();

@@ -6,6 +6,7 @@ import type { Codec, EncodedPart, EncodeOptions } from './codec.js';
 import { decodeDoccano } from './doccano-decode.js';
 import { canonicalRecord, doccanoMetaOf, spanKeyOf, type DoccanoVariant } from './doccano-meta.js';
 import { pythonJson } from './python-json.js';
+import { entityFits } from './source-text.js';
 import { highestNumber, recallIds } from './remembered-ids.js';
 
 type Report = (issue: Issue) => void;
@@ -27,7 +28,7 @@ function spansOf(doc: Doc, variant: DoccanoVariant, ids: (string | undefined)[],
   const spans: Span[] = [];
   doc.entities.forEach((entity, i) => {
     const fragments = fragmentsOf(entity);
-    if (fragments.some((f) => !(f.start >= 0 && f.start < f.end && f.end <= length))) {
+    if (!entityFits(entity, length)) {
       report({ severity: 'error', ...where, message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
       return;
     }

@@ -9,6 +9,8 @@ import { fromJsonMin, isLabelResult, normalizeResult, offsetUnits, textsMatchIn,
 import { isJsonObject, sameJson } from './remembered-ids.js';
 import { SourceText } from './source-text.js';
 
+const UTF16_NOTE = 'offsets count UTF-16 code units (Label Studio before its emoji fix), not code points: converted, since every value.text matches that reading';
+
 type Fault = (field: string | undefined, message: string, severity?: Issue['severity']) => void;
 
 /** The data key holding the text: `text`, else the only string field; undefined when neither. */
@@ -28,35 +30,49 @@ function listAt(owner: Record<string, unknown>, key: string, path: string, fault
   return value;
 }
 
-/** Splits a normalised label result into its entities and the region that remembers it. */
-function regionOf(result: Record<string, unknown>, original: Record<string, unknown>): { entities: Entity[]; region: LabelStudioRegion } {
-  // value.text is null here (written from the doc text), so it goes with the offsets.
-  const { start, end, text: _text, labels, ...valueRest } = result.value as Record<string, unknown>;
+/** Splits a normalised label result into its entities (one per label) and the region that remembers it. */
+function regionOf(result: Record<string, unknown>): { entities: Entity[]; region: LabelStudioRegion } {
+  // Offsets, labels and a normalised (null) value.text come back from the entities and the doc text on export.
+  const { start, end, text, labels, ...valueRest } = result.value as Record<string, unknown>;
   const { score, ...rest } = result;
-  const entities = (labels as string[]).map((label) => {
-    const entity: Entity = { label, start: start as number, end: end as number };
-    if (typeof score === 'number') entity.score = score;
-    return entity;
-  });
-  const region: LabelStudioRegion = { keys: entities.map(entityKey), result: { ...rest, value: valueRest } };
-  if (typeof score !== 'number' && score !== undefined) region.result.score = score;
-  if (!isJsonObject(original.value) || typeof original.value.text !== 'string') region.noText = true;
+  const scored = typeof score === 'number';
+  const entities = (labels as string[]).map((label): Entity => ({ label, start: start as number, end: end as number, ...(scored ? { score } : {}) }));
+  const region: LabelStudioRegion = { keys: entities.map(entityKey), result: { ...(scored ? rest : result), value: valueRest } };
+  if (text !== null) region.noText = true;
   return { entities, region };
 }
 
+/** A task read onto the NFC text; `utf16` when its offsets had to be read as UTF-16 code units. */
+export interface TaskRead {
+  doc: Doc;
+  meta: LabelStudioMeta;
+  predictions: Entity[];
+  utf16: boolean;
+}
+
 /** What one task holds, on the NFC text; undefined after reporting errors. */
-export function readTask(value: unknown, index: number, fault: Fault): { doc: Doc; meta: LabelStudioMeta; predictions: Entity[] } | undefined {
+export function readTask(value: unknown, index: number, fault: Fault): TaskRead | undefined {
   const at = `[${index}]`;
   let failed = false;
   const report: Fault = (field, message, severity = 'error') => {
     if (severity === 'error') failed = true;
     fault(field, message, severity);
   };
-  if (!isJsonObject(value)) return void report(at, 'expected a task object');
+  if (!isJsonObject(value)) {
+    report(at, 'expected a task object');
+    return undefined;
+  }
+  // A row without `data` but with a top-level text is JSON_MIN: read it as the full task it stands for.
   const task = !('data' in value) && typeof value.text === 'string' ? fromJsonMin(value) : value;
-  if (!isJsonObject(task.data)) return void report(`${at}.data`, task.data === undefined ? 'missing' : 'expected an object');
+  if (!isJsonObject(task.data)) {
+    report(`${at}.data`, task.data === undefined ? 'missing' : 'expected an object');
+    return undefined;
+  }
   const textKey = textKeyOf(task.data);
-  if (textKey === undefined) return void report(`${at}.data.text`, 'missing (and no other single string field to read the text from)');
+  if (textKey === undefined) {
+    report(`${at}.data.text`, 'missing (and no other single string field to read the text from)');
+    return undefined;
+  }
   const source = new SourceText(task.data[textKey] as string);
 
   const annotations = listAt(task, 'annotations', at, report);
@@ -67,19 +83,19 @@ export function readTask(value: unknown, index: number, fault: Fault): { doc: Do
   let unit: OffsetUnit = units.codePoints;
   if (units.utf16.length !== units.codePoints.length && !textsMatchIn(unit, all) && textsMatchIn(units.utf16, all)) {
     unit = units.utf16;
-    report(at, 'offsets count UTF-16 code units (Label Studio before its emoji fix); converted to code points', 'warning');
   }
 
   const chosen = annotations.findIndex((a) => isJsonObject(a) && a.was_cancelled !== true);
   const entities: Entity[] = [];
   const regions: LabelStudioRegion[] = [];
   const suggestions: Entity[] = [];
-  const normalizeAll = (owner: unknown, path: string, take: (normalized: Record<string, unknown>, original: Record<string, unknown>) => boolean) => {
+  // Normalises every result of an annotation or prediction; `take` claims those that become doc.entities.
+  const normalizeAll = (owner: unknown, path: string, take: (normalized: Record<string, unknown>) => boolean) => {
     if (!isJsonObject(owner) || !Array.isArray(owner.result)) return owner;
     const kept: unknown[] = [];
     owner.result.forEach((r, i) => {
       const normalized = normalizeResult(r, `${path}.result[${i}]`, unit, source, report);
-      if (normalized && !take(normalized, r as Record<string, unknown>)) kept.push(normalized);
+      if (normalized && !take(normalized)) kept.push(normalized);
     });
     return { ...owner, result: kept };
   };
@@ -88,9 +104,9 @@ export function readTask(value: unknown, index: number, fault: Fault): { doc: Do
     if (key === 'data') skeleton.data = { ...task.data, [textKey]: null };
     else if (key === 'annotations' && Array.isArray(v)) {
       skeleton.annotations = v.map((a, i) =>
-        normalizeAll(a, `${at}.annotations[${i}]`, (r, original) => {
+        normalizeAll(a, `${at}.annotations[${i}]`, (r) => {
           if (i !== chosen || !isLabelResult(r)) return false;
-          const { entities: found, region } = regionOf(r, original);
+          const { entities: found, region } = regionOf(r);
           entities.push(...found);
           regions.push(region);
           return true;
@@ -101,7 +117,7 @@ export function readTask(value: unknown, index: number, fault: Fault): { doc: Do
         normalizeAll(p, `${at}.predictions[${i}]`, (r) => {
           if (!isLabelResult(r)) return false;
           const overall = isJsonObject(p) && typeof p.score === 'number' ? p.score : undefined;
-          for (const e of regionOf(r, r).entities) suggestions.push(e.score === undefined && overall !== undefined ? { ...e, score: overall } : e);
+          for (const e of regionOf(r).entities) suggestions.push(e.score === undefined && overall !== undefined ? { ...e, score: overall } : e);
           return false; // predictions stay in the task: they are written back as they were
         }),
       );
@@ -115,11 +131,11 @@ export function readTask(value: unknown, index: number, fault: Fault): { doc: Do
     meta.chosen = chosen;
     meta.regions = regions;
   }
-  return { doc: { name, text: source.text, entities }, meta, predictions: suggestions };
+  return { doc: { name, text: source.text, entities }, meta, predictions: suggestions, utf16: unit === units.utf16 };
 }
 
 /** Adds the meta a task needs to come back whole; none when the encoder would write the same task anyway. */
-export function withMeta(read: { doc: Doc; meta: LabelStudioMeta; predictions: Entity[] }, canonical: (doc: Doc) => LabelStudioMeta | undefined): Doc {
+export function withMeta(read: TaskRead, canonical: (doc: Doc) => LabelStudioMeta | undefined): Doc {
   const { doc, meta, predictions } = read;
   const extra: Record<string, unknown> = {};
   if (predictions.length > 0) extra.predictions = predictions;
@@ -141,6 +157,7 @@ export async function* decodeLabelStudio(input: CodecInput, canonical: (doc: Doc
     return;
   }
   let index = 0;
+  let utf16Tasks = 0;
   async function* records(): AsyncIterable<{ text: string; line: number } | Issue> {
     if (first === '[') {
       for await (const event of splitJsonArray(chunks)) yield event.kind === 'element' ? event : { severity: 'error', file, line: event.line, message: event.message };
@@ -163,7 +180,10 @@ export async function* decodeLabelStudio(input: CodecInput, canonical: (doc: Doc
     }
     const issues: Issue[] = [];
     const read = readTask(value, taskIndex, (field, message, severity = 'error') => issues.push({ severity, file, line: record.line, field, message }));
+    // An old export counts UTF-16 in every task: say so once, at the first, and count the rest at the end.
+    if (read?.utf16 && utf16Tasks++ === 0) issues.push({ severity: 'warning', file, line: record.line, field: `[${taskIndex}]`, message: UTF16_NOTE });
     for (const issue of issues) yield { kind: 'issue', issue };
     if (read) yield { kind: 'doc', doc: withMeta(read, canonical), line: record.line };
   }
+  if (utf16Tasks > 1) yield { kind: 'issue', issue: { severity: 'warning', file, message: `${utf16Tasks} tasks in all had offsets in UTF-16 code units; all were converted` } };
 }

@@ -5,6 +5,7 @@ import { CodePointIndex } from '../offsets.js';
 import { cloneJson, labelStudioMetaOf, predictionsOf, type LabelStudioMeta, type LabelStudioRegion } from './label-studio-meta.js';
 import { fillResultText, isLabelResult } from './label-studio-results.js';
 import { highestNumber, isJsonObject } from './remembered-ids.js';
+import { entityFits } from './source-text.js';
 
 type Report = (issue: Omit<Issue, 'file' | 'line'> & Partial<Pick<Issue, 'file' | 'line'>>) => void;
 
@@ -59,7 +60,7 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   if (doc.meta?.labelStudio !== undefined && !meta) report({ severity: 'warning', message: 'meta.labelStudio is not of the expected shape; ignored' });
   const index = new CodePointIndex(doc.text);
   const length = index.length;
-  const valid = (e: Entity) => fragmentsOf(e).every((f) => f.start >= 0 && f.start < f.end && f.end <= length);
+  const valid = (e: Entity) => entityFits(e, length);
   const slice = (s: number, e: number) => index.slice(s, e);
   const task = meta ? cloneJson(meta.task) : { data: {} as Record<string, unknown> };
   (task.data as Record<string, unknown>)[meta?.textKey ?? 'text'] = doc.text;
@@ -77,7 +78,7 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
     const found = region.keys.map((key) => pool.get(key)?.shift()).filter((e): e is Entity => e !== undefined);
     const result = regionResult(region, found, slice);
     if (result) regionResults.push(result);
-    else dropped.add(region.result.id);
+    else if (region.result.id !== undefined) dropped.add(region.result.id);
   }
   const annotations = Array.isArray(task.annotations) ? (task.annotations as unknown[]) : [];
   const chosen = meta?.chosen !== undefined && isJsonObject(annotations[meta.chosen]) ? (annotations[meta.chosen] as Record<string, unknown>) : undefined;
@@ -89,7 +90,7 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
 
   // Relations and per-region results (text areas, choices) about a removed region would point at nothing.
   const kept = raw.filter((r) => {
-    const refs = isJsonObject(r) ? [r.id, r.from_id, r.to_id].filter((id) => dropped.has(id)) : [];
+    const refs = isJsonObject(r) ? [r.id, r.from_id, r.to_id].filter((id) => id !== undefined && dropped.has(id)) : [];
     if (refs.length > 0) report({ severity: 'warning', field: `annotations[${meta?.chosen}]`, message: `result ${JSON.stringify((r as Record<string, unknown>).id)} (${(r as Record<string, unknown>).type}) dropped: region ${refs.join(', ')} is no longer there` });
     return refs.length === 0;
   });

@@ -94,9 +94,11 @@ function* decodeRecord(file: string, line: number, json: string, variant: Varian
 
   const { text, tokens } = joinWords(wordList, variant);
   const entities: Entity[] = spans.map((s) => ({ label: s.label, start: tokens[s.start].start, end: tokens[s.end - 1].end }));
-  // A string id names the record and is written back from the name; any other id is kept as it came.
-  const name = typeof extras.id === 'string' && extras.id !== '' ? extras.id : typeof extras.id === 'number' ? String(extras.id) : String(line);
-  if (typeof extras.id === 'string' && extras.id !== '') delete extras.id;
+  // A string id names the record and is written back from the name; a number id names it and stays in meta, so it
+  // is written back as a number.
+  const stringId = typeof extras.id === 'string' && extras.id !== '' ? extras.id : undefined;
+  if (stringId !== undefined) delete extras.id;
+  const name = stringId ?? (typeof extras.id === 'number' ? String(extras.id) : String(line));
   const doc: Doc = { name, text, entities: entities.sort(compareEntities), tokens };
   if (Object.keys(extras).length > 0) doc.meta = extras;
   yield { kind: 'doc', doc, line };

@@ -1,5 +1,6 @@
 // Every codec meets the same problem: offsets counted on the text as the file has it, a document stored as NFC.
 // SourceText holds both and moves offsets from one to the other, with the checks every format needs.
+import { fragmentsOf, type Entity } from '../document.js';
 import { CodePointIndex } from '../offsets.js';
 import { normalizeNfc, type Normalized } from '../normalize.js';
 
@@ -55,6 +56,11 @@ export class SourceText {
   rawSliceNfc(start: number, end: number): string {
     return this.raw.slice(start, end).normalize('NFC');
   }
+}
+
+/** True when every fragment of the entity is a non-empty span of whole code points inside a text of `length`. */
+export function entityFits(entity: Entity, length: number): boolean {
+  return fragmentsOf(entity).every((f) => Number.isInteger(f.start) && Number.isInteger(f.end) && f.start >= 0 && f.start < f.end && f.end <= length);
 }
 
 /** Shortens a text for a message, keeping it on one line. */

@@ -5,6 +5,10 @@ export type WorkbenchEvent =
   | { type: 'job.progress'; job: JobInfo; documentId?: number }
   | { type: 'job.finished'; job: JobInfo }
   | { type: 'document.changed'; documentId: number; revisionId: number | null; reason: 'edit' | 'suggestions' | 'status' }
-  | { type: 'documents.imported'; projectId: number; count: number };
+  | { type: 'documents.imported'; projectId: number; count: number }
+  /** A desktop menu item the renderer carries out (it holds the state the action needs). */
+  | { type: 'menu'; command: MenuCommand };
+
+export type MenuCommand = 'import' | 'export' | 'undo' | 'redo' | 'next' | 'previous';
 
 export type EventListener = (event: WorkbenchEvent) => void;

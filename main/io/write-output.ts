@@ -2,7 +2,7 @@
 // only when the whole stream has been written, so a failed export never leaves half a file behind.
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { EncodedPart } from '../../core/codecs/codec.js';
 
@@ -68,7 +68,7 @@ async function writeSingle(dest: string, parts: AsyncIterable<EncodedPart>): Pro
   const file = await BufferedFile.open(temp, false);
   try {
     for await (const part of parts) {
-      if (part.path !== undefined) throw new Error(`a single-file format produced a part for "${part.path}"`);
+      if (part.path !== undefined) throw new Error(`an export mixed text for one file with a part for "${part.path}"`);
       await file.write(part.text);
     }
     await file.close();
@@ -81,46 +81,81 @@ async function writeSingle(dest: string, parts: AsyncIterable<EncodedPart>): Pro
   }
 }
 
+/**
+ * Writes many small files (brat: two per document) with up to WRITES_IN_FLIGHT writes at once; one at a time per
+ * file so appends stay in order. A file's consecutive parts are joined first, and flushed past FLUSH_AT.
+ */
+class FolderWriter {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly lastWrite = new Map<string, Promise<void>>();
+  private readonly folders = new Set<string>();
+  private failure: unknown;
+  files = 0;
+  bytes = 0;
+
+  constructor(private readonly root: string) {}
+
+  async write(relative: string, text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
+    const full = join(this.root, relative);
+    const previous = this.lastWrite.get(relative);
+    if (!previous) this.files++;
+    const buffer = Buffer.from(text, 'utf8');
+    this.bytes += buffer.length;
+    const write = (async () => {
+      if (previous) await previous;
+      const folder = dirname(full);
+      if (!this.folders.has(folder)) {
+        this.folders.add(folder);
+        await mkdir(folder, { recursive: true });
+      }
+      await writeFile(full, buffer, { flag: previous ? 'a' : 'wx' });
+    })().catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.lastWrite.set(relative, write);
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+  }
+
+  async finish(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+}
+
+const WRITES_IN_FLIGHT = 32;
+
 async function writeFolder(dest: string, parts: AsyncIterable<EncodedPart>): Promise<WriteResult> {
   if (existsSync(dest) && !statSync(dest).isDirectory()) throw new Error(`${dest} exists and is not a folder`);
   const temp = tempName(dest);
   await mkdir(temp);
-  const seen = new Set<string>();
-  const folders = new Set<string>([temp]);
-  let current: { path: string; file: BufferedFile } | undefined;
-  let bytes = 0;
-  const closeCurrent = async () => {
-    if (!current) return;
-    await current.file.close();
-    bytes += current.file.bytes;
-    current = undefined;
+  const writer = new FolderWriter(temp);
+  let pending: { path: string; texts: string[]; size: number } | undefined;
+  const flush = async () => {
+    if (pending) await writer.write(pending.path, pending.texts.join(''));
+    pending = undefined;
   };
   try {
     for await (const part of parts) {
       if (part.path === undefined) {
         if (part.text === '') continue;
-        throw new Error('a multi-file format produced text without a file path');
+        throw new Error('an export mixed parts for files in a folder with text for one file');
       }
       const relative = safeRelative(part.path);
-      if (current?.path !== relative) {
-        await closeCurrent();
-        const full = join(temp, relative);
-        const folder = dirname(full);
-        if (!folders.has(folder)) {
-          await mkdir(folder, { recursive: true });
-          folders.add(folder);
-        }
-        // A path seen before (not the one just written) is continued rather than truncated.
-        current = { path: relative, file: await BufferedFile.open(full, seen.has(relative)) };
-        seen.add(relative);
-      }
-      await current.file.write(part.text);
+      if (pending?.path !== relative) await flush();
+      pending ??= { path: relative, texts: [], size: 0 };
+      pending.texts.push(part.text);
+      pending.size += part.text.length;
+      if (pending.size >= FLUSH_AT) await flush();
     }
-    await closeCurrent();
+    await flush();
+    await writer.finish();
     await replaceFolder(temp, dest);
-    return { files: seen.size, bytes };
+    return { files: writer.files, bytes: writer.bytes };
   } catch (error) {
-    await current?.file.close().catch(() => undefined);
+    await writer.finish().catch(() => undefined);
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
@@ -135,7 +170,22 @@ async function replaceFolder(temp: string, dest: string): Promise<void> {
   await rm(old, { recursive: true, force: true });
 }
 
-/** Writes `parts` to the file `dest`, or for a multi-file format into the folder `dest`, atomically. */
+/** The parts again, with the first one put back in front. */
+async function* prepend(first: IteratorResult<EncodedPart>, rest: AsyncIterator<EncodedPart>): AsyncGenerator<EncodedPart> {
+  if (first.done) return;
+  yield first.value;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/**
+ * Writes `parts` atomically: to the file `dest` when they carry no paths, else into the folder `dest`. The first
+ * part decides, since one codec can do either by variant (text: `lines` is one file, `file` a file per document);
+ * `multiFile` decides only for an export with no parts at all.
+ */
 export async function writeOutput(dest: string, parts: AsyncIterable<EncodedPart>, options: { multiFile: boolean }): Promise<WriteResult> {
-  return options.multiFile ? writeFolder(dest, parts) : writeSingle(dest, parts);
+  const iterator = parts[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const folder = first.done ? options.multiFile : first.value.path !== undefined;
+  const all = prepend(first, iterator);
+  return folder ? writeFolder(dest, all) : writeSingle(dest, all);
 }

@@ -26,8 +26,9 @@ function run(args: string[]): string {
   return result.stdout;
 }
 
-function stats(db: string): { documents: number; entities: number } {
-  return JSON.parse(run(['stats', db, '--json']));
+function counts(db: string): [number, number] {
+  const { documents, entities } = JSON.parse(run(['stats', db, '--json']));
+  return [documents, entities];
 }
 
 test('PhoNER syllable train+dev+test: import, export to phoner and conll, re-import: tags identical', { skip: missing }, () => {
@@ -35,7 +36,7 @@ test('PhoNER syllable train+dev+test: import, export to phoner and conll, re-imp
   const db = join(dir, 'phoner.sqlite');
   run(['init', db]);
   for (const path of SPLITS) run(['import', db, path, '--format', 'phoner']);
-  assert.deepEqual([stats(db).documents, stats(db).entities], [10_027, 34_980]);
+  assert.deepEqual(counts(db), [10_027, 34_980]);
   const original = SPLITS.flatMap(phonerTags);
 
   const asPhoner = join(dir, 'all.jsonl');
@@ -49,7 +50,7 @@ test('PhoNER syllable train+dev+test: import, export to phoner and conll, re-imp
     const again = join(dir, `again-${format}.sqlite`);
     run(['init', again]);
     run(['import', again, file, '--format', format]);
-    assert.deepEqual([stats(again).documents, stats(again).entities], [10_027, 34_980], format);
+    assert.deepEqual(counts(again), [10_027, 34_980], format);
     const back = join(dir, `back-${format}.jsonl`);
     run(['export', again, back, '--format', 'phoner']);
     assert.deepEqual(phonerTags(back), original, `tags after a round trip through ${format}`);

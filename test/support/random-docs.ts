@@ -1,7 +1,8 @@
 // fast-check arbitraries of documents with nested (optionally crossing, discontinuous) entities, for codec round
 // trips. Docs come out canonical, as a decoder yields them: NFC text, code-point offsets, entities sorted by
 // compareEntities with no duplicates, no meta. Text mixes Vietnamese (some written decomposed), codes, punctuation,
-// emoji and astral characters; untokenised docs also mix CRLF and LF.
+// emoji and astral characters; untokenised docs also mix CRLF and LF. `nfdInput` gives the decomposed form an NFD
+// source would carry; `decodeText` / `encodeDocs` run any codec in memory for round-trip tests.
 import fc from 'fast-check';
 import { nestingLevels } from '../../core/bio.js';
 import { compareEntities, crosses, type Doc, type Entity, type Range } from '../../core/document.js';

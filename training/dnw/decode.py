@@ -23,10 +23,31 @@ class DecodeStats:
     steps_per_row: float = 0.0
 
 
+def torch_step(model, allowed: torch.Tensor | None = None):
+    """step(ids, att, pos) -> (top-1 probability, top-1 id) per position, from a PyTorch logits model."""
+    def step(ids, att, pos):
+        logits = model(ids, att, pos).float()
+        if allowed is not None:
+            logits = logits + allowed
+        return torch.softmax(logits, dim=-1).max(-1)
+    return step
+
+
+def onnx_step(session):
+    """The same from an exported graph (graph contract: greedy, no filtering)."""
+    import numpy as np
+    scalars = {"temperature": np.zeros(1, np.float32), "top_p": np.ones(1, np.float32), "top_k": np.zeros(1, np.int64)}
+
+    def step(ids, att, pos):
+        ids_out, probs_out, _ = session.run(None, {"input_ids": ids.numpy(), "attention_mask": att.numpy(),
+                                                   "position_ids": pos.numpy(), **scalars})
+        return torch.from_numpy(probs_out[..., 0]), torch.from_numpy(ids_out[..., 0])
+    return step
+
+
 @torch.no_grad()
-def denoise(model, batch, mask_id: int, threshold: float, max_steps: int | None = None,
-            allowed: torch.Tensor | None = None) -> tuple[torch.Tensor, int, int]:
-    """Fills the canvas of `batch` (canvas slots must hold mask_id). Returns ids, forward rows, forward calls."""
+def denoise(step_fn, batch, threshold: float, max_steps: int | None = None) -> tuple[torch.Tensor, int, int]:
+    """Fills the canvas of `batch` (canvas slots must hold [MASK]). Returns ids, forward rows, forward calls."""
     ids = batch.input_ids.clone()
     att = batch.attention_mask
     pos = batch.position_ids
@@ -39,11 +60,7 @@ def denoise(model, batch, mask_id: int, threshold: float, max_steps: int | None 
         if len(active) == 0:
             break
         step += 1
-        logits = model(ids[active], att[active], pos[active]).float()
-        if allowed is not None:
-            logits = logits + allowed
-        probs = torch.softmax(logits, dim=-1)
-        conf, pred = probs.max(-1)
+        conf, pred = step_fn(ids[active], att[active], pos[active])
         rem = remaining[active]
         conf = torch.where(rem, conf, torch.full_like(conf, -1.0))
         # Commit every slot at or above the threshold, and at least the k most confident ones, where k spreads
@@ -93,20 +110,25 @@ def inline_spans(canvas: Sequence[int], vocab: Vocab, n_text: int) -> list[tuple
 
 
 def decode_items(model, vocab: Vocab, items: Sequence[Encoded], fmt: str, threshold: float = 0.9,
-                 max_steps: int | None = None, max_tokens: int = 8192) -> tuple[list[list[Span]], DecodeStats]:
-    """Predicted char spans (all nesting levels) for each item, and how many forward passes it took."""
-    model.eval()
+                 max_steps: int | None = None, max_tokens: int = 8192, session=None) -> tuple[list[list[Span]], DecodeStats]:
+    """Predicted char spans (all nesting levels) for each item, and how many forward passes it took.
+    With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`."""
     preds: list[list[Span]] = [[] for _ in items]
     stats = DecodeStats()
-    allowed = None
     label_of = {i: t for t, i in zip(vocab.labels, vocab.label_ids)}
-    for b in length_batches(items, max_tokens, None):
-        batch = collate([items[i] for i in b], vocab.pad_id, canvas_fill=vocab.mask_id)
-        if fmt == "inline" and allowed is None:
+    if session is not None:
+        step_fn = onnx_step(session)
+    else:
+        model.eval()
+        allowed = None
+        if fmt == "inline":
             # The inline canvas may hold anything but the prompt markers, [MASK] and [PAD].
             allowed = torch.zeros(model.cfg.n_out)
             allowed[[vocab.pad_id, vocab.mask_id, vocab.open_id, vocab.close_id, *vocab.label_ids]] = -1e4
-        ids, rows, calls = denoise(model, batch, vocab.mask_id, threshold, max_steps, allowed)
+        step_fn = torch_step(model, allowed)
+    for b in length_batches(items, max_tokens, None):
+        batch = collate([items[i] for i in b], vocab.pad_id, canvas_fill=vocab.mask_id)
+        ids, rows, calls = denoise(step_fn, batch, threshold, max_steps)
         stats.forward_rows += rows
         stats.forward_calls += calls
         for row, i in enumerate(b):

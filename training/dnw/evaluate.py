@@ -21,9 +21,10 @@ from .encode import encode_record
 from .decode import decode_items
 
 
-def evaluate_items(model, vocab, items, fmt: str, threshold: float, flat_gold=None, max_steps=None) -> dict:
+def evaluate_items(model, vocab, items, fmt: str, threshold: float, flat_gold=None, max_steps=None,
+                   session=None, max_tokens: int = 8192) -> dict:
     t0 = time.time()
-    preds, stats = decode_items(model, vocab, items, fmt, threshold, max_steps)
+    preds, stats = decode_items(model, vocab, items, fmt, threshold, max_steps, max_tokens, session)
     nested, flat = Counts(), Counts()
     for k, (it, pred) in enumerate(zip(items, preds)):
         nested.add(it.record.spans, pred)

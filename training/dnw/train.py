@@ -36,7 +36,7 @@ DEFAULTS = {
     "train": {"epochs": 10, "max_minutes": 0, "max_tokens": 4096, "lr": 1e-3, "min_lr_ratio": 0.05,
               "warmup_steps": 200, "weight_decay": 0.01, "betas": [0.9, 0.98], "grad_clip": 1.0, "eps": 1e-3,
               "eval_every": 250, "checkpoint_every": 250, "log_every": 25, "max_steps": 0,
-              "time_schedule": False},
+              "max_cpu_minutes": 0, "time_schedule": False},
     "decode": {"threshold": 0.9, "max_steps": 8},
 }
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]),
                             weight_decay=tc["weight_decay"])
     log = Logger(run / "log.jsonl", rank == 0)
-    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "best_f1": -1.0}
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "cpu": 0.0, "best_f1": -1.0}
     if (run / "last.pt").exists():
         ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
         model.load_state_dict(ck["model"])
@@ -183,9 +183,12 @@ def main(argv: list[str] | None = None) -> None:
 
     per_epoch = len(epoch_batches(0))
     total = int(tc["max_steps"]) or int(tc["epochs"]) * per_epoch
+    # Budgets: wall minutes, or CPU minutes of this process (fair between runs on a shared machine).
     budget = float(tc["max_minutes"]) * 60
+    cpu_budget = float(tc.get("max_cpu_minutes", 0)) * 60
     t_start = time.time() - state["wall"]
-    tokens_since, t_since, loss_acc, n_acc = 0, time.time(), 0.0, 0
+    c_start = time.process_time() - state["cpu"]
+    tokens_since, t_since, c_since, loss_acc, n_acc = 0, time.time(), time.process_time(), 0.0, 0
     stop = False
 
     def save(which: str) -> None:
@@ -199,15 +202,19 @@ def main(argv: list[str] | None = None) -> None:
         os.replace(tmp, run / f"{which}.pt")
 
     def evaluate() -> None:
+        nonlocal c_start
         from .evaluate import evaluate_items
+        c0 = time.process_time()
         rep = evaluate_items(model, vocab, dev, cfg["model"].get("format", "aligned"),
                              float(cfg["decode"]["threshold"]), max_steps=cfg["decode"].get("max_steps"))
         model.train()
+        c_start += time.process_time() - c0  # the CPU budget counts training only
         improved = rep["nested_f1"] > state["best_f1"]
         if improved:
             state["best_f1"] = rep["nested_f1"]
             save("best")
         log(event="eval", step=state["step"], epoch=state["epoch"], wall_min=round(state["wall"] / 60, 2),
+            cpu_min=round(state["cpu"] / 60, 2),
             dev_nested_f1=round(rep["nested_f1"], 4), dev_flat_f1=round(rep["flat_f1"], 4),
             forward_rows_per_sentence=round(rep["forward_rows_per_sentence"], 2),
             eval_seconds=round(rep["seconds"], 1), best=improved)
@@ -218,7 +225,9 @@ def main(argv: list[str] | None = None) -> None:
         while state["batch_in_epoch"] < len(batches):
             b = batches[state["batch_in_epoch"]]
             step = state["step"]
-            time_frac = state["wall"] / budget if (budget and tc.get("time_schedule")) else 0.0
+            time_frac = 0.0
+            if tc.get("time_schedule"):
+                time_frac = state["cpu"] / cpu_budget if cpu_budget else (state["wall"] / budget if budget else 0.0)
             lr = lr_at(step, total, tc, time_frac)
             for g in opt.param_groups:
                 g["lr"] = lr
@@ -233,17 +242,20 @@ def main(argv: list[str] | None = None) -> None:
             state["step"] += 1
             state["batch_in_epoch"] += 1
             state["wall"] = time.time() - t_start
+            state["cpu"] = time.process_time() - c_start
             tokens_since += int(batch.attention_mask.sum()) * world
             loss_acc += float(loss.detach())
             n_acc += 1
             s = state["step"]
             if s % int(tc["log_every"]) == 0:
-                now = time.time()
+                now, cnow = time.time(), time.process_time()
                 log(step=s, epoch=state["epoch"], loss=round(loss_acc / n_acc, 4), lr=round(lr, 6),
-                    tokens_per_s=round(tokens_since / (now - t_since)), wall_min=round(state["wall"] / 60, 2))
-                tokens_since, t_since, loss_acc, n_acc = 0, now, 0.0, 0
-            done = s >= total or bool(budget and state["wall"] >= budget)
-            if dist.is_initialized() and budget:
+                    tokens_per_s=round(tokens_since / (now - t_since)),
+                    tokens_per_cpu_s=round(tokens_since / world / max(1e-9, cnow - c_since)),
+                    wall_min=round(state["wall"] / 60, 2), cpu_min=round(state["cpu"] / 60, 2))
+                tokens_since, t_since, c_since, loss_acc, n_acc = 0, now, cnow, 0.0, 0
+            done = s >= total or bool(budget and state["wall"] >= budget) or bool(cpu_budget and state["cpu"] >= cpu_budget)
+            if dist.is_initialized() and (budget or cpu_budget):
                 flag = torch.tensor([1.0 if done else 0.0])
                 dist.all_reduce(flag, op=dist.ReduceOp.MAX)  # every rank stops at the same step
                 done = bool(flag.item())

@@ -9,6 +9,8 @@ export interface LayoutItem {
   end: number;
   suggestion: boolean;
   score: number | null;
+  /** Who said so: the model for a suggestion, empty for an entity. */
+  source: string;
 }
 
 export interface TextNode {
@@ -63,7 +65,7 @@ export function layoutLine(index: number, start: number, end: number, items: rea
     .sort(compareItems)
     .map((item) => ({ item, start: Math.max(item.start, start), end: Math.min(item.end, end), continued: item.start < start }))
     .filter((p) => p.end > p.start);
-  const root: SpanNode = { kind: 'span', item: { key: '', label: '', start, end, suggestion: false, score: null }, start, end, height: 0, continued: false, children: [] };
+  const root: SpanNode = { kind: 'span', item: { key: '', label: '', start, end, suggestion: false, score: null, source: '' }, start, end, height: 0, continued: false, children: [] };
   const stack: SpanNode[] = [root];
   for (let q = 0; q < queue.length; q++) {
     const piece = queue[q];

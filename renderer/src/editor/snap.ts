@@ -30,13 +30,13 @@ export function tokenAt(tokens: readonly Range[], offset: number): number {
   return lo;
 }
 
-/** The token boundary nearest to `offset` (a token start or end), for dragging a span's edge. */
-export function nearestBoundary(tokens: readonly Range[], offset: number, edge: 'start' | 'end'): number {
-  if (tokens.length === 0) return offset;
-  const i = Math.min(tokenAt(tokens, offset), tokens.length - 1);
-  const t = tokens[i];
-  if (edge === 'start') return offset - t.start <= t.end - offset || offset < t.start ? t.start : t.end < offset ? t.end : tokens[Math.min(i + 1, tokens.length - 1)].start;
-  return offset <= t.start ? (i > 0 ? tokens[i - 1].end : t.end) : offset - t.start < t.end - offset ? t.start : t.end;
+/** The token boundary for a dragged edge at `offset`: a start snaps to its token's start, an end to its token's end. */
+export function boundaryAt(tokens: readonly Range[], offset: number, edge: 'start' | 'end'): number | undefined {
+  if (tokens.length === 0) return undefined;
+  const i = tokenAt(tokens, offset);
+  if (edge === 'start') return i < tokens.length ? tokens[i].start : undefined;
+  if (i < tokens.length && tokens[i].start < offset) return tokens[i].end;
+  return i > 0 ? tokens[i - 1].end : undefined;
 }
 
 /**

@@ -61,6 +61,11 @@ test('an old export counting UTF-16 code units is recognised by its value.text, 
   assert.deepEqual(docs[0].entities, [{ label: 'LOCATION', start: 2, end: 8 }, { label: 'LOCATION', start: 11, end: 14 }]);
   const out = JSON.parse((await encodeDocs(labelStudioCodec, docs)).text);
   assert.deepEqual(out[0].annotations[0].result.map((r: { value: { start: number } }) => r.value.start), [2, 11]);
+  // Once per file, not once per task: the first task is named, the rest counted.
+  const three = await decode(`[\n${[task, task, task].map((t) => JSON.stringify(t)).join(',\n')}\n]`);
+  assert.equal(three.docs.length, 3);
+  assert.deepEqual(where(three.issues), ['warning 2 [0]', 'warning - -']);
+  assert.match(three.issues[1].message, /3 tasks/);
 });
 
 const FULL_TASK = {
@@ -123,6 +128,16 @@ test('after edits, result ids stay; what pointed at a removed region is dropped 
   const kept = JSON.parse((await encodeDocs(labelStudioCodec, [oneLabel])).text)[0].annotations[1].result;
   assert.deepEqual(kept.map((r: { id?: string }) => r.id ?? 'relation'), ['pid', 'org', 'loc', 'loc', 'relation']);
   assert.deepEqual(kept[2].value.labels, ['LOCATION']);
+});
+
+test('removing a region that had no id drops nothing else', async () => {
+  const lab = (start: number, end: number, text: string, id?: string) => ({ ...(id ? { id } : {}), from_name: 'label', to_name: 'text', type: 'labels', value: { start, end, text, labels: ['L'] } });
+  const task = { data: { text: 'Hà Nội, Huế' }, annotations: [{ result: [lab(0, 6, 'Hà Nội', 'a'), lab(8, 11, 'Huế', 'b'), lab(0, 2, 'Hà'), { from_id: 'a', to_id: 'b', type: 'relation', direction: 'right' }] }] };
+  const { docs } = await decode(JSON.stringify([task]));
+  const edited = { ...docs[0], entities: docs[0].entities.filter((e) => e.end !== 2) };
+  const { text, issues } = await encodeDocs(labelStudioCodec, [edited]);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(JSON.parse(text)[0].annotations[0].result.map((r: { type: string }) => r.type), ['labels', 'labels', 'relation']);
 });
 
 test('JSON lines of tasks, and JSON_MIN rows, are read too', async () => {

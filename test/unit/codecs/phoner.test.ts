@@ -141,6 +141,9 @@ test('property: flat docs round-trip through both variants; chunked input decode
         const decoded = await decodeText(phonerCodec, 'x.jsonl', text, { variant, chunkSize });
         assert.deepEqual(decoded.issues, docs.length === 0 ? [{ severity: 'warning', file: 'x.jsonl', message: 'no documents' }] : []);
         assert.deepEqual(decoded.docs, docs);
+        // Decomposed input reads back to the same NFC docs, entities on the same words.
+        const nfdWords = text.split('\n').map((l) => (l === '' ? l : JSON.stringify({ ...JSON.parse(l), words: JSON.parse(l).words.map((w: string) => w.normalize('NFD')) })));
+        assert.deepEqual((await decodeText(phonerCodec, 'x.jsonl', nfdWords.join('\n'), { variant })).docs, docs);
       }),
       { numRuns: 60 },
     );

@@ -1,0 +1,267 @@
+// The open document: its text, entities and pending suggestions, what is selected, undo/redo, and saving every edit
+// as a new revision. Geometry and keyboard logic live in ../editor/*.ts; this class only holds and changes state.
+import { ContractError } from '../../../core/contract/errors.js';
+import type { DocumentView, Span, SuggestedSpan } from '../../../core/contract/types.js';
+import { entityKey, type Range } from '../../../core/document.js';
+import { CodePointIndex } from '../../../core/offsets.js';
+import { tokenize } from '../../../core/tokenize.js';
+import { addSpan, findSpan, removeSpan, replaceSpan } from '../editor/entity-ops.js';
+import { EditHistory } from '../editor/history.js';
+import { DocumentLayout, lineOf, lineStarts, type LayoutItem, type LineLayout } from '../editor/layout.js';
+import { SaveQueue, type SaveRequest } from '../editor/save-queue.js';
+import { call } from '../lib/api.js';
+import { i18n } from '../lib/i18n.svelte.js';
+import { app } from './app.svelte.js';
+
+export const entityKeyOf = (span: Span): string => `e:${entityKey(span)}`;
+export const suggestionKeyOf = (s: SuggestedSpan): string => `s:${s.id}`;
+
+class EditorState {
+  doc = $state.raw<DocumentView | null>(null);
+  cpi = $state.raw(new CodePointIndex(''));
+  entities = $state.raw<Span[]>([]);
+  suggestions = $state.raw<SuggestedSpan[]>([]);
+  lines = $state.raw<LineLayout[]>([]);
+  /** `e:<entity key>` or `s:<suggestion id>`. */
+  selectedKey = $state<string | null>(null);
+  /** Text selected for a new span (mouse or keyboard), in code points, already snapped. */
+  textRange = $state.raw<Range | null>(null);
+  /** Keys of the spans offered by the picker, innermost first. */
+  pickerKeys = $state.raw<string[]>([]);
+  revision = $state(0);
+  pending = $state(0);
+  saveError = $state<string | null>(null);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  threshold = $state(0.8);
+
+  tokens: Range[] = [];
+  codePoints: string[] = [];
+  starts: number[] = [0];
+  private layout = new DocumentLayout([0], 0);
+  private history = new EditHistory();
+  private queue: SaveQueue | null = null;
+
+  /** Loads a document (after the previous one's saves are answered). */
+  async open(documentId: number): Promise<void> {
+    performance.mark('editor:open:start');
+    await this.queue?.flush();
+    const doc = await call('documents.get', { documentId });
+    performance.mark('editor:open:data');
+    this.codePoints = Array.from(doc.text);
+    this.tokens = doc.tokens ?? tokenize(doc.text);
+    this.starts = lineStarts(this.codePoints);
+    this.layout = new DocumentLayout(this.starts, this.codePoints.length);
+    this.history.clear();
+    this.queue = new SaveQueue(doc.id, doc.revisionId, (r) => call('annotations.save', r), (q, ack) => this.onSaved(q, ack), (e) => this.onSaveError(e));
+    this.cpi = new CodePointIndex(doc.text);
+    this.doc = doc;
+    this.revision = doc.revision;
+    this.pending = 0;
+    this.saveError = null;
+    this.selectedKey = null;
+    this.textRange = null;
+    this.pickerKeys = [];
+    this.setSpans(doc.entities, doc.suggestions);
+    app.view = 'editor';
+  }
+
+  private setSpans(entities: Span[], suggestions: SuggestedSpan[]): void {
+    this.entities = entities;
+    this.suggestions = suggestions;
+    const items: LayoutItem[] = [
+      ...entities.map((e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' })),
+      ...suggestions.map((s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source })),
+    ];
+    this.lines = this.layout.update(items);
+    this.canUndo = this.history.canUndo;
+    this.canRedo = this.history.canRedo;
+  }
+
+  private onSaved(queue: SaveQueue, ack?: { revision: number }): void {
+    if (queue !== this.queue) return;
+    this.pending = queue.pending;
+    if (ack) this.revision = ack.revision;
+  }
+
+  private async onSaveError(error: Error): Promise<void> {
+    if (error instanceof ContractError && error.code === 'conflict' && this.doc) {
+      app.show('info', i18n.t('reloaded'));
+      await this.open(this.doc.id);
+      return;
+    }
+    this.saveError = error.message;
+    app.show('error', `${i18n.t('saveFailed')}: ${error.message}`);
+  }
+
+  /** Applies an edit: remember the old list for undo, show the new one, save it. */
+  private edit(next: Span[], options: { outcomes?: SaveRequest['outcomes']; dropSuggestions?: number[]; note?: string; select?: Span } = {}): void {
+    this.history.record(this.entities);
+    const drop = new Set(options.dropSuggestions ?? []);
+    this.setSpans(next, drop.size ? this.suggestions.filter((s) => !drop.has(s.id)) : this.suggestions);
+    this.queue?.push(next, options.outcomes, options.note ?? 'edit');
+    if (options.select) this.selectedKey = entityKeyOf(options.select);
+  }
+
+  entityByKey(key: string | null): Span | undefined {
+    return key?.startsWith('e:') ? this.entities.find((e) => entityKeyOf(e) === key) : undefined;
+  }
+
+  suggestionByKey(key: string | null): SuggestedSpan | undefined {
+    return key?.startsWith('s:') ? this.suggestions.find((s) => suggestionKeyOf(s) === key) : undefined;
+  }
+
+  /** Text of [start, end). */
+  slice(start: number, end: number): string {
+    return this.cpi.slice(start, end);
+  }
+
+  /** The accessible name of a span: "LOCATION: Đà Nẵng", plus score for a suggestion. */
+  spanName(item: Pick<LayoutItem, 'label' | 'start' | 'end' | 'suggestion' | 'score'>): string {
+    const base = `${item.label}: ${this.slice(item.start, item.end)}`;
+    return item.suggestion ? `${base} — ${i18n.name('suggestion')}${item.score === null ? '' : ` ${item.score.toFixed(2)}`}` : base;
+  }
+
+  /** The accessible name of the span with this key ('' when there is none). */
+  nameOfKey(key: string): string {
+    const e = this.entityByKey(key);
+    if (e) return this.spanName({ ...e, suggestion: false, score: null });
+    const s = this.suggestionByKey(key);
+    return s ? this.spanName({ ...s, suggestion: true }) : '';
+  }
+
+  /** Creates a span over the selected text, or relabels the selected span. */
+  applyLabel(label: string): void {
+    if (this.textRange) {
+      const span = { label, start: this.textRange.start, end: this.textRange.end };
+      this.textRange = null;
+      window.getSelection()?.removeAllRanges();
+      this.edit(addSpan(this.entities, span), { select: span });
+      return;
+    }
+    this.relabel(label);
+  }
+
+  relabel(label: string): void {
+    const entity = this.entityByKey(this.selectedKey);
+    if (entity && entity.label !== label) {
+      const next = { ...entity, label };
+      this.edit(replaceSpan(this.entities, findSpan(this.entities, entity), next), { select: next });
+      return;
+    }
+    const suggestion = this.suggestionByKey(this.selectedKey);
+    if (suggestion) this.takeSuggestion(suggestion, { label, start: suggestion.start, end: suggestion.end });
+  }
+
+  /** Moves the selected span's boundaries to `range`. */
+  resize(range: Range): void {
+    const entity = this.entityByKey(this.selectedKey);
+    if (entity) {
+      if (entity.start === range.start && entity.end === range.end) return;
+      const next = { label: entity.label, start: range.start, end: range.end };
+      this.edit(replaceSpan(this.entities, findSpan(this.entities, entity), next), { select: next });
+      return;
+    }
+    const suggestion = this.suggestionByKey(this.selectedKey);
+    if (suggestion) this.takeSuggestion(suggestion, { label: suggestion.label, start: range.start, end: range.end });
+  }
+
+  /** A suggestion changed into an entity: recorded as `edited` (or `accepted` when unchanged). */
+  private takeSuggestion(s: SuggestedSpan, as: Span): void {
+    const same = as.label === s.label && as.start === s.start && as.end === s.end;
+    this.edit(addSpan(this.entities, as), { outcomes: [{ suggestedSpanId: s.id, outcome: same ? 'accepted' : 'edited' }], dropSuggestions: [s.id], note: same ? 'accept' : 'edit-suggestion', select: as });
+  }
+
+  accept(key = this.selectedKey): void {
+    const s = this.suggestionByKey(key);
+    if (s) this.takeSuggestion(s, { label: s.label, start: s.start, end: s.end });
+  }
+
+  /** Accepts every suggestion scoring at least `threshold`, as one revision. */
+  acceptAbove(threshold = this.threshold): void {
+    const taken = this.suggestions.filter((s) => (s.score ?? 0) >= threshold);
+    if (taken.length === 0) return;
+    const next = taken.reduce((list, s) => addSpan(list, { label: s.label, start: s.start, end: s.end }), this.entities);
+    this.edit(next, { outcomes: taken.map((s) => ({ suggestedSpanId: s.id, outcome: 'accepted' as const })), dropSuggestions: taken.map((s) => s.id), note: `accept>=${threshold}` });
+  }
+
+  async reject(key = this.selectedKey): Promise<void> {
+    const s = this.suggestionByKey(key);
+    if (!s || !this.doc) return;
+    this.setSpans(this.entities, this.suggestions.filter((x) => x.id !== s.id));
+    this.selectedKey = null;
+    await this.queue?.flush();
+    await call('suggestions.reject', { documentId: this.doc.id, suggestedSpanIds: [s.id] });
+  }
+
+  /** Deletes the selected entity, or rejects the selected suggestion. */
+  deleteSelected(): void {
+    const entity = this.entityByKey(this.selectedKey);
+    if (entity) {
+      this.edit(removeSpan(this.entities, findSpan(this.entities, entity)));
+      this.selectedKey = null;
+      return;
+    }
+    void this.reject();
+  }
+
+  undo(): void {
+    const previous = this.history.undo(this.entities);
+    if (!previous) return;
+    this.setSpans(previous, this.suggestions);
+    this.queue?.push(previous, undefined, 'undo');
+    if (this.selectedKey && !this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey)) this.selectedKey = null;
+  }
+
+  redo(): void {
+    const next = this.history.redo(this.entities);
+    if (!next) return;
+    this.setSpans(next, this.suggestions);
+    this.queue?.push(next, undefined, 'redo');
+    if (this.selectedKey && !this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey)) this.selectedKey = null;
+  }
+
+  async setStatus(status: 'done' | 'skipped' | 'in_progress'): Promise<void> {
+    if (!this.doc) return;
+    await this.queue?.flush();
+    const result = await call('documents.setStatus', { documentId: this.doc.id, status });
+    this.doc = { ...this.doc, status: result.status };
+  }
+
+  /** Opens the next or previous document; false when there is none. */
+  async go(direction: 'next' | 'previous'): Promise<boolean> {
+    if (!this.doc || !app.project) return false;
+    const { documentId } = await call('documents.adjacent', { projectId: app.project.id, documentId: this.doc.id, direction });
+    if (documentId === null) return false;
+    await this.open(documentId);
+    return true;
+  }
+
+  /** Keys of every span covering offset `at`, outermost first. */
+  keysAt(at: number): string[] {
+    const hits: { key: string; start: number; end: number }[] = [];
+    for (const e of this.entities) if (e.start <= at && at < e.end) hits.push({ key: entityKeyOf(e), start: e.start, end: e.end });
+    for (const s of this.suggestions) if (s.start <= at && at < s.end) hits.push({ key: suggestionKeyOf(s), start: s.start, end: s.end });
+    return hits.sort((a, b) => a.start - b.start || b.end - a.end).map((h) => h.key);
+  }
+
+  /** Keys of all spans in reading order (for [ and ]). */
+  allKeys(): string[] {
+    return this.lines.flatMap((line) => this.keysIn(line.nodes));
+  }
+
+  private keysIn(nodes: LineLayout['nodes']): string[] {
+    return nodes.flatMap((n) => (n.kind === 'span' ? [...(n.continued ? [] : [n.item.key]), ...this.keysIn(n.children)] : []));
+  }
+
+  lineIndexOf(cp: number): number {
+    return lineOf(this.starts, cp);
+  }
+
+  /** Resolves when every edit so far has been saved. */
+  flush(): Promise<void> {
+    return this.queue?.flush() ?? Promise.resolve();
+  }
+}
+
+export const editor = new EditorState();
