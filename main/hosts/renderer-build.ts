@@ -1,6 +1,6 @@
 // Builds the renderer with Vite when dist/renderer is missing or older than a source file, so `npm start`, the
 // e2e tests and the benchmark always serve what the sources say without a separate build step to forget.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './workspace.js';
 
@@ -32,6 +32,17 @@ export async function ensureRendererBuilt(log: (message: string) => void = () =>
   if (!rendererIsStale()) return rendererDist;
   log('building the renderer (vite)...');
   const vite = await import('vite');
-  await vite.build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Built beside and swapped in, so two test processes building at once never serve a half-written folder.
+  const staging = `${rendererDist}-${process.pid}`;
+  await vite.build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'error', build: { outDir: staging, emptyOutDir: true } });
+  if (rendererIsStale()) {
+    rmSync(rendererDist, { recursive: true, force: true });
+    try {
+      renameSync(staging, rendererDist);
+    } catch {
+      // Another process swapped its build in first; theirs is as fresh as ours.
+    }
+  }
+  rmSync(staging, { recursive: true, force: true });
   return rendererDist;
 }

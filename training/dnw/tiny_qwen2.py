@@ -110,6 +110,14 @@ def build_model(vocab: int, layers: int, hidden: int, seed: int, init_std: float
     return model
 
 
+def rebuild_from_manifest(manifest: dict) -> Qwen2ForCausalLM:
+    """The torch model of a tiny_qwen2 package, rebuilt from the seed its manifest records."""
+    p = manifest.get("provenance") or {}
+    if p.get("builder") != "dnw.tiny_qwen2":
+        raise ValueError("this package was not built by dnw.tiny_qwen2: pass --checkpoint")
+    return build_model(p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"])
+
+
 def special_ids(tokenizer: Tokenizer) -> dict:
     return {"mask": tokenizer.token_to_id(MASK), "eos": tokenizer.token_to_id(EOS), "pad": tokenizer.token_to_id(EOS)}
 
@@ -149,7 +157,8 @@ def build(out: Path, layers: int, hidden: int, seed: int, vocab_size: int = 320,
     export_graph(BidirectionalQwen2(model), package, top_k_out, sample)
     tokenizer.save(str(package / "tokenizer.json"))
     (package / "tokenizer_config.json").write_text((out / "checkpoint" / "tokenizer_config.json").read_text())
-    provenance = {"builder": "dnw.tiny_qwen2", "layers": layers, "hidden": hidden, "seed": seed, "vocabSize": vocab_size, "initStd": init_std}
+    provenance = {"builder": "dnw.tiny_qwen2", "layers": layers, "hidden": hidden, "seed": seed, "bpeVocab": vocab_size,
+                  "modelVocab": tokenizer.get_vocab_size(), "initStd": init_std}
     write_manifest(package, tiny_manifest(f"tiny-qwen2-l{layers}-h{hidden}-s{seed}", tokenizer, provenance, top_k_out))
     return package
 

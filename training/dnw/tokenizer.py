@@ -96,7 +96,7 @@ def shape_of(token: str) -> str:
             continue
         if k == "d" and out and out[-1].startswith("d"):
             run += 1
-            if run < 4:
+            if run <= 4:  # digit runs of 1, 2, 3 and 4+
                 out[-1] += "d"
             continue
         run = 1 if k == "d" else 0

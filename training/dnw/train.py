@@ -63,25 +63,30 @@ def _syllable_tags(records) -> tuple[set[str], set[str]]:
     return tags, labels
 
 
-def build_model(cfg: dict, vocab: Vocab) -> DiffusionTagger:
+def build_model(cfg: dict, vocab: Vocab, state: dict | None = None) -> DiffusionTagger:
+    """The model for a config; with a checkpoint's state the feature tables come from it (they are buffers)."""
     feats = token_features(vocab.tokenizer)
+    lower_ids, shape_ids, n_shapes = feats.lower_ids, feats.shape_ids, len(feats.shapes)
+    if state is not None:
+        lower_ids, shape_ids = state["lower_ids"].tolist(), state["shape_ids"].tolist()
+        n_shapes = state["shape.weight"].shape[0] if "shape.weight" in state else max(shape_ids) + 1
     m = cfg["model"]
     fmt = m.get("format", "aligned")
     n_out = vocab.label_ids[-1] + 1 if fmt == "aligned" else vocab.size
-    mc = ModelConfig(vocab_size=vocab.size, n_out=n_out, label_start=vocab.label_ids[0], n_shapes=len(feats.shapes),
+    mc = ModelConfig(vocab_size=vocab.size, n_out=n_out, label_start=vocab.label_ids[0], n_shapes=n_shapes,
                      pad_id=vocab.pad_id, mask_id=vocab.mask_id, open_id=vocab.open_id, close_id=vocab.close_id,
                      **{k: v for k, v in m.items()})
-    return DiffusionTagger(mc, feats.lower_ids, feats.shape_ids)
+    return DiffusionTagger(mc, lower_ids, shape_ids)
 
 
 def load_run(run: Path, which: str = "best") -> tuple[DiffusionTagger, Vocab, dict]:
     cfg = load_config(run / "config.toml")
     vocab = Vocab.load(run)
-    model = build_model(cfg, vocab)
     path = run / f"{which}.pt"
     if not path.exists():
         path = run / "last.pt"
     state = torch.load(path, map_location="cpu", weights_only=False)
+    model = build_model(cfg, vocab, state["model"])
     model.load_state_dict(state["model"])
     model.eval()
     return model, vocab, cfg
@@ -160,13 +165,13 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(seed)
 
     run, vocab, train, dev = prepare_run(cfg, Path(args.config), rank)
-    model = build_model(cfg, vocab)
+    ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False) if (run / "last.pt").exists() else None
+    model = build_model(cfg, vocab, ck["model"] if ck else None)
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]),
                             weight_decay=tc["weight_decay"])
     log = Logger(run / "log.jsonl", rank == 0)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "cpu": 0.0, "best_f1": -1.0}
-    if (run / "last.pt").exists():
-        ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
+    if ck is not None:
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
         state.update(ck["state"])

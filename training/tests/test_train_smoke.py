@@ -1,0 +1,97 @@
+"""A few training steps on synthetic data: checkpoint, resume, log, evaluation, export to a loadable package."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from dnw import train as train_mod
+from dnw.synthetic import write_synthetic
+
+CONFIG = """
+[run]
+name = "smoke"
+out_dir = "{out}"
+seed = 3
+threads = 1
+[data]
+train = "{train}"
+dev = "{dev}"
+dev_limit = 8
+vocab_size = 400
+[model]
+format = "aligned"
+d_model = 32
+n_layers = 2
+n_heads = 2
+[train]
+max_steps = {steps}
+max_tokens = 1024
+warmup_steps = 2
+log_every = 2
+eval_every = 4
+checkpoint_every = 2
+[decode]
+threshold = 0.9
+max_steps = 4
+"""
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("smoke")
+    train, dev = write_synthetic(tmp / "data", 48, 8)
+
+    def config(steps):
+        path = tmp / f"smoke{steps}.toml"
+        path.write_text(CONFIG.format(out=tmp / "runs", train=train, dev=dev, steps=steps))
+        return str(path)
+
+    train_mod.main(["--config", config(4)])
+    run = tmp / "runs" / "smoke"
+    first = torch.load(run / "last.pt", weights_only=False)["state"]
+    train_mod.main(["--config", config(6)])  # resumes from last.pt and trains two more steps
+    return run, first
+
+
+def test_checkpoint_log_and_resume(run_dir):
+    run, first = run_dir
+    assert first["step"] == 4
+    assert (run / "best.pt").exists() and (run / "tokenizer.json").exists() and (run / "config.toml").exists()
+    rows = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+    events = [r.get("event") for r in rows]
+    assert events[0] == "start" and "resume" in events and events[-1] == "end"
+    assert rows[-1]["step"] == 6
+    steps = [r for r in rows if "loss" in r]
+    assert all({"step", "loss", "lr", "wall_min"} <= set(r) for r in steps)
+    assert any(r.get("event") == "eval" and "dev_nested_f1" in r for r in rows)
+
+
+def test_export_package_loads_and_matches_torch(run_dir):
+    pytest.importorskip("onnxruntime")
+    from dnw.sampler_head import head_outputs, sampler_scalars
+    from dnw import export as export_mod
+    run, _ = run_dir
+    out = run / "pkg"
+    export_mod.main(["--run", str(run), "--out", str(out), "--quantize", "auto", "--dev", str(run / "none.jsonl")])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["output"]["format"] == "aligned-bio" and manifest["shiftedLogits"] is False
+    assert manifest["tokens"]["mask"] == 2 and (out / "MODEL_CARD.md").exists() and (out / "tokenizer.json").exists()
+
+    model, vocab, _ = train_mod.load_run(run, "last")
+    from dnw.data import Record
+    from dnw.encode import collate, encode_record
+    items = [encode_record(Record(t, []), vocab, "aligned") for t in ["Bệnh nhân BN5 ở Hà Nội .", "Ngày 2/3 ."]]
+    batch = collate(items, vocab.pad_id, canvas_fill=vocab.mask_id)
+    scalars = sampler_scalars(0.0, None, None)
+    sess = export_mod.session_for(out / "model.onnx")
+    got = sess.run(None, {"input_ids": batch.input_ids.numpy(), "attention_mask": batch.attention_mask.numpy(),
+                          "position_ids": batch.position_ids.numpy(), "temperature": scalars[0].numpy(),
+                          "top_p": scalars[1].numpy(), "top_k": scalars[2].numpy()})
+    with torch.no_grad():
+        want = head_outputs(model(batch.input_ids, batch.attention_mask, batch.position_ids), *scalars, 4)
+    n = batch.canvas_mask
+    assert got[0].shape == tuple(want[0].shape)
+    top1_agree = (got[0][..., 0][n.numpy()] == want[0][..., 0][n].numpy()).mean()
+    assert top1_agree >= 0.9  # int8 may flip near-ties
+    assert np.abs(got[1][..., 0][n.numpy()] - want[1][..., 0][n].numpy()).max() < 0.1
