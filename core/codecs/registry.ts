@@ -31,9 +31,20 @@ export function codecFor(id: string): Codec {
   return codecs[id];
 }
 
-/** The format a file name suggests by its extension; undefined when none or several claim it. */
+// Names that say their format where the extension cannot (.json and .jsonl are read by five codecs).
+const NAME_HINTS: readonly [RegExp, FormatId][] = [
+  [/label[-_ ]?studio/u, 'label-studio'],
+  [/doccano/u, 'doccano'],
+  [/phoner|_(?:syllable|word)\.jsonl?$/u, 'phoner'],
+  [/instruct/u, 'instruction'],
+  [/\.ann$/u, 'brat'],
+];
+
+/** The format a file name suggests (a telling name, else an extension only one codec reads); undefined if unsure. */
 export function guessFormat(fileName: string): FormatId | undefined {
   const lower = fileName.toLowerCase();
+  const hinted = NAME_HINTS.find(([pattern]) => pattern.test(lower));
+  if (hinted) return hinted[1];
   const claims = Object.values(codecs).filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
   return claims.length === 1 ? claims[0].id : undefined;
 }

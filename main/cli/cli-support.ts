@@ -1,9 +1,9 @@
 // What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
 // project, and printing issues as `file:line: severity: field: message`.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FORMAT_IDS } from '../../core/codecs/codec.js';
-import { codecFor } from '../../core/codecs/registry.js';
+import { codecFor, guessFormat } from '../../core/codecs/registry.js';
 import type { Codec } from '../../core/codecs/codec.js';
 import { formatIssue, type Issue } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -37,8 +37,15 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
   }
 }
 
-/** The codec for `--format`, or a usage error listing the formats. */
-export function codecOption(format: string | undefined, usage: string): Codec {
+/** What a path's name (or a folder's .ann files) says its format is. */
+function guessPathFormat(path: string): string | undefined {
+  if (existsSync(path) && statSync(path).isDirectory()) return readdirSync(path).some((f) => f.endsWith('.ann')) ? 'brat' : undefined;
+  return guessFormat(path);
+}
+
+/** The codec for `--format` (or, when absent and `path` is given, the one its name suggests); else a usage error. */
+export function codecOption(format: string | undefined, usage: string, path?: string): Codec {
+  format ??= path === undefined ? undefined : guessPathFormat(path);
   if (!format) throw new UsageError(`--format is required (one of ${FORMAT_IDS.join(', ')})`, usage);
   try {
     return codecFor(format);

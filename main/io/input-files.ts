@@ -9,6 +9,9 @@ export interface InputFile {
   sourceName: string;
 }
 
+// "2.txt" before "10.txt": brat exports name files after record numbers, and import should keep their order.
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 /** Extensions of the files that start a record: brat's .ann is read beside its .txt, never on its own. */
 function mainExtensions(codec: Codec): readonly string[] {
   return codec.id === 'brat' ? ['.txt'] : codec.extensions;
@@ -30,5 +33,5 @@ export function inputFiles(path: string, codec: Codec): InputFile[] {
   return walk(path)
     .filter((file) => wanted.includes(extname(file).toLowerCase()))
     .map((file) => ({ path: file, sourceName: relative(path, file).split(sep).join('/') }))
-    .sort((a, b) => (a.sourceName < b.sourceName ? -1 : a.sourceName > b.sourceName ? 1 : 0));
+    .sort((a, b) => NATURAL.compare(a.sourceName, b.sourceName));
 }

@@ -98,7 +98,17 @@ export async function importPath(store: Store, path: string, options: ImportOpti
   const result: ImportResult = { files: [], imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: 0, warnings: 0, issues: [] };
   try {
     for (const file of files) {
-      const counts = await importFile(store, codec, file, options, log);
+      let counts: FileImport;
+      try {
+        counts = await importFile(store, codec, file, options, log);
+      } catch (error) {
+        // Files before this one are committed (one transaction per file); importing again skips them.
+        if (error instanceof InputError && result.files.length > 0) {
+          const done = `${result.files.length} earlier file(s) of ${path} were imported; fix this one and import ${path} again (what is there is skipped)`;
+          throw new InputError([...error.issues, { severity: 'warning', file: path, message: done }]);
+        }
+        throw error;
+      }
       result.files.push(counts);
       for (const key of ['imported', 'unchanged', 'changed', 'entities', 'suggestedSpans'] as const) result[key] += counts[key];
     }
@@ -198,6 +208,11 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
     store.projects.touch(options.projectId);
     store.events.append({ type: 'import', actor: options.actor ?? author, projectId: options.projectId, payload: { ...counts, format: codec.id, variant: options.variant ?? null } }, now);
   }
-  tx.commit();
+  try {
+    tx.commit();
+  } catch (error) {
+    tx.rollback();
+    throw error;
+  }
   return { ...counts, errors: fileLog.errors, warnings: fileLog.warnings };
 }

@@ -162,3 +162,45 @@ test('export writes the latest revisions of documents in scope', async () => {
   assert.deepEqual([done.docs, done.leftOut], [1, 1]);
   assert.ok(existsSync(dest));
 });
+
+test('Label Studio: the annotation becomes revision 1, predictions become scored suggestions with their model version', async () => {
+  const { store, project, write } = setup();
+  const region = (start: number, end: number, text: string, label: string, score?: number) => ({
+    from_name: 'label', to_name: 'text', type: 'labels', value: { start, end, text, labels: [label] }, ...(score === undefined ? {} : { score }),
+  });
+  const tasks = [
+    {
+      id: 7, data: { text: 'Bệnh nhân 91 ở Hà Nội' },
+      annotations: [{ result: [region(15, 21, 'Hà Nội', 'LOCATION')] }],
+      predictions: [{ model_version: 'tiny-v3', score: 0.8, result: [region(10, 12, '91', 'PATIENT_ID', 0.9)] }],
+    },
+    { id: 8, data: { text: 'Sốt cao' }, predictions: [{ model_version: 'tiny-v3', result: [region(0, 7, 'Sốt cao', 'SYMPTOM_AND_DISEASE', 0.6)] }] },
+    { id: 9, data: { text: 'Không có gì' } },
+  ];
+  const path = write('tasks.json', [JSON.stringify(tasks)]);
+  const result = await importPath(store, path, { projectId: project.id, format: 'label-studio' });
+  assert.deepEqual([result.imported, result.entities, result.suggestedSpans, result.errors], [3, 1, 2, 0]);
+  const docs = [...store.documents.current(project.id, ['new', 'pre-annotated', 'done'])];
+  assert.deepEqual(docs.map((d) => [d.status, d.entities.map((e) => e.label)]), [['done', ['LOCATION']], ['pre-annotated', []], ['new', []]]);
+  const [suggestion] = store.suggestions.forDocument(docs[0].id);
+  assert.equal(suggestion.modelVersion, 'tiny-v3');
+  assert.deepEqual(suggestion.spans.map((s) => [s.label, s.start, s.end, s.score]), [['PATIENT_ID', 10, 12, 0.9]]);
+});
+
+test('a folder is imported file by file, in natural order; a bad file stops there and says how to resume', async () => {
+  const { store, project, dir } = setup();
+  const folder = join(dir, 'batch');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(folder);
+  const ok = JSON.stringify({ words: ['Hà', 'Nội'], tags: ['B-LOCATION', 'I-LOCATION'] });
+  writeFileSync(join(folder, '2.jsonl'), `${ok}\n`);
+  writeFileSync(join(folder, '10.jsonl'), '{broken\n');
+  writeFileSync(join(folder, 'notes.md'), 'not a data file');
+  const error = await refused(importPath(store, folder, { projectId: project.id, format: phonerCodec }));
+  assert.match(error.message, /10\.jsonl:1: error: malformed JSON/);
+  assert.match(error.message, /1 earlier file\(s\) of .*batch were imported/);
+  assert.deepEqual([...store.documents.current(project.id, ['done'])].map((d) => d.source), ['2.jsonl']);
+  writeFileSync(join(folder, '10.jsonl'), `${ok}\n`);
+  const resumed = await importPath(store, folder, { projectId: project.id, format: phonerCodec });
+  assert.deepEqual([resumed.imported, resumed.unchanged], [1, 1]);
+});

@@ -1,8 +1,8 @@
 """Instruction JSONL <-> (text, spans), stacked BIO tags over tokens, and batches for the two output formats.
 
-The workbench exports `{"instruction": "<ner>\\n{text}\\n</ner>", "output": "<text with <LABEL>…</LABEL> tags>"}`.
-The output escapes `& < >` in the text; the instruction carries the text as is. Spans are code-point offsets
-into the text, as everywhere in the project.
+The workbench exports `{"instruction": "<ner>\\n{text}\\n</ner>", "output": "<text with <LABEL>…</LABEL> tags>"}`
+(docs/formats/instruction.md). Both escape `& < >` in the text. Spans are code-point offsets into the (unescaped,
+NFC) text, as everywhere in the project. The small model itself is fed the unescaped text.
 """
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ def render_prompt(text: str) -> str:
 
 
 def prompt_text(instruction: str) -> str:
-    """The text inside `<ner>\\n…\\n</ner>`."""
+    """The (unescaped) text inside `<ner>\\n…\\n</ner>`; the export escapes & < > in the prompt as in the answer."""
     head, tail = PROMPT_OPEN + "\n", "\n" + PROMPT_CLOSE
     if not (instruction.startswith(head) and instruction.endswith(tail)):
         raise ValueError(f"instruction is not {TEMPLATE!r}: {instruction[:40]!r}")
-    return instruction[len(head):-len(tail)]
+    return unescape(instruction[len(head):-len(tail)])
 
 
 def render_inline(text: str, spans: Iterable[Span]) -> str:
@@ -129,7 +129,7 @@ def write_instruction_jsonl(path: str | Path, records: Iterable[Record]) -> int:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         for r in records:
-            row = {"instruction": render_prompt(r.text), "output": render_inline(r.text, r.spans)}
+            row = {"instruction": render_prompt(escape(r.text)), "output": render_inline(r.text, r.spans)}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
             n += 1
     return n

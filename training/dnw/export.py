@@ -38,10 +38,24 @@ def export_onnx(model, vocab, out_dir: Path, top_k: int, sample_texts: list[str]
     return export_graph(model.eval(), out_dir, top_k, batch.input_ids)
 
 
+def fold_constants(src: Path, dst: Path) -> None:
+    """onnxruntime's basic (semantics-preserving) optimisations saved to a file: the exporter writes each Linear as
+    MatMul(x, Transpose(W)), and the quantizer only quantizes a MatMul whose weight is an initializer."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    so.optimized_model_filepath = str(dst)
+    ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
+
+
 def quantize(src: Path, dst: Path) -> None:
+    """int8 weights (per channel) for MatMul and the embedding Gathers; activations quantized dynamically."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+    folded = dst.with_name(dst.stem + ".folded.onnx")
+    fold_constants(src, folded)
+    quantize_dynamic(str(folded), str(dst), weight_type=QuantType.QInt8, per_channel=True,
                      op_types_to_quantize=["MatMul", "Gemm", "Gather"])
+    folded.unlink()
 
 
 def session_for(path: Path, threads: int = 1):

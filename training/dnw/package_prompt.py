@@ -55,11 +55,11 @@ class PromptBuilder:
     def canvas_length(self, max_new_tokens: int | str, text_tokens: int, prompt_tokens: int) -> int:
         """max_new_tokens, or for 'auto' the size the output format needs (engine: core/sampler/canvas.ts)."""
         room = self.manifest["maxLength"] - prompt_tokens
-        if max_new_tokens != "auto":
-            return int(max_new_tokens)
         output = self.manifest["output"]
         if output["format"] == "aligned-bio":
-            return text_tokens
+            return text_tokens  # one label per text token, whatever max_new_tokens says
+        if max_new_tokens != "auto":
+            return int(max_new_tokens)
         per, extra = auto_canvas_ratio(output)
         return max(1, min(room, math.ceil(text_tokens * per) + extra))
 

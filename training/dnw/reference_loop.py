@@ -133,7 +133,10 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
     def masked_in_block(r: int) -> list[int]:
         return [p for p in rows[r].block_range() if ids[r, p] == mask_id]
 
-    while any(row.scheduled() and not row.finished and bool((ids[r] == mask_id).any()) for r, row in enumerate(rows)):
+    def has_mask(r: int) -> bool:
+        return bool((ids[r, rows[r].start:] == mask_id).any())  # masks inside the prompt are left alone
+
+    while any(row.scheduled() and not row.finished and has_mask(r) for r, row in enumerate(rows)):
         live = [r for r, row in enumerate(rows) if row.scheduled()]
         plan: dict[int, int | None] = {}
         if s.schedule == "dream" and s.alg != "origin":
@@ -167,19 +170,18 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
                     token, _, argmax_margin = _choose(probs[i], s.alg, s.temperature, row.rng, run.top_k_out, margins)
                     ids[r, eligible[i]] = token
                     margins.append(argmax_margin)
-                row.advance()
-                continue
-            chosen = [_choose(probs[i], s.alg, s.temperature, row.rng, run.top_k_out, margins) for i in range(len(eligible))]
-            conf = [float(c) for _, c, _ in chosen]
-            if s.schedule == "threshold":
-                picked = list(range(len(eligible))) if row.last_step() else [i for i, c in enumerate(conf) if c >= s.threshold]
-                margins.extend(abs(c - s.threshold) for c in conf)
-                picked = picked or _select(conf, 1, 0.0, row.rng, margins)
             else:
-                picked = _select(conf, plan[r], s.alg_temp, row.rng, margins)
-            for i in picked:
-                ids[r, eligible[i]] = chosen[i][0]
-                margins.append(chosen[i][2])  # an argmax near-tie matters only where the token is committed
+                chosen = [_choose(probs[i], s.alg, s.temperature, row.rng, run.top_k_out, margins) for i in range(len(eligible))]
+                conf = [float(c) for _, c, _ in chosen]
+                if s.schedule == "threshold":
+                    picked = list(range(len(eligible))) if row.last_step() else [i for i, c in enumerate(conf) if c >= s.threshold]
+                    margins.extend(abs(c - s.threshold) for c in conf)
+                    picked = picked or _select(conf, 1, 0.0, row.rng, margins)
+                else:
+                    picked = _select(conf, plan[r], s.alg_temp, row.rng, margins)
+                for i in picked:
+                    ids[r, eligible[i]] = chosen[i][0]
+                    margins.append(chosen[i][2])  # an argmax near-tie matters only where the token is committed
             row.advance()
             if s.early_stop:
                 row.finished = _finished(ids[r, row.start: row.start + row.canvas].tolist(), mask_id, eos_id)

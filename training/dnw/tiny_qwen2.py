@@ -90,8 +90,11 @@ def train_tokenizer(vocab_size: int, seed: int) -> Tokenizer:
     return tokenizer
 
 
-def build_model(vocab: int, layers: int, hidden: int, seed: int, init_std: float) -> Qwen2ForCausalLM:
-    """A Qwen2ForCausalLM whose every weight comes from one seeded generator (independent of HF's init order)."""
+def build_model(vocab: int, layers: int, hidden: int, seed: int, init_std: float, eos_boost: float = 1.0, eos_id: int = 0) -> Qwen2ForCausalLM:
+    """A Qwen2ForCausalLM whose every weight comes from one seeded generator (independent of HF's init order).
+
+    `eos_boost` scales EOS's output row so a random model ends some outputs early, which tests of the EOS cut
+    and of early stopping need."""
     heads = max(2, hidden // 16)
     config = Qwen2Config(vocab_size=vocab, hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers,
                          num_attention_heads=heads, num_key_value_heads=heads // 2, max_position_embeddings=1024,
@@ -107,6 +110,7 @@ def build_model(vocab: int, layers: int, hidden: int, seed: int, init_std: float
                 param.copy_(0.1 * torch.randn(param.shape, generator=generator))
             else:
                 param.copy_(init_std * torch.randn(param.shape, generator=generator))
+        model.lm_head.weight[eos_id] *= eos_boost
     return model
 
 
@@ -115,7 +119,7 @@ def rebuild_from_manifest(manifest: dict) -> Qwen2ForCausalLM:
     p = manifest.get("provenance") or {}
     if p.get("builder") != "dnw.tiny_qwen2":
         raise ValueError("this package was not built by dnw.tiny_qwen2: pass --checkpoint")
-    return build_model(p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"])
+    return build_model(p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"], p["eosBoost"], manifest["tokens"]["eos"])
 
 
 def special_ids(tokenizer: Tokenizer) -> dict:
@@ -147,10 +151,11 @@ def tiny_manifest(name: str, tokenizer: Tokenizer, provenance: dict, top_k_out: 
     }
 
 
-def build(out: Path, layers: int, hidden: int, seed: int, vocab_size: int = 320, init_std: float = 0.5, top_k_out: int = 8) -> Path:
+def build(out: Path, layers: int, hidden: int, seed: int, vocab_size: int = 320, init_std: float = 0.5, top_k_out: int = 8,
+          eos_boost: float = 1.5) -> Path:
     """Builds checkpoint + package under `out`; returns the package folder."""
     tokenizer = train_tokenizer(vocab_size, seed)
-    model = build_model(tokenizer.get_vocab_size(), layers, hidden, seed, init_std)
+    model = build_model(tokenizer.get_vocab_size(), layers, hidden, seed, init_std, eos_boost, tokenizer.token_to_id(EOS))
     write_checkpoint(model, tokenizer, out / "checkpoint")
     package = out / "package"
     sample = torch.randint(0, tokenizer.get_vocab_size(), (2, 8), generator=torch.Generator().manual_seed(0))
@@ -158,7 +163,7 @@ def build(out: Path, layers: int, hidden: int, seed: int, vocab_size: int = 320,
     tokenizer.save(str(package / "tokenizer.json"))
     (package / "tokenizer_config.json").write_text((out / "checkpoint" / "tokenizer_config.json").read_text())
     provenance = {"builder": "dnw.tiny_qwen2", "layers": layers, "hidden": hidden, "seed": seed, "bpeVocab": vocab_size,
-                  "modelVocab": tokenizer.get_vocab_size(), "initStd": init_std}
+                  "modelVocab": tokenizer.get_vocab_size(), "initStd": init_std, "eosBoost": eos_boost}
     write_manifest(package, tiny_manifest(f"tiny-qwen2-l{layers}-h{hidden}-s{seed}", tokenizer, provenance, top_k_out))
     return package
 
@@ -171,10 +176,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vocab", type=int, default=320, help="BPE vocabulary size before the tag tokens")
     parser.add_argument("--init-std", type=float, default=0.5)
     parser.add_argument("--top-k", type=int, default=8)
+    parser.add_argument("--eos-boost", type=float, default=1.5, help="scale of EOS's output row (ends outputs early)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
-    package = build(args.out, args.layers, args.hidden, args.seed, args.vocab, args.init_std, args.top_k)
+    package = build(args.out, args.layers, args.hidden, args.seed, args.vocab, args.init_std, args.top_k, args.eos_boost)
     print(f"wrote {args.out / 'checkpoint'} and {package}")
 
 

@@ -1,5 +1,6 @@
 """Instruction format, stacked BIO, silver nesting and the PhoNER conversion (synthetic Vietnamese only)."""
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,8 @@ def test_silver_nesting_uses_gazetteer_of_training_names():
 def test_instruction_jsonl_round_trip(tmp_path):
     recs = [Record(TEXT, spans_of(TEXT, ("Đà Nẵng", "LOCATION"))), Record("Không có gì .", [])]
     write_instruction_jsonl(tmp_path / "x.jsonl", recs)
+    first = json.loads((tmp_path / "x.jsonl").read_text().splitlines()[0])
+    assert "&amp; có chỉ số &lt; 5" in first["instruction"]  # the prompt is escaped as the answer is
     back = read_instruction_jsonl(tmp_path / "x.jsonl")
     assert [(r.text, r.spans) for r in back] == [(r.text, r.spans) for r in recs]
 

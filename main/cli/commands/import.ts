@@ -4,13 +4,13 @@ import { DOCUMENT_STATUSES } from '../../../db/repositories/documents.js';
 import { importPath } from '../../services/import-service.js';
 import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
 
-const usage = `usage: workbench import <db> <path> --format FORMAT [--variant V] [--split S] [--skip-invalid] [--report FILE]
+const usage = `usage: workbench import <db> <path> [--format FORMAT] [--variant V] [--split S] [--skip-invalid] [--report FILE]
                         [--project NAME] [--status STATUS]
 
 Imports a file, or every file of a folder in the format (brat: each .txt with its .ann), into the project.
 Each file is one transaction: a file with an error leaves the database untouched, unless --skip-invalid.
 Records imported before (same file name and record) are not imported again.
-  --format        phoner | conll | brat | doccano | label-studio | instruction | text
+  --format        (default: what the file name says, if it is clear) phoner | conll | brat | doccano | label-studio | instruction | text
   --variant       the format's variant (phoner: syllable | word; text: lines | file; instruction: plain | chat)
   --split         split of every document (default: the record's own, else train/dev/test from the file name)
   --skip-invalid  import the valid records; write every issue to a JSON-lines report
@@ -32,7 +32,7 @@ export const importCommand: Command = {
       usage,
     );
     const [dbPath, path] = positionals(rest, ['db', 'path'], usage);
-    const codec = codecOption(values.format, usage);
+    const codec = codecOption(values.format, usage, path);
     const status = choice(values.status, DOCUMENT_STATUSES, 'status', usage);
     if (values.report && !values['skip-invalid']) throw new UsageError('--report goes with --skip-invalid', usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);

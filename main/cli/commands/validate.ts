@@ -3,7 +3,7 @@ import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
 import { UsageError, codecOption, parse, positionals, printIssues, type Command } from '../cli-support.js';
 
-const usage = `usage: workbench validate <path> --format FORMAT [--variant V]
+const usage = `usage: workbench validate <path> [--format FORMAT] [--variant V]
 
 Reads a file or folder as import would and reports every problem; writes nothing. Exit 1 when there are errors.`;
 
@@ -14,7 +14,7 @@ export const validateCommand: Command = {
   async run(args) {
     const { values, positionals: rest } = parse(args, { format: { type: 'string', short: 'f' }, variant: { type: 'string' } }, usage);
     const [path] = positionals(rest, ['path'], usage);
-    const codec = codecOption(values.format, usage);
+    const codec = codecOption(values.format, usage, path);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
     const log = new IssueLog();
     let docs = 0;

@@ -1,0 +1,188 @@
+// The model package manifest (manifest.json, formatVersion 1): everything the engine must know about a model that
+// the ONNX graph and tokenizer do not say. Validated field by field; docs/model-package.md is its reference.
+
+import { resolveSettings, DREAM_DEFAULTS, SamplerSettingsError, type SamplerSettings } from '../sampler/settings.js';
+import { FieldReader, isObject, type FieldIssue } from './fields.js';
+
+export const MANIFEST_FORMAT_VERSION = 1;
+export type OutputFormat = 'inline-tags' | 'bio-lines' | 'aligned-bio';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['inline-tags', 'bio-lines', 'aligned-bio'];
+
+export interface RawPrompt {
+  kind: 'raw';
+  /** The prompt with `{text}` exactly once where the text goes. */
+  template: string;
+  addBos?: boolean;
+}
+
+export interface ChatPrompt {
+  kind: 'chat';
+  system?: string;
+  /** The user message with `{text}` exactly once. */
+  user: string;
+  /** A Jinja chat template; default: tokenizer_config.json's chat_template. */
+  chatTemplate?: string;
+  addBos?: boolean;
+}
+
+export interface OutputSpec {
+  format: OutputFormat;
+  labels: string[];
+  /** How 'auto' sizes the canvas: ceil(textTokens * perTextToken) + extra (aligned-bio: exactly textTokens). */
+  canvas?: { perTextToken: number; extra: number };
+}
+
+export interface EvaluationResult {
+  dataset: string;
+  split?: string;
+  metric: string;
+  value: number;
+  /** Sampler settings the result was measured with. */
+  sampler?: Partial<SamplerSettings>;
+  date?: string;
+}
+
+export interface ModelManifest {
+  formatVersion: 1;
+  name: string;
+  version: string;
+  description?: string;
+  graph: { file: string; externalData?: string[] };
+  tokenizer: string;
+  tokens: { mask: number; eos: number; pad: number; bos?: number };
+  /** True when position i is predicted from the output at i - 1 (Dream). */
+  shiftedLogits: boolean;
+  /** Longest prompt + canvas the model takes. */
+  maxLength: number;
+  prompt: RawPrompt | ChatPrompt;
+  output: OutputSpec;
+  /** K: candidates per position the graph returns (>= 2). */
+  head: { topK: number };
+  /** The package's sampler defaults (over Dream's). */
+  sampler: SamplerSettings;
+  evaluation: EvaluationResult[];
+  provenance?: Record<string, unknown>;
+}
+
+/** A manifest that cannot be used; lists every field at fault. */
+export class ManifestError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('\n'));
+    this.name = 'ManifestError';
+  }
+}
+
+const TOP_KEYS = ['formatVersion', 'name', 'version', 'description', 'graph', 'tokenizer', 'tokens', 'shiftedLogits', 'maxLength',
+  'prompt', 'output', 'head', 'sampler', 'evaluation', 'provenance'] as const;
+const TEXT_SLOT = '{text}';
+
+/** Validates parsed manifest.json; throws ManifestError naming every field at fault. */
+export function parseManifest(json: unknown): ModelManifest {
+  const f = new FieldReader();
+  if (!isObject(json)) throw new ManifestError([{ field: '', message: 'the manifest must be a JSON object' }]);
+  const version = json.formatVersion;
+  if (version !== MANIFEST_FORMAT_VERSION) {
+    const newer = typeof version === 'number' && version > MANIFEST_FORMAT_VERSION;
+    f.fail('formatVersion', newer ? `${version} is newer than this engine reads (${MANIFEST_FORMAT_VERSION}); update the workbench` : `must be ${MANIFEST_FORMAT_VERSION}`);
+    throw new ManifestError(f.issues);
+  }
+  f.onlyKeys(json, '', TOP_KEYS);
+  const graph = f.object(json, 'graph', '');
+  const tokens = f.object(json, 'tokens', '');
+  const head = f.object(json, 'head', '');
+  const manifest = {
+    formatVersion: 1,
+    name: f.string(json, 'name', ''),
+    version: f.string(json, 'version', ''),
+    description: f.string(json, 'description', '', true),
+    graph: graph && { file: f.string(graph, 'file', 'graph'), externalData: f.strings(graph, 'externalData', 'graph', true) },
+    tokenizer: f.string(json, 'tokenizer', ''),
+    tokens: tokens && {
+      mask: f.integer(tokens, 'mask', 'tokens', 0), eos: f.integer(tokens, 'eos', 'tokens', 0),
+      pad: f.integer(tokens, 'pad', 'tokens', 0), bos: f.integer(tokens, 'bos', 'tokens', 0, undefined, true),
+    },
+    shiftedLogits: f.boolean(json, 'shiftedLogits', ''),
+    maxLength: f.integer(json, 'maxLength', '', 2),
+    prompt: readPrompt(f, json),
+    output: readOutput(f, json),
+    head: head && { topK: f.integer(head, 'topK', 'head', 2, 1024) },
+    sampler: readSampler(f, json),
+    evaluation: readEvaluation(f, json),
+    provenance: f.object(json, 'provenance', '', true),
+  };
+  if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos) f.fail('tokens.mask', 'must differ from tokens.eos');
+  if (f.issues.length > 0) throw new ManifestError(f.issues);
+  return manifest as ModelManifest; // every field was read above; any gap would have been an issue
+}
+
+function readPrompt(f: FieldReader, json: Record<string, unknown>): RawPrompt | ChatPrompt | undefined {
+  const prompt = f.object(json, 'prompt', '');
+  if (!prompt) return undefined;
+  const kind = f.oneOf(prompt, 'kind', 'prompt', ['raw', 'chat'] as const);
+  const addBos = f.boolean(prompt, 'addBos', 'prompt', true);
+  const slot = (key: string, value: string | undefined) => {
+    if (value !== undefined && value.split(TEXT_SLOT).length !== 2) f.fail(`prompt.${key}`, `must contain ${TEXT_SLOT} exactly once`);
+    return value;
+  };
+  if (kind === 'raw') {
+    f.onlyKeys(prompt, 'prompt', ['kind', 'template', 'addBos']);
+    return { kind, template: slot('template', f.string(prompt, 'template', 'prompt'))!, addBos };
+  }
+  if (kind === 'chat') {
+    f.onlyKeys(prompt, 'prompt', ['kind', 'system', 'user', 'chatTemplate', 'addBos']);
+    return {
+      kind, system: f.string(prompt, 'system', 'prompt', true), user: slot('user', f.string(prompt, 'user', 'prompt'))!,
+      chatTemplate: f.string(prompt, 'chatTemplate', 'prompt', true), addBos,
+    };
+  }
+  return undefined;
+}
+
+function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec | undefined {
+  const output = f.object(json, 'output', '');
+  if (!output) return undefined;
+  f.onlyKeys(output, 'output', ['format', 'labels', 'canvas']);
+  const format = f.oneOf(output, 'format', 'output', OUTPUT_FORMATS);
+  const labels = f.strings(output, 'labels', 'output');
+  labels?.forEach((label, i) => {
+    if (!/^[\p{L}_][\p{L}\p{N}_.:-]*$/u.test(label)) f.fail(`output.labels[${i}]`, `"${label}" cannot be a tag name (letters, digits, _ . : -)`);
+  });
+  const canvas = f.object(output, 'canvas', 'output', true);
+  const perTextToken = canvas && f.number(canvas, 'perTextToken', 'output.canvas');
+  const extra = canvas && f.integer(canvas, 'extra', 'output.canvas', 0);
+  if (perTextToken !== undefined && perTextToken <= 0) f.fail('output.canvas.perTextToken', 'must be > 0');
+  return format && labels && { format, labels, canvas: canvas && { perTextToken: perTextToken!, extra: extra! } };
+}
+
+function readSampler(f: FieldReader, json: Record<string, unknown>): SamplerSettings | undefined {
+  const sampler = f.object(json, 'sampler', '', true) ?? {};
+  try {
+    return resolveSettings(DREAM_DEFAULTS, sampler as Partial<SamplerSettings>);
+  } catch (error) {
+    if (error instanceof SamplerSettingsError) return f.fail(`sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
+    throw error;
+  }
+}
+
+function readEvaluation(f: FieldReader, json: Record<string, unknown>): EvaluationResult[] {
+  const value = json.evaluation;
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return f.fail('evaluation', 'must be a list') ?? [];
+  return value.flatMap((entry, i) => {
+    const path = `evaluation[${i}]`;
+    if (!isObject(entry)) return f.fail(path, 'must be an object') ?? [];
+    const result = {
+      dataset: f.string(entry, 'dataset', path), split: f.string(entry, 'split', path, true), metric: f.string(entry, 'metric', path),
+      value: f.number(entry, 'value', path), sampler: f.object(entry, 'sampler', path, true), date: f.string(entry, 'date', path, true),
+    };
+    return result.dataset && result.metric && result.value !== undefined ? [result as EvaluationResult] : [];
+  });
+}
+
+/** Issues with the manifest's token ids against the tokenizer's vocabulary size. */
+export function checkTokenIds(manifest: ModelManifest, vocabSize: number): FieldIssue[] {
+  return (['mask', 'eos', 'pad', 'bos'] as const).flatMap((key) => {
+    const id = manifest.tokens[key];
+    return id === undefined || id < vocabSize ? [] : [{ field: `tokens.${key}`, message: `id ${id} is outside the tokenizer's vocabulary (0..${vocabSize - 1})` }];
+  });
+}

@@ -1,0 +1,172 @@
+// The diffusion engine in the current thread: package + session + sampler + parsers. The app runs it inside a
+// worker thread (engine-client.ts); scripts and tests may use it directly.
+
+import type { Entity } from '../../core/document.js';
+import { canvasLength } from '../../core/sampler/canvas.js';
+import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
+import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
+import { DEFAULT_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
+import { splitForWindow } from './long-document.js';
+import { makeForward, openSession, type RunTimer, type SessionOptions } from './ort-session.js';
+import { loadPackage, type LoadedPackage } from './package-loader.js';
+import type { BuiltPrompt } from './prompt.js';
+import { parseOutput } from './suggestions.js';
+
+export interface EngineOptions extends SessionOptions {
+  batch?: Partial<BatchLimits>;
+}
+
+export interface EngineInfo {
+  name: string;
+  version: string;
+  device: 'cuda' | 'cpu';
+  fallbackReason?: string;
+  outputFormat: string;
+  labels: string[];
+  defaults: SamplerSettings;
+}
+
+export interface AnnotateItem {
+  id: string;
+  text: string;
+}
+
+export interface EngineProgress {
+  batch: number;
+  batches: number;
+  step: number;
+  totalSteps: number;
+  /** Rows (segments) whose batches are done. */
+  rowsDone: number;
+  rows: number;
+}
+
+export interface AnnotateOptions {
+  settings?: Partial<SamplerSettings>;
+  keepHistory?: boolean;
+  onProgress?: (progress: EngineProgress) => void;
+  isCancelled?: () => boolean;
+}
+
+export interface SegmentOutput {
+  start: number;
+  end: number;
+  output: string;
+  forwards: number;
+  /** Decoded canvas after each step, when keepHistory was asked for. */
+  history?: string[];
+}
+
+export interface ItemResult {
+  id: string;
+  /** Suggestions: entities over the item's text (code points), each with a score. */
+  entities: Entity[];
+  problems: string[];
+  segments: SegmentOutput[];
+}
+
+interface Row {
+  item: number;
+  start: number;
+  end: number;
+  text: string;
+  prompt: BuiltPrompt;
+  canvas: number;
+}
+
+export class DiffusionEngine {
+  /** session.run time, for bench/engine.ts. */
+  readonly timer: RunTimer = { runs: 0, runMs: 0 };
+  private readonly limits: BatchLimits;
+
+  private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: Awaited<ReturnType<typeof openSession>>, options: EngineOptions) {
+    this.limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch };
+  }
+
+  /** Loads a package and opens its graph; throws PackageError, GraphContractError or DeviceError. */
+  static async open(dir: string, options: EngineOptions = { device: 'auto' }): Promise<DiffusionEngine> {
+    const pkg = loadPackage(dir);
+    const opened = await openSession(pkg.graphPath, pkg.manifest, options);
+    const m = pkg.manifest;
+    const info: EngineInfo = {
+      name: m.name, version: m.version, device: opened.device, fallbackReason: opened.fallbackReason,
+      outputFormat: m.output.format, labels: m.output.labels, defaults: m.sampler,
+    };
+    return new DiffusionEngine(pkg, info, opened, options);
+  }
+
+  async release(): Promise<void> {
+    await this.opened.session.release();
+  }
+
+  /** Canvas size for a text of `textTokens` tokens (aligned-BIO: always one label per text token). */
+  canvasFor(settings: SamplerSettings, textTokens: number, promptTokens: number): number {
+    const m = this.pkg.manifest;
+    const max = m.output.format === 'aligned-bio' ? 'auto' : settings.maxNewTokens;
+    return canvasLength(max, m.output, textTokens, m.maxLength - promptTokens);
+  }
+
+  private fits(settings: SamplerSettings): (text: string) => boolean {
+    const overhead = this.pkg.prompt.overhead;
+    return (text) => {
+      const n = this.pkg.tokenizer.encode(text).length;
+      return overhead + n + this.canvasFor(settings, n, overhead + n) <= this.pkg.manifest.maxLength;
+    };
+  }
+
+  /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
+  async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
+    const settings = resolveSettings(this.pkg.manifest.sampler, options.settings);
+    const fits = this.fits(settings);
+    const rows: Row[] = [];
+    items.forEach((item, i) => {
+      for (const segment of splitForWindow(item.text, fits)) {
+        const prompt = this.pkg.prompt.build(segment.text);
+        rows.push({ item: i, ...segment, prompt, canvas: this.canvasFor(settings, prompt.textTokens.length, prompt.ids.length) });
+      }
+    });
+    const batches = lengthBuckets(rows.map((r) => r.prompt.ids.length + r.canvas), this.limits);
+    const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [] }));
+    let rowsDone = 0;
+    for (const [b, batch] of batches.entries()) {
+      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, rowsDone, rows: rows.length });
+      const out = await this.run(batch.map((r) => rows[r].prompt.ids), batch.map((r) => rows[r].canvas), batch, settings, { ...options, onStep });
+      batch.forEach((r, j) => {
+        const row = rows[r];
+        const parsed = parseOutput(this.pkg.manifest.output, this.pkg.tokenizer, row.text, row.prompt.textTokens, out.rows[j].tokens, out.rows[j].probabilities);
+        const result = results[row.item];
+        result.entities.push(...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })));
+        result.problems.push(...parsed.problems.map((p) => (rows.filter((x) => x.item === row.item).length > 1 ? `text at ${row.start}: ${p}` : p)));
+        const history = out.rows[j].history?.map((canvas) => this.pkg.tokenizer.decode(Array.from(canvas)));
+        result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history } : {}) });
+      });
+      rowsDone += batch.length;
+    }
+    for (const result of results) result.segments.sort((a, b) => a.start - b.start);
+    return results;
+  }
+
+  /** Denoises explicit batches of texts (parity checks, scripts/engine-generate.ts); streams number rows across batches. */
+  async generate(batches: readonly (readonly string[])[], overrides: Partial<SamplerSettings> = {}): Promise<{ tokens: number[][]; text: string[]; forwards: number }[]> {
+    const settings = resolveSettings(this.pkg.manifest.sampler, overrides);
+    const out = [];
+    let stream = 0;
+    for (const texts of batches) {
+      const prompts = texts.map((t) => this.pkg.prompt.build(t));
+      const streams = texts.map((_, i) => stream + i);
+      stream += texts.length;
+      const result = await this.run(prompts.map((p) => p.ids), prompts.map((p) => this.canvasFor(settings, p.textTokens.length, p.ids.length)), streams, settings, {});
+      out.push({ tokens: result.rows.map((r) => r.tokens), text: result.rows.map((r) => this.pkg.tokenizer.decode(r.tokens)), forwards: result.forwards });
+    }
+    return out;
+  }
+
+  private run(prompts: number[][], canvases: number[], streams: number[], settings: SamplerSettings,
+    options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & { onStep?: (e: StepEvent) => void }) {
+    const m = this.pkg.manifest;
+    return denoise({ prompts, canvasLengths: canvases, streams }, {
+      settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: makeForward(this.opened.session, m.head.topK, this.timer),
+      onStep: options.onStep, keepHistory: options.keepHistory, isCancelled: options.isCancelled,
+    });
+  }
+}

@@ -1,0 +1,150 @@
+// The ONNX Runtime session: device choice with a CPU fallback whose reason the UI can show, a check that the graph
+// honours the contract of docs/model-package.md, and the forward function the sampler drives.
+
+import * as ort from 'onnxruntime-node';
+import { basename } from 'node:path';
+import type { ModelManifest } from '../../core/model-package/manifest.js';
+import type { BatchInputs, ForwardFn, HeadOutputs, HeadScalars } from '../../core/sampler/head-outputs.js';
+
+export type DeviceChoice = 'auto' | 'cuda' | 'cpu';
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface SessionOptions {
+  device: DeviceChoice;
+  /** Threads inside one operator (0 = onnxruntime's default: one per core). */
+  intraOpThreads?: number;
+  interOpThreads?: number;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  device: 'cuda' | 'cpu';
+  /** Why 'auto' ended up on the CPU (for the UI); absent when it got what it asked for. */
+  fallbackReason?: string;
+}
+
+/** The device asked for cannot be used ('cuda' without a working CUDA execution provider). */
+export class DeviceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceError';
+  }
+}
+
+const CONTRACT_INPUTS: [string, string, number][] = [
+  ['input_ids', 'int64', 2], ['attention_mask', 'int64', 2], ['position_ids', 'int64', 2],
+  ['temperature', 'float32', 1], ['top_p', 'float32', 1], ['top_k', 'int64', 1],
+];
+const CONTRACT_OUTPUTS: [string, string, number][] = [['topk_ids', 'int64', 3], ['topk_probs', 'float32', 3], ['neg_entropy', 'float32', 2]];
+
+function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
+    logSeverityLevel: 3, // a missing CUDA library is reported through fallbackReason, not onnxruntime's console
+  };
+}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+
+/** Opens the graph on the chosen device; 'auto' tries CUDA first and falls back to the CPU, keeping the reason. */
+export async function openSession(graphPath: string, manifest: ModelManifest, options: SessionOptions): Promise<OpenedSession> {
+  let opened: OpenedSession | undefined;
+  if (options.device !== 'cpu') {
+    try {
+      opened = { session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cuda')), device: 'cuda' };
+    } catch (error) {
+      if (options.device === 'cuda') {
+        throw new DeviceError(`device 'cuda' was asked for but the CUDA execution provider cannot be used: ${reasonOf(error)}. Install it with \`npm run install-cuda\` (CUDA 12 + cuDNN 9), or choose device 'auto' or 'cpu'.`);
+      }
+      opened = { ...(await openCpu(graphPath, options)), fallbackReason: `CUDA unavailable, running on the CPU: ${reasonOf(error)}` };
+    }
+  } else {
+    opened = await openCpu(graphPath, options);
+  }
+  const problems = checkContract(opened.session, manifest);
+  if (problems.length > 0) {
+    await opened.session.release();
+    throw new GraphContractError(basename(graphPath), problems);
+  }
+  return opened;
+}
+
+async function openCpu(graphPath: string, options: SessionOptions): Promise<OpenedSession> {
+  return { session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cpu')), device: 'cpu' };
+}
+
+/** The graph's inputs or outputs are not those of the contract. */
+export class GraphContractError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file} does not follow the graph contract (docs/model-package.md):\n  ${problems.join('\n  ')}`);
+    this.name = 'GraphContractError';
+  }
+}
+
+/** Every way the session's inputs and outputs differ from the contract (names, element types, ranks, K). */
+export function checkContract(session: ort.InferenceSession, manifest: ModelManifest): string[] {
+  const problems: string[] = [];
+  const check = (kind: string, metadata: readonly ort.InferenceSession.ValueMetadata[], expected: [string, string, number][]) => {
+    const byName = new Map(metadata.map((m) => [m.name, m]));
+    for (const [name, type, rank] of expected) {
+      const m = byName.get(name);
+      if (!m) {
+        problems.push(`${kind} '${name}' is missing (the graph has ${metadata.map((x) => `'${x.name}'`).join(', ') || 'none'})`);
+      } else if (!m.isTensor || m.type !== type) {
+        problems.push(`${kind} '${name}' is ${m.isTensor ? m.type : 'not a tensor'}, expected ${type}`);
+      } else if (m.shape.length !== rank) {
+        problems.push(`${kind} '${name}' has rank ${m.shape.length}, expected ${rank}`);
+      } else if (name.startsWith('topk_') && typeof m.shape[2] === 'number' && m.shape[2] !== manifest.head.topK) {
+        problems.push(`${kind} '${name}' returns ${m.shape[2]} candidates per position but manifest head.topK is ${manifest.head.topK}`);
+      }
+    }
+    for (const m of metadata) if (!expected.some(([name]) => name === m.name)) problems.push(`${kind} '${m.name}' is not part of the contract`);
+  };
+  check('input', session.inputMetadata, CONTRACT_INPUTS);
+  check('output', session.outputMetadata, CONTRACT_OUTPUTS);
+  return problems;
+}
+
+/** Wall time spent inside session.run, for the benchmark's JS-vs-graph split. */
+export interface RunTimer {
+  runs: number;
+  runMs: number;
+}
+
+const int64 = (data: Int32Array, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+
+/** The sampler's forward over `session`: int32 arrays in, the head's outputs out (ids narrowed to int32). */
+export function makeForward(session: ort.InferenceSession, topK: number, timer?: RunTimer): ForwardFn {
+  return async (inputs: BatchInputs, scalars: HeadScalars): Promise<HeadOutputs> => {
+    const dims = [inputs.batch, inputs.seq];
+    const feeds = {
+      input_ids: int64(inputs.inputIds, dims),
+      attention_mask: int64(inputs.attentionMask, dims),
+      position_ids: int64(inputs.positionIds, dims),
+      temperature: new ort.Tensor('float32', Float32Array.of(scalars.temperature), [1]),
+      top_p: new ort.Tensor('float32', Float32Array.of(scalars.topP), [1]),
+      top_k: new ort.Tensor('int64', BigInt64Array.of(BigInt(scalars.topK)), [1]),
+    };
+    const started = performance.now();
+    const out = await session.run(feeds);
+    if (timer) {
+      timer.runs++;
+      timer.runMs += performance.now() - started;
+    }
+    const ids = out.topk_ids;
+    const k = ids.dims[2];
+    if (k !== topK || ids.dims[0] !== inputs.batch || ids.dims[1] !== inputs.seq) {
+      throw new GraphContractError('graph', [`topk_ids came back with shape [${ids.dims.join(', ')}], expected [${inputs.batch}, ${inputs.seq}, ${topK}]`]);
+    }
+    return {
+      batch: inputs.batch, seq: inputs.seq, k,
+      topkIds: Int32Array.from(ids.data as BigInt64Array, (v) => Number(v)),
+      topkProbs: out.topk_probs.data as Float32Array,
+      negEntropy: out.neg_entropy.data as Float32Array,
+    };
+  };
+}

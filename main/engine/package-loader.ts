@@ -1,0 +1,83 @@
+// Opens a model package folder and refuses a broken one with a message that names the file and field at fault.
+// The graph's own inputs and outputs are checked when its session opens (ort-session.ts).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkTokenIds, ManifestError, parseManifest, type ModelManifest } from '../../core/model-package/manifest.js';
+import { renderPromptParts, PromptBuilder } from './prompt.js';
+import { TextTokenizer } from './text-tokenizer.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
+
+/** A package that cannot be used; `problems` are `file: field: message` lines. */
+export class PackageError extends Error {
+  constructor(readonly dir: string, readonly problems: string[]) {
+    super(`model package ${dir} cannot be used:\n  ${problems.join('\n  ')}`);
+    this.name = 'PackageError';
+  }
+}
+
+export interface LoadedPackage {
+  dir: string;
+  manifest: ModelManifest;
+  graphPath: string;
+  tokenizer: TextTokenizer;
+  prompt: PromptBuilder;
+}
+
+function readJson(dir: string, file: string, problems: string[]): Record<string, unknown> | undefined {
+  const path = join(dir, file);
+  if (!existsSync(path)) return void problems.push(`${file}: is missing`);
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    problems.push(`${file}: must hold a JSON object`);
+  } catch (error) {
+    problems.push(`${file}: is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return undefined;
+}
+
+/** Loads and checks everything but the graph's contract; throws PackageError listing every problem found. */
+export function loadPackage(dir: string): LoadedPackage {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PackageError(dir, ['the folder does not exist']);
+  const problems: string[] = [];
+  const json = readJson(dir, MANIFEST_FILE, problems);
+  if (!json) throw new PackageError(dir, problems);
+  let manifest: ModelManifest;
+  try {
+    manifest = parseManifest(json);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    throw new PackageError(dir, error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`));
+  }
+  for (const file of [manifest.graph.file, ...(manifest.graph.externalData ?? [])]) {
+    if (!existsSync(join(dir, file))) problems.push(`${file}: is missing (named by ${MANIFEST_FILE} graph)`);
+  }
+  const tokenizerJson = readJson(dir, manifest.tokenizer, problems);
+  const needsConfig = manifest.prompt.kind === 'chat' && !manifest.prompt.chatTemplate;
+  const config = existsSync(join(dir, TOKENIZER_CONFIG_FILE)) || needsConfig ? readJson(dir, TOKENIZER_CONFIG_FILE, problems) : {};
+  if (needsConfig && config && typeof config.chat_template !== 'string') {
+    problems.push(`${TOKENIZER_CONFIG_FILE}: has no chat_template, which the chat prompt needs`);
+  }
+  let tokenizer: TextTokenizer | undefined;
+  if (tokenizerJson) {
+    try {
+      tokenizer = new TextTokenizer(tokenizerJson, config ?? {});
+    } catch (error) {
+      problems.push(`${manifest.tokenizer}: cannot be read as a tokenizer (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (tokenizer) for (const issue of checkTokenIds(manifest, tokenizer.vocabSize)) problems.push(`${MANIFEST_FILE}: ${issue.field}: ${issue.message}`);
+  let prompt: PromptBuilder | undefined;
+  if (tokenizer && config && problems.length === 0) {
+    try {
+      prompt = new PromptBuilder(manifest, tokenizer, renderPromptParts(manifest, config));
+    } catch (error) {
+      problems.push(`${MANIFEST_FILE}: prompt: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
+  return { dir, manifest, graphPath: join(dir, manifest.graph.file), tokenizer, prompt };
+}

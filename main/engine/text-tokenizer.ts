@@ -1,0 +1,147 @@
+// The package's tokenizer (@huggingface/tokenizers, pure JS) plus what the engine needs beyond ids: the code-point
+// range of every token of a text, so aligned-BIO labels land on exact offsets and long documents split cleanly.
+
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { Range } from '../../core/document.js';
+
+// GPT-2's byte <-> printable-character table that byte-level BPE vocabularies are written in.
+function byteLevelTable(): Map<string, number> {
+  const bytes: number[] = [];
+  for (let b = 33; b <= 126; b++) bytes.push(b);
+  for (let b = 161; b <= 172; b++) bytes.push(b);
+  for (let b = 174; b <= 255; b++) bytes.push(b);
+  const chars = bytes.slice();
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bytes.includes(b)) {
+      bytes.push(b);
+      chars.push(256 + extra++);
+    }
+  }
+  return new Map(bytes.map((b, i) => [String.fromCharCode(chars[i]), b]));
+}
+
+const utf8 = new TextEncoder();
+
+function usesByteLevel(json: Record<string, unknown>): boolean {
+  const decoder = json.decoder as { type?: string; decoders?: { type?: string }[] } | null | undefined;
+  return decoder?.type === 'ByteLevel' || (decoder?.decoders ?? []).some((d) => d.type === 'ByteLevel');
+}
+
+export class TextTokenizer {
+  private readonly tokenizer: Tokenizer;
+  private readonly byteLevel?: Map<string, number>;
+  private readonly added: Set<number>;
+  /** One more than the largest id the tokenizer can produce. */
+  readonly vocabSize: number;
+
+  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
+    this.tokenizer = new Tokenizer(json, config);
+    if (usesByteLevel(json)) this.byteLevel = byteLevelTable();
+    this.added = new Set(this.tokenizer.get_added_tokens_decoder().keys());
+    let max = -1;
+    for (const id of this.tokenizer.get_vocab(true).values()) max = Math.max(max, id);
+    this.vocabSize = max + 1;
+  }
+
+  /** Ids of `text` without special tokens added around it. */
+  encode(text: string): number[] {
+    return text === '' ? [] : this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
+  /** Ids of `text` and each token's code-point range; a token splitting a character covers all of it. */
+  encodeWithOffsets(text: string): { ids: number[]; ranges: Range[] } {
+    if (text === '') return { ids: [], ranges: [] };
+    const encoding = this.tokenizer.encode(text, { add_special_tokens: false });
+    const ranges = (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.decodedRanges(text, encoding.ids);
+    return { ids: encoding.ids, ranges };
+  }
+
+  /**
+   * The text of `ids` and the code-point range each token produced in it (a character completed by a later token
+   * belongs to that token), for mapping output text back to the tokens, and their probabilities, that wrote it.
+   */
+  decodeWithOffsets(ids: readonly number[]): { text: string; ranges: Range[] } {
+    const text = this.decode(ids);
+    const ranges: Range[] = [];
+    if (this.byteLevel) {
+      const stream = new TextDecoder('utf-8', { fatal: false });
+      let cp = 0;
+      let rebuilt = '';
+      for (const id of ids) {
+        const token = this.tokenizer.id_to_token(id) ?? '';
+        const bytes = this.added.has(id) ? utf8.encode(token) : Uint8Array.from(Array.from(token, (ch: string) => this.byteLevel!.get(ch) ?? 63));
+        const piece = stream.decode(bytes, { stream: true });
+        rebuilt += piece;
+        const n = Array.from(piece).length;
+        ranges.push({ start: cp, end: cp + n });
+        cp += n;
+      }
+      rebuilt += stream.decode();
+      if (rebuilt === text) return { text, ranges };
+      ranges.length = 0;
+    }
+    let done = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const length = Array.from(this.decode(ids.slice(0, i + 1))).length;
+      ranges.push({ start: Math.min(done, length), end: length });
+      done = length;
+    }
+    return { text, ranges };
+  }
+
+  // Byte-level BPE: each token's bytes are its characters mapped back through the byte table.
+  private byteRanges(text: string, ids: number[], tokens: string[]): Range[] | undefined {
+    const textBytes = utf8.encode(text);
+    const cpOfByte = new Int32Array(textBytes.length + 1);
+    let byte = 0;
+    let cp = 0;
+    for (const ch of text) {
+      const n = utf8.encode(ch).length;
+      cpOfByte.fill(cp, byte, byte + n);
+      byte += n;
+      cp++;
+    }
+    cpOfByte[byte] = cp;
+    const ranges: Range[] = [];
+    let at = 0;
+    for (let i = 0; i < ids.length; i++) {
+      let bytes: number[] = [];
+      if (this.added.has(ids[i])) bytes = [...utf8.encode(tokens[i])];
+      else for (const ch of tokens[i]) bytes.push(this.byteLevel!.get(ch) ?? -1);
+      for (let b = 0; b < bytes.length; b++) if (textBytes[at + b] !== bytes[b]) return undefined; // normaliser changed the text
+      if (bytes.length === 0) return undefined;
+      ranges.push({ start: cpOfByte[at], end: cpOfByte[at + bytes.length - 1] + 1 });
+      at += bytes.length;
+    }
+    return at === textBytes.length ? ranges : undefined;
+  }
+
+  // Any other tokenizer: decode growing prefixes; a character still incomplete (U+FFFD at the end) belongs to the
+  // token that started it. Quadratic, but only used for short windows of non-byte-level tokenizers.
+  private decodedRanges(text: string, ids: number[]): Range[] {
+    const cps = Array.from(text);
+    const ranges: Range[] = [];
+    let done = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const decoded = Array.from(this.decode(ids.slice(0, i + 1)));
+      let complete = decoded.length;
+      while (complete > done && decoded[complete - 1] === '\ufffd' && cps[complete - 1] !== '\ufffd') complete--;
+      const partial = complete < decoded.length ? 1 : 0;
+      if (decoded.slice(0, complete).join('') !== cps.slice(0, complete).join('')) {
+        throw new Error(`the tokenizer does not reproduce the text (token ${i + 1}); cannot place tokens on offsets`);
+      }
+      ranges.push({ start: done, end: Math.min(cps.length, complete + partial) });
+      done = complete;
+    }
+    return ranges;
+  }
+}
