@@ -145,3 +145,21 @@ test('agreement prints pairwise span F1 and token kappa', () => {
   assert.match(text.stdout, /span F1 \(strict\)/);
   assert.match(text.stdout, /Cohen's kappa/);
 });
+
+test('eval on CoNLL with one tag column is flat BIO too; with two columns it is nested entity matching', () => {
+  const dir = dataFolder();
+  const conll = (name: string, rows: string[][]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${rows.map((r) => r.join('\t')).join('\n')}\n\n`);
+    return path;
+  };
+  const gold = conll('gold.conll', [['Hà', 'B-LOCATION'], ['Nội', 'I-LOCATION'], ['sốt', 'B-SYMPTOM_AND_DISEASE']]);
+  const pred = conll('pred.conll', [['Hà', 'I-LOCATION'], ['Nội', 'I-LOCATION'], ['sốt', 'B-SYMPTOM_AND_DISEASE']]);
+  const flat = JSON.parse(workbench(['eval', '--gold', gold, '--pred', pred, '--format', 'conll', '--json']).stdout);
+  assert.equal(flat.mode, 'seqeval strict IOB2');
+  assert.deepEqual([flat.micro.tp, flat.micro.fp, flat.micro.fn], [1, 0, 1]);
+  const nestedGold = conll('ng.conll', [['Bệnh', 'B-ORGANIZATION', 'O'], ['viện', 'I-ORGANIZATION', 'O'], ['Hà', 'I-ORGANIZATION', 'B-LOCATION'], ['Nội', 'I-ORGANIZATION', 'I-LOCATION']]);
+  const nested = JSON.parse(workbench(['eval', '--gold', nestedGold, '--pred', nestedGold, '--format', 'conll', '--json']).stdout);
+  assert.equal(nested.mode, 'strict entity match');
+  assert.deepEqual([nested.micro.tp, nested.micro.f1], [2, 1]);
+});

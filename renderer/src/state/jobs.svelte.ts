@@ -11,6 +11,8 @@ class JobsState {
   packagePath = $state('');
   scope = $state<'selected' | 'unfinished'>('unfinished');
   job = $state.raw<JobInfo | null>(null);
+  // Events can overtake the answer to preannotate.start (a fast job finishes first): the latest word per job wins.
+  private seen = new Map<string, JobInfo>();
 
   get running(): boolean {
     return this.job?.state === 'running';
@@ -26,12 +28,13 @@ class JobsState {
     const project = app.project;
     if (!project) return;
     try {
-      this.job = await call('preannotate.start', {
+      const started = await call('preannotate.start', {
         projectId: project.id,
         scope: this.scope,
         ...(this.scope === 'selected' ? { documentIds: [...documents.selected] } : {}),
         model: this.modelKind === 'package' ? { kind: 'package', path: this.packagePath } : { kind: 'embedded' },
       });
+      this.job = this.seen.get(started.id) ?? started;
     } catch (error) {
       app.show('error', (error as Error).message);
     }
@@ -45,6 +48,9 @@ class JobsState {
   listen(): void {
     onEvent((event) => {
       if (event.type !== 'job.progress' && event.type !== 'job.finished') return;
+      const known = this.seen.get(event.job.id);
+      if (known && known.state !== 'running') return; // a late progress event after the finish
+      this.seen.set(event.job.id, event.job);
       this.job = event.job;
       if (event.type === 'job.finished') {
         if (event.job.state === 'failed') app.show('error', event.job.error ?? 'failed');

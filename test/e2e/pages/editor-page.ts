@@ -1,4 +1,4 @@
-// Page object: the editor. Spans are found as the UI exposes them: role "mark", named "LABEL: text".
+// Page object: the editor. Spans are found as the UI exposes them: <mark role="button"> named "LABEL: text".
 import type { Locator, Page } from 'playwright-core';
 
 export class EditorPage {
@@ -9,12 +9,12 @@ export class EditorPage {
   }
 
   span(name: string): Locator {
-    return this.page.getByRole('mark', { name, exact: true });
+    return this.page.getByRole('button', { name, exact: true });
   }
 
   /** Suggestions are named "LABEL: text — gợi ý (suggestion) 0.93". */
   suggestion(label: string, text: string): Locator {
-    return this.page.getByRole('mark', { name: new RegExp(`^${label}: ${text} — .*suggestion`) });
+    return this.page.getByRole('button', { name: new RegExp(`^${label}: ${text} — .*suggestion`) });
   }
 
   button(name: string): Locator {
@@ -42,29 +42,7 @@ export class EditorPage {
 
   /** Drags the mouse across `phrase` (its first occurrence in the text) so the browser selects it. */
   async dragSelect(phrase: string): Promise<void> {
-    const box = await this.page.evaluate((needle) => {
-      const root = document.querySelector('.doc-text')!;
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      let full = '';
-      const nodes: { node: Text; at: number }[] = [];
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push({ node: n as Text, at: full.length });
-        full += (n as Text).data;
-      }
-      const start = full.indexOf(needle);
-      const end = start + needle.length;
-      const locate = (i: number) => {
-        const hit = nodes.filter((x) => x.at <= i).pop()!;
-        return [hit.node, i - hit.at] as const;
-      };
-      const range = document.createRange();
-      range.setStart(...locate(start));
-      range.setEnd(...locate(end));
-      const rects = range.getClientRects();
-      const first = rects[0];
-      const last = rects[rects.length - 1];
-      return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
-    }, phrase);
+    const box = (await this.page.evaluate(`(${RECTS_OF})(${JSON.stringify(phrase)})`)) as { x1: number; y1: number; x2: number; y2: number };
     await this.page.mouse.move(box.x1, box.y1);
     await this.page.mouse.down();
     await this.page.mouse.move(box.x2, box.y2, { steps: 5 });
@@ -73,30 +51,37 @@ export class EditorPage {
 
   /** Drags the selected span's end handle onto the end of `phrase`. */
   async dragEndHandleTo(phrase: string): Promise<void> {
-    const handle = this.page.getByRole('slider', { name: /^.*\(End\)/ });
+    const handle = this.page.getByRole('slider', { name: /\(?End\)?:/ });
     const from = (await handle.boundingBox())!;
-    const to = await this.page.evaluate((needle) => {
-      const root = document.querySelector('.doc-text')!;
-      const text = root.textContent ?? '';
-      const end = text.indexOf(needle) + needle.length;
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      let at = 0;
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const len = (n as Text).data.length;
-        if (at + len >= end) {
-          const range = document.createRange();
-          range.setStart(n, end - at - 1);
-          range.setEnd(n, end - at);
-          const r = range.getBoundingClientRect();
-          return { x: r.right - 1, y: r.top + r.height / 2 };
-        }
-        at += len;
-      }
-      throw new Error(`${needle} not found`);
-    }, phrase);
+    const to = (await this.page.evaluate(`(${RECTS_OF})(${JSON.stringify(phrase)})`)) as { x2: number; y2: number };
     await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await this.page.mouse.down();
-    await this.page.mouse.move(to.x, to.y, { steps: 8 });
+    await this.page.mouse.move(to.x2, to.y2, { steps: 8 });
     await this.page.mouse.up();
   }
 }
+
+// Runs in the page (as source text: the test runner's transpiler would otherwise inject helpers the page lacks).
+// Finds `needle` in the editor's text and returns points just inside its first and last character.
+const RECTS_OF = `function (needle) {
+  var root = document.querySelector('.doc-text');
+  var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  var full = '';
+  var nodes = [];
+  for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push({ node: n, at: full.length }); full += n.data; }
+  var start = full.indexOf(needle);
+  if (start < 0) throw new Error(needle + ' not found');
+  var end = start + needle.length;
+  function locate(i, isEnd) {
+    var hit = null;
+    for (var k = 0; k < nodes.length; k++) if (nodes[k].at < i || (!isEnd && nodes[k].at === i)) hit = nodes[k];
+    return [hit.node, i - hit.at];
+  }
+  var range = document.createRange();
+  var s = locate(start, false), e = locate(end, true);
+  range.setStart(s[0], s[1]);
+  range.setEnd(e[0], e[1]);
+  var rects = range.getClientRects();
+  var first = rects[0], last = rects[rects.length - 1];
+  return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+}`;
