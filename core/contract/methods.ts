@@ -1,6 +1,7 @@
 // The one contract between the UI and the services: method names, their parameter schemas and result types.
 // Electron IPC, the browser host's HTTP API and the preload bridge are all generated from this table.
 import type { z } from 'zod';
+import { METHOD_LIST, type MethodName } from './channels.js';
 import * as s from './schemas.js';
 import type * as T from './types.js';
 
@@ -22,9 +23,15 @@ export const paramSchemas = {
   'preannotate.start': s.preannotateSchema,
   'jobs.cancel': s.jobRef,
   'jobs.list': s.emptySchema,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<MethodName, z.ZodType>;
 
-export type MethodName = keyof typeof paramSchemas;
+// Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
+type Extra = Exclude<keyof typeof paramSchemas, MethodName>;
+const noExtraMethods: Extra extends never ? true : never = true;
+void noExtraMethods;
+
+export type { MethodName };
+export { ipcChannel, EVENT_CHANNEL } from './channels.js';
 /** What a caller passes (before defaults). */
 export type Params<M extends MethodName> = z.input<(typeof paramSchemas)[M]>;
 
@@ -51,17 +58,9 @@ export interface Results {
 /** The services as one object: what main implements and what the renderer calls. */
 export type WorkbenchApi = { [M in MethodName]: (params: Params<M>) => Promise<Results[M]> };
 
-export const METHOD_NAMES = Object.keys(paramSchemas) as MethodName[];
+export const METHOD_NAMES: readonly MethodName[] = METHOD_LIST;
 
 /** True when `name` is a method of the contract (an own key, so `__proto__` and friends are not). */
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(paramSchemas, name);
 }
-
-/** The Electron IPC channel of a method: one channel per method, so a sender can only reach named methods. */
-export function ipcChannel(method: MethodName): string {
-  return `workbench:${method}`;
-}
-
-/** The IPC channel main pushes events on. */
-export const EVENT_CHANNEL = 'workbench:event';

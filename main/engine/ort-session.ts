@@ -44,7 +44,8 @@ function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
-    logSeverityLevel: 3, // a missing CUDA library is reported through fallbackReason, not onnxruntime's console
+    // A missing CUDA library is reported through fallbackReason/DeviceError, not onnxruntime's console.
+    logSeverityLevel: provider === 'cuda' ? 4 : 3,
   };
 }
 

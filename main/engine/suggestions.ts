@@ -41,6 +41,12 @@ function meanOver(ranges: readonly Range[], probabilities: Float32Array, start: 
   return picked.length > 0 ? mean(picked) : mean(probabilities);
 }
 
+/** Code points of the raw character (or &lt; &gt; &amp; entity) at raw code-point offset `at`. */
+function rawLengthAt(output: string, at: number): number {
+  const rest = Array.from(output).slice(at, at + 5).join('');
+  return /^&(?:lt|gt|amp);/u.exec(rest)?.[0].length ?? 1;
+}
+
 /** Raw (tagged) output offset of each plain-text offset, as readInlineTags counts them. */
 function plainToRaw(output: string): number[] {
   const map: number[] = [];
@@ -82,7 +88,8 @@ export function parseOutput(
     const parsed = parseInlineTags(output, text, { labels });
     const read = readInlineTags(output, { labels });
     const toRaw = plainToRaw(output);
-    const rawEnd = (e: { label: string; end: number }) => (toRaw[e.end] ?? toRaw[toRaw.length - 1]) + codePointLength(`</${e.label}>`);
+    // Just after the entity's last character, then its closing tag (an escaped last character is several raw ones).
+    const rawEnd = (e: { label: string; end: number }) => toRaw[e.end - 1] + rawLengthAt(output, toRaw[e.end - 1]) + codePointLength(`</${e.label}>`);
     const entities = parsed.entities.map((entity) => {
       const own = read.entities.find((e) => e.label === entity.label && e.start === entity.start && e.end === entity.end);
       return { ...entity, score: own ? meanOver(ranges, probabilities, own.at, rawEnd(own)) : mean(probabilities) };

@@ -82,8 +82,11 @@ def load_checkpoint(checkpoint: Path, dtype: torch.dtype = torch.float32) -> tup
     return model.eval(), config
 
 
-def export_graph(logits_module: nn.Module, out_dir: Path, top_k_out: int, sample_ids: torch.Tensor) -> Path:
-    """Exports SamplerHead(logits_module) with dynamic batch and sequence; returns the graph path."""
+def export_graph(logits_module: nn.Module, out_dir: Path, top_k_out: int, sample_ids: torch.Tensor,
+                 external_data: bool | None = None) -> Path:
+    """Exports SamplerHead(logits_module) with dynamic batch and sequence; returns the graph path.
+
+    Weights go to model.onnx.data when `external_data` (default: when they exceed protobuf's 2 GB limit)."""
     head = SamplerHead(logits_module, top_k_out).eval()
     mask = torch.ones_like(sample_ids)
     mask[0, :2] = 0  # a padded example keeps the mask path from being specialised away
@@ -101,7 +104,7 @@ def export_graph(logits_module: nn.Module, out_dir: Path, top_k_out: int, sample
                                     dynamic_shapes=dynamic, optimize=False, verbose=False)
     for node in ir.traversal.RecursiveGraphIterator(program.model.graph):
         node.metadata_props.clear()  # stack traces of every traced op: twice the size of a tiny model's weights
-    program.save(str(path), external_data=n_bytes > _TWO_GB)
+    program.save(str(path), external_data=n_bytes > _TWO_GB if external_data is None else external_data)
     return path
 
 

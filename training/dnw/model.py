@@ -43,6 +43,7 @@ class ModelConfig:
     attend_prompt: bool = False
     use_lower: bool = True
     use_shape: bool = True
+    word_dropout: float = 0.0  # training only: drop a token's identity (token + lower-case embeddings), keep its shape
     max_positions: int = 2048
 
     def to_dict(self) -> dict:
@@ -128,6 +129,10 @@ class DiffusionTagger(nn.Module):
         x = self.tok(ids)
         if self.lower is not None:
             x = x + self.lower(self.lower_ids[ids])
+        if self.training and self.cfg.word_dropout > 0:
+            # Rare and unseen words must be tagged from context and shape: hide some identities while training.
+            keep = (torch.rand(ids.shape, device=ids.device) >= self.cfg.word_dropout).to(x.dtype)
+            x = x * keep[..., None]
         if self.shape is not None:
             x = x + self.shape(self.shape_ids[ids])
         return x

@@ -83,19 +83,30 @@ def _pick(weights: list[float], u: float, margins: list[float]) -> int:
     return pick_index(weights, u)
 
 
-def _choose(probs: torch.Tensor, alg: str, temperature: float, rng: Xoshiro128, top_k_out: int, margins: list[float]):
-    """(token, confidence, argmax margin) for one position's filtered probabilities [V]."""
-    top_values, top_ids = torch.topk(probs, max(2, top_k_out))
-    argmax_margin = float(top_values[0] - top_values[1])
+class _Candidates:
+    """What Dream's sample_tokens computes for the eligible positions of a row, read out once as Python numbers."""
+
+    def __init__(self, probs: torch.Tensor, top_k_out: int):
+        values, ids = torch.topk(probs, max(2, top_k_out), dim=-1)
+        self.values, self.ids = values.tolist(), ids.tolist()
+        self.argmax = torch.argmax(probs, dim=-1).tolist()  # first maximal index, as torch documents
+        self.neg_entropy = torch.sum(probs * torch.log(probs + 1e-10), dim=-1).tolist()
+        self.top_k_out = top_k_out
+
+
+def _choose(c: _Candidates, i: int, alg: str, temperature: float, rng: Xoshiro128, margins: list[float]):
+    """(token, confidence, argmax margin) for eligible position i."""
+    values = c.values[i]
+    argmax_margin = values[0] - values[1]
     if temperature > 0:
-        i = _pick([float(v) for v in top_values[:top_k_out]], rng.uniform(), margins)
-        token, chosen, argmax_margin = int(top_ids[i]), f32(float(top_values[i])), float("inf")
+        j = _pick(values[: c.top_k_out], rng.uniform(), margins)
+        token, chosen, argmax_margin = c.ids[i][j], f32(values[j]), float("inf")
     else:
-        token, chosen = int(torch.argmax(probs)), f32(float(probs.max()))
+        token, chosen = c.argmax[i], f32(values[0])
     if alg == "topk_margin":
-        return token, f32(top_values[0] - top_values[1]), argmax_margin
+        return token, f32(f32(values[0]) - f32(values[1])), argmax_margin
     if alg == "entropy":
-        return token, f32(float(torch.sum(probs * torch.log(probs + 1e-10)))), argmax_margin
+        return token, f32(c.neg_entropy[i]), argmax_margin
     return token, chosen, argmax_margin
 
 
@@ -111,7 +122,8 @@ def _select(conf: list[float], k: int, alg_temp: float, rng: Xoshiro128, margins
             weights[i] = 0.0
         return chosen
     order = sorted(range(len(conf)), key=lambda i: (-conf[i], i))
-    margins.append(float(conf[order[k - 1]] - conf[order[k]]))
+    if conf[order[k - 1]] != conf[order[k]]:  # an exact tie (two singleton supports at 1.0) is exact on both sides
+        margins.append(float(conf[order[k - 1]] - conf[order[k]]))
     return order[:k]
 
 
@@ -161,17 +173,18 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
                 continue
             at = [max(p - 1, 0) if run.shifted else p for p in eligible]
             probs = torch.softmax(dream_filter(logits[need.index(r), at], s.temperature, s.top_p, s.top_k), dim=-1)
+            candidates = _Candidates(probs, run.top_k_out)
             t, t_next = row.times[row.step], row.times[row.step + 1]
             if s.alg == "origin":
                 p_transfer = 1.0 if row.last_step() else float(f32(1) - f32(t_next / t))
                 draws = [row.rng.uniform() for _ in eligible]
                 margins.extend(abs(u - p_transfer) for u in draws if p_transfer < 1)
                 for i in [i for i, u in enumerate(draws) if u < p_transfer]:
-                    token, _, argmax_margin = _choose(probs[i], s.alg, s.temperature, row.rng, run.top_k_out, margins)
+                    token, _, argmax_margin = _choose(candidates, i, s.alg, s.temperature, row.rng, margins)
                     ids[r, eligible[i]] = token
                     margins.append(argmax_margin)
             else:
-                chosen = [_choose(probs[i], s.alg, s.temperature, row.rng, run.top_k_out, margins) for i in range(len(eligible))]
+                chosen = [_choose(candidates, i, s.alg, s.temperature, row.rng, margins) for i in range(len(eligible))]
                 conf = [float(c) for _, c, _ in chosen]
                 if s.schedule == "threshold":
                     picked = list(range(len(eligible))) if row.last_step() else [i for i, c in enumerate(conf) if c >= s.threshold]

@@ -38,3 +38,13 @@ export function caretOver(range: Range, tokens: readonly Range[]): Caret | null 
   const last = Math.max(first, Math.min(tokenAt(tokens, range.end - 1), tokens.length - 1));
   return { anchor: first, focus: last };
 }
+
+/** Moves the caret to the first (or last) token of its line. */
+export function moveCaretToLineEdge(caret: Caret | null, end: boolean, extend: boolean, tokens: readonly Range[], lineStarts: readonly number[], lineOfOffset: (cp: number) => number): Caret | null {
+  if (tokens.length === 0) return null;
+  const line = caret ? lineOfOffset(tokens[caret.focus].start) : 0;
+  const first = Math.min(tokenAt(tokens, lineStarts[line]), tokens.length - 1);
+  const next = line + 1 < lineStarts.length ? Math.min(tokenAt(tokens, lineStarts[line + 1]), tokens.length) : tokens.length;
+  const focus = end ? Math.max(first, next - 1) : first;
+  return extend && caret ? { anchor: caret.anchor, focus } : { anchor: focus, focus };
+}

@@ -3,6 +3,7 @@
 export type EditorCommand =
   | { kind: 'move'; delta: number; extend: boolean }
   | { kind: 'line'; delta: number; extend: boolean }
+  | { kind: 'home'; end: boolean; extend: boolean }
   | { kind: 'boundary'; edge: 'start' | 'end'; delta: number }
   | { kind: 'label'; label: string }
   | { kind: 'select-span'; delta: number }
@@ -35,6 +36,7 @@ export function commandFor(e: KeyLike, shortcuts: ReadonlyMap<string, string>): 
     if (mod || e.altKey) return { kind: 'boundary', edge: e.shiftKey ? 'end' : 'start', delta };
     return { kind: 'move', delta, extend: e.shiftKey };
   }
+  if (key === 'Home' || key === 'End') return { kind: 'home', end: key === 'End', extend: e.shiftKey };
   if (key === 'ArrowUp' || key === 'ArrowDown') return mod || e.altKey ? undefined : { kind: 'line', delta: key === 'ArrowUp' ? -1 : 1, extend: e.shiftKey };
   if (mod || e.altKey) return undefined;
   // Brackets walk the spans; Tab stays for moving focus out of the editor (no keyboard trap).

@@ -78,7 +78,7 @@ export function layoutLine(index: number, start: number, end: number, items: rea
     // Crossing: the rest goes back into the queue at its place, to be nested wherever it lands.
     if (pieceEnd < piece.end) insertSorted(queue, { item: piece.item, start: pieceEnd, end: piece.end, continued: true }, q + 1);
   }
-  const depth = finish(root);
+  const depth = finish(root) - 1; // the root is not drawn
   return { index, start, end, depth, nodes: root.children };
 }
 
@@ -96,7 +96,7 @@ function finish(node: SpanNode): number {
   if (at < node.end) filled.push({ kind: 'text', start: at, end: node.end });
   node.children = filled;
   node.height = inner + 1;
-  return inner;
+  return node.height;
 }
 
 /** Start offsets of the lines of `text` (code points): 0 and every offset after a "\n". */

@@ -4,9 +4,9 @@ import { ContractError, type ErrorPayload } from '../../../core/contract/errors.
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import type { MethodName, Params, Results } from '../../../core/contract/methods.js';
 
-/** What preload exposes as `window.workbench` (see preload/preload.ts). */
+/** What preload exposes as `window.workbench` (see preload/preload.ts): one function per method. */
 export interface Bridge {
-  call(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>;
+  methods: Record<MethodName, (params: unknown) => Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
 }
 
@@ -37,7 +37,7 @@ const token = bridge ? '' : browserToken();
 /** Calls a contract method; rejects with a ContractError carrying the service's code and message. */
 export async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
   if (bridge) {
-    const outcome = await bridge.call(method, params);
+    const outcome = await bridge.methods[method](params);
     if (!outcome.ok) throw ContractError.from(outcome.error);
     return outcome.result as Results[M];
   }

@@ -262,6 +262,19 @@ class EditorState {
     return nodes.flatMap((n) => (n.kind === 'span' ? [...(n.continued ? [] : [n.item.key]), ...this.keysIn(n.children)] : []));
   }
 
+  /** The elements drawing a span (several when a crossing span was cut), searched only in its own lines. */
+  piecesOf(key: string, container: Element): Element[] {
+    const span = this.entityByKey(key) ?? this.suggestionByKey(key);
+    if (!span) return [];
+    const selector = `[data-key="${CSS.escape(key)}"]`;
+    const found: Element[] = [];
+    for (let l = this.lineIndexOf(span.start); l <= this.lineIndexOf(Math.max(span.start, span.end - 1)); l++) {
+      const line = container.children[l];
+      if (line) found.push(...line.querySelectorAll(selector));
+    }
+    return found;
+  }
+
   lineIndexOf(cp: number): number {
     return lineOf(this.starts, cp);
   }

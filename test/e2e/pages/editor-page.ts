@@ -28,12 +28,10 @@ export class EditorPage {
     return Number(await status.getAttribute('data-revision'));
   }
 
-  /** Waits until the revision shown is at least `revision`. */
+  /** Waits until the revision shown is at least `revision`, with nothing left to save. */
   async revisionAtLeast(revision: number): Promise<void> {
-    await this.page.waitForFunction(
-      (r) => Number(document.querySelector('[data-testid="save-status"]')?.getAttribute('data-revision')) >= r && document.querySelector('[data-testid="save-status"]')?.getAttribute('data-pending') === '0',
-      revision,
-    );
+    const status = this.page.locator(`[data-testid="save-status"][data-pending="0"]`);
+    await status.and(this.page.locator(Array.from({ length: 50 }, (_, i) => `[data-revision="${revision + i}"]`).join(', '))).waitFor();
   }
 
   async press(...keys: string[]): Promise<void> {

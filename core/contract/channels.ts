@@ -1,0 +1,30 @@
+// Method names and IPC channels without the schemas, for the preload script (which must stay small and load
+// before anything else). methods.ts checks at compile time that its schema table has exactly these names.
+export const METHOD_LIST = [
+  'app.info',
+  'projects.list',
+  'documents.list',
+  'documents.progress',
+  'documents.get',
+  'documents.adjacent',
+  'documents.setStatus',
+  'documents.import',
+  'annotations.save',
+  'annotations.history',
+  'suggestions.reject',
+  'export.run',
+  'models.list',
+  'preannotate.start',
+  'jobs.cancel',
+  'jobs.list',
+] as const;
+
+export type MethodName = (typeof METHOD_LIST)[number];
+
+/** The Electron IPC channel of a method: one channel per method, so a sender can only reach named methods. */
+export function ipcChannel(method: MethodName): string {
+  return `workbench:${method}`;
+}
+
+/** The IPC channel main pushes events on. */
+export const EVENT_CHANNEL = 'workbench:event';

@@ -1,0 +1,105 @@
+// The main thread's handle on the engine: spawns the worker thread, forwards progress events, cancels jobs.
+// A cancelled job rejects with CancelledError (core/sampler/denoiser.ts) and yields no suggestions at all.
+
+import { Worker } from 'node:worker_threads';
+import type { SamplerSettings } from '../../core/sampler/settings.js';
+import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
+import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
+
+// In a build the worker is the compiled .js next to this file. Under tsx (dev, tests) it is the .ts source, and
+// a worker thread does not inherit tsx's loader hooks, so a tiny bootstrap registers them before importing it.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
+
+function startWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+export interface EngineJob {
+  /** Resolves with every item's suggestions, or rejects (CancelledError when cancelled). */
+  done: Promise<ItemResult[]>;
+  cancel(): void;
+}
+
+export interface JobOptions {
+  settings?: Partial<SamplerSettings>;
+  keepHistory?: boolean;
+  onProgress?: (progress: EngineProgress) => void;
+}
+
+interface Pending {
+  resolve: (results: ItemResult[]) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: EngineProgress) => void;
+}
+
+export class EngineClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** session.run totals of finished jobs (benchmark). */
+  readonly timer = { runs: 0, runMs: 0 };
+
+  private constructor(private readonly worker: Worker, readonly info: EngineInfo) {
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => this.failAll(new Error(`the engine worker exited (code ${code})`)));
+  }
+
+  /** Starts a worker and opens `dir` in it; rejects with the worker's PackageError / DeviceError / ... */
+  static open(dir: string, options: EngineOptions = { device: 'auto' }): Promise<EngineClient> {
+    const worker = startWorker();
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: FromWorker) => {
+        worker.off('message', onMessage);
+        if (message.type === 'opened') resolve(new EngineClient(worker, message.info));
+        else {
+          void worker.terminate();
+          reject(message.type === 'error' ? deserializeError(message.error) : new Error(`unexpected ${message.type} from the engine worker`));
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage({ type: 'open', dir, options } satisfies ToWorker);
+    });
+  }
+
+  annotate(items: AnnotateItem[], options: JobOptions = {}): EngineJob {
+    const id = this.nextId++;
+    const cancel = new SharedArrayBuffer(4);
+    const done = new Promise<ItemResult[]>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
+    this.worker.postMessage({ type: 'annotate', id, items, settings: options.settings, keepHistory: options.keepHistory, cancel } satisfies ToWorker);
+    return { done, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      const onMessage = (message: FromWorker) => message.type === 'closed' && resolve();
+      this.worker.on('message', onMessage);
+    });
+    this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    await closed;
+    await this.worker.terminate();
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'progress') this.pending.get(message.id)?.onProgress?.(message.progress);
+    if (message.type !== 'result' && message.type !== 'error') return;
+    const job = message.id === undefined ? undefined : this.pending.get(message.id);
+    if (!job || message.id === undefined) return;
+    this.pending.delete(message.id);
+    if (message.type === 'result') {
+      this.timer.runs += message.runs;
+      this.timer.runMs += message.runMs;
+      job.resolve(message.results);
+    } else {
+      job.reject(deserializeError(message.error));
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+}

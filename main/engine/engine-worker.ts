@@ -1,0 +1,46 @@
+// The engine's worker thread: owns the onnxruntime session, so denoising never blocks the Electron main thread.
+// Cancellation is a flag in shared memory, read between steps even while the thread is busy.
+
+import { parentPort } from 'node:worker_threads';
+import { DiffusionEngine } from './engine.js';
+import { serializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker.ts runs only as a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+let engine: DiffusionEngine | undefined;
+let queue = Promise.resolve();
+
+async function handle(message: ToWorker): Promise<void> {
+  if (message.type === 'open') {
+    try {
+      engine = await DiffusionEngine.open(message.dir, message.options);
+      post({ type: 'opened', info: engine.info });
+    } catch (error) {
+      post({ type: 'error', error: serializeError(error) });
+    }
+  } else if (message.type === 'annotate') {
+    const cancelled = new Int32Array(message.cancel);
+    try {
+      if (!engine) throw new Error('no model package is open');
+      const before = { ...engine.timer };
+      const results = await engine.annotate(message.items, {
+        settings: message.settings, keepHistory: message.keepHistory,
+        isCancelled: () => Atomics.load(cancelled, 0) === 1,
+        onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
+      });
+      post({ type: 'result', id: message.id, results, runMs: engine.timer.runMs - before.runMs, runs: engine.timer.runs - before.runs });
+    } catch (error) {
+      post({ type: 'error', id: message.id, error: serializeError(error) });
+    }
+  } else {
+    await engine?.release();
+    engine = undefined;
+    post({ type: 'closed' });
+  }
+}
+
+// One job at a time, in arrival order: the session is not shared between concurrent runs.
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(() => handle(message));
+});

@@ -1,0 +1,20 @@
+// The bridge between the sandboxed renderer and main: one function per contract method (each on its own IPC
+// channel) and an event subscription. ipcRenderer itself never reaches the page.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { EVENT_CHANNEL, ipcChannel, METHOD_LIST, type MethodName } from '../core/contract/channels.js';
+
+type Outcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+const methods = Object.fromEntries(
+  METHOD_LIST.map((method) => [method, (params: unknown): Promise<Outcome> => ipcRenderer.invoke(ipcChannel(method), params)]),
+) as Record<MethodName, (params: unknown) => Promise<Outcome>>;
+
+contextBridge.exposeInMainWorld('workbench', {
+  methods,
+  onEvent(listener: (event: unknown) => void): () => void {
+    // Only the event payload crosses, never the IpcRendererEvent (it holds a reference to ipcRenderer).
+    const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
+    ipcRenderer.on(EVENT_CHANNEL, forward);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+  },
+});

@@ -1,0 +1,72 @@
+// Manifest validation: the fixture's manifest is valid; each kind of breakage is refused naming its field.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { checkTokenIds, ManifestError, parseManifest } from '../../../core/model-package/manifest.js';
+
+const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<string, unknown>;
+
+function issuesOf(mutate: (m: Record<string, any>) => void): string[] { // any: tests poke at arbitrary JSON shapes
+  const m = structuredClone(valid);
+  mutate(m);
+  try {
+    parseManifest(m);
+  } catch (error) {
+    assert.ok(error instanceof ManifestError);
+    return error.issues.map((i) => `${i.field}: ${i.message}`);
+  }
+  return [];
+}
+
+test('the fixture manifest is valid and gets Dream defaults under its own sampler settings', () => {
+  const m = parseManifest(valid);
+  assert.equal(m.formatVersion, 1);
+  assert.equal(m.output.format, 'inline-tags');
+  assert.equal(m.sampler.steps, 16);
+  assert.equal(m.sampler.schedule, 'dream');
+  assert.deepEqual(m.evaluation, []);
+});
+
+const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
+  ['missing field', (m) => delete m.tokens, /^tokens: is missing/],
+  ['missing token id', (m) => delete m.tokens.mask, /^tokens\.mask: is missing/],
+  ['negative id', (m) => (m.tokens.eos = -1), /^tokens\.eos: must be an integer >= 0/],
+  ['mask equal to eos', (m) => (m.tokens.mask = m.tokens.eos), /^tokens\.mask: must differ from tokens\.eos/],
+  ['misspelt field', (m) => (m.shiftedLogit = true), /^shiftedLogit: is not a known field/],
+  ['bad format', (m) => (m.output.format = 'json'), /^output\.format: must be one of/],
+  ['bad label', (m) => (m.output.labels = ['OK', 'NOT OK']), /^output\.labels\[1\]: "NOT OK" cannot be a tag name/],
+  ['template without text', (m) => (m.prompt.template = '<ner></ner>'), /^prompt\.template: must contain \{text\} exactly once/],
+  ['chat without user', (m) => (m.prompt = { kind: 'chat' }), /^prompt\.user: is missing/],
+  ['topK of 1', (m) => (m.head.topK = 1), /^head\.topK: must be an integer in 2\.\.1024/],
+  ['bad sampler setting', (m) => (m.sampler.alg = 'greedy'), /^sampler\.alg: must be one of/],
+  ['threshold with origin', (m) => Object.assign(m.sampler, { alg: 'origin', schedule: 'threshold' }), /^sampler\.schedule: 'threshold' needs a confidence/],
+  ['bad evaluation', (m) => (m.evaluation = [{ dataset: 'x', metric: 'f1' }]), /^evaluation\[0\]\.value: is missing/],
+  ['graph not an object', (m) => (m.graph = 'model.onnx'), /^graph: must be an object/],
+];
+
+for (const [name, mutate, message] of cases) {
+  test(`refuses: ${name}`, () => {
+    const issues = issuesOf(mutate);
+    assert.ok(issues.some((i) => message.test(i)), `${JSON.stringify(issues)} should match ${message}`);
+  });
+}
+
+test('reports every problem at once', () => {
+  const issues = issuesOf((m) => {
+    delete m.name;
+    m.maxLength = 0;
+  });
+  assert.equal(issues.length, 2);
+});
+
+test('a newer formatVersion asks for a newer workbench', () => {
+  assert.throws(() => parseManifest({ ...valid, formatVersion: 2 }), /formatVersion: 2 is newer than this engine reads \(1\)/);
+  assert.throws(() => parseManifest([]), /must be a JSON object/);
+});
+
+test('token ids are checked against the vocabulary', () => {
+  const m = parseManifest(valid);
+  assert.deepEqual(checkTokenIds(m, 1000), []);
+  const issues = checkTokenIds({ ...m, tokens: { ...m.tokens, mask: 5000 } }, 1000);
+  assert.deepEqual(issues, [{ field: 'tokens.mask', message: "id 5000 is outside the tokenizer's vocabulary (0..999)" }]);
+});

@@ -1,0 +1,34 @@
+// Edits are saved one after another, each with the previous save's revision as parent; a failure stops the chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SaveQueue, type SaveRequest } from '../../../renderer/src/editor/save-queue.js';
+
+test('a burst of edits becomes a chain of revisions', async () => {
+  const seen: SaveRequest[] = [];
+  let id = 10;
+  const queue = new SaveQueue(1, 10, async (r) => {
+    seen.push(r);
+    return { revisionId: ++id, revision: id - 9 };
+  }, () => {}, (e) => assert.fail(e));
+  for (let i = 0; i < 3; i++) queue.push([{ label: 'A', start: i, end: i + 1 }]);
+  assert.equal(queue.pending, 3);
+  await queue.flush();
+  assert.equal(queue.pending, 0);
+  assert.deepEqual(seen.map((r) => r.parentRevisionId), [10, 11, 12]);
+  assert.equal(queue.parentRevisionId, 13);
+});
+
+test('after a refused save later edits are not sent, and the error is reported once', async () => {
+  const errors: Error[] = [];
+  let calls = 0;
+  const queue = new SaveQueue(1, null, async () => {
+    calls++;
+    throw new Error('conflict');
+  }, () => {}, (e) => errors.push(e));
+  queue.push([]);
+  queue.push([]);
+  await queue.flush();
+  assert.equal(calls, 1);
+  assert.equal(errors.length, 1);
+  assert.ok(queue.broken);
+});

@@ -1,0 +1,145 @@
+// The sampler loop on a scripted model: schedule, shift, padding, threshold, blocks, early stop, cancellation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CancelledError, denoise, type DenoiseConfig } from '../../../core/sampler/denoiser.js';
+import { linspaceF32, maskedMean, transferCount } from '../../../core/sampler/schedule.js';
+import { DREAM_DEFAULTS, resolveSettings, type SamplerSettings } from '../../../core/sampler/settings.js';
+import { EOS, fakeModel, MASK, PAD, startFromCanvas } from './fake-model.js';
+
+const TOKENS = { mask: MASK, eos: EOS, pad: PAD };
+const TARGETS = [10, 11, 12, 13, 14, 15, 16, 17];
+const CONF = [0.5, 0.9, 0.3, 0.8, 0.6, 0.95, 0.4, 0.7];
+
+function config(settings: Partial<SamplerSettings>, forward: DenoiseConfig['forward'], extra: Partial<DenoiseConfig> = {}): DenoiseConfig {
+  return {
+    settings: resolveSettings(DREAM_DEFAULTS, { temperature: 0, topP: 1, alg: 'maskgit_plus', ...settings }),
+    tokens: TOKENS, shiftedLogits: false, forward, keepHistory: true, ...extra,
+  };
+}
+
+const one = (canvas = 8) => ({ prompts: [[20, 21, 22]], canvasLengths: [canvas], streams: [0] });
+const committedAt = (history: Int32Array[], step: number) =>
+  Array.from(history[step]).flatMap((t, i) => (t !== MASK && (step === 0 || history[step - 1][i] === MASK) ? [i] : []));
+
+test("commits Dream's count per step, most confident first", async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const result = await denoise(one(), config({ steps: 4, maxNewTokens: 8 }, model.forward));
+  const times = linspaceF32(1, 1e-3, 5);
+  let masked = 8;
+  const expected = [0, 1, 2, 3].map((i) => {
+    const k = transferCount(maskedMean(masked, 1), times[i], times[i + 1], i === 3);
+    masked -= k;
+    return k;
+  });
+  const history = result.rows[0].history!;
+  assert.deepEqual(history.map((_, i) => committedAt(history, i).length), expected.filter((k) => k > 0));
+  const byConfidence = [5, 1, 3, 7, 4, 0, 6, 2];
+  assert.deepEqual(committedAt(history, 0).sort(), byConfidence.slice(0, expected[0]).sort());
+  assert.deepEqual(committedAt(history, 1).sort(), byConfidence.slice(expected[0], expected[0] + expected[1]).sort());
+  assert.deepEqual(result.rows[0].tokens, TARGETS);
+  assert.equal(result.forwards, expected.filter((k) => k > 0).length);
+});
+
+test('shifted logits read the prediction for position i at i - 1', async () => {
+  const shifted = fakeModel(TARGETS, CONF, { shifted: true, promptLength: startFromCanvas(8) });
+  const right = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, shifted.forward, { shiftedLogits: true }));
+  assert.deepEqual(right.rows[0].tokens, TARGETS);
+  const wrong = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, shifted.forward, { shiftedLogits: false }));
+  assert.notDeepEqual(wrong.rows[0].tokens, TARGETS);
+});
+
+test('a batch is left-padded with Dream position ids, and each row gets its own canvas', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const request = { prompts: [[20, 21, 22, 23, 24], [30]], canvasLengths: [8, 8], streams: [0, 1] };
+  const result = await denoise(request, config({ steps: 8, maxNewTokens: 8 }, model.forward));
+  const first = model.calls[0];
+  assert.equal(first.seq, 13);
+  assert.deepEqual(Array.from(first.attentionMask.subarray(13, 26)), [0, 0, 0, 0, ...Array(9).fill(1)]);
+  assert.deepEqual(Array.from(first.positionIds.subarray(13, 26)), [1, 1, 1, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(Array.from(first.inputIds.subarray(13, 18)), [PAD, PAD, PAD, PAD, 30]);
+  assert.deepEqual(result.rows.map((r) => r.tokens), [TARGETS, TARGETS]);
+});
+
+test('output is cut at the first EOS, and early stop saves forwards without changing it', async () => {
+  const targets = [10, 11, EOS, 13, 14, 15, 16, 17];
+  const conf = [0.9, 0.8, 0.99, 0.1, 0.1, 0.1, 0.1, 0.1];
+  const model = fakeModel(targets, conf, { promptLength: startFromCanvas(8) });
+  const full = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, model.forward));
+  const stopped = await denoise(one(), config({ steps: 8, maxNewTokens: 8, earlyStop: true }, model.forward));
+  assert.deepEqual(full.rows[0].tokens, [10, 11]);
+  assert.deepEqual(stopped.rows[0].tokens, [10, 11]);
+  assert.ok(stopped.forwards < full.forwards, `${stopped.forwards} < ${full.forwards}`);
+});
+
+test('threshold commits everything at or above it, and at least one position', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const result = await denoise(one(), config({ steps: 8, maxNewTokens: 8, schedule: 'threshold', threshold: 0.75 }, model.forward));
+  const history = result.rows[0].history!;
+  assert.deepEqual(committedAt(history, 0), [1, 3, 5]);
+  assert.deepEqual(committedAt(history, 1), [7]); // 0.7 alone: below the threshold but the best left
+  assert.deepEqual(result.rows[0].tokens, TARGETS);
+});
+
+test('blocks are denoised left to right', async () => {
+  const model = fakeModel(TARGETS, [0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9], { promptLength: startFromCanvas(8) });
+  const result = await denoise(one(), config({ steps: 4, maxNewTokens: 8, blockLength: 4 }, model.forward));
+  const history = result.rows[0].history!;
+  const firstLate = history.findIndex((h) => h.subarray(4).some((t) => t !== MASK));
+  assert.ok(history[firstLate - 1].subarray(0, 4).every((t) => t !== MASK), 'block 1 done before block 2 starts');
+  assert.deepEqual(result.rows[0].tokens, TARGETS);
+});
+
+test('steps whose count is 0 cost no forward pass', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const result = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, model.forward));
+  assert.equal(result.steps, 8);
+  assert.equal(result.forwards, 7); // 8 * (1 - s/t) = 0.999 at the first step
+});
+
+test('cancellation stops before the next forward and returns nothing', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  let steps = 0;
+  const run = denoise(one(), config({ steps: 8, maxNewTokens: 8 }, model.forward, { onStep: () => steps++, isCancelled: () => steps >= 2 }));
+  await assert.rejects(run, CancelledError);
+  assert.equal(model.calls.length, 1); // step 1 had no forward (count 0), step 2 had one
+});
+
+test('origin reveals every position by the last step; its randomness is the seeded stream', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const a = await denoise(one(), config({ steps: 4, maxNewTokens: 8, alg: 'origin', seed: 1 }, model.forward));
+  const b = await denoise(one(), config({ steps: 4, maxNewTokens: 8, alg: 'origin', seed: 1 }, model.forward));
+  assert.deepEqual(a.rows[0].tokens, TARGETS);
+  assert.deepEqual(a.rows[0].history, b.rows[0].history);
+});
+
+test('temperature > 0 samples the top-K in proportion to their probabilities', async () => {
+  const model = fakeModel([10], [0.6], { promptLength: startFromCanvas(1) });
+  const counts = new Map<number, number>();
+  const n = 3000;
+  const request = { prompts: Array.from({ length: n }, () => [20]), canvasLengths: Array(n).fill(1), streams: Array.from({ length: n }, (_, i) => i) };
+  const result = await denoise(request, config({ steps: 1, maxNewTokens: 1, temperature: 1, seed: 9 }, model.forward));
+  for (const row of result.rows) counts.set(row.canvas[0], (counts.get(row.canvas[0]) ?? 0) + 1);
+  // p = 0.6 for token 10, 0.4 / 3 for each of 101..103: within 4 standard deviations.
+  const check = (token: number, p: number) => assert.ok(Math.abs((counts.get(token) ?? 0) / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `token ${token}`);
+  check(10, 0.6);
+  for (const t of [101, 102, 103]) check(t, 0.4 / 3);
+});
+
+test('alg_temp > 0 samples commit positions reproducibly for a seed', async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const run = (seed: number) => denoise(one(), config({ steps: 3, maxNewTokens: 8, algTemp: 0.5, seed }, model.forward));
+  const [a, b] = [await run(4), await run(4)];
+  assert.deepEqual(a.rows[0].history, b.rows[0].history);
+  const orders = new Set<string>();
+  for (let seed = 0; seed < 20; seed++) orders.add(JSON.stringify((await run(seed)).rows[0].history![0]));
+  assert.ok(orders.size > 1, 'different seeds commit different positions');
+});
+
+test("a row's result does not depend on its batch (own stream, own count)", async () => {
+  const model = fakeModel(TARGETS, CONF, { promptLength: (inputs, r) => inputs.seq - (r === 0 ? 8 : 5) });
+  const settings = { steps: 4, maxNewTokens: 8 as const, temperature: 0.9, algTemp: 0.3, seed: 2 };
+  const together = await denoise({ prompts: [[20, 21], [30, 31, 32, 33]], canvasLengths: [8, 5], streams: [0, 1] }, config(settings, model.forward));
+  const aloneModel = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
+  const alone = await denoise({ prompts: [[20, 21]], canvasLengths: [8], streams: [0] }, config(settings, aloneModel.forward));
+  assert.deepEqual(together.rows[0].tokens, alone.rows[0].tokens);
+});
