@@ -36,6 +36,8 @@ export interface EngineProgress {
   batches: number;
   step: number;
   totalSteps: number;
+  /** Rows in this step's forward pass (0: the step needed none). */
+  forwardRows: number;
   /** Rows (segments) whose batches are done. */
   rowsDone: number;
   rows: number;
@@ -129,7 +131,7 @@ export class DiffusionEngine {
     const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [] }));
     let rowsDone = 0;
     for (const [b, batch] of batches.entries()) {
-      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, rowsDone, rows: rows.length });
+      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length });
       const out = await this.run(batch.map((r) => rows[r].prompt.ids), batch.map((r) => rows[r].canvas), batch, settings, { ...options, onStep });
       batch.forEach((r, j) => {
         const row = rows[r];

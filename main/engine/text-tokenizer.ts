@@ -3,6 +3,8 @@
 
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { Range } from '../../core/document.js';
+import { normalizeNfc } from '../../core/normalize.js';
+import { codePointLength } from '../../core/offsets.js';
 
 // GPT-2's byte <-> printable-character table that byte-level BPE vocabularies are written in.
 function byteLevelTable(): Map<string, number> {
@@ -58,8 +60,23 @@ export class TextTokenizer {
     return this.tokenizer.token_to_id(token);
   }
 
-  /** Ids of `text` and each token's code-point range; a token splitting a character covers all of it. */
+  /**
+   * Ids of `text` and each token's code-point range; a token splitting a character covers all of it. Text that is
+   * not NFC (the tokenizers' usual normaliser) is tokenised as NFC and the ranges mapped back onto the original.
+   */
   encodeWithOffsets(text: string): { ids: number[]; ranges: Range[] } {
+    const nfc = normalizeNfc(text);
+    if (!nfc.unchanged) {
+      const { ids, ranges } = this.encodeWithOffsets(nfc.text);
+      const pairs: [original: number, normalized: number][] = [];
+      for (let o = 0; o <= codePointLength(text); o++) {
+        const n = nfc.map(o);
+        if (n !== undefined) pairs.push([o, n]);
+      }
+      const back = (n: number, start: boolean) =>
+        start ? pairs.filter((p) => p[1] <= n).at(-1)![0] : pairs.find((p) => p[1] >= n)![0];
+      return { ids, ranges: ranges.map((r) => ({ start: back(r.start, true), end: back(r.end, false) })) };
+    }
     if (text === '') return { ids: [], ranges: [] };
     const encoding = this.tokenizer.encode(text, { add_special_tokens: false });
     const ranges = (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.decodedRanges(text, encoding.ids);

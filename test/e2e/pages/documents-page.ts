@@ -14,7 +14,11 @@ export class DocumentsPage {
     await this.page.getByRole('combobox', { name: 'Import format' }).selectOption(format);
     await this.page.getByLabel('Import file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(content, 'utf8') });
     // The list reloads once or twice (the import's answer and its event); either way it has loaded since.
-    await this.page.waitForFunction((n) => Number(document.querySelector('.documents')?.getAttribute('data-loads')) > n, loads);
+    // Runs in the page: only globals there (the cast keeps the DOM lib out of the Node-side test build).
+    await this.page.waitForFunction(
+      (n) => Number((globalThis as unknown as PageGlobals).document.querySelector('.documents')?.getAttribute('data-loads')) > n,
+      loads,
+    );
   }
 
   async preannotateAll(): Promise<void> {
@@ -41,4 +45,8 @@ export class DocumentsPage {
   row(name: string) {
     return this.page.getByRole('row').filter({ has: this.openButton(name) });
   }
+}
+
+interface PageGlobals {
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 }

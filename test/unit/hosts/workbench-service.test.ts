@@ -129,7 +129,7 @@ test('an engine that is not there fails the job with its reason', async () => {
     const finished = await s.jobs.settled(job.id);
     assert.equal(finished?.state, 'failed');
     assert.match(finished?.error ?? '', /engine/);
-    assert.equal((await s['models.list']({})).device.device, 'none');
+    assert.equal((await s['models.list']()).device.device, 'none');
   } finally {
     await env.close();
   }

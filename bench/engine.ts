@@ -1,0 +1,79 @@
+// Engine benchmark (not a test): forward passes per sentence and sentences/s for Dream's reference settings
+// (steps = max_new_tokens = 512, temperature 0.2, top_p 0.95, alg entropy) and for the fast path (auto canvas +
+// threshold + early stop); JS time per step against session.run time; main-thread event-loop lag while it runs.
+//
+//   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only reference|fast]
+//
+// Sentences come from PhoNER_COVID19's test split when ../shared/data has it (read, never copied), else from
+// synthetic text. The engine runs in its worker thread, as in the app.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { SamplerSettings } from '../core/sampler/settings.js';
+import { EngineClient } from '../main/engine/engine-client.js';
+import { tinyPackageCopy } from '../test/support/tiny-package.js';
+
+const PHONER = '../shared/data/phoner_covid19/test_syllable.jsonl';
+const SYNTHETIC = ['Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt từ ngày 12/3.', 'Sở Y tế cho biết ca bệnh tại Đà Nẵng đã hết ho khan.',
+  'Theo CDC Hà Nội, người phụ nữ 62 tuổi sống tại Cần Thơ đã âm tính.', 'Ông ấy được đưa vào Bệnh viện Bạch Mai sáng 20-7 với biểu hiện khó thở.'];
+
+const CONFIGS: Record<string, Partial<SamplerSettings>> = {
+  reference: { steps: 512, maxNewTokens: 512, temperature: 0.2, topP: 0.95, topK: 0, alg: 'entropy', algTemp: 0, schedule: 'dream', earlyStop: false },
+  fast: { steps: 512, maxNewTokens: 'auto', temperature: 0.2, topP: 0.95, topK: 0, alg: 'maskgit_plus', algTemp: 0, schedule: 'threshold', threshold: 0.9, earlyStop: true },
+};
+
+function sentences(n: number): { texts: string[]; source: string } {
+  if (!existsSync(PHONER)) return { texts: Array.from({ length: n }, (_, i) => SYNTHETIC[i % SYNTHETIC.length]), source: 'synthetic' };
+  const texts = readFileSync(PHONER, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { words: string[] }).words)
+    .filter((w) => w.length <= 40).slice(0, n).map((w) => w.join(' '));
+  return { texts, source: 'PhoNER_COVID19 test (syllables joined by spaces)' };
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+
+async function measure(pkg: string, threads: number, texts: string[], settings: Partial<SamplerSettings>) {
+  const client = await EngineClient.open(pkg, { device: 'auto', intraOpThreads: threads, interOpThreads: 1 });
+  const lags: number[] = [];
+  let expected = performance.now() + 10;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lags.push(Math.max(0, now - expected));
+    expected = now + 10;
+  }, 10);
+  let steps = 0;
+  let rowForwards = 0;
+  const started = performance.now();
+  await client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
+    settings,
+    onProgress: (p) => {
+      steps++;
+      rowForwards += p.forwardRows;
+    },
+  }).done;
+  const wallMs = performance.now() - started;
+  clearInterval(timer);
+  const { runs, runMs } = client.timer;
+  const info = client.info;
+  await client.close();
+  return { device: info.device, wallMs, runs, runMs, steps, rowForwards, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' } } });
+  const n = Number(values.sentences ?? 16);
+  const threads = Number(values.threads ?? 1);
+  // The tiny fixture's window (256) cannot hold a 512-token canvas: the benchmark copy gets a longer one.
+  const pkg = values.package ?? tinyPackageCopy((m) => (m.maxLength = 1024));
+  const { texts, source } = sentences(n);
+  console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s)`);
+  console.log('| settings | device | forward passes (batched) | row-forwards / sentence | sentences/s | JS ms / step | session.run ms / step | main-thread lag p99 (max) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, settings] of Object.entries(CONFIGS)) {
+    if (values.only && values.only !== name) continue;
+    const r = await measure(pkg, threads, texts, settings);
+    const jsPerStep = (r.wallMs - r.runMs) / Math.max(1, r.steps);
+    console.log(`| ${name} | ${r.device} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ${jsPerStep.toFixed(2)} | ${(r.runMs / Math.max(1, r.runs)).toFixed(2)} | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
+  }
+}
+
+await main();
