@@ -109,3 +109,14 @@ test('text tokens carry exact code-point offsets, also where a token splits a ch
   for (let i = 1; i < textTokens.length; i++) assert.ok(textTokens[i].start <= textTokens[i - 1].end && textTokens[i].start >= textTokens[i - 1].start);
   assert.equal(pkg.tokenizer.decode(ids.slice(textStart, textStart + textTokens.length)), text);
 });
+
+test('text that is not NFC is tokenised as NFC with offsets on the original text', () => {
+  const pkg = loadPackage(TINY_PACKAGE);
+  const nfd = 'Bệnh ở Hà Nội'.normalize('NFD');
+  const { textTokens } = pkg.prompt.build(nfd);
+  const nfc = pkg.prompt.build(nfd.normalize('NFC'));
+  assert.equal(textTokens.length, nfc.textTokens.length);
+  assert.equal(textTokens.at(-1)!.end, Array.from(nfd).length);
+  const last = textTokens.at(-1)!;
+  assert.equal(Array.from(nfd).slice(last.start, last.end).join('').normalize('NFC'), 'i');
+});

@@ -66,10 +66,7 @@ class SamplerHead(nn.Module):
         super().__init__()
         if top_k_out < 2:
             raise ValueError("top_k_out must be at least 2 (topk_margin needs the second probability)")
-        self.model_fn = model_fn
-        # Registered when it is a module so its weights export with the head.
-        if isinstance(model_fn, nn.Module):
-            self.model = model_fn
+        self.model_fn = model_fn  # an nn.Module assigned here is registered, so its weights export with the head
         self.top_k_out = top_k_out
 
     def forward(self, input_ids, attention_mask, position_ids, temperature, top_p, top_k):
