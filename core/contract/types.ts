@@ -146,8 +146,13 @@ export interface JobInfo {
   id: string;
   kind: 'preannotate';
   state: JobState;
+  /** Documents finished (their suggestions stored). */
   done: number;
   total: number;
+  /** Estimated share of the job done, in [0, 1]: finished documents plus the engine's progress on those in flight. */
+  progress: number;
+  /** The denoising step in flight: step of totalSteps, in batch of batches of the documents in flight. */
+  step?: { step: number; totalSteps: number; batch: number; batches: number };
   /** Suggested spans written so far. */
   spans: number;
   device: DeviceInfo;

@@ -30,7 +30,10 @@ export class ModelRepository {
   private readonly clearActiveStmt: Statement<[]>;
   private readonly setActiveStmt: Statement<[number]>;
   private readonly metricsStmt: Statement<[string, number]>;
+  private readonly byNameStmt: Statement<[string, string], ModelRow>;
+  private readonly seenAtStmt: Statement<[string, string, number]>;
   private readonly activate_: (id: number) => void;
+  private readonly ensure_: (model: { name: string; version: string; path: string; manifest: unknown }) => number;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare('INSERT INTO models (name, version, path, manifest, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -39,6 +42,15 @@ export class ModelRepository {
     this.clearActiveStmt = db.prepare('UPDATE models SET active = 0 WHERE active = 1');
     this.setActiveStmt = db.prepare('UPDATE models SET active = 1 WHERE id = ?');
     this.metricsStmt = db.prepare('UPDATE models SET metrics = ? WHERE id = ?');
+    this.byNameStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE name = ? AND version = ?`);
+    this.seenAtStmt = db.prepare('UPDATE models SET path = ?, manifest = ? WHERE id = ?');
+    this.ensure_ = db.transaction((model: { name: string; version: string; path: string; manifest: unknown }) => {
+      const row = this.byNameStmt.get(model.name, model.version);
+      if (!row) return this.register(model);
+      const manifest = JSON.stringify(model.manifest);
+      if (row.path !== model.path || row.manifest !== manifest) this.seenAtStmt.run(model.path, manifest, row.id);
+      return row.id;
+    });
     this.activate_ = db.transaction((id: number) => {
       this.clearActiveStmt.run();
       if (this.setActiveStmt.run(id).changes !== 1) throw new Error(`model ${id} is not in the registry`);
@@ -48,6 +60,20 @@ export class ModelRepository {
   register(model: { name: string; version: string; path: string; manifest: unknown; metrics?: unknown }, now = nowIso()): number {
     const metrics = model.metrics === undefined ? null : JSON.stringify(model.metrics);
     return Number(this.insertStmt.run(model.name, model.version, model.path, JSON.stringify(model.manifest), metrics, now).lastInsertRowid);
+  }
+
+  /**
+   * The registry id of a package, registering it on first sight. Name + version identify a model (suggestions
+   * keep them); a package opened again from another folder, or with an edited manifest, keeps its id and the entry
+   * follows it (path and manifest are where and what it was last opened as).
+   */
+  ensure(model: { name: string; version: string; path: string; manifest: unknown }): number {
+    return this.ensure_(model);
+  }
+
+  byName(name: string, version: string): ModelEntry | undefined {
+    const row = this.byNameStmt.get(name, version);
+    return row && toEntry(row);
   }
 
   list(): ModelEntry[] {

@@ -40,11 +40,15 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** session.run totals of finished jobs (benchmark). */
   readonly timer = { runs: 0, runMs: 0 };
+  private exited = false;
 
   private constructor(private readonly worker: Worker, readonly info: EngineInfo) {
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', (code) => this.failAll(new Error(`the engine worker exited (code ${code})`)));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(new Error(`the engine worker exited (code ${code})`));
+    });
   }
 
   /** Starts a worker and opens `dir` in it; rejects with the worker's PackageError / DeviceError / ... */
@@ -74,9 +78,12 @@ export class EngineClient {
   }
 
   async close(): Promise<void> {
+    // A worker that died (out of memory, a native crash) would never answer; there is nothing left to close.
+    if (this.exited) return;
     const closed = new Promise<void>((resolve) => {
       const onMessage = (message: FromWorker) => message.type === 'closed' && resolve();
       this.worker.on('message', onMessage);
+      this.worker.once('exit', () => resolve());
     });
     this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     await closed;

@@ -41,6 +41,9 @@ export interface EngineProgress {
   /** Rows (segments) whose batches are done. */
   rowsDone: number;
   rows: number;
+  /** Items all of whose rows are done (rows are batched by length, so items finish out of order). */
+  itemsDone: number;
+  items: number;
 }
 
 export interface AnnotateOptions {
@@ -130,8 +133,11 @@ export class DiffusionEngine {
     const batches = lengthBuckets(rows.map((r) => r.prompt.ids.length + r.canvas), this.limits);
     const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [] }));
     let rowsDone = 0;
+    const rowsLeft = items.map(() => 0);
+    for (const row of rows) rowsLeft[row.item]++;
+    let itemsDone = rowsLeft.filter((n) => n === 0).length;
     for (const [b, batch] of batches.entries()) {
-      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length });
+      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length, itemsDone, items: items.length });
       const out = await this.run(batch.map((r) => rows[r].prompt.ids), batch.map((r) => rows[r].canvas), batch, settings, { ...options, onStep });
       batch.forEach((r, j) => {
         const row = rows[r];
@@ -143,6 +149,7 @@ export class DiffusionEngine {
         result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history } : {}) });
       });
       rowsDone += batch.length;
+      for (const r of batch) if (--rowsLeft[rows[r].item] === 0) itemsDone++;
     }
     for (const result of results) result.segments.sort((a, b) => a.start - b.start);
     return results;

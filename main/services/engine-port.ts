@@ -1,17 +1,42 @@
-// What the pre-annotation jobs need from the diffusion engine (main/engine, written separately). The engine adapter
-// implements this; until it lands, `unavailableEngine` says so in the UI instead of failing silently.
+// What the pre-annotation jobs need from the diffusion engine. main/engine/engine-port-adapter.ts implements it over
+// the engine's worker thread; tests plug in stand-ins (`--engine MODULE`); `unavailableEngine` says in the UI that
+// there is no engine instead of failing silently.
 import type { DeviceInfo, ModelChoice, ModelInfo } from '../../core/contract/types.js';
 import type { Entity } from '../../core/document.js';
+
+/** Where a batch of texts stands. Fractions only grow; the step fields are the batch being denoised. */
+export interface BatchProgress {
+  /** Texts of this call whose suggestions are ready (they finish out of order: the engine batches by length). */
+  textsDone: number;
+  texts: number;
+  /** Estimated share of this call's work done, in [0, 1]. */
+  fraction: number;
+  /** The denoising step in flight: step of totalSteps, in batch of batches. */
+  step?: { step: number; totalSteps: number; batch: number; batches: number };
+}
+
+/** The package a session runs, so the job can record it in the model registry. */
+export interface OpenedPackage {
+  /** The package folder, absolute. */
+  path: string;
+  /** Its manifest as read (stored with the registry entry). */
+  manifest: unknown;
+}
 
 /** One loaded model, ready to annotate texts. The engine runs it off the main thread. */
 export interface EngineSession {
   modelName: string;
   modelVersion: string;
-  /** Registry id when the model is in the database's registry. */
-  modelId: number | null;
+  /** The model package behind the session; null for stand-ins that have none (they get no registry entry). */
+  package: OpenedPackage | null;
   device: DeviceInfo;
-  /** Suggested entities (code points into `text`, each with a score in [0, 1]). Rejects with an AbortError when aborted. */
-  annotate(text: string, signal: AbortSignal): Promise<Entity[]>;
+  /**
+   * Suggested entities for each text, in order (code points into that text, each with a score in [0, 1]). Giving
+   * many texts at once lets the engine batch them by length, which is far faster than one at a time. Rejects with an
+   * AbortError when `signal` aborts, and then yields nothing for any of the texts.
+   */
+  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<Entity[][]>;
+  /** Frees the model (its worker thread); the session is unusable afterwards. */
   close(): Promise<void>;
 }
 
@@ -20,7 +45,15 @@ export interface EnginePort {
   device(): DeviceInfo;
   /** The embedded model and the packages the engine knows. */
   models(): ModelInfo[];
+  /** Loads a model; rejects with the loader's message when the package cannot be used, or an AbortError. */
   open(choice: ModelChoice, signal: AbortSignal): Promise<EngineSession>;
+  /** Closes every session still open (host shutdown). */
+  close?(): Promise<void>;
+}
+
+/** The error an aborted engine call rejects with. */
+export function abortError(): Error {
+  return Object.assign(new Error('aborted'), { name: 'AbortError' });
 }
 
 export const unavailableEngine: EnginePort = {

@@ -1,6 +1,9 @@
-// Pre-annotation jobs: run the model over documents one at a time, store each result as a suggestion (never as an
-// annotation), report progress as events, stop at the next document when cancelled. One job at a time: the engine
-// uses every core it gets, so a second job would only slow the first.
+// Pre-annotation jobs: hand the model a chunk of documents at a time (the engine batches them by length, far faster
+// than one by one), store each chunk's results as suggestions (never as annotations) in one transaction, report
+// progress as events (per stored document and per denoising step), and stop when cancelled. Cancelling aborts the
+// chunk in flight: none of its documents gets suggestions, not even those the engine had finished; chunks stored
+// before the cancel keep theirs. One job at a time: the engine uses every core it gets, so a second job would only
+// slow the first.
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
@@ -9,6 +12,15 @@ import type { Store } from '../../db/store.js';
 import type { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
+
+/** How many documents the engine gets at once. Bigger chunks batch better; a cancel throws away one chunk's work. */
+export interface ChunkLimits {
+  documents: number;
+  /** Characters (UTF-16 units) of text; a longer single document still makes a chunk of its own. */
+  characters: number;
+}
+
+export const DEFAULT_CHUNK: ChunkLimits = { documents: 32, characters: 24_000 };
 
 const FINISHED_STATUSES = new Set(['done', 'reviewed', 'skipped']);
 // Progress events at most this often: a fast model on short sentences would otherwise flood the UI.
@@ -29,6 +41,7 @@ export class JobService {
     private readonly engine: EnginePort,
     private readonly events: EventHub,
     private readonly actor: string,
+    private readonly chunk: ChunkLimits = DEFAULT_CHUNK,
   ) {}
 
   list(): JobInfo[] {
@@ -46,7 +59,7 @@ export class JobService {
     if ([...this.jobs.values()].some((j) => j.info.state === 'running')) {
       throw new ContractError('conflict', 'a pre-annotation job is already running; cancel it or wait for it to finish');
     }
-    const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, spans: 0, device: this.engine.device() };
+    const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, progress: 0, spans: 0, device: this.engine.device() };
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
     job.finished = this.run(job, projectId, documentIds, model);
@@ -80,43 +93,82 @@ export class JobService {
     this.events.emit(event);
   }
 
+  /** The documents in chunks of at most `chunk` (missing ones are skipped, but counted as done). */
+  private *chunks(documentIds: number[]) {
+    let ids: number[] = [];
+    let docs: { id: number; text: string }[] = [];
+    let characters = 0;
+    for (const id of documentIds) {
+      const doc = this.store.documents.get(id);
+      if (doc && docs.length > 0 && (docs.length >= this.chunk.documents || characters + doc.text.length > this.chunk.characters)) {
+        yield { ids, docs };
+        ids = [];
+        docs = [];
+        characters = 0;
+      }
+      ids.push(id);
+      if (doc) {
+        docs.push({ id, text: doc.text });
+        characters += doc.text.length;
+      }
+    }
+    if (ids.length > 0) yield { ids, docs };
+  }
+
   private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice): Promise<void> {
     const { info, abort } = job;
     let lastEmit = 0;
+    const progress = (always: boolean, documentId?: number) => {
+      const now = Date.now();
+      if (!always && now - lastEmit < PROGRESS_INTERVAL_MS) return;
+      lastEmit = now;
+      this.emit({ type: 'job.progress', job: { ...info }, ...(documentId === undefined ? {} : { documentId }) });
+    };
     try {
       const session = await this.engine.open(model, abort.signal);
-      info.device = session.device;
       try {
-        for (const documentId of documentIds) {
+        info.device = session.device;
+        const modelId = session.package
+          ? this.store.models.ensure({ name: session.modelName, version: session.modelVersion, path: session.package.path, manifest: session.package.manifest })
+          : null;
+        progress(true); // the device the engine really got
+        for (const { ids, docs } of this.chunks(documentIds)) {
           if (abort.signal.aborted) break;
-          const doc = this.store.documents.get(documentId);
-          if (doc) {
-            const spans = await session.annotate(doc.text, abort.signal);
-            if (abort.signal.aborted) break;
-            this.store.transaction(() => {
-              this.store.suggestions.add({ documentId, modelId: session.modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans });
-              if (doc.status === 'new') this.store.documents.setStatus(documentId, 'pre-annotated');
-            });
-            this.index.refresh(projectId, documentId);
-            info.spans += spans.length;
-            this.emit({ type: 'document.changed', documentId, revisionId: doc.revisionId, reason: 'suggestions' });
-          }
-          info.done++;
-          const now = Date.now();
-          if (now - lastEmit >= PROGRESS_INTERVAL_MS || info.done === info.total) {
-            lastEmit = now;
-            this.emit({ type: 'job.progress', job: { ...info }, documentId });
-          }
+          const before = info.done;
+          const results = docs.length === 0 ? [] : await session.annotateMany(docs.map((d) => d.text), abort.signal, (p) => {
+            info.progress = Math.max(info.progress, (before + p.fraction * ids.length) / info.total);
+            info.step = p.step;
+            progress(false);
+          });
+          if (abort.signal.aborted) break;
+          // Status and revision are read again: someone may have edited a document while the engine ran.
+          const revisions = this.store.transaction(() => docs.map((doc, i) => {
+            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i] });
+            const current = this.store.documents.get(doc.id);
+            if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
+            return current?.revisionId ?? null;
+          }));
+          docs.forEach((doc, i) => {
+            this.index.refresh(projectId, doc.id);
+            info.spans += results[i].length;
+            this.emit({ type: 'document.changed', documentId: doc.id, revisionId: revisions[i], reason: 'suggestions' });
+          });
+          info.done += ids.length;
+          info.progress = info.done / info.total;
+          delete info.step;
+          progress(true, ids[ids.length - 1]);
         }
       } finally {
         await session.close();
       }
       info.state = abort.signal.aborted ? 'cancelled' : 'done';
+      if (info.state === 'done') info.progress = 1;
     } catch (error) {
       const aborted = abort.signal.aborted || (error as Error).name === 'AbortError';
       info.state = aborted ? 'cancelled' : 'failed';
       if (!aborted) info.error = (error as Error).message;
     }
+    delete info.step;
     this.store.events.append({ type: 'preannotate', actor: this.actor, projectId, payload: { state: info.state, done: info.done, total: info.total, spans: info.spans, error: info.error ?? null } });
     this.emit({ type: 'job.finished', job: { ...info } });
   }

@@ -14,7 +14,7 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
-import { JobService } from './job-service.js';
+import { JobService, type ChunkLimits } from './job-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
 export interface WorkbenchOptions {
@@ -26,6 +26,8 @@ export interface WorkbenchOptions {
   version: string;
   /** Who edits: the revisions' author and the events' actor. */
   actor?: string;
+  /** How many documents a pre-annotation job hands the engine at once (job-service.ts's default otherwise). */
+  chunk?: ChunkLimits;
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -42,7 +44,7 @@ export class WorkbenchService implements WorkbenchApi {
     const actor = options.actor ?? 'annotator';
     this.index = new DocumentIndex(this.store);
     this.annotations = new AnnotationService(this.store, this.index, actor);
-    this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor);
+    this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor, options.chunk);
   }
 
   private project(projectId: number) {
@@ -183,5 +185,6 @@ export class WorkbenchService implements WorkbenchApi {
 
   async close(): Promise<void> {
     await this.jobs.stopAll();
+    await this.options.engine.close?.();
   }
 }

@@ -1,8 +1,9 @@
 """Reference decoding in PyTorch (for dev evaluation during training): confidence-threshold parallel unmasking.
 
 Each step runs the model on the rows that still have masked slots, commits every masked slot whose top
-probability is >= threshold (at least the most confident one per row), and stops a row when its canvas is full.
-This mirrors the engine's fast schedule (greedy, temperature 0); the engine's own sampler is authoritative.
+probability is >= threshold (the most confident one when none is; everything at step max_steps), and stops a row
+when its canvas is full. This is the engine's 'threshold' schedule at temperature 0 with alg maskgit_plus
+(core/sampler/denoiser.ts); the engine's own sampler is authoritative.
 """
 from __future__ import annotations
 
@@ -63,15 +64,15 @@ def denoise(step_fn, batch, threshold: float, max_steps: int | None = None) -> t
         conf, pred = step_fn(ids[active], att[active], pos[active])
         rem = remaining[active]
         conf = torch.where(rem, conf, torch.full_like(conf, -1.0))
-        # Commit every slot at or above the threshold, and at least the k most confident ones, where k spreads
-        # what is left over the steps left (1 per step when max_steps is None), so a row takes <= max_steps.
-        n_rem = rem.sum(-1, keepdim=True)
-        if max_steps is None:
-            k = torch.ones_like(n_rem)
+        # The engine's 'threshold' schedule (core/sampler/denoiser.ts): commit every slot at or above the
+        # threshold, the single most confident one when none is, and everything left at the last step.
+        if max_steps is not None and step >= max_steps:
+            commit = rem
         else:
-            k = torch.div(n_rem + (max_steps - step), max_steps - step + 1, rounding_mode="floor").clamp(min=1)
-        rank = conf.argsort(-1, descending=True).argsort(-1)
-        commit = rem & ((conf >= threshold) | (rank < k))
+            best = torch.zeros_like(rem)
+            best[torch.arange(len(active)), conf.argmax(-1)] = True
+            above = rem & (conf >= threshold)
+            commit = rem & (above | (best & ~above.any(-1, keepdim=True)))
         sub = ids[active]
         ids[active] = torch.where(commit, pred, sub)
         remaining[active] = rem & ~commit

@@ -15,7 +15,7 @@ from typing import Iterator, Sequence
 import torch
 
 from .data import Record, char_spans_to_token_spans, render_prompt, stacked_tags, nesting_levels
-from .tokenizer import Vocab, align_tokens
+from .tokenizer import BpeDropout, Vocab, align_tokens
 
 
 @dataclass
@@ -66,7 +66,8 @@ def inline_answer(record: Record, text_ids: Sequence[int], offsets, vocab: Vocab
     return out
 
 
-def encode_record(record: Record, vocab: Vocab, fmt: str) -> Encoded:
+def encode_record(record: Record, vocab: Vocab, fmt: str, dropout: BpeDropout | None = None) -> Encoded:
+    """With `dropout` the text is split into BPE-dropout pieces (a training variant; same ids and features)."""
     if not unicodedata.is_normalized("NFC", record.text):
         raise ValueError("text is not NFC-normalised (the workbench exports NFC text)")
     enc = vocab.tokenizer.encode(render_prompt(record.text), add_special_tokens=False)
@@ -74,6 +75,9 @@ def encode_record(record: Record, vocab: Vocab, fmt: str) -> Encoded:
     if not ids or ids[0] != vocab.open_id or ids[-1] != vocab.close_id:
         raise ValueError("prompt does not start with <ner> and end with </ner>")
     text_tokens = enc.tokens[1:-1]
+    if dropout is not None:
+        text_tokens = dropout.retokenize(text_tokens)
+        ids = [vocab.open_id] + [vocab.tokenizer.token_to_id(t) for t in text_tokens] + [vocab.close_id]
     offsets = align_tokens(record.text, text_tokens)
     if fmt == "aligned":
         canvas = tags_for(record, offsets, vocab)

@@ -3,10 +3,11 @@
 Components are chosen so that @huggingface/tokenizers 0.2.0 (the engine's JS tokenizer) gives the same ids:
 NFC normalizer, BertPreTokenizer (whitespace split, each punctuation character alone; JS and Rust agree),
 BPE with `end_of_word_suffix` "</w>" (JS supports the suffix, not `continuing_subword_prefix`) and no
-byte fallback, so an unknown character is one [UNK]; BPEDecoder. No post-processor: no BOS/EOS is added.
+byte fallback, so an unknown character is one [UNK]; decoder: drop the label brackets, then BPEDecoder.
+No post-processor: no BOS/EOS is added.
 
 Ids: special tokens first ([PAD] [UNK] [MASK] [EOS] <ner> </ner>), then one token per stacked BIO label
-(`[O]`, `[B-LOCATION]`, `[I-ORGANIZATION|B-LOCATION]`, ...), then the inline tags (`<LOCATION>`, `</LOCATION>`),
+(`⟨O⟩`, `⟨B-LOCATION⟩`, `⟨I-ORGANIZATION|B-LOCATION⟩`, ...; decoded: the bare tag), then the inline tags,
 then the BPE vocabulary. Every non-[UNK] BPE token, with "</w>" removed, is a literal substring of the NFC text and
 [UNK] is one code point, so token character offsets can be recovered by walking the text (`align_tokens`).
 """
@@ -28,8 +29,15 @@ BASE_SPECIALS = [PAD, UNK, MASK, EOS, NER_OPEN, NER_CLOSE]
 EOW = "</w>"
 
 
+# Label tokens are added tokens whose content is the tag between two angle brackets that no text contains as such
+# ("⟨O⟩", "⟨I-ORGANIZATION|B-LOCATION⟩"): an added token is split out of any text holding its content (the JS
+# tokenizer has no single_word), so a bare "O" would break "COVID". The decoder drops the brackets, so
+# decode([id]) is the bare tag, which is how the engine reads an aligned-bio canvas.
+LABEL_OPEN, LABEL_CLOSE = "\u27e8", "\u27e9"
+
+
 def label_token(tag: str) -> str:
-    return f"[{tag}]"
+    return f"{LABEL_OPEN}{tag}{LABEL_CLOSE}"
 
 
 def tag_tokens(entity_labels: Iterable[str]) -> list[str]:
@@ -44,7 +52,8 @@ def train_tokenizer(texts: Iterable[str], stacked_labels: Sequence[str], entity_
     tok = Tokenizer(BPE(unk_token=UNK, end_of_word_suffix=EOW))
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.decoder = decoders.BPEDecoder(suffix=EOW)
+    tok.decoder = decoders.Sequence([decoders.Replace(LABEL_OPEN, ""), decoders.Replace(LABEL_CLOSE, ""),
+                                     decoders.BPEDecoder(suffix=EOW)])
     specials = BASE_SPECIALS + [label_token(t) for t in stacked_labels] + tag_tokens(entity_labels)
     trainer = BpeTrainer(vocab_size=vocab_size + len(specials), min_frequency=min_frequency, special_tokens=specials,
                          end_of_word_suffix=EOW, show_progress=False)
@@ -69,6 +78,51 @@ def align_tokens(text: str, tokens: Sequence[str], unk: str = UNK) -> list[tuple
         offsets.append((found, found + len(surface)))
         pos = found + len(surface)
     return offsets
+
+
+class BpeDropout:
+    """Seeded BPE-dropout (Provilkov et al. 2020) over the tokenizer's merges, for training variants: each word is
+    re-merged from its characters, skipping every applicable merge with probability p at each step. Every piece is
+    a vocabulary token (the merges' results), so ids, features and alignment work unchanged."""
+
+    def __init__(self, tokenizer: Tokenizer, p: float, seed: int):
+        import random
+        model = json.loads(tokenizer.to_str())["model"]
+        merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1)) for m in model["merges"]]
+        self.ranks = {m: i for i, m in enumerate(merges)}
+        self.vocab = model["vocab"]
+        self.p = p
+        self.rng = random.Random(seed)
+
+    def split_word(self, word: str) -> list[str] | None:
+        """Pieces of one pre-token (without the suffix); None when a character is not in the vocabulary."""
+        pieces = list(word)
+        pieces[-1] += EOW
+        if any(pc not in self.vocab for pc in pieces):
+            return None
+        while len(pieces) > 1:
+            best, best_rank = -1, None
+            for i in range(len(pieces) - 1):
+                rank = self.ranks.get((pieces[i], pieces[i + 1]))
+                if rank is not None and (best_rank is None or rank < best_rank) and self.rng.random() >= self.p:
+                    best, best_rank = i, rank
+            if best < 0:
+                break
+            pieces[best:best + 2] = [pieces[best] + pieces[best + 1]]
+        return pieces
+
+    def retokenize(self, tokens: list[str]) -> list[str]:
+        """The same text in (possibly) smaller pieces: words are runs of tokens ending in the suffix."""
+        out: list[str] = []
+        word: list[str] = []
+        for t in tokens:
+            word.append(t)
+            if t.endswith(EOW):
+                surface = "".join(w[:-len(EOW)] if w.endswith(EOW) else w for w in word)
+                pieces = None if UNK in word else self.split_word(surface)
+                out += pieces if pieces is not None else word
+                word = []
+        return out + word
 
 
 # ---- per-token features (lookup tables the model bakes in) --------------------------------------------------------
@@ -174,6 +228,8 @@ class Vocab:
         tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         meta = json.loads((folder / "labels.json").read_text())
         ids = [tok.token_to_id(label_token(t)) for t in meta["labels"]]
+        if None in ids:  # runs made before the bracket change named labels "[TAG]"
+            ids = [tok.token_to_id(f"[{t}]") for t in meta["labels"]]
         return cls(tok, meta["labels"], ids, meta["entity_labels"])
 
     @classmethod

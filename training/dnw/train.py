@@ -26,17 +26,17 @@ import torch.distributed as dist
 from .data import read_instruction_jsonl, stacked_tags, char_spans_to_token_spans
 from .encode import Encoded, encode_record, length_batches, collate
 from .model import DiffusionTagger, ModelConfig, count_params
-from .tokenizer import Vocab, token_features
+from .tokenizer import BpeDropout, Vocab, token_features
 
 DEFAULTS = {
     "run": {"name": "run", "out_dir": "training/runs", "seed": 1, "threads": 1},
     "data": {"train": "training/data/phoner_train.nested.jsonl", "dev": "training/data/phoner_dev.nested.jsonl",
-             "train_limit": 0, "dev_limit": 500, "vocab_size": 6000},
+             "train_limit": 0, "dev_limit": 500, "vocab_size": 6000, "bpe_dropout": 0.0, "bpe_variants": 1},
     "model": {"format": "aligned"},
     "train": {"epochs": 10, "max_minutes": 0, "max_tokens": 4096, "lr": 1e-3, "min_lr_ratio": 0.05,
               "warmup_steps": 200, "weight_decay": 0.01, "betas": [0.9, 0.98], "grad_clip": 1.0, "eps": 1e-3,
               "eval_every": 250, "checkpoint_every": 250, "log_every": 25, "max_steps": 0,
-              "max_cpu_minutes": 0, "time_schedule": False},
+              "max_cpu_minutes": 0, "time_schedule": False, "ema": 0.0},
     "decode": {"threshold": 0.9, "max_steps": 8},
 }
 
@@ -143,7 +143,15 @@ def prepare_run(cfg: dict, config_path: Path, rank: int) -> tuple[Path, Vocab, l
         dist.barrier()
     vocab = Vocab.load(run)
     fmt = cfg["model"].get("format", "aligned")
-    train = [encode_record(r, vocab, fmt) for r in train_recs]
+    # Variant 0 is the deterministic tokenization; further variants use BPE-dropout, so the model also sees words
+    # split into pieces (the vocabulary holds every training word whole, so without this it never would, yet
+    # unseen numbers and names are split at test time).
+    train = [[encode_record(r, vocab, fmt)] for r in train_recs]
+    n_var, p_drop = int(dc.get("bpe_variants", 1)), float(dc.get("bpe_dropout", 0.0))
+    if n_var > 1 and p_drop > 0:
+        dropout = BpeDropout(vocab.tokenizer, p_drop, int(cfg["run"]["seed"]))
+        for variants, r in zip(train, train_recs):
+            variants += [encode_record(r, vocab, fmt, dropout) for _ in range(n_var - 1)]
     dev = [encode_record(r, vocab, fmt) for r in read_instruction_jsonl(dc["dev"], dc["dev_limit"] or None)]
     return run, vocab, train, dev
 
@@ -171,22 +179,34 @@ def main(argv: list[str] | None = None) -> None:
                             weight_decay=tc["weight_decay"])
     log = Logger(run / "log.jsonl", rank == 0)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "cpu": 0.0, "best_f1": -1.0}
+    # EMA of the weights (train.ema = decay, 0 = off): evaluated, saved as best.pt and exported instead of the raw
+    # weights; on small data it usually generalises better than the last step.
+    ema_decay = float(tc.get("ema", 0.0))
+    ema = None
+    if ema_decay > 0:
+        ema = {k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
     if ck is not None:
         model.load_state_dict(ck["model"])
+        if ema is not None:
+            ema = ck.get("ema") or {k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
         opt.load_state_dict(ck["optim"])
         state.update(ck["state"])
         log(event="resume", **state)
     else:
         log(event="start", params=count_params(model), world=world, threads=int(rc["threads"]),
-            train_examples=len(train), dev_examples=len(dev), train_tokens=sum(len(e) for e in train),
+            train_examples=len(train), dev_examples=len(dev), train_tokens=sum(len(v[0]) for v in train),
             config=cfg)
     ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
 
-    def epoch_batches(epoch: int) -> list[list[int]]:
-        b = length_batches(train, int(tc["max_tokens"]), random.Random(seed * 1000 + epoch))
+    def epoch_data(epoch: int) -> list[Encoded]:
+        pick = random.Random(seed * 7777 + epoch)
+        return [v[0] if len(v) == 1 else v[pick.randrange(len(v))] for v in train]
+
+    def epoch_batches(epoch: int, data: list[Encoded]) -> list[list[int]]:
+        b = length_batches(data, int(tc["max_tokens"]), random.Random(seed * 1000 + epoch))
         return b[: len(b) - len(b) % world][rank::world]
 
-    per_epoch = len(epoch_batches(0))
+    per_epoch = len(epoch_batches(0, epoch_data(0)))
     total = int(tc["max_steps"]) or int(tc["epochs"]) * per_epoch
     # Budgets: wall minutes, or CPU minutes of this process (fair between runs on a shared machine).
     budget = float(tc["max_minutes"]) * 60
@@ -196,12 +216,18 @@ def main(argv: list[str] | None = None) -> None:
     tokens_since, t_since, c_since, loss_acc, n_acc = 0, time.time(), time.process_time(), 0.0, 0
     stop = False
 
+    def weights_for_eval() -> dict:
+        return {**model.state_dict(), **ema} if ema is not None else model.state_dict()
+
     def save(which: str) -> None:
         if rank != 0:
             return
-        payload = {"model": model.state_dict(), "state": dict(state), "config": cfg}
+        payload = {"model": weights_for_eval() if which == "best" else model.state_dict(), "state": dict(state),
+                   "config": cfg}
         if which == "last":
             payload["optim"] = opt.state_dict()
+            if ema is not None:
+                payload["ema"] = ema
         tmp = run / f"{which}.pt.tmp"
         torch.save(payload, tmp)
         os.replace(tmp, run / f"{which}.pt")
@@ -210,8 +236,14 @@ def main(argv: list[str] | None = None) -> None:
         nonlocal c_start
         from .evaluate import evaluate_items
         c0 = time.process_time()
+        raw = None
+        if ema is not None:
+            raw = {k: v.clone() for k, v in model.state_dict().items()}
+            model.load_state_dict(weights_for_eval())
         rep = evaluate_items(model, vocab, dev, cfg["model"].get("format", "aligned"),
                              float(cfg["decode"]["threshold"]), max_steps=cfg["decode"].get("max_steps"))
+        if raw is not None:
+            model.load_state_dict(raw)
         model.train()
         c_start += time.process_time() - c0  # the CPU budget counts training only
         improved = rep["nested_f1"] > state["best_f1"]
@@ -226,7 +258,8 @@ def main(argv: list[str] | None = None) -> None:
 
     model.train()
     while state["step"] < total and not stop:
-        batches = epoch_batches(state["epoch"])
+        data = epoch_data(state["epoch"])
+        batches = epoch_batches(state["epoch"], data)
         while state["batch_in_epoch"] < len(batches):
             b = batches[state["batch_in_epoch"]]
             step = state["step"]
@@ -237,13 +270,19 @@ def main(argv: list[str] | None = None) -> None:
             for g in opt.param_groups:
                 g["lr"] = lr
             gen = torch.Generator().manual_seed(seed * 7919 + step * 31 + rank)
-            batch = collate([train[i] for i in b], vocab.pad_id)
+            batch = collate([data[i] for i in b], vocab.pad_id)
             loss, _ = diffusion_loss(ddp, batch, vocab.mask_id, float(tc["eps"]), gen)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if tc["grad_clip"]:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), float(tc["grad_clip"]))
             opt.step()
+            if ema is not None:
+                with torch.no_grad():
+                    d = min(ema_decay, (1 + state["step"]) / (10 + state["step"]))  # short warm-up of the average
+                    for k, v in model.state_dict().items():
+                        if k in ema:
+                            ema[k].mul_(d).add_(v.detach(), alpha=1 - d)
             state["step"] += 1
             state["batch_in_epoch"] += 1
             state["wall"] = time.time() - t_start

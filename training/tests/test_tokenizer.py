@@ -85,3 +85,17 @@ def test_token_features_cover_vocab(vocab):
     upper = vocab.tokenizer.token_to_id("Nội</w>")
     if upper is not None and vocab.tokenizer.token_to_id("nội</w>") is not None:
         assert f.lower_ids[upper] == vocab.tokenizer.token_to_id("nội</w>")
+
+
+def test_bpe_dropout_variants_are_seeded_vocabulary_pieces(vocab):
+    from dnw.tokenizer import BpeDropout
+    _, texts, _ = _texts()
+    tokens = [vocab.tokenizer.encode(t, add_special_tokens=False).tokens for t in texts[:50]]
+    a = [BpeDropout(vocab.tokenizer, 0.2, 7).retokenize(t) for t in tokens]
+    b = [BpeDropout(vocab.tokenizer, 0.2, 7).retokenize(t) for t in tokens]
+    assert a == b  # seeded
+    assert sum(map(len, a)) > sum(map(len, tokens))  # some words were split
+    for text, pieces in zip(texts, a):
+        assert all(vocab.tokenizer.token_to_id(p) is not None for p in pieces)
+        align_tokens(text, pieces)  # still a walk over the text
+    assert BpeDropout(vocab.tokenizer, 0.0, 7).retokenize(tokens[0]) == tokens[0]

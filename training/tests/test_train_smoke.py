@@ -31,6 +31,7 @@ warmup_steps = 2
 log_every = 2
 eval_every = 4
 checkpoint_every = 2
+ema = 0.9
 [decode]
 threshold = 0.9
 max_steps = 4

@@ -1,8 +1,9 @@
 // A deterministic stand-in for the diffusion engine in end-to-end tests: it "suggests" fixed phrases with fixed
 // scores, so a test knows exactly which suggestions appear. Loaded with `workbench serve --engine <this file>`.
-// WORKBENCH_TEST_ENGINE_DELAY_MS makes each document take that long (to test Cancel and responsiveness).
+// WORKBENCH_TEST_ENGINE_DELAY_MS makes each document take that long (to test Cancel and responsiveness). Like the
+// real engine, a call that is aborted yields nothing for any of its texts.
 import type { Entity } from '../../../core/document.js';
-import type { EnginePort } from '../../../main/services/engine-port.js';
+import { abortError, type EnginePort } from '../../../main/services/engine-port.js';
 
 export const LEXICON: { phrase: string; label: string; score: number }[] = [
   { phrase: 'Bệnh viện Đà Nẵng', label: 'ORGANIZATION', score: 0.71 },
@@ -26,6 +27,20 @@ function suggest(text: string): Entity[] {
 const delay = Number(process.env.WORKBENCH_TEST_ENGINE_DELAY_MS ?? 0);
 const device = { device: 'cpu' as const, reason: 'lexicon test engine (no model)' };
 
+const wait = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(abortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
 export const engine: EnginePort = {
   device: () => device,
   models: () => [{ id: 'embedded', name: 'lexicon', kind: 'embedded', path: null, available: true }],
@@ -33,16 +48,17 @@ export const engine: EnginePort = {
     return {
       modelName: 'lexicon',
       modelVersion: '1',
-      modelId: null,
+      package: null,
       device,
-      annotate: (text, signal) =>
-        new Promise<Entity[]>((resolve, reject) => {
-          const timer = setTimeout(() => resolve(suggest(text)), delay);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-          }, { once: true });
-        }),
+      async annotateMany(texts, signal, onProgress) {
+        const out: Entity[][] = [];
+        for (const text of texts) {
+          await wait(delay, signal);
+          out.push(suggest(text));
+          onProgress?.({ textsDone: out.length, texts: texts.length, fraction: out.length / texts.length });
+        }
+        return out;
+      },
       async close() {},
     };
   },

@@ -61,6 +61,16 @@ test('constraints: one record per source identity, known statuses, sane spans, o
   assert.throws(() => db.prepare('UPDATE models SET active = 1').run(), /UNIQUE/);
 });
 
+test('ensuring a model registers it once per name and version; the entry follows the package', () => {
+  const { store } = fixture();
+  const id = store.models.ensure({ name: 'tiny', version: '1', path: '/m/1', manifest: { mask: 1 } });
+  assert.equal(store.models.ensure({ name: 'tiny', version: '1', path: '/m/1', manifest: { mask: 1 } }), id);
+  assert.equal(store.models.ensure({ name: 'tiny', version: '1', path: '/moved', manifest: { mask: 2 } }), id);
+  assert.deepEqual([store.models.byName('tiny', '1')?.path, store.models.byName('tiny', '1')?.manifest], ['/moved', { mask: 2 }]);
+  assert.notEqual(store.models.ensure({ name: 'tiny', version: '2', path: '/moved', manifest: { mask: 2 } }), id);
+  assert.equal(store.models.list().length, 2);
+});
+
 test('labels get distinct colours and shortcut keys in order', () => {
   const { store, project } = fixture();
   for (const name of ['LOCATION', 'ORGANIZATION', 'DATE']) store.labels.add(project.id, { name });

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { openWorkspace } from '../../../main/hosts/workspace.js';
 import type { EnginePort } from '../../../main/services/engine-port.js';
 import { unavailableEngine } from '../../../main/services/engine-port.js';
-import { WorkbenchService } from '../../../main/services/workbench-service.js';
+import { WorkbenchService, type WorkbenchOptions } from '../../../main/services/workbench-service.js';
 
-export async function tempService(engine: EnginePort = unavailableEngine) {
+export async function tempService(engine: EnginePort = unavailableEngine, options: Pick<WorkbenchOptions, 'chunk'> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'wb-unit-'));
   const workspace = await openWorkspace(dir, { samples: false });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test' });
+  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test', ...options });
   return {
     dir,
     service,

@@ -5,40 +5,59 @@ import assert from 'node:assert/strict';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import { ContractError } from '../../../core/contract/errors.js';
 import type { Entity } from '../../../core/document.js';
-import type { EnginePort } from '../../../main/services/engine-port.js';
+import { abortError, type BatchProgress, type EnginePort, type OpenedPackage } from '../../../main/services/engine-port.js';
 import { tempService } from './helpers.js';
 
 const TEXT = 'Bệnh nhân ở Đà Nẵng bị sốt.\nBà Hoa ở Huế khỏe.\n';
 
-/** An engine that suggests "Đà Nẵng" and waits for `release` before each document, so a test can cancel mid-job. */
-function steppedEngine(): { engine: EnginePort; release: () => void } {
+/**
+ * An engine that suggests "Đà Nẵng" and waits for `release` before each text, so a test can cancel mid-job. Like the
+ * real engine, an aborted call yields nothing for any of its texts.
+ */
+function steppedEngine(pkg: OpenedPackage | null = null) {
   const waiting: (() => void)[] = [];
   let released = 0;
+  const calls: number[] = [];
+  // Resolves when the engine starts on its n-th text (1-based) of the job.
+  let started = 0;
+  const starts: { n: number; resolve: () => void }[] = [];
+  const startedText = (n: number) => new Promise<void>((resolve) => (started >= n ? resolve() : starts.push({ n, resolve })));
   const device = { device: 'cpu' as const, reason: 'test' };
-  return {
-    release: () => (waiting.length ? waiting.shift()!() : released++),
-    engine: {
-      device: () => device,
-      models: () => [],
-      async open() {
-        return {
-          modelName: 'stepped', modelVersion: '1', modelId: null, device,
-          annotate: (text: string, signal: AbortSignal) => new Promise<Entity[]>((resolve, reject) => {
-            signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
-            const go = () => {
-              const at = Array.from(text).join('').indexOf('Đà Nẵng');
-              resolve(at < 0 ? [] : [{ label: 'LOCATION', start: at, end: at + 7, score: 0.8 }]);
-            };
-            if (released > 0) {
-              released--;
-              go();
-            } else waiting.push(go);
-          }),
-          async close() {},
-        };
-      },
+  const next = (signal: AbortSignal) => new Promise<void>((resolve, reject) => {
+    started++;
+    for (const s of starts.filter((x) => x.n <= started)) s.resolve();
+    if (released > 0) {
+      released--;
+      return resolve();
+    }
+    waiting.push(resolve);
+    signal.addEventListener('abort', () => {
+      waiting.splice(waiting.indexOf(resolve), 1);
+      reject(abortError());
+    }, { once: true });
+  });
+  const engine: EnginePort = {
+    device: () => device,
+    models: () => [],
+    async open() {
+      return {
+        modelName: 'stepped', modelVersion: '1', package: pkg, device,
+        async annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void) {
+          calls.push(texts.length);
+          const out: Entity[][] = [];
+          for (const text of texts) {
+            await next(signal);
+            const at = text.indexOf('Đà Nẵng');
+            out.push(at < 0 ? [] : [{ label: 'LOCATION', start: at, end: at + 7, score: 0.8 }]);
+            onProgress?.({ textsDone: out.length, texts: texts.length, fraction: out.length / texts.length });
+          }
+          return out;
+        },
+        async close() {},
+      };
     },
   };
+  return { engine, calls, startedText, release: () => (waiting.length ? waiting.shift()!() : released++) };
 }
 
 test('edits append revisions; a stale parent is refused as a conflict', async () => {
@@ -82,8 +101,9 @@ test('listing searches text and labels, filters status, and reports progress', a
 });
 
 test('a job reports progress, stores suggestions (not annotations) and stops when cancelled', async () => {
-  const { engine, release } = steppedEngine();
-  const env = await tempService(engine);
+  const { engine, release, calls } = steppedEngine();
+  // Chunks of one document, so each release stores one; chunks of several are the next test's.
+  const env = await tempService(engine, { chunk: { documents: 1, characters: 1e6 } });
   try {
     const s = env.service;
     const events: WorkbenchEvent[] = [];
@@ -115,6 +135,59 @@ test('a job reports progress, stores suggestions (not annotations) and stops whe
     assert.equal(env.store.stats.outcomes(1)[0].key, 'accepted');
     assert.ok(saved.revisionId > 0);
     assert.ok(events.some((e) => e.type === 'job.finished'));
+    assert.deepEqual(calls, [1, 1, 1]);
+  } finally {
+    await env.close();
+  }
+});
+
+test('documents go to the engine in chunks; a cancel drops the chunk in flight; a package is registered', async () => {
+  const { engine, release, calls, startedText } = steppedEngine({ path: '/models/stepped', manifest: { name: 'stepped', version: '1' } });
+  const env = await tempService(engine, { chunk: { documents: 2, characters: 1e6 } });
+  try {
+    const s = env.service;
+    const events: WorkbenchEvent[] = [];
+    s.events.on((e) => events.push(e));
+    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT + 'Ở Đà Nẵng.\nĐà Nẵng mưa.\n', format: 'text' });
+    const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
+    release();
+    release();
+    release(); // the first text of the second chunk is finished, the second is not
+    await startedText(4);
+    await s['jobs.cancel']({ jobId: job.id });
+    const finished = await s.jobs.settled(job.id);
+    assert.deepEqual(calls, [2, 2]);
+    assert.deepEqual([finished?.state, finished?.done, finished?.spans], ['cancelled', 2, 1]);
+    assert.deepEqual([(await s['documents.get']({ documentId: 1 })).status, (await s['documents.get']({ documentId: 3 })).status], ['pre-annotated', 'new']);
+    assert.deepEqual((await s['documents.get']({ documentId: 3 })).suggestions, [], 'the chunk in flight stored nothing');
+    const [model] = env.store.models.list();
+    assert.deepEqual([model.name, model.version, model.path, model.manifest], ['stepped', '1', '/models/stepped', { name: 'stepped', version: '1' }]);
+    assert.deepEqual(env.store.suggestions.forDocument(1).map((x) => x.modelId), [model.id]);
+    const progress = events.flatMap((e) => (e.type === 'job.progress' ? [e.job.progress] : []));
+    assert.ok(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1])), `progress only grows: ${progress.join(' ')}`);
+    // A second job with the same package keeps its registry entry.
+    const again = await s['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [3], model: { kind: 'embedded' } });
+    release();
+    assert.equal((await s.jobs.settled(again.id))?.state, 'done');
+    assert.equal(env.store.models.list().length, 1);
+    assert.deepEqual(env.store.suggestions.forDocument(3).map((x) => x.modelId), [model.id]);
+  } finally {
+    await env.close();
+  }
+});
+
+test('a chunk holds at most its share of characters, and at least one document', async () => {
+  const { engine, release, calls } = steppedEngine();
+  const texts = ['a'.repeat(30), 'b'.repeat(12), 'c'.repeat(10), 'd'.repeat(8), 'e'.repeat(50)];
+  const env = await tempService(engine, { chunk: { documents: 10, characters: 30 } });
+  try {
+    const s = env.service;
+    await s['documents.import']({ projectId: 1, name: 'a.txt', content: texts.join('\n') + '\n', format: 'text' });
+    for (let i = 0; i < texts.length; i++) release();
+    const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
+    const finished = await s.jobs.settled(job.id);
+    assert.deepEqual([finished?.state, finished?.done, finished?.progress], ['done', 5, 1]);
+    assert.deepEqual(calls, [1, 3, 1]);
   } finally {
     await env.close();
   }

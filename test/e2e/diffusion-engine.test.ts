@@ -1,0 +1,81 @@
+// The real diffusion engine behind the browser host (no stand-in): a package folder typed by the user runs (the tiny
+// fixture model, whose output is junk: the job finishes, on the engine's device), a broken one shows the loader's
+// message, and the embedded model in assets/model pre-annotates an imported document when it has been built.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { tinyPackageCopy } from '../support/tiny-package.js';
+import { noChromium } from './support/browser.js';
+import { openWorkbench } from './support/fixture.js';
+import { repoRoot } from './support/server.js';
+import { DocumentsPage } from './pages/documents-page.js';
+
+// The host's embedded model: assets/model, or $WORKBENCH_EMBEDDED_MODEL (the served process inherits it).
+const EMBEDDED_MANIFEST = join(resolve(repoRoot, process.env.WORKBENCH_EMBEDDED_MODEL || 'assets/model'), 'manifest.json');
+const noEmbedded = existsSync(EMBEDDED_MANIFEST) ? false : `the embedded model is not built (${EMBEDDED_MANIFEST} is missing): see training/README.md`;
+const FILE = 'Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt cao từ ngày 12/3.\nSở Y tế cho biết ca bệnh tại Bệnh viện Đà Nẵng đã hết ho khan.\n';
+
+async function choosePackage(page: Page, path: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('package');
+  await page.getByRole('textbox', { name: 'Package folder' }).fill(path);
+}
+
+test('a package folder runs on the real engine; a broken one shows the loader\'s message', { skip: noChromium, timeout: 120_000 }, async () => {
+  const wb = await openWorkbench();
+  const broken = tinyPackageCopy((m) => delete m.tokens);
+  try {
+    const page = wb.page;
+    const docs = new DocumentsPage(page);
+    await docs.importFile('ca-benh.txt', FILE, 'text');
+    await docs.row('1').waitFor();
+
+    await choosePackage(page, broken);
+    await docs.preannotateAll();
+    await docs.jobState('failed');
+    await page.getByRole('alert').filter({ hasText: /cannot be used:\s+manifest\.json: tokens: / }).waitFor();
+
+    await choosePackage(page, join(repoRoot, 'test/fixtures/tiny-model/package'));
+    await docs.preannotateAll();
+    assert.deepEqual(await docs.jobState('done'), { done: 2, total: 2 });
+    // The device the engine really runs on, with the reason when it fell back to the CPU.
+    await page.getByTestId('device').filter({ hasText: /CPU — CUDA unavailable, running on the CPU|CUDA/ }).waitFor();
+    await page.locator('[data-testid="job"][data-progress="1.000"]').waitFor();
+    await page.locator('tr[data-document-id="1"][data-status="pre-annotated"]').waitFor();
+  } finally {
+    await wb.close();
+    rmSync(join(broken, '..'), { recursive: true, force: true });
+  }
+});
+
+test('the embedded model, when not built, is offered as unavailable with the reason', { skip: noChromium || (!noEmbedded && 'the embedded model is built'), timeout: 60_000 }, async () => {
+  const wb = await openWorkbench();
+  try {
+    const option = wb.page.getByRole('combobox', { name: 'Model' }).locator('option[value="embedded"]');
+    assert.match((await option.textContent()) ?? '', /the embedded model is not built: see training\/README\.md/);
+  } finally {
+    await wb.close();
+  }
+});
+
+test('the embedded model pre-annotates an imported document and its suggestions appear', { skip: noChromium || noEmbedded, timeout: 300_000 }, async () => {
+  const wb = await openWorkbench();
+  try {
+    const page = wb.page;
+    const docs = new DocumentsPage(page);
+    await docs.importFile('ca-benh.txt', FILE, 'text');
+    await docs.row('1').waitFor();
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('embedded');
+    await docs.preannotateAll();
+    assert.deepEqual(await docs.jobState('done'), { done: 2, total: 2 });
+    await docs.open('1');
+    // Whatever the model found, drawn as suggestions named "LABEL: text — gợi ý (suggestion) 0.93".
+    const suggestion = page.getByRole('button', { name: /^\S+: .+ — .*suggestion/ }).first();
+    await suggestion.waitFor();
+    const score = /(\d\.\d\d)$/.exec((await suggestion.getAttribute('aria-label')) ?? '')?.[1];
+    assert.ok(score === undefined || (Number(score) >= 0 && Number(score) <= 1), `score ${score}`);
+  } finally {
+    await wb.close();
+  }
+});
