@@ -65,9 +65,13 @@ async function* encodeText(docs: AsyncIterable<Doc>, options?: EncodeOptions): A
   if (!variant) throw new RangeError(`unknown text variant ${JSON.stringify(options?.variant)}`);
   const report = options?.report ?? (() => {});
   const usedStems = new Set<string>();
+  // One summary rather than a warning per document: choosing plain text means choosing to leave the entities out.
+  let unwritten = 0;
+  let docsWithEntities = 0;
   for await (const doc of docs) {
     if (doc.entities.length > 0) {
-      report({ severity: 'warning', file: doc.name, message: `${doc.entities.length} entities not written (plain text holds no annotations)` });
+      unwritten += doc.entities.length;
+      docsWithEntities++;
     }
     if (variant === 'file') {
       yield { path: `${uniqueStem(doc.name, usedStems)}.txt`, text: doc.text };
@@ -78,6 +82,9 @@ async function* encodeText(docs: AsyncIterable<Doc>, options?: EncodeOptions): A
     } else {
       yield { text: `${doc.text}\n` };
     }
+  }
+  if (unwritten > 0) {
+    report({ severity: 'warning', file: 'text export', message: `${unwritten} entities in ${docsWithEntities} documents not written (plain text holds no annotations)` });
   }
 }
 

@@ -43,9 +43,9 @@ test('lines export: one line per doc; a line break is an error, not a silent spl
   const { text, parts, issues } = await encodeDocs(textCodec, docs);
   assert.equal(text, 'một\nbốn\n');
   assert.ok(parts.every((p) => p.path === undefined));
-  assert.deepEqual(issues.map((i) => `${i.severity} ${i.file}`), ['error b', 'warning c', 'warning d']);
+  assert.deepEqual(issues.map((i) => `${i.severity} ${i.file}`), ['error b', 'warning c', 'warning text export']);
   assert.match(issues[0].message, /line break/);
-  assert.match(issues[2].message, /1 entities not written/);
+  assert.match(issues[2].message, /1 entities in 1 documents not written/);
 });
 
 test('file export: one part per doc at <name>.txt, names made safe and unique', async () => {
