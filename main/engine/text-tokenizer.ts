@@ -25,6 +25,11 @@ function byteLevelTable(): Map<string, number> {
 
 const utf8 = new TextEncoder();
 
+/** A vocabulary entry's own text: without WordPiece's `##`, BPE's `</w>`, SentencePiece's `▁` or GPT-2's `Ġ`. */
+function surfaceOf(token: string): string {
+  return token.replace(/^##/, '').replace(/<\/w>$/, '').replace(/^[\u2581\u0120]/, '');
+}
+
 function usesByteLevel(json: Record<string, unknown>): boolean {
   const decoder = json.decoder as { type?: string; decoders?: { type?: string }[] } | null | undefined;
   return decoder?.type === 'ByteLevel' || (decoder?.decoders ?? []).some((d) => d.type === 'ByteLevel');
@@ -37,7 +42,7 @@ export class TextTokenizer {
   /** One more than the largest id the tokenizer can produce. */
   readonly vocabSize: number;
 
-  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
+  constructor(private readonly json: Record<string, unknown>, config: Record<string, unknown> = {}) {
     this.tokenizer = new Tokenizer(json, config);
     if (usesByteLevel(json)) this.byteLevel = byteLevelTable();
     this.added = new Set(this.tokenizer.get_added_tokens_decoder().keys());
@@ -79,7 +84,8 @@ export class TextTokenizer {
     }
     if (text === '') return { ids: [], ranges: [] };
     const encoding = this.tokenizer.encode(text, { add_special_tokens: false });
-    const ranges = (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.decodedRanges(text, encoding.ids);
+    const ranges =
+      (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.surfaceRanges(text, encoding.ids) ?? this.decodedRanges(text, encoding.ids);
     return { ids: encoding.ids, ranges };
   }
 
@@ -141,6 +147,45 @@ export class TextTokenizer {
       at += bytes.length;
     }
     return at === textBytes.length ? ranges : undefined;
+  }
+
+  /**
+   * Word-level and BPE/WordPiece tokenizers whose decoder adds or drops spaces (`7 / 3` for `7/3`): each token's own
+   * text, without its continuation marker, is found in the text after any whitespace. An unknown token covers the
+   * text up to where the next token is found. Undefined when the tokens do not spell the text.
+   */
+  private surfaceRanges(text: string, ids: number[]): Range[] | undefined {
+    const cps = Array.from(text);
+    const surfaces = ids.map((id) => (this.added.has(id) ? '' : surfaceOf(this.tokenizer.id_to_token(id) ?? '')));
+    const unknown = ids.map((id) => this.tokenizer.id_to_token(id) === this.unknownToken);
+    const ranges: Range[] = [];
+    let at = 0;
+    const skipSpace = (from: number) => {
+      while (from < cps.length && /\s/u.test(cps[from])) from++;
+      return from;
+    };
+    const matchesAt = (surface: string, from: number) => surface !== '' && cps.slice(from, from + Array.from(surface).length).join('') === surface;
+    for (let i = 0; i < ids.length; i++) {
+      at = skipSpace(at);
+      if (unknown[i]) {
+        // Up to the next known token's text (or the end of the word when it starts after a space).
+        let end = at + 1;
+        while (end < cps.length && !/\s/u.test(cps[end]) && !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end))) end++;
+        ranges.push({ start: at, end: Math.min(end, cps.length) });
+        at = end;
+        continue;
+      }
+      const length = Array.from(surfaces[i]).length;
+      if (!matchesAt(surfaces[i], at)) return undefined;
+      ranges.push({ start: at, end: at + length });
+      at += length;
+    }
+    return skipSpace(at) === cps.length ? ranges : undefined;
+  }
+
+  private get unknownToken(): string | undefined {
+    const model = (this.json.model ?? {}) as { unk_token?: string };
+    return model.unk_token ?? undefined;
   }
 
   // Any other tokenizer: decode growing prefixes; a character still incomplete (U+FFFD at the end) belongs to the

@@ -29,3 +29,9 @@ test('extra labels beyond the text are ignored with a problem', () => {
   assert.deepEqual(entities, []);
   assert.deepEqual(problems, ['1 labels beyond the text\'s tokens; ignored']);
 });
+
+test('bracketed label tokens read as their tags', () => {
+  const { entities, problems } = parseAlignedBio(['[B-ORG]', '[I-ORG]', '[I-ORG|B-LOC]', '[I-ORG|I-LOC]', '[O]'], TOKENS, { labels: ['ORG', 'LOC'] });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(entities.map(({ label, start, end }) => [label, start, end]), [['ORG', 0, 18], ['LOC', 10, 18]]);
+});

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Doc } from '../../../core/document.js';
+import type { SamplerSettings } from '../../../core/sampler/settings.js';
+import { DiffusionEngine } from '../../engine/engine.js';
+import { embeddedModelDir } from '../../hosts/engine-loader.js';
+import { writeOutput } from '../../io/write-output.js';
+import { decodePath } from '../../services/decode-service.js';
+import { IssueLog } from '../../services/issue-log.js';
+import { UsageError, choice, codecOption, parse, positionals, printIssues, type Command } from '../cli-support.js';
+
+const usage = `usage: workbench annotate <in> <out> [--format FORMAT] [--variant V] [--model DIR] [--device auto|cpu|cuda]
+                          [--threads N] [--sampler JSON] [--limit N]
+
+Pre-annotates every document of <in> with a diffusion model and writes them to <out> in the same format, each
+document's entities replaced by the model's (tokens and metadata kept, so \`workbench eval\` can compare <out> with
+<in>). Nothing is stored in a database.
+  --model    a model package folder (default: the embedded model, ${embeddedModelDir})
+  --device   auto (CUDA when its provider loads, else CPU; the default) | cpu | cuda
+  --threads  onnxruntime intra-op threads (default: one per core)
+  --sampler  sampler settings over the package's defaults, as JSON, e.g. '{"alg":"entropy","threshold":0.9}'
+  --limit    only the first N documents`;
+
+const BATCH_DOCS = 256;
+
+export const annotateCommand: Command = {
+  name: 'annotate',
+  summary: 'pre-annotate a file with a model and write the result (no database)',
+  usage,
+  async run(args) {
+    const { values, positionals: rest } = parse(
+      args,
+      {
+        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' },
+        threads: { type: 'string' }, sampler: { type: 'string' }, limit: { type: 'string' },
+      },
+      usage,
+    );
+    const [input, output] = positionals(rest, ['in', 'out'], usage);
+    const codec = codecOption(values.format, usage, input);
+    if (!existsSync(input)) throw new UsageError(`${input} does not exist`);
+    const device = choice(values.device, ['auto', 'cpu', 'cuda'] as const, 'device', usage) ?? 'auto';
+    const threads = values.threads === undefined ? undefined : positiveInt(values.threads, 'threads');
+    const limit = values.limit === undefined ? Infinity : positiveInt(values.limit, 'limit');
+    const settings = samplerOption(values.sampler);
+
+    const log = new IssueLog();
+    const docs: Doc[] = [];
+    for await (const { doc } of decodePath(input, codec, values.variant, (issue) => log.add(issue))) {
+      if (docs.length >= limit) break;
+      docs.push(doc);
+    }
+    printIssues(log.kept, log.total);
+    if (log.errors > 0) return 1;
+
+    const engine = await DiffusionEngine.open(values.model ?? embeddedModelDir, { device, intraOpThreads: threads });
+    const { info } = engine;
+    console.error(`model ${info.name} ${info.version} on ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`);
+    const started = performance.now();
+    let problems = 0;
+    try {
+      for (let from = 0; from < docs.length; from += BATCH_DOCS) {
+        const batch = docs.slice(from, from + BATCH_DOCS);
+        const results = await engine.annotate(batch.map((doc, i) => ({ id: String(from + i), text: doc.text })), { settings });
+        results.forEach((result, i) => {
+          batch[i].entities = result.entities;
+          problems += result.problems.length;
+        });
+        process.stderr.write(`\r${Math.min(from + BATCH_DOCS, docs.length)}/${docs.length} documents`);
+      }
+    } finally {
+      await engine.release();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write('\n');
+
+    const exportLog = new IssueLog();
+    const encoded = codec.encode((async function* () { yield* docs; })(), { variant: values.variant, report: (issue) => exportLog.add(issue) });
+    await writeOutput(output, encoded, { multiFile: codec.multiFile });
+    printIssues(exportLog.kept, exportLog.total);
+    const entities = docs.reduce((n, d) => n + d.entities.length, 0);
+    console.log(
+      `annotated ${docs.length} documents (${entities} entities) in ${seconds.toFixed(1)} s ` +
+        `(${(docs.length / seconds).toFixed(1)} documents/s, ${engine.timer.runs} forward passes); ` +
+        `${problems} output problems; wrote ${output}`,
+    );
+    return 0;
+  },
+};
+
+function positiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a whole number >= 1, not "${value}"`, usage);
+  return n;
+}
+
+function samplerOption(value: string | undefined): Partial<SamplerSettings> | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Partial<SamplerSettings>; // checked field by field by resolveSettings inside the engine
+  } catch (error) {
+    throw new UsageError(`--sampler must be a JSON object of sampler settings: ${(error as Error).message}`, usage);
+  }
+}
