@@ -168,8 +168,14 @@ export class TextTokenizer {
     for (let i = 0; i < ids.length; i++) {
       at = skipSpace(at);
       if (unknown[i]) {
-        // Up to the next known token's text (or the end of the word when it starts after a space).
+        // One code point when another unknown token follows (tokenizers that emit one [UNK] per character);
+        // otherwise up to the next known token's text, or the end of the word.
         let end = at + 1;
+        if (unknown[i + 1]) {
+          ranges.push({ start: at, end });
+          at = end;
+          continue;
+        }
         while (end < cps.length && !/\s/u.test(cps[end]) && !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end))) end++;
         ranges.push({ start: at, end: Math.min(end, cps.length) });
         at = end;

@@ -25,3 +25,8 @@ test('NFD input gets offsets on its own code points', () => {
   const { ranges } = tokenizer.encodeWithOffsets(text);
   assert.deepEqual(ranges.map((r) => Array.from(text).slice(r.start, r.end).join('').normalize('NFC')), ['Hà', 'Nội']);
 });
+
+test('consecutive unknown tokens each cover one character', () => {
+  const { ranges } = tokenizer.encodeWithOffsets('字字 Hà x字y');
+  assert.deepEqual(spans(ranges), [[0, 1], [1, 2], [3, 5], [6, 7], [7, 8], [8, 9]]);
+});
