@@ -22,7 +22,6 @@ import torch
 from .data import read_instruction_jsonl
 from .encode import collate, encode_record
 from .evaluate import evaluate_items
-from .tokenizer import EOW, UNK
 from .train import load_run
 
 GRAPH = "model.onnx"
@@ -66,30 +65,33 @@ def session_for(path: Path, threads: int = 1):
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
-def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_steps: int, evaluation: list) -> dict:
+def sampler_defaults(threshold: float, steps: int) -> dict:
+    """The engine's fast schedule (core/sampler/settings.ts names): greedy, confidence-threshold unmasking."""
+    return {"steps": steps, "maxNewTokens": "auto", "temperature": 0, "topP": 1, "topK": 0, "alg": "maskgit_plus",
+            "algTemp": 0, "eps": 1e-3, "schedule": "threshold", "threshold": threshold, "blockLength": 0,
+            "earlyStop": False}
+
+
+def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_steps: int, evaluation: list,
+                 provenance: dict) -> dict:
+    """manifest.json as core/model-package/manifest.ts validates it (unknown fields are refused there)."""
     fmt = cfg["model"].get("format", "aligned")
-    tok = vocab.tokenizer
-    out: dict = {"format": "aligned-bio" if fmt == "aligned" else "inline-tags", "labels": vocab.entity_labels}
-    if fmt == "aligned":
-        out.update({
-            # Token id of each stacked tag; levels are outermost first, joined by '|'.
-            "tags": [{"id": i, "tag": t} for t, i in zip(vocab.labels, vocab.label_ids)],
-            "levelSeparator": "|",
-            # The canvas: one slot per text token (the tokens between <ner> and </ner>), right after </ner>.
-            "canvas": "one-slot-per-text-token",
-            # Each text token, minus the suffix, is a literal substring of the NFC text; [UNK] is one code point.
-            "tokenAlignment": {"kind": "substring", "endOfWordSuffix": EOW, "unk": UNK},
-        })
     return {
-        "name": name, "version": "0.1.0", "tokenizer": "tokenizer.json",
+        "formatVersion": 1, "name": name, "version": "0.1.0",
+        "description": "Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver "
+                       "nested LOCATIONs); one stacked BIO label per text token.",
+        "graph": {"file": GRAPH},
+        "tokenizer": "tokenizer.json",
         "tokens": {"mask": vocab.mask_id, "eos": vocab.eos_id, "pad": vocab.pad_id},
-        "shiftedLogits": False, "maxLength": 2 * 512 + 2,
+        "shiftedLogits": False,
+        # prompt (n + 2 tokens) + canvas (n): documents longer than 510 text tokens are split by the engine.
+        "maxLength": 1022,
         "prompt": {"kind": "raw", "template": "<ner>\n{text}\n</ner>"},
-        "output": out,
+        "output": {"format": "aligned-bio" if fmt == "aligned" else "inline-tags", "labels": vocab.entity_labels},
         "head": {"topK": top_k},
-        "sampler": {"alg": "confidence-threshold", "threshold": threshold, "steps": max_steps, "temperature": 0,
-                    "topP": 1, "topK": 0, "eps": 1e-3},
+        "sampler": sampler_defaults(threshold, max_steps),
         "evaluation": evaluation,
+        "provenance": provenance,
     }
 
 
@@ -122,16 +124,17 @@ def main(argv: list[str] | None = None) -> None:
         dev_items = [encode_record(r, vocab, fmt) for r in read_instruction_jsonl(args.dev, args.eval_limit)]
     evaluation = []
 
+    measured: dict[str, dict] = {}
+
     def measure(path: Path, tag: str) -> float:
         if not dev_items:
             return float("nan")
         rep = evaluate_items(None, vocab, dev_items, fmt, threshold, None, max_steps, session=session_for(path, args.threads))
-        evaluation.append({"dataset": Path(args.dev).name, "split": "dev", "graph": tag, "sentences": rep["sentences"],
-                           "nestedMicroF1": round(rep["nested_f1"], 4), "flatMicroF1": round(rep["flat_f1"], 4),
-                           "forwardRowsPerSentence": round(rep["forward_rows_per_sentence"], 3),
-                           "seconds": round(rep["seconds"], 1), "threads": args.threads,
-                           "decoder": "dnw.decode (onnxruntime, greedy threshold)"})
-        print(json.dumps(evaluation[-1]), flush=True)
+        measured[tag] = {"graph": tag, "sentences": rep["sentences"], "nested_f1": round(rep["nested_f1"], 4),
+                         "flat_f1": round(rep["flat_f1"], 4),
+                         "forward_rows_per_sentence": round(rep["forward_rows_per_sentence"], 3),
+                         "seconds": round(rep["seconds"], 1), "threads": args.threads}
+        print(json.dumps(measured[tag]), flush=True)
         return rep["nested_f1"]
 
     chosen = fp32
@@ -151,9 +154,19 @@ def main(argv: list[str] | None = None) -> None:
     shutil.copy(chosen, out / GRAPH)
     shutil.copy(args.run / "tokenizer.json", out / "tokenizer.json")
     name = args.name or f"dnw-{args.run.name}"
-    manifest = manifest_for(name, vocab, cfg, args.top_k, threshold, max_steps, evaluation)
-    manifest["graph"] = {"file": GRAPH, "quantization": "int8-dynamic" if chosen.name.endswith("int8.onnx") else "none"}
-    (out / "manifest.json").write_text(json.dumps({"formatVersion": 1, **manifest}, indent=2, ensure_ascii=False) + "\n")
+    graph_tag = "int8" if chosen.name.endswith("int8.onnx") else "float32"
+    sampler = sampler_defaults(threshold, max_steps)
+    date = time.strftime("%Y-%m-%d")
+    if graph_tag in measured:
+        m = measured[graph_tag]
+        dataset = f"{Path(args.dev).name} (first {m['sentences']})" if args.eval_limit else Path(args.dev).name
+        evaluation += [{"dataset": dataset, "split": "dev", "metric": metric, "value": m[key], "sampler": sampler,
+                        "date": date} for metric, key in (("nested micro-F1", "nested_f1"), ("flat micro-F1", "flat_f1"))]
+    provenance = {"builder": "dnw.export", "run": args.run.name, "checkpoint": args.checkpoint,
+                  "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if graph_tag == "int8" else "none",
+                  "devChecks": list(measured.values()), "model": cfg["model"]}
+    manifest = manifest_for(name, vocab, cfg, args.top_k, threshold, max_steps, evaluation, provenance)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     from .model_card import write_model_card
     write_model_card(out, manifest, cfg, args.run)
     size = sum(p.stat().st_size for p in out.iterdir())

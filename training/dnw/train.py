@@ -266,6 +266,10 @@ def main(argv: list[str] | None = None) -> None:
             time_frac = 0.0
             if tc.get("time_schedule"):
                 time_frac = state["cpu"] / cpu_budget if cpu_budget else (state["wall"] / budget if budget else 0.0)
+                if dist.is_initialized():  # every rank must use the same learning rate
+                    frac = torch.tensor([time_frac])
+                    dist.all_reduce(frac, op=dist.ReduceOp.MAX)
+                    time_frac = float(frac.item())
             lr = lr_at(step, total, tc, time_frac)
             for g in opt.param_groups:
                 g["lr"] = lr

@@ -27,6 +27,9 @@ n_layers = 1
 n_heads = 2
 [train]
 max_steps = 4
+max_minutes = 60
+time_schedule = true
+ema = 0.9
 max_tokens = 768
 warmup_steps = 1
 log_every = 2

@@ -1,5 +1,8 @@
 """A few training steps on synthetic data: checkpoint, resume, log, evaluation, export to a loadable package."""
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,6 +82,12 @@ def test_export_package_loads_and_matches_torch(run_dir):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["output"]["format"] == "aligned-bio" and manifest["shiftedLogits"] is False
     assert manifest["tokens"]["mask"] == 2 and (out / "MODEL_CARD.md").exists() and (out / "tokenizer.json").exists()
+    repo = Path(__file__).resolve().parents[2]
+    if shutil.which("node") and (repo / "node_modules" / "tsx").exists():
+        # The engine's own validator (core/model-package/manifest.ts) accepts it: unknown fields are refused there.
+        check = subprocess.run(["node", "--import", "tsx", "training/scripts/check_manifest.ts", str(out)], cwd=repo,
+                               capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, check.stdout + check.stderr
 
     model, vocab, _ = train_mod.load_run(run, "last")
     from dnw.data import Record
