@@ -27,8 +27,8 @@ export function parseAlignedBio(
   if (labelTokens.length < textTokens.length) problems.push(`${textTokens.length - labelTokens.length} text tokens have no label (output ended early); read as O`);
   if (labelTokens.length > textTokens.length) problems.push(`${labelTokens.length - textTokens.length} labels beyond the text's tokens; ignored`);
   const stacks = textTokens.map((_, t) => {
-    // Label tokens may be written bracketed (`[B-LOCATION]`) so they never collide with text tokens.
-    const raw = (labelTokens[t] ?? 'O').trim().replace(/^\[(.*)\]$/s, '$1');
+    // Label tokens may be written bracketed (`[B-LOCATION]`, `⟨B-LOCATION⟩`) so they never collide with text tokens.
+    const raw = (labelTokens[t] ?? 'O').trim().replace(/^\[(.*)\]$|^\u27e8(.*)\u27e9$/s, '$1$2');
     const levels = raw.split('|');
     if (!levels.every((tag) => TAG.test(tag))) {
       problems.push(`token ${t + 1}: ${JSON.stringify(raw)} is not a tag; read as O`);

@@ -31,6 +31,7 @@ test('extra labels beyond the text are ignored with a problem', () => {
 });
 
 test('bracketed label tokens read as their tags', () => {
+  assert.deepEqual(parseAlignedBio(['⟨B-ORG⟩', '⟨I-ORG⟩', 'O', 'O', 'O'], TOKENS).entities.map((e) => [e.label, e.start, e.end]), [['ORG', 0, 9]]);
   const { entities, problems } = parseAlignedBio(['[B-ORG]', '[I-ORG]', '[I-ORG|B-LOC]', '[I-ORG|I-LOC]', '[O]'], TOKENS, { labels: ['ORG', 'LOC'] });
   assert.deepEqual(problems, []);
   assert.deepEqual(entities.map(({ label, start, end }) => [label, start, end]), [['ORG', 0, 18], ['LOC', 10, 18]]);
