@@ -42,8 +42,12 @@ export class TextTokenizer {
   /** One more than the largest id the tokenizer can produce. */
   readonly vocabSize: number;
 
-  constructor(private readonly json: Record<string, unknown>, config: Record<string, unknown> = {}) {
+  /** The model's unknown token (`[UNK]`), whose text is not in the input. */
+  private readonly unknownToken?: string;
+
+  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
     this.tokenizer = new Tokenizer(json, config);
+    this.unknownToken = (json.model as { unk_token?: string } | undefined)?.unk_token ?? undefined;
     if (usesByteLevel(json)) this.byteLevel = byteLevelTable();
     this.added = new Set(this.tokenizer.get_added_tokens_decoder().keys());
     let max = -1;
@@ -157,7 +161,7 @@ export class TextTokenizer {
   private surfaceRanges(text: string, ids: number[]): Range[] | undefined {
     const cps = Array.from(text);
     const surfaces = ids.map((id) => (this.added.has(id) ? '' : surfaceOf(this.tokenizer.id_to_token(id) ?? '')));
-    const unknown = ids.map((id) => this.tokenizer.id_to_token(id) === this.unknownToken);
+    const unknown = ids.map((id) => this.unknownToken !== undefined && this.tokenizer.id_to_token(id) === this.unknownToken);
     const ranges: Range[] = [];
     let at = 0;
     const skipSpace = (from: number) => {
@@ -187,11 +191,6 @@ export class TextTokenizer {
       at += length;
     }
     return skipSpace(at) === cps.length ? ranges : undefined;
-  }
-
-  private get unknownToken(): string | undefined {
-    const model = (this.json.model ?? {}) as { unk_token?: string };
-    return model.unk_token ?? undefined;
   }
 
   // Any other tokenizer: decode growing prefixes; a character still incomplete (U+FFFD at the end) belongs to the

@@ -31,8 +31,8 @@ export interface ImportOptions {
   actor?: string;
 }
 
-export interface FileImport {
-  file: string;
+/** What an import did, counted per file and in total. */
+export interface ImportCounts {
   imported: number;
   unchanged: number;
   /** Records imported before whose text has changed since; reported and left alone. */
@@ -43,15 +43,12 @@ export interface FileImport {
   warnings: number;
 }
 
-export interface ImportResult {
+export interface FileImport extends ImportCounts {
+  file: string;
+}
+
+export interface ImportResult extends ImportCounts {
   files: FileImport[];
-  imported: number;
-  unchanged: number;
-  changed: number;
-  entities: number;
-  suggestedSpans: number;
-  errors: number;
-  warnings: number;
   /** First issues found (all of them are in the report). */
   issues: Issue[];
   /** The report file, when one was written. */
