@@ -56,7 +56,15 @@ export interface RowResult {
   tokens: number[];
   /** Probability of each canvas token when it was committed (NaN where it was not committed by the model). */
   probabilities: Float32Array;
+  /** Uncertainty of each canvas position when it was committed (NaN where the model did not commit it). */
+  uncertainty: CommitUncertainty;
   history?: Int32Array[];
+}
+
+/** Per canvas position, at commit time: the entropy of the (filtered) distribution and its top-1 minus top-2 probability. */
+export interface CommitUncertainty {
+  entropy: Float32Array;
+  margin: Float32Array;
 }
 
 export interface DenoiseResult {
@@ -83,6 +91,7 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
   const positions = new Int32Array(n * seq).fill(1);
   const rows: RowState[] = [];
   const probabilities: Float32Array[] = [];
+  const uncertainty: CommitUncertainty[] = [];
   request.prompts.forEach((prompt, r) => {
     const canvas = request.canvasLengths[r];
     const pad = seq - prompt.length - canvas;
@@ -92,6 +101,7 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     for (let i = pad; i < seq; i++) positions[r * seq + i] = i - pad; // Dream: cumsum(mask) - 1, 1 at padding
     rows.push(new RowState(pad + prompt.length, canvas, s, request.streams[r]));
     probabilities.push(new Float32Array(canvas).fill(NaN));
+    uncertainty.push({ entropy: new Float32Array(canvas).fill(NaN), margin: new Float32Array(canvas).fill(NaN) });
   });
   const history: Int32Array[][] | undefined = config.keepHistory ? rows.map(() => []) : undefined;
   const maskedInBlock = (r: number): number[] => {
@@ -130,6 +140,9 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
       const commit = (p: number, token: number, probability: number) => {
         ids[r * seq + p] = token;
         probabilities[r][p - row.start] = probability;
+        const o = at(p);
+        uncertainty[r].entropy[p - row.start] = -out!.negEntropy[o];
+        uncertainty[r].margin[p - row.start] = out!.topkProbs[o * out!.k] - out!.topkProbs[o * out!.k + 1];
         committed++;
       };
       if (s.alg === 'origin') {
@@ -164,7 +177,7 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
   const results = rows.map((row, r): RowResult => {
     const canvas = ids.slice(r * seq + row.start, (r + 1) * seq);
     const eos = canvas.indexOf(tokens.eos);
-    return { canvas, tokens: Array.from(eos < 0 ? canvas : canvas.subarray(0, eos)), probabilities: probabilities[r], history: history?.[r] };
+    return { canvas, tokens: Array.from(eos < 0 ? canvas : canvas.subarray(0, eos)), probabilities: probabilities[r], uncertainty: uncertainty[r], history: history?.[r] };
   });
   return { rows: results, forwards, steps: step };
 }
