@@ -2,6 +2,7 @@
 import type { Db } from './open-database.js';
 import { DocumentRepository } from './repositories/documents.js';
 import { EventRepository } from './repositories/events.js';
+import { FineTuneRepository } from './repositories/fine-tunes.js';
 import { LabelRepository } from './repositories/labels.js';
 import { ModelRepository } from './repositories/models.js';
 import { ProjectRepository } from './repositories/projects.js';
@@ -18,6 +19,7 @@ export class Store {
   readonly events: EventRepository;
   readonly models: ModelRepository;
   readonly stats: StatsRepository;
+  readonly fineTunes: FineTuneRepository;
 
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
@@ -28,6 +30,7 @@ export class Store {
     this.events = new EventRepository(db);
     this.models = new ModelRepository(db);
     this.stats = new StatsRepository(db);
+    this.fineTunes = new FineTuneRepository(db);
   }
 
   /** Runs `fn` in one synchronous transaction (better-sqlite3 rolls back when it throws). */

@@ -62,6 +62,16 @@ export interface ModelManifest {
   sampler: SamplerSettings;
   evaluation: EvaluationResult[];
   provenance?: Record<string, unknown>;
+  /** Present when the package carries its weights for fine-tuning (training/dnw/finetune_package.py). */
+  training?: TrainingSpec;
+}
+
+/** The trainable weights a package carries, and the trainer format that reads them. */
+export interface TrainingSpec {
+  /** File in the package, e.g. checkpoint.pt. */
+  checkpoint: string;
+  /** Which trainer can fine-tune it, e.g. dnw-aligned-v1. */
+  format: string;
 }
 
 /** A manifest that cannot be used; lists every field at fault. */
@@ -73,7 +83,7 @@ export class ManifestError extends Error {
 }
 
 const TOP_KEYS = ['formatVersion', 'name', 'version', 'description', 'graph', 'tokenizer', 'tokens', 'shiftedLogits', 'maxLength',
-  'prompt', 'output', 'head', 'sampler', 'evaluation', 'provenance'] as const;
+  'prompt', 'output', 'head', 'sampler', 'evaluation', 'provenance', 'training'] as const;
 const TEXT_SLOT = '{text}';
 
 /** Validates parsed manifest.json; throws ManifestError naming every field at fault. */
@@ -109,6 +119,7 @@ export function parseManifest(json: unknown): ModelManifest {
     sampler: readSampler(f, json),
     evaluation: readEvaluation(f, json),
     provenance: f.object(json, 'provenance', '', true),
+    training: readTraining(f, json),
   };
   if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos) f.fail('tokens.mask', 'must differ from tokens.eos');
   if (f.issues.length > 0) throw new ManifestError(f.issues);
@@ -152,6 +163,15 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
   const extra = canvas && f.integer(canvas, 'extra', 'output.canvas', 0);
   if (perTextToken !== undefined && perTextToken <= 0) f.fail('output.canvas.perTextToken', 'must be > 0');
   return format && labels && { format, labels, canvas: canvas && { perTextToken: perTextToken!, extra: extra! } };
+}
+
+function readTraining(f: FieldReader, json: Record<string, unknown>): TrainingSpec | undefined {
+  const training = f.object(json, 'training', '', true);
+  if (!training) return undefined;
+  f.onlyKeys(training, 'training', ['checkpoint', 'format']);
+  const checkpoint = f.string(training, 'checkpoint', 'training');
+  const format = f.string(training, 'format', 'training');
+  return checkpoint && format ? { checkpoint, format } : undefined;
 }
 
 function readSampler(f: FieldReader, json: Record<string, unknown>): SamplerSettings | undefined {

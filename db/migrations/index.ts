@@ -1,7 +1,8 @@
 // Every migration, in order. Add a new file `NNNN-name.ts` and list it here; never edit a released one.
 import type { Migration } from './migration.js';
 import { initial } from './0001-initial.js';
+import { activeLearning } from './0002-active-learning.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, activeLearning];

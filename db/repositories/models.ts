@@ -12,11 +12,25 @@ export interface ModelEntry {
   metrics: unknown;
   createdAt: string;
   active: boolean;
+  /** The model this one was fine-tuned from. */
+  parentId: number | null;
+  /** The project whose corrections trained it (fine-tuned versions only). */
+  projectId: number | null;
+}
+
+export interface NewModel {
+  name: string;
+  version: string;
+  path: string;
+  manifest: unknown;
+  metrics?: unknown;
+  parentId?: number;
+  projectId?: number;
 }
 
 type ModelRow = Omit<ModelEntry, 'manifest' | 'metrics' | 'active'> & { manifest: string; metrics: string | null; active: number };
 
-const COLUMNS = 'id, name, version, path, manifest, metrics, created_at AS createdAt, active';
+const COLUMNS = 'id, name, version, path, manifest, metrics, created_at AS createdAt, active, parent_id AS parentId, project_id AS projectId';
 
 function toEntry(row: ModelRow): ModelEntry {
   return { ...row, manifest: JSON.parse(row.manifest), metrics: row.metrics === null ? null : JSON.parse(row.metrics), active: row.active === 1 };
@@ -31,12 +45,14 @@ export class ModelRepository {
   private readonly setActiveStmt: Statement<[number]>;
   private readonly metricsStmt: Statement<[string, number]>;
   private readonly byNameStmt: Statement<[string, string], ModelRow>;
+  private readonly byIdStmt: Statement<[number], ModelRow>;
   private readonly seenAtStmt: Statement<[string, string, number]>;
   private readonly activate_: (id: number) => void;
   private readonly ensure_: (model: { name: string; version: string; path: string; manifest: unknown }) => number;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO models (name, version, path, manifest, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare('INSERT INTO models (name, version, path, manifest, metrics, created_at, parent_id, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY name, created_at`);
     this.activeStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE active = 1`);
     this.clearActiveStmt = db.prepare('UPDATE models SET active = 0 WHERE active = 1');
@@ -57,9 +73,15 @@ export class ModelRepository {
     });
   }
 
-  register(model: { name: string; version: string; path: string; manifest: unknown; metrics?: unknown }, now = nowIso()): number {
+  register(model: NewModel, now = nowIso()): number {
     const metrics = model.metrics === undefined ? null : JSON.stringify(model.metrics);
-    return Number(this.insertStmt.run(model.name, model.version, model.path, JSON.stringify(model.manifest), metrics, now).lastInsertRowid);
+    const row = [model.name, model.version, model.path, JSON.stringify(model.manifest), metrics, now, model.parentId ?? null, model.projectId ?? null];
+    return Number(this.insertStmt.run(...row).lastInsertRowid);
+  }
+
+  get(id: number): ModelEntry | undefined {
+    const row = this.byIdStmt.get(id);
+    return row && toEntry(row);
   }
 
   /**

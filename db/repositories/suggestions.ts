@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { Entity } from '../../core/document.js';
 import type { Db } from '../open-database.js';
 import { nowIso } from '../json-columns.js';
@@ -14,6 +15,8 @@ export interface NewSuggestion {
   /** Whole-prediction score where the source has one (Label Studio `score`). */
   score?: number;
   spans: readonly Entity[];
+  /** The engine's uncertainty about this document in this run (active learning). */
+  signals?: UncertaintySignals;
 }
 
 export interface SuggestedSpan extends Entity {
@@ -29,6 +32,7 @@ export interface Suggestion {
   modelName: string;
   modelVersion: string;
   score: number | null;
+  signals: UncertaintySignals | null;
   createdAt: string;
   spans: SuggestedSpan[];
 }
@@ -48,12 +52,12 @@ export class SuggestionRepository {
   private readonly insertStmt: Statement;
   private readonly insertSpanStmt: Statement;
   private readonly outcomeStmt: Statement;
-  private readonly byDocumentStmt: Statement<[number], Omit<Suggestion, 'spans'>>;
+  private readonly byDocumentStmt: Statement<[number], Omit<Suggestion, 'spans' | 'signals'> & { signals: string | null }>;
   private readonly spansStmt: Statement<[number], SpanRow>;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO suggestions (document_id, model_id, model_name, model_version, score, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO suggestions (document_id, model_id, model_name, model_version, score, signals, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertSpanStmt = db.prepare(
       'INSERT INTO suggested_spans (suggestion_id, label, start, end, fragments, score) VALUES (?, ?, ?, ?, ?, ?)',
@@ -63,7 +67,7 @@ export class SuggestionRepository {
     );
     this.byDocumentStmt = db.prepare(
       `SELECT id, document_id AS documentId, model_id AS modelId, model_name AS modelName, model_version AS modelVersion,
-              score, created_at AS createdAt
+              score, signals, created_at AS createdAt
        FROM suggestions WHERE document_id = ? ORDER BY id`,
     );
     this.spansStmt = db.prepare(
@@ -75,7 +79,7 @@ export class SuggestionRepository {
 
   /** Stores one model run's spans for a document; returns the suggestion id. Call inside a transaction. */
   add(s: NewSuggestion, now = nowIso()): number {
-    const id = Number(this.insertStmt.run(s.documentId, s.modelId, s.modelName, s.modelVersion, s.score ?? null, now).lastInsertRowid);
+    const id = Number(this.insertStmt.run(s.documentId, s.modelId, s.modelName, s.modelVersion, s.score ?? null, s.signals ? JSON.stringify(s.signals) : null, now).lastInsertRowid);
     for (const span of s.spans) {
       this.insertSpanStmt.run(id, span.label, span.start, span.end, span.fragments ? JSON.stringify(span.fragments) : null, span.score ?? null);
     }
@@ -90,6 +94,7 @@ export class SuggestionRepository {
   forDocument(documentId: number): Suggestion[] {
     return this.byDocumentStmt.all(documentId).map((s) => ({
       ...s,
+      signals: s.signals === null ? null : (JSON.parse(s.signals) as UncertaintySignals),
       spans: this.spansStmt.all(s.id).map((row) => ({
         id: row.id,
         label: row.label,

@@ -26,6 +26,7 @@ export interface EngineJob {
 export interface JobOptions {
   settings?: Partial<SamplerSettings>;
   keepHistory?: boolean;
+  disagreementTemperature?: number;
   onProgress?: (progress: EngineProgress) => void;
 }
 
@@ -73,7 +74,7 @@ export class EngineClient {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const done = new Promise<ItemResult[]>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
-    this.worker.postMessage({ type: 'annotate', id, items, settings: options.settings, keepHistory: options.keepHistory, cancel } satisfies ToWorker);
+    this.worker.postMessage({ type: 'annotate', id, items, settings: options.settings, keepHistory: options.keepHistory, disagreementTemperature: options.disagreementTemperature, cancel } satisfies ToWorker);
     return { done, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
   }
 

@@ -10,7 +10,7 @@ import type { Entity } from '../../core/document.js';
 import { ManifestError, parseManifest } from '../../core/model-package/manifest.js';
 import { CancelledError } from '../../core/sampler/denoiser.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
-import { abortError, type BatchProgress, type EnginePort, type EngineSession } from '../services/engine-port.js';
+import { abortError, type AnnotateOptions, type BatchProgress, type EnginePort, type EngineSession, type TextSuggestions } from '../services/engine-port.js';
 import { EngineClient } from './engine-client.js';
 import type { EngineInfo, EngineOptions, EngineProgress } from './engine.js';
 import { MANIFEST_FILE } from './package-loader.js';
@@ -135,7 +135,7 @@ export class DiffusionEnginePort implements EnginePort {
       modelVersion: client.info.version,
       package: { path: dir, manifest },
       device: deviceOf(client.info),
-      annotateMany: (texts, abort, onProgress) => this.annotate(client, texts, abort, onProgress),
+      annotateMany: (texts, abort, onProgress, options) => this.annotate(client, texts, abort, onProgress, options),
       close: () => this.release(client),
     };
   }
@@ -149,12 +149,14 @@ export class DiffusionEnginePort implements EnginePort {
     await client.close();
   }
 
-  private async annotate(client: EngineClient, texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void): Promise<Entity[][]> {
+  private async annotate(client: EngineClient, texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void,
+    options: AnnotateOptions = {}): Promise<TextSuggestions[]> {
     if (signal.aborted) throw abortError();
     if (!this.clients.has(client)) throw new Error('the model was closed');
     let fraction = 0;
     const job = client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
       settings: this.options.settings,
+      disagreementTemperature: options.disagreementTemperature,
       onProgress: (p) => {
         fraction = Math.max(fraction, fractionOf(p));
         onProgress?.({ textsDone: p.itemsDone, texts: p.items, fraction, step: { step: p.step, totalSteps: p.totalSteps, batch: p.batch, batches: p.batches } });
@@ -164,8 +166,11 @@ export class DiffusionEnginePort implements EnginePort {
     signal.addEventListener('abort', cancel, { once: true });
     try {
       const results = await job.done;
-      const byId = new Map(results.map((r) => [r.id, r.entities]));
-      return texts.map((_, i) => (byId.get(String(i)) ?? []).map(clampScore));
+      const byId = new Map(results.map((r) => [r.id, r]));
+      return texts.map((_, i) => {
+        const result = byId.get(String(i));
+        return result ? { entities: result.entities.map(clampScore), signals: result.signals } : { entities: [] };
+      });
     } catch (error) {
       // A cancelled engine call returns nothing, so none of these texts gets suggestions (not even finished ones).
       if (error instanceof CancelledError || signal.aborted) throw abortError();

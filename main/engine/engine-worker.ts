@@ -25,7 +25,7 @@ async function handle(message: ToWorker): Promise<void> {
       if (!engine) throw new Error('no model package is open');
       const before = { ...engine.timer };
       const results = await engine.annotate(message.items, {
-        settings: message.settings, keepHistory: message.keepHistory,
+        settings: message.settings, keepHistory: message.keepHistory, disagreementTemperature: message.disagreementTemperature,
         isCancelled: () => Atomics.load(cancelled, 0) === 1,
         onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
       });

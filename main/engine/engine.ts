@@ -1,6 +1,7 @@
 // The diffusion engine in the current thread: package + session + sampler + parsers. The app runs it inside a
 // worker thread (engine-client.ts); scripts and tests may use it directly.
 
+import { disagreement, mergeSignals, summariseTokens, type UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { Entity } from '../../core/document.js';
 import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
@@ -51,6 +52,11 @@ export interface AnnotateOptions {
   keepHistory?: boolean;
   onProgress?: (progress: EngineProgress) => void;
   isCancelled?: () => boolean;
+  /**
+   * Also denoise every text twice with sampling at this temperature (seeds seed+1 and seed+2) and record how much the
+   * two runs disagree (signals.disagreement), for active learning. Triples the work.
+   */
+  disagreementTemperature?: number;
 }
 
 export interface SegmentOutput {
@@ -68,6 +74,8 @@ export interface ItemResult {
   entities: Entity[];
   problems: string[];
   segments: SegmentOutput[];
+  /** How uncertain the model was about this text (commit-time entropy and margins), for active learning. */
+  signals: UncertaintySignals;
 }
 
 interface Row {
@@ -122,6 +130,18 @@ export class DiffusionEngine {
   /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
   async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
     const settings = resolveSettings(this.pkg.manifest.sampler, options.settings);
+    const results = await this.pass(items, settings, options);
+    const temperature = options.disagreementTemperature;
+    if (temperature !== undefined && temperature > 0) {
+      const quiet = { isCancelled: options.isCancelled };
+      const first = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 1) >>> 0 }, quiet);
+      const second = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 2) >>> 0 }, quiet);
+      results.forEach((r, i) => (r.signals.disagreement = disagreement(first[i].entities, second[i].entities)));
+    }
+    return results;
+  }
+
+  private async pass(items: readonly AnnotateItem[], settings: SamplerSettings, options: AnnotateOptions): Promise<ItemResult[]> {
     const fits = this.fits(settings);
     const rows: Row[] = [];
     items.forEach((item, i) => {
@@ -131,7 +151,8 @@ export class DiffusionEngine {
       }
     });
     const batches = lengthBuckets(rows.map((r) => r.prompt.ids.length + r.canvas), this.limits);
-    const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [] }));
+    const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [], signals: summariseTokens([], [], []) }));
+    const rowSignals: { start: number; signals: UncertaintySignals }[][] = items.map(() => []);
     let rowsDone = 0;
     const rowsLeft = items.map(() => 0);
     for (const row of rows) rowsLeft[row.item]++;
@@ -143,6 +164,8 @@ export class DiffusionEngine {
         const row = rows[r];
         const parsed = parseOutput(this.pkg.manifest.output, this.pkg.tokenizer, row.text, row.prompt.textTokens, out.rows[j].tokens, out.rows[j].probabilities);
         const result = results[row.item];
+        const { entropy, margin } = out.rows[j].uncertainty;
+        rowSignals[row.item].push({ start: row.start, signals: summariseTokens(entropy, margin, parsed.tokenIsEntity) });
         result.entities.push(...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })));
         result.problems.push(...parsed.problems.map((p) => (rows.filter((x) => x.item === row.item).length > 1 ? `text at ${row.start}: ${p}` : p)));
         const history = out.rows[j].history?.map((canvas) => this.pkg.tokenizer.decode(Array.from(canvas)));
@@ -151,7 +174,10 @@ export class DiffusionEngine {
       rowsDone += batch.length;
       for (const r of batch) if (--rowsLeft[rows[r].item] === 0) itemsDone++;
     }
-    for (const result of results) result.segments.sort((a, b) => a.start - b.start);
+    results.forEach((result, i) => {
+      result.segments.sort((a, b) => a.start - b.start);
+      if (rowSignals[i].length > 0) result.signals = mergeSignals(rowSignals[i].sort((a, b) => a.start - b.start).map((r) => r.signals));
+    });
     return results;
   }
 

@@ -55,6 +55,8 @@ export function loadPackage(dir: string): LoadedPackage {
   for (const file of [manifest.graph.file, ...(manifest.graph.externalData ?? [])]) {
     if (!existsSync(join(dir, file))) problems.push(`${file}: is missing (named by ${MANIFEST_FILE} graph)`);
   }
+  const checkpoint = manifest.training?.checkpoint;
+  if (checkpoint !== undefined && !existsSync(join(dir, checkpoint))) problems.push(`${checkpoint}: is missing (named by ${MANIFEST_FILE} training)`);
   const tokenizerJson = readJson(dir, manifest.tokenizer, problems);
   const needsConfig = manifest.prompt.kind === 'chat' && !manifest.prompt.chatTemplate;
   const config = existsSync(join(dir, TOKENIZER_CONFIG_FILE)) || needsConfig ? readJson(dir, TOKENIZER_CONFIG_FILE, problems) : {};

@@ -19,6 +19,8 @@ export interface ParsedOutput {
   problems: string[];
   /** The decoded output, for the UI and for debugging. */
   output: string;
+  /** Per output token: does it write part of an entity (aligned BIO: a label other than O; other formats: every token). */
+  tokenIsEntity: boolean[];
 }
 
 function mean(values: ArrayLike<number>, from = 0, to = values.length): number {
@@ -81,7 +83,7 @@ export function parseOutput(
     const labelTokens = tokens.map((id) => tokenizer.decode([id]));
     const parsed = parseAlignedBio(labelTokens, textTokens, { labels });
     const entities = parsed.entities.map(({ tokens: span, ...entity }) => ({ ...entity, score: mean(probabilities, span.start, span.end) }));
-    return { entities, problems: parsed.problems, output: labelTokens.join(' ') };
+    return { entities, problems: parsed.problems, output: labelTokens.join(' '), tokenIsEntity: labelTokens.map((t) => t !== 'O') };
   }
   const { text: output, ranges } = tokenizer.decodeWithOffsets(tokens);
   if (spec.format === 'inline-tags') {
@@ -94,7 +96,7 @@ export function parseOutput(
       const own = read.entities.find((e) => e.label === entity.label && e.start === entity.start && e.end === entity.end);
       return { ...entity, score: own ? meanOver(ranges, probabilities, own.at, rawEnd(own)) : mean(probabilities) };
     });
-    return { entities, problems: parsed.problems, output };
+    return { entities, problems: parsed.problems, output, tokenIsEntity: tokens.map(() => true) };
   }
   const sourceTokens = tokenize(text);
   const parsed = parseBioLines(output, text, sourceTokens, { labels });
@@ -105,7 +107,7 @@ export function parseOutput(
     const traceable = lines.length === sourceTokens.length && first >= 0 && last >= first;
     return { ...entity, score: traceable ? meanOver(ranges, probabilities, lines[first].start, lines[last].end) : mean(probabilities) };
   });
-  return { entities, problems: parsed.problems, output };
+  return { entities, problems: parsed.problems, output, tokenIsEntity: tokens.map(() => true) };
 }
 
 /** Code-point ranges of the non-empty lines of `output`. */

@@ -10,7 +10,7 @@ import { PackageError } from './package-loader.js';
 
 export type ToWorker =
   | { type: 'open'; dir: string; options: EngineOptions }
-  | { type: 'annotate'; id: number; items: AnnotateItem[]; settings?: Partial<SamplerSettings>; keepHistory?: boolean; cancel: SharedArrayBuffer }
+  | { type: 'annotate'; id: number; items: AnnotateItem[]; settings?: Partial<SamplerSettings>; keepHistory?: boolean; disagreementTemperature?: number; cancel: SharedArrayBuffer }
   | { type: 'close' };
 
 export type FromWorker =

@@ -1,6 +1,7 @@
 // What the pre-annotation jobs need from the diffusion engine. main/engine/engine-port-adapter.ts implements it over
 // the engine's worker thread; tests plug in stand-ins (`--engine MODULE`); `unavailableEngine` says in the UI that
 // there is no engine instead of failing silently.
+import type { UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { DeviceInfo, ModelChoice, ModelInfo } from '../../core/contract/types.js';
 import type { Entity } from '../../core/document.js';
 
@@ -13,6 +14,19 @@ export interface BatchProgress {
   fraction: number;
   /** The denoising step in flight: step of totalSteps, in batch of batches. */
   step?: { step: number; totalSteps: number; batch: number; batches: number };
+}
+
+/** The engine's answer for one text. */
+export interface TextSuggestions {
+  /** Suggested entities (code points into the text), each with a score in [0, 1]. */
+  entities: Entity[];
+  /** How uncertain the model was (active learning); stand-ins without a model may leave it out. */
+  signals?: UncertaintySignals;
+}
+
+export interface AnnotateOptions {
+  /** Also run two sampled denoising passes at this temperature and record their disagreement (3× the work). */
+  disagreementTemperature?: number;
 }
 
 /** The package a session runs, so the job can record it in the model registry. */
@@ -31,11 +45,11 @@ export interface EngineSession {
   package: OpenedPackage | null;
   device: DeviceInfo;
   /**
-   * Suggested entities for each text, in order (code points into that text, each with a score in [0, 1]). Giving
-   * many texts at once lets the engine batch them by length, which is far faster than one at a time. Rejects with an
-   * AbortError when `signal` aborts, and then yields nothing for any of the texts.
+   * Suggestions for each text, in order. Giving many texts at once lets the engine batch them by length, which is
+   * far faster than one at a time. Rejects with an AbortError when `signal` aborts, and then yields nothing for any
+   * of the texts.
    */
-  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<Entity[][]>;
+  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void, options?: AnnotateOptions): Promise<TextSuggestions[]>;
   /** Frees the model (its worker thread); the session is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -143,14 +143,14 @@ export class JobService {
           if (abort.signal.aborted) break;
           // Status and revision are read again: someone may have edited a document while the engine ran.
           const revisions = this.store.transaction(() => docs.map((doc, i) => {
-            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i] });
+            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i].entities, signals: results[i].signals });
             const current = this.store.documents.get(doc.id);
             if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
             return current?.revisionId ?? null;
           }));
           docs.forEach((doc, i) => {
             this.index.refresh(projectId, doc.id);
-            info.spans += results[i].length;
+            info.spans += results[i].entities.length;
             this.emit({ type: 'document.changed', documentId: doc.id, revisionId: revisions[i], reason: 'suggestions' });
           });
           info.done += ids.length;

@@ -51,10 +51,10 @@ export const engine: EnginePort = {
       package: null,
       device,
       async annotateMany(texts, signal, onProgress) {
-        const out: Entity[][] = [];
+        const out: { entities: Entity[] }[] = [];
         for (const text of texts) {
           await wait(delay, signal);
-          out.push(suggest(text));
+          out.push({ entities: suggest(text) });
           onProgress?.({ textsDone: out.length, texts: texts.length, fraction: out.length / texts.length });
         }
         return out;

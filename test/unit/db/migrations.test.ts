@@ -17,7 +17,7 @@ test('a fresh database reaches the latest version with every table', () => {
   const db = openDatabase(tempDb());
   assert.equal(schemaVersion(db), migrations.length);
   assert.deepEqual(tables(db), [
-    'annotation_revisions', 'documents', 'events', 'labels', 'models', 'projects', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
+    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'labels', 'models', 'projects', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);

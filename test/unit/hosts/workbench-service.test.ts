@@ -44,11 +44,11 @@ function steppedEngine(pkg: OpenedPackage | null = null) {
         modelName: 'stepped', modelVersion: '1', package: pkg, device,
         async annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void) {
           calls.push(texts.length);
-          const out: Entity[][] = [];
+          const out: { entities: Entity[] }[] = [];
           for (const text of texts) {
             await next(signal);
             const at = text.indexOf('Đà Nẵng');
-            out.push(at < 0 ? [] : [{ label: 'LOCATION', start: at, end: at + 7, score: 0.8 }]);
+            out.push({ entities: at < 0 ? [] : [{ label: 'LOCATION', start: at, end: at + 7, score: 0.8 }] });
             onProgress?.({ textsDone: out.length, texts: texts.length, fraction: out.length / texts.length });
           }
           return out;

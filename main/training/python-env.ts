@@ -1,0 +1,45 @@
+// Finding the Python environment that can fine-tune (training/, package `dnw`): $WORKBENCH_PYTHON, else the
+// project's .venv (what `npm run setup:python` makes), else python3 on the PATH - whichever imports dnw.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (main/training/ is two levels below it, in the sources and in the built app alike). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TRAINING_DIR = join(REPO_ROOT, 'training');
+
+export const SETUP_HINT = 'set up the training environment with `npm run setup:python` (or point $WORKBENCH_PYTHON at a Python that has training/ installed)';
+
+export interface PythonEnv {
+  python: string;
+  /** Environment for the child: PYTHONPATH includes training/ so an uninstalled checkout works too. */
+  env: NodeJS.ProcessEnv;
+}
+
+export class PythonEnvError extends Error {
+  constructor(readonly tried: string[]) {
+    super(`fine-tuning needs Python with the training package (dnw); none found (tried ${tried.join(', ')}): ${SETUP_HINT}`);
+    this.name = 'PythonEnvError';
+  }
+}
+
+function candidates(): string[] {
+  const venv = process.platform === 'win32' ? join(REPO_ROOT, '.venv', 'Scripts', 'python.exe') : join(REPO_ROOT, '.venv', 'bin', 'python');
+  const list = [process.env.WORKBENCH_PYTHON, existsSync(venv) ? venv : undefined, process.platform === 'win32' ? 'python' : 'python3'];
+  return list.filter((p): p is string => Boolean(p));
+}
+
+let found: PythonEnv | undefined;
+
+/** The first candidate that imports dnw.finetune_package; throws PythonEnvError naming what was tried. */
+export function findPython(): PythonEnv {
+  if (found) return found;
+  const env = { ...process.env, PYTHONPATH: [TRAINING_DIR, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') };
+  const tried = candidates();
+  for (const python of tried) {
+    const probe = spawnSync(python, ['-c', 'import dnw.finetune_package'], { env, encoding: 'utf8', timeout: 60_000 });
+    if (probe.status === 0) return (found = { python, env });
+  }
+  throw new PythonEnvError(tried);
+}
