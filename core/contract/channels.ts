@@ -17,6 +17,10 @@ export const METHOD_LIST = [
   'preannotate.start',
   'jobs.cancel',
   'jobs.list',
+  'queue.next',
+  'models.versions',
+  'models.activate',
+  'fineTune.start',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

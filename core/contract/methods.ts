@@ -23,6 +23,10 @@ export const paramSchemas = {
   'preannotate.start': s.preannotateSchema,
   'jobs.cancel': s.jobRef,
   'jobs.list': s.emptySchema,
+  'queue.next': s.queueSchema,
+  'models.versions': s.projectRef,
+  'models.activate': s.modelRef,
+  'fineTune.start': s.fineTuneSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -53,6 +57,10 @@ export interface Results {
   'preannotate.start': T.JobInfo;
   'jobs.cancel': T.JobInfo;
   'jobs.list': T.JobInfo[];
+  'queue.next': T.QueuePage;
+  'models.versions': T.ModelVersions;
+  'models.activate': { modelId: number };
+  'fineTune.start': T.JobInfo;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

@@ -97,9 +97,36 @@ export const preannotateSchema = z
     scope: z.enum(['selected', 'unfinished']),
     documentIds: z.array(id).max(1_000_000).optional(),
     model: modelChoiceSchema,
+    /** Also run two sampled passes and record their disagreement (the disagreement ranking); 3× the work. */
+    disagreement: z.boolean().optional(),
   })
   .strict()
   .refine((p) => p.scope !== 'selected' || (p.documentIds?.length ?? 0) > 0, { message: 'selected scope needs documentIds', path: ['documentIds'] });
+
+export const queueSchema = z
+  .object({
+    projectId: id,
+    strategy: z.enum(['entropy-mean', 'entropy-max', 'margin', 'disagreement', 'random']),
+    /** Divide by length: uncertainty per token of annotation effort. */
+    costAware: z.boolean().optional(),
+    /** Seed of the random strategy. */
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const modelRef = z.object({ modelId: id }).strict();
+
+export const fineTuneSchema = z
+  .object({
+    projectId: id,
+    /** Pre-annotate the unfinished documents with the new version once it is registered. */
+    reannotate: z.boolean().optional(),
+    /** Trainer settings (its defaults otherwise). */
+    epochs: z.number().int().min(1).max(200).optional(),
+    maxMinutes: z.number().positive().max(24 * 60).optional(),
+  })
+  .strict();
 
 export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
 export const emptySchema = z.object({}).strict();

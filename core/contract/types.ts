@@ -125,6 +125,8 @@ export interface ModelInfo {
   kind: 'embedded' | 'package';
   path: string | null;
   available: boolean;
+  /** The registry's active model (the one the UI offers first). */
+  active?: boolean;
   /** Why it cannot be used, when it cannot. */
   reason?: string;
 }
@@ -144,7 +146,7 @@ export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
 
 export interface JobInfo {
   id: string;
-  kind: 'preannotate';
+  kind: 'preannotate' | 'fine-tune';
   state: JobState;
   /** Documents finished (their suggestions stored). */
   done: number;
@@ -157,4 +159,69 @@ export interface JobInfo {
   spans: number;
   device: DeviceInfo;
   error?: string;
+  /** Fine-tune jobs: what runs now (done/total count training steps), the latest training loss, the new version. */
+  phase?: 'prepare' | 'train' | 'export' | 'evaluate' | 'register';
+  loss?: number;
+  modelId?: number;
+}
+
+/** Why the queue puts a document where it is (core/active-learning/ranking.ts). */
+export interface QueueReason {
+  strategy: string;
+  /** The signal the strategy read: entropy (nats), 1 − margin, disagreement, or the random draw. */
+  value: number;
+  costAware: boolean;
+  tokens: number;
+  nearDuplicateOf?: number;
+  unscored?: boolean;
+}
+
+export interface QueueItem {
+  documentId: number;
+  name: string;
+  preview: string;
+  status: DocumentStatus;
+  /** Higher = more useful next; null when the strategy has no signal for it. */
+  score: number | null;
+  reason: QueueReason;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  /** Unfinished documents, and how many of them have the strategy's signal. */
+  total: number;
+  scored: number;
+}
+
+export interface ModelVersion {
+  id: number;
+  name: string;
+  version: string;
+  path: string;
+  active: boolean;
+  parentId: number | null;
+  createdAt: string;
+  /** Held-out scores and training facts recorded when it was registered. */
+  metrics: { heldoutF1?: number; heldoutPrecision?: number; heldoutRecall?: number; trainDocs?: number; heldoutDocs?: number; seconds?: number } | null;
+}
+
+export interface FineTuneRun {
+  id: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  baseModelId: number;
+  modelId: number | null;
+  trainDocs: number;
+  heldoutDocs: number;
+  heldoutF1: number | null;
+  message: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface ModelVersions {
+  /** The embedded model and every version fine-tuned in this project, oldest first. */
+  versions: ModelVersion[];
+  fineTunes: FineTuneRun[];
+  /** Whether fine-tuning can run here, and why not. */
+  trainer: { available: boolean; reason?: string };
 }

@@ -54,6 +54,7 @@ export class SuggestionRepository {
   private readonly outcomeStmt: Statement;
   private readonly byDocumentStmt: Statement<[number], Omit<Suggestion, 'spans' | 'signals'> & { signals: string | null }>;
   private readonly spansStmt: Statement<[number], SpanRow>;
+  private readonly latestSignalsStmt: Statement<[number], { documentId: number; signals: string | null }>;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -69,6 +70,10 @@ export class SuggestionRepository {
       `SELECT id, document_id AS documentId, model_id AS modelId, model_name AS modelName, model_version AS modelVersion,
               score, signals, created_at AS createdAt
        FROM suggestions WHERE document_id = ? ORDER BY id`,
+    );
+    this.latestSignalsStmt = db.prepare(
+      `SELECT s.document_id AS documentId, s.signals FROM suggestions s JOIN documents d ON d.id = s.document_id
+       WHERE d.project_id = ? AND s.id = (SELECT max(id) FROM suggestions WHERE document_id = s.document_id)`,
     );
     this.spansStmt = db.prepare(
       `SELECT s.id, s.label, s.start, s.end, s.fragments, s.score,
@@ -89,6 +94,13 @@ export class SuggestionRepository {
   /** Records what a person did with a suggested span; `revisionId` is the revision that resulted (null if rejected). */
   recordOutcome(spanId: number, outcome: SuggestionOutcome, actor: string, revisionId: number | null, now = nowIso()): void {
     this.outcomeStmt.run(spanId, outcome, actor, now, revisionId);
+  }
+
+  /** The signals of each document's latest model run in a project (documents whose latest run has none are left out). */
+  latestSignals(projectId: number): Map<number, UncertaintySignals> {
+    const out = new Map<number, UncertaintySignals>();
+    for (const row of this.latestSignalsStmt.iterate(projectId)) if (row.signals !== null) out.set(row.documentId, JSON.parse(row.signals));
+    return out;
   }
 
   forDocument(documentId: number): Suggestion[] {

@@ -22,6 +22,8 @@ export interface ChunkLimits {
 
 export const DEFAULT_CHUNK: ChunkLimits = { documents: 32, characters: 24_000 };
 
+// Sampling temperature of the two extra runs whose disagreement ranks documents (docs/active-learning.md).
+const DISAGREEMENT_TEMPERATURE = 1;
 const FINISHED_STATUSES = new Set(['done', 'reviewed', 'skipped']);
 // Progress events at most this often: a fast model on short sentences would otherwise flood the UI.
 const PROGRESS_INTERVAL_MS = 50;
@@ -55,14 +57,14 @@ export class JobService {
     return job && { ...job.info };
   }
 
-  start(projectId: number, documentIds: number[], model: ModelChoice): JobInfo {
+  start(projectId: number, documentIds: number[], model: ModelChoice, options: { disagreement?: boolean } = {}): JobInfo {
     if ([...this.jobs.values()].some((j) => j.info.state === 'running')) {
       throw new ContractError('conflict', 'a pre-annotation job is already running; cancel it or wait for it to finish');
     }
     const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, progress: 0, spans: 0, device: this.engine.device() };
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
-    job.finished = this.run(job, projectId, documentIds, model);
+    job.finished = this.run(job, projectId, documentIds, model, options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined);
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -115,7 +117,7 @@ export class JobService {
     if (ids.length > 0) yield { ids, docs };
   }
 
-  private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice): Promise<void> {
+  private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice, disagreementTemperature: number | undefined): Promise<void> {
     const { info, abort } = job;
     let lastEmit = 0;
     const progress = (always: boolean, documentId?: number) => {
@@ -139,7 +141,7 @@ export class JobService {
             info.progress = Math.max(info.progress, (before + p.fraction * ids.length) / info.total);
             info.step = p.step;
             progress(false);
-          });
+          }, { disagreementTemperature });
           if (abort.signal.aborted) break;
           // Status and revision are read again: someone may have edited a document while the engine ran.
           const revisions = this.store.transaction(() => docs.map((doc, i) => {

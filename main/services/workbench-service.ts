@@ -14,7 +14,9 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
+import { FineTuneService } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
+import { nextDocuments } from './queue-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
 export interface WorkbenchOptions {
@@ -36,6 +38,7 @@ export class WorkbenchService implements WorkbenchApi {
   readonly events = new EventHub();
   readonly index: DocumentIndex;
   readonly jobs: JobService;
+  readonly fineTunes: FineTuneService;
   private readonly annotations: AnnotationService;
   private readonly store: Store;
 
@@ -45,6 +48,13 @@ export class WorkbenchService implements WorkbenchApi {
     this.index = new DocumentIndex(this.store);
     this.annotations = new AnnotationService(this.store, this.index, actor);
     this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor, options.chunk);
+    this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, {
+      emit: (event) => this.events.emit(event),
+      reannotate: (projectId, path) => {
+        const ids = this.jobs.documentsFor(projectId, 'unfinished', undefined);
+        if (ids.length > 0) this.jobs.start(projectId, ids, { kind: 'package', path });
+      },
+    });
   }
 
   private project(projectId: number) {
@@ -166,24 +176,50 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'models.list'(): Promise<Results['models.list']> {
-    return { models: this.options.engine.models(), device: this.options.engine.device() };
+    // The engine's models, then the fine-tuned versions in the registry; the active one is marked (and offered first).
+    const active = this.store.models.active();
+    const models = this.options.engine.models().map((m) => ({ ...m, active: m.kind === 'embedded' && (!active || active.parentId === null) }));
+    for (const v of this.store.models.list().filter((m) => m.parentId !== null)) {
+      models.push({ id: `model:${v.id}`, name: `${v.name} ${v.version}`, kind: 'package', path: v.path, available: true, active: v.active });
+    }
+    return { models, device: this.options.engine.device() };
   }
 
   async 'preannotate.start'(p: Params<'preannotate.start'>): Promise<Results['preannotate.start']> {
     this.project(p.projectId);
     const ids = this.jobs.documentsFor(p.projectId, p.scope, p.documentIds);
-    return this.jobs.start(p.projectId, ids, p.model);
+    return this.jobs.start(p.projectId, ids, p.model, { disagreement: p.disagreement ?? false });
   }
 
   async 'jobs.cancel'(p: Params<'jobs.cancel'>): Promise<Results['jobs.cancel']> {
-    return this.jobs.cancel(p.jobId);
+    return this.fineTunes.has(p.jobId) ? this.fineTunes.cancel(p.jobId) : this.jobs.cancel(p.jobId);
   }
 
   async 'jobs.list'(): Promise<Results['jobs.list']> {
-    return this.jobs.list();
+    return [...this.jobs.list(), ...this.fineTunes.list()];
+  }
+
+  async 'queue.next'(p: Params<'queue.next'>): Promise<Results['queue.next']> {
+    this.project(p.projectId);
+    return nextDocuments(this.store, p);
+  }
+
+  async 'models.versions'(p: Params<'models.versions'>): Promise<Results['models.versions']> {
+    this.project(p.projectId);
+    return this.fineTunes.versions(p.projectId);
+  }
+
+  async 'models.activate'(p: Params<'models.activate'>): Promise<Results['models.activate']> {
+    return this.fineTunes.activate(p.modelId);
+  }
+
+  async 'fineTune.start'(p: Params<'fineTune.start'>): Promise<Results['fineTune.start']> {
+    this.project(p.projectId);
+    return this.fineTunes.start(p);
   }
 
   async close(): Promise<void> {
+    await this.fineTunes.stopAll();
     await this.jobs.stopAll();
     await this.options.engine.close?.();
   }

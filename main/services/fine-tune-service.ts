@@ -1,0 +1,205 @@
+// Fine-tuning from the annotators' corrections (docs/active-learning.md): the project's finished documents become
+// instruction data (every fifth held out), the training package fine-tunes the current model on them in a child
+// process, and the result is registered as a new version, with its held-out scores, and made active. Cancelled or
+// failed runs register nothing and leave the active model as it was; every run is logged in fine_tunes.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ContractError } from '../../core/contract/errors.js';
+import type { WorkbenchEvent } from '../../core/contract/events.js';
+import type { Params, Results } from '../../core/contract/methods.js';
+import type { JobInfo, ModelVersion } from '../../core/contract/types.js';
+import type { Doc } from '../../core/document.js';
+import { parseManifest } from '../../core/model-package/manifest.js';
+import type { ModelEntry } from '../../db/repositories/models.js';
+import type { Store } from '../../db/store.js';
+import { runFineTune, type FineTuneProgress } from '../training/fine-tune-process.js';
+import { writeInstructionFile } from '../training/instruction-file.js';
+import { findPython, PythonEnvError } from '../training/python-env.js';
+import type { EnginePort } from './engine-port.js';
+
+/** Fewer finished documents than this teach the model nothing measurable. */
+export const MIN_FINISHED = 10;
+const HELDOUT_EVERY = 5;
+
+export interface FineTuneHooks {
+  emit(event: WorkbenchEvent): void;
+  /** Starts pre-annotating the project's unfinished documents with a package (the job service). */
+  reannotate(projectId: number, packagePath: string): void;
+}
+
+interface Running {
+  info: JobInfo;
+  abort: AbortController;
+  finished: Promise<void>;
+}
+
+/** Held-out scores as the trainer reports them (docs/training.md, "Fine-tuning a package"). */
+function heldoutOf(metrics: Record<string, unknown>): { f1?: number; precision?: number; recall?: number } {
+  const h = (metrics.heldout ?? metrics) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { f1: num(h.f1), precision: num(h.precision ?? h.p), recall: num(h.recall ?? h.r) };
+}
+
+export function toVersion(m: ModelEntry): ModelVersion {
+  return { id: m.id, name: m.name, version: m.version, path: m.path, active: m.active, parentId: m.parentId, createdAt: m.createdAt, metrics: m.metrics as ModelVersion['metrics'] };
+}
+
+export class FineTuneService {
+  private readonly jobs = new Map<string, Running>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly engine: EnginePort,
+    private readonly dataDir: string,
+    private readonly actor: string,
+    private readonly hooks: FineTuneHooks,
+  ) {
+    // A run the previous process left 'running' died with it.
+    store.fineTunes.failInterrupted();
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  has(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  cancel(jobId: string): JobInfo {
+    const job = this.jobs.get(jobId)!;
+    job.abort.abort();
+    return { ...job.info };
+  }
+
+  async settled(jobId: string): Promise<JobInfo | undefined> {
+    const job = this.jobs.get(jobId);
+    await job?.finished;
+    return job && { ...job.info };
+  }
+
+  async stopAll(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort.abort();
+    await Promise.all([...this.jobs.values()].map((j) => j.finished));
+  }
+
+  /** The registry entry of the embedded package, registering it on first sight; undefined when it is not built. */
+  private embedded(): ModelEntry | undefined {
+    const info = this.engine.models().find((m) => m.kind === 'embedded' && m.available && m.path);
+    if (!info?.path) return undefined;
+    const path = resolve(info.path);
+    const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
+    const id = this.store.models.ensure({ name: manifest.name, version: manifest.version, path, manifest });
+    return this.store.models.get(id);
+  }
+
+  /** The model new suggestions and fine-tunes start from: the active registry entry, else the embedded model. */
+  current(): ModelEntry | undefined {
+    return this.store.models.active() ?? this.embedded();
+  }
+
+  versions(projectId: number): Results['models.versions'] {
+    const embedded = this.embedded();
+    const versions = this.store.models.list().filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active);
+    let trainer: Results['models.versions']['trainer'] = { available: true };
+    try {
+      findPython();
+    } catch (error) {
+      trainer = { available: false, reason: (error as Error).message };
+    }
+    const fineTunes = this.store.fineTunes.list(projectId).map((f) => ({
+      id: f.id, state: f.state, baseModelId: f.baseModelId, modelId: f.modelId, trainDocs: f.trainDocs, heldoutDocs: f.heldoutDocs,
+      heldoutF1: heldoutOf((f.metrics ?? {}) as Record<string, unknown>).f1 ?? null, message: f.message, startedAt: f.startedAt, finishedAt: f.finishedAt,
+    }));
+    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes, trainer };
+  }
+
+  activate(modelId: number): { modelId: number } {
+    const model = this.store.models.get(modelId);
+    if (!model) throw new ContractError('not-found', `no model ${modelId}`, 'modelId');
+    if (!existsSync(join(model.path, 'manifest.json'))) throw new ContractError('failed', `model ${model.name} ${model.version}: its package folder ${model.path} is gone`);
+    this.store.models.activate(modelId);
+    this.store.events.append({ type: 'model.activate', actor: this.actor, projectId: model.projectId, payload: { modelId, name: model.name, version: model.version } });
+    return { modelId };
+  }
+
+  start(p: Params<'fineTune.start'>): JobInfo {
+    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it');
+    const base = this.current();
+    if (!base) throw new ContractError('failed', 'there is no model to fine-tune: the embedded model is not built');
+    const manifest = parseManifest(base.manifest);
+    if (!manifest.training) throw new ContractError('failed', `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned`);
+    try {
+      findPython();
+    } catch (error) {
+      if (error instanceof PythonEnvError) throw new ContractError('failed', error.message);
+      throw error;
+    }
+    const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
+    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`);
+    const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);
+    const train = docs.filter((_, i) => i % HELDOUT_EVERY !== HELDOUT_EVERY - 1);
+    const info: JobInfo = {
+      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'fine-tuning runs on the CPU' }, phase: 'prepare',
+    };
+    const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
+    const abort = new AbortController();
+    const job: Running = { info, abort, finished: Promise.resolve() };
+    const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities });
+    job.finished = this.run(job, runId, p, base, train.map(toDoc), heldout.map(toDoc));
+    this.jobs.set(info.id, job);
+    return { ...info };
+  }
+
+  private progress(job: Running, p: FineTuneProgress): void {
+    const { info } = job;
+    info.phase = p.phase;
+    info.done = p.step;
+    info.total = p.steps;
+    if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
+    // Training is most of the time; exporting and scoring the held-out part the rest.
+    info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
+    this.hooks.emit({ type: 'job.progress', job: { ...info } });
+  }
+
+  private async run(job: Running, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[]): Promise<void> {
+    const { info, abort } = job;
+    const work = join(this.dataDir, 'fine-tunes', String(runId));
+    const out = join(this.dataDir, 'models', `${base.name}-p${p.projectId}-ft${runId}`);
+    try {
+      mkdirSync(work, { recursive: true });
+      await writeInstructionFile(join(work, 'train.jsonl'), train);
+      if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
+      this.hooks.emit({ type: 'job.progress', job: { ...info } });
+      const result = await runFineTune({
+        base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out,
+        name: base.name, version: `p${p.projectId}-ft${runId}`, epochs: p.epochs, maxMinutes: p.maxMinutes,
+      }, abort.signal, (progress) => this.progress(job, progress));
+      info.phase = 'register';
+      const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
+      parseManifest(manifest); // a package the engine would refuse must not become the active model
+      const h = heldoutOf(result.metrics);
+      const metrics = { heldoutF1: h.f1, heldoutPrecision: h.precision, heldoutRecall: h.recall, trainDocs: train.length, heldoutDocs: heldout.length, seconds: result.seconds };
+      const modelId = this.store.transaction(() => {
+        const id = this.store.models.register({ name: manifest.name, version: manifest.version, path: resolve(result.package), manifest, metrics, parentId: base.id, projectId: p.projectId });
+        this.store.models.activate(id);
+        this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
+        return id;
+      });
+      info.modelId = modelId;
+      info.state = 'done';
+      info.progress = 1;
+      this.store.events.append({ type: 'fine-tune', actor: this.actor, projectId: p.projectId, payload: { runId, modelId, state: 'done', metrics } });
+      if (p.reannotate) this.hooks.reannotate(p.projectId, resolve(result.package));
+    } catch (error) {
+      const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
+      info.state = cancelled ? 'cancelled' : 'failed';
+      if (!cancelled) info.error = (error as Error).message;
+      this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
+      this.store.events.append({ type: 'fine-tune', actor: this.actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
+    }
+    this.hooks.emit({ type: 'job.finished', job: { ...info } });
+  }
+}
