@@ -21,6 +21,7 @@ export const METHOD_LIST = [
   'models.versions',
   'models.activate',
   'fineTune.start',
+  'learning.curves',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

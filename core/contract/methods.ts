@@ -27,6 +27,7 @@ export const paramSchemas = {
   'models.versions': s.projectRef,
   'models.activate': s.modelRef,
   'fineTune.start': s.fineTuneSchema,
+  'learning.curves': s.projectRef,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -61,6 +62,7 @@ export interface Results {
   'models.versions': T.ModelVersions;
   'models.activate': { modelId: number };
   'fineTune.start': T.JobInfo;
+  'learning.curves': T.LearningCurves;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

@@ -225,3 +225,16 @@ export interface ModelVersions {
   /** Whether fine-tuning can run here, and why not. */
   trainer: { available: boolean; reason?: string };
 }
+
+export interface CurveSeries {
+  name: string;
+  /** Documents (sentences) annotated, and the F1 measured with that many. */
+  points: { labeled: number; f1: number }[];
+}
+
+export interface LearningCurves {
+  /** This project's versions: held-out F1 against the finished documents each was trained on. */
+  project: CurveSeries;
+  /** `workbench simulate` results found in the data folder's simulations/ (dev F1 per strategy). */
+  simulations: { source: string; title: string; series: CurveSeries[] }[];
+}

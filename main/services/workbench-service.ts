@@ -16,6 +16,7 @@ import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
 import { FineTuneService } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
+import { learningCurves } from './learning-curves.js';
 import { nextDocuments } from './queue-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
@@ -216,6 +217,11 @@ export class WorkbenchService implements WorkbenchApi {
   async 'fineTune.start'(p: Params<'fineTune.start'>): Promise<Results['fineTune.start']> {
     this.project(p.projectId);
     return this.fineTunes.start(p);
+  }
+
+  async 'learning.curves'(p: Params<'learning.curves'>): Promise<Results['learning.curves']> {
+    this.project(p.projectId);
+    return learningCurves(this.store, this.options.dataDir, p.projectId);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,39 @@
+// Learning curves for the UI: the project's own versions (held-out F1 by training documents) and the results of
+// `workbench simulate` runs saved under the data folder's simulations/ (each a results.json).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Results } from '../../core/contract/methods.js';
+import type { CurveSeries } from '../../core/contract/types.js';
+import type { Store } from '../../db/store.js';
+
+interface SimulationFile {
+  devSentences?: number;
+  runs?: { name: string; rounds: { labeled: number; dev: { f1: number } }[] }[];
+}
+
+function readSimulation(path: string): CurveSeries[] | undefined {
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as SimulationFile;
+    return file.runs?.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
+  } catch {
+    return undefined; // a half-written or foreign file is not a curve
+  }
+}
+
+export function learningCurves(store: Store, dataDir: string, projectId: number): Results['learning.curves'] {
+  const points = store.models.list()
+    .filter((m) => m.projectId === projectId)
+    .flatMap((m) => {
+      const metrics = (m.metrics ?? {}) as { heldoutF1?: number; trainDocs?: number };
+      return metrics.heldoutF1 !== undefined && metrics.trainDocs !== undefined ? [{ labeled: metrics.trainDocs, f1: metrics.heldoutF1 }] : [];
+    })
+    .sort((a, b) => a.labeled - b.labeled);
+  const folder = join(dataDir, 'simulations');
+  const simulations = existsSync(folder)
+    ? readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => {
+        const series = readSimulation(join(folder, d.name, 'results.json'));
+        return series ? [{ source: d.name, title: `workbench simulate: ${d.name}`, series }] : [];
+      })
+    : [];
+  return { project: { name: 'held-out F1', points }, simulations };
+}
