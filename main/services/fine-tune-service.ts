@@ -13,7 +13,7 @@ import type { Doc } from '../../core/document.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
-import { runFineTune, type FineTuneProgress } from '../training/fine-tune-process.js';
+import { runFineTune, type FineTuneArgs, type FineTuneProgress } from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython, PythonEnvError } from '../training/python-env.js';
 import type { EnginePort } from './engine-port.js';
@@ -27,6 +27,8 @@ export interface FineTuneHooks {
   /** Starts pre-annotating the project's unfinished documents with a package (the job service). */
   reannotate(projectId: number, packagePath: string): void;
 }
+
+export type TrainerDefaults = Partial<Pick<FineTuneArgs, 'epochs' | 'maxSteps' | 'maxMinutes' | 'threads' | 'seed'>>;
 
 interface Running {
   info: JobInfo;
@@ -53,6 +55,7 @@ export class FineTuneService {
     private readonly engine: EnginePort,
     private readonly dataDir: string,
     private readonly actor: string,
+    private readonly defaults: TrainerDefaults,
     private readonly hooks: FineTuneHooks,
   ) {
     // A run the previous process left 'running' died with it.
@@ -174,7 +177,8 @@ export class FineTuneService {
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
       const result = await runFineTune({
         base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out,
-        name: base.name, version: `p${p.projectId}-ft${runId}`, epochs: p.epochs, maxMinutes: p.maxMinutes,
+        name: base.name, version: `p${p.projectId}-ft${runId}`, ...this.defaults,
+        ...(p.epochs === undefined ? {} : { epochs: p.epochs }), ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
       }, abort.signal, (progress) => this.progress(job, progress));
       info.phase = 'register';
       const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));

@@ -14,7 +14,7 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
-import { FineTuneService } from './fine-tune-service.js';
+import { FineTuneService, type TrainerDefaults } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
 import { learningCurves } from './learning-curves.js';
 import { nextDocuments } from './queue-service.js';
@@ -31,6 +31,8 @@ export interface WorkbenchOptions {
   actor?: string;
   /** How many documents a pre-annotation job hands the engine at once (job-service.ts's default otherwise). */
   chunk?: ChunkLimits;
+  /** Trainer settings every fine-tune gets unless the request says otherwise (tests keep runs to a few steps). */
+  fineTune?: TrainerDefaults;
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -49,7 +51,7 @@ export class WorkbenchService implements WorkbenchApi {
     this.index = new DocumentIndex(this.store);
     this.annotations = new AnnotationService(this.store, this.index, actor);
     this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor, options.chunk);
-    this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, {
+    this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, options.fineTune ?? {}, {
       emit: (event) => this.events.emit(event),
       reannotate: (projectId, path) => {
         const ids = this.jobs.documentsFor(projectId, 'unfinished', undefined);

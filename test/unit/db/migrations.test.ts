@@ -79,3 +79,20 @@ test('migrations out of order are refused before anything runs', () => {
   assert.throws(() => migrate(db, wrong), /expected 1/);
   assert.equal(schemaVersion(db), 0);
 });
+
+test('0002 active-learning: a version-1 database keeps its suggestions and models and gains signals, lineage and the fine-tune log', () => {
+  const db = new Database(':memory:');
+  migrate(db, migrations.slice(0, 1));
+  db.exec(`INSERT INTO projects (name) VALUES ('p');
+    INSERT INTO documents (project_id, name, text, source, source_ref, content_hash) VALUES (1, 'd', 'Hà Nội', 's', '1', '${'0'.repeat(64)}');
+    INSERT INTO models (name, version, path, manifest, active) VALUES ('m', '1', '/m', '{}', 1);
+    INSERT INTO suggestions (document_id, model_id, model_name, model_version) VALUES (1, 1, 'm', '1');`);
+  migrate(db, migrations.slice(0, 2));
+  assert.equal(schemaVersion(db), 2);
+  assert.deepEqual(db.prepare('SELECT signals FROM suggestions').all(), [{ signals: null }]);
+  assert.deepEqual(db.prepare('SELECT parent_id, project_id, active FROM models').all(), [{ parent_id: null, project_id: null, active: 1 }]);
+  assert.throws(() => db.prepare("INSERT INTO suggestions (document_id, model_name, model_version, signals) VALUES (1, 'm', '1', 'not json')").run(), /CHECK/);
+  assert.throws(() => db.prepare('UPDATE suggestions SET signals = NULL').run(), /append-only/);
+  db.prepare("INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs) VALUES (1, 1, 'running', 8, 2)").run();
+  assert.throws(() => db.prepare("INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs) VALUES (1, 1, 'paused', 8, 2)").run(), /CHECK/);
+});
