@@ -15,7 +15,7 @@ import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
 import { runFineTune, type FineTuneArgs, type FineTuneProgress } from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
-import { findPython, PythonEnvError } from '../training/python-env.js';
+import { findPython } from '../training/python-env.js';
 import type { EnginePort } from './engine-port.js';
 
 /** Fewer finished documents than this teach the model nothing measurable. */
@@ -104,18 +104,32 @@ export class FineTuneService {
 
   versions(projectId: number): Results['models.versions'] {
     const embedded = this.embedded();
-    const versions = this.store.models.list().filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active);
-    let trainer: Results['models.versions']['trainer'] = { available: true };
+    const current = this.current();
+    const versions = this.store.models.list()
+      .filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active)
+      .map((m) => ({ ...m, active: m.id === current?.id }));
+    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes: this.runs(projectId), trainer: this.trainer(current) };
+  }
+
+  /** Whether a fine-tune can start from `base` here, and why not. */
+  private trainer(base: ModelEntry | undefined): Results['models.versions']['trainer'] {
+    if (!base) return { available: false, reason: 'there is no model to fine-tune: the embedded model is not built' };
+    if (!parseManifest(base.manifest).training) {
+      return { available: false, reason: `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned` };
+    }
     try {
       findPython();
+      return { available: true };
     } catch (error) {
-      trainer = { available: false, reason: (error as Error).message };
+      return { available: false, reason: (error as Error).message };
     }
-    const fineTunes = this.store.fineTunes.list(projectId).map((f) => ({
+  }
+
+  private runs(projectId: number): Results['models.versions']['fineTunes'] {
+    return this.store.fineTunes.list(projectId).map((f) => ({
       id: f.id, state: f.state, baseModelId: f.baseModelId, modelId: f.modelId, trainDocs: f.trainDocs, heldoutDocs: f.heldoutDocs,
       heldoutF1: heldoutOf((f.metrics ?? {}) as Record<string, unknown>).f1 ?? null, message: f.message, startedAt: f.startedAt, finishedAt: f.finishedAt,
     }));
-    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes, trainer };
   }
 
   activate(modelId: number): { modelId: number } {
@@ -130,15 +144,8 @@ export class FineTuneService {
   start(p: Params<'fineTune.start'>): JobInfo {
     if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it');
     const base = this.current();
-    if (!base) throw new ContractError('failed', 'there is no model to fine-tune: the embedded model is not built');
-    const manifest = parseManifest(base.manifest);
-    if (!manifest.training) throw new ContractError('failed', `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned`);
-    try {
-      findPython();
-    } catch (error) {
-      if (error instanceof PythonEnvError) throw new ContractError('failed', error.message);
-      throw error;
-    }
+    const trainer = this.trainer(base);
+    if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available');
     const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
     if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`);
     const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);

@@ -13,6 +13,8 @@ export interface FineTuneArgs {
   heldout?: string;
   fromScratch?: boolean;
   epochs?: number;
+  /** At least this many optimiser steps (small sets still get enough updates); maxSteps sets the count exactly. */
+  minSteps?: number;
   maxSteps?: number;
   maxMinutes?: number;
   lr?: number;
@@ -49,6 +51,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--heldout', a.heldout);
   if (a.fromScratch) out.push('--from-scratch');
   opt('--epochs', a.epochs);
+  opt('--min-steps', a.minSteps);
   opt('--max-steps', a.maxSteps);
   opt('--max-minutes', a.maxMinutes);
   opt('--lr', a.lr);

@@ -17,6 +17,8 @@ import { DiffusionEngine } from '../engine/engine.js';
 import { runFineTune, type FineTuneArgs } from './fine-tune-process.js';
 import { writeInstructionFile } from './instruction-file.js';
 
+export type TrainerSettings = Pick<FineTuneArgs, 'epochs' | 'minSteps' | 'maxSteps' | 'maxMinutes' | 'lr'>;
+
 export interface StrategyChoice {
   strategy: Strategy;
   costAware: boolean;
@@ -34,8 +36,10 @@ export interface SimulationOptions {
   step: number;
   rounds: number;
   threads: number;
-  /** Passed to the trainer (its defaults otherwise). */
-  training: Pick<FineTuneArgs, 'epochs' | 'maxSteps' | 'maxMinutes' | 'lr'>;
+  /** Trainer settings of each round's fine-tune (its defaults otherwise). */
+  training: TrainerSettings;
+  /** Trainer settings of the seed model, trained from scratch. */
+  seedTraining: TrainerSettings;
   /** Sampling temperature of the disagreement strategy's two extra runs. */
   disagreementTemperature: number;
   log: (line: string) => void;
@@ -98,14 +102,14 @@ async function devScore(model: string, dev: readonly Doc[], threads: number): Pr
   return { p: micro.precision, r: micro.recall, f1: micro.f1 };
 }
 
-async function fineTune(o: SimulationOptions, base: string, ids: readonly number[], out: string, fromScratch: boolean): Promise<number> {
+async function fineTune(o: SimulationOptions, base: string, ids: readonly number[], out: string, fromScratch: boolean, training: TrainerSettings): Promise<number> {
   const started = performance.now();
   mkdirSync(join(out, '..'), { recursive: true });
   const data = join(out, '..', 'train.jsonl');
   await writeInstructionFile(data, ids.map((i) => o.train[i]));
   if (existsSync(out)) rmSync(out, { recursive: true });
   let lastLog = 0;
-  await runFineTune({ base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...o.training }, new AbortController().signal, (p) => {
+  await runFineTune({ base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...training }, new AbortController().signal, (p) => {
     if (performance.now() - lastLog < 30_000) return;
     lastLog = performance.now();
     o.log(`  ${p.phase} step ${p.step}/${p.steps}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`);
@@ -121,7 +125,7 @@ async function seedModel(o: SimulationOptions): Promise<{ ids: number[]; model: 
   const ids = sample(o.train.map((_, i) => i), o.seedSize, o.seed);
   const model = join(dir, 'model');
   o.log(`seed model: ${ids.length} sentences, from scratch`);
-  const fineTuneSeconds = await fineTune(o, o.base, ids, model, true);
+  const fineTuneSeconds = await fineTune(o, o.base, ids, model, true, o.seedTraining);
   const t = performance.now();
   const dev = await devScore(model, o.dev, o.threads);
   const result: RoundResult = { round: 0, labeled: ids.length, dev, editsPerSentence: null, fineTuneSeconds, rankSeconds: 0, evalSeconds: (performance.now() - t) / 1000 };
@@ -169,7 +173,7 @@ async function simulateStrategy(o: SimulationOptions, choice: StrategyChoice, se
     const labeledIds = [...run.labeledIds, ...picked].sort((a, b) => a - b);
     const model = join(dir, `round-${round}`, 'model');
     o.log(`${name} round ${round}: ${labeledIds.length} sentences (picked ${picked.length}, ${(edits / picked.length).toFixed(2)} edits/sentence)`);
-    const fineTuneSeconds = await fineTune(o, run.model, labeledIds, model, false);
+    const fineTuneSeconds = await fineTune(o, run.model, labeledIds, model, false, o.training);
     const t1 = performance.now();
     const dev = await devScore(model, o.dev, o.threads);
     const result: RoundResult = { round, labeled: labeledIds.length, dev, editsPerSentence: edits / picked.length, fineTuneSeconds, rankSeconds, evalSeconds: (performance.now() - t1) / 1000 };

@@ -13,7 +13,8 @@ const PHONER = resolve(REPO_ROOT, '..', 'shared', 'data', 'phoner_covid19');
 
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--model DIR] [--out DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
-                          [--epochs N] [--max-steps N] [--max-minutes M] [--lr X] [--disagreement-temperature T]
+                          [--seed-steps N] [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
+                          [--disagreement-temperature T]
 
 Active learning with gold annotations playing the annotator: a seed model is trained from scratch on --seed-size
 random training sentences; each round every strategy picks --step more sentences from the rest, the model is
@@ -24,7 +25,10 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
   --train/--dev PhoNER syllable JSONL (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
   --out         default bench/simulation
-  --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)`;
+  --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
+  --seed-steps  optimiser steps of the seed model, from scratch (default 600)
+  --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
+                annotated so far (default 3 epochs, at least 150 steps, at most 5 minutes)`;
 
 function int(value: string | undefined, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -74,7 +78,8 @@ export const simulateCommand: Command = {
     const { values } = parse(args, {
       strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
       seed: { type: 'string' }, 'seed-size': { type: 'string' }, step: { type: 'string' }, rounds: { type: 'string' }, 'dev-limit': { type: 'string' },
-      threads: { type: 'string' }, epochs: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-minutes': { type: 'string' }, lr: { type: 'string' },
+      threads: { type: 'string' }, 'seed-steps': { type: 'string' }, epochs: { type: 'string' }, 'min-steps': { type: 'string' },
+      'max-minutes': { type: 'string' }, lr: { type: 'string' },
       'disagreement-temperature': { type: 'string' },
     }, usage);
     const trainPath = values.train ?? join(PHONER, 'train_syllable.jsonl');
@@ -94,7 +99,11 @@ export const simulateCommand: Command = {
       train, dev, base: resolve(values.model ?? embeddedModelDir), out, strategies: chosen,
       seed: int(values.seed, 'seed', 1, 0), seedSize: int(values['seed-size'], 'seed-size', 200), step: int(values.step, 'step', 200),
       rounds: int(values.rounds, 'rounds', 9), threads: int(values.threads, 'threads', 2),
-      training: { epochs: num(values.epochs, 'epochs'), maxSteps: num(values['max-steps'], 'max-steps'), maxMinutes: num(values['max-minutes'], 'max-minutes'), lr: num(values.lr, 'lr') },
+      training: {
+        epochs: num(values.epochs, 'epochs') ?? 3, minSteps: int(values['min-steps'], 'min-steps', 150),
+        maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 5, lr: num(values.lr, 'lr'),
+      },
+      seedTraining: { maxSteps: int(values['seed-steps'], 'seed-steps', 600), maxMinutes: 15, lr: num(values.lr, 'lr') },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
       log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
     });
