@@ -11,6 +11,7 @@ export const METHOD_LIST = [
   'documents.import',
   'annotations.save',
   'annotations.history',
+  'annotations.revision',
   'suggestions.reject',
   'export.run',
   'models.list',

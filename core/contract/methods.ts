@@ -17,6 +17,7 @@ export const paramSchemas = {
   'documents.import': s.importSchema,
   'annotations.save': s.saveAnnotationsSchema,
   'annotations.history': s.documentRef,
+  'annotations.revision': s.revisionRef,
   'suggestions.reject': s.rejectSuggestionsSchema,
   'export.run': s.exportSchema,
   'models.list': s.emptySchema,
@@ -52,6 +53,7 @@ export interface Results {
   'documents.import': T.ImportSummary;
   'annotations.save': T.SaveResult;
   'annotations.history': T.RevisionInfo[];
+  'annotations.revision': T.RevisionView;
   'suggestions.reject': { rejected: number };
   'export.run': T.ExportSummary;
   'models.list': T.ModelsInfo;

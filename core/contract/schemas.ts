@@ -31,6 +31,8 @@ export const modelChoiceSchema = z.discriminatedUnion('kind', [
 export const idSchema = id;
 export const projectRef = z.object({ projectId: id }).strict();
 export const documentRef = z.object({ documentId: id }).strict();
+/** One revision of one document (annotations.revision). */
+export const revisionRef = z.object({ documentId: id, revisionId: id }).strict();
 
 export const listDocumentsSchema = z
   .object({

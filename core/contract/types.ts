@@ -96,6 +96,11 @@ export interface RevisionInfo {
   note: string | null;
 }
 
+/** A revision with its entities (to look at it or restore it as a new revision). */
+export interface RevisionView extends RevisionInfo {
+  entities: Span[];
+}
+
 export interface ImportSummary {
   imported: number;
   unchanged: number;

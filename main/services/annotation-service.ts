@@ -2,7 +2,7 @@
 // or a restarted server saved in between) is refused with `conflict` so the UI reloads instead of forking history.
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
-import type { RevisionInfo, SaveResult } from '../../core/contract/types.js';
+import type { RevisionInfo, RevisionView, SaveResult } from '../../core/contract/types.js';
 import { compareEntities, type Entity } from '../../core/document.js';
 import type { CurrentDocument } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
@@ -79,6 +79,16 @@ export class AnnotationService {
     return this.store.revisions.history(documentId).map((r) => ({
       id: r.id, revision: r.revision, author: r.author, createdAt: r.createdAt, entityCount: r.entities.length, note: r.note,
     }));
+  }
+
+  revision(documentId: number, revisionId: number): RevisionView {
+    this.document(documentId);
+    const r = this.store.revisions.history(documentId).find((x) => x.id === revisionId);
+    if (!r) throw new ContractError('not-found', `document ${documentId} has no revision ${revisionId}`, 'revisionId');
+    return {
+      id: r.id, revision: r.revision, author: r.author, createdAt: r.createdAt, entityCount: r.entities.length, note: r.note,
+      entities: r.entities.map(({ label, start, end, fragments }) => (fragments ? { label, start, end, fragments } : { label, start, end })),
+    };
   }
 
   setStatus(params: Params<'documents.setStatus'>): void {

@@ -156,6 +156,10 @@ export class WorkbenchService implements WorkbenchApi {
     return this.annotations.history(p.documentId);
   }
 
+  async 'annotations.revision'(p: Params<'annotations.revision'>): Promise<Results['annotations.revision']> {
+    return this.annotations.revision(p.documentId, p.revisionId);
+  }
+
   async 'suggestions.reject'(p: Params<'suggestions.reject'>): Promise<Results['suggestions.reject']> {
     return { rejected: this.annotations.reject(p) };
   }

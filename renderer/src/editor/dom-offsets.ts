@@ -2,7 +2,14 @@
 // inside a run goes through CodePointIndex, the one converter (core/offsets.ts).
 import type { CodePointIndex } from '../../../core/offsets.js';
 
+import { CHUNK_LINES } from './layout.js';
+
 const RUN = '[data-cp]';
+
+/** The element of line `index` in the text container (chunks of CHUNK_LINES lines): O(1), no selector scan. */
+export function lineElementAt(container: Element, index: number): Element | null {
+  return container.children[Math.floor(index / CHUNK_LINES)]?.children[index % CHUNK_LINES] ?? null;
+}
 
 function runOf(node: Node): HTMLElement | null {
   const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as Element);

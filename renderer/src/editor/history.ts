@@ -10,7 +10,8 @@ export class EditHistory {
 
   /** Records that `before` was replaced by an edit. */
   record(before: readonly Span[]): void {
-    this.undoStack.push([...before]);
+    // Lists are never changed in place (entity-ops returns new ones), so keeping the reference is enough.
+    this.undoStack.push(before as Span[]);
     if (this.undoStack.length > this.limit) this.undoStack.shift();
     this.redoStack = [];
   }
@@ -18,13 +19,13 @@ export class EditHistory {
   /** The list to go back to, given the current one; undefined when there is nothing to undo. */
   undo(current: readonly Span[]): Span[] | undefined {
     const previous = this.undoStack.pop();
-    if (previous) this.redoStack.push([...current]);
+    if (previous) this.redoStack.push(current as Span[]);
     return previous;
   }
 
   redo(current: readonly Span[]): Span[] | undefined {
     const next = this.redoStack.pop();
-    if (next) this.undoStack.push([...current]);
+    if (next) this.undoStack.push(current as Span[]);
     return next;
   }
 

@@ -118,39 +118,110 @@ export function lineOf(starts: readonly number[], at: number): number {
   return lo;
 }
 
+/** Lines per chunk: the unit the browser may skip (content-visibility) and Svelte diffs as one. */
+export const CHUNK_LINES = 32;
+
+/** A run of consecutive lines, drawn as one block; the same object while none of its lines changed. */
+export interface LineChunk {
+  index: number;
+  lines: LineLayout[];
+}
+
+const sameItem = (a: LayoutItem, b: LayoutItem): boolean =>
+  a === b || (a.label === b.label && a.start === b.start && a.end === b.end && a.score === b.score && a.suggestion === b.suggestion && a.source === b.source);
+
 /**
- * Lays out every line, reusing the previous layout object of each line whose items did not change, so the UI
- * repaints only the lines an edit touched.
+ * Lays out every line and keeps the layouts between updates: an update finds which items came and went (by key)
+ * and lays out again only the lines those touch, so a keystroke's edit costs its own lines, not the document's.
+ * Unchanged lines and chunks keep their objects, which is what lets the UI skip them.
  */
 export class DocumentLayout {
-  private signatures: string[] = [];
-  private layouts: LineLayout[] = [];
+  private items = new Map<string, LayoutItem>();
+  private perLine: LayoutItem[][];
+  private layouts: LineLayout[];
+  private chunkList: LineChunk[] = [];
 
   constructor(
     private readonly starts: readonly number[],
     private readonly length: number,
-  ) {}
+    private readonly chunkSize = CHUNK_LINES,
+  ) {
+    this.perLine = starts.map(() => []);
+    this.layouts = starts.map((_, l) => layoutLine(l, starts[l], this.lineEnd(l), []));
+    this.chunkList = this.buildChunks(new Set(this.layouts.map((_, l) => Math.floor(l / chunkSize))));
+  }
 
   lineEnd(i: number): number {
     return i + 1 < this.starts.length ? this.starts[i + 1] - 1 : this.length;
   }
 
+  get lines(): LineLayout[] {
+    return this.layouts;
+  }
+
+  get chunks(): LineChunk[] {
+    return this.chunkList;
+  }
+
+  /** Sets the items (diffed by key against the last ones); returns the line layouts. */
   update(items: readonly LayoutItem[]): LineLayout[] {
-    const perLine: LayoutItem[][] = this.starts.map(() => []);
+    const next = new Map<string, LayoutItem>();
+    const removed: LayoutItem[] = [];
+    const added: LayoutItem[] = [];
     for (const item of items) {
-      const first = lineOf(this.starts, item.start);
-      const last = lineOf(this.starts, Math.max(item.start, item.end - 1));
-      for (let l = first; l <= last; l++) perLine[l].push(item);
+      next.set(item.key, item);
+      const before = this.items.get(item.key);
+      if (before && sameItem(before, item)) continue;
+      if (before) removed.push(before);
+      added.push(item);
     }
-    const next: LineLayout[] = new Array(this.starts.length);
-    const signatures: string[] = new Array(this.starts.length);
-    for (let l = 0; l < this.starts.length; l++) {
-      const sig = perLine[l].map((i) => `${i.key}|${i.label}|${i.start}|${i.end}|${i.score}`).join(';');
-      signatures[l] = sig;
-      next[l] = this.signatures[l] === sig && this.layouts[l] ? this.layouts[l] : layoutLine(l, this.starts[l], this.lineEnd(l), perLine[l]);
+    for (const [key, before] of this.items) if (!next.has(key)) removed.push(before);
+    return this.change(removed, added);
+  }
+
+  /** Removes and adds items (what an edit did): only the lines they cover are laid out again. */
+  change(removed: readonly LayoutItem[], added: readonly LayoutItem[]): LineLayout[] {
+    const touched = new Set<number>();
+    for (const item of removed) {
+      if (this.items.get(item.key) !== item) continue;
+      this.items.delete(item.key);
+      this.move(item, false, touched);
     }
-    this.signatures = signatures;
-    this.layouts = next;
-    return next;
+    for (const item of added) {
+      const before = this.items.get(item.key);
+      if (before) this.move(before, false, touched);
+      this.items.set(item.key, item);
+      this.move(item, true, touched);
+    }
+    if (touched.size === 0) return this.layouts;
+    const layouts = this.layouts.slice();
+    const chunks = new Set<number>();
+    for (const l of touched) {
+      layouts[l] = layoutLine(l, this.starts[l], this.lineEnd(l), this.perLine[l]);
+      chunks.add(Math.floor(l / this.chunkSize));
+    }
+    this.layouts = layouts;
+    this.chunkList = this.buildChunks(chunks);
+    return layouts;
+  }
+
+  // Adds an item to (or removes it from) the lines it covers, noting them as touched.
+  private move(item: LayoutItem, add: boolean, touched: Set<number>): void {
+    const first = lineOf(this.starts, item.start);
+    const last = lineOf(this.starts, Math.max(item.start, item.end - 1));
+    for (let l = first; l <= last; l++) {
+      touched.add(l);
+      this.perLine[l] = add ? [...this.perLine[l], item] : this.perLine[l].filter((i) => i.key !== item.key);
+    }
+  }
+
+  private buildChunks(changed: Set<number>): LineChunk[] {
+    const count = Math.ceil(this.layouts.length / this.chunkSize);
+    const chunks = this.chunkList.length === count ? this.chunkList.slice() : new Array<LineChunk>(count);
+    for (let c = 0; c < count; c++) {
+      if (chunks[c] && !changed.has(c)) continue;
+      chunks[c] = { index: c, lines: this.layouts.slice(c * this.chunkSize, (c + 1) * this.chunkSize) };
+    }
+    return chunks;
   }
 }

@@ -10,8 +10,6 @@ export interface LineHtmlContext {
   colour(label: string): string;
   /** Accessible name of a span ("LOCATION: Đà Nẵng"). */
   name(item: LayoutItem): string;
-  /** Hover text: label, score, source. */
-  title(item: LayoutItem): string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -35,7 +33,7 @@ function nodesHtml(nodes: readonly LayoutNode[], ctx: LineHtmlContext, out: stri
     } else {
       // <mark> for what it is; role=button so it carries a name ("LOCATION: Đà Nẵng") and can be pressed.
       out.push(
-        `<mark role="button" tabindex="-1" class="${cls}" data-key="${key}" data-label="${escapeHtml(item.label)}" aria-label="${escapeHtml(ctx.name(item))}" title="${escapeHtml(ctx.title(item))}" style="${style}">`,
+        `<mark role="button" tabindex="-1" class="${cls}" data-key="${key}" data-label="${escapeHtml(item.label)}" aria-label="${escapeHtml(ctx.name(item))}" style="${style}">`,
       );
     }
     nodesHtml(node.children, ctx, out);

@@ -29,6 +29,8 @@ export class SaveQueue {
     private readonly save: Saver,
     private readonly onChange: (queue: SaveQueue, ack?: SaveAck) => void,
     private readonly onError: (error: Error) => void,
+    /** Waits before each save is sent (the editor lets the keystroke's frame paint first); none by default. */
+    private readonly defer?: () => Promise<void>,
   ) {}
 
   get parentRevisionId(): number | null {
@@ -41,6 +43,7 @@ export class SaveQueue {
     this.onChange(this);
     this.chain = this.chain.then(async () => {
       try {
+        if (this.defer) await this.defer();
         if (this.failed) throw new Error('an earlier save failed; reload the document');
         const ack = await this.save({ documentId: this.documentId, parentRevisionId: this.parent, entities, ...(outcomes?.length ? { outcomes } : {}), ...(note ? { note } : {}) });
         this.parent = ack.revisionId;

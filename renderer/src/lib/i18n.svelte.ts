@@ -28,9 +28,20 @@ class I18n {
    * The accessible name of a control. In Vietnamese it also carries the English word, so English-speaking staff
    * using a screen reader, and scripts written against the English names, find the same control.
    */
-  name(key: MessageKey): string {
-    return this.locale === 'vi' && vi[key] !== en[key] ? `${vi[key]} (${en[key]})` : en[key];
+  name(key: MessageKey, params: Record<string, string | number> = {}): string {
+    const v = fillIn(vi[key], params);
+    const e = fillIn(en[key], params);
+    return this.locale === 'vi' && v !== e ? `${v} (${e})` : e;
   }
+
+  /** The visible string with `{name}` placeholders filled in. */
+  fill(key: MessageKey, params: Record<string, string | number>): string {
+    return fillIn(this.t(key), params);
+  }
+}
+
+function fillIn(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export const i18n = new I18n();

@@ -2,7 +2,7 @@
 import type { AppInfo, LabelInfo, ProjectInfo } from '../../../core/contract/types.js';
 import { call } from '../lib/api.js';
 
-export type View = 'documents' | 'editor' | 'export';
+export type View = 'documents' | 'editor' | 'export' | 'models';
 
 class AppState {
   view = $state<View>('documents');

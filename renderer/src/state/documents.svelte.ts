@@ -3,13 +3,16 @@ import type { DocumentStatus, DocumentSummary, ProjectProgress } from '../../../
 import { call } from '../lib/api.js';
 import { app } from './app.svelte.js';
 
-const PAGE = 500;
+/** Rows per page of the list: enough to scroll through, few enough that a refresh (every job event) stays cheap. */
+export const PAGE_SIZE = 100;
 
 class DocumentsState {
   text = $state('');
   label = $state('');
   status = $state<DocumentStatus | ''>('');
   sortByUncertainty = $state(false);
+  /** Index of the first row shown (a multiple of PAGE_SIZE). */
+  offset = $state(0);
   items = $state.raw<DocumentSummary[]>([]);
   total = $state(0);
   progress = $state.raw<ProjectProgress | null>(null);
@@ -18,22 +21,46 @@ class DocumentsState {
   loads = $state(0);
   private seq = 0;
 
+  /** Filters changed: back to the first page. */
+  async search(): Promise<void> {
+    this.offset = 0;
+    await this.refresh();
+  }
+
+  /** Moves a page forwards (1) or back (-1). */
+  async page(delta: 1 | -1): Promise<void> {
+    const next = this.offset + delta * PAGE_SIZE;
+    if (next < 0 || next >= this.total) return;
+    this.offset = next;
+    await this.refresh();
+  }
+
   async refresh(): Promise<void> {
     const project = app.project;
     if (!project) return;
     const seq = ++this.seq;
+    // Typing a label's name in the search box searches by that label (the label box, when set, wins).
+    const query = this.text.trim();
+    const typedLabel = query ? project.labels.find((l) => l.name.toLowerCase() === query.toLowerCase())?.name : undefined;
+    const label = this.label || typedLabel;
     const [page, progress] = await Promise.all([
       call('documents.list', {
         projectId: project.id,
-        ...(this.text.trim() ? { text: this.text } : {}),
-        ...(this.label ? { label: this.label } : {}),
+        ...(query && !typedLabel ? { text: this.text } : {}),
+        ...(label ? { label } : {}),
         ...(this.status ? { status: this.status } : {}),
         sort: this.sortByUncertainty ? 'uncertainty' : 'order',
-        limit: PAGE,
+        offset: this.offset,
+        limit: PAGE_SIZE,
       }),
       call('documents.progress', { projectId: project.id }),
     ]);
     if (seq !== this.seq) return; // a newer filter already answered
+    // Fewer matches than before (a filter, a finished document): show the last page that has rows.
+    if (page.items.length === 0 && page.total > 0 && this.offset > 0) {
+      this.offset = Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE;
+      return this.refresh();
+    }
     this.items = page.items;
     this.total = page.total;
     this.progress = progress;

@@ -6,13 +6,33 @@ import type { DocumentView, Span, SuggestedSpan } from '../../../core/contract/t
 import { entityKey, type Range } from '../../../core/document.js';
 import { CodePointIndex } from '../../../core/offsets.js';
 import { tokenize } from '../../../core/tokenize.js';
-import { addSpan, findSpan, removeSpan, replaceSpan } from '../editor/entity-ops.js';
+import { addSpan, findSpan, removeSpan, replaceSpan, sortSpans } from '../editor/entity-ops.js';
 import { EditHistory } from '../editor/history.js';
-import { DocumentLayout, lineOf, lineStarts, type LayoutItem, type LineLayout } from '../editor/layout.js';
+import { DocumentLayout, lineOf, lineStarts, type LayoutItem, type LineChunk, type LineLayout } from '../editor/layout.js';
+import { lineElementAt } from '../editor/dom-offsets.js';
 import { SaveQueue, type SaveRequest } from '../editor/save-queue.js';
 import { call } from '../lib/api.js';
 import { i18n } from '../lib/i18n.svelte.js';
 import { app } from './app.svelte.js';
+
+/**
+ * Resolves once the current frame has painted (a message posted from requestAnimationFrame runs after it), so a
+ * save's serialising and sending never delays the keystroke's repaint; a hidden window has no frames, so a timer
+ * stands in.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  });
+}
 
 export const entityKeyOf = (span: Span): string => `e:${entityKey(span)}`;
 export const suggestionKeyOf = (s: SuggestedSpan): string => `s:${s.id}`;
@@ -23,6 +43,8 @@ class EditorState {
   entities = $state.raw<Span[]>([]);
   suggestions = $state.raw<SuggestedSpan[]>([]);
   lines = $state.raw<LineLayout[]>([]);
+  /** The lines in blocks of CHUNK_LINES (what the text renders); unchanged blocks keep their objects. */
+  chunks = $state.raw<LineChunk[]>([]);
   /** `e:<entity key>` or `s:<suggestion id>`. */
   selectedKey = $state<string | null>(null);
   /** Text selected for a new span (mouse or keyboard), in code points, already snapped. */
@@ -39,7 +61,14 @@ class EditorState {
   tokens: Range[] = [];
   codePoints: string[] = [];
   starts: number[] = [0];
+  /** Set by the active-learning queue (state/queue.svelte.ts): where "Next document" goes while the annotator follows it; undefined = the list order. */
+  nextFrom: ((documentId: number) => Promise<number | undefined>) | null = null;
   private layout = new DocumentLayout([0], 0);
+  /** Key -> span, for O(1) lookups on every keystroke (kept up to date by each edit's difference). */
+  private spansByKey = new Map<string, Span | SuggestedSpan>();
+  // One layout item per span object: unchanged spans keep theirs, so an edit allocates only for what it changed.
+  private itemCache = new WeakMap<object, LayoutItem>();
+  private keysCache: { lines: LineLayout[]; keys: string[] } | null = null;
   private history = new EditHistory();
   private queue: SaveQueue | null = null;
 
@@ -53,8 +82,12 @@ class EditorState {
     this.tokens = doc.tokens ?? tokenize(doc.text);
     this.starts = lineStarts(this.codePoints);
     this.layout = new DocumentLayout(this.starts, this.codePoints.length);
+    this.itemCache = new WeakMap();
+    this.spansByKey = new Map();
+    this.entities = [];
+    this.suggestions = [];
     this.history.clear();
-    this.queue = new SaveQueue(doc.id, doc.revisionId, (r) => call('annotations.save', r), (q, ack) => this.onSaved(q, ack), (e) => this.onSaveError(e));
+    this.queue = new SaveQueue(doc.id, doc.revisionId, (r) => call('annotations.save', r), (q, ack) => this.onSaved(q, ack), (e) => this.onSaveError(e), afterPaint);
     this.cpi = new CodePointIndex(doc.text);
     this.doc = doc;
     this.revision = doc.revision;
@@ -63,7 +96,7 @@ class EditorState {
     this.selectedKey = null;
     this.textRange = null;
     this.pickerKeys = [];
-    this.setSpans(doc.entities, doc.suggestions);
+    this.setSpans(sortSpans(doc.entities), doc.suggestions);
     app.view = 'editor';
     await tick();
     // Measured to the next frame: what the annotator waits for (bench/ui-bench.ts reads these).
@@ -74,16 +107,39 @@ class EditorState {
     });
   }
 
-  private setSpans(entities: Span[], suggestions: SuggestedSpan[]): void {
+  /**
+   * Shows a new entity and suggestion list. Edits keep the objects of untouched spans, so what changed is found by
+   * identity, and only the lines it covers are laid out again: a keystroke's cost follows its edit, not the document.
+   * Returns the keys of the spans that came in (undo/redo select what they brought back).
+   */
+  private setSpans(entities: Span[], suggestions: SuggestedSpan[]): string[] {
+    const removed: LayoutItem[] = [];
+    const added: [LayoutItem, Span | SuggestedSpan][] = [];
+    this.diff(this.entities, entities, removed, added, (e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' }));
+    this.diff(this.suggestions, suggestions, removed, added, (s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source }));
     this.entities = entities;
     this.suggestions = suggestions;
-    const items: LayoutItem[] = [
-      ...entities.map((e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' })),
-      ...suggestions.map((s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source })),
-    ];
-    this.lines = this.layout.update(items);
+    for (const item of removed) this.spansByKey.delete(item.key);
+    for (const [item, span] of added) this.spansByKey.set(item.key, span);
+    this.lines = this.layout.change(removed, added.map(([item]) => item));
+    this.chunks = this.layout.chunks;
     this.canUndo = this.history.canUndo;
     this.canRedo = this.history.canRedo;
+    return added.map(([item]) => item.key);
+  }
+
+  // What left `before` and what came into `after`, by object identity (one layout item per span object).
+  private diff<T extends Span>(before: readonly T[], after: readonly T[], removed: LayoutItem[], added: [LayoutItem, Span | SuggestedSpan][], make: (span: T) => LayoutItem): void {
+    if (before === after) return;
+    const itemOf = (span: T): LayoutItem => {
+      let item = this.itemCache.get(span);
+      if (!item) this.itemCache.set(span, (item = make(span)));
+      return item;
+    };
+    const kept = new Set<T>(after);
+    const had = new Set<T>(before);
+    for (const span of before) if (!kept.has(span)) removed.push(itemOf(span));
+    for (const span of after) if (!had.has(span)) added.push([itemOf(span), span]);
   }
 
   private onSaved(queue: SaveQueue, ack?: { revision: number }): void {
@@ -112,11 +168,14 @@ class EditorState {
   }
 
   entityByKey(key: string | null): Span | undefined {
-    return key?.startsWith('e:') ? this.entities.find((e) => entityKeyOf(e) === key) : undefined;
+    // Reading `entities` keeps callers reactive to edits; the map does the finding.
+    void this.entities;
+    return key?.startsWith('e:') ? this.spansByKey.get(key) : undefined;
   }
 
   suggestionByKey(key: string | null): SuggestedSpan | undefined {
-    return key?.startsWith('s:') ? this.suggestions.find((s) => suggestionKeyOf(s) === key) : undefined;
+    void this.suggestions;
+    return key?.startsWith('s:') ? (this.spansByKey.get(key) as SuggestedSpan | undefined) : undefined;
   }
 
   /** Text of [start, end). */
@@ -144,6 +203,9 @@ class EditorState {
       const span = { label, start: this.textRange.start, end: this.textRange.end };
       this.textRange = null;
       window.getSelection()?.removeAllRanges();
+      // Labelling exactly what the model suggested is accepting that suggestion (recorded as such).
+      const suggested = this.suggestions.find((s) => s.label === label && s.start === span.start && s.end === span.end);
+      if (suggested) return this.takeSuggestion(suggested, span);
       this.edit(addSpan(this.entities, span), { select: span });
       return;
     }
@@ -213,23 +275,32 @@ class EditorState {
     void this.reject();
   }
 
+  /** Makes an earlier revision's entities the current ones: a new revision (undoable), noted as a restore. */
+  restore(entities: Span[], revision: number): void {
+    this.selectedKey = null;
+    this.edit(sortSpans(entities), { note: `restore r${revision}` });
+  }
+
   undo(): void {
     const previous = this.history.undo(this.entities);
-    if (!previous) return;
-    this.setSpans(previous, this.suggestions);
-    this.queue?.push(previous, undefined, 'undo');
-    if (this.selectedKey && !this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey)) this.selectedKey = null;
+    if (previous) this.jump(previous, 'undo');
   }
 
   redo(): void {
     const next = this.history.redo(this.entities);
-    if (!next) return;
-    this.setSpans(next, this.suggestions);
-    this.queue?.push(next, undefined, 'redo');
-    if (this.selectedKey && !this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey)) this.selectedKey = null;
+    if (next) this.jump(next, 'redo');
   }
 
-  async setStatus(status: 'done' | 'skipped' | 'in_progress'): Promise<void> {
+  // Shows an older or newer list. When the selected span is gone (or none was selected) and the step brought back
+  // one span, that one is selected: an undone resize or delete leaves the span at hand for the next key.
+  private jump(list: Span[], note: 'undo' | 'redo'): void {
+    const came = this.setSpans(list, this.suggestions);
+    this.queue?.push(list, undefined, note);
+    const gone = !this.selectedKey || (!this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey));
+    if (gone) this.selectedKey = came.length === 1 ? came[0] : null;
+  }
+
+  async setStatus(status: 'done' | 'reviewed' | 'skipped' | 'in_progress'): Promise<void> {
     if (!this.doc) return;
     await this.queue?.flush();
     const result = await call('documents.setStatus', { documentId: this.doc.id, status });
@@ -239,7 +310,8 @@ class EditorState {
   /** Opens the next or previous document; false when there is none. */
   async go(direction: 'next' | 'previous'): Promise<boolean> {
     if (!this.doc || !app.project) return false;
-    const { documentId } = await call('documents.adjacent', { projectId: app.project.id, documentId: this.doc.id, direction });
+    const queued = direction === 'next' && this.nextFrom ? await this.nextFrom(this.doc.id) : undefined;
+    const documentId = queued ?? (await call('documents.adjacent', { projectId: app.project.id, documentId: this.doc.id, direction })).documentId;
     if (documentId === null) return false;
     await this.open(documentId);
     return true;
@@ -255,7 +327,8 @@ class EditorState {
 
   /** Keys of all spans in reading order (for [ and ]). */
   allKeys(): string[] {
-    return this.lines.flatMap((line) => this.keysIn(line.nodes));
+    if (this.keysCache?.lines !== this.lines) this.keysCache = { lines: this.lines, keys: this.lines.flatMap((line) => this.keysIn(line.nodes)) };
+    return this.keysCache.keys;
   }
 
   private keysIn(nodes: LineLayout['nodes']): string[] {
@@ -269,7 +342,7 @@ class EditorState {
     const selector = `[data-key="${CSS.escape(key)}"]`;
     const found: Element[] = [];
     for (let l = this.lineIndexOf(span.start); l <= this.lineIndexOf(Math.max(span.start, span.end - 1)); l++) {
-      const line = container.children[l];
+      const line = lineElementAt(container, l);
       if (line) found.push(...line.querySelectorAll(selector));
     }
     return found;

@@ -6,9 +6,11 @@ import { documents } from './documents.svelte.js';
 
 class JobsState {
   models = $state.raw<ModelsInfo | null>(null);
-  /** `embedded` or `package`. */
-  modelKind = $state<'embedded' | 'package'>('embedded');
+  /** `embedded`, `package` (a folder typed in), or a registry version's id from models.list (`model:N`). */
+  modelKind = $state<string>('embedded');
   packagePath = $state('');
+  /** Also run two sampled passes per document so the queue's disagreement strategy has a signal (3× the work). */
+  disagreement = $state(false);
   scope = $state<'selected' | 'unfinished'>('unfinished');
   job = $state.raw<JobInfo | null>(null);
   // Events can overtake the answer to preannotate.start (a fast job finishes first): the latest word per job wins.
@@ -19,9 +21,27 @@ class JobsState {
   }
 
   async load(): Promise<void> {
-    this.models = await call('models.list', {});
-    const running = (await call('jobs.list', {})).find((j) => j.state === 'running');
+    await this.loadModels();
+    // Fine-tune jobs are the Models view's (state/models.svelte.ts).
+    const running = (await call('jobs.list', {})).find((j) => j.state === 'running' && j.kind !== 'fine-tune');
     if (running) this.job = running;
+  }
+
+  /**
+   * The models on offer; the picker moves to the active one. Called when that changes (start, a fine-tune, a
+   * restore), even while the re-annotation a fine-tune starts is running: the next run should use the new version.
+   */
+  async loadModels(): Promise<void> {
+    this.models = await call('models.list', {});
+    const active = this.models.models.find((m) => m.active && m.available);
+    if (active) this.modelKind = active.kind === 'embedded' ? 'embedded' : active.id;
+  }
+
+  /** What preannotate.start is given for the picker's choice. */
+  private choice(): { kind: 'embedded' } | { kind: 'package'; path: string } {
+    if (this.modelKind === 'package') return { kind: 'package', path: this.packagePath };
+    const version = this.models?.models.find((m) => m.id === this.modelKind && m.path);
+    return version?.path ? { kind: 'package', path: version.path } : { kind: 'embedded' };
   }
 
   async start(): Promise<void> {
@@ -32,7 +52,8 @@ class JobsState {
         projectId: project.id,
         scope: this.scope,
         ...(this.scope === 'selected' ? { documentIds: [...documents.selected] } : {}),
-        model: this.modelKind === 'package' ? { kind: 'package', path: this.packagePath } : { kind: 'embedded' },
+        model: this.choice(),
+        ...(this.disagreement ? { disagreement: true } : {}),
       });
       this.job = this.seen.get(started.id) ?? started;
     } catch (error) {
@@ -42,12 +63,16 @@ class JobsState {
 
   async cancel(): Promise<void> {
     if (!this.job) return;
-    this.job = await call('jobs.cancel', { jobId: this.job.id });
+    const answer = await call('jobs.cancel', { jobId: this.job.id });
+    // The job.finished event can overtake this answer (which still says running): keep the finished word.
+    const known = this.seen.get(answer.id);
+    this.job = known && known.state !== 'running' ? known : answer;
   }
 
   listen(): void {
     onEvent((event) => {
       if (event.type !== 'job.progress' && event.type !== 'job.finished') return;
+      if (event.job.kind === 'fine-tune') return; // the Models view's
       const known = this.seen.get(event.job.id);
       if (known && known.state !== 'running') return; // a late progress event after the finish
       this.seen.set(event.job.id, event.job);

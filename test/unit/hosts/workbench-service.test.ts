@@ -76,6 +76,10 @@ test('edits append revisions; a stale parent is refused as a conflict', async ()
     await assert.rejects(s['annotations.save']({ documentId: 1, parentRevisionId: second.revisionId, entities: [{ label: 'A', start: 0, end: 999 }] }), (e: ContractError) => e.field === 'entities.0.end');
     const history = await s['annotations.history']({ documentId: 1 });
     assert.deepEqual(history.map((r) => [r.revision, r.entityCount, r.note]), [[1, 1, null], [2, 0, 'undo']]);
+    // One revision with its entities (the editor restores it as a new revision).
+    const old = await s['annotations.revision']({ documentId: 1, revisionId: first.revisionId });
+    assert.deepEqual([old.revision, old.entities], [1, [{ label: 'LOCATION', start: 12, end: 19 }]]);
+    await assert.rejects(s['annotations.revision']({ documentId: 1, revisionId: 999 }), (e: ContractError) => e.code === 'not-found' && e.field === 'revisionId');
   } finally {
     await env.close();
   }

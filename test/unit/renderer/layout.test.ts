@@ -67,3 +67,32 @@ test('lines: starts, lookup, and reuse of unchanged line layouts', () => {
   assert.notEqual(second[2], first[2]);
   assert.equal(first[1].end, 6, 'a line ends before its line break (CR kept)');
 });
+
+test('an update lays out again only the lines whose items changed; chunks keep their objects', () => {
+  // 70 one-character lines: chunks of 32 -> three chunks.
+  const text = Array.from(Array.from({ length: 70 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('\n'));
+  const starts = lineStarts(text);
+  const doc = new DocumentLayout(starts, text.length, 32);
+  const x = item('x', starts[1], starts[1] + 1);
+  const y = item('y', starts[40], starts[40] + 1);
+  const first = doc.update([x, y]);
+  const chunks = doc.chunks;
+  assert.equal(chunks.length, 3);
+  assert.equal(chunks[1].lines[8], first[40]);
+  // Moving y to line 41 touches lines 40 and 41 only, in chunk 1.
+  const moved = item('y2', starts[41], starts[41] + 1);
+  const second = doc.change([y], [moved]);
+  assert.deepEqual(second.map((l, i) => (l === first[i] ? null : i)).filter((i) => i !== null), [40, 41]);
+  assert.equal(doc.chunks[0], chunks[0], 'chunk 0 untouched: same object');
+  assert.equal(doc.chunks[2], chunks[2]);
+  assert.notEqual(doc.chunks[1], chunks[1]);
+  assert.equal(doc.chunks[1].lines[9], second[41]);
+  // update() diffs by key: the same items again change nothing.
+  assert.equal(doc.update([x, moved]), second);
+  // A span over several lines is drawn on each and removed from each.
+  const long = item('long', starts[2], starts[5] + 1);
+  const third = doc.change([], [long]);
+  assert.equal([2, 3, 4, 5].every((l) => third[l].nodes.some((n) => n.kind === 'span')), true);
+  const fourth = doc.change([long], []);
+  assert.equal([2, 3, 4, 5].every((l) => fourth[l].nodes.every((n) => n.kind === 'text')), true);
+});

@@ -32,3 +32,26 @@ test('after a refused save later edits are not sent, and the error is reported o
   assert.equal(errors.length, 1);
   assert.ok(queue.broken);
 });
+
+test('with a defer step, each save waits for it (the editor lets the keystroke paint first), still in order', async () => {
+  const order: string[] = [];
+  const gates: (() => void)[] = [];
+  const queue = new SaveQueue(1, null, async (r) => {
+    order.push(`save ${r.entities.length}`);
+    return { revisionId: r.entities.length + 1, revision: r.entities.length + 1 };
+  }, () => {}, (e) => assert.fail(e), () => new Promise<void>((resolve) => gates.push(() => {
+    order.push('painted');
+    resolve();
+  })));
+  queue.push([]);
+  queue.push([{ label: 'A', start: 0, end: 1 }]);
+  await Promise.resolve();
+  assert.deepEqual(order, [], 'nothing is sent before the defer step resolves');
+  while (queue.pending > 0) {
+    await new Promise((r) => setImmediate(r));
+    gates.shift()?.();
+  }
+  await queue.flush();
+  assert.deepEqual(order, ['painted', 'save 0', 'painted', 'save 1']);
+  assert.equal(queue.parentRevisionId, 2);
+});

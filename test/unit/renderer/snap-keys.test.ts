@@ -1,9 +1,10 @@
 // Snapping to syllables, boundary moves, the caret, the keymap and undo history: the editor's logic without a DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { tokenize } from '../../../core/tokenize.js';
 import { caretOver, caretRange, moveCaret, moveCaretByLine, moveCaretToLineEdge } from '../../../renderer/src/editor/caret.js';
-import { addSpan, removeSpan, replaceSpan } from '../../../renderer/src/editor/entity-ops.js';
+import { addSpan, findSpan, removeSpan, replaceSpan, sortSpans } from '../../../renderer/src/editor/entity-ops.js';
 import { EditHistory } from '../../../renderer/src/editor/history.js';
 import { commandFor } from '../../../renderer/src/editor/keymap.js';
 import { lineStarts, lineOf } from '../../../renderer/src/editor/layout.js';
@@ -57,6 +58,27 @@ test('keymap: labels by shortcut, undo/redo, boundaries with Ctrl, nothing for o
   assert.equal(k('Tab'), undefined, 'Tab leaves the editor');
   assert.equal(k('7'), undefined);
   assert.equal(k('6', { ctrlKey: true }), undefined);
+});
+
+test('entity edits find by binary search, keep the untouched objects, and match a linear model', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.constantFrom('A', 'B', 'C'), fc.nat(20), fc.integer({ min: 1, max: 5 })), { maxLength: 30 }), (ops) => {
+      let list: { label: string; start: number; end: number }[] = [];
+      const model = new Map<string, { label: string; start: number; end: number }>();
+      for (const [label, start, len] of ops) {
+        const span = { label, start, end: start + len };
+        const at = findSpan(list, span);
+        const before = list;
+        list = at >= 0 ? removeSpan(list, at) : addSpan(list, span);
+        const key = `${label}@${start}-${start + len}`;
+        if (model.has(key)) model.delete(key);
+        else model.set(key, span);
+        const changed = (s: { label: string; start: number; end: number }) => s.label === span.label && s.start === span.start && s.end === span.end;
+        assert.ok(list.every((s) => changed(s) || before.includes(s)), 'untouched spans keep their objects');
+      }
+      assert.deepEqual(list, sortSpans([...model.values()]));
+    }),
+  );
 });
 
 test('entity edits keep the list sorted and free of duplicates; history undoes and redoes', () => {

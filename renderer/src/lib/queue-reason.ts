@@ -1,0 +1,59 @@
+// Why the queue puts a document where it is, as one sentence in the UI language (the ranking's reason from
+// core/active-learning/ranking.ts, carried by queue.next). Plain TS: unit-tested in test/unit/renderer/.
+import type { QueueItem } from '../../../core/contract/types.js';
+import { activeLearningEn, activeLearningVi, type ActiveLearningKey } from './messages-active-learning.js';
+
+export type Locale = 'vi' | 'en';
+
+const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '—');
+const score4 = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toFixed(3)) : '—');
+
+/** A template from the active-learning table with `{name}` placeholders filled in. */
+export function fill(locale: Locale, key: ActiveLearningKey, params: Record<string, string | number> = {}): string {
+  const template = (locale === 'vi' ? activeLearningVi : activeLearningEn)[key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * The reason a queue item has its place: the strategy's signal (and how it was divided for cost-aware ranking),
+ * why it has none, and whether it was moved down as a near-duplicate. `nameOf` names the document it duplicates.
+ */
+export function describeReason(item: Pick<QueueItem, 'reason' | 'score' | 'status'>, locale: Locale, nameOf: (documentId: number) => string | undefined = () => undefined): string {
+  const { reason } = item;
+  let text: string;
+  if (reason.unscored || item.score === null) {
+    if (item.status === 'new' && reason.tokens === 0) text = fill(locale, 'reasonNotPreannotated');
+    else if (reason.strategy === 'disagreement' && reason.tokens > 0) text = fill(locale, 'reasonNoDisagreement');
+    else text = fill(locale, 'reasonNoSignals');
+  } else {
+    const params = { value: num(reason.value), tokens: reason.tokens, margin: num(1 - reason.value) };
+    switch (reason.strategy) {
+      case 'entropy-mean':
+        text = fill(locale, 'reasonEntropyMean', params);
+        break;
+      case 'entropy-max':
+        text = fill(locale, 'reasonEntropyMax', params);
+        break;
+      case 'margin':
+        text = fill(locale, 'reasonMargin', params);
+        break;
+      case 'disagreement':
+        text = fill(locale, 'reasonDisagreement', params);
+        break;
+      default:
+        text = fill(locale, 'reasonRandom', params);
+    }
+    // The ranking does not divide random draws by length, so saying so would be wrong.
+    if (reason.costAware && reason.strategy !== 'random') text += fill(locale, 'reasonCostAware', { tokens: reason.tokens, score: score4(item.score) });
+  }
+  if (reason.nearDuplicateOf !== undefined) {
+    const name = nameOf(reason.nearDuplicateOf);
+    text += fill(locale, 'reasonNearDuplicate', { name: name === undefined ? `#${reason.nearDuplicateOf}` : `${name} (#${reason.nearDuplicateOf})` });
+  }
+  return text;
+}
+
+/** The score as the queue shows it: the ranking key, or a dash when the strategy has no signal for the document. */
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : score4(score);
+}
