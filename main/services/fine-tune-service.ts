@@ -179,6 +179,7 @@ export class FineTuneService {
     const out = join(this.dataDir, 'models', `${base.name}-p${p.projectId}-ft${runId}`);
     try {
       mkdirSync(work, { recursive: true });
+      mkdirSync(join(out, '..'), { recursive: true });
       await writeInstructionFile(join(work, 'train.jsonl'), train);
       if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
       this.hooks.emit({ type: 'job.progress', job: { ...info } });

@@ -98,7 +98,7 @@ export const simulateCommand: Command = {
     const runs = await simulate({
       train, dev, base: resolve(values.model ?? embeddedModelDir), out, strategies: chosen,
       seed: int(values.seed, 'seed', 1, 0), seedSize: int(values['seed-size'], 'seed-size', 200), step: int(values.step, 'step', 200),
-      rounds: int(values.rounds, 'rounds', 9), threads: int(values.threads, 'threads', 2),
+      rounds: int(values.rounds, 'rounds', 9, 0), threads: int(values.threads, 'threads', 2),
       training: {
         epochs: num(values.epochs, 'epochs') ?? 3, minSteps: int(values['min-steps'], 'min-steps', 150),
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 5, lr: num(values.lr, 'lr'),

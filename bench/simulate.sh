@@ -1,0 +1,17 @@
+#!/bin/bash
+# The active-learning simulation behind bench/RESULTS.md ("Active learning"): the seed model first (both cores),
+# then one process per strategy (one core each), all resumable. Logs in bench/simulation/*.log.
+#   bash bench/simulate.sh [OUT]        # default bench/simulation
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-bench/simulation}
+STRATEGIES=${STRATEGIES:-"random entropy-mean margin"}
+mkdir -p "$OUT"
+W="node bin/workbench.js simulate --out $OUT --seed 1"
+first=${STRATEGIES%% *}
+$W --strategies "$first" --rounds 0 --threads 2 >> "$OUT/seed.log" 2>&1
+for s in $STRATEGIES; do
+  $W --strategies "$s" --threads 1 >> "$OUT/$s.log" 2>&1 &
+done
+wait
+$W --strategies "$(echo $STRATEGIES | tr ' ' ',')" --threads 2 >> "$OUT/summary.log" 2>&1
