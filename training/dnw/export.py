@@ -7,7 +7,8 @@ The graph is SamplerHead(model) (training/dnw/sampler_head.py, the engine worker
 sequence. With --quantize auto (the default) the graph is also quantised (int8 weights, dynamic activations) and the
 int8 graph is shipped when its dev nested micro-F1 is within 0.3 points of float32; both numbers go into the
 manifest's evaluation list. Decoding for these numbers is greedy confidence-threshold unmasking (dnw.decode), which is
-what the engine's fast settings do.
+what the engine's fast settings do. The package also carries the exported weights (checkpoint.pt, float16, and the
+manifest's `training` field; dnw.package_checkpoint) so that dnw.finetune_package can continue training it.
 """
 from __future__ import annotations
 
@@ -72,14 +73,17 @@ def sampler_defaults(threshold: float, steps: int) -> dict:
             "earlyStop": False}
 
 
+DESCRIPTION = ("Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver nested "
+               "LOCATIONs); one stacked BIO label per text token.")
+
+
 def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_steps: int, evaluation: list,
-                 provenance: dict) -> dict:
+                 provenance: dict, version: str = "0.1.0", description: str = DESCRIPTION) -> dict:
     """manifest.json as core/model-package/manifest.ts validates it (unknown fields are refused there)."""
     fmt = cfg["model"].get("format", "aligned")
     return {
-        "formatVersion": 1, "name": name, "version": "0.1.0",
-        "description": "Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver "
-                       "nested LOCATIONs); one stacked BIO label per text token.",
+        "formatVersion": 1, "name": name, "version": version,
+        "description": description,
         "graph": {"file": GRAPH},
         "tokenizer": "tokenizer.json",
         "tokens": {"mask": vocab.mask_id, "eos": vocab.eos_id, "pad": vocab.pad_id},
@@ -93,6 +97,28 @@ def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_
         "evaluation": evaluation,
         "provenance": provenance,
     }
+
+
+def is_int8_graph(path: Path) -> bool:
+    """True when the graph holds dynamically quantised weights (what `quantize` writes)."""
+    import onnx
+    ops = {n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node}
+    return bool(ops & {"MatMulInteger", "DynamicQuantizeLinear", "DequantizeLinear", "DynamicQuantizeMatMul"})
+
+
+def write_package(out: Path, graph: Path, tokenizer: Path, manifest: dict, model, vocab, cfg: dict,
+                  source: dict) -> dict:
+    """model.onnx, tokenizer.json, manifest.json and, for an aligned model, checkpoint.pt (its weights, for
+    fine-tuning) with the manifest's `training` field. Returns the manifest written."""
+    from .package_checkpoint import training_field, write_checkpoint
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(graph, out / GRAPH)
+    shutil.copy(tokenizer, out / "tokenizer.json")
+    if model.cfg.format == "aligned":
+        write_checkpoint(out, model, vocab, cfg, source)
+        manifest = {**manifest, "training": training_field()}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -150,9 +176,6 @@ def main(argv: list[str] | None = None) -> None:
     else:
         measure(fp32, "float32")
 
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(chosen, out / GRAPH)
-    shutil.copy(args.run / "tokenizer.json", out / "tokenizer.json")
     name = args.name or f"dnw-{args.run.name}"
     graph_tag = "int8" if chosen.name.endswith("int8.onnx") else "float32"
     sampler = sampler_defaults(threshold, max_steps)
@@ -166,7 +189,8 @@ def main(argv: list[str] | None = None) -> None:
                   "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if graph_tag == "int8" else "none",
                   "devChecks": list(measured.values()), "model": cfg["model"]}
     manifest = manifest_for(name, vocab, cfg, args.top_k, threshold, max_steps, evaluation, provenance)
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    manifest = write_package(out, chosen, args.run / "tokenizer.json", manifest, model, vocab, cfg,
+                             {"builder": "dnw.export", "run": args.run.name, "checkpoint": args.checkpoint})
     from .model_card import write_model_card
     write_model_card(out, manifest, cfg, args.run)
     size = sum(p.stat().st_size for p in out.iterdir())

@@ -82,6 +82,12 @@ def test_export_package_loads_and_matches_torch(run_dir):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["output"]["format"] == "aligned-bio" and manifest["shiftedLogits"] is False
     assert manifest["tokens"]["mask"] == 2 and (out / "MODEL_CARD.md").exists() and (out / "tokenizer.json").exists()
+    # Every exported package carries its weights for dnw.finetune_package.
+    assert manifest["training"] == {"checkpoint": "checkpoint.pt", "format": "dnw-aligned-v1"}
+    from dnw.package_checkpoint import load_package, verify
+    parity = verify(out, out / "model.onnx", ["Bệnh nhân BN5 ở Hà Nội .", "Ngày 2/3 ."])
+    assert parity["top1_agreement"] == 1.0 and parity["max_abs_diff_topk_probs"] < 5e-3
+    assert load_package(out)[3]["source"] == {"builder": "dnw.export", "run": "smoke", "checkpoint": "last"}
     repo = Path(__file__).resolve().parents[2]
     if shutil.which("node") and (repo / "node_modules" / "tsx").exists():
         # The engine's own validator (core/model-package/manifest.ts) accepts it: unknown fields are refused there.

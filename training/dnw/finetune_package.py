@@ -1,0 +1,411 @@
+"""Fine-tune a trainable model package on the workbench's instruction export -> a new model package.
+
+    python -m dnw.finetune_package --base PACKAGE_DIR --train TRAIN.jsonl --out OUT_DIR
+        [--heldout HELDOUT.jsonl] [--from-scratch] [--epochs E] [--min-steps N] [--max-steps N] [--max-minutes M]
+        [--lr LR] [--batch-tokens T] [--seed S] [--threads N] [--name NAME] [--version VERSION]
+        [--quantize int8|none]
+
+The base package must carry its weights (manifest `training.checkpoint`, checkpoint.pt; dnw.package_checkpoint).
+--from-scratch keeps the base's tokenizer, labels and architecture and initialises the weights randomly.
+Objective as dnw.train: masked diffusion SFT over the aligned canvas (prompt never masked, each slot masked with
+probability t ~ U(eps, 1), CE / t), BPE-dropout variants as the base was trained with, AdamW with linear warm-up then
+cosine decay that follows the step count or the --max-minutes budget, whichever ends first. Seeded.
+
+stdout carries one JSON object per line (everything else goes to stderr):
+  {"event":"start","examples":n,"steps":N, ...}
+  {"event":"step","step":i,"steps":N,"loss":x,"elapsed":s}          at most about once a second
+  {"event":"phase","phase":"export"}                                 then "evaluate" when --heldout is given
+  {"event":"done","package":OUT_DIR,"metrics":{...},"seconds":s}
+  {"event":"error","message":"..."}                                   exit code 1 (2: usage, OUT_DIR exists)
+The package is built in a hidden sibling folder and renamed to OUT_DIR only when complete: a failed, killed or
+cancelled (SIGTERM / SIGINT: exit code 143 / 130, after an error event) run leaves no OUT_DIR.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Callable, TextIO
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+# Defaults (docs/training.md, "Fine-tuning a package"), measured on PhoNER (200 -> 400 -> 2,000 sentences, 2 cores).
+# Continuing from a package's weights needs a few passes over the data; a model from scratch needs many more
+# updates than a 200-sentence set gives in a few epochs, hence the step floors.
+DEFAULTS = {"finetune": {"epochs": 3.0, "min_steps": 150, "lr": 5e-4},
+            "scratch": {"epochs": 10.0, "min_steps": 600, "lr": 1e-3}}
+DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
+DEFAULT_BATCH_TOKENS = 1536
+SAMPLE_TEXTS = ["Bệnh nhân BN 123 ( nam , 45 tuổi ) trú tại Đà Nẵng .", "Ngày 3/4 ."]
+
+
+class Cancelled(BaseException):  # not an Exception: the ONNX exporter catches those and carries on
+    def __init__(self, signum: int):
+        super().__init__(f"cancelled by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class Failure(Exception):
+    """A refusal or failure reported as an error event; `code` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+class Emitter:
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def __call__(self, **event) -> None:
+        self.stream.write(json.dumps(event, ensure_ascii=False) + "\n")
+        self.stream.flush()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors are reported as events too
+        raise Failure(f"usage: {message}", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="python -m dnw.finetune_package", description=__doc__,
+                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", type=Path, required=True, help="the package to start from (must carry checkpoint.pt)")
+    ap.add_argument("--train", type=Path, required=True, help="instruction JSONL (workbench export)")
+    ap.add_argument("--out", type=Path, required=True, help="the new package folder (must not exist)")
+    ap.add_argument("--heldout", type=Path, default=None, help="instruction JSONL scored after export")
+    ap.add_argument("--from-scratch", action="store_true", help="random weights, the base's tokenizer and labels")
+    ap.add_argument("--epochs", type=float, default=None,
+                    help=f"passes over the data (default {DEFAULTS['finetune']['epochs']:g}; from scratch "
+                         f"{DEFAULTS['scratch']['epochs']:g})")
+    ap.add_argument("--min-steps", type=int, default=None,
+                    help=f"at least this many steps (default {DEFAULTS['finetune']['min_steps']}; from scratch "
+                         f"{DEFAULTS['scratch']['min_steps']}; 0 = off)")
+    ap.add_argument("--max-steps", type=int, default=0, help="exactly this many steps (overrides epochs)")
+    ap.add_argument("--max-minutes", type=float, default=DEFAULT_MAX_MINUTES, help="training wall budget (0 = none)")
+    ap.add_argument("--lr", type=float, default=None,
+                    help=f"peak learning rate (default {DEFAULTS['finetune']['lr']:g}; from scratch "
+                         f"{DEFAULTS['scratch']['lr']:g})")
+    ap.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS, help="padded tokens per step")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=0, help="torch/onnxruntime threads (default: min(4, CPUs))")
+    ap.add_argument("--name", default=None, help="manifest name (default: the base's)")
+    ap.add_argument("--version", default=None, help="manifest version (default: the base's, patch + 1)")
+    ap.add_argument("--quantize", choices=["int8", "none"], default=None,
+                    help="graph weights (default: int8 when the base graph is int8)")
+    return ap
+
+
+def next_version(version: str) -> str:
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)(.*)", version)
+    if m:
+        return f"{m[1]}.{m[2]}.{int(m[3]) + 1}"
+    return f"{version}-ft" if version else "0.1.0"
+
+
+def plan_steps(per_epoch: int, args) -> int:
+    if args.max_steps:
+        return args.max_steps
+    return max(1, math.ceil(args.epochs * per_epoch), args.min_steps)
+
+
+def _lr(step: int, total: int, warmup: int, peak: float, time_frac: float, min_ratio: float = 0.05) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    frac = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
+    lo = peak * min_ratio
+    return lo + (peak - lo) * 0.5 * (1 + math.cos(math.pi * frac))
+
+
+def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int) -> dict:
+    """The masked diffusion SFT loop of dnw.train, single process, sized to the data and the time budget."""
+    import torch
+    from .encode import collate, length_batches
+    from .train import diffusion_loss
+    variants = prepared.variants
+
+    def epoch_data(epoch: int):
+        pick = random.Random(seed * 7777 + epoch)
+        return [v[0] if len(v) == 1 else v[pick.randrange(len(v))] for v in variants]
+
+    def epoch_batches(epoch: int, data):
+        return length_batches(data, args.batch_tokens, random.Random(seed * 1000 + epoch))
+
+    per_epoch = len(epoch_batches(0, epoch_data(0)))
+    total = plan_steps(per_epoch, args)
+    warmup = max(1, min(100, total // 10))
+    peak = args.lr
+    emit(event="start", examples=n_examples, pieces=len(variants), steps=total, steps_per_epoch=per_epoch,
+         epochs=round(total / per_epoch, 2), lr=peak, from_scratch=bool(args.from_scratch), threads=args.threads)
+    opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
+    budget = args.max_minutes * 60
+    train_start = time.time()
+    model.train()
+    step, epoch, last_emit = 0, 0, 0.0
+    acc, n_acc, recent = 0.0, 0, []
+    while step < total:
+        data = epoch_data(epoch)
+        for b in epoch_batches(epoch, data):
+            elapsed = time.time() - train_start
+            time_frac = elapsed / budget if budget else 0.0
+            lr = _lr(step, total, warmup, peak, time_frac)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            gen = torch.Generator().manual_seed(seed * 7919 + step * 31)
+            batch = collate([data[i] for i in b], vocab.pad_id)
+            loss, _ = diffusion_loss(model, batch, vocab.mask_id, 1e-3, gen)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            value = float(loss.detach())
+            acc, n_acc = acc + value, n_acc + 1
+            recent = (recent + [value])[-20:]
+            now = time.time()
+            out_of_time = bool(budget and now - train_start >= budget)
+            if now - last_emit >= 1.0 or step == total or out_of_time or step == 1:
+                emit(event="step", step=step, steps=total, loss=round(acc / n_acc, 4), lr=round(lr, 7),
+                     epoch=epoch, elapsed=round(now - t0, 2))
+                acc, n_acc, last_emit = 0.0, 0, now
+            if step >= total or out_of_time:
+                total = step  # a time-budget stop ends the run here (the schedule had annealed to it)
+                break
+        epoch += 1
+    model.eval()
+    return {"steps": step, "epochs": round(step / per_epoch, 2), "final_loss": round(sum(recent) / len(recent), 4),
+            "train_seconds": round(time.time() - train_start, 1)}
+
+
+def _description(base: dict, n: int, scratch: bool) -> str:
+    text = re.sub(r"\s*(Fine-tuned from|Trained from scratch with the tokenizer of) .*$", "",
+                  base.get("description", "")).strip()
+    base_id = f"{base.get('name')} {base.get('version')}"
+    note = (f"Trained from scratch with the tokenizer of {base_id} on {n} workbench sentences." if scratch else
+            f"Fine-tuned from {base_id} on {n} workbench sentences.")
+    return f"{text} {note}".strip()
+
+
+def _model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
+    lines = [f"# {manifest['name']} {manifest['version']}", "",
+             manifest.get("description", ""), "",
+             "Built by `python -m dnw.finetune_package` (docs/training.md, \"Fine-tuning a package\").", "",
+             "| | |", "|---|---|",
+             f"| base | {prov['base']['name']} {prov['base']['version']}{' (architecture and tokenizer only: from scratch)' if prov['fromScratch'] else ''} |",
+             f"| training data | {prov['trainFile']}: {prov['trainExamples']} examples |",
+             f"| steps / epochs | {prov['steps']} / {prov['epochs']} (lr {prov['lr']}, {prov['batchTokens']} tokens a step, seed {prov['seed']}) |",
+             f"| final training loss | {prov['finalLoss']} |",
+             f"| graph | {prov['quantization']} |"]
+    if "f1" in metrics:
+        lines.append(f"| held-out ({prov['heldoutFile']}, {metrics['heldout_examples']} sentences) | nested micro "
+                     f"P {metrics['precision']:.4f} R {metrics['recall']:.4f} F1 {metrics['f1']:.4f}; flat F1 "
+                     f"{metrics['flat_f1']:.4f} |")
+    lines += ["", "Held-out numbers use the manifest's sampler defaults (threshold decoding, temperature 0). The "
+              "training data is the user's annotation; it is not part of the package.", ""]
+    (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _clean_stale_partials(out: Path) -> None:
+    """Removes hidden build folders that a killed run (SIGKILL) left next to OUT_DIR."""
+    for p in out.parent.glob(f".{out.name}.partial-*"):
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except (ValueError, PermissionError, OSError):
+            pass
+
+
+def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> dict:
+    t0 = time.time()
+    out: Path = args.out.resolve() if not args.out.is_absolute() else args.out
+    if out.exists():
+        raise Failure(f"{args.out} already exists; choose a new folder for the package", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise Failure(f"{out.parent} does not exist", EXIT_USAGE)
+    _clean_stale_partials(out)
+    for flag, path in (("--base", args.base), ("--train", args.train), ("--heldout", args.heldout)):
+        if path is not None and not path.exists():
+            raise Failure(f"{flag} {path} does not exist", EXIT_USAGE)
+    mode = DEFAULTS["scratch" if args.from_scratch else "finetune"]
+    for key in ("epochs", "min_steps", "lr"):
+        if getattr(args, key) is None:
+            setattr(args, key, mode[key])
+    if args.batch_tokens < 64 or args.epochs <= 0 or args.max_steps < 0 or args.min_steps < 0 or args.max_minutes < 0 \
+            or args.lr <= 0:
+        raise Failure("usage: --batch-tokens must be >= 64, --epochs and --lr > 0, steps and minutes >= 0", EXIT_USAGE)
+
+    import torch
+    threads = args.threads or min(4, os.cpu_count() or 1)
+    args.threads = threads
+    torch.set_num_threads(threads)
+    from .finetune_data import DataError, check_labels, encode_training, read_training_jsonl
+    from .package_checkpoint import PackageError, load_package
+    try:
+        model, vocab, cfg, meta, base = load_package(args.base)
+    except PackageError as e:
+        raise Failure(str(e)) from None
+    base_id = f"{base.get('name')} {base.get('version')}"
+    try:
+        records, lines = read_training_jsonl(args.train)
+        if not records:
+            raise DataError(f"{args.train}: no examples")
+        check_labels(records, lines, args.train, vocab.entity_labels, base_id)
+        heldout = []
+        if args.heldout is not None:
+            heldout, hl = read_training_jsonl(args.heldout)
+            check_labels(heldout, hl, args.heldout, vocab.entity_labels, base_id)
+    except DataError as e:
+        raise Failure(str(e)) from None
+
+    seed = args.seed
+    random.seed(seed)
+    torch.manual_seed(seed)
+    if args.from_scratch:
+        from .model import DiffusionTagger
+        model = DiffusionTagger(model.cfg, model.lower_ids.tolist(), model.shape_ids.tolist())
+    dc = cfg.get("data", {})
+    prepared = encode_training(records, vocab, float(dc.get("bpe_dropout", 0.0)), int(dc.get("bpe_variants", 1)), seed)
+    if prepared.dropped_levels:
+        print(f"note: {prepared.dropped_levels} tokens carry a nesting stack the label set lacks; trained on their "
+              f"outer levels", file=sys.stderr)
+    if not prepared.variants:
+        raise Failure(f"{args.train}: every example's text is empty")
+    stats = train_model(model, vocab, prepared, args, emit, seed, t0, len(records))
+
+    emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
+    from .export import (GRAPH, export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults, session_for,
+                         write_package)
+    base_graph = args.base / base["graph"]["file"]
+    q = args.quantize or ("int8" if is_int8_graph(base_graph) else "none")
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        work = tmp / "_work"
+        graph = export_onnx(model, vocab, work, int(base["head"]["topK"]), SAMPLE_TEXTS)
+        if q == "int8":
+            quantize(graph, work / "model.int8.onnx")
+            graph = work / "model.int8.onnx"
+        sampler = dict(base.get("sampler") or sampler_defaults(0.9, 8))
+        threshold, max_steps = float(sampler.get("threshold", 0.9)), int(sampler.get("steps", 8))
+        metrics = {"train_examples": len(records), "steps": stats["steps"], "epochs": stats["epochs"],
+                   "final_loss": stats["final_loss"], "train_seconds": stats["train_seconds"]}
+        evaluation = []
+        if heldout:
+            emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))
+            from .encode import encode_record
+            from .evaluate import evaluate_items
+            items = [encode_record(r, vocab, "aligned") for r in heldout]
+            rep = evaluate_items(None, vocab, items, "aligned", threshold, None, max_steps,
+                                 session=session_for(graph, threads))
+            n = rep["nested"]
+            metrics.update({"heldout_examples": len(items), "precision": round(n["precision"], 4),
+                            "recall": round(n["recall"], 4), "f1": round(n["f1"], 4),
+                            "flat_f1": round(rep["flat_f1"], 4),
+                            "per_label": {k: {m: round(v[m], 4) if isinstance(v[m], float) else v[m]
+                                              for m in ("precision", "recall", "f1", "tp", "fp", "fn")}
+                                          for k, v in n["per_label"].items()}})
+            date = time.strftime("%Y-%m-%d")
+            evaluation = [{"dataset": f"{args.heldout.name} ({len(items)} held-out)", "split": "heldout",
+                           "metric": metric, "value": metrics[key], "sampler": sampler, "date": date}
+                          for metric, key in (("nested micro-F1", "f1"), ("nested micro-precision", "precision"),
+                                              ("nested micro-recall", "recall"), ("flat micro-F1", "flat_f1"))]
+        prev = base.get("provenance") or {}
+        lineage = list(prev.get("lineage", [])) + [{"name": base.get("name"), "version": base.get("version"),
+                                                     "builder": prev.get("builder")}]
+        prov = {"builder": "dnw.finetune_package", "base": {"name": base.get("name"), "version": base.get("version")},
+                "lineage": lineage, "fromScratch": bool(args.from_scratch), "trainFile": args.train.name,
+                "trainExamples": len(records), "heldoutFile": args.heldout.name if args.heldout else None,
+                "steps": stats["steps"], "epochs": stats["epochs"], "lr": args.lr, "batchTokens": args.batch_tokens,
+                "seed": seed, "finalLoss": stats["final_loss"], "trainSeconds": stats["train_seconds"],
+                "baseEvaluation": base.get("evaluation", []),
+                "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if q == "int8" else "none",
+                "model": {k: v for k, v in cfg.get("model", {}).items()}}
+        manifest = manifest_for(args.name or base.get("name", "dnw-finetuned"), vocab, cfg, int(base["head"]["topK"]),
+                                threshold, max_steps, evaluation, prov,
+                                version=args.version or next_version(str(base.get("version", ""))),
+                                description=_description(base, len(records), args.from_scratch))
+        # What the engine must know is the base's (prompt, tokens, maxLength, sampler): keep those exactly.
+        for key in ("tokens", "shiftedLogits", "maxLength", "prompt", "output", "head", "sampler"):
+            if key in base:
+                manifest[key] = base[key]
+        tok_file = base.get("tokenizer", "tokenizer.json")
+        manifest = write_package(tmp, graph, args.base / tok_file, manifest, model, vocab, cfg,
+                                 {"builder": "dnw.finetune_package", "base": base_id,
+                                  "fromScratch": bool(args.from_scratch), "examples": len(records),
+                                  "steps": stats["steps"]})
+        for extra in ("tokenizer_config.json",):
+            if (args.base / extra).exists():
+                shutil.copy(args.base / extra, tmp / extra)
+        shutil.rmtree(work)
+        _model_card(tmp, manifest, prov, metrics)
+        if out.exists():
+            raise Failure(f"{args.out} appeared while training; the new package was not written", EXIT_USAGE)
+        on_commit()  # from here on a SIGTERM no longer cancels: the package is complete
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds = round(time.time() - t0, 1)
+    emit(event="done", package=str(args.out), metrics=metrics, seconds=seconds)
+    return metrics
+
+
+def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
+    """Runs the CLI; returns the exit code. Without `stream` (the command line) fd 1 is kept for the events and
+    everything else written to stdout (libraries, the ONNX exporter) is sent to stderr."""
+    if stream is None:
+        stream = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+    emit = Emitter(stream)
+    cancelled: list[int] = []
+    committed: list[bool] = []
+
+    def on_signal(signum, _frame):
+        # A second signal must not interrupt the clean-up of the first; once the package is being renamed into
+        # place the run finishes (with its done event) rather than leave a package behind an error.
+        if not cancelled and not committed:
+            cancelled.append(signum)
+            raise Cancelled(signum)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        args = build_parser().parse_args(argv)
+        def commit() -> None:
+            if cancelled:  # a signal whose exception some library swallowed still cancels
+                raise Cancelled(cancelled[0])
+            committed.append(True)
+
+        run(args, emit, on_commit=commit)
+        return 0
+    except Failure as e:
+        emit(event="error", message=str(e))
+        print(f"error: {e}", file=sys.stderr)
+        return e.code
+    except Cancelled as e:
+        emit(event="error", message=str(e))
+        return 128 + e.signum
+    except SystemExit as e:  # --help
+        return int(e.code or 0)
+    except Exception as e:  # noqa: BLE001 - anything else still ends in an error event
+        import traceback
+        traceback.print_exc(file=sys.stderr)
+        emit(event="error", message=f"{type(e).__name__}: {e}")
+        return EXIT_FAILED
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
