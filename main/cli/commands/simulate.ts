@@ -28,7 +28,8 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
   --seed-steps  optimiser steps of the seed model, from scratch (default 600)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
-                annotated so far (default 3 epochs, at least 150 steps, at most 5 minutes)`;
+                annotated so far (default 3 epochs, at least 150 steps; the 20-minute cap only guards
+                a stuck run, so that the step count, not the machine's load, decides each round)`;
 
 function int(value: string | undefined, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -101,7 +102,7 @@ export const simulateCommand: Command = {
       rounds: int(values.rounds, 'rounds', 9, 0), threads: int(values.threads, 'threads', 2),
       training: {
         epochs: num(values.epochs, 'epochs') ?? 3, minSteps: int(values['min-steps'], 'min-steps', 150),
-        maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 5, lr: num(values.lr, 'lr'),
+        maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20, lr: num(values.lr, 'lr'),
       },
       seedTraining: { maxSteps: int(values['seed-steps'], 'seed-steps', 600), maxMinutes: 15, lr: num(values.lr, 'lr') },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
