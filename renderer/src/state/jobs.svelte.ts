@@ -3,6 +3,7 @@ import type { JobInfo, ModelsInfo } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
 import { app } from './app.svelte.js';
 import { documents } from './documents.svelte.js';
+import { JobTracker } from './job-tracker.svelte.js';
 
 class JobsState {
   models = $state.raw<ModelsInfo | null>(null);
@@ -12,19 +13,20 @@ class JobsState {
   /** Also run two sampled passes per document so the queue's disagreement strategy has a signal (3× the work). */
   disagreement = $state(false);
   scope = $state<'selected' | 'unfinished'>('unfinished');
-  job = $state.raw<JobInfo | null>(null);
-  // Events can overtake the answer to preannotate.start (a fast job finishes first): the latest word per job wins.
-  private seen = new Map<string, JobInfo>();
+  // Fine-tune jobs are the Models view's (state/models.svelte.ts).
+  private readonly tracker = new JobTracker('preannotate');
+
+  get job(): JobInfo | null {
+    return this.tracker.job;
+  }
 
   get running(): boolean {
-    return this.job?.state === 'running';
+    return this.tracker.running;
   }
 
   async load(): Promise<void> {
     await this.loadModels();
-    // Fine-tune jobs are the Models view's (state/models.svelte.ts).
-    const running = (await call('jobs.list', {})).find((j) => j.state === 'running' && j.kind !== 'fine-tune');
-    if (running) this.job = running;
+    this.tracker.adopt(await call('jobs.list', {}));
   }
 
   /**
@@ -55,30 +57,21 @@ class JobsState {
         model: this.choice(),
         ...(this.disagreement ? { disagreement: true } : {}),
       });
-      this.job = this.seen.get(started.id) ?? started;
+      this.tracker.started(started);
     } catch (error) {
       app.show('error', (error as Error).message);
     }
   }
 
-  async cancel(): Promise<void> {
-    if (!this.job) return;
-    const answer = await call('jobs.cancel', { jobId: this.job.id });
-    // The job.finished event can overtake this answer (which still says running): keep the finished word.
-    const known = this.seen.get(answer.id);
-    this.job = known && known.state !== 'running' ? known : answer;
+  cancel(): Promise<void> {
+    return this.tracker.cancel();
   }
 
   listen(): void {
     onEvent((event) => {
-      if (event.type !== 'job.progress' && event.type !== 'job.finished') return;
-      if (event.job.kind === 'fine-tune') return; // the Models view's
-      const known = this.seen.get(event.job.id);
-      if (known && known.state !== 'running') return; // a late progress event after the finish
-      this.seen.set(event.job.id, event.job);
-      this.job = event.job;
-      if (event.type === 'job.finished') {
-        if (event.job.state === 'failed') app.show('error', event.job.error ?? 'failed');
+      const job = this.tracker.take(event);
+      if (job && event.type === 'job.finished') {
+        if (job.state === 'failed') app.show('error', job.error ?? 'failed');
         void documents.refresh();
       }
     });
