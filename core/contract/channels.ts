@@ -13,6 +13,7 @@ export const METHOD_LIST = [
   'annotations.history',
   'annotations.revision',
   'suggestions.reject',
+  'suggestions.reopen',
   'export.run',
   'models.list',
   'preannotate.start',

@@ -19,6 +19,7 @@ export const paramSchemas = {
   'annotations.history': s.documentRef,
   'annotations.revision': s.revisionRef,
   'suggestions.reject': s.rejectSuggestionsSchema,
+  'suggestions.reopen': s.reopenSuggestionsSchema,
   'export.run': s.exportSchema,
   'models.list': s.emptySchema,
   'preannotate.start': s.preannotateSchema,
@@ -55,6 +56,7 @@ export interface Results {
   'annotations.history': T.RevisionInfo[];
   'annotations.revision': T.RevisionView;
   'suggestions.reject': { rejected: number };
+  'suggestions.reopen': { reopened: number };
   'export.run': T.ExportSummary;
   'models.list': T.ModelsInfo;
   'preannotate.start': T.JobInfo;

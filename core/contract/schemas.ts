@@ -22,7 +22,8 @@ export const documentStatusSchema = z.enum(['new', 'pre-annotated', 'in_progress
 /** Statuses a person sets by hand (the others follow from what happens to the document). */
 export const settableStatusSchema = z.enum(['in_progress', 'done', 'reviewed', 'skipped']);
 export const exportScopeSchema = z.enum(['done', 'reviewed', 'all']);
-export const outcomeSchema = z.enum(['accepted', 'edited']);
+/** What a save does to a suggested span: takes it (as is, or changed), or gives it back (undoing an accept or edit). */
+export const outcomeSchema = z.enum(['accepted', 'edited', 'reopened']);
 export const modelChoiceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embedded') }).strict(),
   z.object({ kind: z.literal('package'), path: z.string().min(1).max(4096) }).strict(),
@@ -54,7 +55,10 @@ export const saveAnnotationsSchema = z
     /** The revision the edit started from; null when the document had none. A stale parent is refused. */
     parentRevisionId: id.nullable(),
     entities: z.array(spanSchema).max(100_000),
-    /** What the edit did to suggested spans (accepting one, or editing one into an entity). */
+    /**
+     * What the edit did to suggested spans: accepting one, editing one into an entity, or `reopened` when an undo
+     * takes back an accept or edit (the span is pending again; refused unless its latest outcome is one of those).
+     */
     outcomes: z.array(z.object({ suggestedSpanId: id, outcome: outcomeSchema }).strict()).max(100_000).optional(),
     /** Why this revision exists: edit, undo, redo, accept... (kept in the revision's note). */
     note: z.string().max(200).optional(),
@@ -62,6 +66,8 @@ export const saveAnnotationsSchema = z
   .strict();
 
 export const rejectSuggestionsSchema = z.object({ documentId: id, suggestedSpanIds: z.array(id).min(1).max(100_000) }).strict();
+/** Takes back rejects (undo): each span's latest outcome must be `rejected`. */
+export const reopenSuggestionsSchema = rejectSuggestionsSchema;
 
 export const setStatusSchema = z.object({ documentId: id, status: settableStatusSchema }).strict();
 

@@ -42,6 +42,7 @@ export class StatsRepository {
        JOIN suggested_spans sp ON sp.id = o.suggested_span_id JOIN suggestions s ON s.id = sp.suggestion_id
        JOIN documents d ON d.id = s.document_id
        WHERE d.project_id = ? AND o.id = (SELECT max(id) FROM suggestion_outcomes WHERE suggested_span_id = o.suggested_span_id)
+         AND o.outcome <> 'reopened'
        GROUP BY o.outcome ORDER BY o.outcome`,
     );
   }
@@ -62,7 +63,7 @@ export class StatsRepository {
   suggestions(projectId: number) {
     return this.suggestionsStmt.get(projectId)!;
   }
-  /** Current outcome of every suggested span that has one. */
+  /** Current outcome of every suggested span that has one (a reopened span is pending again: it has none). */
   outcomes(projectId: number): Count[] {
     return this.outcomesStmt.all(projectId);
   }

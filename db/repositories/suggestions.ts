@@ -4,7 +4,8 @@ import type { Entity } from '../../core/document.js';
 import type { Db } from '../open-database.js';
 import { nowIso } from '../json-columns.js';
 
-export type SuggestionOutcome = 'accepted' | 'edited' | 'rejected';
+/** What a person did with a suggested span; `reopened` takes back the previous one (an undo), so it is pending again. */
+export type SuggestionOutcome = 'accepted' | 'edited' | 'rejected' | 'reopened';
 
 export interface NewSuggestion {
   documentId: number;
@@ -21,7 +22,7 @@ export interface NewSuggestion {
 
 export interface SuggestedSpan extends Entity {
   id: number;
-  /** Latest outcome, if a person has acted on it. */
+  /** Latest outcome, if a person has acted on it (`reopened`: they took it back; the span is pending again). */
   outcome?: SuggestionOutcome;
 }
 
@@ -91,7 +92,10 @@ export class SuggestionRepository {
     return id;
   }
 
-  /** Records what a person did with a suggested span; `revisionId` is the revision that resulted (null if rejected). */
+  /**
+   * Records what a person did with a suggested span; `revisionId` is the revision that resulted (null for a reject,
+   * and for a reopen that takes back a reject).
+   */
   recordOutcome(spanId: number, outcome: SuggestionOutcome, actor: string, revisionId: number | null, now = nowIso()): void {
     this.outcomeStmt.run(spanId, outcome, actor, now, revisionId);
   }

@@ -1,10 +1,13 @@
 // Edits as append-only revisions. Each save names the revision it started from; a stale parent (another window
 // or a restarted server saved in between) is refused with `conflict` so the UI reloads instead of forking history.
+// Suggestion outcomes are append-only too: an undo takes one back by recording `reopened` after it, and refuses
+// (`conflict`) when the span's latest outcome is not the one being taken back (another window acted on it).
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
 import type { RevisionInfo, RevisionView, SaveResult } from '../../core/contract/types.js';
 import { compareEntities, type Entity } from '../../core/document.js';
 import type { CurrentDocument } from '../../db/repositories/documents.js';
+import type { SuggestionOutcome } from '../../db/repositories/suggestions.js';
 import type { Store } from '../../db/store.js';
 import type { DocumentIndex } from './document-index.js';
 import { codePointLength } from '../../core/offsets.js';
@@ -39,11 +42,15 @@ export class AnnotationService {
       return e.fragments ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments } : { label: e.label, start: e.start, end: e.end };
     });
     entities.sort(compareEntities);
-    const suggested = new Set(this.store.suggestions.forDocument(doc.id).flatMap((s) => s.spans.map((span) => span.id)));
-    params.outcomes?.forEach((o, i) => {
-      if (!suggested.has(o.suggestedSpanId)) throw new ContractError('invalid', `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`, `outcomes.${i}.suggestedSpanId`);
-    });
     const result = this.store.transaction(() => {
+      const outcomes = this.latestOutcomes(doc.id);
+      params.outcomes?.forEach((o, i) => {
+        if (!outcomes.has(o.suggestedSpanId)) throw new ContractError('invalid', `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`, `outcomes.${i}.suggestedSpanId`);
+        const current = outcomes.get(o.suggestedSpanId);
+        if (o.outcome === 'reopened' && current !== 'accepted' && current !== 'edited') {
+          throw new ContractError('conflict', `annotations.save: outcomes.${i}: suggestion ${o.suggestedSpanId} is ${describe(current)}, so there is no accept or edit to take back; reload the document`, `outcomes.${i}.outcome`);
+        }
+      });
       const latest = this.store.revisions.latest(doc.id);
       if ((latest?.id ?? null) !== params.parentRevisionId) {
         throw new ContractError('conflict', `document ${doc.id} changed since revision ${params.parentRevisionId ?? 'none'} (now ${latest?.id ?? 'none'}); reload it`);
@@ -74,6 +81,30 @@ export class AnnotationService {
     return params.suggestedSpanIds.length;
   }
 
+  /** Takes back rejects (undo): the spans are pending again. Each one's latest outcome must be `rejected`. */
+  reopen(params: Params<'suggestions.reopen'>): number {
+    const doc = this.document(params.documentId);
+    const ids = [...new Set(params.suggestedSpanIds)];
+    this.store.transaction(() => {
+      const outcomes = this.latestOutcomes(doc.id);
+      params.suggestedSpanIds.forEach((id, i) => {
+        if (!outcomes.has(id)) throw new ContractError('invalid', `suggestions.reopen: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
+        const current = outcomes.get(id);
+        if (current !== 'rejected') {
+          throw new ContractError('conflict', `suggestions.reopen: suggestedSpanIds.${i}: suggestion ${id} is ${describe(current)}, not rejected; only a rejected suggestion can be reopened`, `suggestedSpanIds.${i}`);
+        }
+      });
+      for (const id of ids) this.store.suggestions.recordOutcome(id, 'reopened', this.actor, null);
+    });
+    this.index.refresh(doc.projectId, doc.id);
+    return ids.length;
+  }
+
+  /** Every suggested span of the document (all runs) with its latest outcome (undefined: none yet). */
+  private latestOutcomes(documentId: number): Map<number, SuggestionOutcome | undefined> {
+    return new Map(this.store.suggestions.forDocument(documentId).flatMap((s) => s.spans.map((span) => [span.id, span.outcome] as const)));
+  }
+
   history(documentId: number): RevisionInfo[] {
     this.document(documentId);
     return this.store.revisions.history(documentId).map((r) => ({
@@ -99,4 +130,9 @@ export class AnnotationService {
     });
     this.index.refresh(doc.projectId, doc.id);
   }
+}
+
+/** A span's state in words, for refusals: `pending` covers no outcome yet and a reopened one. */
+function describe(outcome: SuggestionOutcome | undefined): string {
+  return outcome === undefined || outcome === 'reopened' ? 'pending' : outcome;
 }

@@ -161,7 +161,15 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'suggestions.reject'(p: Params<'suggestions.reject'>): Promise<Results['suggestions.reject']> {
-    return { rejected: this.annotations.reject(p) };
+    const rejected = this.annotations.reject(p);
+    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
+    return { rejected };
+  }
+
+  async 'suggestions.reopen'(p: Params<'suggestions.reopen'>): Promise<Results['suggestions.reopen']> {
+    const reopened = this.annotations.reopen(p);
+    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
+    return { reopened };
   }
 
   async 'export.run'(p: Params<'export.run'>): Promise<Results['export.run']> {

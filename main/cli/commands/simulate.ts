@@ -2,16 +2,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking.js';
 import { labeledToReach, learningCurveSvg } from '../../../core/active-learning/learning-curve.js';
-import { codecFor } from '../../../core/codecs/registry.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
 import { REPO_ROOT } from '../../training/python-env.js';
 import { simulate, type StrategyChoice, type StrategyRun } from '../../training/simulation.js';
-import { UsageError, parse, type Command } from '../cli-support.js';
+import { UsageError, codecOption, parse, type Command } from '../cli-support.js';
 
 const PHONER = resolve(REPO_ROOT, '..', 'shared', 'data', 'phoner_covid19');
 
-const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--model DIR] [--out DIR]
+const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
+                          [--model DIR] [--out DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
                           [--seed-steps N] [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
                           [--disagreement-temperature T]
@@ -22,7 +22,8 @@ fine-tuned on all it has, and dev F1 and the editing effort (span edits the sugg
 Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from OUT.
   --strategies  comma-separated, of ${STRATEGIES.join(', ')}; append -cost for the cost-aware
                 (per-token) variant (default random,entropy-mean,margin)
-  --train/--dev PhoNER syllable JSONL (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
+  --train/--dev annotated files (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
+  --format      their format (default phoner, variant syllable): any import format, e.g. conll, brat, doccano
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
   --out         default bench/simulation
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
@@ -77,7 +78,7 @@ export const simulateCommand: Command = {
   usage,
   async run(args) {
     const { values } = parse(args, {
-      strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
+      strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
       seed: { type: 'string' }, 'seed-size': { type: 'string' }, step: { type: 'string' }, rounds: { type: 'string' }, 'dev-limit': { type: 'string' },
       threads: { type: 'string' }, 'seed-steps': { type: 'string' }, epochs: { type: 'string' }, 'min-steps': { type: 'string' },
       'max-minutes': { type: 'string' }, lr: { type: 'string' },
@@ -88,10 +89,11 @@ export const simulateCommand: Command = {
     for (const path of [trainPath, devPath]) {
       if (!existsSync(path)) throw new UsageError(`${path} does not exist (PhoNER_COVID19 is read from ../shared/data; give --train/--dev)`, usage);
     }
-    const codec = codecFor('phoner');
-    const train = (await readDocs(trainPath, codec, 'syllable')).docs.map((d) => d.doc);
+    const codec = codecOption(values.format ?? 'phoner', usage);
+    const variant = values.variant ?? (codec.id === 'phoner' ? 'syllable' : undefined);
+    const train = (await readDocs(trainPath, codec, variant)).docs.map((d) => d.doc);
     const devLimit = int(values['dev-limit'], 'dev-limit', 0, 0);
-    const devAll = (await readDocs(devPath, codec, 'syllable')).docs.map((d) => d.doc);
+    const devAll = (await readDocs(devPath, codec, variant)).docs.map((d) => d.doc);
     const dev = devLimit > 0 ? devAll.slice(0, devLimit) : devAll;
     const out = resolve(values.out ?? join(REPO_ROOT, 'bench', 'simulation'));
     const chosen = strategies(values.strategies);
@@ -109,7 +111,7 @@ export const simulateCommand: Command = {
       log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
     });
     const summary = summarise(runs);
-    const results = { train: trainPath, dev: devPath, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
+    const results = { train: trainPath, dev: devPath, format: codec.id, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
     writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const series = runs.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
     writeFileSync(join(out, 'learning-curves.svg'), learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`));

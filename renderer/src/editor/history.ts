@@ -1,32 +1,38 @@
-// Undo/redo over entity lists. The server never rewinds: an undo is saved as a new revision holding the older list,
-// so this stack only decides which list the next revision holds.
-import type { Span } from '../../../core/contract/types.js';
+// Undo/redo over editor states. The server never rewinds: an undo is saved as a new revision holding the older
+// list (or, for a rejected suggestion, a `reopened` outcome), so this stack only decides what the next change is.
+// Each step keeps the state it left and what it did (`change`), which the editor needs to redo or take it back.
 
-export class EditHistory {
-  private undoStack: Span[][] = [];
-  private redoStack: Span[][] = [];
+/** A step off the stack: the state to show now, and the change that separates it from the current one. */
+export interface Step<S, C> {
+  state: S;
+  change: C;
+}
+
+export class EditHistory<S, C = undefined> {
+  private undoStack: Step<S, C>[] = [];
+  private redoStack: Step<S, C>[] = [];
 
   constructor(private readonly limit = 500) {}
 
-  /** Records that `before` was replaced by an edit. */
-  record(before: readonly Span[]): void {
-    // Lists are never changed in place (entity-ops returns new ones), so keeping the reference is enough.
-    this.undoStack.push(before as Span[]);
+  /** Records that `before` was left by a change. States are never changed in place, so keeping references is enough. */
+  record(before: S, change: C): void {
+    this.undoStack.push({ state: before, change });
     if (this.undoStack.length > this.limit) this.undoStack.shift();
     this.redoStack = [];
   }
 
-  /** The list to go back to, given the current one; undefined when there is nothing to undo. */
-  undo(current: readonly Span[]): Span[] | undefined {
-    const previous = this.undoStack.pop();
-    if (previous) this.redoStack.push(current as Span[]);
-    return previous;
+  /** The state to go back to, given the current one, with the change to take back; undefined when there is none. */
+  undo(current: S): Step<S, C> | undefined {
+    const step = this.undoStack.pop();
+    if (step) this.redoStack.push({ state: current, change: step.change });
+    return step;
   }
 
-  redo(current: readonly Span[]): Span[] | undefined {
-    const next = this.redoStack.pop();
-    if (next) this.undoStack.push(current as Span[]);
-    return next;
+  /** The state to go forward to, with the change to make again; undefined when there is none. */
+  redo(current: S): Step<S, C> | undefined {
+    const step = this.redoStack.pop();
+    if (step) this.undoStack.push({ state: current, change: step.change });
+    return step;
   }
 
   get canUndo(): boolean {

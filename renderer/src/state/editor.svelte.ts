@@ -37,6 +37,20 @@ function afterPaint(): Promise<void> {
 export const entityKeyOf = (span: Span): string => `e:${entityKey(span)}`;
 export const suggestionKeyOf = (s: SuggestedSpan): string => `s:${s.id}`;
 
+/** What undo/redo switch between: the entities and the pending suggestions (an undone accept or reject shows it again). */
+interface EditorSnapshot {
+  entities: Span[];
+  suggestions: SuggestedSpan[];
+}
+
+/**
+ * What a step did on the server, so undo can take it back and redo make it again: a revision with the outcomes it
+ * recorded (undo saves the older list and reopens those spans), or rejected suggestions (undo reopens them).
+ */
+type EditChange =
+  | { kind: 'save'; outcomes: NonNullable<SaveRequest['outcomes']> }
+  | { kind: 'reject'; suggestedSpanIds: number[] };
+
 class EditorState {
   doc = $state.raw<DocumentView | null>(null);
   cpi = $state.raw(new CodePointIndex(''));
@@ -69,7 +83,7 @@ class EditorState {
   // One layout item per span object: unchanged spans keep theirs, so an edit allocates only for what it changed.
   private itemCache = new WeakMap<object, LayoutItem>();
   private keysCache: { lines: LineLayout[]; keys: string[] } | null = null;
-  private history = new EditHistory();
+  private history = new EditHistory<EditorSnapshot, EditChange>();
   private queue: SaveQueue | null = null;
 
   /** Loads a document (after the previous one's saves are answered). */
@@ -158,9 +172,13 @@ class EditorState {
     app.show('error', `${i18n.t('saveFailed')}: ${error.message}`);
   }
 
-  /** Applies an edit: remember the old list for undo, show the new one, save it. */
+  private snapshot(): EditorSnapshot {
+    return { entities: this.entities, suggestions: this.suggestions };
+  }
+
+  /** Applies an edit: remember the old state for undo, show the new one, save it. */
   private edit(next: Span[], options: { outcomes?: SaveRequest['outcomes']; dropSuggestions?: number[]; note?: string; select?: Span } = {}): void {
-    this.history.record(this.entities);
+    this.history.record(this.snapshot(), { kind: 'save', outcomes: options.outcomes ?? [] });
     const drop = new Set(options.dropSuggestions ?? []);
     this.setSpans(next, drop.size ? this.suggestions.filter((s) => !drop.has(s.id)) : this.suggestions);
     this.queue?.push(next, options.outcomes, options.note ?? 'edit');
@@ -255,13 +273,19 @@ class EditorState {
     this.edit(next, { outcomes: taken.map((s) => ({ suggestedSpanId: s.id, outcome: 'accepted' as const })), dropSuggestions: taken.map((s) => s.id), note: `accept>=${threshold}` });
   }
 
-  async reject(key = this.selectedKey): Promise<void> {
+  /** Rejects a suggestion (undoable: undo reopens it). Sent after the edits before it, in the save queue. */
+  reject(key = this.selectedKey): void {
     const s = this.suggestionByKey(key);
     if (!s || !this.doc) return;
+    this.history.record(this.snapshot(), { kind: 'reject', suggestedSpanIds: [s.id] });
     this.setSpans(this.entities, this.suggestions.filter((x) => x.id !== s.id));
     this.selectedKey = null;
-    await this.queue?.flush();
-    await call('suggestions.reject', { documentId: this.doc.id, suggestedSpanIds: [s.id] });
+    this.sendRejects('suggestions.reject', [s.id]);
+  }
+
+  private sendRejects(method: 'suggestions.reject' | 'suggestions.reopen', suggestedSpanIds: number[]): void {
+    const queue = this.queue;
+    queue?.run(() => call(method, { documentId: queue.documentId, suggestedSpanIds }));
   }
 
   /** Deletes the selected entity, or rejects the selected suggestion. */
@@ -272,7 +296,7 @@ class EditorState {
       this.selectedKey = null;
       return;
     }
-    void this.reject();
+    this.reject();
   }
 
   /** Makes an earlier revision's entities the current ones: a new revision (undoable), noted as a restore. */
@@ -282,20 +306,27 @@ class EditorState {
   }
 
   undo(): void {
-    const previous = this.history.undo(this.entities);
-    if (previous) this.jump(previous, 'undo');
+    const step = this.history.undo(this.snapshot());
+    if (step) this.jump(step.state, step.change, 'undo');
   }
 
   redo(): void {
-    const next = this.history.redo(this.entities);
-    if (next) this.jump(next, 'redo');
+    const step = this.history.redo(this.snapshot());
+    if (step) this.jump(step.state, step.change, 'redo');
   }
 
-  // Shows an older or newer list. When the selected span is gone (or none was selected) and the step brought back
-  // one span, that one is selected: an undone resize or delete leaves the span at hand for the next key.
-  private jump(list: Span[], note: 'undo' | 'redo'): void {
-    const came = this.setSpans(list, this.suggestions);
-    this.queue?.push(list, undefined, note);
+  // Shows an older or newer state and tells the server: a revision with the other list (an undone accept reopens
+  // its suggestions in the same revision, a redone one accepts them again), or a reopen / reject again. When the
+  // selected span is gone (or none was selected) and the step brought back one span, that one is selected: an
+  // undone resize, delete or reject leaves the span at hand for the next key.
+  private jump(to: EditorSnapshot, change: EditChange, direction: 'undo' | 'redo'): void {
+    const came = this.setSpans(to.entities, to.suggestions);
+    if (change.kind === 'reject') {
+      this.sendRejects(direction === 'undo' ? 'suggestions.reopen' : 'suggestions.reject', change.suggestedSpanIds);
+    } else {
+      const outcomes = direction === 'undo' ? change.outcomes.map((o) => ({ suggestedSpanId: o.suggestedSpanId, outcome: 'reopened' as const })) : change.outcomes;
+      this.queue?.push(to.entities, outcomes, direction);
+    }
     const gone = !this.selectedKey || (!this.entityByKey(this.selectedKey) && !this.suggestionByKey(this.selectedKey));
     if (gone) this.selectedKey = came.length === 1 ? came[0] : null;
   }

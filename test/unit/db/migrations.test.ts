@@ -96,3 +96,47 @@ test('0002 active-learning: a version-1 database keeps its suggestions and model
   db.prepare("INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs) VALUES (1, 1, 'running', 8, 2)").run();
   assert.throws(() => db.prepare("INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs) VALUES (1, 1, 'paused', 8, 2)").run(), /CHECK/);
 });
+
+test('0003 reopen-suggestions: a version-2 database keeps its outcomes (ids too), stays append-only and accepts `reopened`', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 2));
+  db.exec(`INSERT INTO projects (name) VALUES ('p');
+    INSERT INTO documents (project_id, name, text, source, source_ref, content_hash) VALUES (1, 'd', 'Hà Nội và Huế', 's', '1', '${'0'.repeat(64)}');
+    INSERT INTO annotation_revisions (document_id, revision, author, spans, entity_count) VALUES (1, 1, 'lan', '[]', 0);
+    INSERT INTO suggestions (document_id, model_name, model_version) VALUES (1, 'm', '1');
+    INSERT INTO suggested_spans (suggestion_id, label, start, end) VALUES (1, 'LOCATION', 0, 6), (1, 'LOCATION', 10, 13);
+    INSERT INTO suggestion_outcomes (id, suggested_span_id, outcome, actor, created_at, revision_id) VALUES
+      (7, 1, 'accepted', 'lan', '2024-01-02T03:04:05.678Z', 1), (9, 2, 'rejected', 'lan', '2024-01-02T03:04:06.000Z', NULL);`);
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'reopened', 'lan')").run(), /CHECK/, 'version 2 does not know reopened');
+  const before = db.prepare('SELECT * FROM suggestion_outcomes ORDER BY id').all();
+
+  migrate(db, migrations.slice(0, 3));
+  assert.equal(schemaVersion(db), 3);
+  assert.deepEqual(db.prepare('SELECT * FROM suggestion_outcomes ORDER BY id').all(), before);
+  assert.deepEqual(db.prepare('SELECT id FROM suggestion_outcomes').all(), [{ id: 7 }, { id: 9 }]);
+  // Same shape as before: the index, both triggers, STRICT, and no leftover table.
+  const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE tbl_name = 'suggestion_outcomes' ORDER BY type, name").all();
+  assert.deepEqual(objects, [
+    { type: 'index', name: 'suggestion_outcomes_by_span' },
+    { type: 'table', name: 'suggestion_outcomes' },
+    { type: 'trigger', name: 'suggestion_outcomes_no_delete' },
+    { type: 'trigger', name: 'suggestion_outcomes_no_update' },
+  ]);
+  assert.ok(!tables(db).includes('suggestion_outcomes_v3'));
+  assert.match((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'suggestion_outcomes'").get() as { sql: string }).sql, /STRICT$/);
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
+
+  assert.throws(() => db.prepare('UPDATE suggestion_outcomes SET actor = actor').run(), /suggestion_outcomes is append-only: rows are never updated/);
+  assert.throws(() => db.prepare('DELETE FROM suggestion_outcomes').run(), /suggestion_outcomes is append-only: rows are never deleted/);
+
+  // A reopen takes back a reject (no revision) or an accept (the undo's revision); new ids follow the kept ones.
+  const reopened = db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'reopened', 'lan')").run();
+  assert.equal(reopened.lastInsertRowid, 10);
+  db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor, revision_id) VALUES (1, 'reopened', 'lan', 1)").run();
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'withdrawn', 'lan')").run(), /CHECK/);
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'accepted', 'lan')").run(), /CHECK/, 'an accept still needs its revision');
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'reopened', '')").run(), /CHECK/);
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (99, 'reopened', 'lan')").run(), /FOREIGN KEY/);
+  assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES ('x', 'reopened', 'lan')").run(), /cannot store TEXT value in INTEGER column/, 'still STRICT');
+});

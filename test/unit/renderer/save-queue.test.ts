@@ -55,3 +55,31 @@ test('with a defer step, each save waits for it (the editor lets the keystroke p
   assert.deepEqual(order, ['painted', 'save 0', 'painted', 'save 1']);
   assert.equal(queue.parentRevisionId, 2);
 });
+
+test('a reject or reopen waits its turn among the saves and keeps the parent; a refused one stops the chain', async () => {
+  const order: string[] = [];
+  const errors: Error[] = [];
+  let id = 10;
+  const queue = new SaveQueue(1, 10, async (r) => {
+    order.push(`save ${r.parentRevisionId} ${r.outcomes?.map((o) => o.outcome).join() ?? ''}`);
+    return { revisionId: ++id, revision: id - 9 };
+  }, () => {}, (e) => errors.push(e));
+  queue.push([{ label: 'A', start: 0, end: 1 }], [{ suggestedSpanId: 5, outcome: 'accepted' }]);
+  queue.run(async () => void order.push('reject 6'));
+  queue.push([], [{ suggestedSpanId: 5, outcome: 'reopened' }], 'undo');
+  queue.run(async () => void order.push('reopen 6'));
+  assert.equal(queue.pending, 4);
+  await queue.flush();
+  assert.deepEqual(order, ['save 10 accepted', 'reject 6', 'save 11 reopened', 'reopen 6']);
+  assert.equal(queue.pending, 0);
+  assert.equal(queue.parentRevisionId, 12);
+
+  queue.run(async () => {
+    throw new Error('suggestion 6 is pending, not rejected');
+  });
+  queue.push([]);
+  await queue.flush();
+  assert.deepEqual(errors.map((e) => e.message), ['suggestion 6 is pending, not rejected']);
+  assert.ok(queue.broken);
+  assert.equal(order.length, 4, 'nothing is sent after the refusal');
+});

@@ -89,12 +89,12 @@ test('entity edits keep the list sorted and free of duplicates; history undoes a
   assert.equal(addSpan(list, { ...b }).length, 2);
   list = replaceSpan(list, 1, { ...b, label: 'DATE' });
   assert.equal(list[1].label, 'DATE');
-  const history = new EditHistory();
-  history.record(list);
+  const history = new EditHistory<typeof list, string>();
+  history.record(list, 'delete');
   const after = removeSpan(list, 0);
-  assert.deepEqual(history.undo(after), list);
-  assert.deepEqual(history.redo(list), after);
+  assert.deepEqual(history.undo(after), { state: list, change: 'delete' });
+  assert.deepEqual(history.redo(list), { state: after, change: 'delete' }, 'redo makes the same change again');
   assert.equal(history.canRedo, false);
-  history.record(after);
+  history.record(after, 'edit');
   assert.equal(history.canRedo, false, 'a new edit clears redo');
 });

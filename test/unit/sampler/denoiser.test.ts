@@ -1,7 +1,8 @@
 // The sampler loop on a scripted model: schedule, shift, padding, threshold, blocks, early stop, cancellation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, denoise, type DenoiseConfig } from '../../../core/sampler/denoiser.js';
+import { CancelledError, denoise, type DenoiseConfig, type StepEvent } from '../../../core/sampler/denoiser.js';
+import type { BatchInputs } from '../../../core/sampler/head-outputs.js';
 import { linspaceF32, maskedMean, transferCount } from '../../../core/sampler/schedule.js';
 import { DREAM_DEFAULTS, resolveSettings, type SamplerSettings } from '../../../core/sampler/settings.js';
 import { EOS, fakeModel, MASK, PAD, startFromCanvas } from './fake-model.js';
@@ -94,6 +95,33 @@ test('steps whose count is 0 cost no forward pass', async () => {
   const result = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, model.forward));
   assert.equal(result.steps, 8);
   assert.equal(result.forwards, 7); // 8 * (1 - s/t) = 0.999 at the first step
+});
+
+test("forwardEveryStep runs Dream's forward at every step and changes no decision", async () => {
+  const skip = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward));
+  const literal = await denoise(one(), config({ steps: 8, maxNewTokens: 8, forwardEveryStep: true }, fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward));
+  assert.equal(skip.forwards, 7);
+  assert.equal(literal.forwards, 8);
+  assert.deepEqual(literal.rows, skip.rows);
+});
+
+test('with forwardEveryStep, rows whose count is 0 run in a pass of their own', async () => {
+  // Canvases of 8 and 2 over 4 steps: the long row commits 1, 2, 2, 3 and the short one 0, 0, 0, 2. The short row's
+  // idle steps must not join the long row's pass (an int8 graph quantises a batch as a whole).
+  const request = { prompts: [[20, 21], [30, 31, 32, 33, 34, 35]], canvasLengths: [8, 2], streams: [0, 1] };
+  const rowsOf = (inputs: BatchInputs) => Array.from({ length: inputs.batch }, (_, r) => inputs.inputIds.subarray(r * inputs.seq, (r + 1) * inputs.seq).find((t) => t !== PAD)!);
+  const promptLength = (inputs: BatchInputs, r: number) => inputs.seq - (rowsOf(inputs)[r] === 20 ? 8 : 2);
+  const skipModel = fakeModel(TARGETS, CONF, { promptLength });
+  const literalModel = fakeModel(TARGETS, CONF, { promptLength });
+  const events: StepEvent[] = [];
+  const skip = await denoise(request, config({ steps: 4, maxNewTokens: 8 }, skipModel.forward));
+  const literal = await denoise(request, config({ steps: 4, maxNewTokens: 8, forwardEveryStep: true }, literalModel.forward, { onStep: (e) => events.push(e) }));
+  assert.deepEqual(literal.rows, skip.rows);
+  assert.deepEqual(events.map((e) => e.forwardRows), [2, 2, 2, 2]);
+  const passes = (calls: BatchInputs[]) => calls.map((c) => rowsOf(c).join(','));
+  assert.deepEqual(passes(skipModel.calls), ['20', '20', '20', '20,30']);
+  assert.deepEqual(passes(literalModel.calls), ['20', '30', '20', '30', '20', '30', '20,30']);
+  assert.equal(literal.forwards, 7);
 });
 
 test('cancellation stops before the next forward and returns nothing', async () => {

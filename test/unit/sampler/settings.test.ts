@@ -21,4 +21,5 @@ test('overrides are validated and name the setting at fault', () => {
   refuse({ seed: 2 ** 32 }, 'seed');
   refuse({ stepz: 3 }, 'stepz');
   refuse({ alg: 'origin', schedule: 'threshold' }, 'schedule');
+  refuse({ forwardEveryStep: 1 }, 'forwardEveryStep');
 });
