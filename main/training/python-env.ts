@@ -31,15 +31,21 @@ function candidates(): string[] {
 }
 
 let found: PythonEnv | undefined;
+// A miss is remembered briefly: the Models view asks on every load, and each probe starts Python.
+let missedAt = -Infinity;
+let missed: PythonEnvError | undefined;
+const RETRY_MS = 30_000;
 
 /** The first candidate that imports dnw.finetune_package; throws PythonEnvError naming what was tried. */
 export function findPython(): PythonEnv {
   if (found) return found;
+  if (missed && Date.now() - missedAt < RETRY_MS) throw missed;
   const env = { ...process.env, PYTHONPATH: [TRAINING_DIR, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') };
   const tried = candidates();
   for (const python of tried) {
     const probe = spawnSync(python, ['-c', 'import dnw.finetune_package'], { env, encoding: 'utf8', timeout: 60_000 });
     if (probe.status === 0) return (found = { python, env });
   }
-  throw new PythonEnvError(tried);
+  missedAt = Date.now();
+  throw (missed = new PythonEnvError(tried));
 }
