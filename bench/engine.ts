@@ -1,11 +1,15 @@
 // Engine benchmark (not a test): forward passes per sentence and sentences/s for Dream's reference settings
-// (steps = max_new_tokens = 512, temperature 0.2, top_p 0.95, alg entropy) and for the fast path (auto canvas +
-// threshold + early stop); JS time per step against session.run time; main-thread event-loop lag while it runs.
+// (steps = max_new_tokens = 512, temperature 0.2, top_p 0.95, alg entropy), the same with a forward pass at every
+// step as Dream runs them (reference-literal), the fast path (auto canvas + threshold + early stop) and the
+// package's own defaults; JS time per step against session.run time; main-thread event-loop lag while it runs.
 //
-//   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only reference|fast]
+//   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only NAME[,NAME...]]
+//                                     [--data FILE.jsonl] [--max-words 40]
 //
-// Sentences come from PhoNER_COVID19's test split when ../shared/data has it (read, never copied), else from
-// synthetic text. The engine runs in its worker thread, as in the app.
+// Sentences are the first --sentences of a PhoNER_COVID19 JSON-lines file (default: its test split in ../shared/data,
+// read, never copied) with at most --max-words syllables (0: any length), else synthetic text. The engine runs in
+// its worker thread, as in the app. "JS" is all wall time outside session.run (tokenising, sampler, tensors,
+// parsing, messages), measured on the main thread from the call to its result.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,20 +17,25 @@ import type { SamplerSettings } from '../core/sampler/settings.js';
 import { EngineClient } from '../main/engine/engine-client.js';
 import { tinyPackageCopy } from '../test/support/tiny-package.js';
 
-const PHONER = '../shared/data/phoner_covid19/test_syllable.jsonl';
+const PHONER_TEST = '../shared/data/phoner_covid19/test_syllable.jsonl';
 const SYNTHETIC = ['Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt từ ngày 12/3.', 'Sở Y tế cho biết ca bệnh tại Đà Nẵng đã hết ho khan.',
   'Theo CDC Hà Nội, người phụ nữ 62 tuổi sống tại Cần Thơ đã âm tính.', 'Ông ấy được đưa vào Bệnh viện Bạch Mai sáng 20-7 với biểu hiện khó thở.'];
 
+const REFERENCE: Partial<SamplerSettings> = { steps: 512, maxNewTokens: 512, temperature: 0.2, topP: 0.95, topK: 0, alg: 'entropy', algTemp: 0, schedule: 'dream', earlyStop: false };
 const CONFIGS: Record<string, Partial<SamplerSettings>> = {
-  reference: { steps: 512, maxNewTokens: 512, temperature: 0.2, topP: 0.95, topK: 0, alg: 'entropy', algTemp: 0, schedule: 'dream', earlyStop: false },
+  reference: REFERENCE,
+  // Dream's cost: one forward pass per step, also where a step commits nothing (same decisions).
+  'reference-literal': { ...REFERENCE, forwardEveryStep: true },
   fast: { steps: 512, maxNewTokens: 'auto', temperature: 0.2, topP: 0.95, topK: 0, alg: 'maskgit_plus', algTemp: 0, schedule: 'threshold', threshold: 0.9, earlyStop: true },
+  // The package manifest's own sampler settings (the embedded model: threshold 0.9, at most 8 steps, temperature 0).
+  default: {},
 };
 
-function sentences(n: number): { texts: string[]; source: string } {
-  if (!existsSync(PHONER)) return { texts: Array.from({ length: n }, (_, i) => SYNTHETIC[i % SYNTHETIC.length]), source: 'synthetic' };
-  const texts = readFileSync(PHONER, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { words: string[] }).words)
-    .filter((w) => w.length <= 40).slice(0, n).map((w) => w.join(' '));
-  return { texts, source: 'PhoNER_COVID19 test (syllables joined by spaces)' };
+function sentences(n: number, file: string, maxWords: number): { texts: string[]; source: string } {
+  if (!existsSync(file)) return { texts: Array.from({ length: n }, (_, i) => SYNTHETIC[i % SYNTHETIC.length]), source: 'synthetic' };
+  const texts = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { words: string[] }).words)
+    .filter((w) => maxWords <= 0 || w.length <= maxWords).slice(0, n).map((w) => w.join(' '));
+  return { texts, source: `${file}${maxWords > 0 ? ` (≤ ${maxWords} syllables)` : ''}, syllables joined by spaces` };
 }
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
@@ -59,20 +68,26 @@ async function measure(pkg: string, threads: number, texts: string[], settings: 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' }, data: { type: 'string' }, 'max-words': { type: 'string' } },
+  });
   const n = Number(values.sentences ?? 16);
   const threads = Number(values.threads ?? 1);
+  const only = values.only?.split(',');
+  for (const name of only ?? []) if (!(name in CONFIGS)) throw new Error(`--only ${name}: not one of ${Object.keys(CONFIGS).join(', ')}`);
   // The tiny fixture's window (256) cannot hold a 512-token canvas: the benchmark copy gets a longer one.
   const pkg = values.package ?? tinyPackageCopy((m) => (m.maxLength = 1024));
-  const { texts, source } = sentences(n);
+  const { texts, source } = sentences(n, values.data ?? PHONER_TEST, Number(values['max-words'] ?? 40));
   console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s)`);
-  console.log('| settings | device | forward passes (batched) | row-forwards / sentence | sentences/s | JS ms / step | session.run ms / step | main-thread lag p99 (max) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | JS ms / step | session.run ms / step | JS ÷ session.run | main-thread lag p99 (max) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, settings] of Object.entries(CONFIGS)) {
-    if (values.only && values.only !== name) continue;
+    if (only && !only.includes(name)) continue;
     const r = await measure(pkg, threads, texts, settings);
-    const jsPerStep = (r.wallMs - r.runMs) / Math.max(1, r.steps);
-    console.log(`| ${name} | ${r.device} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ${jsPerStep.toFixed(2)} | ${(r.runMs / Math.max(1, r.runs)).toFixed(2)} | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
+    const steps = Math.max(1, r.steps);
+    const jsMs = r.wallMs - r.runMs;
+    console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ` +
+      `${(jsMs / steps).toFixed(2)} | ${(r.runMs / steps).toFixed(2)} | ${((100 * jsMs) / Math.max(1e-9, r.runMs)).toFixed(1)} % | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
   }
 }
 

@@ -9,7 +9,7 @@ STRATEGIES=${STRATEGIES:-"random entropy-mean margin"}
 mkdir -p "$OUT"
 W="node bin/workbench.js simulate --out $OUT --seed 1"
 first=${STRATEGIES%% *}
-$W --strategies "$first" --rounds 0 --threads 2 >> "$OUT/seed.log" 2>&1
+$W --strategies "$first" --rounds 0 --threads 1 >> "$OUT/seed.log" 2>&1
 for s in $STRATEGIES; do
   $W --strategies "$s" --threads 1 >> "$OUT/$s.log" 2>&1 &
 done

@@ -7,7 +7,7 @@ import type { BatchInputs, ForwardFn, HeadOutputs } from './head-outputs.js';
 import { RowState } from './row-state.js';
 import { maskedMean, revealProbability, transferCount } from './schedule.js';
 import type { SamplerSettings } from './settings.js';
-import { chooseToken } from './token-choice.js';
+import { chooseToken, type TokenChoice } from './token-choice.js';
 
 export interface SamplerTokens {
   mask: number;
@@ -92,6 +92,8 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
   const rows: RowState[] = [];
   const probabilities: Float32Array[] = [];
   const uncertainty: CommitUncertainty[] = [];
+  // Masks left in each row's canvas, kept up to date as tokens are written, so no step rescans the canvases.
+  const masked = new Int32Array(n);
   request.prompts.forEach((prompt, r) => {
     const canvas = request.canvasLengths[r];
     const pad = seq - prompt.length - canvas;
@@ -102,76 +104,115 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     rows.push(new RowState(pad + prompt.length, canvas, s, request.streams[r]));
     probabilities.push(new Float32Array(canvas).fill(NaN));
     uncertainty.push({ entropy: new Float32Array(canvas).fill(NaN), margin: new Float32Array(canvas).fill(NaN) });
+    masked[r] = canvas;
   });
   const history: Int32Array[][] | undefined = config.keepHistory ? rows.map(() => []) : undefined;
-  const maskedInBlock = (r: number): number[] => {
+  // Each step gathers every live row's masked positions in its current block once (they only change by its own commits).
+  const eligible = rows.map((row) => new Int32Array(Math.min(row.blockLength, row.canvas)));
+  const eligibleCount = new Int32Array(n);
+  const gather = (r: number): void => {
     const [from, to] = rows[r].blockRange();
-    const out: number[] = [];
-    for (let p = from; p < to; p++) if (ids[r * seq + p] === tokens.mask) out.push(p);
-    return out;
+    const list = eligible[r];
+    let m = 0;
+    for (let p = from; p < to; p++) if (ids[r * seq + p] === tokens.mask) list[m++] = p;
+    eligibleCount[r] = m;
   };
-  const hasMask = (r: number): boolean => ids.subarray(r * seq + rows[r].start, (r + 1) * seq).includes(tokens.mask);
+  const write = (r: number, p: number, token: number): void => {
+    if (ids[r * seq + p] === tokens.mask && token !== tokens.mask) masked[r]--;
+    ids[r * seq + p] = token;
+  };
+  const counted = s.schedule === 'dream' && s.alg !== 'origin';
+  const plan = new Int32Array(n); // Dream's count per row, when `counted`
   const totalSteps = Math.max(...rows.map((row) => row.totalSteps()));
   let forwards = 0;
   let step = 0;
 
-  while (rows.some((row, r) => row.scheduled() && !row.finished && hasMask(r))) {
-    const live = rows.map((_, r) => r).filter((r) => rows[r].scheduled());
-    const plan = s.schedule === 'dream' && s.alg !== 'origin' ? planCounts(rows, live, maskedInBlock) : new Map<number, number>();
-    const need = live.filter((r) => !rows[r].finished && maskedInBlock(r).length > 0 && plan.get(r) !== 0);
+  const pending = (): boolean => {
+    for (let r = 0; r < n; r++) if (masked[r] > 0 && !rows[r].finished && rows[r].scheduled()) return true;
+    return false;
+  };
+  while (pending()) {
+    const live: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (!rows[r].scheduled()) continue;
+      live.push(r);
+      gather(r);
+    }
+    if (counted) planCounts(rows, live, eligibleCount, plan);
+    const active = live.filter((r) => !rows[r].finished && eligibleCount[r] > 0);
+    const need = counted ? active.filter((r) => plan[r] !== 0) : active;
     let out: HeadOutputs | undefined;
     if (need.length > 0) {
       if (config.isCancelled?.()) throw new CancelledError();
       out = await config.forward(subset(need, seq, ids, attention, positions), { temperature: s.temperature, topP: s.topP, topK: s.topK });
       forwards++;
     }
+    // Dream's literal cost: the rows whose count is 0 run too, in a pass of their own whose output is discarded (a
+    // shared pass could shift the other rows' numbers: int8 graphs quantise each batch as a whole).
+    const idle = s.forwardEveryStep && counted ? active.filter((r) => plan[r] === 0) : [];
+    if (idle.length > 0) {
+      if (config.isCancelled?.()) throw new CancelledError();
+      await config.forward(subset(idle, seq, ids, attention, positions), { temperature: s.temperature, topP: s.topP, topK: s.topK });
+      forwards++;
+    }
     let committed = 0;
     for (const r of live) {
       const row = rows[r];
-      const eligible = maskedInBlock(r);
+      const list = eligible[r];
+      const m = eligibleCount[r];
       const j = need.indexOf(r);
       if (j < 0 || !out) {
         // Not run this step; a finished row still commits its share of the batch count, as placeholders.
-        for (const p of eligible.slice(0, plan.get(r) ?? 0)) ids[r * seq + p] = tokens.eos;
+        const share = counted ? Math.min(plan[r], m) : 0;
+        for (let i = 0; i < share; i++) write(r, list[i], tokens.eos);
         row.advance();
         continue;
       }
+      const o = out;
       const at = (p: number) => j * seq + (config.shiftedLogits ? Math.max(p - 1, 0) : p);
       const commit = (p: number, token: number, probability: number) => {
-        ids[r * seq + p] = token;
-        probabilities[r][p - row.start] = probability;
-        const o = at(p);
-        uncertainty[r].entropy[p - row.start] = -out!.negEntropy[o];
-        uncertainty[r].margin[p - row.start] = out!.topkProbs[o * out!.k] - out!.topkProbs[o * out!.k + 1];
+        write(r, p, token);
+        const c = p - row.start;
+        const a = at(p);
+        probabilities[r][c] = probability;
+        uncertainty[r].entropy[c] = -o.negEntropy[a];
+        uncertainty[r].margin[c] = o.topkProbs[a * o.k] - o.topkProbs[a * o.k + 1];
         committed++;
       };
       if (s.alg === 'origin') {
         const reveal = revealProbability(row.t(), row.s(), row.lastStep());
-        const draws = eligible.map(() => row.rng.uniform());
-        eligible.forEach((p, i) => {
-          if (draws[i] >= reveal) return;
-          const choice = chooseToken(out!, at(p), s.alg, s.temperature, row.rng);
-          commit(p, choice.token, choice.probability);
-        });
+        const draws = new Float64Array(m);
+        for (let i = 0; i < m; i++) draws[i] = row.rng.uniform();
+        for (let i = 0; i < m; i++) {
+          if (draws[i] >= reveal) continue;
+          const choice = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
+          commit(list[i], choice.token, choice.probability);
+        }
       } else {
-        const choices = eligible.map((p) => chooseToken(out!, at(p), s.alg, s.temperature, row.rng));
-        const confidences = choices.map((c) => c.confidence);
+        const choices: TokenChoice[] = new Array(m);
+        const confidences = new Float64Array(m);
+        for (let i = 0; i < m; i++) {
+          choices[i] = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
+          confidences[i] = choices[i].confidence;
+        }
         let picked: number[];
         if (s.schedule === 'threshold') {
-          picked = row.lastStep() ? eligible.map((_, i) => i) : selectAboveThreshold(confidences, s.threshold);
+          picked = row.lastStep() ? Array.from({ length: m }, (_, i) => i) : selectAboveThreshold(confidences, s.threshold);
         } else {
-          const k = plan.get(r)!;
+          const k = plan[r];
           picked = s.algTemp > 0 ? selectSampled(confidences, k, s.algTemp, row.rng) : selectBest(confidences, k);
         }
-        for (const i of picked) commit(eligible[i], choices[i].token, choices[i].probability);
+        // Positions are read before any is written: `list` is this row's own and does not change under `commit`.
+        for (const i of picked) commit(list[i], choices[i].token, choices[i].probability);
       }
       row.advance();
       if (s.earlyStop) row.finished = finishedCanvas(ids.subarray(r * seq + row.start, (r + 1) * seq), tokens);
     }
     step++;
     history?.forEach((h, r) => h.push(ids.slice(r * seq + rows[r].start, (r + 1) * seq)));
-    const masked = rows.reduce((sum, row, r) => sum + (row.finished ? 0 : countMasks(ids.subarray(r * seq + row.start, (r + 1) * seq), tokens.mask)), 0);
-    config.onStep?.({ step, totalSteps, masked, committed, forwardRows: need.length });
+    let left = 0;
+    for (let r = 0; r < n; r++) if (!rows[r].finished) left += masked[r];
+    config.onStep?.({ step, totalSteps, masked: left, committed, forwardRows: need.length + idle.length });
   }
 
   const results = rows.map((row, r): RowResult => {
@@ -183,20 +224,21 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
 }
 
 /**
- * Dream's count per row: rows whose canvases have the same length share int(mean masked * (1 - s/t)) - Dream's
- * batch mean, which equals each row's own count in its fixed-canvas batches - clamped to the row's own masked
- * count (Dream would pick unmasked positions and re-mask them); a block's last step commits all that is left.
+ * Dream's count per row, into `plan`: rows whose canvases have the same length share int(mean masked * (1 - s/t)) -
+ * Dream's batch mean, which equals each row's own count in its fixed-canvas batches - clamped to the row's own
+ * masked count (Dream would pick unmasked positions and re-mask them); a block's last step commits all that is left.
  */
-function planCounts(rows: RowState[], live: number[], maskedInBlock: (r: number) => number[]): Map<number, number> {
-  const plan = new Map<number, number>();
-  for (const canvas of new Set(live.map((r) => rows[r].canvas))) {
+function planCounts(rows: RowState[], live: number[], masked: Int32Array, plan: Int32Array): void {
+  for (let g = 0; g < live.length; g++) {
+    const canvas = rows[live[g]].canvas;
+    if (live.slice(0, g).some((r) => rows[r].canvas === canvas)) continue; // its group is done
     const group = live.filter((r) => rows[r].canvas === canvas);
-    const counts = group.map((r) => maskedInBlock(r).length);
+    let total = 0;
+    for (const r of group) total += masked[r];
     const head = rows[group[0]];
-    const k = transferCount(maskedMean(counts.reduce((a, b) => a + b, 0), group.length), head.t(), head.s(), head.lastStep());
-    group.forEach((r, i) => plan.set(r, rows[r].lastStep() ? counts[i] : Math.min(k, counts[i])));
+    const k = transferCount(maskedMean(total, group.length), head.t(), head.s(), head.lastStep());
+    for (const r of group) plan[r] = rows[r].lastStep() ? masked[r] : Math.min(k, masked[r]);
   }
-  return plan;
 }
 
 function subset(need: number[], seq: number, ids: Int32Array, attention: Int32Array, positions: Int32Array): BatchInputs {
@@ -206,12 +248,6 @@ function subset(need: number[], seq: number, ids: Int32Array, attention: Int32Ar
     return out;
   };
   return { batch: need.length, seq, inputIds: take(ids), attentionMask: take(attention), positionIds: take(positions) };
-}
-
-function countMasks(canvas: Int32Array, mask: number): number {
-  let n = 0;
-  for (const t of canvas) if (t === mask) n++;
-  return n;
 }
 
 /** Early stop: an EOS is committed and nothing before it is masked (or nothing is masked at all). */

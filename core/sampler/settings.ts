@@ -33,6 +33,12 @@ export interface SamplerSettings {
   earlyStop: boolean;
   /** Seed of the PRNG (uint32); each prompt draws from its own stream of it. */
   seed: number;
+  /**
+   * Run a forward pass at every step of Dream's count schedule, as Dream's `diffusion_generate` does, also where the
+   * step commits nothing (its output is discarded). Changes only the cost, never a decision: for measuring Dream's
+   * literal cost. Off by default: such a step needs no forward pass.
+   */
+  forwardEveryStep: boolean;
 }
 
 /** Dream's defaults as its README runs them (and the reference settings of bench/engine.ts). */
@@ -50,6 +56,7 @@ export const DREAM_DEFAULTS: SamplerSettings = {
   blockLength: 0,
   earlyStop: false,
   seed: 0,
+  forwardEveryStep: false,
 };
 
 /** A setting that cannot be used, named as in SamplerSettings. */
@@ -88,5 +95,6 @@ export function resolveSettings(base: SamplerSettings, overrides: Partial<Sample
   check(isInt(s.blockLength) && s.blockLength >= 0, 'blockLength', 'must be an integer >= 0 (0 = one block)');
   check(typeof s.earlyStop === 'boolean', 'earlyStop', 'must be true or false');
   check(isInt(s.seed) && s.seed >= 0 && s.seed <= 0xffffffff, 'seed', 'must be an integer in 0..2^32-1');
+  check(typeof s.forwardEveryStep === 'boolean', 'forwardEveryStep', 'must be true or false');
   return s;
 }

@@ -119,12 +119,10 @@ export class DiffusionEngine {
     return canvasLength(max, m.output, textTokens, m.maxLength - promptTokens);
   }
 
-  private fits(settings: SamplerSettings): (text: string) => boolean {
+  /** Whether a text of `n` tokens fits the window with its prompt and canvas. */
+  private fitsTokens(settings: SamplerSettings, n: number): boolean {
     const overhead = this.pkg.prompt.overhead;
-    return (text) => {
-      const n = this.pkg.tokenizer.encode(text).length;
-      return overhead + n + this.canvasFor(settings, n, overhead + n) <= this.pkg.manifest.maxLength;
-    };
+    return overhead + n + this.canvasFor(settings, n, overhead + n) <= this.pkg.manifest.maxLength;
   }
 
   /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
@@ -142,11 +140,19 @@ export class DiffusionEngine {
   }
 
   private async pass(items: readonly AnnotateItem[], settings: SamplerSettings, options: AnnotateOptions): Promise<ItemResult[]> {
-    const fits = this.fits(settings);
+    const fits = (text: string) => this.fitsTokens(settings, this.pkg.tokenizer.encode(text).length);
     const rows: Row[] = [];
     items.forEach((item, i) => {
-      for (const segment of splitForWindow(item.text, fits)) {
-        const prompt = this.pkg.prompt.build(segment.text);
+      // splitForWindow asks first about the whole (trimmed) text: its prompt is built then and kept, so a text that
+      // fits, the common case, is tokenised once instead of twice.
+      let whole: { text: string; prompt: BuiltPrompt } | undefined;
+      const fitsFirstWhole = (text: string) => {
+        if (whole) return fits(text);
+        whole = { text, prompt: this.pkg.prompt.build(text) };
+        return this.fitsTokens(settings, whole.prompt.textTokens.length);
+      };
+      for (const segment of splitForWindow(item.text, fitsFirstWhole)) {
+        const prompt = segment.text === whole?.text ? whole.prompt : this.pkg.prompt.build(segment.text);
         rows.push({ item: i, ...segment, prompt, canvas: this.canvasFor(settings, prompt.textTokens.length, prompt.ids.length) });
       }
     });
@@ -156,6 +162,7 @@ export class DiffusionEngine {
     let rowsDone = 0;
     const rowsLeft = items.map(() => 0);
     for (const row of rows) rowsLeft[row.item]++;
+    const segmentsOf = rowsLeft.slice();
     let itemsDone = rowsLeft.filter((n) => n === 0).length;
     for (const [b, batch] of batches.entries()) {
       const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length, itemsDone, items: items.length });
@@ -167,7 +174,7 @@ export class DiffusionEngine {
         const { entropy, margin } = out.rows[j].uncertainty;
         rowSignals[row.item].push({ start: row.start, signals: summariseTokens(entropy, margin, parsed.tokenIsEntity) });
         result.entities.push(...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })));
-        result.problems.push(...parsed.problems.map((p) => (rows.filter((x) => x.item === row.item).length > 1 ? `text at ${row.start}: ${p}` : p)));
+        result.problems.push(...parsed.problems.map((p) => (segmentsOf[row.item] > 1 ? `text at ${row.start}: ${p}` : p)));
         const history = out.rows[j].history?.map((canvas) => this.pkg.tokenizer.decode(Array.from(canvas)));
         result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history } : {}) });
       });

@@ -116,16 +116,45 @@ export interface RunTimer {
   runMs: number;
 }
 
-const int64 = (data: Int32Array, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+// int32 <-> int64 through the 32-bit halves of each int64 (little-endian: low word first), so no BigInt is made per
+// element: BigInt64Array.from(data, BigInt) and back cost more than the rest of a step's JavaScript together.
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** `data` widened to an int64 tensor of shape `dims`. */
+export function int64Tensor(data: Int32Array, dims: number[]): ort.Tensor {
+  const out = new BigInt64Array(data.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < data.length; i++) out[i] = BigInt(data[i]);
+  } else {
+    const words = new Int32Array(out.buffer);
+    for (let i = 0; i < data.length; i++) {
+      words[2 * i] = data[i];
+      words[2 * i + 1] = data[i] >> 31; // sign extension
+    }
+  }
+  return new ort.Tensor('int64', out, dims);
+}
+
+/** int64 values narrowed to int32 (token ids: they fit). */
+export function narrowInt64(data: BigInt64Array): Int32Array {
+  const out = new Int32Array(data.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+  } else {
+    const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+    for (let i = 0; i < out.length; i++) out[i] = words[2 * i];
+  }
+  return out;
+}
 
 /** The sampler's forward over `session`: int32 arrays in, the head's outputs out (ids narrowed to int32). */
 export function makeForward(session: ort.InferenceSession, topK: number, timer?: RunTimer): ForwardFn {
   return async (inputs: BatchInputs, scalars: HeadScalars): Promise<HeadOutputs> => {
     const dims = [inputs.batch, inputs.seq];
     const feeds = {
-      input_ids: int64(inputs.inputIds, dims),
-      attention_mask: int64(inputs.attentionMask, dims),
-      position_ids: int64(inputs.positionIds, dims),
+      input_ids: int64Tensor(inputs.inputIds, dims),
+      attention_mask: int64Tensor(inputs.attentionMask, dims),
+      position_ids: int64Tensor(inputs.positionIds, dims),
       temperature: new ort.Tensor('float32', Float32Array.of(scalars.temperature), [1]),
       top_p: new ort.Tensor('float32', Float32Array.of(scalars.topP), [1]),
       top_k: new ort.Tensor('int64', BigInt64Array.of(BigInt(scalars.topK)), [1]),
@@ -143,7 +172,7 @@ export function makeForward(session: ort.InferenceSession, topK: number, timer?:
     }
     return {
       batch: inputs.batch, seq: inputs.seq, k,
-      topkIds: Int32Array.from(ids.data as BigInt64Array, (v) => Number(v)),
+      topkIds: narrowInt64(ids.data as BigInt64Array),
       topkProbs: out.topk_probs.data as Float32Array,
       negEntropy: out.neg_entropy.data as Float32Array,
     };

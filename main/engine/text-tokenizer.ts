@@ -44,6 +44,10 @@ export class TextTokenizer {
 
   /** The model's unknown token (`[UNK]`), whose text is not in the input. */
   private readonly unknownToken?: string;
+  /** decode([id]) per id: aligned-BIO outputs are decoded one label token at a time (few ids, many calls). */
+  private readonly decoded = new Map<number, string>();
+  /** Per id: its surface (surfaceOf), the surface's length in code points, and whether it is the unknown token. */
+  private readonly surfaces = new Map<number, { surface: string; length: number; unknown: boolean }>();
 
   constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
     this.tokenizer = new Tokenizer(json, config);
@@ -62,7 +66,26 @@ export class TextTokenizer {
 
   decode(ids: readonly number[]): string {
     if (ids.length === 0) return ''; // the library refuses an empty list
+    if (ids.length === 1) {
+      // The aligned-canvas output is decoded one label token at a time: a small vocabulary, asked for over and over.
+      const cached = this.decoded.get(ids[0]);
+      if (cached !== undefined) return cached;
+      const text: string = this.tokenizer.decode([ids[0]], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+      this.decoded.set(ids[0], text);
+      return text;
+    }
     return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  private surfaceInfo(id: number): { surface: string; length: number; unknown: boolean } {
+    let info = this.surfaces.get(id);
+    if (!info) {
+      const token = this.tokenizer.id_to_token(id);
+      const surface = this.added.has(id) ? '' : surfaceOf(token ?? '');
+      info = { surface, length: Array.from(surface).length, unknown: this.unknownToken !== undefined && token === this.unknownToken };
+      this.surfaces.set(id, info);
+    }
+    return info;
   }
 
   tokenToId(token: string): number | undefined {
@@ -160,15 +183,21 @@ export class TextTokenizer {
    */
   private surfaceRanges(text: string, ids: number[]): Range[] | undefined {
     const cps = Array.from(text);
-    const surfaces = ids.map((id) => (this.added.has(id) ? '' : surfaceOf(this.tokenizer.id_to_token(id) ?? '')));
-    const unknown = ids.map((id) => this.unknownToken !== undefined && this.tokenizer.id_to_token(id) === this.unknownToken);
+    const info = ids.map((id) => this.surfaceInfo(id));
+    const surfaces = info.map((x) => x.surface);
+    const unknown = info.map((x) => x.unknown);
+    // UTF-16 index of each code point (and of the end), so a surface is compared in place.
+    const utf16 = new Int32Array(cps.length + 1);
+    for (let i = 0; i < cps.length; i++) utf16[i + 1] = utf16[i] + cps[i].length;
     const ranges: Range[] = [];
     let at = 0;
     const skipSpace = (from: number) => {
       while (from < cps.length && /\s/u.test(cps[from])) from++;
       return from;
     };
-    const matchesAt = (surface: string, from: number) => surface !== '' && cps.slice(from, from + Array.from(surface).length).join('') === surface;
+    const lengthOf = (i: number) => info[i].length;
+    const matchesAt = (surface: string, from: number, length: number) =>
+      surface !== '' && from + length <= cps.length && utf16[from + length] - utf16[from] === surface.length && text.startsWith(surface, utf16[from]);
     for (let i = 0; i < ids.length; i++) {
       at = skipSpace(at);
       if (unknown[i]) {
@@ -180,13 +209,13 @@ export class TextTokenizer {
           at = end;
           continue;
         }
-        while (end < cps.length && !/\s/u.test(cps[end]) && !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end))) end++;
+        while (end < cps.length && !/\s/u.test(cps[end]) && !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end, lengthOf(i + 1)))) end++;
         ranges.push({ start: at, end: Math.min(end, cps.length) });
         at = end;
         continue;
       }
-      const length = Array.from(surfaces[i]).length;
-      if (!matchesAt(surfaces[i], at)) return undefined;
+      const length = lengthOf(i);
+      if (!matchesAt(surfaces[i], at, length)) return undefined;
       ranges.push({ start: at, end: at + length });
       at += length;
     }
