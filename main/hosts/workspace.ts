@@ -1,8 +1,7 @@
 // Opens a workbench data folder for the UI hosts: the database (created and migrated on first use), a default
 // project with the label set the embedded model knows, and on a first launch the sample documents.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { codecFor } from '../../core/codecs/registry.js';
 import { openDatabase } from '../../db/open-database.js';
 import { Store } from '../../db/store.js';
@@ -12,7 +11,9 @@ import { importPath } from '../services/import-service.js';
 export const DEFAULT_LABELS = ['PATIENT_ID', 'NAME', 'AGE', 'GENDER', 'JOB', 'LOCATION', 'ORGANIZATION', 'DATE', 'SYMPTOM_AND_DISEASE', 'TRANSPORTATION'];
 export const DEFAULT_PROJECT = 'Y tế';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { repoRoot } from '../repo-root.js';
+
+export { repoRoot };
 export const samplesDir = join(repoRoot, 'assets', 'samples');
 
 export interface Workspace {

@@ -1,10 +1,14 @@
 // Learning curves for the UI: the project's own versions (held-out F1 by training documents) and the results of
-// `workbench simulate` runs saved under the data folder's simulations/ (each a results.json).
+// `workbench simulate` runs: those saved under the data folder's simulations/ and the reference run shipped in
+// assets/simulations/ (each a folder with a results.json).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../../core/contract/methods.js';
 import type { CurveSeries } from '../../core/contract/types.js';
 import type { Store } from '../../db/store.js';
+import { repoRoot } from '../repo-root.js';
+
+const BUNDLED = join(repoRoot, 'assets', 'simulations');
 
 interface SimulationFile {
   devSentences?: number;
@@ -28,12 +32,12 @@ export function learningCurves(store: Store, dataDir: string, projectId: number)
       return metrics.heldoutF1 !== undefined && metrics.trainDocs !== undefined ? [{ labeled: metrics.trainDocs, f1: metrics.heldoutF1 }] : [];
     })
     .sort((a, b) => a.labeled - b.labeled);
-  const folder = join(dataDir, 'simulations');
-  const simulations = existsSync(folder)
-    ? readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => {
-        const series = readSimulation(join(folder, d.name, 'results.json'));
-        return series ? [{ source: d.name, title: `workbench simulate: ${d.name}`, series }] : [];
-      })
-    : [];
+  const simulations = [join(dataDir, 'simulations'), BUNDLED].flatMap((folder) =>
+    existsSync(folder)
+      ? readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => {
+          const series = readSimulation(join(folder, d.name, 'results.json'));
+          return series ? [{ source: d.name, title: `workbench simulate: ${d.name}`, series }] : [];
+        })
+      : []);
   return { project: { name: 'held-out F1', points }, simulations };
 }

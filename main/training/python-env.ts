@@ -2,12 +2,10 @@
 // project's .venv (what `npm run setup:python` makes), else python3 on the PATH - whichever imports dnw.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../repo-root.js';
 
-/** The repository root (main/training/ is two levels below it, in the sources and in the built app alike). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TRAINING_DIR = join(REPO_ROOT, 'training');
+const TRAINING_DIR = join(repoRoot, 'training');
 
 export const SETUP_HINT = 'set up the training environment with `npm run setup:python` (or point $WORKBENCH_PYTHON at a Python that has training/ installed)';
 
@@ -25,7 +23,7 @@ export class PythonEnvError extends Error {
 }
 
 function candidates(): string[] {
-  const venv = process.platform === 'win32' ? join(REPO_ROOT, '.venv', 'Scripts', 'python.exe') : join(REPO_ROOT, '.venv', 'bin', 'python');
+  const venv = process.platform === 'win32' ? join(repoRoot, '.venv', 'Scripts', 'python.exe') : join(repoRoot, '.venv', 'bin', 'python');
   const list = [process.env.WORKBENCH_PYTHON, existsSync(venv) ? venv : undefined, process.platform === 'win32' ? 'python' : 'python3'];
   return list.filter((p): p is string => Boolean(p));
 }

@@ -4,11 +4,11 @@ import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking
 import { labeledToReach, learningCurveSvg } from '../../../core/active-learning/learning-curve.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
-import { REPO_ROOT } from '../../training/python-env.js';
+import { repoRoot } from '../../repo-root.js';
 import { simulate, type StrategyChoice, type StrategyRun } from '../../training/simulation.js';
 import { UsageError, codecOption, parse, type Command } from '../cli-support.js';
 
-const PHONER = resolve(REPO_ROOT, '..', 'shared', 'data', 'phoner_covid19');
+const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
                           [--model DIR] [--out DIR]
@@ -95,7 +95,7 @@ export const simulateCommand: Command = {
     const devLimit = int(values['dev-limit'], 'dev-limit', 0, 0);
     const devAll = (await readDocs(devPath, codec, variant)).docs.map((d) => d.doc);
     const dev = devLimit > 0 ? devAll.slice(0, devLimit) : devAll;
-    const out = resolve(values.out ?? join(REPO_ROOT, 'bench', 'simulation'));
+    const out = resolve(values.out ?? join(repoRoot, 'bench', 'simulation'));
     const chosen = strategies(values.strategies);
     const started = Date.now();
     const runs = await simulate({
