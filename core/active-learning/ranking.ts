@@ -5,7 +5,7 @@ import { Xoshiro128 } from '../sampler/rng.js';
 import { NearDuplicateIndex, shingles } from './near-duplicates.js';
 import type { UncertaintySignals } from './signals.js';
 
-export const STRATEGIES = ['entropy-mean', 'entropy-max', 'margin', 'disagreement', 'random'] as const;
+export const STRATEGIES = ['entropy-mean', 'entropy-max', 'entropy-total', 'margin', 'disagreement', 'random'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface RankingOptions {
@@ -55,6 +55,8 @@ function signalOf(strategy: Strategy, signals: UncertaintySignals | undefined, i
       return signals.meanEntropy;
     case 'entropy-max':
       return signals.maxEntropy;
+    case 'entropy-total':
+      return signals.totalEntropy;
     case 'margin':
       return 1 - signals.minMargin;
     case 'disagreement':

@@ -13,6 +13,8 @@ export interface UncertaintySignals {
   meanEntropy: number;
   /** Highest commit-time entropy of any token: a missed entity shows up here, not in the entity tokens. */
   maxEntropy: number;
+  /** Sum of the commit-time entropies of all tokens (total token entropy: grows with length and with doubt). */
+  totalEntropy?: number;
   /** Lowest top-1 minus top-2 probability of any token (1 = certain everywhere). */
   minMargin: number;
   /** 1 − span F1 between two sampled denoising runs (0 = they agree), when they were run. */
@@ -40,7 +42,7 @@ export function summariseTokens(entropy: ArrayLike<number>, margin: ArrayLike<nu
     }
   }
   const meanEntropy = entityTokens > 0 ? entitySum / entityTokens : tokens > 0 ? allSum / tokens : 0;
-  return { tokens, entityTokens, meanEntropy, maxEntropy, minMargin };
+  return { tokens, entityTokens, meanEntropy, maxEntropy, totalEntropy: allSum, minMargin };
 }
 
 /** Signals of a document whose text was denoised in several segments (a long document split to the window). */
@@ -55,6 +57,7 @@ export function mergeSignals(parts: readonly UncertaintySignals[]): UncertaintyS
     entityTokens,
     meanEntropy: total > 0 ? parts.reduce((s, p) => s + p.meanEntropy * weight(p), 0) / total : 0,
     maxEntropy: Math.max(0, ...parts.map((p) => p.maxEntropy)),
+    ...(parts.every((p) => p.totalEntropy !== undefined) ? { totalEntropy: parts.reduce((s, p) => s + p.totalEntropy!, 0) } : {}),
     minMargin: Math.min(1, ...parts.map((p) => p.minMargin)),
   };
   const sampled = parts.filter((p) => p.disagreement !== undefined);

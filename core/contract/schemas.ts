@@ -114,7 +114,7 @@ export const preannotateSchema = z
 export const queueSchema = z
   .object({
     projectId: id,
-    strategy: z.enum(['entropy-mean', 'entropy-max', 'margin', 'disagreement', 'random']),
+    strategy: z.enum(['entropy-mean', 'entropy-max', 'entropy-total', 'margin', 'disagreement', 'random']),
     /** Divide by length: uncertainty per token of annotation effort. */
     costAware: z.boolean().optional(),
     /** Seed of the random strategy. */

@@ -34,6 +34,9 @@ export function describeReason(item: Pick<QueueItem, 'reason' | 'score' | 'statu
       case 'entropy-max':
         text = fill(locale, 'reasonEntropyMax', params);
         break;
+      case 'entropy-total':
+        text = fill(locale, 'reasonEntropyTotal', params);
+        break;
       case 'margin':
         text = fill(locale, 'reasonMargin', params);
         break;

@@ -5,7 +5,7 @@ import { call, onEvent } from '../lib/api.js';
 import { app } from './app.svelte.js';
 import { editor } from './editor.svelte.js';
 
-export const QUEUE_STRATEGIES = ['entropy-mean', 'entropy-max', 'margin', 'disagreement', 'random'] as const;
+export const QUEUE_STRATEGIES = ['entropy-mean', 'entropy-max', 'entropy-total', 'margin', 'disagreement', 'random'] as const;
 export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
 
 const SHOWN = 10;

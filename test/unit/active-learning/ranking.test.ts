@@ -22,6 +22,16 @@ test('each uncertainty strategy puts the document with the strongest signal firs
   assert.deepEqual(rankDocuments(candidates, { strategy: 'margin' }).map((r) => r.id), [3, 1, 4, 5, 2]);
 });
 
+test('total token entropy prefers a long uncertain sentence; its cost-aware variant is the mean over all tokens', () => {
+  const docs: RankCandidate[] = [
+    { id: 1, text: 'một hai ba bốn năm sáu bảy tám', signals: sig({ totalEntropy: 2.4, tokens: 8 }) },
+    { id: 2, text: 'Hà Nội', signals: sig({ totalEntropy: 0.9, tokens: 2 }) },
+    { id: 3, text: 'cũ', signals: sig({}) },
+  ];
+  assert.deepEqual(rankDocuments(docs, { strategy: 'entropy-total' }).map((r) => r.id), [1, 2, 3]);
+  assert.deepEqual(rankDocuments(docs, { strategy: 'entropy-total', costAware: true }).map((r) => r.id), [2, 1, 3]);
+});
+
 test('cost-aware ranking divides by length, so a short uncertain document beats a long one', () => {
   const docs: RankCandidate[] = [
     { id: 1, text: 'một hai ba bốn năm sáu bảy tám chín mười', signals: sig({ meanEntropy: 1.0, tokens: 100 }) },
@@ -76,8 +86,9 @@ test('shingles are case-insensitive syllable 3-grams with numbers folded', () =>
 });
 
 test('token signals summarise entity tokens, skip uncommitted positions, and merge across segments', () => {
-  const s = summariseTokens([0.2, NaN, 1.0, 0.4], [0.9, NaN, 0.3, 0.7], [false, true, true, false]);
+  const { totalEntropy, ...s } = summariseTokens([0.2, NaN, 1.0, 0.4], [0.9, NaN, 0.3, 0.7], [false, true, true, false]);
   assert.deepEqual(s, { tokens: 3, entityTokens: 1, meanEntropy: 1.0, maxEntropy: 1.0, minMargin: 0.3 });
+  assert.ok(Math.abs(totalEntropy! - 1.6) < 1e-9);
   const none = summariseTokens([0.2, 0.4], [0.9, 0.8], [false, false]);
   assert.ok(Math.abs(none.meanEntropy - 0.3) < 1e-9, 'with no entity token, the mean is over all tokens');
   const merged = mergeSignals([sig({ tokens: 4, entityTokens: 1, meanEntropy: 1, maxEntropy: 1, minMargin: 0.5 }), sig({ tokens: 6, entityTokens: 3, meanEntropy: 0.2, maxEntropy: 3, minMargin: 0.7 })]);
