@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-bench/simulation}
-STRATEGIES=${STRATEGIES:-"random entropy-mean margin"}
+STRATEGIES=${STRATEGIES:-"random entropy-mean margin entropy-total"}
 mkdir -p "$OUT"
 W="node bin/workbench.js simulate --out $OUT --seed 1"
 first=${STRATEGIES%% *}
