@@ -31,9 +31,18 @@ console.log(`\nFine-tune seconds per round (train + export; 3 strategies in para
 console.log(`| sentences | ${names.join(' | ')} |`);
 console.log(`| ---: | ${names.map(() => '---:').join(' | ')} |`);
 for (const n of labeled) console.log(`| ${n} | ${names.map((name) => cell(name, n, (r) => r.fineTuneSeconds.toFixed(0))).join(' | ')} |`);
-console.log('\n| strategy | mean edits / sentence | reaches random\'s final F1 at |');
-console.log('| --- | ---: | ---: |');
+// Span edits the annotator made up to `labeled` sentences (the seed's are not counted: no model suggested them).
+const editsUpTo = (name: string, labeled: number) => {
+  const rounds = results.runs.find((r) => r.name === name)!.rounds;
+  let total = 0;
+  for (let i = 1; i < rounds.length && rounds[i].labeled <= labeled; i++) total += (rounds[i].editsPerSentence ?? 0) * (rounds[i].labeled - rounds[i - 1].labeled);
+  return Math.round(total);
+};
+console.log("\n| strategy | mean edits / sentence | reaches random's final F1 at (sentences) | span edits made by then |");
+console.log('| --- | ---: | ---: | ---: |');
 for (const s of results.summary) {
-  const reach = s.reachesRandomFinal ? `${s.reachesRandomFinal.labeledNeeded ?? 'not within the budget'} (target ${s.reachesRandomFinal.f1.toFixed(4)} at ${s.reachesRandomFinal.atLabeled})` : '';
-  console.log(`| ${s.name} | ${s.meanEditsPerSentence?.toFixed(2) ?? ''} | ${reach} |`);
+  const reach = s.reachesRandomFinal;
+  const at = reach ? (reach.labeledNeeded === null ? 'not within the budget' : `${reach.labeledNeeded} (target ${reach.f1.toFixed(4)} at ${reach.atLabeled})`) : '';
+  const edits = reach?.labeledNeeded ? String(editsUpTo(s.name, reach.labeledNeeded)) : '';
+  console.log(`| ${s.name} | ${s.meanEditsPerSentence?.toFixed(2) ?? ''} | ${at} | ${edits} |`);
 }
