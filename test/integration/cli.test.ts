@@ -163,3 +163,20 @@ test('eval on CoNLL with one tag column is flat BIO too; with two columns it is 
   assert.equal(nested.mode, 'strict entity match');
   assert.deepEqual([nested.micro.tp, nested.micro.f1], [2, 1]);
 });
+
+test('models lists the embedded version as active; finetune refuses a project with too few finished documents and keeps it', () => {
+  const dir = dataFolder();
+  const db = join(dir, 'db.sqlite');
+  assert.equal(workbench(['init', db, '--name', 'p']).status, 0);
+  assert.equal(workbench(['import', db, phonerFile(dir, 'done.jsonl', GOLD), '--format', 'phoner']).status, 0);
+  const before = workbench(['models', db]);
+  assert.equal(before.status, 0, before.stderr);
+  assert.match(before.stdout, /^\*\s+1\s+dnw-embedded_v1 /mu);
+  const refused = workbench(['finetune', db]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /at least 10 finished \(done or reviewed\) documents; this project has 2/);
+  const after = JSON.parse(workbench(['models', db, '--json']).stdout) as { versions: { active: boolean }[]; fineTunes: unknown[] };
+  assert.deepEqual(after.versions.map((v) => v.active), [true]);
+  assert.deepEqual(after.fineTunes, []);
+  assert.equal(workbench(['models', db, '--activate', 'x']).status, 2);
+});
