@@ -18,7 +18,9 @@ TEMPLATE = PROMPT_OPEN + "\n{text}\n" + PROMPT_CLOSE
 
 Span = tuple[int, int, str]  # [start, end) code points, label
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_\-]*)>")
+# Any tag the workbench can write: labels are letters, digits, _ . : - (core/model-package/manifest.ts); & < > in
+# the text are escaped, so every <…> in an answer is a tag.
+_TAG = re.compile(r"<(/?)([^<>/\s][^<>\s]*)>")
 _ENTITY = re.compile(r"&(lt|gt|amp);")
 _UNESCAPE = {"lt": "<", "gt": ">", "amp": "&"}
 
@@ -90,13 +92,14 @@ def parse_inline(output: str, strict: bool = True) -> tuple[str, list[Span]]:
         idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == label), None)
         if idx is None or (strict and idx != len(stack) - 1):
             if strict:
-                raise ValueError(f"unbalanced </{label}> at {m.start()}")
+                raise ValueError(f"</{label}> at character {m.start()} does not close the innermost open tag"
+                                 + (f" <{stack[-1][0]}>" if stack else " (none is open)"))
             continue
         _, start = stack.pop(idx)
         if length > start:
             spans.append((start, length, label))
     if stack and strict:
-        raise ValueError(f"unclosed <{stack[-1][0]}>")
+        raise ValueError(f"<{stack[-1][0]}> is never closed")
     text.append(unescape(output[pos:]))
     return "".join(text), sorted(set(spans), key=lambda s: (s[0], -s[1], s[2]))
 

@@ -9,50 +9,20 @@ the user's corrected annotation, so nothing is repaired or guessed.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import Record, prompt_text, unescape
+from .data import Record, parse_inline, prompt_text
 from .encode import Encoded, encode_record
 from .tokenizer import BpeDropout, Vocab
 
-# Any tag the workbench can write: labels are letters, digits, _ . : - (core/model-package/manifest.ts); & < > in
-# the text are escaped, so every <…> in an answer is a tag.
-_TAG = re.compile(r"<(/?)([^<>/\s][^<>\s]*)>")
 # The engine splits longer documents (prompt n + 2 and canvas n within maxLength 1022): never train on more.
 MAX_TEXT_TOKENS = 510
 
 
 class DataError(ValueError):
     """Bad training data; the message starts with FILE:LINE."""
-
-
-def _parse_answer(output: str) -> tuple[str, list[tuple[int, int, str]]]:
-    text: list[str] = []
-    length, pos = 0, 0
-    stack: list[tuple[str, int]] = []
-    spans: set[tuple[int, int, str]] = set()
-    for m in _TAG.finditer(output):
-        chunk = unescape(output[pos:m.start()])
-        text.append(chunk)
-        length += len(chunk)
-        pos = m.end()
-        closing, label = m.group(1) == "/", m.group(2)
-        if not closing:
-            stack.append((label, length))
-            continue
-        if not stack or stack[-1][0] != label:
-            raise ValueError(f"</{label}> at character {m.start()} does not close the innermost open tag"
-                             + (f" <{stack[-1][0]}>" if stack else " (none is open)"))
-        _, start = stack.pop()
-        if length > start:
-            spans.add((start, length, label))
-    if stack:
-        raise ValueError(f"<{stack[-1][0]}> is never closed")
-    text.append(unescape(output[pos:]))
-    return "".join(text), sorted(spans, key=lambda s: (s[0], -s[1], s[2]))
 
 
 def _prompt_and_answer(row: dict) -> tuple[str, str, str]:
@@ -94,7 +64,7 @@ def read_training_jsonl(path: str | Path) -> tuple[list[Record], list[int]]:
                     prompt, answer, field = _prompt_and_answer(row)
                     text = prompt_text(prompt)
                     try:
-                        out_text, spans = _parse_answer(answer)
+                        out_text, spans = parse_inline(answer)
                     except ValueError as e:
                         raise ValueError(f"{field}: {e}") from None
                     if out_text != text:
