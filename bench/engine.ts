@@ -4,12 +4,13 @@
 // package's own defaults; JS time per step against session.run time; main-thread event-loop lag while it runs.
 //
 //   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only NAME[,NAME...]]
-//                                     [--data FILE.jsonl] [--max-words 40]
+//                                     [--data FILE.jsonl] [--max-words 40] [--warmup N]
 //
 // Sentences are the first --sentences of a PhoNER_COVID19 JSON-lines file (default: its test split in ../shared/data,
 // read, never copied) with at most --max-words syllables (0: any length), else synthetic text. The engine runs in
 // its worker thread, as in the app. "JS" is all wall time outside session.run (tokenising, sampler, tensors,
-// parsing, messages), measured on the main thread from the call to its result.
+// parsing, messages), measured on the main thread from the call to its result; --warmup N first annotates N of the
+// sentences, uncounted, so the figures are the steady state rather than a cold start (JIT, first runs).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -40,8 +41,11 @@ function sentences(n: number, file: string, maxWords: number): { texts: string[]
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 
-async function measure(pkg: string, threads: number, texts: string[], settings: Partial<SamplerSettings>) {
+async function measure(pkg: string, threads: number, texts: string[], settings: Partial<SamplerSettings>, warmup: string[]) {
   const client = await EngineClient.open(pkg, { device: 'auto', intraOpThreads: threads, interOpThreads: 1 });
+  // Steady state, when asked: a first call pays for JIT compilation and the tokenizer's and ORT's first runs.
+  if (warmup.length > 0) await client.annotate(warmup.map((text, i) => ({ id: String(i), text })), { settings }).done;
+  const before = { ...client.timer };
   const lags: number[] = [];
   let expected = performance.now() + 10;
   const timer = setInterval(() => {
@@ -61,7 +65,8 @@ async function measure(pkg: string, threads: number, texts: string[], settings: 
   }).done;
   const wallMs = performance.now() - started;
   clearInterval(timer);
-  const { runs, runMs } = client.timer;
+  const runs = client.timer.runs - before.runs;
+  const runMs = client.timer.runMs - before.runMs;
   const info = client.info;
   await client.close();
   return { device: info.device, wallMs, runs, runMs, steps, rowForwards, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
@@ -69,7 +74,10 @@ async function measure(pkg: string, threads: number, texts: string[], settings: 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' }, data: { type: 'string' }, 'max-words': { type: 'string' } },
+    options: {
+      package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' }, data: { type: 'string' },
+      'max-words': { type: 'string' }, warmup: { type: 'string' },
+    },
   });
   const n = Number(values.sentences ?? 16);
   const threads = Number(values.threads ?? 1);
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, settings] of Object.entries(CONFIGS)) {
     if (only && !only.includes(name)) continue;
-    const r = await measure(pkg, threads, texts, settings);
+    const r = await measure(pkg, threads, texts, settings, texts.slice(0, Number(values.warmup ?? 0)));
     const steps = Math.max(1, r.steps);
     const jsMs = r.wallMs - r.runMs;
     console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ` +
