@@ -21,7 +21,7 @@ random training sentences; each round every strategy picks --step more sentences
 fine-tuned on all it has, and dev F1 and the editing effort (span edits the suggestions needed) are recorded.
 Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from OUT.
   --strategies  comma-separated, of ${STRATEGIES.join(', ')}; append -cost for the cost-aware
-                (per-token) variant (default random,entropy-mean,margin)
+                (per-token) variant (default random,entropy-total,margin)
   --train/--dev annotated files (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
   --format      their format (default phoner, variant syllable): any import format, e.g. conll, brat, doccano
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
@@ -47,7 +47,7 @@ function num(value: string | undefined, option: string): number | undefined {
 }
 
 function strategies(value: string | undefined): StrategyChoice[] {
-  return (value ?? 'random,entropy-mean,margin').split(',').map((raw) => {
+  return (value ?? 'random,entropy-total,margin').split(',').map((raw) => {
     const name = raw.trim();
     const costAware = name.endsWith('-cost');
     const strategy = (costAware ? name.slice(0, -5) : name) as Strategy;
