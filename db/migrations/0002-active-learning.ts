@@ -1,9 +1,7 @@
 // Active learning (docs/active-learning.md): the engine's uncertainty signals per model run, model lineage (a
 // fine-tuned version names its parent and the project whose corrections trained it), and a log of fine-tune runs,
 // including the failed and cancelled ones, which register no model.
-import type { Migration } from './migration.js';
-
-const NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+import { SQL_NOW as NOW, type Migration } from './migration.js';
 
 export const activeLearning: Migration = {
   version: 2,

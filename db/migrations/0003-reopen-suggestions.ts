@@ -3,9 +3,7 @@
 // SQLite cannot change a CHECK in place, so suggestion_outcomes is rebuilt with the same columns, ids, index and
 // append-only triggers. A reopen needs no revision when it takes back a reject (suggestions.reopen) and names the
 // undo's revision when it takes back an accept or edit (annotations.save).
-import type { Migration } from './migration.js';
-
-const NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+import { SQL_NOW as NOW, type Migration } from './migration.js';
 
 export const reopenSuggestions: Migration = {
   version: 3,

@@ -6,3 +6,6 @@ export interface Migration {
   name: string;
   up(db: Database): void;
 }
+
+/** SQL default for a timestamp column: now, UTC, ISO 8601 with milliseconds (as 0001 writes it). */
+export const SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";

@@ -2,9 +2,10 @@
 // resize, relabel, delete, undo, redo) -> mark done -> export -> the exported file holds exactly these spans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { noChromium } from './support/browser.js';
+import { bratSpans } from './support/outsider.js';
 import { openWorkbench } from './support/fixture.js';
 import { DocumentsPage } from './pages/documents-page.js';
 import { EditorPage } from './pages/editor-page.js';
@@ -98,15 +99,7 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
     const ann = readdirSync(dest).find((f) => f.endsWith('.ann'));
     assert.ok(ann, `no .ann file in ${readdirSync(dest).join(', ')}`);
     assert.equal(readdirSync(dest).filter((f) => f.endsWith('.ann')).length, 1, 'only the done document is exported');
-    const spans = readFileSync(join(dest, ann), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('T'))
-      .map((l) => {
-        const [, type, text] = l.split('\t');
-        const [label, start, end] = type.split(' ');
-        return { label, start: Number(start), end: Number(end), text };
-      })
-      .sort((a, b) => a.start - b.start || b.end - a.end);
+    const spans = bratSpans(dest, ann.replace(/\.ann$/u, ''));
     const expected = [
       { label: 'ORGANIZATION', ...at('Bệnh viện Đà Nẵng'), text: 'Bệnh viện Đà Nẵng' },
       { label: 'LOCATION', ...at('Đà Nẵng'), text: 'Đà Nẵng' },
