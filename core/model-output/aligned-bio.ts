@@ -7,6 +7,27 @@ import { compareEntities, entityKey, type Entity, type Range } from '../document
 
 const TAG = /^(?:O|[BI]-\S+)$/u;
 
+interface LabelToken {
+  /** The token as written, without brackets. */
+  written: string;
+  /** Its tags, outer level first; undefined when it is not a tag stack. */
+  stack?: readonly string[];
+}
+
+// Memoised: an output repeats a handful of label tokens.
+const readTokens = new Map<string, LabelToken>();
+function readLabelToken(raw: string): LabelToken {
+  let token = readTokens.get(raw);
+  if (!token) {
+    // Label tokens may be written bracketed (`[B-LOCATION]`, `⟨B-LOCATION⟩`) so they never collide with text tokens.
+    const written = raw.trim().replace(/^\[(.*)\]$|^\u27e8(.*)\u27e9$/s, '$1$2');
+    const levels = written.split('|');
+    token = { written, stack: levels.every((tag) => TAG.test(tag)) ? levels : undefined };
+    if (readTokens.size < 10_000) readTokens.set(raw, token);
+  }
+  return token;
+}
+
 /** An entity with the text tokens [first, end) it covers (for scores). */
 export interface AlignedEntity extends Entity {
   tokens: Range;
@@ -26,25 +47,24 @@ export function parseAlignedBio(
   const known = options.labels ? new Set(options.labels) : undefined;
   if (labelTokens.length < textTokens.length) problems.push(`${textTokens.length - labelTokens.length} text tokens have no label (output ended early); read as O`);
   if (labelTokens.length > textTokens.length) problems.push(`${labelTokens.length - textTokens.length} labels beyond the text's tokens; ignored`);
-  const stacks = textTokens.map((_, t) => {
-    // Label tokens may be written bracketed (`[B-LOCATION]`, `⟨B-LOCATION⟩`) so they never collide with text tokens.
-    const raw = (labelTokens[t] ?? 'O').trim().replace(/^\[(.*)\]$|^\u27e8(.*)\u27e9$/s, '$1$2');
-    const levels = raw.split('|');
-    if (!levels.every((tag) => TAG.test(tag))) {
-      problems.push(`token ${t + 1}: ${JSON.stringify(raw)} is not a tag; read as O`);
+  const read = textTokens.map((_, t) => {
+    const { written, stack } = readLabelToken(labelTokens[t] ?? 'O');
+    if (!stack) {
+      problems.push(`token ${t + 1}: ${JSON.stringify(written)} is not a tag; read as O`);
       return ['O'];
     }
-    return levels.map((tag) => {
+    if (!known || stack.every((tag) => tag === 'O' || known.has(tag.slice(2)))) return stack;
+    return stack.map((tag) => {
       const label = tag.slice(2);
-      if (tag === 'O' || !known || known.has(label)) return tag;
+      if (tag === 'O' || known.has(label)) return tag;
       problems.push(`token ${t + 1}: unknown label "${label}"; read as O`);
       return 'O';
     });
   });
-  const depth = Math.max(0, ...stacks.map((s) => s.length));
+  const depth = Math.max(0, ...read.map((s) => s.length));
   const found = new Map<string, AlignedEntity>();
   for (let level = 0; level < depth; level++) {
-    const tags = stacks.map((s) => s[level] ?? 'O');
+    const tags = read.map((s) => s[level] ?? 'O');
     const spans = decodeBio(tags, 'repair', (i, tag) => problems.push(`token ${i + 1}: ${tag} continues nothing; read as B-${tag.slice(2)}`));
     for (const span of spans) {
       const entity = { label: span.label, start: textTokens[span.start].start, end: textTokens[span.end - 1].end, tokens: { start: span.start, end: span.end } };

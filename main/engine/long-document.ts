@@ -24,14 +24,17 @@ function cuts(index: CodePointIndex, from: number, to: number, pattern: RegExp):
   return out.filter((c) => c > from && c < to);
 }
 
+const SPACE = /\s/u;
+
 /** [start, end) without leading and trailing whitespace, or undefined when only whitespace. */
 function trimmed(index: CodePointIndex, start: number, end: number): [number, number] | undefined {
-  const chars = Array.from(index.slice(start, end));
-  let a = 0;
-  let b = chars.length;
-  while (a < b && /\s/u.test(chars[a])) a++;
-  while (b > a && /\s/u.test(chars[b - 1])) b--;
-  return a < b ? [start + a, start + b] : undefined;
+  // Whitespace is all in the BMP, so it is scanned one UTF-16 unit at a time.
+  const text = index.text;
+  let a = index.toUtf16(start);
+  let b = index.toUtf16(end);
+  while (a < b && SPACE.test(text[a])) a++;
+  while (b > a && SPACE.test(text[b - 1])) b--;
+  return a < b ? [index.toCodePoint(a), index.toCodePoint(b)] : undefined;
 }
 
 /**

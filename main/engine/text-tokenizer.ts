@@ -35,6 +35,41 @@ function usesByteLevel(json: Record<string, unknown>): boolean {
   return decoder?.type === 'ByteLevel' || (decoder?.decoders ?? []).some((d) => d.type === 'ByteLevel');
 }
 
+// Normalisers and pre-tokenisers under which a text's tokens are its whitespace-separated words' tokens, in order:
+// they change characters one by one (never into or out of whitespace) and split at whitespace before anything else.
+const PER_CHARACTER_NORMALIZERS = new Set(['NFC', 'Lowercase']);
+const WHITESPACE_FIRST_PRE_TOKENIZERS = new Set(['BertPreTokenizer', 'Whitespace', 'WhitespaceSplit']);
+
+interface Step {
+  type?: string;
+  normalizers?: Step[];
+  pretokenizers?: Step[];
+}
+
+const allOf = (step: Step | null | undefined, allowed: Set<string>, nested: 'normalizers' | 'pretokenizers'): boolean =>
+  !step || (step.type === 'Sequence' ? (step[nested] ?? []).every((s) => allOf(s, allowed, nested)) : allowed.has(step.type ?? ''));
+
+/**
+ * Whether encoding each whitespace-separated word on its own gives exactly the ids of encoding the whole text, so
+ * words can be encoded once and remembered (running text repeats its words: the library's own per-call pipeline is
+ * most of a short sentence's cost). Also needs no post-processor and no added token that holds or strips whitespace.
+ */
+export function encodesWordByWord(json: Record<string, unknown>): boolean {
+  const added = (json.added_tokens ?? []) as { content: string; lstrip?: boolean; rstrip?: boolean; single_word?: boolean }[];
+  return allOf(json.normalizer as Step | null, PER_CHARACTER_NORMALIZERS, 'normalizers') &&
+    json.pre_tokenizer != null && allOf(json.pre_tokenizer as Step, WHITESPACE_FIRST_PRE_TOKENIZERS, 'pretokenizers') &&
+    json.post_processor == null &&
+    added.every((t) => !/\s/u.test(t.content) && !t.lstrip && !t.rstrip && !t.single_word);
+}
+
+interface Encoded {
+  ids: number[];
+  ranges: Range[];
+}
+
+const WORD = /\S+/gu;
+const WORD_CACHE_LIMIT = 200_000;
+
 export class TextTokenizer {
   private readonly tokenizer: Tokenizer;
   private readonly byteLevel?: Map<string, number>;
@@ -48,12 +83,16 @@ export class TextTokenizer {
   private readonly decoded = new Map<number, string>();
   /** Per id: its surface (surfaceOf), the surface's length in code points, and whether it is the unknown token. */
   private readonly surfaces = new Map<number, { surface: string; length: number; unknown: boolean }>();
+  /** Each word's ids and ranges (relative to the word), where the tokenizer encodes word by word. */
+  private readonly words?: Map<string, Encoded & { length: number }>;
 
-  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
+  /** `wordByWord: false` encodes every text whole (tests compare the two ways). */
+  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}, options: { wordByWord?: boolean } = {}) {
     this.tokenizer = new Tokenizer(json, config);
     this.unknownToken = (json.model as { unk_token?: string } | undefined)?.unk_token ?? undefined;
     if (usesByteLevel(json)) this.byteLevel = byteLevelTable();
     this.added = new Set(this.tokenizer.get_added_tokens_decoder().keys());
+    if (options.wordByWord !== false && encodesWordByWord(json)) this.words = new Map();
     let max = -1;
     for (const id of this.tokenizer.get_vocab(true).values()) max = Math.max(max, id);
     this.vocabSize = max + 1;
@@ -61,6 +100,7 @@ export class TextTokenizer {
 
   /** Ids of `text` without special tokens added around it. */
   encode(text: string): number[] {
+    if (this.words) return this.encodeWithOffsets(text).ids;
     return text === '' ? [] : this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
@@ -81,7 +121,8 @@ export class TextTokenizer {
     let info = this.surfaces.get(id);
     if (!info) {
       const token = this.tokenizer.id_to_token(id);
-      const surface = this.added.has(id) ? '' : surfaceOf(token ?? '');
+      // An added token (a prompt tag, a label token) written in the text itself is matched as written.
+      const surface = this.added.has(id) ? (token ?? '') : surfaceOf(token ?? '');
       info = { surface, length: Array.from(surface).length, unknown: this.unknownToken !== undefined && token === this.unknownToken };
       this.surfaces.set(id, info);
     }
@@ -109,11 +150,39 @@ export class TextTokenizer {
         start ? pairs.filter((p) => p[1] <= n).at(-1)![0] : pairs.find((p) => p[1] >= n)![0];
       return { ids, ranges: ranges.map((r) => ({ start: back(r.start, true), end: back(r.end, false) })) };
     }
+    return this.words ? this.encodeWords(text, this.words) : this.encodeText(text);
+  }
+
+  private encodeText(text: string): Encoded {
     if (text === '') return { ids: [], ranges: [] };
     const encoding = this.tokenizer.encode(text, { add_special_tokens: false });
     const ranges =
       (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.surfaceRanges(text, encoding.ids) ?? this.decodedRanges(text, encoding.ids);
     return { ids: encoding.ids, ranges };
+  }
+
+  /** encodeText, word by word through the cache; `text` is NFC. */
+  private encodeWords(text: string, cache: Map<string, Encoded & { length: number }>): Encoded {
+    const ids: number[] = [];
+    const ranges: Range[] = [];
+    let cp = 0; // code points before `last`
+    let last = 0;
+    for (const m of text.matchAll(WORD)) {
+      cp += m.index - last; // whitespace is all in the BMP: one code unit per code point
+      let word = cache.get(m[0]);
+      if (!word) {
+        if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
+        word = { ...this.encodeText(m[0]), length: codePointLength(m[0]) };
+        cache.set(m[0], word);
+      }
+      for (let i = 0; i < word.ids.length; i++) {
+        ids.push(word.ids[i]);
+        ranges.push({ start: cp + word.ranges[i].start, end: cp + word.ranges[i].end });
+      }
+      cp += word.length;
+      last = m.index + m[0].length;
+    }
+    return { ids, ranges };
   }
 
   /**

@@ -25,16 +25,16 @@ export function electronBinary(): { path: string } | { reason: string } {
 export const electronDist = join(repoRoot, 'dist', 'electron');
 
 /** Bundles the Electron entry points: ESM main, CommonJS preload (a sandboxed preload cannot be a module). */
-export async function bundleElectron(): Promise<void> {
+export async function bundleElectron(outDir = electronDist): Promise<void> {
   const esbuild = await import('esbuild');
   const common = { bundle: true, platform: 'node' as const, target: 'node20', external: ['electron'], logLevel: 'warning' as const, sourcemap: true };
-  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'main/hosts/electron/main.ts')], outfile: join(electronDist, 'main.mjs'), format: 'esm' });
-  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'preload/preload.ts')], outfile: join(electronDist, 'preload.cjs'), format: 'cjs' });
-  // For the packaged app: the service process as one file, native modules left to electron-builder's rebuild.
-  await esbuild.build({
-    ...common, entryPoints: [join(repoRoot, 'main/hosts/service-process.ts')], outfile: join(electronDist, 'service.mjs'), format: 'esm',
-    external: ['electron', 'better-sqlite3', 'onnxruntime-node', 'vite'],
-  });
+  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'main/hosts/electron/main.ts')], outfile: join(outDir, 'main.mjs'), format: 'esm' });
+  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'preload/preload.ts')], outfile: join(outDir, 'preload.cjs'), format: 'cjs' });
+  // For the packaged app: the service process as one file, native modules left to electron-builder's rebuild, and
+  // beside it the engine's worker thread, which engine-client.ts starts from './engine-worker.js' next to itself.
+  const service = { ...common, format: 'esm' as const, external: ['electron', 'better-sqlite3', 'onnxruntime-node', 'vite'] };
+  await esbuild.build({ ...service, entryPoints: [join(repoRoot, 'main/hosts/service-process.ts')], outfile: join(outDir, 'service.mjs') });
+  await esbuild.build({ ...service, entryPoints: [join(repoRoot, 'main/engine/engine-worker.ts')], outfile: join(outDir, 'engine-worker.js') });
 }
 
 export async function electronLaunch(dataDir: string, samples: boolean): Promise<Launch> {
