@@ -4,19 +4,27 @@
 // package's own defaults; JS time per step against session.run time; main-thread event-loop lag while it runs.
 //
 //   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only NAME[,NAME...]]
-//                                     [--data FILE.jsonl] [--max-words 40] [--warmup N]
+//                                     [--data FILE.jsonl] [--max-words 40] [--warmup N] [--bundled] [--spinning]
 //
 // Sentences are the first --sentences of a PhoNER_COVID19 JSON-lines file (default: its test split in ../shared/data,
 // read, never copied) with at most --max-words syllables (0: any length), else synthetic text. The engine runs in
-// its worker thread, as in the app. "JS" is all wall time outside session.run (tokenising, sampler, tensors,
-// parsing, messages), measured on the main thread from the call to its result; --warmup N first annotates N other
+// its worker thread, as in the app. "Loop JS" is the denoising loops' wall time outside session.run (the sampler,
+// tensors in and out: the work done per step); "all JS" is all wall time outside session.run (the loop plus the
+// per-text work: tokenising, window splitting, reading outputs, messages), measured on the main thread from the call
+// to its result; --warmup N first annotates N other
 // sentences (those after the measured ones), uncounted, so the figures are the steady state rather than a cold start
-// (JIT, first runs) without the measured texts' words already in the tokenizer's cache.
+// (JIT, first runs) without the measured texts' words already in the tokenizer's cache. --bundled runs the engine
+// client and worker from an esbuild bundle, as the packaged app does (dist/electron), instead of the sources via tsx.
+// --spinning lets onnxruntime's idle threads spin between runs (the engine's default is not to).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../core/sampler/settings.js';
 import { EngineClient } from '../main/engine/engine-client.js';
+import { runsSince } from '../main/engine/ort-session.js';
+import { repoRoot } from '../main/repo-root.js';
 import { tinyPackageCopy } from '../test/support/tiny-package.js';
 
 const PHONER_TEST = '../shared/data/phoner_covid19/test_syllable.jsonl';
@@ -42,11 +50,22 @@ function sentences(n: number, file: string, maxWords: number): { texts: string[]
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 
-async function measure(pkg: string, threads: number, texts: string[], settings: Partial<SamplerSettings>, warmup: string[]) {
-  const client = await EngineClient.open(pkg, { device: 'auto', intraOpThreads: threads, interOpThreads: 1 });
+/** EngineClient from an esbuild bundle with its worker beside it (bench/out is git-ignored). */
+async function bundledClient(): Promise<typeof EngineClient> {
+  const esbuild = await import('esbuild');
+  mkdirSync(join(repoRoot, 'bench', 'out'), { recursive: true });
+  const dir = mkdtempSync(join(repoRoot, 'bench', 'out', 'engine-bundle-'));
+  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'esm' as const, external: ['onnxruntime-node'], logLevel: 'warning' as const };
+  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'main/engine/engine-client.ts')], outfile: join(dir, 'engine-client.mjs') });
+  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'main/engine/engine-worker.ts')], outfile: join(dir, 'engine-worker.js') });
+  return ((await import(pathToFileURL(join(dir, 'engine-client.mjs')).href)) as { EngineClient: typeof EngineClient }).EngineClient;
+}
+
+async function measure(Client: typeof EngineClient, pkg: string, threads: number, spinning: boolean, texts: string[], settings: Partial<SamplerSettings>, warmup: string[]) {
+  const client = await Client.open(pkg, { device: 'auto', intraOpThreads: threads, interOpThreads: 1, allowSpinning: spinning });
   // Steady state, when asked: a first call pays for JIT compilation and the tokenizer's and ORT's first runs.
   if (warmup.length > 0) await client.annotate(warmup.map((text, i) => ({ id: String(i), text })), { settings }).done;
-  const before = { ...client.timer };
+  const before = { ...client.stats };
   const lags: number[] = [];
   let expected = performance.now() + 10;
   const timer = setInterval(() => {
@@ -54,30 +73,21 @@ async function measure(pkg: string, threads: number, texts: string[], settings: 
     lags.push(Math.max(0, now - expected));
     expected = now + 10;
   }, 10);
-  let steps = 0;
-  let rowForwards = 0;
   const started = performance.now();
-  await client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
-    settings,
-    onProgress: (p) => {
-      steps++;
-      rowForwards += p.forwardRows;
-    },
-  }).done;
+  await client.annotate(texts.map((text, i) => ({ id: String(i), text })), { settings }).done;
   const wallMs = performance.now() - started;
   clearInterval(timer);
-  const runs = client.timer.runs - before.runs;
-  const runMs = client.timer.runMs - before.runMs;
+  const { runs, runMs, loopMs, rows, steps } = runsSince(client.stats, before);
   const info = client.info;
   await client.close();
-  return { device: info.device, wallMs, runs, runMs, steps, rowForwards, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
+  return { device: info.device, wallMs, runs, runMs, loopMs, steps, rowForwards: rows, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' }, data: { type: 'string' },
-      'max-words': { type: 'string' }, warmup: { type: 'string' },
+      'max-words': { type: 'string' }, warmup: { type: 'string' }, bundled: { type: 'boolean' }, spinning: { type: 'boolean' },
     },
   });
   const n = Number(values.sentences ?? 16);
@@ -90,16 +100,17 @@ async function main(): Promise<void> {
   const read = sentences(n + warmup, values.data ?? PHONER_TEST, Number(values['max-words'] ?? 40));
   const texts = read.texts.slice(0, n);
   const source = read.source;
-  console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s)`);
-  console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | JS ms / step | session.run ms / step | JS ÷ session.run | main-thread lag p99 (max) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const Client = values.bundled ? await bundledClient() : EngineClient;
+  console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s); engine ${values.bundled ? 'bundled (as packaged)' : 'from the sources (tsx)'}${values.spinning ? '; spinning threads' : ''}`);
+  console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | session.run ms / step | loop JS ms / step | loop JS ÷ session.run | all JS ms / step | all JS ÷ session.run | main-thread lag p99 (max) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, settings] of Object.entries(CONFIGS)) {
     if (only && !only.includes(name)) continue;
-    const r = await measure(pkg, threads, texts, settings, read.texts.slice(n));
+    const r = await measure(Client, pkg, threads, values.spinning ?? false, texts, settings, read.texts.slice(n));
     const steps = Math.max(1, r.steps);
-    const jsMs = r.wallMs - r.runMs;
+    const share = (ms: number) => `${(ms / steps).toFixed(2)} | ${((100 * ms) / Math.max(1e-9, r.runMs)).toFixed(1)} %`;
     console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ` +
-      `${(jsMs / steps).toFixed(2)} | ${(r.runMs / steps).toFixed(2)} | ${((100 * jsMs) / Math.max(1e-9, r.runMs)).toFixed(1)} % | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
+      `${(r.runMs / steps).toFixed(2)} | ${share(r.loopMs - r.runMs)} | ${share(r.wallMs - r.runMs)} | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
   }
 }
 

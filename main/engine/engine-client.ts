@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
+import { addRuns, noRuns, type RunStats } from './ort-session.js';
 import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 // In a build the worker is the compiled .js next to this file. Under tsx (dev, tests) it is the .ts source, and
@@ -39,8 +40,8 @@ interface Pending {
 export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  /** session.run totals of finished jobs (benchmark). */
-  readonly timer = { runs: 0, runMs: 0 };
+  /** What the finished jobs ran (benchmark). */
+  readonly stats: RunStats = noRuns();
   private exited = false;
 
   private constructor(private readonly worker: Worker, readonly info: EngineInfo) {
@@ -98,8 +99,7 @@ export class EngineClient {
     if (!job || message.id === undefined) return;
     this.pending.delete(message.id);
     if (message.type === 'result') {
-      this.timer.runs += message.runs;
-      this.timer.runMs += message.runMs;
+      addRuns(this.stats, message.stats);
       job.resolve(message.results);
     } else {
       job.reject(deserializeError(message.error));

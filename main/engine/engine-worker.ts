@@ -3,6 +3,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { DiffusionEngine } from './engine.js';
+import { runsSince } from './ort-session.js';
 import { serializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 const port = parentPort;
@@ -10,6 +11,9 @@ if (!port) throw new Error('engine-worker.ts runs only as a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
 let engine: DiffusionEngine | undefined;
 let queue = Promise.resolve();
+// Progress at most this often: a small model takes a step every few milliseconds, each message costs this thread
+// time it would rather denoise with, and no progress bar repaints faster.
+const PROGRESS_INTERVAL_MS = 25;
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'open') {
@@ -23,13 +27,19 @@ async function handle(message: ToWorker): Promise<void> {
     const cancelled = new Int32Array(message.cancel);
     try {
       if (!engine) throw new Error('no model package is open');
-      const before = { ...engine.timer };
+      const before = { ...engine.stats };
+      let lastProgress = -Infinity;
       const results = await engine.annotate(message.items, {
         settings: message.settings, keepHistory: message.keepHistory, disagreementTemperature: message.disagreementTemperature,
         isCancelled: () => Atomics.load(cancelled, 0) === 1,
-        onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
+        onProgress: (progress) => {
+          const now = performance.now();
+          if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+          lastProgress = now;
+          post({ type: 'progress', id: message.id, progress });
+        },
       });
-      post({ type: 'result', id: message.id, results, runMs: engine.timer.runMs - before.runMs, runs: engine.timer.runs - before.runs });
+      post({ type: 'result', id: message.id, results, stats: runsSince(engine.stats, before) });
     } catch (error) {
       post({ type: 'error', id: message.id, error: serializeError(error) });
     }

@@ -8,7 +8,7 @@ import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { DEFAULT_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
-import { makeForward, openSession, type RunTimer, type SessionOptions } from './ort-session.js';
+import { makeForward, noRuns, openSession, type RunStats, type SessionOptions } from './ort-session.js';
 import { loadPackage, type LoadedPackage } from './package-loader.js';
 import type { BuiltPrompt } from './prompt.js';
 import { parseOutput } from './suggestions.js';
@@ -88,8 +88,8 @@ interface Row {
 }
 
 export class DiffusionEngine {
-  /** session.run time, for bench/engine.ts. */
-  readonly timer: RunTimer = { runs: 0, runMs: 0 };
+  /** What ran (bench/engine.ts). */
+  readonly stats: RunStats = noRuns();
   private readonly limits: BatchLimits;
 
   private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: Awaited<ReturnType<typeof openSession>>, options: EngineOptions) {
@@ -165,7 +165,10 @@ export class DiffusionEngine {
     const segmentsOf = rowsLeft.slice();
     let itemsDone = rowsLeft.filter((n) => n === 0).length;
     for (const [b, batch] of batches.entries()) {
-      const onStep = (e: StepEvent) => options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length, itemsDone, items: items.length });
+      const onStep = (e: StepEvent) => {
+        this.stats.steps++;
+        options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length, itemsDone, items: items.length });
+      };
       const out = await this.run(batch.map((r) => rows[r].prompt.ids), batch.map((r) => rows[r].canvas), batch, settings, { ...options, onStep });
       batch.forEach((r, j) => {
         const row = rows[r];
@@ -203,12 +206,17 @@ export class DiffusionEngine {
     return out;
   }
 
-  private run(prompts: number[][], canvases: number[], streams: number[], settings: SamplerSettings,
+  private async run(prompts: number[][], canvases: number[], streams: number[], settings: SamplerSettings,
     options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & { onStep?: (e: StepEvent) => void }) {
     const m = this.pkg.manifest;
-    return denoise({ prompts, canvasLengths: canvases, streams }, {
-      settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: makeForward(this.opened.session, m.head.topK, this.timer),
-      onStep: options.onStep, keepHistory: options.keepHistory, isCancelled: options.isCancelled,
-    });
+    const started = performance.now();
+    try {
+      return await denoise({ prompts, canvasLengths: canvases, streams }, {
+        settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: makeForward(this.opened.session, m.head.topK, this.stats),
+        onStep: options.onStep, keepHistory: options.keepHistory, isCancelled: options.isCancelled,
+      });
+    } finally {
+      this.stats.loopMs += performance.now() - started;
+    }
   }
 }

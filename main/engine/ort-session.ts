@@ -15,6 +15,12 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   graphOptimizationLevel?: GraphOptimizationLevel;
+  /**
+   * Let onnxruntime's idle threads spin-wait for the next run (default false). Between two runs the engine's own
+   * JavaScript works; spinning threads would only compete with it and the UI for the cores (measured in
+   * bench/RESULTS.md: ~17 % more CPU for the same throughput).
+   */
+  allowSpinning?: boolean;
 }
 
 export interface OpenedSession {
@@ -46,6 +52,7 @@ function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.
     ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
     // A missing CUDA library is reported through fallbackReason/DeviceError, not onnxruntime's console.
     logSeverityLevel: provider === 'cuda' ? 4 : 3,
+    extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, inter_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
   };
 }
 
@@ -110,10 +117,34 @@ export function checkContract(session: ort.InferenceSession, manifest: ModelMani
   return problems;
 }
 
-/** Wall time spent inside session.run, for the benchmark's JS-vs-graph split. */
-export interface RunTimer {
+/**
+ * What the engine ran, for the benchmark's JS-vs-graph split: forward passes, their rows, steps, and wall time in
+ * session.run and in the denoising loops (session.run included; the rest of a job is per-text work: tokenising,
+ * reading the outputs).
+ */
+export interface RunStats {
   runs: number;
   runMs: number;
+  loopMs: number;
+  /** Rows over all forward passes. */
+  rows: number;
+  /** Denoising steps (counted by the engine). */
+  steps: number;
+}
+
+export const noRuns = (): RunStats => ({ runs: 0, runMs: 0, loopMs: 0, rows: 0, steps: 0 });
+const RUN_STATS = Object.keys(noRuns()) as (keyof RunStats)[];
+
+/** Adds `more` into `into`, field by field. */
+export function addRuns(into: RunStats, more: RunStats): void {
+  for (const key of RUN_STATS) into[key] += more[key];
+}
+
+/** `now` minus `before`, field by field. */
+export function runsSince(now: RunStats, before: RunStats): RunStats {
+  const out = noRuns();
+  for (const key of RUN_STATS) out[key] = now[key] - before[key];
+  return out;
 }
 
 // int32 <-> int64 through the 32-bit halves of each int64 (little-endian: low word first), so no BigInt is made per
@@ -148,7 +179,7 @@ export function narrowInt64(data: BigInt64Array): Int32Array {
 }
 
 /** The sampler's forward over `session`: int32 arrays in, the head's outputs out (ids narrowed to int32). */
-export function makeForward(session: ort.InferenceSession, topK: number, timer?: RunTimer): ForwardFn {
+export function makeForward(session: ort.InferenceSession, topK: number, stats?: RunStats): ForwardFn {
   return async (inputs: BatchInputs, scalars: HeadScalars): Promise<HeadOutputs> => {
     const dims = [inputs.batch, inputs.seq];
     const feeds = {
@@ -161,9 +192,10 @@ export function makeForward(session: ort.InferenceSession, topK: number, timer?:
     };
     const started = performance.now();
     const out = await session.run(feeds);
-    if (timer) {
-      timer.runs++;
-      timer.runMs += performance.now() - started;
+    if (stats) {
+      stats.runs++;
+      stats.runMs += performance.now() - started;
+      stats.rows += inputs.batch;
     }
     const ids = out.topk_ids;
     const k = ids.dims[2];

@@ -67,7 +67,9 @@ interface Encoded {
   ranges: Range[];
 }
 
-const WORD = /\S+/gu;
+const SPACE = /\s/u;
+/** Whether UTF-16 unit `c` is whitespace as the pre-tokenisers' `\s` sees it (ASCII without a regular expression). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && SPACE.test(String.fromCharCode(c)));
 const WORD_CACHE_LIMIT = 200_000;
 
 export class TextTokenizer {
@@ -165,22 +167,30 @@ export class TextTokenizer {
   private encodeWords(text: string, cache: Map<string, Encoded & { length: number }>): Encoded {
     const ids: number[] = [];
     const ranges: Range[] = [];
-    let cp = 0; // code points before `last`
-    let last = 0;
-    for (const m of text.matchAll(WORD)) {
-      cp += m.index - last; // whitespace is all in the BMP: one code unit per code point
-      let word = cache.get(m[0]);
+    let cp = 0; // code points before `i`
+    let i = 0;
+    while (i < text.length) {
+      // Whitespace is all in the BMP: one code unit, one code point.
+      if (isSpace(text.charCodeAt(i))) {
+        i++;
+        cp++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+      const key = text.slice(i, end);
+      let word = cache.get(key);
       if (!word) {
         if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
-        word = { ...this.encodeText(m[0]), length: codePointLength(m[0]) };
-        cache.set(m[0], word);
+        word = { ...this.encodeText(key), length: codePointLength(key) };
+        cache.set(key, word);
       }
-      for (let i = 0; i < word.ids.length; i++) {
-        ids.push(word.ids[i]);
-        ranges.push({ start: cp + word.ranges[i].start, end: cp + word.ranges[i].end });
+      for (let t = 0; t < word.ids.length; t++) {
+        ids.push(word.ids[t]);
+        ranges.push({ start: cp + word.ranges[t].start, end: cp + word.ranges[t].end });
       }
       cp += word.length;
-      last = m.index + m[0].length;
+      i = end;
     }
     return { ids, ranges };
   }

@@ -5,7 +5,7 @@ import { CancelledError } from '../../core/sampler/denoiser.js';
 import { SamplerSettingsError } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
-import { DeviceError, GraphContractError } from './ort-session.js';
+import { DeviceError, GraphContractError, type RunStats } from './ort-session.js';
 import { PackageError } from './package-loader.js';
 
 export type ToWorker =
@@ -16,7 +16,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'opened'; info: EngineInfo }
   | { type: 'progress'; id: number; progress: EngineProgress }
-  | { type: 'result'; id: number; results: ItemResult[]; runMs: number; runs: number }
+  | { type: 'result'; id: number; results: ItemResult[]; stats: RunStats }
   | { type: 'error'; id?: number; error: SerializedError }
   | { type: 'closed' };
 

@@ -81,7 +81,7 @@ export const annotateCommand: Command = {
     const entities = docs.reduce((n, d) => n + d.entities.length, 0);
     console.log(
       `annotated ${docs.length} documents (${entities} entities) in ${seconds.toFixed(1)} s ` +
-        `(${(docs.length / seconds).toFixed(1)} documents/s, ${engine.timer.runs} forward passes); ` +
+        `(${(docs.length / seconds).toFixed(1)} documents/s, ${engine.stats.runs} forward passes); ` +
         `${problems} output problems; wrote ${output}`,
     );
     return 0;
