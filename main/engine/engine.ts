@@ -8,8 +8,8 @@ import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { DEFAULT_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
-import { makeForward, noRuns, openSession, type RunStats, type SessionOptions } from './ort-session.js';
-import { loadPackage, type LoadedPackage } from './package-loader.js';
+import { DeviceError, GraphContractError, makeForward, noRuns, openSession, type RunStats, type SessionOptions } from './ort-session.js';
+import { loadPackage, PackageError, type LoadedPackage } from './package-loader.js';
 import type { BuiltPrompt } from './prompt.js';
 import { parseOutput } from './suggestions.js';
 
@@ -99,7 +99,15 @@ export class DiffusionEngine {
   /** Loads a package and opens its graph; throws PackageError, GraphContractError or DeviceError. */
   static async open(dir: string, options: EngineOptions = { device: 'auto' }): Promise<DiffusionEngine> {
     const pkg = loadPackage(dir);
-    const opened = await openSession(pkg.graphPath, pkg.manifest, options);
+    let opened: Awaited<ReturnType<typeof openSession>>;
+    try {
+      opened = await openSession(pkg.graphPath, pkg.manifest, options);
+    } catch (error) {
+      if (error instanceof DeviceError || error instanceof GraphContractError) throw error;
+      // onnxruntime's own words ("Protobuf parsing failed", a missing external-data file), under the file's name.
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      throw new PackageError(dir, [`${pkg.manifest.graph.file}: onnxruntime cannot load it (${reason})`]);
+    }
     const m = pkg.manifest;
     const info: EngineInfo = {
       name: m.name, version: m.version, device: opened.device, fallbackReason: opened.fallbackReason,

@@ -56,6 +56,10 @@ function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.
   };
 }
 
+// onnxruntime's own console logger would print every failed CUDA probe as an error line; the engine reports
+// failures itself (fallbackReason, DeviceError, PackageError), so only fatal messages reach the console.
+ort.env.logLevel = 'fatal';
+
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
 /** Opens the graph on the chosen device; 'auto' tries CUDA first and falls back to the CPU, keeping the reason. */

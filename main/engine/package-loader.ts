@@ -54,6 +54,7 @@ export function loadPackage(dir: string): LoadedPackage {
   }
   for (const file of [manifest.graph.file, ...(manifest.graph.externalData ?? [])]) {
     if (!existsSync(join(dir, file))) problems.push(`${file}: is missing (named by ${MANIFEST_FILE} graph)`);
+    else if (!statSync(join(dir, file)).isFile()) problems.push(`${file}: is a folder, not a file (named by ${MANIFEST_FILE} graph)`);
   }
   const checkpoint = manifest.training?.checkpoint;
   if (checkpoint !== undefined && !existsSync(join(dir, checkpoint))) problems.push(`${checkpoint}: is missing (named by ${MANIFEST_FILE} training)`);

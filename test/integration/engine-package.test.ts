@@ -1,7 +1,7 @@
 // Opening packages: broken ones are refused with a message naming the file and field; prompts tokenise exactly
 // as Python's tokenizers does (raw and chat templates).
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiffusionEngine } from '../../main/engine/engine.js';
@@ -29,6 +29,10 @@ const breakages: [string, (dir: string) => void, RegExp][] = [
   ['no manifest', (dir) => rmSync(join(dir, 'manifest.json')), /^manifest\.json: is missing/],
   ['manifest not JSON', (dir) => writeFileSync(join(dir, 'manifest.json'), '{"name": '), /^manifest\.json: is not valid JSON/],
   ['no graph', (dir) => rmSync(join(dir, 'model.onnx')), /^model\.onnx: is missing \(named by manifest\.json graph\)/],
+  ['a folder where the graph should be', (dir) => {
+    rmSync(join(dir, 'model.onnx'));
+    mkdirSync(join(dir, 'model.onnx'));
+  }, /^model\.onnx: is a folder, not a file/],
   ['no tokenizer', (dir) => rmSync(join(dir, 'tokenizer.json')), /^tokenizer\.json: is missing/],
   ['tokenizer not a tokenizer', (dir) => writeFileSync(join(dir, 'tokenizer.json'), '{"model": 3}'), /^tokenizer\.json: cannot be read as a tokenizer/],
   ['chat prompt without a chat template', (dir) => {
@@ -67,6 +71,18 @@ test('refuses an invalid manifest field by field', () => {
 
 test('refuses a missing folder', () => {
   assert.throws(() => loadPackage('/no/such/package'), /the folder does not exist/);
+});
+
+test('refuses a damaged graph file under its name, with what onnxruntime said', async () => {
+  for (const [name, damage] of [['garbage', () => Buffer.from('not an ONNX graph at all')], ['truncated', (bytes: Buffer) => bytes.subarray(0, bytes.length >> 2)]] as const) {
+    const dir = tinyPackageCopy();
+    writeFileSync(join(dir, 'model.onnx'), damage(readFileSync(join(dir, 'model.onnx'))));
+    await assert.rejects(DiffusionEngine.open(dir, { device: 'auto', intraOpThreads: 1 }), (error: unknown) => {
+      assert.ok(error instanceof PackageError, `${name}: ${String(error)}`);
+      assert.match(error.problems.join('\n'), /^model\.onnx: onnxruntime cannot load it \(.+\)$/);
+      return true;
+    });
+  }
 });
 
 const contractBreakers: [string, RegExp][] = [
