@@ -74,13 +74,15 @@ async function measure(Client: typeof EngineClient, pkg: string, threads: number
     expected = now + 10;
   }, 10);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await client.annotate(texts.map((text, i) => ({ id: String(i), text })), { settings }).done;
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore); // every thread of the process: main, engine worker, onnxruntime's pool
   clearInterval(timer);
   const { runs, runMs, loopMs, rows, steps } = runsSince(client.stats, before);
   const info = client.info;
   await client.close();
-  return { device: info.device, wallMs, runs, runMs, loopMs, steps, rowForwards: rows, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
+  return { device: info.device, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, runs, runMs, loopMs, steps, rowForwards: rows, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
 }
 
 async function main(): Promise<void> {
@@ -102,14 +104,14 @@ async function main(): Promise<void> {
   const source = read.source;
   const Client = values.bundled ? await bundledClient() : EngineClient;
   console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s); engine ${values.bundled ? 'bundled (as packaged)' : 'from the sources (tsx)'}${values.spinning ? '; spinning threads' : ''}`);
-  console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | session.run ms / step | loop JS ms / step | loop JS ÷ session.run | all JS ms / step | all JS ÷ session.run | main-thread lag p99 (max) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | CPU s (wall s) | session.run ms / step | loop JS ms / step | loop JS ÷ session.run | all JS ms / step | all JS ÷ session.run | main-thread lag p99 (max) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, settings] of Object.entries(CONFIGS)) {
     if (only && !only.includes(name)) continue;
     const r = await measure(Client, pkg, threads, values.spinning ?? false, texts, settings, read.texts.slice(n));
     const steps = Math.max(1, r.steps);
     const share = (ms: number) => `${(ms / steps).toFixed(2)} | ${((100 * ms) / Math.max(1e-9, r.runMs)).toFixed(1)} %`;
-    console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ` +
+    console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} (${(r.wallMs / 1000).toFixed(2)}) | ` +
       `${(r.runMs / steps).toFixed(2)} | ${share(r.loopMs - r.runMs)} | ${share(r.wallMs - r.runMs)} | ${r.lagP99.toFixed(1)} ms (${r.lagMax.toFixed(1)} ms) |`);
   }
 }

@@ -18,7 +18,7 @@ export interface SessionOptions {
   /**
    * Let onnxruntime's idle threads spin-wait for the next run (default false). Between two runs the engine's own
    * JavaScript works; spinning threads would only compete with it and the UI for the cores (measured in
-   * bench/RESULTS.md: ~17 % more CPU for the same throughput).
+   * bench/RESULTS.md: more CPU for the same throughput).
    */
   allowSpinning?: boolean;
 }
