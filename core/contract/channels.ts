@@ -17,6 +17,7 @@ export const METHOD_LIST = [
   'export.run',
   'models.list',
   'preannotate.start',
+  'preannotate.trace',
   'jobs.cancel',
   'jobs.list',
   'queue.next',

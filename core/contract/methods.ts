@@ -23,6 +23,7 @@ export const paramSchemas = {
   'export.run': s.exportSchema,
   'models.list': s.emptySchema,
   'preannotate.start': s.preannotateSchema,
+  'preannotate.trace': s.traceSchema,
   'jobs.cancel': s.jobRef,
   'jobs.list': s.emptySchema,
   'queue.next': s.queueSchema,
@@ -60,6 +61,7 @@ export interface Results {
   'export.run': T.ExportSummary;
   'models.list': T.ModelsInfo;
   'preannotate.start': T.JobInfo;
+  'preannotate.trace': T.DenoisingTrace;
   'jobs.cancel': T.JobInfo;
   'jobs.list': T.JobInfo[];
   'queue.next': T.QueuePage;

@@ -137,4 +137,6 @@ export const fineTuneSchema = z
   .strict();
 
 export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
+/** Denoise one document again with its history kept, to replay how the model wrote its suggestions. */
+export const traceSchema = z.object({ documentId: id, model: modelChoiceSchema }).strict();
 export const emptySchema = z.object({}).strict();

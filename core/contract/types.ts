@@ -149,6 +149,25 @@ export interface ModelsInfo {
 
 export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
 
+/** How the model denoised one window of a document, step by step (preannotate.trace). */
+export interface DenoisingSegment {
+  /** Code-point range of the window in the document. */
+  start: number;
+  end: number;
+  /** Code-point range in the document of each of the window's text tokens. */
+  tokens: { start: number; end: number }[];
+  /** True when canvas position i labels text token i (an aligned-BIO model); otherwise the canvas is free text. */
+  aligned: boolean;
+  /** The canvas after each step: per position its decoded token, or null while still masked. */
+  steps: (string | null)[][];
+}
+
+export interface DenoisingTrace {
+  documentId: number;
+  model: { name: string; version: string };
+  segments: DenoisingSegment[];
+}
+
 export interface JobInfo {
   id: string;
   kind: 'preannotate' | 'fine-tune';

@@ -157,6 +157,7 @@ export class DiffusionEnginePort implements EnginePort {
     const job = client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
       settings: this.options.settings,
       disagreementTemperature: options.disagreementTemperature,
+      keepHistory: options.keepHistory,
       onProgress: (p) => {
         fraction = Math.max(fraction, fractionOf(p));
         onProgress?.({ textsDone: p.itemsDone, texts: p.items, fraction, step: { step: p.step, totalSteps: p.totalSteps, batch: p.batch, batches: p.batches } });
@@ -169,7 +170,12 @@ export class DiffusionEnginePort implements EnginePort {
       const byId = new Map(results.map((r) => [r.id, r]));
       return texts.map((_, i) => {
         const result = byId.get(String(i));
-        return result ? { entities: result.entities.map(clampScore), signals: result.signals } : { entities: [] };
+        if (!result) return { entities: [] };
+        const aligned = client.info.outputFormat === 'aligned-bio';
+        const history = options.keepHistory
+          ? result.segments.map((s) => ({ start: s.start, end: s.end, tokens: s.textTokens ?? [], aligned, steps: s.history ?? [] }))
+          : undefined;
+        return { entities: result.entities.map(clampScore), signals: result.signals, ...(history ? { history } : {}) };
       });
     } catch (error) {
       // A cancelled engine call returns nothing, so none of these texts gets suggestions (not even finished ones).

@@ -2,7 +2,7 @@
 // worker thread (engine-client.ts); scripts and tests may use it directly.
 
 import { disagreement, mergeSignals, summariseTokens, type UncertaintySignals } from '../../core/active-learning/signals.js';
-import type { Entity } from '../../core/document.js';
+import type { Entity, Range } from '../../core/document.js';
 import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
@@ -64,8 +64,13 @@ export interface SegmentOutput {
   end: number;
   output: string;
   forwards: number;
-  /** Decoded canvas after each step, when keepHistory was asked for. */
-  history?: string[];
+  /**
+   * With keepHistory: the canvas after each step, one entry per canvas position, its token decoded, or null while
+   * still masked (the denoising history the UI replays).
+   */
+  history?: (string | null)[][];
+  /** With keepHistory: the code-point range in the item's text of each text token (an aligned-BIO canvas labels them in order). */
+  textTokens?: Range[];
 }
 
 export interface ItemResult {
@@ -172,6 +177,7 @@ export class DiffusionEngine {
     for (const row of rows) rowsLeft[row.item]++;
     const segmentsOf = rowsLeft.slice();
     let itemsDone = rowsLeft.filter((n) => n === 0).length;
+    const mask = this.pkg.manifest.tokens.mask;
     for (const [b, batch] of batches.entries()) {
       const onStep = (e: StepEvent) => {
         this.stats.steps++;
@@ -186,8 +192,9 @@ export class DiffusionEngine {
         rowSignals[row.item].push({ start: row.start, signals: summariseTokens(entropy, margin, parsed.tokenIsEntity) });
         result.entities.push(...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })));
         result.problems.push(...parsed.problems.map((p) => (segmentsOf[row.item] > 1 ? `text at ${row.start}: ${p}` : p)));
-        const history = out.rows[j].history?.map((canvas) => this.pkg.tokenizer.decode(Array.from(canvas)));
-        result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history } : {}) });
+        const history = out.rows[j].history?.map((canvas) => Array.from(canvas, (id) => (id === mask ? null : this.pkg.tokenizer.decode([id]))));
+        const textTokens = history && row.prompt.textTokens.map((t) => ({ start: t.start + row.start, end: t.end + row.start }));
+        result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history, textTokens } : {}) });
       });
       rowsDone += batch.length;
       for (const r of batch) if (--rowsLeft[rows[r].item] === 0) itemsDone++;

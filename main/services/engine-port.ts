@@ -2,7 +2,7 @@
 // the engine's worker thread; tests plug in stand-ins (`--engine MODULE`); `unavailableEngine` says in the UI that
 // there is no engine instead of failing silently.
 import type { UncertaintySignals } from '../../core/active-learning/signals.js';
-import type { DeviceInfo, ModelChoice, ModelInfo } from '../../core/contract/types.js';
+import type { DenoisingSegment, DeviceInfo, ModelChoice, ModelInfo } from '../../core/contract/types.js';
 import type { Entity } from '../../core/document.js';
 
 /** Where a batch of texts stands. Fractions only grow; the step fields are the batch being denoised. */
@@ -22,11 +22,15 @@ export interface TextSuggestions {
   entities: Entity[];
   /** How uncertain the model was (active learning); stand-ins without a model may leave it out. */
   signals?: UncertaintySignals;
+  /** The denoising history, one entry per window of the text, when keepHistory was asked for. */
+  history?: DenoisingSegment[];
 }
 
 export interface AnnotateOptions {
   /** Also run two sampled denoising passes at this temperature and record their disagreement (3× the work). */
   disagreementTemperature?: number;
+  /** Keep the canvas after every step (TextSuggestions.history). */
+  keepHistory?: boolean;
 }
 
 /** The package a session runs, so the job can record it in the model registry. */

@@ -9,6 +9,7 @@ import type { AppInfo } from '../../core/contract/types.js';
 import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
 import { AnnotationService } from './annotation-service.js';
+import { traceText } from './denoising-trace.js';
 import { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
@@ -204,6 +205,15 @@ export class WorkbenchService implements WorkbenchApi {
     this.project(p.projectId);
     const ids = this.jobs.documentsFor(p.projectId, p.scope, p.documentIds);
     return this.jobs.start(p.projectId, ids, p.model, { disagreement: p.disagreement ?? false });
+  }
+
+  async 'preannotate.trace'(p: Params<'preannotate.trace'>): Promise<Results['preannotate.trace']> {
+    const doc = this.annotations.document(p.documentId);
+    // A replay opens a model of its own: never beside a running job, which may hold a large one already.
+    if ([...this.jobs.list(), ...this.fineTunes.list()].some((j) => j.state === 'running')) {
+      throw new ContractError('conflict', 'a job is running; replay the denoising once it has finished');
+    }
+    return traceText(this.options.engine, doc.id, doc.text, p.model);
   }
 
   async 'jobs.cancel'(p: Params<'jobs.cancel'>): Promise<Results['jobs.cancel']> {

@@ -63,11 +63,15 @@ describe('engine worker', () => {
     assert.equal(next.length, 1);
   });
 
-  test('keepHistory returns the canvas after every step', async () => {
+  test('keepHistory returns the canvas after every step: tokens fill in, nothing written is taken back', async () => {
     const [result] = await client.annotate(items(1), { settings: { steps: 4, maxNewTokens: 8 }, keepHistory: true }).done;
-    const history = result.segments[0].history!;
-    assert.equal(history.length, 4);
-    assert.ok(history[0].includes('<|mask|>'));
+    const { history, textTokens } = result.segments[0];
+    assert.equal(history?.length, 4);
+    assert.ok(history.every((canvas) => canvas.length === 8));
+    const masked = history.map((canvas) => canvas.filter((token) => token === null).length);
+    assert.ok(masked[0] > 0 && masked[3] === 0, `masked per step: ${masked.join(', ')}`);
+    for (let s = 1; s < 4; s++) history[s - 1].forEach((token, i) => token !== null && assert.equal(history[s][i], token));
+    assert.ok(textTokens && textTokens.length > 0 && textTokens.every((t, i) => t.start < t.end && (i === 0 || t.start >= textTokens[i - 1].start)));
   });
 });
 
