@@ -79,3 +79,32 @@ test('the embedded model pre-annotates an imported document and its suggestions 
     await wb.close();
   }
 });
+
+test('the denoising replay shows the embedded model filling in the document step by step', { skip: noChromium || noEmbedded, timeout: 300_000 }, async () => {
+  const wb = await openWorkbench();
+  try {
+    const page = wb.page;
+    const docs = new DocumentsPage(page);
+    await docs.importFile('ca-benh.txt', FILE, 'text');
+    await docs.row('1').waitFor();
+    await docs.open('1');
+    await page.getByRole('button', { name: 'Watch the model denoise' }).click();
+    const panel = page.locator('section.replay[data-loading="false"]:not([data-steps="0"])');
+    await panel.waitFor();
+    const steps = Number(await panel.getAttribute('data-steps'));
+    assert.ok(steps >= 1 && steps <= 8, `steps ${steps}`);
+    // It opens on the finished canvas: nothing masked, and the labels drawn are entities the model suggests.
+    assert.deepEqual([await panel.getAttribute('data-step'), await panel.getAttribute('data-masked')], [String(steps), '0']);
+    assert.ok((await panel.locator('.entity').count()) > 0);
+    // Before the first step every position is masked; playing runs to the end.
+    await panel.getByRole('slider', { name: /Denoising step/ }).fill('0');
+    await page.locator('section.replay[data-step="0"]').waitFor();
+    const masked = await panel.locator('.masked').count();
+    assert.ok(masked > 0);
+    assert.equal(await panel.getAttribute('data-masked'), String(masked));
+    await panel.getByRole('button', { name: /Play/ }).click();
+    await page.locator(`section.replay[data-step="${steps}"][data-masked="0"]`).waitFor();
+  } finally {
+    await wb.close();
+  }
+});

@@ -39,8 +39,8 @@ class JobsState {
     if (active) this.modelKind = active.kind === 'embedded' ? 'embedded' : active.id;
   }
 
-  /** What preannotate.start is given for the picker's choice. */
-  private choice(): { kind: 'embedded' } | { kind: 'package'; path: string } {
+  /** What preannotate.start (and the denoising replay) is given for the picker's choice. */
+  modelChoice(): { kind: 'embedded' } | { kind: 'package'; path: string } {
     if (this.modelKind === 'package') return { kind: 'package', path: this.packagePath };
     const version = this.models?.models.find((m) => m.id === this.modelKind && m.path);
     return version?.path ? { kind: 'package', path: version.path } : { kind: 'embedded' };
@@ -54,7 +54,7 @@ class JobsState {
         projectId: project.id,
         scope: this.scope,
         ...(this.scope === 'selected' ? { documentIds: [...documents.selected] } : {}),
-        model: this.choice(),
+        model: this.modelChoice(),
         ...(this.disagreement ? { disagreement: true } : {}),
       });
       this.tracker.started(started);
