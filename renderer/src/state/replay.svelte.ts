@@ -23,9 +23,11 @@ class ReplayState {
     return this.trace ? stepCount(this.trace) : 0;
   }
 
+  /** Opening runs the model again (the model chosen may have changed); closing stops the playback. */
   toggle(): void {
     this.open = !this.open;
-    if (!this.open) this.pause();
+    this.pause();
+    if (this.open) this.trace = null;
   }
 
   async load(): Promise<void> {
