@@ -17,6 +17,14 @@ const EMBEDDED_MANIFEST = join(resolve(repoRoot, process.env.WORKBENCH_EMBEDDED_
 const noEmbedded = existsSync(EMBEDDED_MANIFEST) ? false : `the embedded model is not built (${EMBEDDED_MANIFEST} is missing): see training/README.md`;
 const FILE = 'Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt cao từ ngày 12/3.\nSở Y tế cho biết ca bệnh tại Bệnh viện Đà Nẵng đã hết ho khan.\n';
 
+/** The documents page with FILE imported (two documents). */
+async function importFile(page: Page): Promise<DocumentsPage> {
+  const docs = new DocumentsPage(page);
+  await docs.importFile('ca-benh.txt', FILE, 'text');
+  await docs.row('1').waitFor();
+  return docs;
+}
+
 async function choosePackage(page: Page, path: string): Promise<void> {
   await page.getByRole('combobox', { name: 'Model' }).selectOption('package');
   await page.getByRole('textbox', { name: 'Package folder' }).fill(path);
@@ -27,9 +35,7 @@ test('a package folder runs on the real engine; a broken one shows the loader\'s
   const broken = tinyPackageCopy((m) => delete m.tokens);
   try {
     const page = wb.page;
-    const docs = new DocumentsPage(page);
-    await docs.importFile('ca-benh.txt', FILE, 'text');
-    await docs.row('1').waitFor();
+    const docs = await importFile(page);
 
     await choosePackage(page, broken);
     await docs.preannotateAll();
@@ -63,9 +69,7 @@ test('the embedded model pre-annotates an imported document and its suggestions 
   const wb = await openWorkbench();
   try {
     const page = wb.page;
-    const docs = new DocumentsPage(page);
-    await docs.importFile('ca-benh.txt', FILE, 'text');
-    await docs.row('1').waitFor();
+    const docs = await importFile(page);
     await page.getByRole('combobox', { name: 'Model' }).selectOption('embedded');
     await docs.preannotateAll();
     assert.deepEqual(await docs.jobState('done'), { done: 2, total: 2 });
@@ -84,9 +88,7 @@ test('the denoising replay shows the embedded model filling in the document step
   const wb = await openWorkbench();
   try {
     const page = wb.page;
-    const docs = new DocumentsPage(page);
-    await docs.importFile('ca-benh.txt', FILE, 'text');
-    await docs.row('1').waitFor();
+    const docs = await importFile(page);
     await docs.open('1');
     await page.getByRole('button', { name: 'Watch the model denoise' }).click();
     const panel = page.locator('section.replay[data-loading="false"]:not([data-steps="0"])');
