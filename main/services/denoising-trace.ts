@@ -1,5 +1,6 @@
 // Replays how the model writes a document's suggestions: the engine denoises the document's text once more with its
-// history kept, and the canvas after every step goes to the UI ("Watch the model", docs/ui.md). Nothing is stored.
+// history kept, and the canvas after every step goes to the UI ("Watch the model denoise", docs/ui.md). Nothing is
+// stored.
 import { ContractError } from '../../core/contract/errors.js';
 import type { DenoisingTrace, ModelChoice } from '../../core/contract/types.js';
 import { codePointLength } from '../../core/offsets.js';
