@@ -1,9 +1,20 @@
 // Why the queue puts a document where it is, as one sentence in the UI language (the ranking's reason from
 // core/active-learning/ranking.ts, carried by queue.next). Plain TS: unit-tested in test/unit/renderer/.
+import type { Strategy } from '../../../core/active-learning/ranking.js';
 import type { QueueItem } from '../../../core/contract/types.js';
 import { activeLearningEn, activeLearningVi, type ActiveLearningKey } from './messages-active-learning.js';
 
 export type Locale = 'vi' | 'en';
+
+/** The sentence each strategy's signal is explained with. */
+const REASON_KEYS: Record<Strategy, ActiveLearningKey> = {
+  'entropy-mean': 'reasonEntropyMean',
+  'entropy-max': 'reasonEntropyMax',
+  'entropy-total': 'reasonEntropyTotal',
+  margin: 'reasonMargin',
+  disagreement: 'reasonDisagreement',
+  random: 'reasonRandom',
+};
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '—');
 const score4 = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toFixed(3)) : '—');
@@ -27,25 +38,7 @@ export function describeReason(item: Pick<QueueItem, 'reason' | 'score' | 'statu
     else text = fill(locale, 'reasonNoSignals');
   } else {
     const params = { value: num(reason.value), tokens: reason.tokens, margin: num(1 - reason.value) };
-    switch (reason.strategy) {
-      case 'entropy-mean':
-        text = fill(locale, 'reasonEntropyMean', params);
-        break;
-      case 'entropy-max':
-        text = fill(locale, 'reasonEntropyMax', params);
-        break;
-      case 'entropy-total':
-        text = fill(locale, 'reasonEntropyTotal', params);
-        break;
-      case 'margin':
-        text = fill(locale, 'reasonMargin', params);
-        break;
-      case 'disagreement':
-        text = fill(locale, 'reasonDisagreement', params);
-        break;
-      default:
-        text = fill(locale, 'reasonRandom', params);
-    }
+    text = fill(locale, REASON_KEYS[reason.strategy as Strategy] ?? 'reasonRandom', params);
     // The ranking does not divide random draws by length, so saying so would be wrong.
     if (reason.costAware && reason.strategy !== 'random') text += fill(locale, 'reasonCostAware', { tokens: reason.tokens, score: score4(item.score) });
   }
