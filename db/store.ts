@@ -3,6 +3,7 @@ import type { Db } from './open-database.js';
 import { DocumentRepository } from './repositories/documents.js';
 import { EventRepository } from './repositories/events.js';
 import { FineTuneRepository } from './repositories/fine-tunes.js';
+import { ImportRepository } from './repositories/imports.js';
 import { LabelRepository } from './repositories/labels.js';
 import { ModelRepository } from './repositories/models.js';
 import { ProjectRepository } from './repositories/projects.js';
@@ -20,6 +21,7 @@ export class Store {
   readonly models: ModelRepository;
   readonly stats: StatsRepository;
   readonly fineTunes: FineTuneRepository;
+  readonly imports: ImportRepository;
 
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
@@ -31,25 +33,12 @@ export class Store {
     this.models = new ModelRepository(db);
     this.stats = new StatsRepository(db);
     this.fineTunes = new FineTuneRepository(db);
+    this.imports = new ImportRepository(db);
   }
 
   /** Runs `fn` in one synchronous transaction (better-sqlite3 rolls back when it throws). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  /**
-   * Starts a transaction that spans awaits (a streamed import). Other users of this connection would join it, so
-   * callers that share a connection must not write through it until `commit` or `rollback`.
-   */
-  begin(): { commit(): void; rollback(): void } {
-    this.db.exec('BEGIN IMMEDIATE');
-    return {
-      commit: () => this.db.exec('COMMIT'),
-      rollback: () => {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      },
-    };
   }
 
   close(): void {

@@ -3,7 +3,8 @@ import type { Migration } from './migration.js';
 import { initial } from './0001-initial.js';
 import { activeLearning } from './0002-active-learning.js';
 import { reopenSuggestions } from './0003-reopen-suggestions.js';
+import { stagedImports } from './0004-staged-imports.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions];
+export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports];

@@ -1,10 +1,12 @@
-// Imports files into a project. Each file is one transaction: documents are inserted as the decoder streams them
-// and committed only when the file had no error, so a broken file leaves the database as it was. With
-// `skipInvalid` the valid records are kept and every issue goes to a JSON-lines report.
+// Imports files into a project, each file whole or not at all (docs/data-safety.md): the decoder's records are
+// validated and staged in short transactions of their own, and only a file with no error is published (see
+// import-publish.ts), so a broken file leaves the documents as they were and no other writer ever joins an import's
+// transaction. With `skipInvalid` the valid records are kept and every issue goes to a JSON-lines report.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Codec, FormatId } from '../../core/codecs/codec.js';
 import type { Doc, Entity } from '../../core/document.js';
+import type { PublishCounts } from '../../db/repositories/imports.js';
 import { InputError, type Issue } from '../../core/issues.js';
 import type { DocumentStatus } from '../../db/repositories/documents.js';
 import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
@@ -14,6 +16,8 @@ import { fileInput } from '../io/read-source.js';
 import { inputFiles, type InputFile } from '../io/input-files.js';
 import { documentErrors, splitFromFileName } from './import-checks.js';
 import { IssueLog } from './issue-log.js';
+import { abandonImport, publishImport, type StagedRecord } from './import-publish.js';
+import { currentOwner } from '../../db/process-owner.js';
 
 export interface ImportOptions {
   projectId: number;
@@ -29,6 +33,8 @@ export interface ImportOptions {
   reportPath?: string;
   reportDir?: string;
   actor?: string;
+  /** Called after each committed batch of new documents (the document index, change events). */
+  published?: (projectId: number, documentIds: number[]) => void;
 }
 
 /** What an import did, counted per file and in total. */
@@ -57,6 +63,8 @@ export interface ImportResult extends ImportCounts {
 
 // Formats where a record with no entities is still an answer ("nothing here"), not an unannotated text.
 const ALWAYS_ANNOTATED: ReadonlySet<FormatId> = new Set(['phoner', 'conll', 'brat', 'instruction']);
+
+const NO_COUNTS: PublishCounts = { imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0 };
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -119,60 +127,71 @@ export async function importPath(store: Store, path: string, options: ImportOpti
   return result;
 }
 
+/**
+ * Buffers staged records and writes them in short transactions of their own (never one spanning an await). The
+ * import row is created with the first batch, so a file refused early leaves the database byte for byte as it was.
+ */
+class Stager {
+  private rows: { line: number; record: string }[] = [];
+  private size = 0;
+  private seq = 0;
+  importId: number | undefined;
+
+  constructor(private readonly store: Store, private readonly entry: { projectId: number; source: string; format: string; actor: string }) {}
+
+  add(record: StagedRecord, line: number): void {
+    const json = JSON.stringify(record);
+    this.rows.push({ line, record: json });
+    this.size += json.length;
+    if (this.rows.length >= STAGE_BATCH || this.size >= STAGE_BATCH_CHARS) this.flush();
+  }
+
+  /** Writes what is buffered, and `then` in the same transaction; returns the import's id. */
+  flush(then?: (importId: number) => void): number {
+    const rows = this.rows;
+    this.rows = [];
+    this.size = 0;
+    return this.store.transaction(() => {
+      const id = (this.importId ??= this.store.imports.start(this.entry, currentOwner()));
+      for (const row of rows) this.store.imports.stage(id, ++this.seq, row.line, row.record);
+      then?.(id);
+      return id;
+    });
+  }
+
+  /** Drops what was staged, if anything was. */
+  async abandon(): Promise<void> {
+    this.rows = [];
+    if (this.importId !== undefined) await abandonImport(this.store, this.importId);
+  }
+}
+
+// Staged records per transaction, and characters of JSON: both keep a transaction to a few milliseconds.
+const STAGE_BATCH = 500;
+const STAGE_BATCH_CHARS = 4_000_000;
+
 async function importFile(store: Store, codec: Codec, file: InputFile, options: ImportOptions, log: IssueLog): Promise<FileImport> {
-  const counts: FileImport = { file: file.path, imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: 0, warnings: 0 };
   const fileLog = new IssueLog(); // this file's issues, for the error thrown when it fails
   const report = (issue: Issue) => {
     log.add(issue);
     fileLog.add(issue);
   };
-  const known = new Set(store.labels.list(options.projectId).map((l) => l.name));
-  const author = `import:${file.sourceName}`;
-  const now = new Date().toISOString();
   const fileSplit = options.split ?? splitFromFileName(file.sourceName);
-
-  const insert = (doc: Doc, line: number) => {
-    const hash = sha256(doc.text);
-    const existing = store.documents.findBySource(options.projectId, file.sourceName, doc.name);
-    if (existing) {
-      if (existing.contentHash === hash) counts.unchanged++;
-      else {
-        counts.changed++;
-        report({ severity: 'warning', file: file.path, line, field: 'text', message: `record "${doc.name}" was imported before with a different text; the stored document is left as it was` });
-      }
-      return;
-    }
+  const recordOf = (doc: Doc): StagedRecord => {
     const { annotated, suggested } = splitSuggestions(doc);
-    for (const entity of [...annotated, ...suggested]) {
-      if (known.has(entity.label)) continue;
-      store.labels.add(options.projectId, { name: entity.label });
-      known.add(entity.label);
-      report({ severity: 'warning', file: file.path, line, field: 'label', message: `label "${entity.label}" was not in the project; added it` });
-    }
     const hasAnswer = annotated.length > 0 || ALWAYS_ANNOTATED.has(codec.id) || answeredInMeta(doc);
     const metaStatus = metaString(doc.meta, 'status') as DocumentStatus | undefined;
     const status = options.status ?? (metaStatus && DOCUMENT_STATUSES.includes(metaStatus) ? metaStatus : undefined)
       ?? (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
-    const documentId = store.documents.insert(
-      {
-        projectId: options.projectId, name: doc.name, text: doc.text, contentHash: hash, source: file.sourceName, sourceRef: doc.name,
-        split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status, tokens: doc.tokens, meta: doc.meta,
-      },
-      now,
-    );
-    if (hasAnswer) store.revisions.append({ documentId, parentId: null, author, entities: annotated }, now);
-    if (suggested.length > 0) {
-      store.suggestions.add(
-        { documentId, modelId: null, ...suggestionOrigin(doc, file.sourceName), spans: suggested },
-        now,
-      );
-    }
-    counts.imported++;
-    counts.entities += annotated.length;
-    counts.suggestedSpans += suggested.length;
+    return {
+      name: doc.name, text: doc.text, hash: sha256(doc.text), split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status,
+      ...(doc.tokens ? { tokens: [...doc.tokens] } : {}), ...(doc.meta ? { meta: doc.meta } : {}),
+      annotated: hasAnswer ? annotated : null, suggested, origin: suggestionOrigin(doc, file.sourceName),
+    };
   };
 
-  const tx = store.begin();
+  const actor = options.actor ?? `import:${file.sourceName}`;
+  const stager = new Stager(store, { projectId: options.projectId, source: file.sourceName, format: codec.id, actor });
   let failed = false;
   try {
     for await (const event of codec.decode(fileInput(file.path), { variant: options.variant })) {
@@ -187,29 +206,22 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
         if (!options.skipInvalid) failed = true;
         continue;
       }
-      // After the first error the file will be rolled back: decode on only to find every issue.
-      if (!failed) insert(event.doc, event.line);
+      // After the first error the file will be abandoned: decode on only to find every issue.
+      if (!failed) stager.add(recordOf(event.doc), event.line);
     }
   } catch (error) {
-    tx.rollback();
+    await stager.abandon();
     if (!(error instanceof InputError)) throw error;
     error.issues.forEach(report);
     if (!options.skipInvalid) throw new InputError(fileLog.summary(file.path));
-    return { ...counts, imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: fileLog.errors, warnings: fileLog.warnings };
+    return { file: file.path, ...NO_COUNTS, errors: fileLog.errors, warnings: fileLog.warnings };
   }
   if (failed) {
-    tx.rollback();
+    await stager.abandon();
     throw new InputError(fileLog.summary(file.path));
   }
-  if (counts.imported > 0) {
-    store.projects.touch(options.projectId);
-    store.events.append({ type: 'import', actor: options.actor ?? author, projectId: options.projectId, payload: { ...counts, format: codec.id, variant: options.variant ?? null } }, now);
-  }
-  try {
-    tx.commit();
-  } catch (error) {
-    tx.rollback();
-    throw error;
-  }
-  return { ...counts, errors: fileLog.errors, warnings: fileLog.warnings };
+  // The decision to publish is durable with the last staged records: from here on the file is imported whole.
+  const importId = stager.flush((id) => store.imports.setState(id, 'publishing', currentOwner()));
+  const counts = await publishImport(store, importId, { report, file: file.path, published: options.published });
+  return { file: file.path, ...counts, errors: fileLog.errors, warnings: fileLog.warnings };
 }
