@@ -80,3 +80,23 @@ export function nestingLevels(spans: readonly TokenSpan[]): TokenSpan[][] {
   }
   return levels;
 }
+
+/**
+ * True when sequences of tags are IO-tagged: some I- tag and no B- tag anywhere (published corpora often are). There
+ * every I-X that does not continue an X starts an entity, which strict IOB2 reading would drop.
+ */
+export function isIoTagged(sequences: readonly (readonly string[])[]): boolean {
+  let inside = false;
+  for (const tags of sequences) {
+    for (const tag of tags) {
+      if (tag.startsWith('B-')) return false;
+      if (tag.startsWith('I-')) inside = true;
+    }
+  }
+  return inside;
+}
+
+/** IO tags as IOB2: an I-X that does not continue an X becomes B-X, so a run of one label is one entity. */
+export function ioToIob2(tags: readonly string[]): string[] {
+  return tags.map((tag, i) => (tag.startsWith('I-') && tags[i - 1] !== tag && tags[i - 1] !== `B-${tag.slice(2)}` ? `B-${tag.slice(2)}` : tag));
+}

@@ -3,7 +3,8 @@ import type { Doc, Entity, Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { readAll } from '../source.js';
 import type { CodecInput, DecodeEvent } from './codec.js';
-import { isTextBoundLine, lineId, parseTextBound, sameSpanText, splitAnnLines, unknownReferences, type TextBoundLine } from './brat-lines.js';
+import { CrlfAsOne } from './brat-crlf.js';
+import { isTextBoundLine, lineId, looksLikeBratLine, parseTextBound, pointsInsteadOfSpan, sameSpanText, splitAnnLines, unknownReferences, type TextBoundLine } from './brat-lines.js';
 import { isCanonicalLayout, type BratMeta } from './brat-meta.js';
 import { rememberId, type IdsByKey } from './remembered-ids.js';
 import { quoteForMessage, SourceText, type SpanFault } from './source-text.js';
@@ -19,58 +20,21 @@ interface ParsedLine {
   line: number;
 }
 
-// brat offsets may have been counted with each CRLF as two characters (the file as it is) or as one (Windows files
-// read by Python in text mode). `lf` maps offsets of the second kind onto the raw text.
-interface OffsetReading {
-  length: number;
-  toRaw(offset: number): number;
-}
-
-function crlfReading(source: SourceText): OffsetReading | undefined {
-  const lfPositions: number[] = []; // position of each CRLF's line break in the CRLF-as-one text
-  let cp = 0;
-  const text = source.raw.text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 && text.charCodeAt(i + 1) === 10) {
-      lfPositions.push(cp - lfPositions.length);
-      i++;
-      cp += 2;
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
-    cp++;
-  }
-  if (lfPositions.length === 0) return undefined;
-  return {
-    length: source.raw.length - lfPositions.length,
-    toRaw: (o) => {
-      let lo = 0;
-      let hi = lfPositions.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (lfPositions[mid] < o) lo = mid + 1;
-        else hi = mid;
-      }
-      return o + lo; // every CRLF before o adds one character
-    },
-  };
-}
-
-/** Checks every T line under one reading of the offsets; returns the first fault per line. */
-function faultsUnder(reading: OffsetReading, parsed: readonly ParsedLine[], source: SourceText): Map<ParsedLine, string> {
+/** Checks every T line with offsets read as they are, or with each CRLF as one; returns the first fault per line. */
+function faultsUnder(crlf: CrlfAsOne | undefined, parsed: readonly ParsedLine[], source: SourceText): Map<ParsedLine, string> {
   const faults = new Map<ParsedLine, string>();
+  const toRaw = (o: number) => (crlf ? crlf.toRaw(o) : o);
   for (const p of parsed) {
     const texts: string[] = [];
     for (const f of p.record.fragments) {
-      const fault = source.check(f.start, f.end, reading.length);
+      const fault = source.check(f.start, f.end, crlf?.length ?? source.raw.length);
       if (fault) {
         faults.set(p, fault.message);
         break;
       }
-      texts.push(source.raw.slice(reading.toRaw(f.start), reading.toRaw(f.end)));
+      texts.push(source.raw.slice(toRaw(f.start), toRaw(f.end)));
     }
-    if (!faults.has(p) && !sameSpanText(p.record.text, texts)) {
+    if (!faults.has(p) && !sameSpanText(p.record.text, texts, crlf !== undefined)) {
       faults.set(p, `the text at ${p.record.fragments.map((f) => `${f.start}..${f.end}`).join(';')} is ${quoteForMessage(texts.join(' '))}, but the .ann says ${quoteForMessage(p.record.text)}`);
     }
   }
@@ -78,10 +42,10 @@ function faultsUnder(reading: OffsetReading, parsed: readonly ParsedLine[], sour
 }
 
 /** Maps a line's checked fragments onto the NFC text, sorted; a message when that cannot be done. */
-function toEntity(p: ParsedLine, reading: OffsetReading, source: SourceText): Entity | string {
+function toEntity(p: ParsedLine, crlf: CrlfAsOne | undefined, source: SourceText): Entity | string {
   const fragments: Range[] = [];
   for (const f of p.record.fragments) {
-    const mapped = source.mapSpan(reading.toRaw(f.start), reading.toRaw(f.end));
+    const mapped = crlf ? source.mapSpan(crlf.toRaw(f.start), crlf.toRaw(f.end)) : source.mapSpan(f.start, f.end);
     if ('message' in mapped) return (mapped as SpanFault).message;
     fragments.push(mapped);
   }
@@ -115,16 +79,30 @@ export async function* decodeBrat(input: CodecInput): AsyncIterable<DecodeEvent>
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const parsed: ParsedLine[] = [];
+  const kept: { text: string; line: number }[] = []; // lines written back verbatim
   const layout: string[] = [];
   const definedIds = new Set<string>();
+  const keep = (text: string, line: number, id: string) => {
+    kept.push({ text, line });
+    layout.push(text);
+    if (id) definedIds.add(id);
+  };
   lines.forEach((text, i) => {
     const id = lineId(text);
+    const at = { severity: 'warning' as const, file, line: i + 1, ...(id ? { field: id } : {}) };
     if (!isTextBoundLine(text)) {
-      layout.push(text);
-      if (id) definedIds.add(id);
+      if (text !== '' && !looksLikeBratLine(text)) warnings.push({ ...at, message: `not a brat annotation line ("ID<TAB>..."); kept as it is and written back unchanged` });
+      keep(text, i + 1, id);
       return;
     }
     const record = parseTextBound(text);
+    if (typeof record === 'string' && pointsInsteadOfSpan(text)) {
+      // A note or relation written with a T id (seen in published corpora): it names no span, so the document loses
+      // nothing by reading it as a kept line.
+      warnings.push({ ...at, message: `${id} is not a text-bound annotation: ${quoteForMessage(text.split('\t')[1])} has an annotation id where offsets belong; kept as it is and written back unchanged, no entity read from it` });
+      keep(text, i + 1, id);
+      return;
+    }
     if (typeof record === 'string') errors.push({ severity: 'error', file, line: i + 1, field: id, message: record });
     else if (definedIds.has(id)) errors.push({ severity: 'error', file, line: i + 1, field: id, message: `${id} is defined twice` });
     else parsed.push({ record, line: i + 1 });
@@ -132,19 +110,21 @@ export async function* decodeBrat(input: CodecInput): AsyncIterable<DecodeEvent>
     layout.push(id);
   });
 
-  let reading: OffsetReading = { length: source.raw.length, toRaw: (o) => o };
-  let faults = faultsUnder(reading, parsed, source);
-  const lf = faults.size > 0 ? crlfReading(source) : undefined;
-  if (lf && faultsUnder(lf, parsed, source).size === 0) {
-    reading = lf;
-    faults = new Map();
-    warnings.push({ severity: 'warning', file, message: 'offsets count each CRLF line break as one character (a Windows file read in text mode); remapped onto the text as it is' });
+  let crlf: CrlfAsOne | undefined;
+  let faults = faultsUnder(undefined, parsed, source);
+  if (faults.size > 0) {
+    const asOne = new CrlfAsOne(source.raw.text);
+    if (asOne.hasCrlf && faultsUnder(asOne, parsed, source).size === 0) {
+      crlf = asOne;
+      faults = new Map();
+      warnings.push({ severity: 'warning', file, message: 'offsets count each CRLF line break as one character (a Windows file read in text mode); read onto the text as it is, and written back counted the same way' });
+    }
   }
   const entities: Entity[] = [];
   const ids: IdsByKey = {};
   for (const p of parsed) {
     const fault = faults.get(p);
-    const entity = fault ?? toEntity(p, reading, source);
+    const entity = fault ?? toEntity(p, crlf, source);
     if (typeof entity === 'string') {
       errors.push({ severity: 'error', file, line: p.line, field: p.record.id, message: entity });
       continue;
@@ -152,19 +132,19 @@ export async function* decodeBrat(input: CodecInput): AsyncIterable<DecodeEvent>
     entities.push(entity);
     rememberId(ids, entity, p.record.id);
   }
-  lines.forEach((text, i) => {
-    if (isTextBoundLine(text)) return;
+  for (const { text, line } of kept) {
     for (const id of unknownReferences(text, definedIds)) {
-      warnings.push({ severity: 'warning', file, line: i + 1, field: lineId(text), message: `points at ${id}, which this file does not define` });
+      warnings.push({ severity: 'warning', file, line, field: lineId(text), message: `points at ${id}, which this file does not define` });
     }
-  });
+  }
 
   for (const issue of [...errors, ...warnings]) yield { kind: 'issue', issue };
   if (errors.length > 0) return;
   const doc: Doc = { name, text: source.text, entities };
-  if (!isCanonicalLayout(layout, finalNewline)) {
+  if (!isCanonicalLayout(layout, finalNewline) || crlf) {
     const brat: BratMeta = { lines: layout, ids };
     if (!finalNewline) brat.finalNewline = false;
+    if (crlf) brat.crlfCountsAsOne = true;
     doc.meta = { brat };
   }
   yield { kind: 'doc', doc, line: 1 };

@@ -54,15 +54,44 @@ export function formatTextBound(id: string, label: string, fragments: readonly R
 
 /**
  * The span text as it stands in an .ann line: fragment texts joined by a space (as brat joins them), with line
- * breaks turned into spaces because a line break would end the .ann line. Compared after NFC.
+ * breaks turned into spaces because a line break would end the .ann line. When the offsets count CRLF as one
+ * character, a CRLF is one line break and so one space.
  */
-export function spanTextForAnn(fragmentTexts: readonly string[]): string {
-  return fragmentTexts.join(' ').replace(/[\r\n]/g, ' ');
+export function spanTextForAnn(fragmentTexts: readonly string[], crlfCountsAsOne = false): string {
+  const joined = fragmentTexts.join(' ');
+  return (crlfCountsAsOne ? joined.replace(/\r\n/g, '\n') : joined).replace(/[\r\n]/g, ' ');
 }
 
-/** Compares an .ann span text with the text at its offsets, as brat would have written it. */
-export function sameSpanText(annText: string, fragmentTexts: readonly string[]): boolean {
-  return annText.replace(/[\r\n]/g, ' ').normalize('NFC') === spanTextForAnn(fragmentTexts).normalize('NFC');
+/**
+ * Compares an .ann span text with the text at its offsets, as brat would have written it; compared after NFC. With
+ * CRLF counted as one, a CRLF inside the span may stand as one space or two (tools differ).
+ */
+export function sameSpanText(annText: string, fragmentTexts: readonly string[], crlfCountsAsOne = false): boolean {
+  const written = annText.replace(/[\r\n]/g, ' ').normalize('NFC');
+  if (written === spanTextForAnn(fragmentTexts).normalize('NFC')) return true;
+  return crlfCountsAsOne && written === spanTextForAnn(fragmentTexts, true).normalize('NFC');
+}
+
+/**
+ * True when a line with a `T` id that does not parse is an annotation of another kind written with a `T` id: its
+ * type is followed by an annotation id where offsets belong (`T24<TAB>AnnotatorNotes T21<TAB>(?)`, `Located_in
+ * Arg1:T2 ...`). Such a line names no span, so no entity is lost by keeping it as it is.
+ */
+export function pointsInsteadOfSpan(line: string): boolean {
+  const fields = line.split('\t');
+  if (fields.length < 2) return false;
+  const tokens = fields[1].split(' ');
+  if (tokens.length < 2 || tokens[0] === '') return false;
+  return /^(?:[^\s:]+:)?(?:[TREAMN]\d+|#\d*)$/.test(tokens[1]);
+}
+
+// brat's annotation kinds: text-bound, relation, event, attribute (A, or M as older files write it),
+// normalisation, note (`#` with or without a number) and equivalence (`*`).
+const BRAT_LINE = /^(?:[TREAMN]\d+|#\d*|\*)\t/;
+
+/** True when a line that is not a `T` line still has the shape of a brat annotation (`ID<TAB>...`). */
+export function looksLikeBratLine(line: string): boolean {
+  return BRAT_LINE.test(line);
 }
 
 /**

@@ -38,6 +38,17 @@ interface PendingDoc {
   failed: boolean;
 }
 
+// How the file marks where entities start, learnt while reading so decoding still streams. A file is IO-tagged
+// (I- tags only, as many published corpora are) until its first B- tag: an I-X that starts an entity there is the
+// scheme, not a mistake, so the file gets one warning instead of one per entity. The entities are the same either
+// way (repair reads a run of I-X as one entity, as IO means); only the reporting differs.
+interface TagScheme {
+  /** Line of the first B- tag, once seen. */
+  firstBLine?: number;
+  /** I- tags that started an entity before the first B- tag. */
+  ioStarts: number;
+}
+
 interface PendingSentence {
   columns: number;
   firstLine: number;
@@ -63,6 +74,7 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
   let pendingComments: ConllComment[] = [];
   let docs = 0;
   let errors = 0;
+  const scheme: TagScheme = { ioStarts: 0 };
   function* drainIssues(): Iterable<DecodeEvent> {
     for (const found of issues.splice(0)) {
       if (found.severity === 'error') errors++;
@@ -89,7 +101,7 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
     if (!done) return;
     doc ??= newDoc(done.firstLine);
     pendingComments = [];
-    if (!addSentence(doc, done, file, issues)) doc.failed = true;
+    if (!addSentence(doc, done, file, issues, scheme)) doc.failed = true;
     yield* drainIssues();
     if (!docstartSeen) yield* finishDoc();
   }
@@ -138,7 +150,7 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
 }
 
 // Appends a sentence's tokens and entities to `doc`; false (with issues) when a tag column cannot be read.
-function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, issues: Issue[]): boolean {
+function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, issues: Issue[], scheme: TagScheme): boolean {
   if (sentence.failed) return false;
   if (doc.sentences.length > 0) doc.length += 1; // the "\n" between sentences
   const tokens: Range[] = [];
@@ -151,14 +163,24 @@ function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, i
     doc.length += length + 1;
   }
   doc.length -= 1; // no space after the last token
+  const firstB = scheme.firstBLine === undefined ? sentence.rows.findIndex((row) => row.slice(1).some((tag) => /^B-./u.test(tag))) : -1;
+  if (firstB >= 0) scheme.firstBLine = sentence.lines[firstB];
+  const from = issues.length;
   let ok = true;
   for (let column = 1; column < sentence.columns; column++) {
     const tags = sentence.rows.map((row) => row[column]);
     const where = (i: number): { file: string; line: number; field: string } => ({ file, line: sentence.lines[i], field: `column ${column + 1}` });
+    const onRepair = (i: number, tag: string) => {
+      if (scheme.firstBLine === undefined || sentence.lines[i] < scheme.firstBLine) {
+        if (scheme.ioStarts++ === 0) {
+          issues.push({ severity: 'warning', ...where(i), message: `"${tag}" starts an entity and no B- tag came before it: the file reads as IO-tagged (I- tags only), where a run of I- tags of one label is one entity; such tags are not reported one by one` });
+        }
+        return;
+      }
+      issues.push({ severity: 'warning', ...where(i), message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}` });
+    };
     try {
-      const spans = decodeBio(tags, 'repair', (i, tag) =>
-        issues.push({ severity: 'warning', ...where(i), message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}` }),
-      );
+      const spans = decodeBio(tags, 'repair', onRepair);
       for (const s of spans) doc.entities.push({ label: s.label, start: tokens[s.start].start, end: tokens[s.end - 1].end });
     } catch (e) {
       if (!(e instanceof BioTagError)) throw e;
@@ -166,8 +188,20 @@ function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, i
       for (const bad of malformedTags(tags)) issues.push({ severity: 'error', ...where(bad.index), message: bad.message });
     }
   }
+  if (firstB >= 0 && scheme.ioStarts > 0) {
+    // Said once, where the file stops being IO: the I- starts above were read as IO reads them.
+    const line = sentence.lines[firstB];
+    const note: Issue = {
+      severity: 'warning',
+      file,
+      line,
+      message: `first B- tag of a file that read as IO-tagged until here: the file mixes IO and BIO; the ${scheme.ioStarts} I- tag(s) above that start an entity were each read as one (as IO reads them), and from here such tags are reported one by one`,
+    };
+    const at = issues.findIndex((issue, i) => i >= from && (issue.line ?? 0) >= line);
+    issues.splice(at < 0 ? issues.length : at, 0, note);
+  }
   doc.sentences.push(words.join(' '));
-  doc.tokens.push(...tokens);
+  for (const token of tokens) doc.tokens.push(token); // not push(...tokens): a long sentence would overflow the stack
   return ok;
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ioToIob2, isIoTagged } from '../../../core/bio.js';
 import { InputError, type Issue } from '../../../core/issues.js';
 import { entityF1 } from '../../../core/metrics/entity-f1.js';
 import { seqevalStrictReport } from '../../../core/metrics/seqeval-strict.js';
@@ -11,7 +12,8 @@ const usage = `usage: workbench eval --gold FILE --pred FILE --format FORMAT [--
 
 Strict entity precision / recall / F1 (exact label and span): micro, macro, weighted and per label.
 Documents are paired in order and must have the same text. Flat BIO files (phoner, or conll with one tag
-column) are scored exactly as seqeval's strict IOB2 mode scores them.`;
+column) are scored exactly as seqeval's strict IOB2 mode scores them; a flat file with I- tags only (IO) is read with
+each run of one label as one entity, as import reads it.`;
 
 /** Refuses to pair documents whose texts differ: the scores would be meaningless. */
 export function checkPaired(gold: DecodedDoc[], pred: DecodedDoc[], goldName: string, predName: string): void {
@@ -42,8 +44,15 @@ export const evalCommand: Command = {
     const gold = await readDocs(values.gold, codec, values.variant);
     const pred = await readDocs(values.pred, codec, values.variant);
     checkPaired(gold.docs, pred.docs, values.gold, values.pred);
-    const goldTags = await flatTags(values.gold, codec);
-    const predTags = goldTags && (await flatTags(values.pred, codec));
+    // An IO-tagged file (I- tags only) means a run of one label is one entity, as import reads it; strict IOB2
+    // would drop every such entity, so it is read as the IOB2 it stands for.
+    const asIob2 = (tags: string[][] | undefined, path: string) => {
+      if (!tags || !isIoTagged(tags)) return tags;
+      console.error(`${path}: IO-tagged (I- tags only, no B-): each run of I- tags of one label is read as one entity`);
+      return tags.map(ioToIob2);
+    };
+    const goldTags = asIob2(await flatTags(values.gold, codec), values.gold);
+    const predTags = goldTags && asIob2(await flatTags(values.pred, codec), values.pred);
     const flat = goldTags !== undefined && predTags !== undefined;
     const report = flat
       ? seqevalStrictReport(goldTags, predTags)

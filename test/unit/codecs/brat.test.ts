@@ -224,3 +224,38 @@ test('a span crossing a line break is written with spaces for the break and read
   assert.equal(back.files['a.ann'], 'T1\tORGANIZATION 0 19\tBệnh viện  Bạch Mai\n');
   assert.deepEqual(back.docs, [doc]);
 });
+
+test('an AnnotatorNotes line written with a T id keeps its document: a warning naming file:line, the line written back as it was', async () => {
+  const ann = [
+    'T21\tLOCATION 0 6\tHà Nội',
+    'T24\tAnnotatorNotes T21\t(?)', // published corpora have this: a note with a T id
+    'R1 Near Arg1:T21 Arg2:T21', // spaces for tabs: not a brat line either
+    'T25\tAnnotatorNotes T9\tdangling',
+    '',
+  ].join('\n');
+  const { docs, issues } = await decodeFiles({ 'x.txt': 'Hà Nội', 'x.ann': ann }, 'x.txt');
+  assert.equal(docs.length, 1);
+  assert.deepEqual(docs[0].entities, [{ label: 'LOCATION', start: 0, end: 6 }]);
+  assert.deepEqual(where(issues), ['warning x.ann:2 T24', 'warning x.ann:3 R1', 'warning x.ann:4 T25', 'warning x.ann:4 T25']);
+  assert.match(issues[0].message, /T24 is not a text-bound annotation: "AnnotatorNotes T21" has an annotation id where offsets belong; kept as it is and written back unchanged, no entity read from it/);
+  assert.match(issues[1].message, /not a brat annotation line/);
+  assert.match(issues[3].message, /points at T9/);
+  const encoded = await encodeDocs(bratCodec, docs);
+  assert.deepEqual(encoded.issues, []);
+  assert.equal(encoded.parts[1].text, ann);
+  // New entities number on above the kept T25; deleting T21 takes the note about it along, as for any kept line.
+  // (The line with spaces for tabs is not understood, so nothing is read from it: it stays as it was.)
+  const edited = { ...docs[0], entities: [{ label: 'CITY', start: 3, end: 6 }] };
+  const second = await encodeDocs(bratCodec, [edited]);
+  assert.equal(second.parts[1].text, 'T26\tCITY 3 6\tNội\nR1 Near Arg1:T21 Arg2:T21\nT25\tAnnotatorNotes T9\tdangling\n');
+  assert.deepEqual(second.issues.map((i) => i.field), ['T24']);
+  assert.match(second.issues[0].message, /T21 is no longer there/);
+});
+
+test('a T line naming an entity whose span cannot be read still refuses its document', async () => {
+  for (const line of ['T9\tLOCATION\tHà Nội', 'T9\tLOCATION 0\tHà', 'T9\tLOCATION 0 2;x\tHà', 'T9 LOCATION 0 2 Hà', 'T9']) {
+    const { docs, issues } = await decodeFiles({ 'x.txt': 'Hà Nội', 'x.ann': `T1\tLOCATION 0 6\tHà Nội\n${line}\n` }, 'x.txt');
+    assert.deepEqual(docs, [], line);
+    assert.deepEqual(where(issues), ['error x.ann:2 T9'], line);
+  }
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { nestingLevels } from '../../../core/bio.js';
+import { decodeBio, ioToIob2, isIoTagged, nestingLevels } from '../../../core/bio.js';
 import { conllCodec } from '../../../core/codecs/conll.js';
 import type { Doc } from '../../../core/document.js';
 import type { Source } from '../../../core/source.js';
@@ -51,7 +51,8 @@ test('bad lines are errors naming line and column; the sentence is dropped and d
   assert.equal(issues[0].message, "2 columns, but this sentence's first line (1) has 3");
   assert.equal(issues[2].message, 'tag "X-LOC" is not O, B-LABEL or I-LABEL');
   assert.equal(issues[4].message, 'empty token');
-  assert.equal(issues[5].message, '"I-LOC" does not continue an entity; read as B-LOC');
+  // No B- tag before it: the file reads as IO-tagged so far (see the IO tests below).
+  assert.match(issues[5].message, /^"I-LOC" starts an entity and no B- tag came before it: the file reads as IO-tagged/);
   assert.deepEqual(docs.map((d) => d.text), ['g h']);
 });
 
@@ -123,4 +124,78 @@ test('decoding streams: the first document comes before the source is read to th
     break;
   }
   assert.ok(chunksRead < 10, `read ${chunksRead} chunks before the first document`);
+});
+
+test('IO-tagged file (I- tags only): runs of one label are one entity, one warning for the whole file', async () => {
+  const source = [
+    'Bệnh\tO', 'nhân\tO', 'ở\tO', 'Hà\tI-LOCATION', 'Nội\tI-LOCATION', 'Đà\tI-LOCATION', '', // a run: one entity
+    'Sốt\tI-SYMPTOM', 'cao\tI-SYMPTOM', ',\tO', 'ho\tI-SYMPTOM', 'Huế\tI-LOCATION', '',
+    '-DOCSTART-', '', 'BN91\tI-PATIENT_ID', 'ở\tO', 'Đà\tI-LOCATION', 'Nẵng\tI-LOCATION', '',
+  ].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(summary(issues), ['warning 4 column 2']);
+  assert.match(issues[0].message, /"I-LOCATION" starts an entity .* IO-tagged \(I- tags only\), where a run of I- tags of one label is one entity; such tags are not reported one by one/);
+  const spans = (doc: Doc) => doc.entities.map((e) => `${e.label} ${[...doc.text].slice(e.start, e.end).join('')}`);
+  assert.deepEqual(docs.map(spans), [['LOCATION Hà Nội Đà'], ['SYMPTOM Sốt cao', 'SYMPTOM ho', 'LOCATION Huế'], ['PATIENT_ID BN91', 'LOCATION Đà Nẵng']]);
+  // Exported as BIO, it reads back with no warning at all and the same entities.
+  const back = await decode((await encodeDocs(conllCodec, docs)).text);
+  assert.deepEqual(back.issues, []);
+  assert.deepEqual(back.docs.map(spans), docs.map(spans));
+});
+
+test('IO-tagged nested columns: one warning for the file, whichever column comes first', async () => {
+  const { docs, issues } = await decode(['Bệnh\tI-ORG\tO', 'viện\tI-ORG\tO', 'Hà\tI-ORG\tI-LOC', 'Nội\tI-ORG\tI-LOC', '', 'Huế\tO\tI-LOC'].join('\n'));
+  assert.deepEqual(summary(issues), ['warning 1 column 2']);
+  assert.deepEqual(docs.map((d) => d.entities.length), [2, 1]);
+});
+
+test('a file that turns to BIO after IO lines: one note where it turns, then stray I- tags one by one; BIO files as before', async () => {
+  const source = [
+    'Hà\tI-LOC', 'Nội\tI-LOC', 'và\tO', 'Huế\tI-LOC', '', // two IO starts (lines 1, 4)
+    'Sốt\tI-SYM', 'BN1\tB-ID', 'x\tO', 'ho\tI-SYM', '', // line 6 is an IO start (before the first B- on line 7); line 9 is stray
+    'Huế\tI-LOC', '',
+  ].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(summary(issues), ['warning 1 column 2', 'warning 7 -', 'warning 9 column 2', 'warning 11 column 2']);
+  assert.match(issues[1].message, /first B- tag of a file that read as IO-tagged until here: the file mixes IO and BIO; the 3 I- tag\(s\) above/);
+  assert.equal(issues[2].message, '"I-SYM" does not continue an entity; read as B-SYM');
+  // The entities are the same either way: each I- start is an entity.
+  assert.deepEqual(docs.map((d) => d.entities.map((e) => e.label)), [['LOC', 'LOC'], ['SYM', 'ID', 'SYM'], ['LOC']]);
+
+  // A BIO file: the stray I- after a B- is reported as before, and nothing about IO.
+  const bio = await decode(['Hà\tB-LOC', 'Nội\tI-LOC', '', 'x\tO', 'Huế\tI-LOC', 'Nội\tI-LOC', ''].join('\n'));
+  assert.deepEqual(summary(bio.issues), ['warning 5 column 2']);
+  assert.equal(bio.issues[0].message, '"I-LOC" does not continue an entity; read as B-LOC');
+  assert.deepEqual(bio.docs.map((d) => d.entities.length), [1, 1]);
+});
+
+test('an IO-tagged file still streams: its first document comes before the source is read to the end', async () => {
+  let chunksRead = 0;
+  const source: Source = {
+    name: 'io.conll',
+    async *chunks() {
+      for (let i = 0; i < 100_000; i++) {
+        chunksRead++;
+        yield `ở\tO\nHà\tI-LOCATION\nNội\tI-LOCATION\n\n`;
+      }
+    },
+  };
+  const events: string[] = [];
+  for await (const event of conllCodec.decode({ source, sibling: () => undefined })) {
+    events.push(event.kind);
+    if (event.kind === 'doc') break;
+  }
+  assert.deepEqual(events, ['issue', 'doc']);
+  assert.ok(chunksRead < 10, `read ${chunksRead} chunks before the first document`);
+});
+
+test('isIoTagged / ioToIob2 (what eval uses): a run of one label becomes B- then I-; any B- means not IO', () => {
+  assert.equal(isIoTagged([['O', 'I-A'], ['I-B']]), true);
+  assert.equal(isIoTagged([['O', 'I-A'], ['B-B']]), false);
+  assert.equal(isIoTagged([['O', 'O']]), false);
+  const io = ['I-A', 'I-A', 'I-B', 'O', 'I-B', 'I-B'];
+  assert.deepEqual(ioToIob2(io), ['B-A', 'I-A', 'B-B', 'O', 'B-B', 'I-B']);
+  // Strict IOB2 of the converted tags finds what repair finds in the IO tags.
+  assert.deepEqual(decodeBio(ioToIob2(io), 'strict'), decodeBio(io, 'repair'));
+  assert.deepEqual(ioToIob2(['B-A', 'I-A', 'I-A']), ['B-A', 'I-A', 'I-A']);
 });
