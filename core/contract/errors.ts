@@ -9,20 +9,25 @@ export interface ErrorPayload {
   message: string;
   /** The parameter at fault, as a dotted path (`entities.3.end`), for `invalid`. */
   field?: string;
+  /** Facts the UI can act on without parsing the message (an export's `conflict`: what is already there). */
+  detail?: Record<string, string | number>;
 }
 
 export class ContractError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly field?: string) {
+  constructor(readonly code: ErrorCode, message: string, readonly field?: string, readonly detail?: Record<string, string | number>) {
     super(message);
     this.name = 'ContractError';
   }
 
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message, ...(this.field !== undefined ? { field: this.field } : {}) };
+    return {
+      code: this.code, message: this.message,
+      ...(this.field !== undefined ? { field: this.field } : {}), ...(this.detail !== undefined ? { detail: this.detail } : {}),
+    };
   }
 
   static from(payload: ErrorPayload): ContractError {
-    return new ContractError(payload.code, payload.message, payload.field);
+    return new ContractError(payload.code, payload.message, payload.field, payload.detail);
   }
 }
 

@@ -93,8 +93,13 @@ export const exportSchema = z
     format: z.string().min(1).max(32),
     variant: z.string().max(32).optional(),
     scope: exportScopeSchema,
-    /** A file (or folder, for multi-file formats) on this machine; default: the data folder's exports/. */
+    /**
+     * A file (or folder, for multi-file formats) on this machine; default: a new one in the data folder's exports/.
+     * `~` and relative paths are the user's home folder. A folder for a one-file format gets a named file inside.
+     */
     destination: z.string().min(1).max(4096).optional(),
+    /** Write over an existing file / into a non-empty folder; without it they are refused (`conflict`). */
+    overwrite: z.boolean().optional(),
   })
   .strict();
 

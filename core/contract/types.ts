@@ -112,6 +112,7 @@ export interface ImportSummary {
 }
 
 export interface ExportSummary {
+  /** The absolute path written: the file, or the folder holding the files. */
   destination: string;
   format: string;
   scope: ExportScope;

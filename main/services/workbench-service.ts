@@ -1,6 +1,7 @@
 // The services behind the UI, as one object implementing the contract. Hosts (Electron IPC, the browser host) only
 // validate and forward; everything a method does happens here, the same for both.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
 import { ContractError } from '../../core/contract/errors.js';
@@ -174,19 +175,20 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'export.run'(p: Params<'export.run'>): Promise<Results['export.run']> {
-    const project = this.project(p.projectId);
+    this.project(p.projectId);
     let codec;
     try {
       codec = codecFor(p.format);
     } catch (error) {
       throw new ContractError('invalid', `export.run: invalid format: ${(error as Error).message}`, 'format');
     }
-    const safeName = project.name.replace(/[^\p{L}\p{N}_-]+/gu, '_');
-    const destination = p.destination ?? join(this.options.dataDir, 'exports', `${safeName}-${p.scope}-${stamp()}${codec.multiFile ? '' : (codec.extensions[0] ?? '.txt')}`);
-    mkdirSync(join(destination, '..'), { recursive: true });
-    const summary = await exportProject(this.store, destination, { projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: 'annotator' });
+    // A typed destination is the user's: `~` and relative paths mean their home folder, never the server's cwd.
+    const summary = await exportProject(this.store, p.destination, {
+      projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: 'annotator',
+      overwrite: p.overwrite ?? false, base: homedir(), dataDir: this.options.dataDir,
+    });
     return {
-      destination, format: codec.id, scope: p.scope, docs: summary.docs, entities: summary.entities, leftOut: summary.leftOut,
+      destination: summary.destination, format: codec.id, scope: p.scope, docs: summary.docs, entities: summary.entities, leftOut: summary.leftOut,
       files: summary.files, bytes: summary.bytes, warnings: summary.warnings, issues: summary.issues.slice(0, 50).map(formatIssue),
     };
   }

@@ -8,6 +8,7 @@ import { writeOutput } from '../io/write-output.js';
 export async function writeInstructionFile(path: string, docs: readonly Doc[]): Promise<Issue[]> {
   const issues: Issue[] = [];
   const encoded = instructionCodec.encode((async function* () { yield* docs; })(), { variant: 'plain', report: (issue) => issues.push(issue) });
-  await writeOutput(path, encoded, { multiFile: false });
+  // A working file of ours (simulation rounds rewrite it), not a person's destination: replacing it is intended.
+  await writeOutput(path, encoded, { multiFile: false, overwrite: true });
   return issues;
 }

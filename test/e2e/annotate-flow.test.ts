@@ -2,7 +2,7 @@
 // resize, relabel, delete, undo, redo) -> mark done -> export -> the exported file holds exactly these spans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noChromium } from './support/browser.js';
 import { bratSpans } from './support/outsider.js';
@@ -87,7 +87,8 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
     await page.locator('.editor[data-status="done"]').waitFor();
 
     await page.getByRole('tab', { name: 'Export' }).click();
-    const dest = join(wb.dataDir, 'out-brat');
+    // The data folder itself is refused as a destination; its exports/ is the place inside it an export may go.
+    const dest = join(wb.dataDir, 'exports', 'out-brat');
     await page.getByRole('combobox', { name: 'Format' }).selectOption('brat');
     await page.getByRole('combobox', { name: 'Scope' }).selectOption('done');
     await page.getByRole('textbox', { name: 'Destination' }).fill(dest);
@@ -107,6 +108,24 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
       { label: 'SYMPTOM_AND_DISEASE', ...at('sốt cao'), text: 'sốt cao' },
     ];
     assert.deepEqual(spans, expected);
+
+    // Exporting again to the same folder: the UI asks, naming the folder, and only a yes writes into it.
+    writeFileSync(join(dest, 'notes.md'), 'mine');
+    await page.getByRole('button', { name: 'Export' }).click();
+    const ask = page.getByTestId('export-overwrite');
+    await ask.waitFor();
+    assert.equal(await ask.getAttribute('data-path'), dest);
+    // The UI speaks Vietnamese by default: "Thư mục <dest> đã có N mục" (the folder already holds N entries).
+    assert.ok((await ask.textContent() ?? '').includes(`${dest} đã có ${readdirSync(dest).length} mục`), await ask.textContent() ?? '');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Export' }).click();
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Write into folder' }).click();
+    await summary.waitFor();
+    assert.equal(await summary.getAttribute('data-destination'), dest);
+    assert.equal(readFileSync(join(dest, 'notes.md'), 'utf8'), 'mine', 'a file of the user\'s in the folder is kept');
+    assert.equal(readdirSync(dest).filter((f) => f.endsWith('.ann')).length, 1);
   } finally {
     await wb.close();
   }

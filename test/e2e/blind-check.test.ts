@@ -276,7 +276,7 @@ test('blind check: the issue\'s whole path, by accessible roles and names, in En
       await page.getByRole('button', { name: /^Export$/ }).click();
       await page.getByRole('region', { name: /Written/ }).getByText(dir).waitFor();
     };
-    const done = join(wb.dataDir, 'xuat-done');
+    const done = join(wb.dataDir, 'exports', 'xuat-done');
     await exportTo('Done', done);
     // "Done" means finished: done and reviewed documents (reviewed is done and checked).
     assert.deepEqual(readdirSync(done).filter((f) => f.endsWith('.ann')).sort(), ['1.ann', '3.ann']);
@@ -292,7 +292,7 @@ test('blind check: the issue\'s whole path, by accessible roles and names, in En
     ]);
     assert.deepEqual(bratSpans(done, '1'), expect1);
 
-    const reviewed = join(wb.dataDir, 'xuat-reviewed');
+    const reviewed = join(wb.dataDir, 'exports', 'xuat-reviewed');
     await exportTo('Reviewed', reviewed);
     assert.deepEqual(readdirSync(reviewed).filter((f) => f.endsWith('.ann')), ['3.ann']);
     const n3 = NOTE_3.normalize('NFC');
@@ -301,7 +301,7 @@ test('blind check: the issue\'s whole path, by accessible roles and names, in En
       { label: 'DATE', ...cp(n3, '12/3'), text: '12/3' },
     ]));
 
-    const all = join(wb.dataDir, 'xuat-all');
+    const all = join(wb.dataDir, 'exports', 'xuat-all');
     await exportTo('All', all);
     assert.deepEqual(readdirSync(all).filter((f) => f.endsWith('.ann')).sort(), ['1.ann', '2.ann', '3.ann']);
     const n2 = NOTE_2.normalize('NFC');

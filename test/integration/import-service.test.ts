@@ -158,7 +158,9 @@ test('export writes the latest revisions of documents in scope', async () => {
   assert.deepEqual([summary.docs, summary.entities, summary.leftOut], [2, 0, 0]);
   assert.equal(readFileSync(dest, 'utf8'), `${sentence(['Hà', 'Nội'], ['O', 'O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n${sentence(['ho'], ['O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n`);
   store.documents.setStatus(first.id, 'in_progress');
-  const done = await exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done' });
+  // The same file again: replaced only because the call says so (an export never writes over a file unasked).
+  await assert.rejects(exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done' }), /out\.jsonl already exists/);
+  const done = await exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done', overwrite: true });
   assert.deepEqual([done.docs, done.leftOut], [1, 1]);
   assert.ok(existsSync(dest));
 });

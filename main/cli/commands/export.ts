@@ -1,14 +1,24 @@
+import { basename, dirname, resolve } from 'node:path';
+import { ContractError } from '../../../core/contract/errors.js';
 import { EXPORT_SCOPES, exportProject } from '../../services/export-service.js';
-import { choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
 
-const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME]
+const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME] [--overwrite]
 
 Writes the project's documents, each with its latest revision, to <dest> (a folder for brat and text).
-The file appears only when the whole export succeeded.
-  --format   phoner | conll | brat | doccano | label-studio | instruction | text
-  --variant  the format's variant
-  --scope    done (done and reviewed documents, the default) | reviewed | all
-  --project  project name (default: the database's only project)`;
+The file appears only when the whole export succeeded. A folder given for a one-file format gets
+<project>-<scope>-<time><ext> inside it. <dest> is relative to the current folder; ~ is your home folder.
+An existing file or non-empty folder is refused unless --overwrite; nothing is ever deleted (--overwrite
+replaces the file, or writes the files into the folder and keeps whatever else it holds). The database, its
+-wal/-shm files and (for a workbench.sqlite) its data folder are refused, except the data folder's exports/.
+  --format     phoner | conll | brat | doccano | label-studio | instruction | text
+  --variant    the format's variant
+  --scope      done (done and reviewed documents, the default) | reviewed | all
+  --project    project name (default: the database's only project)
+  --overwrite  write over an existing file, or into a folder that is not empty`;
+
+/** The hosts keep their database as <data folder>/workbench.sqlite; any other database may sit anywhere (~ included). */
+const HOST_DB_NAME = 'workbench.sqlite';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -17,7 +27,10 @@ export const exportCommand: Command = {
   async run(args) {
     const { values, positionals: rest } = parse(
       args,
-      { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, scope: { type: 'string' }, project: { type: 'string' } },
+      {
+        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, scope: { type: 'string' }, project: { type: 'string' },
+        overwrite: { type: 'boolean' },
+      },
       usage,
     );
     const [dbPath, dest] = positionals(rest, ['db', 'dest'], usage);
@@ -26,10 +39,18 @@ export const exportCommand: Command = {
     const store = openStore(dbPath);
     try {
       const project = pickProject(store, values.project);
-      const summary = await exportProject(store, dest, { projectId: project.id, format: codec, variant: values.variant, scope, actor: 'cli' });
+      const dataDir = basename(dbPath) === HOST_DB_NAME ? dirname(resolve(dbPath)) : undefined;
+      const summary = await exportProject(store, dest, {
+        projectId: project.id, format: codec, variant: values.variant, scope, actor: 'cli',
+        overwrite: values.overwrite ?? false, base: process.cwd(), dataDir,
+      }).catch((error: unknown) => {
+        if (error instanceof ContractError && error.code === 'conflict') throw new UsageError(`${error.message}; add --overwrite to do so`);
+        if (error instanceof ContractError && error.code === 'invalid') throw new UsageError(error.message);
+        throw error;
+      });
       printIssues(summary.issues, summary.errors + summary.warnings);
       console.log(
-        `exported ${summary.docs} documents (${summary.entities} entities) to ${dest}` +
+        `exported ${summary.docs} documents (${summary.entities} entities) to ${summary.destination}` +
           (summary.leftOut > 0 ? `; ${summary.leftOut} documents outside scope "${scope}" left out` : '') +
           (summary.errors + summary.warnings > 0 ? `; ${summary.errors + summary.warnings} reported issues` : ''),
       );
