@@ -4,7 +4,8 @@ import { initial } from './0001-initial.js';
 import { activeLearning } from './0002-active-learning.js';
 import { reopenSuggestions } from './0003-reopen-suggestions.js';
 import { stagedImports } from './0004-staged-imports.js';
+import { fineTuneOwner } from './0005-fine-tune-owner.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports];
+export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner];

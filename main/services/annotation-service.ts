@@ -68,17 +68,26 @@ export class AnnotationService {
     return result;
   }
 
+  /**
+   * Rejects pending suggestions. Each one's latest outcome must be none or `reopened`: a span another window accepted,
+   * edited or already rejected is refused (`conflict`), so a stale tab cannot log a reject while the entity stays.
+   */
   reject(params: Params<'suggestions.reject'>): number {
     const doc = this.document(params.documentId);
-    const suggested = new Set(this.store.suggestions.forDocument(doc.id).flatMap((s) => s.spans.map((span) => span.id)));
-    params.suggestedSpanIds.forEach((id, i) => {
-      if (!suggested.has(id)) throw new ContractError('invalid', `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
-    });
+    const ids = [...new Set(params.suggestedSpanIds)];
     this.store.transaction(() => {
-      for (const id of params.suggestedSpanIds) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
+      const outcomes = this.latestOutcomes(doc.id);
+      params.suggestedSpanIds.forEach((id, i) => {
+        if (!outcomes.has(id)) throw new ContractError('invalid', `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
+        const current = outcomes.get(id);
+        if (current !== undefined && current !== 'reopened') {
+          throw new ContractError('conflict', `suggestions.reject: suggestedSpanIds.${i}: suggestion ${id} is already ${current} (another window acted on it); reload the document`, `suggestedSpanIds.${i}`);
+        }
+      });
+      for (const id of ids) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
     });
     this.index.refresh(doc.projectId, doc.id);
-    return params.suggestedSpanIds.length;
+    return ids.length;
   }
 
   /** Takes back rejects (undo): the spans are pending again. Each one's latest outcome must be `rejected`. */

@@ -58,7 +58,8 @@ export class FineTuneService {
     private readonly defaults: TrainerDefaults,
     private readonly hooks: FineTuneHooks,
   ) {
-    // A run the previous process left 'running' died with it.
+    // A run left 'running' by a process that is gone died with it; one another live process (the app, while
+    // `workbench models` runs) is training stays as it is.
     store.fineTunes.failInterrupted();
   }
 

@@ -111,3 +111,40 @@ test('an undone accept is pending again: the undo revision records `reopened`, t
     await env.close();
   }
 });
+
+test('a stale reject (another tab accepted, edited or rejected the span) is a conflict naming the span; nothing is recorded', async () => {
+  const { env, s, place, fever, pending, rows, events } = await withSuggestions();
+  try {
+    // Tab A accepts PLACE; tab B, still showing it pending, rejects it.
+    const accepted = await s['annotations.save']({ documentId: 1, parentRevisionId: null, entities: [PLACE], outcomes: [{ suggestedSpanId: place, outcome: 'accepted' }], note: 'accept' });
+    await assert.rejects(s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [place] }), (e: ContractError) =>
+      e.code === 'conflict' && e.field === 'suggestedSpanIds.0' && e.message.includes(`suggestion ${place} is already accepted`));
+    // The whole call is refused when any span is stale: the pending one beside it is not rejected either.
+    await assert.rejects(s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [fever, place] }), (e: ContractError) =>
+      e.code === 'conflict' && e.field === 'suggestedSpanIds.1');
+    assert.deepEqual((await s['documents.get']({ documentId: 1 })).entities.map(({ label, start, end }) => ({ label, start, end })), [PLACE], 'the entity stays');
+    assert.deepEqual(await pending(), [fever]);
+
+    // Edited by one tab, then rejected by another: refused too.
+    const edited = await s['annotations.save']({ documentId: 1, parentRevisionId: accepted.revisionId, entities: [PLACE, { ...FEVER, end: 27 }], outcomes: [{ suggestedSpanId: fever, outcome: 'edited' }], note: 'edit' });
+    await assert.rejects(s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [fever] }), (e: ContractError) =>
+      e.code === 'conflict' && /is already edited/.test(e.message));
+
+    // Rejected twice (two tabs): the second is refused; after a reopen (undo) the reject is allowed again.
+    await s['annotations.save']({ documentId: 1, parentRevisionId: edited.revisionId, entities: [PLACE], outcomes: [{ suggestedSpanId: fever, outcome: 'reopened' }], note: 'undo' });
+    assert.deepEqual(await s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [fever, fever] }), { rejected: 1 }, 'a span named twice is rejected once');
+    await assert.rejects(s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [fever] }), (e: ContractError) =>
+      e.code === 'conflict' && /is already rejected/.test(e.message));
+    await s['suggestions.reopen']({ documentId: 1, suggestedSpanIds: [fever] });
+    assert.deepEqual(await s['suggestions.reject']({ documentId: 1, suggestedSpanIds: [fever] }), { rejected: 1 });
+
+    assert.deepEqual(rows().map((r) => (r as { outcome: string }).outcome), ['accepted', 'edited', 'reopened', 'rejected', 'reopened', 'rejected']);
+    assert.equal(events.filter((e) => e.type === 'document.changed' && e.reason === 'suggestions').length, 3, 'refused rejects announce no change');
+
+    // Through the dispatcher (as the HTTP and IPC hosts call it): a conflict, not a 200.
+    const outcome = await createDispatcher(s, () => {}).call(null, 'suggestions.reject', { documentId: 1, suggestedSpanIds: [place] });
+    assert.equal(!outcome.ok && outcome.error.code, 'conflict');
+  } finally {
+    await env.close();
+  }
+});
