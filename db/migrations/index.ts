@@ -5,7 +5,8 @@ import { activeLearning } from './0002-active-learning.js';
 import { reopenSuggestions } from './0003-reopen-suggestions.js';
 import { stagedImports } from './0004-staged-imports.js';
 import { fineTuneOwner } from './0005-fine-tune-owner.js';
+import { documentSummaries } from './0006-document-summaries.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner];
+export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries];

@@ -75,6 +75,58 @@ function fromRow(row: CurrentRow): CurrentDocument {
   };
 }
 
+/** What the document list shows and filters on (migration 0006). */
+export interface DocumentSummaryColumns {
+  entityCount: number;
+  pendingCount: number;
+  uncertainty: number | null;
+  labels: string[];
+  labelCounts: Record<string, number>;
+}
+
+/** One row of the document list. */
+export interface DocumentListRow {
+  id: number;
+  name: string;
+  status: DocumentStatus;
+  entityCount: number;
+  pendingSuggestions: number;
+  uncertainty: number | null;
+  preview: string;
+}
+
+export interface DocumentFilter {
+  projectId: number;
+  status?: DocumentStatus;
+  /** Documents with an entity or a pending suggestion of this label. */
+  label?: string;
+  /** Lower-cased (Vietnamese rules) NFC substring of the name or the text. */
+  needle?: string;
+}
+
+const SEPARATOR = '\u001f';
+const labelsToColumn = (labels: readonly string[]) => (labels.length === 0 ? '' : `${SEPARATOR}${labels.join(SEPARATOR)}${SEPARATOR}`);
+const PREVIEW = 160;
+
+/** The WHERE clause and parameters of a list filter. */
+function filterSql(filter: DocumentFilter): { where: string; params: Record<string, unknown> } {
+  const clauses = ['project_id = @project'];
+  const params: Record<string, unknown> = { project: filter.projectId };
+  if (filter.status) {
+    clauses.push('status = @status');
+    params.status = filter.status;
+  }
+  if (filter.label) {
+    clauses.push('instr(labels, @label) > 0');
+    params.label = labelsToColumn([filter.label]);
+  }
+  if (filter.needle) {
+    clauses.push('wb_contains(name, text, @needle)');
+    params.needle = filter.needle;
+  }
+  return { where: clauses.join(' AND '), params };
+}
+
 /** Documents of a project. Their text is frozen at insert; status and split may change. */
 export class DocumentRepository {
   private readonly insertStmt: Statement;
@@ -83,8 +135,19 @@ export class DocumentRepository {
   private readonly getStmt: Statement<[number], CurrentRow>;
   private readonly pageStmt: Statement<[number, number, string, number], CurrentRow>;
   private readonly repeatedStmt: Statement<[number, string], { name: string }>;
+  private readonly summaryStmt: Statement;
+  private readonly staleStmt: Statement<[number], { id: number }>;
+  private readonly projectStmt: Statement<[number], { projectId: number; length: number }>;
+  private readonly byStatusStmt: Statement<[number, string], number>;
+  private readonly labelCountsStmt: Statement<[number, number, number], { id: number; labelCounts: string }>;
+  private readonly labelCountsOfStmt: Statement<[number], string>;
+  private readonly lists = new Map<string, Statement>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
+    // Case-insensitive search beyond ASCII (SQLite's lower() folds ASCII only). Vietnamese has no locale-specific
+    // case rules, so plain toLowerCase folds it as toLocaleLowerCase('vi') would, several times faster.
+    db.function('wb_contains', { deterministic: true }, (name, text, needle) =>
+      ((name as string).toLowerCase().includes(needle as string) || (text as string).toLowerCase().includes(needle as string) ? 1 : 0));
     this.insertStmt = db.prepare(
       `INSERT INTO documents (project_id, name, text, content_hash, source, source_ref, split, status, tokens, meta, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -102,6 +165,118 @@ export class DocumentRepository {
       `SELECT name FROM documents WHERE project_id = ? AND status IN (SELECT value FROM json_each(?))
        GROUP BY name HAVING count(*) > 1`,
     );
+    this.summaryStmt = db.prepare(
+      `UPDATE documents SET entity_count = @entityCount, pending_count = @pendingCount, uncertainty = @uncertainty, labels = @labels,
+       label_counts = @labelCounts, summary_stale = 0 WHERE id = @id`,
+    );
+    this.staleStmt = db.prepare('SELECT id FROM documents WHERE summary_stale = 1 ORDER BY id LIMIT ?');
+    this.projectStmt = db.prepare('SELECT project_id AS projectId, length(text) AS length FROM documents WHERE id = ?');
+    this.byStatusStmt = db.prepare('SELECT count(*) FROM documents WHERE project_id = ? AND status = ?').pluck() as Statement<[number, string], number>;
+    this.labelCountsOfStmt = db.prepare('SELECT label_counts FROM documents WHERE id = ?').pluck() as Statement<[number], string>;
+    this.labelCountsStmt = db.prepare(
+      "SELECT id, label_counts AS labelCounts FROM documents WHERE project_id = ? AND id > ? AND label_counts != '{}' ORDER BY id LIMIT ?",
+    );
+  }
+
+  /** Stores what the list shows for a document. */
+  setSummary(id: number, summary: DocumentSummaryColumns): void {
+    this.summaryStmt.run({
+      id, entityCount: summary.entityCount, pendingCount: summary.pendingCount, uncertainty: summary.uncertainty,
+      labels: labelsToColumn(summary.labels), labelCounts: JSON.stringify(summary.labelCounts),
+    });
+  }
+
+  /** Up to `limit` documents whose summary predates migration 0006 or was never computed. */
+  staleSummaries(limit: number): number[] {
+    return this.staleStmt.all(limit).map((r) => r.id);
+  }
+
+  /** The project a document belongs to and its text's length in code points; undefined when there is no such document. */
+  locate(id: number): { projectId: number; length: number } | undefined {
+    return this.projectStmt.get(id);
+  }
+
+  /**
+   * A page of the list, in id order or most uncertain first; `offset` rows skipped. The rows skipped are stepped
+   * through in an index only (the inner query), so a page deep in a million documents costs an index scan.
+   */
+  list(filter: DocumentFilter, order: 'order' | 'uncertainty', offset: number, limit: number): DocumentListRow[] {
+    const { where, params } = filterSql(filter);
+    const sort = order === 'uncertainty' ? 'uncertainty DESC, id' : 'id';
+    return this.statement(
+      `SELECT id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview
+       FROM documents WHERE id IN (SELECT id FROM documents WHERE ${where} ORDER BY ${sort} LIMIT @limit OFFSET @offset) ORDER BY ${sort}`,
+    ).all({ ...params, limit, offset }) as DocumentListRow[];
+  }
+
+  /** The list rows of these documents, in the order given. */
+  rows(ids: readonly number[]): DocumentListRow[] {
+    const rows = this.statement(
+      `SELECT id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview
+       FROM documents WHERE id IN (SELECT value FROM json_each(@ids))`,
+    ).all({ ids: JSON.stringify(ids) }) as DocumentListRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Documents matching a filter with ids in (after, through]: a slice of a scan that yields between slices. */
+  matchesIn(filter: DocumentFilter, after: number, through: number): { id: number; uncertainty: number | null }[] {
+    const { where, params } = filterSql(filter);
+    return this.statement(`SELECT id, uncertainty FROM documents WHERE ${where} AND id > @after AND id <= @through ORDER BY id`)
+      .all({ ...params, after, through }) as { id: number; uncertainty: number | null }[];
+  }
+
+  /** The highest document id of a project (0 when it has none). */
+  lastId(projectId: number): number {
+    return (this.statement('SELECT max(id) FROM documents WHERE project_id = @project').pluck().get({ project: projectId }) as number | null) ?? 0;
+  }
+
+  /** How many documents match a filter. */
+  count(filter: DocumentFilter): number {
+    const { where, params } = filterSql(filter);
+    return this.statement(`SELECT count(*) FROM documents WHERE ${where}`).pluck().get(params) as number;
+  }
+
+  /** The next (or previous) document id in order, optionally of one status; null at either end. */
+  adjacent(projectId: number, id: number, direction: 'next' | 'previous', status?: DocumentStatus): number | null {
+    const { where, params } = filterSql({ projectId, status });
+    const sql = direction === 'next'
+      ? `SELECT id FROM documents WHERE ${where} AND id > @id ORDER BY id LIMIT 1`
+      : `SELECT id FROM documents WHERE ${where} AND id < @id ORDER BY id DESC LIMIT 1`;
+    return (this.statement(sql).pluck().get({ ...params, id }) as number | undefined) ?? null;
+  }
+
+  /** Ids of a project's documents with one of `statuses`, in order. */
+  ids(projectId: number, statuses: readonly DocumentStatus[]): number[] {
+    return this.statement('SELECT id FROM documents WHERE project_id = @project AND status IN (SELECT value FROM json_each(@statuses)) ORDER BY id')
+      .pluck().all({ project: projectId, statuses: JSON.stringify(statuses) }) as number[];
+  }
+
+  /** How many documents have this status (a count over one range of an index). */
+  countWithStatus(projectId: number, status: DocumentStatus): number {
+    return this.byStatusStmt.get(projectId, status) ?? 0;
+  }
+
+  /** Entities per label of one document, as its stored summary says. */
+  labelCountsOf(id: number): Record<string, number> {
+    const json = this.labelCountsOfStmt.get(id);
+    return json ? (JSON.parse(json) as Record<string, number>) : {};
+  }
+
+  /** Entities per label, `limit` documents (after id `after`) at a time: [label counts of each, last id]. */
+  labelCountsPage(projectId: number, after: number, limit: number): { counts: Record<string, number>[]; last: number | undefined } {
+    const rows = this.labelCountsStmt.all(projectId, after, limit);
+    return { counts: rows.map((r) => JSON.parse(r.labelCounts) as Record<string, number>), last: rows.at(-1)?.id };
+  }
+
+  /** A statement prepared once per distinct SQL text (list filters combine into a handful of them). */
+  private statement(sql: string): Statement {
+    let stmt = this.lists.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.lists.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Inserts a document and returns its id; `now` lets a bulk import stamp every row alike. */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { codecFor } from '../../core/codecs/registry.js';
 import { openDatabase } from '../../db/open-database.js';
 import { Store } from '../../db/store.js';
+import { recoverImports } from '../services/import-publish.js';
 import { importPath } from '../services/import-service.js';
 
 /** The labels of the default project, in shortcut order (1..9, 0): PhoNER_COVID19's, which the embedded model tags. */
@@ -27,6 +28,8 @@ export async function openWorkspace(dataDir: string, options: { samples: boolean
   mkdirSync(dataDir, { recursive: true });
   const dbPath = join(dataDir, 'workbench.sqlite');
   const store = new Store(openDatabase(dbPath));
+  // What a killed process left half-imported is finished (if it was publishing) or dropped, before anything reads.
+  await recoverImports(store);
   if (store.projects.list().length === 0) {
     const project = store.transaction(() => {
       const created = store.projects.create(DEFAULT_PROJECT, 'Thực thể có tên lồng nhau trong văn bản y tế tiếng Việt');

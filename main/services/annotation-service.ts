@@ -27,11 +27,9 @@ export class AnnotationService {
   }
 
   private projectOf(documentId: number): number {
-    // The repositories do not return project ids with a document; the project list is short.
-    for (const project of this.store.projects.list()) {
-      if (this.index.textLength(project.id, documentId) !== undefined) return project.id;
-    }
-    throw new ContractError('not-found', `no document ${documentId}`, 'documentId');
+    const at = this.index.locate(documentId);
+    if (!at) throw new ContractError('not-found', `no document ${documentId}`, 'documentId');
+    return at.projectId;
   }
 
   save(params: Params<'annotations.save'>): SaveResult {
@@ -62,9 +60,9 @@ export class AnnotationService {
         status = 'in_progress';
         this.store.documents.setStatus(doc.id, status);
       }
+      this.index.refresh(doc.projectId, doc.id);
       return { revisionId: rev.id, revision: rev.revision, status };
     });
-    this.index.refresh(doc.projectId, doc.id);
     return result;
   }
 
@@ -85,8 +83,8 @@ export class AnnotationService {
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
+      this.index.refresh(doc.projectId, doc.id);
     });
-    this.index.refresh(doc.projectId, doc.id);
     return ids.length;
   }
 
@@ -104,8 +102,8 @@ export class AnnotationService {
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'reopened', this.actor, null);
+      this.index.refresh(doc.projectId, doc.id);
     });
-    this.index.refresh(doc.projectId, doc.id);
     return ids.length;
   }
 
@@ -137,7 +135,6 @@ export class AnnotationService {
       this.store.documents.setStatus(doc.id, params.status);
       this.store.events.append({ type: 'status', actor: this.actor, projectId: doc.projectId, documentId: doc.id, payload: { from: doc.status, to: params.status } });
     });
-    this.index.refresh(doc.projectId, doc.id);
   }
 }
 

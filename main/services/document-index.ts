@@ -1,21 +1,15 @@
-// An in-memory summary of each project's documents (status, counts, labels, uncertainty) so the document list can
-// search and filter 10,000 documents per keystroke without re-reading every revision. Built on first use from the
-// repositories; kept current by the services that write (edits, imports, pre-annotation) through `refresh`.
-import type { DocumentPage, DocumentStatus, DocumentSummary, ProjectProgress } from '../../core/contract/types.js';
-import { codePointLength } from '../../core/offsets.js';
-import { DOCUMENT_STATUSES, type CurrentDocument } from '../../db/repositories/documents.js';
+// The document list at any project size (docs/data-safety.md). Pages, counts and filters come from the database
+// (each document's summary is stored with it, migration 0006), so the first page of a million documents costs what
+// the tenth of a hundred does. What is kept in memory is only each project's entity total per label, built a page
+// at a time in the background and then kept current by delta. Summaries are recomputed by `refresh` after every
+// write; rows written without one (an import from the command line, an older database) are summarised in the
+// background, a page per turn of the event loop, so no call waits for them.
+import { performance } from 'node:perf_hooks';
+import type { DocumentPage, DocumentStatus, ProjectProgress } from '../../core/contract/types.js';
+import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
-import { pendingSuggestions, uncertaintyOf } from './pending-suggestions.js';
-
-interface Entry {
-  summary: DocumentSummary;
-  /** Lower-cased name and text, for search. */
-  haystack: string;
-  labels: Set<string>;
-  /** Entities per label in the latest revision. */
-  labelCounts: Map<string, number>;
-  length: number;
-}
+import { summarize } from './document-summary.js';
+import { pendingSuggestions } from './pending-suggestions.js';
 
 export interface ListQuery {
   text?: string;
@@ -26,95 +20,151 @@ export interface ListQuery {
   limit?: number;
 }
 
-const PREVIEW = 160;
+/** A project's entities per label, and how far (by document id) the background count has read. */
+interface LabelTotals {
+  counts: Map<string, number>;
+  /** Documents up to this id are counted; later ones are the builder's to read. */
+  through: number;
+  done: boolean;
+}
+
+// Background work runs in slices of at most SLICE_MS, each ending with the event loop's turn, so no call waits
+// behind it for long. Scans that cannot use an index (text search, label filter) read
+// SCAN_IDS ids per statement for the same reason; status counts take one index range per statement.
+const PAGE = 500;
+const SLICE_MS = 8;
+const SCAN_IDS = 5_000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DocumentIndex {
-  private readonly projects = new Map<number, Map<number, Entry>>();
+  private readonly totals = new Map<number, LabelTotals>();
+  private summarising: Promise<void> | undefined;
+  private readonly building = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(private readonly store: Store) {}
 
-  private entries(projectId: number): Map<number, Entry> {
-    let entries = this.projects.get(projectId);
-    if (!entries) {
-      entries = new Map();
-      for (const doc of this.store.documents.current(projectId, DOCUMENT_STATUSES)) entries.set(doc.id, this.entryOf(doc));
-      this.projects.set(projectId, entries);
-    }
-    return entries;
-  }
-
-  private entryOf(doc: CurrentDocument): Entry {
-    const pending = pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id));
-    const labelCounts = new Map<string, number>();
-    for (const e of doc.entities) labelCounts.set(e.label, (labelCounts.get(e.label) ?? 0) + 1);
-    const labels = new Set([...labelCounts.keys(), ...pending.map((s) => s.label)]);
-    return {
-      summary: {
-        id: doc.id,
-        name: doc.name,
-        status: doc.status,
-        entityCount: doc.entities.length,
-        pendingSuggestions: pending.length,
-        uncertainty: uncertaintyOf(pending),
-        preview: Array.from(doc.text.slice(0, PREVIEW * 2)).slice(0, PREVIEW).join(''),
-      },
-      haystack: `${doc.name}\n${doc.text}`.toLocaleLowerCase('vi'),
-      labels,
-      labelCounts,
-      length: codePointLength(doc.text),
-    };
-  }
-
-  /** Re-reads one document after a write. */
+  /** Recomputes one document's summary after a write (and the label totals by the difference). */
   refresh(projectId: number, documentId: number): void {
-    const entries = this.projects.get(projectId);
-    if (!entries) return; // not built yet: the first list builds it from the store
     const doc = this.store.documents.get(documentId);
-    if (doc) entries.set(documentId, this.entryOf(doc));
+    if (!doc) return;
+    const summary = summarize(doc.entities, pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id)));
+    const totals = this.totals.get(projectId);
+    if (totals && documentId <= totals.through) {
+      for (const [label, n] of Object.entries(this.store.documents.labelCountsOf(documentId))) add(totals.counts, label, -n);
+      for (const [label, n] of Object.entries(summary.labelCounts)) add(totals.counts, label, n);
+    }
+    this.store.documents.setSummary(documentId, summary);
   }
 
-  /** Forgets a project (after an import added many documents). */
-  invalidate(projectId: number): void {
-    this.projects.delete(projectId);
+  /** Summarises documents written without a summary, in the background; resolves when none is left. */
+  summariseStale(): Promise<void> {
+    this.summarising ??= (async () => {
+      try {
+        while (!this.closed) {
+          const ids = this.store.documents.staleSummaries(PAGE);
+          if (ids.length === 0) return;
+          const started = performance.now();
+          this.store.transaction(() => {
+            for (const id of ids) {
+              const at = this.store.documents.locate(id);
+              if (at) this.refresh(at.projectId, id);
+              if (performance.now() - started > SLICE_MS) break;
+            }
+          });
+          await yieldToEventLoop();
+        }
+      } finally {
+        this.summarising = undefined;
+      }
+    })();
+    return this.summarising;
   }
 
-  /** Code-point length of a document's text, for range checks. */
-  textLength(projectId: number, documentId: number): number | undefined {
-    return this.entries(projectId).get(documentId)?.length;
+  /** The project of a document and its text's length in code points (range checks); undefined when there is none. */
+  locate(documentId: number): { projectId: number; length: number } | undefined {
+    return this.store.documents.locate(documentId);
   }
 
   /** Document ids of a project in order, optionally of one status. */
   ids(projectId: number, status?: DocumentStatus): number[] {
-    return [...this.entries(projectId).values()].filter((e) => !status || e.summary.status === status).map((e) => e.summary.id);
+    return this.store.documents.ids(projectId, status ? [status] : DOCUMENT_STATUSES);
   }
 
-  list(projectId: number, query: ListQuery): DocumentPage {
-    const needle = query.text?.trim().normalize('NFC').toLocaleLowerCase('vi') ?? '';
-    let matches = [...this.entries(projectId).values()].filter(
-      (e) =>
-        (!query.status || e.summary.status === query.status) &&
-        (!query.label || e.labels.has(query.label)) &&
-        (needle === '' || e.haystack.includes(needle)),
-    );
-    if (query.sort === 'uncertainty') {
-      matches = matches.sort((a, b) => (b.summary.uncertainty ?? -1) - (a.summary.uncertainty ?? -1) || a.summary.id - b.summary.id);
-    }
+  async list(projectId: number, query: ListQuery): Promise<DocumentPage> {
+    void this.summariseStale();
+    const needle = query.text?.trim().normalize('NFC').toLowerCase() ?? '';
+    const filter = { projectId, status: query.status, label: query.label || undefined, needle: needle || undefined };
+    const sort = query.sort ?? 'order';
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 200;
-    return { items: matches.slice(offset, offset + limit).map((e) => e.summary), total: matches.length };
+    if (!filter.needle && !filter.label) {
+      // Every remaining filter and order has an index: one statement each for the page and the count.
+      return { items: this.store.documents.list(filter, sort, offset, limit), total: this.store.documents.count(filter) };
+    }
+    // A text or label filter reads every row: scan in slices, then page the matches.
+    const matches: { id: number; uncertainty: number | null }[] = [];
+    const last = this.store.documents.lastId(projectId);
+    for (let after = 0; after < last; after += SCAN_IDS) {
+      matches.push(...this.store.documents.matchesIn(filter, after, after + SCAN_IDS));
+      if (after + SCAN_IDS < last) await yieldToEventLoop();
+    }
+    if (sort === 'uncertainty') matches.sort((a, b) => (b.uncertainty ?? -1) - (a.uncertainty ?? -1) || a.id - b.id);
+    return { items: this.store.documents.rows(matches.slice(offset, offset + limit).map((m) => m.id)), total: matches.length };
   }
 
-  progress(projectId: number): ProjectProgress {
+  async progress(projectId: number): Promise<ProjectProgress> {
+    void this.summariseStale();
     const byStatus: Record<string, number> = {};
-    const byLabel: Record<string, number> = {};
     let total = 0;
-    let done = 0;
-    for (const e of this.entries(projectId).values()) {
-      total++;
-      if (e.summary.status === 'done' || e.summary.status === 'reviewed') done++;
-      byStatus[e.summary.status] = (byStatus[e.summary.status] ?? 0) + 1;
-      for (const [label, n] of e.labelCounts) byLabel[label] = (byLabel[label] ?? 0) + n;
+    for (const status of DOCUMENT_STATUSES) {
+      const n = this.store.documents.countWithStatus(projectId, status);
+      if (n > 0) byStatus[status] = n;
+      total += n;
+      await yieldToEventLoop();
     }
-    return { total, done, byStatus, byLabel };
+    const done = (byStatus.done ?? 0) + (byStatus.reviewed ?? 0);
+    return { total, done, byStatus, byLabel: Object.fromEntries(this.labelTotals(projectId).counts) };
   }
+
+  /** Stops the background work (before the database closes). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([this.summarising, ...this.building]);
+  }
+
+  /** Resolves when a project's label totals are complete (tests, benchmarks). */
+  async labelTotalsReady(projectId: number): Promise<void> {
+    while (!this.labelTotals(projectId).done && !this.closed) await yieldToEventLoop();
+  }
+
+  /** A project's label totals, started in the background on first use. */
+  private labelTotals(projectId: number): LabelTotals {
+    let totals = this.totals.get(projectId);
+    if (!totals) {
+      const building: LabelTotals = { counts: new Map(), through: 0, done: false };
+      this.totals.set(projectId, building);
+      totals = building;
+      const build = (async () => {
+        while (!this.closed) {
+          const page = this.store.documents.labelCountsPage(projectId, building.through, PAGE);
+          for (const counts of page.counts) for (const [label, n] of Object.entries(counts)) add(building.counts, label, n);
+          if (page.last === undefined) break;
+          building.through = page.last;
+          await yieldToEventLoop();
+        }
+        building.through = Number.MAX_SAFE_INTEGER;
+        building.done = true;
+      })();
+      this.building.add(build);
+      void build.finally(() => this.building.delete(build));
+    }
+    return totals;
+  }
+}
+
+function add(counts: Map<string, number>, label: string, n: number): void {
+  const next = (counts.get(label) ?? 0) + n;
+  if (next === 0) counts.delete(label);
+  else counts.set(label, next);
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { JobInfo, ModelChoice } from '../../core/contract/types.js';
+import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
 import type { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
@@ -85,10 +86,7 @@ export class JobService {
   /** The documents a scope means: the given ids, or every unfinished document of the project. */
   documentsFor(projectId: number, scope: 'selected' | 'unfinished', ids: number[] | undefined): number[] {
     if (scope === 'selected') return ids ?? [];
-    return this.index.ids(projectId).filter((id) => {
-      const status = this.store.documents.get(id)?.status;
-      return status !== undefined && !FINISHED_STATUSES.has(status);
-    });
+    return this.store.documents.ids(projectId, DOCUMENT_STATUSES.filter((s) => !FINISHED_STATUSES.has(s)));
   }
 
   private emit(event: WorkbenchEvent): void {
@@ -148,10 +146,10 @@ export class JobService {
             this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i].entities, signals: results[i].signals });
             const current = this.store.documents.get(doc.id);
             if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
+            this.index.refresh(projectId, doc.id);
             return current?.revisionId ?? null;
           }));
           docs.forEach((doc, i) => {
-            this.index.refresh(projectId, doc.id);
             info.spans += results[i].entities.length;
             this.emit({ type: 'document.changed', documentId: doc.id, revisionId: revisions[i], reason: 'suggestions' });
           });

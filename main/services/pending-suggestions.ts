@@ -23,10 +23,3 @@ export function pendingSuggestions(entities: readonly Entity[], runs: readonly S
       source,
     }));
 }
-
-/** 1 − mean score of the pending spans that have a score; null when none has one. */
-export function uncertaintyOf(pending: readonly SuggestedSpan[]): number | null {
-  const scores = pending.map((s) => s.score).filter((s): s is number => s !== null);
-  if (scores.length === 0) return null;
-  return 1 - scores.reduce((a, b) => a + b, 0) / scores.length;
-}

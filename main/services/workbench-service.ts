@@ -108,9 +108,7 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'documents.adjacent'(p: Params<'documents.adjacent'>): Promise<Results['documents.adjacent']> {
-    const ids = this.index.ids(p.projectId, p.status);
-    const after = p.direction === 'next' ? ids.find((id) => id > p.documentId) : ids.filter((id) => id < p.documentId).pop();
-    return { documentId: after ?? null };
+    return { documentId: this.store.documents.adjacent(p.projectId, p.documentId, p.direction, p.status) };
   }
 
   async 'documents.setStatus'(p: Params<'documents.setStatus'>): Promise<Results['documents.setStatus']> {
@@ -135,8 +133,10 @@ export class WorkbenchService implements WorkbenchApi {
     const path = join(dir, p.name);
     writeFileSync(path, p.content, 'utf8');
     try {
-      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator' });
-      this.index.invalidate(p.projectId);
+      const result = await importPath(this.store, path, {
+        projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator',
+        published: (projectId, ids) => this.store.transaction(() => ids.forEach((id) => this.index.refresh(projectId, id))),
+      });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
       return {
         imported: result.imported, unchanged: result.unchanged, entities: result.entities, suggestedSpans: result.suggestedSpans,
@@ -253,6 +253,7 @@ export class WorkbenchService implements WorkbenchApi {
   async close(): Promise<void> {
     await this.fineTunes.stopAll();
     await this.jobs.stopAll();
+    await this.index.close();
     await this.options.engine.close?.();
   }
 }

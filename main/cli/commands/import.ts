@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DOCUMENT_STATUSES } from '../../../db/repositories/documents.js';
+import { recoverImports } from '../../services/import-publish.js';
 import { importPath } from '../../services/import-service.js';
 import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
 
@@ -8,7 +9,7 @@ const usage = `usage: workbench import <db> <path> [--format FORMAT] [--variant 
                         [--project NAME] [--status STATUS]
 
 Imports a file, or every file of a folder in the format (brat: each .txt with its .ann), into the project.
-Each file is one transaction: a file with an error leaves the database untouched, unless --skip-invalid.
+Each file is imported whole or not at all: a file with an error adds nothing, unless --skip-invalid.
 Records imported before (same file name and record) are not imported again.
   --format        (default: what the file name says, if it is clear) phoner | conll | brat | doccano | label-studio | instruction | text
   --variant       the format's variant (phoner: syllable | word; text: lines | file; instruction: plain | chat)
@@ -39,6 +40,7 @@ export const importCommand: Command = {
     const store = openStore(dbPath);
     try {
       const project = pickProject(store, values.project);
+      await recoverImports(store);
       const result = await importPath(store, path, {
         projectId: project.id, format: codec, variant: values.variant, split: values.split, status,
         skipInvalid: values['skip-invalid'], reportPath: values.report, reportDir: join(dirname(dbPath), 'reports'), actor: 'cli',

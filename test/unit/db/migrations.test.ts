@@ -17,7 +17,8 @@ test('a fresh database reaches the latest version with every table', () => {
   const db = openDatabase(tempDb());
   assert.equal(schemaVersion(db), migrations.length);
   assert.deepEqual(tables(db), [
-    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'labels', 'models', 'projects', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
+    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'imports', 'labels', 'models', 'projects', 'staged_records', 'suggested_spans',
+    'suggestion_outcomes', 'suggestions',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -139,4 +140,41 @@ test('0003 reopen-suggestions: a version-2 database keeps its outcomes (ids too)
   assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (2, 'reopened', '')").run(), /CHECK/);
   assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES (99, 'reopened', 'lan')").run(), /FOREIGN KEY/);
   assert.throws(() => db.prepare("INSERT INTO suggestion_outcomes (suggested_span_id, outcome, actor) VALUES ('x', 'reopened', 'lan')").run(), /cannot store TEXT value in INTEGER column/, 'still STRICT');
+});
+
+test('0004 staged-imports: a version-3 database keeps its documents and gains the staging tables, which refuse what is not work in progress', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 3));
+  db.exec(`INSERT INTO projects (name) VALUES ('p');
+    INSERT INTO documents (project_id, name, text, source, source_ref, content_hash) VALUES (1, 'd', 'Hà Nội', 's', '1', '${'0'.repeat(64)}');`);
+  const before = db.prepare('SELECT * FROM documents').all();
+  migrate(db, migrations.slice(0, 4));
+  assert.equal(schemaVersion(db), 4);
+  assert.deepEqual(db.prepare('SELECT * FROM documents').all(), before);
+  db.prepare("INSERT INTO imports (project_id, source, format, state, owner, actor) VALUES (1, 'a.jsonl', 'phoner', 'staging', 'h:1', 'cli')").run();
+  db.prepare("INSERT INTO staged_records (import_id, seq, line, record) VALUES (1, 1, 3, '{}')").run();
+  assert.throws(() => db.prepare("INSERT INTO staged_records (import_id, seq, line, record) VALUES (1, 1, 4, '{}')").run(), /UNIQUE/);
+  assert.throws(() => db.prepare("INSERT INTO staged_records (import_id, seq, line, record) VALUES (1, 2, 4, '{oops')").run(), /CHECK/);
+  assert.throws(() => db.prepare("INSERT INTO staged_records (import_id, seq, line, record) VALUES (9, 1, 4, '{}')").run(), /FOREIGN KEY/);
+  assert.throws(() => db.prepare("INSERT INTO imports (project_id, source, format, state, actor) VALUES (1, 'b', 'phoner', 'published', 'cli')").run(), /CHECK/);
+});
+
+test('0006 document-summaries: a version-5 database keeps its documents, each marked for a summary, and the list orders have indexes', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, migrations.slice(0, 5));
+  db.exec(`INSERT INTO projects (name) VALUES ('p');
+    INSERT INTO documents (project_id, name, text, source, source_ref, content_hash) VALUES (1, 'd', 'Hà Nội', 's', '1', '${'0'.repeat(64)}'), (1, 'e', 'Huế', 's', '2', '${'1'.repeat(64)}');`);
+  migrate(db, migrations.slice(0, 6));
+  assert.equal(schemaVersion(db), 6);
+  assert.deepEqual(db.prepare('SELECT name, entity_count, pending_count, uncertainty, labels, label_counts, summary_stale FROM documents ORDER BY id').all(), [
+    { name: 'd', entity_count: 0, pending_count: 0, uncertainty: null, labels: '', label_counts: '{}', summary_stale: 1 },
+    { name: 'e', entity_count: 0, pending_count: 0, uncertainty: null, labels: '', label_counts: '{}', summary_stale: 1 },
+  ]);
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+  assert.doesNotMatch(plan('SELECT id FROM documents WHERE project_id = 1 ORDER BY id LIMIT 10 OFFSET 5'), /TEMP B-TREE/);
+  assert.doesNotMatch(plan('SELECT id FROM documents WHERE project_id = 1 ORDER BY uncertainty DESC, id LIMIT 10'), /TEMP B-TREE/);
+  assert.doesNotMatch(plan("SELECT id FROM documents WHERE project_id = 1 AND status = 'done' ORDER BY id LIMIT 10"), /TEMP B-TREE/);
+  assert.throws(() => db.prepare("UPDATE documents SET label_counts = 'x' WHERE id = 1").run(), /CHECK/);
 });

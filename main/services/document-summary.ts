@@ -1,0 +1,18 @@
+// What the document list shows and filters on for one document, computed from its entities and the suggested
+// spans still pending (pending-suggestions.ts), and stored with the document (db migration 0006).
+import type { Entity } from '../../core/document.js';
+import type { DocumentSummaryColumns } from '../../db/repositories/documents.js';
+
+/** The summary of a document with `entities` and these pending suggested spans. */
+export function summarize(entities: readonly Entity[], pending: readonly { label: string; score?: number | null }[]): DocumentSummaryColumns {
+  const labelCounts: Record<string, number> = {};
+  for (const e of entities) labelCounts[e.label] = (labelCounts[e.label] ?? 0) + 1;
+  const scores = pending.map((s) => s.score).filter((s): s is number => typeof s === 'number');
+  return {
+    entityCount: entities.length,
+    pendingCount: pending.length,
+    uncertainty: scores.length === 0 ? null : 1 - scores.reduce((a, b) => a + b, 0) / scores.length,
+    labels: [...new Set([...Object.keys(labelCounts), ...pending.map((s) => s.label)])],
+    labelCounts,
+  };
+}
