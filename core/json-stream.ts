@@ -1,6 +1,7 @@
 // A Label Studio export is one JSON array that can be hundreds of megabytes. JSON.parse on the whole text would
 // hold the text and every parsed task at once; this splitter instead hands out one top-level element at a time,
-// so a decoder holds one task's text and its parsed form, never the file.
+// so a decoder holds one task's text and its parsed form, never the file, and no element over a set length.
+import { DEFAULT_MAX_RECORD_CHARS } from './source.js';
 
 /** One top-level element of a JSON array: its JSON text, its 0-based index and the 1-based line it starts on. */
 export interface JsonArrayElement {
@@ -17,7 +18,14 @@ export interface JsonStructureError {
   message: string;
 }
 
-export type JsonSplitEvent = JsonArrayElement | JsonStructureError;
+/** An element longer than the limit: skipped to its end without being kept; splitting goes on after it. */
+export interface JsonElementTooLong {
+  kind: 'too-long';
+  index: number;
+  line: number;
+}
+
+export type JsonSplitEvent = JsonArrayElement | JsonStructureError | JsonElementTooLong;
 
 type State = 'before' | 'first' | 'between' | 'element' | 'after' | 'done' | 'failed';
 
@@ -42,11 +50,16 @@ export class JsonArraySplitter {
   private index = 0;
   // The element being read: pieces from earlier chunks, where it started, and how it ends.
   private pieces: string[] = [];
+  private piecesLength = 0;
+  private tooLong = false; // the element went over maxElementChars: it is scanned to its end, not kept
   private elementLine = 0;
   private depth = 0;
   private inString = false;
   private escaped = false;
   private scalar = false;
+
+  /** `maxElementChars`: the longest element kept (UTF-16 code units); a longer one comes out as `too-long`. */
+  constructor(private readonly maxElementChars = DEFAULT_MAX_RECORD_CHARS) {}
 
   /** Feeds one chunk; returns the elements (or the structure error) it completed. */
   push(chunk: string): JsonSplitEvent[] {
@@ -115,7 +128,7 @@ export class JsonArraySplitter {
         } else return this.fail(out, `expected "," or "]" after element ${this.index - 1}, found "${chunk[i]}"`);
       }
     }
-    if (this.state === 'element') this.pieces.push(chunk.slice(Math.max(from, 0)));
+    if (this.state === 'element' && !this.tooLong) this.keep(chunk, Math.max(from, 0), chunk.length);
     return out;
   }
 
@@ -134,6 +147,8 @@ export class JsonArraySplitter {
     this.state = 'element';
     this.elementLine = this.line;
     this.pieces = [];
+    this.piecesLength = 0;
+    this.tooLong = false;
     this.depth = c === 123 || c === 91 ? 1 : 0;
     this.scalar = this.depth === 0;
     this.inString = false;
@@ -141,10 +156,24 @@ export class JsonArraySplitter {
   }
 
   private finish(chunk: string, from: number, to: number, out: JsonSplitEvent[]): void {
-    this.pieces.push(chunk.slice(Math.max(from, 0), to));
-    out.push({ kind: 'element', text: this.pieces.join(''), index: this.index++, line: this.elementLine });
+    if (!this.tooLong) this.keep(chunk, Math.max(from, 0), to);
+    if (this.tooLong) out.push({ kind: 'too-long', index: this.index++, line: this.elementLine });
+    else out.push({ kind: 'element', text: this.pieces.join(''), index: this.index++, line: this.elementLine });
     this.pieces = [];
+    this.piecesLength = 0;
     this.state = 'after';
+  }
+
+  // Keeps chunk[from, to) as part of the element, unless that takes it over the limit (then drops it all).
+  private keep(chunk: string, from: number, to: number): void {
+    if (this.piecesLength + (to - from) > this.maxElementChars) {
+      this.tooLong = true;
+      this.pieces = [];
+      this.piecesLength = 0;
+      return;
+    }
+    this.pieces.push(chunk.slice(from, to));
+    this.piecesLength += to - from;
   }
 
   // CRLF counts once, also when the CR ends one chunk and the LF starts the next.
@@ -176,17 +205,25 @@ export class JsonArraySplitter {
   }
 }
 
-/** Splits a chunked JSON array into its top-level elements, holding one element in memory at a time. */
-export async function* splitJsonArray(chunks: AsyncIterable<string>): AsyncIterable<JsonSplitEvent> {
-  const splitter = new JsonArraySplitter();
+/** Splits a chunked JSON array into its top-level elements, holding one element (of at most maxElementChars) at a time. */
+export async function* splitJsonArray(chunks: AsyncIterable<string>, maxElementChars = DEFAULT_MAX_RECORD_CHARS): AsyncIterable<JsonSplitEvent> {
+  const splitter = new JsonArraySplitter(maxElementChars);
   for await (const chunk of chunks) yield* splitter.push(chunk);
   yield* splitter.end();
 }
 
-/** The first non-whitespace character of a chunked text, and the same chunks again for the real read. */
+const JSON_SPACE_ONLY = /^[ \t\r\n]*$/u;
+
+/**
+ * The first non-whitespace character of a chunked text, and the same chunks again for the real read. Chunks of
+ * nothing but JSON whitespace before it are not held: the replay gives back only their line breaks (one "\n" per
+ * break, CRLF counting once), so line numbers stay right while a file of blank lines costs no memory.
+ */
 export async function sniffFirstChar(chunks: AsyncIterable<string>): Promise<{ first: string | undefined; chunks: AsyncIterable<string> }> {
   const iterator = chunks[Symbol.asyncIterator]();
   const seen: string[] = [];
+  let breaks = 0; // line breaks of the whitespace chunks dropped before anything was kept
+  let lastWasCr = false;
   let first: string | undefined;
   let finished = false;
   while (first === undefined) {
@@ -195,11 +232,22 @@ export async function sniffFirstChar(chunks: AsyncIterable<string>): Promise<{ f
       finished = true;
       break;
     }
-    seen.push(next.value);
-    const m = /\S/.exec(next.value);
+    const chunk = next.value;
+    if (seen.length === 0 && JSON_SPACE_ONLY.test(chunk)) {
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk.charCodeAt(i);
+        if (c === 13 || (c === 10 && !lastWasCr)) breaks++;
+        lastWasCr = c === 13;
+      }
+      continue;
+    }
+    // The LF of a CRLF whose CR was in a dropped chunk is already counted.
+    seen.push(seen.length === 0 && lastWasCr && chunk.startsWith('\n') ? chunk.slice(1) : chunk);
+    const m = /\S/.exec(chunk);
     if (m) first = m[0];
   }
   async function* replay(): AsyncIterable<string> {
+    for (let left = breaks; left > 0; left -= 1 << 16) yield '\n'.repeat(Math.min(left, 1 << 16));
     yield* seen;
     if (finished) return;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;

@@ -1,8 +1,8 @@
 // Reads one brat document: the .txt and the .ann beside it.
 import type { Doc, Entity, Range } from '../document.js';
 import type { Issue } from '../issues.js';
-import { readAll } from '../source.js';
-import type { CodecInput, DecodeEvent } from './codec.js';
+import { DEFAULT_MAX_RECORD_CHARS, readAllWithin, recordTooLong } from '../source.js';
+import type { CodecInput, DecodeEvent, DecodeOptions } from './codec.js';
 import { CrlfAsOne } from './brat-crlf.js';
 import { isTextBoundLine, lineId, looksLikeBratLine, parseTextBound, pointsInsteadOfSpan, sameSpanText, splitAnnLines, unknownReferences, type TextBoundLine } from './brat-lines.js';
 import { isCanonicalLayout, type BratMeta } from './brat-meta.js';
@@ -59,7 +59,8 @@ function toEntity(p: ParsedLine, crlf: CrlfAsOne | undefined, source: SourceText
 }
 
 /** Decodes one brat .txt and its .ann (if any) into one document, or issues when the .ann cannot be used. */
-export async function* decodeBrat(input: CodecInput): AsyncIterable<DecodeEvent> {
+export async function* decodeBrat(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {
+  const maxChars = options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   const name = bratStem(input.source.name);
   // Handed the .ann itself (a host that lists every file): read the .txt beside it as the document.
   const isAnn = /\.ann$/i.test(input.source.name);
@@ -68,14 +69,25 @@ export async function* decodeBrat(input: CodecInput): AsyncIterable<DecodeEvent>
     yield { kind: 'issue', issue: { severity: 'error', file: input.source.name, message: `no ${name}.txt beside it` } };
     return;
   }
-  const source = new SourceText(await readAll(txtSource));
+  // Both files are read whole (offsets reach across lines): each is refused, unread past the limit, if larger.
+  const txt = await readAllWithin(txtSource, maxChars);
+  if (txt === undefined) {
+    yield { kind: 'issue', issue: recordTooLong(txtSource.name, 1, maxChars, 'file') };
+    return;
+  }
+  const source = new SourceText(txt);
   const annSource = isAnn ? input.source : input.sibling(`${name}.ann`);
   if (!annSource) {
     yield { kind: 'doc', doc: { name, text: source.text, entities: [] }, line: 1 };
     return;
   }
   const file = annSource.name;
-  const { lines, finalNewline } = splitAnnLines(await readAll(annSource));
+  const ann = await readAllWithin(annSource, maxChars);
+  if (ann === undefined) {
+    yield { kind: 'issue', issue: recordTooLong(file, 1, maxChars, 'file') };
+    return;
+  }
+  const { lines, finalNewline } = splitAnnLines(ann);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const parsed: ParsedLine[] = [];

@@ -19,6 +19,6 @@ export const bratCodec: Codec = {
   title: 'brat standoff (.txt + .ann)',
   extensions: ['.txt'], // the .ann is read as its sibling
   multiFile: true,
-  decode: (input) => decodeBrat(input),
+  decode: (input, options) => decodeBrat(input, options),
   encode: encodeBrat,
 };

@@ -19,6 +19,17 @@ export interface CodecInput {
 export interface DecodeOptions {
   /** Format variant: phoner `syllable` | `word`; text `lines` | `file`; instruction `plain` | `chat`. */
   variant?: string;
+  /**
+   * The longest record read, in UTF-16 code units (a line, a JSON array element, a brat or text `file` document);
+   * a longer one is an error naming file:line and is skipped without being held. Default DEFAULT_MAX_RECORD_CHARS.
+   */
+  maxRecordChars?: number;
+}
+
+/** The same codec with `defaults` under every decode's own options (the CLI's --max-record-mb); undefined never overrides. */
+export function withDecodeDefaults(codec: Codec, defaults: DecodeOptions): Codec {
+  const given = (options?: DecodeOptions) => Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+  return { ...codec, decode: (input, options) => codec.decode(input, { ...defaults, ...given(options) }) };
 }
 
 export interface EncodeOptions {

@@ -4,8 +4,8 @@ import { BioTagError, decodeBio, encodeBio, nestingLevels } from '../bio.js';
 import { compareEntities, type Doc, type Entity, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
-import { linesOf } from '../source.js';
-import type { Codec, CodecInput, DecodeEvent, EncodedPart, EncodeOptions } from './codec.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
+import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
 
 const DOCSTART = '-DOCSTART-';
@@ -65,8 +65,13 @@ function splitColumns(text: string): string[] {
   return columns;
 }
 
-async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
+async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {
   const file = input.source.name;
+  const maxChars = options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  // Characters held for the record being read (a sentence, or a -DOCSTART- document): past maxChars the record
+  // fails once and its further lines are skipped unkept, so memory stays bounded on a file without blank lines.
+  let held = 0;
+  let overLimit = false;
   const issues: Issue[] = []; // drained after every line, so issues come out in source order
   let docstartSeen = false;
   let doc: PendingDoc | undefined;
@@ -106,11 +111,26 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
     if (!docstartSeen) yield* finishDoc();
   }
 
-  for await (const { line, text } of linesOf(input.source.chunks())) {
+  for await (const { line, text, tooLong } of linesOf(input.source.chunks(), maxChars)) {
+    if (tooLong || (!overLimit && held + text.length > maxChars)) {
+      issues.push(recordTooLong(file, tooLong ? line : (doc?.line ?? sentence?.firstLine ?? line), maxChars, tooLong ? 'line' : docstartSeen ? 'document' : 'sentence'));
+      overLimit = true;
+      if (sentence) sentence.failed = true;
+      yield* drainIssues();
+      if (tooLong) continue;
+    }
+    held += text.length;
     if (text.trim() === '') {
       yield* finishSentence();
+      if (!docstartSeen) [held, overLimit] = [0, false];
       continue;
     }
+    if (overLimit && !text.startsWith(COMMENT_PREFIX) && splitColumns(text)[0] !== DOCSTART) {
+      sentence ??= { columns: splitColumns(text).length, firstLine: line, lines: [], rows: [], failed: true };
+      sentence.failed = true;
+      continue;
+    }
+    if (overLimit && text.startsWith(COMMENT_PREFIX)) continue;
     if (text.startsWith(COMMENT_PREFIX)) {
       const target = doc && docstartSeen ? doc : undefined;
       const at = target ? target.sentences.length : 0;
@@ -120,6 +140,7 @@ async function* decodeConll(input: CodecInput): AsyncIterable<DecodeEvent> {
       if (columns[0] === DOCSTART) {
         yield* finishSentence();
         yield* finishDoc();
+        [held, overLimit] = [0, false];
         docstartSeen = true;
         doc = newDoc(line);
         pendingComments = [];

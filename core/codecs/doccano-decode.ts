@@ -1,8 +1,9 @@
 // Reads doccano JSON lines, one document per line, either variant per record.
 import type { Doc, Entity } from '../document.js';
 import type { Issue } from '../issues.js';
-import { linesOf } from '../source.js';
-import type { CodecInput, DecodeEvent } from './codec.js';
+import { jsonDepthProblem } from '../json-depth.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
+import type { CodecInput, DecodeEvent, DecodeOptions } from './codec.js';
 import { canonicalRecord, spanKeyOf, type DoccanoMeta } from './doccano-meta.js';
 import { isJsonObject, rememberId, sameJson, type IdsByKey } from './remembered-ids.js';
 import { SourceText } from './source-text.js';
@@ -98,13 +99,23 @@ function decodeRecord(record: unknown, recordNumber: number, report: (field: str
 }
 
 /** Decodes doccano JSON lines (`label`, `labels` or `entities` per record) into one document per line. */
-export async function* decodeDoccano(input: CodecInput): AsyncIterable<DecodeEvent> {
+export async function* decodeDoccano(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {
   const file = input.source.name;
   let recordNumber = 0;
-  for await (const { line, text } of linesOf(input.source.chunks())) {
+  for await (const { line, text, tooLong } of linesOf(input.source.chunks(), options?.maxRecordChars)) {
+    if (tooLong) {
+      recordNumber++;
+      yield { kind: 'issue', issue: recordTooLong(file, line, options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS) };
+      continue;
+    }
     if (text.trim() === '') continue;
     recordNumber++;
     const issues: Issue[] = [];
+    const tooDeep = jsonDepthProblem(text);
+    if (tooDeep) {
+      yield { kind: 'issue', issue: { severity: 'error', file, line, message: tooDeep } };
+      continue;
+    }
     let record: unknown;
     try {
       record = JSON.parse(text);

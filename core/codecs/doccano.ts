@@ -104,6 +104,6 @@ export const doccanoCodec: Codec = {
   title: 'doccano JSONL',
   extensions: ['.jsonl'],
   multiFile: false,
-  decode: (input) => decodeDoccano(input),
+  decode: (input, options) => decodeDoccano(input, options),
   encode: encodeDoccano,
 };

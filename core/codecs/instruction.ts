@@ -11,7 +11,8 @@ import { compareEntities, entityKey, type Doc, type Entity } from '../document.j
 import type { Issue } from '../issues.js';
 import { normalizeNfc } from '../normalize.js';
 import { CodePointIndex, codePointLength } from '../offsets.js';
-import { linesOf } from '../source.js';
+import { jsonDepthProblem } from '../json-depth.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { escapeText, readInlineTags, renderInlineTags, unescapeText, unrenderableReason } from '../model-output/inline-tags.js';
 import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
 
@@ -34,10 +35,15 @@ export const instructionCodec: Codec = {
 };
 
 // Both variants are detected per record, so a decode needs no variant option.
-async function* decodeInstruction(input: CodecInput, _options?: DecodeOptions): AsyncIterable<DecodeEvent> {
+async function* decodeInstruction(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {
   const file = input.source.name;
   let records = 0;
-  for await (const { line, text } of linesOf(input.source.chunks())) {
+  for await (const { line, text, tooLong } of linesOf(input.source.chunks(), options?.maxRecordChars)) {
+    if (tooLong) {
+      records++;
+      yield { kind: 'issue', issue: recordTooLong(file, line, options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS) };
+      continue;
+    }
     if (text.trim() === '') continue;
     records++;
     for (const event of decodeRecord(file, line, text)) yield event;
@@ -83,6 +89,11 @@ function decodeRecord(file: string, line: number, json: string): DecodeEvent[] {
   const events: DecodeEvent[] = [];
   const report = (severity: Issue['severity'], field: string | undefined, message: string) =>
     void events.push({ kind: 'issue', issue: { severity, file, line, field, message } });
+  const tooDeep = jsonDepthProblem(json);
+  if (tooDeep) {
+    report('error', undefined, tooDeep);
+    return events;
+  }
   let record: unknown;
   try {
     record = JSON.parse(json);

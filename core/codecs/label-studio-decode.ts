@@ -2,8 +2,9 @@
 import { entityKey, type Doc, type Entity } from '../document.js';
 import type { Issue } from '../issues.js';
 import { sniffFirstChar, splitJsonArray } from '../json-stream.js';
-import { linesOf } from '../source.js';
-import type { CodecInput, DecodeEvent } from './codec.js';
+import { jsonDepthProblem } from '../json-depth.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
+import type { CodecInput, DecodeEvent, DecodeOptions } from './codec.js';
 import type { LabelStudioMeta, LabelStudioRegion } from './label-studio-meta.js';
 import { fromJsonMin, isLabelResult, normalizeResult, offsetUnits, textsMatchIn, type OffsetUnit } from './label-studio-results.js';
 import { isJsonObject, sameJson } from './remembered-ids.js';
@@ -107,7 +108,7 @@ export function readTask(value: unknown, index: number, fault: Fault): TaskRead 
         normalizeAll(a, `${at}.annotations[${i}]`, (r) => {
           if (i !== chosen || !isLabelResult(r)) return false;
           const { entities: found, region } = regionOf(r);
-          entities.push(...found);
+          for (const entity of found) entities.push(entity); // not a spread: a region may list very many labels
           regions.push(region);
           return true;
         }),
@@ -145,8 +146,13 @@ export function withMeta(read: TaskRead, canonical: (doc: Doc) => LabelStudioMet
 }
 
 /** Decodes a Label Studio export: a JSON array of tasks (streamed element by element) or JSON lines of tasks. */
-export async function* decodeLabelStudio(input: CodecInput, canonical: (doc: Doc) => LabelStudioMeta | undefined): AsyncIterable<DecodeEvent> {
+export async function* decodeLabelStudio(
+  input: CodecInput,
+  canonical: (doc: Doc) => LabelStudioMeta | undefined,
+  options?: DecodeOptions,
+): AsyncIterable<DecodeEvent> {
   const file = input.source.name;
+  const maxChars = options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   const { first, chunks } = await sniffFirstChar(input.source.chunks());
   if (first === undefined) {
     yield { kind: 'issue', issue: { severity: 'warning', file, line: 1, message: 'the file is empty: no tasks' } };
@@ -158,19 +164,34 @@ export async function* decodeLabelStudio(input: CodecInput, canonical: (doc: Doc
   }
   let index = 0;
   let utf16Tasks = 0;
-  async function* records(): AsyncIterable<{ text: string; line: number } | Issue> {
+  // A record over the limit is an issue with its own task index (the tasks after it keep theirs).
+  async function* records(): AsyncIterable<{ text: string; line: number } | (Issue & { skipsTask?: true })> {
     if (first === '[') {
-      for await (const event of splitJsonArray(chunks)) yield event.kind === 'element' ? event : { severity: 'error', file, line: event.line, message: event.message };
+      for await (const event of splitJsonArray(chunks, maxChars)) {
+        if (event.kind === 'element') yield event;
+        else if (event.kind === 'too-long') yield { ...recordTooLong(file, event.line, maxChars), field: `[${event.index}]`, skipsTask: true };
+        else yield { severity: 'error', file, line: event.line, message: event.message };
+      }
     } else {
-      for await (const line of linesOf(chunks)) if (line.text.trim() !== '') yield { text: line.text, line: line.line };
+      for await (const line of linesOf(chunks, maxChars)) {
+        if (line.tooLong) yield { ...recordTooLong(file, line.line, maxChars), skipsTask: true };
+        else if (line.text.trim() !== '') yield { text: line.text, line: line.line };
+      }
     }
   }
   for await (const record of records()) {
     if ('severity' in record) {
-      yield { kind: 'issue', issue: record };
+      const { skipsTask, ...found } = record;
+      if (skipsTask) index++;
+      yield { kind: 'issue', issue: found };
       continue;
     }
     const taskIndex = index++;
+    const tooDeep = jsonDepthProblem(record.text);
+    if (tooDeep) {
+      yield { kind: 'issue', issue: { severity: 'error', file, line: record.line, field: `[${taskIndex}]`, message: tooDeep } };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(record.text);

@@ -30,6 +30,6 @@ export const labelStudioCodec: Codec = {
   title: 'Label Studio JSON',
   extensions: ['.json', '.jsonl'],
   multiFile: false,
-  decode: (input) => decodeLabelStudio(input, canonicalMeta),
+  decode: (input, options) => decodeLabelStudio(input, canonicalMeta, options),
   encode: encodeLabelStudio,
 };

@@ -5,7 +5,8 @@ import { BioTagError, decodeBio, encodeBio, nestingLevels, type TokenSpan } from
 import { compareEntities, type Doc, type Entity, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
-import { linesOf } from '../source.js';
+import { jsonDepthProblem } from '../json-depth.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { pythonJson } from './python-json.js';
 import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
@@ -39,7 +40,12 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
     return;
   }
   let records = 0;
-  for await (const { line, text } of linesOf(input.source.chunks())) {
+  for await (const { line, text, tooLong } of linesOf(input.source.chunks(), options?.maxRecordChars)) {
+    if (tooLong) {
+      records++;
+      yield issue(recordTooLong(file, line, options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS));
+      continue;
+    }
     if (text.trim() === '') continue;
     if (records === 0 && text.trimStart().startsWith('[')) {
       // A pretty-printed JSON array would otherwise give one error per line of the file.
@@ -55,6 +61,11 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
 function* decodeRecord(file: string, line: number, json: string, variant: Variant): Iterable<DecodeEvent> {
   const errors: Issue[] = [];
   const fail = (field: string | undefined, message: string): void => void errors.push({ severity: 'error', file, line, field, message });
+  const tooDeep = jsonDepthProblem(json);
+  if (tooDeep) {
+    yield issue({ severity: 'error', file, line, message: tooDeep });
+    return;
+  }
   let record: unknown;
   try {
     record = JSON.parse(json);

@@ -2,7 +2,7 @@
 // Variant `file`: the whole file is one document named by the file's stem, its line endings (CRLF too) kept.
 import type { Doc } from '../document.js';
 import type { Issue } from '../issues.js';
-import { linesOf, readAll } from '../source.js';
+import { DEFAULT_MAX_RECORD_CHARS, linesOf, readAllWithin, recordTooLong } from '../source.js';
 import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
 
 const VARIANTS = ['lines', 'file'] as const;
@@ -44,14 +44,24 @@ async function* decodeText(input: CodecInput, options?: DecodeOptions): AsyncIte
     return;
   }
   let docs = 0;
+  const maxChars = options?.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   if (variant === 'file') {
-    const text = await readAll(input.source);
+    const text = await readAllWithin(input.source, maxChars);
+    if (text === undefined) {
+      yield issue(recordTooLong(file, 1, maxChars, 'file'));
+      return;
+    }
     if (text !== '') {
       docs++;
       yield { kind: 'doc', doc: { name: fileStem(file), text: text.normalize('NFC'), entities: [] }, line: 1 };
     }
   } else {
-    for await (const { line, text } of linesOf(input.source.chunks())) {
+    for await (const { line, text, tooLong } of linesOf(input.source.chunks(), maxChars)) {
+      if (tooLong) {
+        docs++;
+        yield issue(recordTooLong(file, line, maxChars));
+        continue;
+      }
       if (text.trim() === '') continue;
       docs++;
       yield { kind: 'doc', doc: { name: String(line), text: text.normalize('NFC'), entities: [] }, line };

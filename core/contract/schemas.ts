@@ -1,6 +1,8 @@
 // Runtime schemas for the values that cross the process boundary. Offsets are Unicode code points into the
 // document's NFC text, as everywhere in the store; the renderer converts with core/offsets.ts only.
 import { z } from 'zod';
+import { labelProblem } from '../labels.js';
+import { MAX_IMPORT_BYTES } from './limits.js';
 
 const offset = z.number().int().min(0);
 const id = z.number().int().positive();
@@ -10,7 +12,10 @@ export const rangeSchema = z.object({ start: offset, end: offset }).refine((r) =
 /** An annotated entity as the editor sends it: label and code-point range (fragments for discontinuous ones). */
 export const spanSchema = z
   .object({
-    label: z.string().min(1).max(64).regex(/^\S+$/u, 'a label has no whitespace'),
+    label: z.string().superRefine((label, ctx) => {
+      const problem = labelProblem(label);
+      if (problem) ctx.addIssue({ code: 'custom', message: `a label ${problem}` });
+    }),
     start: offset,
     end: offset,
     fragments: z.array(rangeSchema).min(2).optional(),
@@ -75,13 +80,28 @@ export const adjacentSchema = z
   .object({ projectId: id, documentId: id, direction: z.enum(['next', 'previous']), status: documentStatusSchema.optional() })
   .strict();
 
+// Standard base64 with padding; the length bound is checked (and aborts) first, so the regex sees at most ~85 MB.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/u;
+
 export const importSchema = z
   .object({
     projectId: id,
     /** File name (for format guessing and as the documents' source). */
-    name: z.string().min(1).max(255).regex(/^[^/\\]+$/u, 'a file name, not a path'),
-    /** The file's content (the browser host has no path to read); at most 64 MiB of text. */
-    content: z.string().max(64 * 1024 * 1024),
+    name: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^/\\]+$/u, 'a file name, not a path')
+      .refine((name) => name !== '.' && name !== '..', 'a file name, not "." or ".."')
+      .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'a file name without control characters'),
+    /**
+     * The file's bytes, base64 (at most 64 MiB decoded). Bytes, not text: the server reads them as the CLI reads a
+     * file, so invalid UTF-8 is refused with its line instead of becoming U+FFFD on the way.
+     */
+    contentBase64: z
+      .string()
+      .max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4, { message: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, abort: true })
+      .refine((b) => b.length % 4 === 0 && BASE64.test(b), 'not base64'),
     format: z.string().min(1).max(32).optional(),
     variant: z.string().max(32).optional(),
   })

@@ -2,12 +2,13 @@
 import type { Doc, Entity } from '../../core/document.js';
 import { fragmentsOf } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
+import { labelProblem } from '../../core/labels.js';
 import { codePointLength } from '../../core/offsets.js';
 
-const LABEL = /^[^\s]+$/u;
-
 function entityProblem(entity: Entity, length: number): string | undefined {
-  if (!LABEL.test(entity.label)) return `label "${entity.label}" is empty or contains whitespace`;
+  if (typeof entity.label !== 'string') return `label ${JSON.stringify(entity.label)?.slice(0, 80)} is not a string`;
+  const bad = labelProblem(entity.label);
+  if (bad) return `label ${JSON.stringify(Array.from(entity.label).slice(0, 80).join(''))} ${bad}`;
   for (const f of fragmentsOf(entity)) {
     if (!Number.isInteger(f.start) || !Number.isInteger(f.end) || f.start < 0 || f.end > length || f.start >= f.end) {
       return `span ${f.start}-${f.end} is outside the text (0-${length}) or empty`;

@@ -131,7 +131,7 @@ export class WorkbenchService implements WorkbenchApi {
     const dir = join(this.options.dataDir, 'imports', stamp());
     mkdirSync(dir, { recursive: true });
     const path = join(dir, p.name);
-    writeFileSync(path, p.content, 'utf8');
+    writeFileSync(path, Buffer.from(p.contentBase64, 'base64')); // the bytes as sent: the import's UTF-8 check sees them
     try {
       const result = await importPath(this.store, path, {
         projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator',

@@ -59,7 +59,7 @@ after(() => {
 
 test('the bundled service pre-annotates with the embedded model in its worker thread', { skip, timeout: 120_000 }, async () => {
   const text = 'Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt.\nBà Hoa ở Huế đã âm tính.\n';
-  await call('documents.import', { projectId: 1, name: 'ca-benh.txt', content: text, format: 'text' });
+  await call('documents.import', { projectId: 1, name: 'ca-benh.txt', contentBase64: Buffer.from(text).toString('base64'), format: 'text' });
   // Listening before the start: the job may finish before its start call's answer arrives.
   const finished = new Map<string, JobInfo>();
   const waiters = new Map<string, (job: JobInfo) => void>();

@@ -25,7 +25,7 @@ before(async () => {
   workspace = await openWorkspace(dir, { samples: false });
   const engine = new DiffusionEnginePort({ embeddedDir: EMBEDDED, engine: { device: 'cpu', intraOpThreads: 1, interOpThreads: 1 } });
   service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test' });
-  await service['documents.import']({ projectId: 1, name: 'ca-benh.txt', content: TEXT, format: 'text', variant: 'file' });
+  await service['documents.import']({ projectId: 1, name: 'ca-benh.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text', variant: 'file' });
 });
 
 after(async () => {
@@ -62,7 +62,7 @@ test('the replay starts all masked, only fills in, and ends on the suggestions a
 });
 
 test('a replay is refused for a document over the limit and while a job runs', { skip, timeout: 60_000 }, async () => {
-  await service['documents.import']({ projectId: 1, name: 'dai.txt', content: 'Hà Nội. '.repeat(TRACE_MAX_CHARACTERS / 4), format: 'text', variant: 'file' });
+  await service['documents.import']({ projectId: 1, name: 'dai.txt', contentBase64: Buffer.from('Hà Nội. '.repeat(TRACE_MAX_CHARACTERS / 4)).toString('base64'), format: 'text', variant: 'file' });
   const { items: documents } = await service['documents.list']({ projectId: 1 });
   const longId = documents.find((d) => d.name.startsWith('dai'))?.id;
   assert.ok(longId, JSON.stringify(documents.map((d) => d.name)));

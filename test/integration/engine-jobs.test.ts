@@ -42,7 +42,7 @@ async function environment(engine: EnginePort, chunk: ChunkLimits): Promise<Env>
   const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test', chunk });
   const events: WorkbenchEvent[] = [];
   service.events.on((e) => events.push(e));
-  await service['documents.import']({ projectId: 1, name: 'ca-benh.txt', content: SENTENCES.join('\n') + '\n', format: 'text' });
+  await service['documents.import']({ projectId: 1, name: 'ca-benh.txt', contentBase64: Buffer.from(SENTENCES.join('\n') + '\n').toString('base64'), format: 'text' });
   return {
     service, workspace, events,
     async close() {

@@ -36,7 +36,7 @@ async function withService(fn: (env: Awaited<ReturnType<typeof tempService>>, ev
   const events: WorkbenchEvent[] = [];
   env.service.events.on((e) => events.push(e));
   try {
-    await env.service['documents.import']({ projectId: 1, name: 'done.jsonl', content: docs.join('\n') + '\n', format: 'phoner' });
+    await env.service['documents.import']({ projectId: 1, name: 'done.jsonl', contentBase64: Buffer.from(docs.join('\n') + '\n').toString('base64'), format: 'phoner' });
     const page = await env.service['documents.list']({ projectId: 1, limit: 100 });
     for (const d of page.items) await env.service['documents.setStatus']({ documentId: d.id, status: 'done' });
     await fn(env, events);

@@ -4,9 +4,10 @@ import { DOCUMENT_STATUSES } from '../../../db/repositories/documents.js';
 import { recoverImports } from '../../services/import-publish.js';
 import { importPath } from '../../services/import-service.js';
 import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import { MAX_RECORD_HELP, MAX_RECORD_OPTION, withRecordLimit } from '../record-limit.js';
 
 const usage = `usage: workbench import <db> <path> [--format FORMAT] [--variant V] [--split S] [--skip-invalid] [--report FILE]
-                        [--project NAME] [--status STATUS]
+                        [--project NAME] [--status STATUS] [--max-record-mb N]
 
 Imports a file, or every file of a folder in the format (brat: each .txt with its .ann), into the project.
 Each file is imported whole or not at all: a file with an error adds nothing, unless --skip-invalid.
@@ -17,7 +18,8 @@ Records imported before (same file name and record) are not imported again.
   --skip-invalid  import the valid records; write every issue to a JSON-lines report
   --report        where that report goes (default: reports/ beside the database)
   --project       project name (default: the database's only project)
-  --status        status of every imported document (default: done when annotated, else pre-annotated or new)`;
+  --status        status of every imported document (default: done when annotated, else pre-annotated or new)
+${MAX_RECORD_HELP}`;
 
 export const importCommand: Command = {
   name: 'import',
@@ -28,12 +30,12 @@ export const importCommand: Command = {
       args,
       {
         format: { type: 'string', short: 'f' }, variant: { type: 'string' }, split: { type: 'string' }, 'skip-invalid': { type: 'boolean' },
-        report: { type: 'string' }, project: { type: 'string' }, status: { type: 'string' },
+        report: { type: 'string' }, project: { type: 'string' }, status: { type: 'string' }, ...MAX_RECORD_OPTION,
       },
       usage,
     );
     const [dbPath, path] = positionals(rest, ['db', 'path'], usage);
-    const codec = codecOption(values.format, usage, path);
+    const codec = withRecordLimit(codecOption(values.format, usage, path), values['max-record-mb'], usage);
     const status = choice(values.status, DOCUMENT_STATUSES, 'status', usage);
     if (values.report && !values['skip-invalid']) throw new UsageError('--report goes with --skip-invalid', usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);

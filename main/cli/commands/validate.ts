@@ -2,19 +2,21 @@ import { existsSync } from 'node:fs';
 import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
 import { UsageError, codecOption, parse, positionals, printIssues, type Command } from '../cli-support.js';
+import { MAX_RECORD_HELP, MAX_RECORD_OPTION, withRecordLimit } from '../record-limit.js';
 
-const usage = `usage: workbench validate <path> [--format FORMAT] [--variant V]
+const usage = `usage: workbench validate <path> [--format FORMAT] [--variant V] [--max-record-mb N]
 
-Reads a file or folder as import would and reports every problem; writes nothing. Exit 1 when there are errors.`;
+Reads a file or folder as import would and reports every problem; writes nothing. Exit 1 when there are errors.
+${MAX_RECORD_HELP}`;
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check a file or folder without importing it',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { format: { type: 'string', short: 'f' }, variant: { type: 'string' } }, usage);
+    const { values, positionals: rest } = parse(args, { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, ...MAX_RECORD_OPTION }, usage);
     const [path] = positionals(rest, ['path'], usage);
-    const codec = codecOption(values.format, usage, path);
+    const codec = withRecordLimit(codecOption(values.format, usage, path), values['max-record-mb'], usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
     const log = new IssueLog();
     let docs = 0;

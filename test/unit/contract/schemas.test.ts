@@ -37,5 +37,5 @@ test('pre-annotating selected documents needs their ids', () => {
 });
 
 test('imports take a file name, not a path', () => {
-  assert.equal(s.importSchema.safeParse({ projectId: 1, name: '../etc/passwd', content: '' }).success, false);
+  assert.equal(s.importSchema.safeParse({ projectId: 1, name: '../etc/passwd', contentBase64: '' }).success, false);
 });

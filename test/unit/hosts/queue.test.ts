@@ -30,7 +30,7 @@ test('the queue ranks unfinished documents by the strategy, leaves finished ones
   try {
     const { service } = env;
     const lines = ['ca một u=0.2', 'ca hai u=0.9', 'ca ba u=0.5', 'ca bốn u=0.7', 'ca năm chưa chạy'];
-    await service['documents.import']({ projectId: 1, name: 'q.txt', content: lines.join('\n'), format: 'text', variant: 'lines' });
+    await service['documents.import']({ projectId: 1, name: 'q.txt', contentBase64: Buffer.from(lines.join('\n')).toString('base64'), format: 'text', variant: 'lines' });
     const job = await service['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [1, 2, 3, 4], model: { kind: 'embedded' } });
     assert.equal((await service.jobs.settled(job.id))?.state, 'done');
     await service['documents.setStatus']({ documentId: 4, status: 'done' });

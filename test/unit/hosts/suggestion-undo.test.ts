@@ -15,7 +15,7 @@ const FEVER = { label: 'SYMPTOM_AND_DISEASE', start: 23, end: 26 };
 async function withSuggestions() {
   const env = await tempService();
   const s = env.service;
-  await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT, format: 'text' });
+  await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text' });
   env.store.transaction(() => env.store.suggestions.add({ documentId: 1, modelId: null, modelName: 'm', modelVersion: '1', spans: [{ ...PLACE, score: 0.9 }, { ...FEVER, score: 0.4 }] }));
   s.index.invalidate(1);
   const [place, fever] = (await s['documents.get']({ documentId: 1 })).suggestions.map((x) => x.id);

@@ -64,7 +64,7 @@ test('edits append revisions; a stale parent is refused as a conflict', async ()
   const env = await tempService();
   try {
     const s = env.service;
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT, format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text' });
     const doc = await s['documents.get']({ documentId: 1 });
     assert.equal(doc.revisionId, null);
     const first = await s['annotations.save']({ documentId: 1, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 12, end: 19 }] });
@@ -89,7 +89,7 @@ test('listing searches text and labels, filters status, and reports progress', a
   const env = await tempService();
   try {
     const s = env.service;
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT, format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text' });
     await s['annotations.save']({ documentId: 2, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 8, end: 11 }] });
     await s['documents.setStatus']({ documentId: 2, status: 'done' });
     assert.deepEqual((await s['documents.list']({ projectId: 1, text: 'đà nẵng' })).items.map((d) => d.id), [1]);
@@ -112,7 +112,7 @@ test('a job reports progress, stores suggestions (not annotations) and stops whe
     const s = env.service;
     const events: WorkbenchEvent[] = [];
     s.events.on((e) => events.push(e));
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT + 'Ở Đà Nẵng.\n', format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT + 'Ở Đà Nẵng.\n').toString('base64'), format: 'text' });
     const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
     assert.equal(job.total, 3);
     await assert.rejects(s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } }), (e: ContractError) => e.code === 'conflict');
@@ -152,7 +152,7 @@ test('documents go to the engine in chunks; a cancel drops the chunk in flight; 
     const s = env.service;
     const events: WorkbenchEvent[] = [];
     s.events.on((e) => events.push(e));
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT + 'Ở Đà Nẵng.\nĐà Nẵng mưa.\n', format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT + 'Ở Đà Nẵng.\nĐà Nẵng mưa.\n').toString('base64'), format: 'text' });
     const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
     release();
     release();
@@ -186,7 +186,7 @@ test('a chunk holds at most its share of characters, and at least one document',
   const env = await tempService(engine, { chunk: { documents: 10, characters: 30 } });
   try {
     const s = env.service;
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: texts.join('\n') + '\n', format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(texts.join('\n') + '\n').toString('base64'), format: 'text' });
     for (let i = 0; i < texts.length; i++) release();
     const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
     const finished = await s.jobs.settled(job.id);
@@ -201,7 +201,7 @@ test('an engine that is not there fails the job with its reason', async () => {
   const env = await tempService();
   try {
     const s = env.service;
-    await s['documents.import']({ projectId: 1, name: 'a.txt', content: TEXT, format: 'text' });
+    await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text' });
     const job = await s['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
     const finished = await s.jobs.settled(job.id);
     assert.equal(finished?.state, 'failed');
