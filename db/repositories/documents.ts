@@ -108,6 +108,13 @@ const SEPARATOR = '\u001f';
 const labelsToColumn = (labels: readonly string[]) => (labels.length === 0 ? '' : `${SEPARATOR}${labels.join(SEPARATOR)}${SEPARATOR}`);
 const PREVIEW = 160;
 
+/** Where a page starts: after or before a document id (id order), else at an offset. */
+export interface PageAt {
+  offset?: number;
+  after?: number;
+  before?: number;
+}
+
 /** The WHERE clause and parameters of a list filter. */
 function filterSql(filter: DocumentFilter): { where: string; params: Record<string, unknown> } {
   const clauses = ['project_id = @project'];
@@ -138,9 +145,8 @@ export class DocumentRepository {
   private readonly summaryStmt: Statement;
   private readonly staleStmt: Statement<[number], { id: number }>;
   private readonly projectStmt: Statement<[number], { projectId: number; length: number }>;
-  private readonly byStatusStmt: Statement<[number, string], number>;
-  private readonly labelCountsStmt: Statement<[number, number, number], { id: number; labelCounts: string }>;
-  private readonly labelCountsOfStmt: Statement<[number], string>;
+  private readonly statusTotalsStmt: Statement<[number], { key: DocumentStatus; n: number }>;
+  private readonly labelTotalsStmt: Statement<[number], { key: string; n: number }>;
   private readonly lists = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
@@ -171,11 +177,8 @@ export class DocumentRepository {
     );
     this.staleStmt = db.prepare('SELECT id FROM documents WHERE summary_stale = 1 ORDER BY id LIMIT ?');
     this.projectStmt = db.prepare('SELECT project_id AS projectId, length(text) AS length FROM documents WHERE id = ?');
-    this.byStatusStmt = db.prepare('SELECT count(*) FROM documents WHERE project_id = ? AND status = ?').pluck() as Statement<[number, string], number>;
-    this.labelCountsOfStmt = db.prepare('SELECT label_counts FROM documents WHERE id = ?').pluck() as Statement<[number], string>;
-    this.labelCountsStmt = db.prepare(
-      "SELECT id, label_counts AS labelCounts FROM documents WHERE project_id = ? AND id > ? AND label_counts != '{}' ORDER BY id LIMIT ?",
-    );
+    this.statusTotalsStmt = db.prepare('SELECT status AS key, n FROM status_totals WHERE project_id = ? AND n > 0 ORDER BY status');
+    this.labelTotalsStmt = db.prepare('SELECT label AS key, n FROM label_totals WHERE project_id = ? AND n > 0 ORDER BY label');
   }
 
   /** Stores what the list shows for a document. */
@@ -197,16 +200,26 @@ export class DocumentRepository {
   }
 
   /**
-   * A page of the list, in id order or most uncertain first; `offset` rows skipped. The rows skipped are stepped
-   * through in an index only (the inner query), so a page deep in a million documents costs an index scan.
+   * A page of the list, in id order or most uncertain first. In id order a page starts after (or ends before) a
+   * document id, a seek in the index whatever the depth; otherwise `offset` rows are skipped, stepped through in the
+   * index only (the inner query), and the rows themselves are read for the page alone.
    */
-  list(filter: DocumentFilter, order: 'order' | 'uncertainty', offset: number, limit: number): DocumentListRow[] {
+  list(filter: DocumentFilter, order: 'order' | 'uncertainty', at: PageAt, limit: number): DocumentListRow[] {
     const { where, params } = filterSql(filter);
+    const columns = `id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview`;
+    if (order === 'order' && at.before !== undefined) {
+      const rows = this.statement(`SELECT ${columns} FROM documents WHERE ${where} AND id < @cursor ORDER BY id DESC LIMIT @limit`)
+        .all({ ...params, cursor: at.before, limit }) as DocumentListRow[];
+      return rows.reverse();
+    }
+    if (order === 'order' && at.after !== undefined) {
+      return this.statement(`SELECT ${columns} FROM documents WHERE ${where} AND id > @cursor ORDER BY id LIMIT @limit`)
+        .all({ ...params, cursor: at.after, limit }) as DocumentListRow[];
+    }
     const sort = order === 'uncertainty' ? 'uncertainty DESC, id' : 'id';
     return this.statement(
-      `SELECT id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview
-       FROM documents WHERE id IN (SELECT id FROM documents WHERE ${where} ORDER BY ${sort} LIMIT @limit OFFSET @offset) ORDER BY ${sort}`,
-    ).all({ ...params, limit, offset }) as DocumentListRow[];
+      `SELECT ${columns} FROM documents WHERE id IN (SELECT id FROM documents WHERE ${where} ORDER BY ${sort} LIMIT @limit OFFSET @offset) ORDER BY ${sort}`,
+    ).all({ ...params, limit, offset: at.offset ?? 0 }) as DocumentListRow[];
   }
 
   /** The list rows of these documents, in the order given. */
@@ -252,21 +265,14 @@ export class DocumentRepository {
       .pluck().all({ project: projectId, statuses: JSON.stringify(statuses) }) as number[];
   }
 
-  /** How many documents have this status (a count over one range of an index). */
-  countWithStatus(projectId: number, status: DocumentStatus): number {
-    return this.byStatusStmt.get(projectId, status) ?? 0;
+  /** Documents per status (kept by triggers, migration 0006). */
+  statusTotals(projectId: number): Map<DocumentStatus, number> {
+    return new Map(this.statusTotalsStmt.all(projectId).map((r) => [r.key, r.n]));
   }
 
-  /** Entities per label of one document, as its stored summary says. */
-  labelCountsOf(id: number): Record<string, number> {
-    const json = this.labelCountsOfStmt.get(id);
-    return json ? (JSON.parse(json) as Record<string, number>) : {};
-  }
-
-  /** Entities per label, `limit` documents (after id `after`) at a time: [label counts of each, last id]. */
-  labelCountsPage(projectId: number, after: number, limit: number): { counts: Record<string, number>[]; last: number | undefined } {
-    const rows = this.labelCountsStmt.all(projectId, after, limit);
-    return { counts: rows.map((r) => JSON.parse(r.labelCounts) as Record<string, number>), last: rows.at(-1)?.id };
+  /** Entities of the latest revisions per label, as the stored summaries say (kept by triggers, migration 0006). */
+  labelTotals(projectId: number): Map<string, number> {
+    return new Map(this.labelTotalsStmt.all(projectId).map((r) => [r.key, r.n]));
   }
 
   /** A statement prepared once per distinct SQL text (list filters combine into a handful of them). */

@@ -9,13 +9,12 @@ import { compareEntities, type Entity } from '../../core/document.js';
 import type { CurrentDocument } from '../../db/repositories/documents.js';
 import type { SuggestionOutcome } from '../../db/repositories/suggestions.js';
 import type { Store } from '../../db/store.js';
-import type { DocumentIndex } from './document-index.js';
+import { refreshSummary } from './document-summary.js';
 import { codePointLength } from '../../core/offsets.js';
 
 export class AnnotationService {
   constructor(
     private readonly store: Store,
-    private readonly index: DocumentIndex,
     private readonly actor: string,
   ) {}
 
@@ -27,7 +26,7 @@ export class AnnotationService {
   }
 
   private projectOf(documentId: number): number {
-    const at = this.index.locate(documentId);
+    const at = this.store.documents.locate(documentId);
     if (!at) throw new ContractError('not-found', `no document ${documentId}`, 'documentId');
     return at.projectId;
   }
@@ -60,7 +59,7 @@ export class AnnotationService {
         status = 'in_progress';
         this.store.documents.setStatus(doc.id, status);
       }
-      this.index.refresh(doc.projectId, doc.id);
+      refreshSummary(this.store, doc.id);
       return { revisionId: rev.id, revision: rev.revision, status };
     });
     return result;
@@ -83,7 +82,7 @@ export class AnnotationService {
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
-      this.index.refresh(doc.projectId, doc.id);
+      refreshSummary(this.store, doc.id);
     });
     return ids.length;
   }
@@ -102,7 +101,7 @@ export class AnnotationService {
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'reopened', this.actor, null);
-      this.index.refresh(doc.projectId, doc.id);
+      refreshSummary(this.store, doc.id);
     });
     return ids.length;
   }

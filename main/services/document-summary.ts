@@ -2,6 +2,8 @@
 // spans still pending (pending-suggestions.ts), and stored with the document (db migration 0006).
 import type { Entity } from '../../core/document.js';
 import type { DocumentSummaryColumns } from '../../db/repositories/documents.js';
+import type { Store } from '../../db/store.js';
+import { pendingSuggestions } from './pending-suggestions.js';
 
 /** The summary of a document with `entities` and these pending suggested spans. */
 export function summarize(entities: readonly Entity[], pending: readonly { label: string; score?: number | null }[]): DocumentSummaryColumns {
@@ -15,4 +17,11 @@ export function summarize(entities: readonly Entity[], pending: readonly { label
     labels: [...new Set([...Object.keys(labelCounts), ...pending.map((s) => s.label)])],
     labelCounts,
   };
+}
+
+/** Recomputes and stores one document's summary; call it in the transaction of the write that changed the document. */
+export function refreshSummary(store: Store, documentId: number): void {
+  const doc = store.documents.get(documentId);
+  if (!doc) return;
+  store.documents.setSummary(documentId, summarize(doc.entities, pendingSuggestions(doc.entities, store.suggestions.forDocument(doc.id))));
 }

@@ -10,6 +10,7 @@ import type { DocumentStatus } from '../../db/repositories/documents.js';
 import type { ImportEntry, PublishCounts } from '../../db/repositories/imports.js';
 import { currentOwner, ownerAlive } from '../../db/process-owner.js';
 import type { Store } from '../../db/store.js';
+import { refreshSummary } from './document-summary.js';
 
 /** One decoded, validated record as staged: everything publishing needs, decided at staging. */
 export interface StagedRecord {
@@ -39,8 +40,6 @@ export interface PublishHooks {
   report?: (issue: Issue) => void;
   /** The path messages name; the import's source otherwise. */
   file?: string;
-  /** Called after each committed batch with the new documents' ids. */
-  published?: (projectId: number, documentIds: number[]) => void;
 }
 
 /** Publishes every staged record of import `id` (this process must own it) and returns what was done in total. */
@@ -52,19 +51,16 @@ export async function publishImport(store: Store, id: number, hooks: PublishHook
   const known = new Set(store.labels.list(entry.projectId).map((l) => l.name));
   const author = `import:${entry.source}`;
   for (;;) {
-    const { done, ids } = store.transaction(() => publishBatch(store, entry, counts, known, author, file, hooks.report));
-    if (ids.length > 0) hooks.published?.(entry.projectId, ids);
-    if (done) return counts;
+    if (store.transaction(() => publishBatch(store, entry, counts, known, author, file, hooks.report))) return counts;
     await yieldToEventLoop();
   }
 }
 
 function publishBatch(
   store: Store, entry: ImportEntry, counts: PublishCounts, known: Set<string>, author: string, file: string, report?: (issue: Issue) => void,
-): { done: boolean; ids: number[] } {
+): boolean {
   const rows = store.imports.staged(entry.id, PUBLISH_BATCH);
   const now = new Date().toISOString();
-  const ids: number[] = [];
   for (const row of rows) {
     const record = JSON.parse(row.record) as StagedRecord;
     const existing = store.documents.findBySource(entry.projectId, entry.source, record.name);
@@ -91,7 +87,7 @@ function publishBatch(
     );
     if (record.annotated) store.revisions.append({ documentId, parentId: null, author, entities: record.annotated }, now);
     if (record.suggested.length > 0) store.suggestions.add({ documentId, modelId: null, ...record.origin, spans: record.suggested }, now);
-    ids.push(documentId);
+    refreshSummary(store, documentId);
     counts.imported++;
     counts.entities += record.annotated?.length ?? 0;
     counts.suggestedSpans += record.suggested.length;
@@ -106,7 +102,7 @@ function publishBatch(
     }
     store.imports.finish(entry.id);
   }
-  return { done, ids };
+  return done;
 }
 
 /** Drops an import's staged records (a few thousand per transaction) and then the import itself. */

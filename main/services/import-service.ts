@@ -33,8 +33,6 @@ export interface ImportOptions {
   reportPath?: string;
   reportDir?: string;
   actor?: string;
-  /** Called after each committed batch of new documents (the document index, change events). */
-  published?: (projectId: number, documentIds: number[]) => void;
 }
 
 /** What an import did, counted per file and in total. */
@@ -222,6 +220,6 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
   }
   // The decision to publish is durable with the last staged records: from here on the file is imported whole.
   const importId = stager.flush((id) => store.imports.setState(id, 'publishing', currentOwner()));
-  const counts = await publishImport(store, importId, { report, file: file.path, published: options.published });
+  const counts = await publishImport(store, importId, { report, file: file.path });
   return { file: file.path, ...counts, errors: fileLog.errors, warnings: fileLog.warnings };
 }

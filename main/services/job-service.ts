@@ -10,7 +10,7 @@ import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { JobInfo, ModelChoice } from '../../core/contract/types.js';
 import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
-import type { DocumentIndex } from './document-index.js';
+import { refreshSummary } from './document-summary.js';
 import type { EnginePort } from './engine-port.js';
 import type { EventHub } from './event-hub.js';
 
@@ -40,7 +40,6 @@ export class JobService {
 
   constructor(
     private readonly store: Store,
-    private readonly index: DocumentIndex,
     private readonly engine: EnginePort,
     private readonly events: EventHub,
     private readonly actor: string,
@@ -146,7 +145,7 @@ export class JobService {
             this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i].entities, signals: results[i].signals });
             const current = this.store.documents.get(doc.id);
             if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
-            this.index.refresh(projectId, doc.id);
+            refreshSummary(this.store, doc.id);
             return current?.revisionId ?? null;
           }));
           docs.forEach((doc, i) => {

@@ -51,8 +51,8 @@ export class WorkbenchService implements WorkbenchApi {
     this.store = options.store;
     const actor = options.actor ?? 'annotator';
     this.index = new DocumentIndex(this.store);
-    this.annotations = new AnnotationService(this.store, this.index, actor);
-    this.jobs = new JobService(this.store, this.index, options.engine, this.events, actor, options.chunk);
+    this.annotations = new AnnotationService(this.store, actor);
+    this.jobs = new JobService(this.store, options.engine, this.events, actor, options.chunk);
     this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, options.fineTune ?? {}, {
       emit: (event) => this.events.emit(event),
       reannotate: (projectId, path) => {
@@ -133,10 +133,7 @@ export class WorkbenchService implements WorkbenchApi {
     const path = join(dir, p.name);
     writeFileSync(path, Buffer.from(p.contentBase64, 'base64')); // the bytes as sent: the import's UTF-8 check sees them
     try {
-      const result = await importPath(this.store, path, {
-        projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator',
-        published: (projectId, ids) => this.store.transaction(() => ids.forEach((id) => this.index.refresh(projectId, id))),
-      });
+      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator' });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
       return {
         imported: result.imported, unchanged: result.unchanged, entities: result.entities, suggestedSpans: result.suggestedSpans,

@@ -17,8 +17,8 @@ test('a fresh database reaches the latest version with every table', () => {
   const db = openDatabase(tempDb());
   assert.equal(schemaVersion(db), migrations.length);
   assert.deepEqual(tables(db), [
-    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'imports', 'labels', 'models', 'projects', 'staged_records', 'suggested_spans',
-    'suggestion_outcomes', 'suggestions',
+    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'imports', 'label_totals', 'labels', 'models', 'projects', 'staged_records',
+    'status_totals', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -177,4 +177,20 @@ test('0006 document-summaries: a version-5 database keeps its documents, each ma
   assert.doesNotMatch(plan('SELECT id FROM documents WHERE project_id = 1 ORDER BY uncertainty DESC, id LIMIT 10'), /TEMP B-TREE/);
   assert.doesNotMatch(plan("SELECT id FROM documents WHERE project_id = 1 AND status = 'done' ORDER BY id LIMIT 10"), /TEMP B-TREE/);
   assert.throws(() => db.prepare("UPDATE documents SET label_counts = 'x' WHERE id = 1").run(), /CHECK/);
+
+  // Totals per status and per label follow every write, whoever makes it.
+  const statuses = () => db.prepare('SELECT status, n FROM status_totals WHERE n > 0 ORDER BY status').all();
+  const labels = () => db.prepare('SELECT label, n FROM label_totals WHERE n > 0 ORDER BY label').all();
+  assert.deepEqual(statuses(), [{ status: 'new', n: 2 }], 'counted by the migration');
+  db.prepare("UPDATE documents SET status = 'done' WHERE id = 1").run();
+  db.exec(`INSERT INTO documents (project_id, name, text, source, source_ref, content_hash, status) VALUES (1, 'f', 'Huế', 's', '3', '${'2'.repeat(64)}', 'done')`);
+  assert.deepEqual(statuses(), [{ status: 'done', n: 2 }, { status: 'new', n: 1 }]);
+  db.prepare(`UPDATE documents SET label_counts = '{"LOC":2,"DATE":1}' WHERE id = 1`).run();
+  db.prepare(`UPDATE documents SET label_counts = '{"LOC":1}' WHERE id = 2`).run();
+  assert.deepEqual(labels(), [{ label: 'DATE', n: 1 }, { label: 'LOC', n: 3 }]);
+  db.prepare(`UPDATE documents SET label_counts = '{"LOC":1}' WHERE id = 1`).run();
+  assert.deepEqual(labels(), [{ label: 'LOC', n: 2 }]);
+  db.prepare('DELETE FROM documents WHERE id = 2').run();
+  assert.deepEqual(labels(), [{ label: 'LOC', n: 1 }]);
+  assert.deepEqual(statuses(), [{ status: 'done', n: 2 }]);
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import { ContractError } from '../../../core/contract/errors.js';
 import { createDispatcher } from '../../../main/hosts/dispatch.js';
+import { refreshSummary } from '../../../main/services/document-summary.js';
 import { tempService } from './helpers.js';
 
 const TEXT = 'Bệnh nhân ở Đà Nẵng bị sốt.\nBà Hoa ở Huế khỏe.\n';
@@ -17,7 +18,7 @@ async function withSuggestions() {
   const s = env.service;
   await s['documents.import']({ projectId: 1, name: 'a.txt', contentBase64: Buffer.from(TEXT).toString('base64'), format: 'text' });
   env.store.transaction(() => env.store.suggestions.add({ documentId: 1, modelId: null, modelName: 'm', modelVersion: '1', spans: [{ ...PLACE, score: 0.9 }, { ...FEVER, score: 0.4 }] }));
-  s.index.invalidate(1);
+  env.store.transaction(() => refreshSummary(env.store, 1));
   const [place, fever] = (await s['documents.get']({ documentId: 1 })).suggestions.map((x) => x.id);
   const events: WorkbenchEvent[] = [];
   s.events.on((e) => events.push(e));
