@@ -52,3 +52,20 @@ test('the queue ranks unfinished documents by the strategy, leaves finished ones
     await env.close();
   }
 });
+
+test('a near-duplicate of a document ranked above it goes to the end of the queue, with its twin named', async () => {
+  const env = await tempService(signalEngine);
+  try {
+    const { service } = env;
+    const lines = ['bệnh nhân sốt cao ho khan ở Hà Nội u=0.9', 'ca hai u=0.5', 'bệnh nhân sốt cao ho khan ở Hà Nội u=0.8', 'ca bốn u=0.1'];
+    await service['documents.import']({ projectId: 1, name: 'q.txt', contentBase64: Buffer.from(lines.join('\n')).toString('base64'), format: 'text', variant: 'lines' });
+    const job = await service['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
+    assert.equal((await service.jobs.settled(job.id))?.state, 'done');
+    const queue = await service['queue.next']({ projectId: 1, strategy: 'entropy-mean' });
+    assert.deepEqual(queue.items.map((i) => i.documentId), [1, 2, 4, 3]);
+    assert.equal(queue.items[3].reason.nearDuplicateOf, 1);
+    assert.equal(queue.total, 4);
+  } finally {
+    await env.close();
+  }
+});
