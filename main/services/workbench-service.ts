@@ -18,6 +18,7 @@ import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
 import { FineTuneService, type TrainerDefaults } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
+import { LexiconService, type LexiconSettings } from './lexicon-service.js';
 import { learningCurves } from './learning-curves.js';
 import { nextDocuments } from './queue-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
@@ -35,6 +36,8 @@ export interface WorkbenchOptions {
   chunk?: ChunkLimits;
   /** Trainer settings every fine-tune gets unless the request says otherwise (tests keep runs to a few steps). */
   fineTune?: TrainerDefaults;
+  /** Lexicon suggestions (lexicon-service.ts): on unless `enabled: false`. */
+  lexicon?: LexiconSettings;
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -44,6 +47,7 @@ export class WorkbenchService implements WorkbenchApi {
   readonly index: DocumentIndex;
   readonly jobs: JobService;
   readonly fineTunes: FineTuneService;
+  readonly lexicon: LexiconService;
   private readonly annotations: AnnotationService;
   private readonly store: Store;
 
@@ -59,6 +63,14 @@ export class WorkbenchService implements WorkbenchApi {
         const ids = this.jobs.documentsFor(projectId, 'unfinished', undefined);
         if (ids.length > 0) this.jobs.start(projectId, ids, { kind: 'package', path });
       },
+    });
+    this.lexicon = new LexiconService(this.store, (event) => this.events.emit(event), actor, options.lexicon);
+    // The lexicon follows what the methods report: a status change or an edit may change a finished document (and
+    // so the lexicon, then other documents' suggestions); an import or a label change may change many, so the
+    // project's lexicon is rebuilt on next use. Its own `suggestions` events are not fed back.
+    this.events.on((event) => {
+      if (event.type === 'document.changed' && event.reason !== 'suggestions') this.lexicon.documentChanged(event.documentId);
+      else if (event.type === 'documents.imported' || (event.type as string) === 'labels.changed') this.lexicon.invalidate((event as { projectId: number }).projectId);
     });
   }
 
@@ -250,6 +262,7 @@ export class WorkbenchService implements WorkbenchApi {
   async close(): Promise<void> {
     await this.fineTunes.stopAll();
     await this.jobs.stopAll();
+    await this.lexicon.close();
     await this.index.close();
     await this.options.engine.close?.();
   }
