@@ -5,6 +5,7 @@ import { EventRepository } from './repositories/events.js';
 import { FineTuneRepository } from './repositories/fine-tunes.js';
 import { ImportRepository } from './repositories/imports.js';
 import { LabelRepository } from './repositories/labels.js';
+import { LabelMappingRepository } from './repositories/label-mappings.js';
 import { ModelRepository } from './repositories/models.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { RevisionRepository } from './repositories/revisions.js';
@@ -14,6 +15,7 @@ import { SuggestionRepository } from './repositories/suggestions.js';
 export class Store {
   readonly projects: ProjectRepository;
   readonly labels: LabelRepository;
+  readonly labelMappings: LabelMappingRepository;
   readonly documents: DocumentRepository;
   readonly revisions: RevisionRepository;
   readonly suggestions: SuggestionRepository;
@@ -26,6 +28,7 @@ export class Store {
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
     this.labels = new LabelRepository(db);
+    this.labelMappings = new LabelMappingRepository(db);
     this.documents = new DocumentRepository(db);
     this.revisions = new RevisionRepository(db);
     this.suggestions = new SuggestionRepository(db);

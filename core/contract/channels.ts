@@ -25,6 +25,13 @@ export const METHOD_LIST = [
   'models.activate',
   'fineTune.start',
   'learning.curves',
+  'labels.list',
+  'labels.add',
+  'labels.rename',
+  'labels.merge',
+  'labels.delete',
+  'labels.update',
+  'labels.map',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

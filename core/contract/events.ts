@@ -6,6 +6,8 @@ export type WorkbenchEvent =
   | { type: 'job.finished'; job: JobInfo }
   | { type: 'document.changed'; documentId: number; revisionId: number | null; reason: 'edit' | 'suggestions' | 'status' }
   | { type: 'documents.imported'; projectId: number; count: number }
+  /** A label was added, renamed, merged, deleted, recoloured or mapped; a rename, merge or delete rewrote documents. */
+  | { type: 'labels.changed'; projectId: number }
   /** A desktop menu item the renderer carries out (it holds the state the action needs). */
   | { type: 'menu'; command: MenuCommand };
 

@@ -31,6 +31,13 @@ export const paramSchemas = {
   'models.activate': s.modelRef,
   'fineTune.start': s.fineTuneSchema,
   'learning.curves': s.projectRef,
+  'labels.list': s.projectRef,
+  'labels.add': s.addLabelSchema,
+  'labels.rename': s.renameLabelSchema,
+  'labels.merge': s.mergeLabelsSchema,
+  'labels.delete': s.deleteLabelSchema,
+  'labels.update': s.updateLabelSchema,
+  'labels.map': s.mapLabelSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -69,6 +76,13 @@ export interface Results {
   'models.activate': { modelId: number };
   'fineTune.start': T.JobInfo;
   'learning.curves': T.LearningCurves;
+  'labels.list': T.LabelSet;
+  'labels.add': T.LabelSet;
+  'labels.rename': T.LabelChange;
+  'labels.merge': T.LabelChange;
+  'labels.delete': T.LabelChange;
+  'labels.update': T.LabelSet;
+  'labels.map': T.LabelSet;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

@@ -171,3 +171,33 @@ export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
 /** Denoise one document again with its history kept, to replay how the model wrote its suggestions. */
 export const traceSchema = z.object({ documentId: id, model: modelChoiceSchema }).strict();
 export const emptySchema = z.object({}).strict();
+
+// Label set changes (issue 12). A colour is `#rrggbb`; a shortcut is one key the editor does not use for itself.
+/** A label name: the one rule of core/labels.ts. */
+export const labelNameSchema = z.string().superRefine((label, ctx) => {
+  const problem = labelProblem(label);
+  if (problem) ctx.addIssue({ code: 'custom', message: `a label ${problem}` });
+});
+const colourSchema = z.string().regex(/^#[0-9A-Fa-f]{6}$/u, 'a colour is #rrggbb');
+const shortcutSchema = z
+  .string()
+  .refine((k) => [...k].length === 1, 'a shortcut is one key')
+  .refine((k) => !/[\s\p{Cc}\p{Cs}]/u.test(k), 'a shortcut is a visible key')
+  .refine((k) => k === k.toLowerCase(), 'a shortcut is lower case (the editor reads keys without Shift)')
+  .refine((k) => k !== '[' && k !== ']', 'the editor uses [ and ] to walk the spans')
+  .nullable();
+export const addLabelSchema = z
+  .object({ projectId: id, name: labelNameSchema, colour: colourSchema.optional(), shortcut: shortcutSchema.optional() })
+  .strict();
+export const renameLabelSchema = z.object({ projectId: id, from: z.string().min(1).max(256), to: labelNameSchema }).strict();
+export const mergeLabelsSchema = z.object({ projectId: id, from: z.array(z.string().min(1).max(256)).min(1).max(50), into: z.string().min(1).max(256) }).strict();
+/** Without `force` a label that current annotations use is refused (`conflict`, detail: entities, documents). */
+export const deleteLabelSchema = z.object({ projectId: id, name: z.string().min(1).max(256), force: z.boolean().optional() }).strict();
+export const updateLabelSchema = z
+  .object({ projectId: id, name: z.string().min(1).max(256), colour: colourSchema.optional(), shortcut: shortcutSchema.optional() })
+  .strict()
+  .refine((p) => p.colour !== undefined || p.shortcut !== undefined, { message: 'give a colour or a shortcut', path: ['colour'] });
+/** Maps a model's label onto a project label (null: removes the mapping); no model: every model. */
+export const mapLabelSchema = z
+  .object({ projectId: id, model: z.string().min(1).max(256).optional(), modelLabel: z.string().min(1).max(256), projectLabel: z.string().min(1).max(256).nullable() })
+  .strict();

@@ -263,3 +263,20 @@ export interface LearningCurves {
   /** `workbench simulate` results found in the data folder's simulations/ (dev F1 per strategy). */
   simulations: { source: string; title: string; series: CurveSeries[] }[];
 }
+
+/** A label with how many entities of the current annotations carry it (as the list's totals say). */
+export interface LabelDetail extends LabelInfo {
+  entities: number;
+}
+
+/** A project's label set and its model label mapping (`model` `*`: any model). */
+export interface LabelSet {
+  labels: LabelDetail[];
+  mappings: { model: string; modelLabel: string; projectLabel: string }[];
+}
+
+/** A rename, merge or delete: the label set after it, and the documents and entities it rewrote as new revisions. */
+export interface LabelChange extends LabelSet {
+  documents: number;
+  entities: number;
+}

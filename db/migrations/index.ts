@@ -6,7 +6,8 @@ import { reopenSuggestions } from './0003-reopen-suggestions.js';
 import { stagedImports } from './0004-staged-imports.js';
 import { fineTuneOwner } from './0005-fine-tune-owner.js';
 import { documentSummaries } from './0006-document-summaries.js';
+import { labelMappings } from './0007-label-mappings.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries];
+export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries, labelMappings];

@@ -15,6 +15,10 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   { name: 'validate', summary: 'check a file or folder without importing it', load: async () => (await import('./commands/validate.js')).validateCommand },
   { name: 'annotate', summary: 'pre-annotate a file with a model and write the result (no database)', load: async () => (await import('./commands/annotate.js')).annotateCommand },
   { name: 'finetune', summary: 'fine-tune the current model on the finished documents; the result becomes the active version', load: async () => (await import('./commands/finetune.js')).finetuneCommand },
+  {
+    name: 'labels', summary: "list or change a project's labels (add, rename, merge, delete, recolour, map a model's labels)",
+    load: async () => (await import('./commands/labels.js')).labelsCommand,
+  },
   { name: 'models', summary: "list a project's model versions and fine-tune runs; restore a version", load: async () => (await import('./commands/models.js')).modelsCommand },
   { name: 'simulate', summary: 'active-learning simulation: learning curves with gold as the annotator', load: async () => (await import('./commands/simulate.js')).simulateCommand },
   { name: 'eval', summary: 'score predictions against gold (strict entity P/R/F1)', load: async () => (await import('./commands/eval.js')).evalCommand },

@@ -3,6 +3,7 @@
 import type { Entity } from '../../core/document.js';
 import type { DocumentSummaryColumns } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
+import { ANY_MODEL, labelMapper } from '../../core/label-mapping.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
 /** The summary of a document with `entities` and these pending suggested spans. */
@@ -23,5 +24,12 @@ export function summarize(entities: readonly Entity[], pending: readonly { label
 export function refreshSummary(store: Store, documentId: number): void {
   const doc = store.documents.get(documentId);
   if (!doc) return;
-  store.documents.setSummary(documentId, summarize(doc.entities, pendingSuggestions(doc.entities, store.suggestions.forDocument(doc.id))));
+  const pending = pendingSuggestions(doc.entities, store.suggestions.forDocument(doc.id), suggestionLabels(store, documentId));
+  store.documents.setSummary(documentId, summarize(doc.entities, pending));
+}
+
+/** How a document's stored suggestions' labels read now: through its project's `*` label mapping (renames, merges). */
+export function suggestionLabels(store: Store, documentId: number): (label: string) => string {
+  const at = store.documents.locate(documentId);
+  return at ? labelMapper(store.labelMappings.list(at.projectId), ANY_MODEL) : (label) => label;
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { JobInfo, ModelChoice } from '../../core/contract/types.js';
+import { labelMapper, mapSuggestedSpans } from '../../core/label-mapping.js';
 import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary } from './document-summary.js';
@@ -142,7 +143,11 @@ export class JobService {
           if (abort.signal.aborted) break;
           // Status and revision are read again: someone may have edited a document while the engine ran.
           const revisions = this.store.transaction(() => docs.map((doc, i) => {
-            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans: results[i].entities, signals: results[i].signals });
+            // The model's labels onto the project's (its mapping for this model, then `*`; unmapped labels stay), read
+            // in this transaction so a label change made while the engine ran applies.
+            const mappings = this.store.labelMappings.list(projectId);
+            const spans = mappings.length === 0 ? results[i].entities : mapSuggestedSpans(results[i].entities, labelMapper(mappings, session.modelName));
+            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans, signals: results[i].signals });
             const current = this.store.documents.get(doc.id);
             if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
             refreshSummary(this.store, doc.id);

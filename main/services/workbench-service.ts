@@ -22,6 +22,8 @@ import { LexiconService, type LexiconSettings } from './lexicon-service.js';
 import { learningCurves } from './learning-curves.js';
 import { nextDocuments } from './queue-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
+import { suggestionLabels } from './document-summary.js';
+import { LabelService } from './label-service.js';
 
 export interface WorkbenchOptions {
   store: Store;
@@ -49,6 +51,7 @@ export class WorkbenchService implements WorkbenchApi {
   readonly fineTunes: FineTuneService;
   readonly lexicon: LexiconService;
   private readonly annotations: AnnotationService;
+  private readonly labels: LabelService;
   private readonly store: Store;
 
   constructor(private readonly options: WorkbenchOptions) {
@@ -56,6 +59,7 @@ export class WorkbenchService implements WorkbenchApi {
     const actor = options.actor ?? 'annotator';
     this.index = new DocumentIndex(this.store);
     this.annotations = new AnnotationService(this.store, actor);
+    this.labels = new LabelService(this.store, actor);
     this.jobs = new JobService(this.store, options.engine, this.events, actor, options.chunk);
     this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, options.fineTune ?? {}, {
       emit: (event) => this.events.emit(event),
@@ -115,7 +119,7 @@ export class WorkbenchService implements WorkbenchApi {
       revisionId: doc.revisionId,
       revision,
       entities: doc.entities.map(({ label, start, end, fragments }) => (fragments ? { label, start, end, fragments } : { label, start, end })),
-      suggestions: pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id)),
+      suggestions: pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id), suggestionLabels(this.store, doc.id)),
     };
   }
 
@@ -257,6 +261,40 @@ export class WorkbenchService implements WorkbenchApi {
   async 'learning.curves'(p: Params<'learning.curves'>): Promise<Results['learning.curves']> {
     this.project(p.projectId);
     return learningCurves(this.store, this.options.dataDir, p.projectId);
+  }
+
+  async 'labels.list'(p: Params<'labels.list'>): Promise<Results['labels.list']> {
+    return this.labels.list(p.projectId);
+  }
+
+  async 'labels.add'(p: Params<'labels.add'>): Promise<Results['labels.add']> {
+    return this.labelsChanged(p.projectId, this.labels.add(p));
+  }
+
+  async 'labels.rename'(p: Params<'labels.rename'>): Promise<Results['labels.rename']> {
+    return this.labelsChanged(p.projectId, this.labels.rename(p));
+  }
+
+  async 'labels.merge'(p: Params<'labels.merge'>): Promise<Results['labels.merge']> {
+    return this.labelsChanged(p.projectId, this.labels.merge(p));
+  }
+
+  async 'labels.delete'(p: Params<'labels.delete'>): Promise<Results['labels.delete']> {
+    return this.labelsChanged(p.projectId, this.labels.delete(p));
+  }
+
+  async 'labels.update'(p: Params<'labels.update'>): Promise<Results['labels.update']> {
+    return this.labelsChanged(p.projectId, this.labels.update(p));
+  }
+
+  async 'labels.map'(p: Params<'labels.map'>): Promise<Results['labels.map']> {
+    return this.labelsChanged(p.projectId, this.labels.map(p));
+  }
+
+  /** Other windows reload the label set and the open document (a rename rewrote it). */
+  private labelsChanged<T>(projectId: number, result: T): T {
+    this.events.emit({ type: 'labels.changed', projectId });
+    return result;
   }
 
   async close(): Promise<void> {
