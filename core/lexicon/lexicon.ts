@@ -107,12 +107,12 @@ export class Lexicon {
    * occurrences in it are counted. Keys new to the lexicon must then be counted in the other finished documents
    * (`countIn`) for their scores to be right.
    */
-  addDocument(id: number | string, text: string, entities: readonly Entity[]): LexiconChange {
+  addDocument(id: number | string, text: string, entities: readonly Entity[], countOccurrences = true): LexiconChange {
     this.removeDocument(id);
     const nfc = toNfc(text, entities);
     const s = syllables(nfc.text);
     const change = this.annotate(id, s, nfc.entities);
-    this.recount(id, s, undefined);
+    if (countOccurrences) this.recount(id, s, undefined);
     return change;
   }
 
@@ -127,8 +127,11 @@ export class Lexicon {
     return true;
   }
 
-  /** (Re)counts the occurrences of `keys` in finished document `id` (already added); idempotent. */
-  countIn(id: number | string, text: string, keys: ReadonlySet<string>): void {
+  /**
+   * (Re)counts the occurrences of `keys` (every key when absent) in finished document `id`, already added; idempotent.
+   * A build that adds documents without counting (`addDocument(..., false)`) counts each one this way afterwards.
+   */
+  countIn(id: number | string, text: string, keys?: ReadonlySet<string>): void {
     if (!this.documents.has(id)) throw new Error(`document ${id} is not in the lexicon`);
     this.recount(id, syllables(text.normalize('NFC')), keys);
   }

@@ -29,6 +29,8 @@ const SETTINGS_EVENT = 'lexicon.settings';
 // hold the event loop before yielding.
 const SLICE = 2_000;
 const TURN_MS = 8;
+// Documents found before they are written (one transaction, or a few when they take longer than TURN_MS).
+const BATCH = 64;
 
 export interface LexiconSettings {
   /** Off: no lexicon suggestions in any project (default on). Per project: `setEnabled`. */
@@ -44,6 +46,21 @@ interface ProjectLexicon {
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Yields to the event loop once TURN_MS of work have passed since the last turn. */
+class Pacer {
+  private since = performance.now();
+
+  due(): boolean {
+    return performance.now() - this.since >= TURN_MS;
+  }
+
+  async pace(): Promise<void> {
+    if (!this.due()) return;
+    await turn();
+    this.since = performance.now();
+  }
+}
 const spanKey = (s: { label: string; start: number; end: number }) => `${s.label}@${s.start}-${s.end}`;
 
 export class LexiconService {
@@ -109,16 +126,22 @@ export class LexiconService {
   private async state(projectId: number, except?: number): Promise<ProjectLexicon> {
     let state = this.projects.get(projectId);
     if (state) return state;
-    const docs: { id: number; text: string; entities: Entity[] }[] = [];
-    let started = performance.now();
-    for (const doc of this.store.documents.current(projectId, FINISHED)) {
-      if (doc.id !== except) docs.push({ id: doc.id, text: doc.text, entities: doc.entities });
-      if (performance.now() - started > TURN_MS) {
-        await turn();
-        started = performance.now();
-      }
+    // Two passes as Lexicon.build does (the entries, then their occurrences in every document), yielding between.
+    const lexicon = new Lexicon();
+    const pacer = new Pacer();
+    const seen: { id: number; text: string }[] = [];
+    for (const doc of this.store.documents.current(projectId, FINISHED, 100)) {
+      if (doc.id === except) continue;
+      lexicon.addDocument(doc.id, doc.text, doc.entities, false);
+      seen.push({ id: doc.id, text: doc.text });
+      await pacer.pace();
     }
-    state = { lexicon: Lexicon.build(docs) };
+    for (const doc of seen) {
+      lexicon.countIn(doc.id, doc.text);
+      await pacer.pace();
+    }
+    // Another update may have built it meanwhile (it cannot: updates are queued), but a caller outside the queue may.
+    state = this.projects.get(projectId) ?? { lexicon };
     this.projects.set(projectId, state);
     return state;
   }
@@ -129,8 +152,12 @@ export class LexiconService {
     if (!at || !this.enabled(at.projectId)) return;
     const projectId = at.projectId;
     const finished = (doc: { status: string } | undefined) => doc !== undefined && (FINISHED as readonly string[]).includes(doc.status);
-    // An edit of an unfinished document changes nothing the lexicon holds: no need to build it for that.
-    if (!this.projects.has(projectId) && !finished(this.store.documents.get(documentId))) return;
+    // An edit of an unfinished document changes nothing the lexicon holds, but it is the sign that a document of the
+    // project may soon be marked done: the lexicon is built now (in the background), not when that happens.
+    if (!this.projects.has(projectId) && !finished(this.store.documents.get(documentId))) {
+      await this.state(projectId);
+      return;
+    }
     const state = await this.state(projectId, documentId);
     const doc = this.store.documents.get(documentId); // read again: the build yielded
     if (!doc || !finished(doc)) {
@@ -147,14 +174,16 @@ export class LexiconService {
   private async backfill(projectId: number, lexicon: Lexicon, except: number, keys: string[]): Promise<void> {
     const probes = keys.map(Lexicon.probe);
     const only = new Set(keys);
+    const pacer = new Pacer();
     for (let after = 0; ;) {
       const rows = this.texts.slice(projectId, FINISHED, after, Number.MAX_SAFE_INTEGER, SLICE);
       for (const row of rows) {
         if (row.id !== except && lexicon.has(row.id) && probes.some((p) => row.text.includes(p))) lexicon.countIn(row.id, row.text, only);
+        await pacer.pace();
       }
       if (rows.length < SLICE) return;
       after = rows[rows.length - 1].id;
-      await turn();
+      await pacer.pace();
     }
   }
 
@@ -163,21 +192,28 @@ export class LexiconService {
   private async resuggest(projectId: number, state: ProjectLexicon, keys: Set<string>, from: number): Promise<void> {
     const probes = [...keys].map(Lexicon.probe);
     const ranges: [number, number][] = [[from, Number.MAX_SAFE_INTEGER], [0, from]];
-    let pending: number[] = [];
+    const pacer = new Pacer();
+    let wrote = false;
     for (const [first, last] of ranges) {
       for (let after = first; ;) {
         const rows = this.texts.slice(projectId, UNFINISHED, after, last, SLICE);
+        let pending: number[] = [];
         for (const row of rows) {
-          if (!probes.some((p) => row.text.includes(p))) continue;
-          if (state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
+          if (probes.some((p) => row.text.includes(p)) && state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
+          // The first document found is written at once (the one an annotator opens next); then in batches, since
+          // every commit waits for the disk (synchronous = FULL).
+          if (pending.length >= (wrote ? BATCH : 1)) {
+            pending = await this.write(projectId, state, pending);
+            wrote = true;
+          }
+          await pacer.pace();
         }
-        pending = await this.write(projectId, state, pending);
+        await this.write(projectId, state, pending);
         if (rows.length < SLICE) break;
         after = rows[rows.length - 1].id;
-        await turn();
+        await pacer.pace();
       }
     }
-    while (pending.length > 0) pending = await this.write(projectId, state, pending);
   }
 
   // Writes lexicon runs for `ids` in transactions of at most TURN_MS each, yielding between; returns [] when done.
@@ -248,7 +284,7 @@ export class LexiconService {
     if (!needed) return undefined;
     const docs: { text: string; entities: Entity[] }[] = [];
     let started = performance.now();
-    for (const doc of this.store.documents.current(projectId, FINISHED)) {
+    for (const doc of this.store.documents.current(projectId, FINISHED, 100)) {
       docs.push({ text: doc.text, entities: doc.entities });
       if (performance.now() - started > TURN_MS) {
         await turn();
