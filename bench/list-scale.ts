@@ -1,7 +1,7 @@
 // The document list at a million documents (issue #11, "Scale"): builds a project of N synthetic documents (a third
 // done with one entity, a third pre-annotated with a scored suggestion) straight in SQL, as a database from before
 // migration 0006 would be (every summary stale), then opens it as the browser host does and measures: the first
-// list page, pages deep in the list (by seek in id order, by offset in the uncertainty order), filters, progress, and
+// list page, pages deep in the list (by seek, as the UI pages, and by offset), filters, progress, and
 // the latency of a cheap call (app.info, every 5 ms) while the summaries are built in the background. No real data.
 //   node --import tsx bench/list-scale.ts [documents=1000000]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   console.log(`cheap call (app.info) during the background work: n=${lags.length} p50 ${ms(percentile(lags, 50))} p99 ${ms(percentile(lags, 99))} max ${ms(Math.max(...lags))}`);
   await timed('first list page, summaries built', () => service['documents.list']({ projectId: 1, limit: 100 }));
   await timed('last page, summaries built', () => service['documents.list']({ projectId: 1, after: count - 99, limit: 100 }));
-  await timed('uncertainty order, last page, summaries built', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: count - 100, limit: 100 }));
+  await timed('uncertainty order, page at 90 % by offset', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: Math.floor(count * 0.9), limit: 100 }));
+  const deep = (await service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: count - 201, limit: 1 })).items[0].id;
+  await timed('uncertainty order, last page by seek', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', after: deep, limit: 100 }));
+  await timed('uncertainty order, page before it by seek', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', before: deep, limit: 100 }));
   const progress = await timed('progress, totals built', () => service['documents.progress']({ projectId: 1 }));
   console.log(`  ${JSON.stringify(progress)}`);
   await service.close();

@@ -51,14 +51,13 @@ export const listDocumentsSchema = z
     sort: z.enum(['order', 'uncertainty']).optional(),
     /** Rows skipped (any order). */
     offset: z.number().int().min(0).optional(),
-    /** In id order, the page after or before this document: a seek at any depth (the list's next / previous page). */
+    /** The page after or before this document in the list's order: a seek at any depth (next / previous page). */
     after: id.optional(),
     before: id.optional(),
     limit: z.number().int().min(1).max(5000).optional(),
   })
   .strict()
-  .refine((q) => [q.offset, q.after, q.before].filter((v) => v !== undefined).length <= 1, { message: 'give at most one of offset, after and before', path: ['after'] })
-  .refine((q) => (q.after === undefined && q.before === undefined) || q.sort !== 'uncertainty', { message: 'after and before page the id order', path: ['sort'] });
+  .refine((q) => [q.offset, q.after, q.before].filter((v) => v !== undefined).length <= 1, { message: 'give at most one of offset, after and before', path: ['after'] });
 
 export const saveAnnotationsSchema = z
   .object({

@@ -107,8 +107,9 @@ export interface DocumentFilter {
 const SEPARATOR = '\u001f';
 const labelsToColumn = (labels: readonly string[]) => (labels.length === 0 ? '' : `${SEPARATOR}${labels.join(SEPARATOR)}${SEPARATOR}`);
 const PREVIEW = 160;
+const LIST_COLUMNS = `id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview`;
 
-/** Where a page starts: after or before a document id (id order), else at an offset. */
+/** Where a page starts: after or before a document (in the list's order), else at an offset. */
 export interface PageAt {
   offset?: number;
   after?: number;
@@ -148,6 +149,7 @@ export class DocumentRepository {
   private readonly statusTotalsStmt: Statement<[number], { key: DocumentStatus; n: number }>;
   private readonly labelTotalsStmt: Statement<[number], { key: string; n: number }>;
   private readonly lists = new Map<string, Statement>();
+  private readonly uncertaintyStmt: Statement<[number], number | null>;
 
   constructor(private readonly db: Db) {
     // Case-insensitive search beyond ASCII (SQLite's lower() folds ASCII only). Vietnamese has no locale-specific
@@ -176,6 +178,7 @@ export class DocumentRepository {
        label_counts = @labelCounts, summary_stale = 0 WHERE id = @id`,
     );
     this.staleStmt = db.prepare('SELECT id FROM documents WHERE summary_stale = 1 ORDER BY id LIMIT ?');
+    this.uncertaintyStmt = db.prepare('SELECT uncertainty FROM documents WHERE id = ?').pluck() as Statement<[number], number | null>;
     this.projectStmt = db.prepare('SELECT project_id AS projectId, length(text) AS length FROM documents WHERE id = ?');
     this.statusTotalsStmt = db.prepare('SELECT status AS key, n FROM status_totals WHERE project_id = ? AND n > 0 ORDER BY status');
     this.labelTotalsStmt = db.prepare('SELECT label AS key, n FROM label_totals WHERE project_id = ? AND n > 0 ORDER BY label');
@@ -200,33 +203,45 @@ export class DocumentRepository {
   }
 
   /**
-   * A page of the list, in id order or most uncertain first. In id order a page starts after (or ends before) a
-   * document id, a seek in the index whatever the depth; otherwise `offset` rows are skipped, stepped through in the
-   * index only (the inner query), and the rows themselves are read for the page alone.
+   * A page of the list, in id order or most uncertain first (uncertainty descending, unscored last, ties by id). A
+   * page after (or before) a document is a few seeks in an index whatever the depth; a page at an offset steps
+   * through the index only (the inner query) and reads the rows of the page alone.
    */
   list(filter: DocumentFilter, order: 'order' | 'uncertainty', at: PageAt, limit: number): DocumentListRow[] {
     const { where, params } = filterSql(filter);
-    const columns = `id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview`;
-    if (order === 'order' && at.before !== undefined) {
-      const rows = this.statement(`SELECT ${columns} FROM documents WHERE ${where} AND id < @cursor ORDER BY id DESC LIMIT @limit`)
-        .all({ ...params, cursor: at.before, limit }) as DocumentListRow[];
-      return rows.reverse();
-    }
-    if (order === 'order' && at.after !== undefined) {
-      return this.statement(`SELECT ${columns} FROM documents WHERE ${where} AND id > @cursor ORDER BY id LIMIT @limit`)
-        .all({ ...params, cursor: at.after, limit }) as DocumentListRow[];
+    const select = (condition: string, sort: string) =>
+      `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM documents WHERE ${where} AND ${condition} ORDER BY ${sort} LIMIT @limit)`;
+    const cursor = at.after ?? at.before;
+    if (cursor !== undefined) {
+      const forward = at.after !== undefined;
+      // The ranges that follow (or precede) the cursor in list order, nearest first, each an index seek.
+      let parts: string[];
+      if (order === 'order') parts = [select(forward ? 'id > @id' : 'id < @id', forward ? 'id' : 'id DESC')];
+      else {
+        const u = this.uncertaintyStmt.get(cursor);
+        if (u === undefined) return [];
+        parts = u === null
+          ? forward
+            ? [select('uncertainty IS NULL AND id > @id', 'id')]
+            : [select('uncertainty IS NULL AND id < @id', 'id DESC'), select('uncertainty IS NOT NULL', 'uncertainty, id DESC')]
+          : forward
+            ? [select('uncertainty = @u AND id > @id', 'id'), select('uncertainty < @u', 'uncertainty DESC, id'), select('uncertainty IS NULL', 'id')]
+            : [select('uncertainty = @u AND id < @id', 'id DESC'), select('uncertainty > @u', 'uncertainty, id DESC')];
+        params.u = u;
+      }
+      const rows = this.statement(`${parts.join(' UNION ALL ')} LIMIT @limit`).all({ ...params, id: cursor, limit }) as DocumentListRow[];
+      return forward ? rows : rows.reverse();
     }
     const sort = order === 'uncertainty' ? 'uncertainty DESC, id' : 'id';
     return this.statement(
-      `SELECT ${columns} FROM documents WHERE id IN (SELECT id FROM documents WHERE ${where} ORDER BY ${sort} LIMIT @limit OFFSET @offset) ORDER BY ${sort}`,
+      `SELECT ${LIST_COLUMNS} FROM documents WHERE id IN (SELECT id FROM documents WHERE ${where} ORDER BY ${sort} LIMIT @limit OFFSET @offset) ORDER BY ${sort}`,
     ).all({ ...params, limit, offset: at.offset ?? 0 }) as DocumentListRow[];
   }
 
   /** The list rows of these documents, in the order given. */
   rows(ids: readonly number[]): DocumentListRow[] {
     const rows = this.statement(
-      `SELECT id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview
-       FROM documents WHERE id IN (SELECT value FROM json_each(@ids))`,
+      `SELECT ${LIST_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(@ids))`,
     ).all({ ids: JSON.stringify(ids) }) as DocumentListRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);

@@ -1,6 +1,6 @@
 // The document list at any project size (docs/data-safety.md). Pages and filters come from the database (each
-// document's summary is stored with it, migration 0006): in id order a page is a seek after or before a document
-// id, so the last page of a million documents costs what the first does. Totals per status and per label are kept by
+// document's summary is stored with it, migration 0006): a page is a seek after or before a document, so the last
+// page of a million documents costs what the first does. Totals per status and per label are kept by
 // triggers. Summaries are recomputed by `refresh` in the transaction of every write; rows written without one (an
 // import from the command line, an older database) are summarised in the background in short slices, so no call
 // waits for them.
@@ -80,7 +80,7 @@ export class DocumentIndex {
       return { items: this.store.documents.list(filter, sort, query, limit), total };
     }
     // A text or label filter reads every row: scan in slices, then page the matches.
-    let matches: { id: number; uncertainty: number | null }[] = [];
+    const matches: { id: number; uncertainty: number | null }[] = [];
     const last = this.store.documents.lastId(projectId);
     for (let after = 0; after < last; after += SCAN_IDS) {
       matches.push(...this.store.documents.matchesIn(filter, after, after + SCAN_IDS));
@@ -88,10 +88,16 @@ export class DocumentIndex {
     }
     const total = matches.length;
     if (sort === 'uncertainty') matches.sort((a, b) => (b.uncertainty ?? -1) - (a.uncertainty ?? -1) || a.id - b.id);
-    else if (query.after !== undefined) matches = matches.filter((m) => m.id > query.after!);
-    else if (query.before !== undefined) matches = matches.filter((m) => m.id < query.before!).slice(-limit);
-    const start = sort === 'order' && (query.after !== undefined || query.before !== undefined) ? 0 : (query.offset ?? 0);
-    return { items: this.store.documents.rows(matches.slice(start, start + limit).map((m) => m.id)), total };
+    // A cursor that no longer matches (the document was edited out of the filter) gives an empty page.
+    const position = (id: number) => {
+      const i = matches.findIndex((m) => m.id === id);
+      return i < 0 ? matches.length : i;
+    };
+    const offset = query.offset ?? 0;
+    const [start, end] = query.after !== undefined ? [position(query.after) + 1, position(query.after) + 1 + limit]
+      : query.before !== undefined ? [Math.max(0, position(query.before) - limit), position(query.before)]
+      : [offset, offset + limit];
+    return { items: this.store.documents.rows(matches.slice(start, end).map((m) => m.id)), total };
   }
 
   progress(projectId: number): ProjectProgress {

@@ -14,8 +14,8 @@ class DocumentsState {
   /** Index of the first row shown (a multiple of PAGE_SIZE). */
   offset = $state(0);
   /**
-   * In id order, where the page was reached from: after the last row of the page before it, or before the first
-   * row of the page after it. A seek, so the last page of a million documents loads as fast as the first.
+   * Where the page was reached from: after the last row of the page before it, or before the first row of the page
+   * after it. A seek, so the last page of a million documents loads as fast as the first.
    */
   private anchor: { after: number } | { before: number } | null = null;
   items = $state.raw<DocumentSummary[]>([]);
@@ -58,7 +58,7 @@ class DocumentsState {
         ...(label ? { label } : {}),
         ...(this.status ? { status: this.status } : {}),
         sort: this.sortByUncertainty ? 'uncertainty' : 'order',
-        ...(this.anchor && !this.sortByUncertainty ? this.anchor : { offset: this.offset }),
+        ...(this.anchor ?? { offset: this.offset }),
         limit: PAGE_SIZE,
       }),
       call('documents.progress', { projectId: project.id }),

@@ -40,10 +40,26 @@ test('paging forwards and back by seek gives the pages paging by offset gives', 
   });
 });
 
-test('after, before and offset are one choice, and seeks page the id order only', () => {
+test('after, before and offset are one choice', () => {
   assert.throws(() => validate('documents.list', { projectId: 1, after: 3, offset: 5 }), /at most one of offset, after and before/);
-  assert.throws(() => validate('documents.list', { projectId: 1, after: 3, sort: 'uncertainty' }), /after and before page the id order/);
-  assert.doesNotThrow(() => validate('documents.list', { projectId: 1, before: 3 }));
+  assert.doesNotThrow(() => validate('documents.list', { projectId: 1, before: 3, sort: 'uncertainty' }));
+});
+
+test('in the uncertainty order too, paging by seek gives the pages paging by offset gives (ties by id, unscored last)', async () => {
+  await withDocuments(23, async ({ service, store }) => {
+    // Uncertainties with ties and gaps: ids 1-6 unscored, the rest in five levels.
+    store.db.prepare('UPDATE documents SET uncertainty = CASE WHEN id <= 6 THEN NULL ELSE (id % 5) / 5.0 END').run();
+    for (const text of [undefined, 'bệnh']) {
+      const ids = async (q: object) => (await service['documents.list']({ projectId: 1, sort: 'uncertainty', limit: 4, ...(text ? { text } : {}), ...q })).items.map((d) => d.id);
+      const byOffset = [];
+      for (let offset = 0; offset < 23; offset += 4) byOffset.push(await ids({ offset }));
+      const forwards = [await ids({})];
+      while (forwards.length < byOffset.length) forwards.push(await ids({ after: forwards.at(-1)!.at(-1) }));
+      assert.deepEqual(forwards, byOffset, `forwards, ${text ?? 'no filter'}`);
+      for (let i = 1; i < byOffset.length; i++) assert.deepEqual(await ids({ before: byOffset[i][0] }), byOffset[i - 1], `back from page ${i}, ${text ?? 'no filter'}`);
+      assert.deepEqual(await ids({ after: byOffset.at(-1)!.at(-1) }), []);
+    }
+  });
 });
 
 test('totals and summaries follow edits, status changes and rows written without a summary', async () => {
