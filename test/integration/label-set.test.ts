@@ -95,7 +95,7 @@ test('a rename appends a revision per document with the label replaced; the old 
     assert.equal((await wb.service['documents.list']({ projectId: 1, label: 'ĐỊA_ĐIỂM' })).total, 1);
     assert.equal((await wb.service['documents.list']({ projectId: 1, label: 'LOCATION' })).total, 0);
     // The log says who did it.
-    const [event] = wb.store.events.recent({ type: 'labels', project: 1, limit: 1 });
+    const [event] = wb.store.events.recent({ type: 'labels', projectId: 1, limit: 1 });
     assert.deepEqual(event.payload, { action: 'rename', from: 'LOCATION', to: 'ĐỊA_ĐIỂM', documents: 1, entities: 2 });
   } finally {
     await wb.close();

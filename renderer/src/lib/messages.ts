@@ -1,5 +1,6 @@
 // UI strings, Vietnamese first (the default) and English. Keys are shared; a missing English string is a type error.
 import { activeLearningEn, activeLearningVi } from './messages-active-learning.js';
+import { labelsEn, labelsVi } from './messages-labels.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -109,6 +110,7 @@ export const vi = {
   reviewed: 'Đã duyệt',
   skipped: 'Bỏ qua',
   ...activeLearningVi,
+  ...labelsVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -221,4 +223,5 @@ export const en: Record<MessageKey, string> = {
   reviewed: 'Reviewed',
   skipped: 'Skipped',
   ...activeLearningEn,
+  ...labelsEn,
 };

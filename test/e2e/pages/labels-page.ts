@@ -1,0 +1,48 @@
+// Page object: the labels panel of the document list (rename, merge, delete, recolour, with the confirmation asked).
+import type { Locator, Page } from 'playwright-core';
+
+export class LabelsPage {
+  constructor(private readonly page: Page) {}
+
+  get panel(): Locator {
+    return this.page.getByTestId('labels-panel');
+  }
+
+  get confirmation(): Locator {
+    return this.page.getByTestId('label-confirm');
+  }
+
+  /** Opens the panel (a disclosure) and waits for the label rows. */
+  async show(): Promise<void> {
+    if ((await this.panel.getAttribute('open')) === null) await this.panel.locator('summary').click();
+    await this.panel.locator('tbody tr').first().waitFor();
+  }
+
+  row(label: string): Locator {
+    return this.panel.locator(`tr[data-label="${label}"]`);
+  }
+
+  private async changed(action: () => Promise<void>): Promise<void> {
+    const before = Number(await this.panel.getAttribute('data-changes'));
+    await action();
+    await this.page.locator(`[data-testid="labels-panel"][data-changes="${before + 1}"]`).waitFor();
+  }
+
+  /** Types the new name, asks to rename, and answers the question with Apply; waits for the change to land. */
+  async rename(from: string, to: string): Promise<string> {
+    await this.page.getByRole('textbox', { name: `New name of ${from}` }).fill(to);
+    await this.page.getByRole('button', { name: `Rename ${from}` }).click();
+    const question = (await this.confirmation.locator('p').textContent()) ?? '';
+    await this.changed(() => this.confirmation.getByRole('button', { name: 'Apply' }).click());
+    return question;
+  }
+
+  /** Asks to delete; the question (for a label in use) is returned before Apply is pressed. */
+  async delete(label: string): Promise<string> {
+    await this.page.getByRole('button', { name: `Delete ${label}` }).click();
+    await this.confirmation.waitFor();
+    const question = (await this.confirmation.locator('p').textContent()) ?? '';
+    await this.changed(() => this.confirmation.getByRole('button', { name: 'Apply' }).click());
+    return question;
+  }
+}
