@@ -26,7 +26,9 @@ function phonerDocs(): { text: string; entities: Entity[] }[] {
   for (const split of ['train', 'dev', 'test']) {
     for (const line of readFileSync(join(phoner, `${split}_syllable.jsonl`), 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const { words, tags } = JSON.parse(line) as { words: string[]; tags: string[] };
+      const record = JSON.parse(line) as { words: string[]; tags: string[] };
+      const words = record.words.map((w) => w.normalize('NFC')); // a few PhoNER words are NFD
+      const tags = record.tags;
       const entities: Entity[] = [];
       let at = 0;
       let open: Entity | undefined;
@@ -40,7 +42,7 @@ function phonerDocs(): { text: string; entities: Entity[] }[] {
         }
         at += length + 1;
       });
-      out.push({ text: words.join(' ').normalize('NFC'), entities });
+      out.push({ text: words.join(' '), entities });
     }
   }
   return out;
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     const lags: number[] = [];
     const counts: number[] = [];
     let cold: { first: number; all: number } | undefined;
+    let built = false;
     worstLag = 0;
     lastTick = performance.now();
     for (let id = doneCount + 1, round = 0; round < rounds && id <= docs.length; id++) {
@@ -109,7 +112,8 @@ async function main(): Promise<void> {
       const saved = performance.now();
       await service['annotations.save']({ documentId: id, parentRevisionId: null, entities: gold.entities });
       await service.lexicon.settled();
-      if (!cold) console.log(`the first edit builds the lexicon from ${doneCount} done documents in the background: ${ms(performance.now() - saved)}, event loop's worst delay ${ms(worstLag)}`);
+      if (!built) console.log(`the first edit builds the lexicon from ${doneCount} done documents in the background: ${ms(performance.now() - saved)}, event loop's worst delay ${ms(worstLag)}`);
+      built = true;
       firstAt = undefined;
       touched = 0;
       worstLag = 0;

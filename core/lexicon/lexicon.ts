@@ -149,11 +149,16 @@ export class Lexicon {
     return { annotated: e?.labels.get(label) ?? 0, occurrences: e?.occurrences ?? 0 };
   }
 
-  /** A string every text holding `key` contains (its longest syllable), to skip texts cheaply before matching. */
-  static probe(key: string): string {
-    let best = '';
-    for (const part of key.split(' ')) if (part.length > best.length) best = part;
-    return best;
+  /**
+   * A cheap test that every text holding one of `keys` passes (the key with any whitespace where it has a space),
+   * to skip texts before tokenising them; a text that passes may still not hold a key on syllable boundaries.
+   */
+  static prefilter(keys: Iterable<string>): (text: string) => boolean {
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const alternatives = [...keys].map((key) => key.split(' ').map(escape).join('\\s+'));
+    if (alternatives.length === 0) return () => false;
+    const re = new RegExp(alternatives.join('|'), 'u');
+    return (text) => re.test(text); // texts are NFC, as stored
   }
 
   /** Occurrences of the lexicon's keys in `s` (every key, or only those of `only`). */

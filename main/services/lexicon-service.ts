@@ -172,13 +172,14 @@ export class LexiconService {
 
   // Counts keys new to the lexicon in the other finished documents, so their scores are right.
   private async backfill(projectId: number, lexicon: Lexicon, except: number, keys: string[]): Promise<void> {
-    const probes = keys.map(Lexicon.probe);
+    const holds = Lexicon.prefilter(keys);
     const only = new Set(keys);
     const pacer = new Pacer();
     for (let after = 0; ;) {
+      if (this.closed) return;
       const rows = this.texts.slice(projectId, FINISHED, after, Number.MAX_SAFE_INTEGER, SLICE);
       for (const row of rows) {
-        if (row.id !== except && lexicon.has(row.id) && probes.some((p) => row.text.includes(p))) lexicon.countIn(row.id, row.text, only);
+        if (row.id !== except && lexicon.has(row.id) && holds(row.text)) lexicon.countIn(row.id, row.text, only);
         await pacer.pace();
       }
       if (rows.length < SLICE) return;
@@ -190,16 +191,17 @@ export class LexiconService {
   // Unfinished documents holding one of `keys` get a new lexicon run; the documents after `from` first (the ones an
   // annotator opens next), then those before it.
   private async resuggest(projectId: number, state: ProjectLexicon, keys: Set<string>, from: number): Promise<void> {
-    const probes = [...keys].map(Lexicon.probe);
+    const holds = Lexicon.prefilter(keys);
     const ranges: [number, number][] = [[from, Number.MAX_SAFE_INTEGER], [0, from]];
     const pacer = new Pacer();
     let wrote = false;
     for (const [first, last] of ranges) {
       for (let after = first; ;) {
+        if (this.closed) return;
         const rows = this.texts.slice(projectId, UNFINISHED, after, last, SLICE);
         let pending: number[] = [];
         for (const row of rows) {
-          if (probes.some((p) => row.text.includes(p)) && state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
+          if (holds(row.text) && state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
           // The first document found is written at once (the one an annotator opens next); then in batches, since
           // every commit waits for the disk (synchronous = FULL).
           if (pending.length >= (wrote ? BATCH : 1)) {

@@ -137,3 +137,13 @@ test('held-out F1: every fifth document held out, like fine-tuning', () => {
   assert.equal(s.f1, 1);
   assert.equal(heldoutScores(docs.slice(0, 3)), undefined);
 });
+
+test('prefilter: passes every text holding a key, whatever whitespace is between its syllables', () => {
+  const holds = Lexicon.prefilter(['Hà Nội', 'COVID-19', 'TP.HCM (cũ)']);
+  assert.equal(holds('ở Hà\r\nNội'), true);
+  assert.equal(holds('bị COVID-19'), true);
+  assert.equal(holds('về TP.HCM (cũ) rồi'), true);
+  assert.equal(holds('ở Hà Tĩnh'), false);
+  assert.equal(holds('TPxHCM (cũ)'), false);
+  assert.equal(Lexicon.prefilter([])('Hà Nội'), false);
+});
