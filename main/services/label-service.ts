@@ -8,10 +8,12 @@
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
 import type { LabelChange, LabelSet } from '../../core/contract/types.js';
-import { ANY_MODEL, MAX_LABELS_PER_PROJECT, relabelEntities } from '../../core/label-mapping.js';
+import type { Entity } from '../../core/document.js';
+import { ANY_MODEL, MAX_LABELS_PER_PROJECT, labelMapper, relabelEntities } from '../../core/label-mapping.js';
 import type { Label } from '../../db/repositories/labels.js';
 import type { Store } from '../../db/store.js';
-import { refreshSummary } from './document-summary.js';
+import { summarize } from './document-summary.js';
+import { pendingSuggestions } from './pending-suggestions.js';
 
 export class LabelService {
   constructor(
@@ -175,18 +177,30 @@ export class LabelService {
   private rewrite(projectId: number, labels: readonly string[], map: (label: string) => string | null, note: string): { documents: number; entities: number } {
     let entities = 0;
     let documents = 0;
-    const touched = new Set<number>();
     const affected = new Set(labels);
+    // The summaries as refreshSummary computes them, with the mapping (already changed) read once for all documents.
+    const mapLabel = labelMapper(this.store.labelMappings.list(projectId), ANY_MODEL);
+    const summarise = (documentId: number, current: readonly Entity[]) =>
+      this.store.documents.setSummary(documentId, summarize(current, pendingSuggestions(current, this.store.suggestions.forDocument(documentId), mapLabel)));
+    const done = new Set<number>();
     for (const doc of this.store.labels.currentUsing(projectId, labels)) {
       entities += doc.entities.filter((e) => affected.has(e.label)).length;
       const next = relabelEntities(doc.entities, map);
       this.store.revisions.append({ documentId: doc.documentId, parentId: doc.revisionId, author: this.actor, entities: next, note });
-      touched.add(doc.documentId);
+      summarise(doc.documentId, next);
+      done.add(doc.documentId);
       documents++;
     }
+    // Documents whose pending suggestions carry the label: their list labels change too.
     const last = this.store.documents.lastId(projectId);
-    for (const label of labels) for (const { id } of this.store.documents.matchesIn({ projectId, label }, 0, last)) touched.add(id);
-    for (const id of touched) refreshSummary(this.store, id);
+    for (const label of labels) {
+      for (const { id } of this.store.documents.matchesIn({ projectId, label }, 0, last)) {
+        if (done.has(id)) continue;
+        done.add(id);
+        const doc = this.store.documents.get(id);
+        if (doc) summarise(id, doc.entities);
+      }
+    }
     return { documents, entities };
   }
 
