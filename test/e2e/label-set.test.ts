@@ -53,6 +53,14 @@ test('rename a label in the labels panel and see it on the text; delete one in u
     await ed.span('NGÀY_KHÁM: 12/3').waitFor();
     assert.equal(await page.getByRole('button', { name: /^LOCATION: / }).count(), 0);
     assert.equal(await page.getByTestId('save-status').getAttribute('data-revision'), '3');
+
+    // A model that says PER: its suggestions are stored as NGÀY_KHÁM; the mapping is listed and can be removed.
+    await docs.show();
+    await labels.show();
+    await labels.map('PER', 'NGÀY_KHÁM');
+    assert.match((await labels.mapping('PER').textContent()) ?? '', /PER → NGÀY_KHÁM/u);
+    await page.getByRole('button', { name: /Remove mapping PER/ }).click();
+    await labels.mapping('PER').waitFor({ state: 'detached' });
   } finally {
     await wb.close();
   }

@@ -27,6 +27,11 @@ export const labelsVi = {
   deleteDone: 'Đã xóa nhãn {name}; {entities} thực thể trong {documents} tài liệu đã bị bỏ',
   labelMappings: 'Ánh xạ nhãn mô hình → nhãn dự án',
   anyModel: 'mọi mô hình',
+  modelLabel: 'Nhãn của mô hình',
+  projectLabel: 'Nhãn của dự án',
+  modelName: 'Mô hình (để trống: mọi mô hình)',
+  mapLabel: 'Ánh xạ',
+  unmapLabel: 'Bỏ ánh xạ {label} ({model})',
 } as const;
 
 export const labelsEn: Record<keyof typeof labelsVi, string> = {
@@ -57,4 +62,9 @@ export const labelsEn: Record<keyof typeof labelsVi, string> = {
   deleteDone: 'Deleted the label {name}; {entities} entities in {documents} documents removed',
   labelMappings: 'Model label → project label',
   anyModel: 'any model',
+  modelLabel: 'Model label',
+  projectLabel: 'Project label',
+  modelName: 'Model (empty: any model)',
+  mapLabel: 'Map',
+  unmapLabel: 'Remove mapping {label} ({model})',
 };

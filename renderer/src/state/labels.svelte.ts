@@ -71,6 +71,15 @@ class LabelsState {
     });
   }
 
+  /** Maps a model's label onto a project label (projectLabel null: removes the mapping); no model: any model. */
+  async map(modelLabel: string, projectLabel: string | null, model: string): Promise<boolean> {
+    const projectId = this.projectId;
+    if (projectId === undefined || modelLabel.trim() === '') return false;
+    return this.run(async () => {
+      this.set = await call('labels.map', { projectId, modelLabel: modelLabel.trim(), projectLabel, ...(model.trim() && model !== '*' ? { model: model.trim() } : {}) });
+    });
+  }
+
   askRename(from: string, to: string): void {
     this.error = null;
     if (to.trim() === '' || to.trim() === from) return;

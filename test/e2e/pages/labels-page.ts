@@ -45,4 +45,15 @@ export class LabelsPage {
     await this.changed(() => this.confirmation.getByRole('button', { name: 'Apply' }).click());
     return question;
   }
+
+  /** Maps a model's label onto a project label for any model; waits for the mapping to be listed. */
+  async map(modelLabel: string, projectLabel: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Model label' }).fill(modelLabel);
+    await this.page.getByRole('combobox', { name: 'Project label' }).selectOption(projectLabel);
+    await this.changed(() => this.page.getByRole('button', { name: /^(.* \()?Map\)?$/ }).click());
+  }
+
+  mapping(modelLabel: string): Locator {
+    return this.panel.locator(`li[data-model-label="${modelLabel}"]`);
+  }
 }
