@@ -43,6 +43,8 @@ interface ProjectLexicon {
   lexicon: Lexicon;
   /** The lexicon's held-out F1, for the lexicon version it was measured on. */
   heldout?: { version: string; f1: number };
+  /** Whether every unfinished document has been matched against this lexicon once (`sweep`). */
+  swept?: boolean;
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -65,8 +67,11 @@ const spanKey = (s: { label: string; start: number; end: number }) => `${s.label
 
 export class LexiconService {
   private readonly projects = new Map<number, ProjectLexicon>();
+  private readonly building = new Map<number, Promise<ProjectLexicon>>();
   private readonly texts: DocumentTextRepository;
   private queue: Promise<void> = Promise.resolve();
+  /** Queued updates not started yet: a sweep steps aside for them (a document just marked done comes first). */
+  private waiting = 0;
   private closed = false;
 
   constructor(
@@ -96,14 +101,21 @@ export class LexiconService {
     this.enqueue(() => this.update(documentId));
   }
 
-  /** Forget a project's lexicon (documents came in by import, labels were renamed): it is rebuilt on next use. */
+  /**
+   * Forget a project's lexicon (documents came in by import, labels were renamed): it is rebuilt, and every
+   * unfinished document matched against it, in the background.
+   */
   invalidate(projectId: number): void {
     this.projects.delete(projectId);
+    this.enqueue(() => this.sweep(projectId));
   }
 
-  /** Resolves when every queued update has finished (tests, benchmarks, shutdown). */
-  settled(): Promise<void> {
-    return this.queue;
+  /** Resolves when every queued update has finished, including work they queued (tests, benchmarks, shutdown). */
+  async settled(): Promise<void> {
+    for (let queue = this.queue; ; queue = this.queue) {
+      await queue;
+      if (queue === this.queue) return;
+    }
   }
 
   async close(): Promise<void> {
@@ -118,14 +130,28 @@ export class LexiconService {
 
   private enqueue(work: () => Promise<void>): void {
     // One update at a time, in order; a failed one is logged and does not stop the next.
-    this.queue = this.queue.then(work).catch((error: unknown) => {
+    this.waiting++;
+    this.queue = this.queue.then(() => {
+      this.waiting--;
+      return work();
+    }).catch((error: unknown) => {
       if (!this.closed) console.error(`lexicon suggestions: ${(error as Error).stack ?? error}`);
     });
   }
 
   private async state(projectId: number, except?: number): Promise<ProjectLexicon> {
-    let state = this.projects.get(projectId);
+    const state = this.projects.get(projectId);
     if (state) return state;
+    // One build at a time per project, whoever asks (the queue, or `lexiconOf` from outside it).
+    let building = this.building.get(projectId);
+    if (!building) {
+      building = this.build(projectId, except).finally(() => this.building.delete(projectId));
+      this.building.set(projectId, building);
+    }
+    return building;
+  }
+
+  private async build(projectId: number, except?: number): Promise<ProjectLexicon> {
     // Two passes as Lexicon.build does (the entries, then their occurrences in every document), yielding between.
     const lexicon = new Lexicon();
     const pacer = new Pacer();
@@ -140,8 +166,7 @@ export class LexiconService {
       lexicon.countIn(doc.id, doc.text);
       await pacer.pace();
     }
-    // Another update may have built it meanwhile (it cannot: updates are queued), but a caller outside the queue may.
-    state = this.projects.get(projectId) ?? { lexicon };
+    const state: ProjectLexicon = { lexicon };
     this.projects.set(projectId, state);
     return state;
   }
@@ -156,6 +181,7 @@ export class LexiconService {
     // project may soon be marked done: the lexicon is built now (in the background), not when that happens.
     if (!this.projects.has(projectId) && !finished(this.store.documents.get(documentId))) {
       await this.state(projectId);
+      this.enqueue(() => this.sweep(projectId));
       return;
     }
     const state = await this.state(projectId, documentId);
@@ -166,8 +192,28 @@ export class LexiconService {
     }
     const change = state.lexicon.addDocument(documentId, doc.text, doc.entities);
     if (change.newKeys.length > 0) await this.backfill(projectId, state.lexicon, documentId, change.newKeys);
-    if (change.newPairs.length === 0) return;
-    await this.resuggest(projectId, state, new Set(change.newPairs.map((p) => p.key)), documentId);
+    if (change.newPairs.length > 0) await this.resuggest(projectId, state, new Set(change.newPairs.map((p) => p.key)), documentId);
+    if (!state.swept) this.enqueue(() => this.sweep(projectId));
+  }
+
+  /**
+   * Matches every unfinished document against a lexicon built in this process once (finished documents may have
+   * come in by import, or from before lexicon suggestions existed); documents whose pending suggestions it would not
+   * change are not written.
+   */
+  private async sweep(projectId: number): Promise<void> {
+    if (this.closed || !this.enabled(projectId)) return;
+    const state = await this.state(projectId);
+    if (state.swept) return;
+    state.swept = true;
+    if (state.lexicon.entryCount > 0) await this.sweepFrom(projectId, state, 0);
+  }
+
+  // The sweep from document id `after` on; it stops for queued updates and queues its own continuation behind them.
+  private async sweepFrom(projectId: number, state: ProjectLexicon, after: number): Promise<void> {
+    if (this.closed || this.projects.get(projectId) !== state || !this.enabled(projectId)) return;
+    const resume = await this.scan(projectId, state, undefined, after, Number.MAX_SAFE_INTEGER, () => this.waiting > 0);
+    if (resume !== undefined) this.enqueue(() => this.sweepFrom(projectId, state, resume));
   }
 
   // Counts keys new to the lexicon in the other finished documents, so their scores are right.
@@ -191,30 +237,40 @@ export class LexiconService {
   // Unfinished documents holding one of `keys` get a new lexicon run; the documents after `from` first (the ones an
   // annotator opens next), then those before it.
   private async resuggest(projectId: number, state: ProjectLexicon, keys: Set<string>, from: number): Promise<void> {
-    const holds = Lexicon.prefilter(keys);
-    const ranges: [number, number][] = [[from, Number.MAX_SAFE_INTEGER], [0, from]];
+    await this.scan(projectId, state, keys, from, Number.MAX_SAFE_INTEGER);
+    await this.scan(projectId, state, keys, 0, from);
+  }
+
+  /**
+   * Gives the unfinished documents with ids in (after, last] that hold one of `keys` (any key when undefined) a new
+   * lexicon run. Returns the id to resume after when `interrupt` stopped it, else undefined.
+   */
+  private async scan(projectId: number, state: ProjectLexicon, keys: Set<string> | undefined, first: number, last: number, interrupt?: () => boolean): Promise<number | undefined> {
+    const holds = keys ? Lexicon.prefilter(keys) : () => true;
     const pacer = new Pacer();
     let wrote = false;
-    for (const [first, last] of ranges) {
-      for (let after = first; ;) {
-        if (this.closed) return;
-        const rows = this.texts.slice(projectId, UNFINISHED, after, last, SLICE);
-        let pending: number[] = [];
-        for (const row of rows) {
-          if (holds(row.text) && state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
-          // The first document found is written at once (the one an annotator opens next); then in batches, since
-          // every commit waits for the disk (synchronous = FULL).
-          if (pending.length >= (wrote ? BATCH : 1)) {
-            pending = await this.write(projectId, state, pending);
-            wrote = true;
-          }
-          await pacer.pace();
+    for (let after = first; ;) {
+      if (this.closed) return undefined;
+      const rows = this.texts.slice(projectId, UNFINISHED, after, last, SLICE);
+      let pending: number[] = [];
+      for (const row of rows) {
+        if (holds(row.text) && state.lexicon.occurrences(syllables(row.text), keys).length > 0) pending.push(row.id);
+        // The first document found is written at once (the one an annotator opens next); then in batches, since
+        // every commit waits for the disk (synchronous = FULL).
+        if (pending.length >= (wrote ? BATCH : 1)) {
+          pending = await this.write(projectId, state, pending);
+          wrote = true;
         }
-        await this.write(projectId, state, pending);
-        if (rows.length < SLICE) break;
-        after = rows[rows.length - 1].id;
+        if (interrupt?.()) {
+          await this.write(projectId, state, pending);
+          return row.id;
+        }
         await pacer.pace();
       }
+      await this.write(projectId, state, pending);
+      if (rows.length < SLICE) return undefined;
+      after = rows[rows.length - 1].id;
+      await pacer.pace();
     }
   }
 

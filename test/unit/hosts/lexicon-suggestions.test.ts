@@ -102,3 +102,27 @@ test('turned off for a project, the lexicon suggests nothing', async () => {
     await env.close();
   }
 });
+
+test('documents finished outside the editor (an import) are swept in: every unfinished document is matched once', async () => {
+  const { env, s, events } = await setup(['ở Huế.', 'Về Huế.', 'Ở Vinh.']);
+  try {
+    // As an import of annotated, finished documents leaves them: a revision and the status, no status change event.
+    env.store.transaction(() => {
+      env.store.revisions.append({ documentId: 1, parentId: null, author: 'import', entities: [{ label: 'LOCATION', start: 2, end: 5 }] });
+      env.store.documents.setStatus(1, 'done');
+    });
+    s.events.emit({ type: 'documents.imported', projectId: 1, count: 1 });
+    await s.lexicon.settled();
+    const doc2 = await s['documents.get']({ documentId: 2 });
+    assert.deepEqual(doc2.suggestions.map(({ label, start, end }) => [label, start, end]), [['LOCATION', 3, 6]]);
+    assert.equal((await s['documents.get']({ documentId: 3 })).suggestions.length, 0);
+    // A second sweep changes nothing: no new run where the pending suggestions would be the same.
+    const written = events.filter((e) => e.type === 'document.changed' && e.reason === 'suggestions').length;
+    s.lexicon.invalidate(1);
+    await s.lexicon.settled();
+    assert.equal(events.filter((e) => e.type === 'document.changed' && e.reason === 'suggestions').length, written);
+    assert.equal(env.store.suggestions.forDocument(2).length, 1);
+  } finally {
+    await env.close();
+  }
+});
