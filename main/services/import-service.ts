@@ -105,7 +105,7 @@ export async function importPath(store: Store, path: string, options: ImportOpti
       try {
         counts = await importFile(store, codec, file, options, log);
       } catch (error) {
-        // Files before this one are committed (one transaction per file); importing again skips them.
+        // Files before this one are imported (each file whole or not at all); importing again skips them.
         if (error instanceof InputError && result.files.length > 0) {
           const done = `${result.files.length} earlier file(s) of ${path} were imported; fix this one and import ${path} again (what is there is skipped)`;
           throw new InputError([...error.issues, { severity: 'warning', file: path, message: done }]);
