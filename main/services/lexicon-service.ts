@@ -18,7 +18,7 @@ import { syllables } from '../../core/lexicon/surface.js';
 import { DocumentTextRepository } from '../../db/repositories/document-texts.js';
 import type { Suggestion } from '../../db/repositories/suggestions.js';
 import type { Store } from '../../db/store.js';
-import { refreshSummary } from './document-summary.js';
+import { refreshSummary, suggestionLabels } from './document-summary.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
 export const LEXICON_MODEL = 'lexicon';
@@ -303,13 +303,15 @@ export class LexiconService {
     const runs = this.store.suggestions.forDocument(documentId);
     const latest = runs[runs.length - 1];
     if (latest && latest.modelName !== LEXICON_MODEL && !this.lexiconBeats(projectId, latest, heldoutF1)) return undefined;
-    // What a person rejected stays rejected; what is already an entity is not suggested again.
+    // What a person rejected stays rejected; what is already an entity is not suggested again. Stored labels are read
+    // through the project's label mapping (a rename or merge since), as the editor shows them.
+    const mapLabel = suggestionLabels(this.store, documentId);
     const declined = new Set<string>();
-    for (const run of runs) for (const span of run.spans) if (span.outcome === 'rejected') declined.add(spanKey(span));
+    for (const run of runs) for (const span of run.spans) if (span.outcome === 'rejected') declined.add(spanKey({ ...span, label: mapLabel(span.label) }));
     for (const e of doc.entities) declined.add(spanKey(e));
     const spans = lexicon.match(doc.text, { minScore: this.settings.minScore ?? DEFAULT_MIN_SCORE }).filter((s) => !declined.has(spanKey(s)));
     if (spans.length === 0) return undefined;
-    if (latest?.modelName === LEXICON_MODEL && sameSpans(pendingSuggestions(doc.entities, runs), spans)) return undefined;
+    if (latest?.modelName === LEXICON_MODEL && sameSpans(pendingSuggestions(doc.entities, runs, mapLabel), spans)) return undefined;
     this.store.suggestions.add({ documentId, modelId: null, modelName: LEXICON_MODEL, modelVersion: version, spans });
     if (doc.status === 'new') this.store.documents.setStatus(documentId, 'pre-annotated');
     refreshSummary(this.store, documentId);

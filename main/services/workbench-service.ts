@@ -71,10 +71,10 @@ export class WorkbenchService implements WorkbenchApi {
     this.lexicon = new LexiconService(this.store, (event) => this.events.emit(event), actor, options.lexicon);
     // The lexicon follows what the methods report: a status change or an edit may change a finished document (and
     // so the lexicon, then other documents' suggestions); an import or a label change may change many, so the
-    // project's lexicon is rebuilt on next use. Its own `suggestions` events are not fed back.
+    // project's lexicon is rebuilt and swept. Its own `suggestions` events are not fed back.
     this.events.on((event) => {
       if (event.type === 'document.changed' && event.reason !== 'suggestions') this.lexicon.documentChanged(event.documentId);
-      else if (event.type === 'documents.imported' || (event.type as string) === 'labels.changed') this.lexicon.invalidate((event as { projectId: number }).projectId);
+      else if (event.type === 'documents.imported' || event.type === 'labels.changed') this.lexicon.invalidate(event.projectId);
     });
   }
 

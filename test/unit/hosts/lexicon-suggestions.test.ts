@@ -126,3 +126,20 @@ test('documents finished outside the editor (an import) are swept in: every unfi
     await env.close();
   }
 });
+
+test('a label rename rebuilds the lexicon under the new name; the suggestions already shown are not written again', async () => {
+  const { env, s, events } = await setup(['ở Huế.', 'Về Huế.']);
+  try {
+    await annotateDone(s, 1, [{ label: 'LOCATION', start: 2, end: 5 }]);
+    await s.lexicon.settled();
+    const runs = env.store.suggestions.forDocument(2).length;
+    await s['labels.rename']({ projectId: 1, from: 'LOCATION', to: 'NOI_CHON' });
+    await s.lexicon.settled();
+    assert.deepEqual([...(await s.lexicon.lexiconOf(1)).pairs()].map((p) => [p.key, p.label]), [['Huế', 'NOI_CHON']]);
+    assert.deepEqual((await s['documents.get']({ documentId: 2 })).suggestions.map((x) => x.label), ['NOI_CHON']);
+    assert.equal(env.store.suggestions.forDocument(2).length, runs);
+    assert.ok(events.some((e) => e.type === 'labels.changed'));
+  } finally {
+    await env.close();
+  }
+});
