@@ -68,6 +68,7 @@ const spanKey = (s: { label: string; start: number; end: number }) => `${s.label
 export class LexiconService {
   private readonly projects = new Map<number, ProjectLexicon>();
   private readonly building = new Map<number, Promise<ProjectLexicon>>();
+  private readonly switches = new Map<number, boolean>();
   private readonly texts: DocumentTextRepository;
   private queue: Promise<void> = Promise.resolve();
   /** Queued updates not started yet: a sweep steps aside for them (a document just marked done comes first). */
@@ -86,13 +87,20 @@ export class LexiconService {
   /** Whether the lexicon suggests in this project (the latest `lexicon.settings` event, else on). */
   enabled(projectId: number): boolean {
     if (this.settings.enabled === false) return false;
-    const [latest] = this.store.events.recent({ type: SETTINGS_EVENT, projectId, limit: 1 });
-    return (latest?.payload as { enabled?: boolean } | undefined)?.enabled !== false;
+    let on = this.switches.get(projectId);
+    if (on === undefined) {
+      // Read once per project and process: the event log's scan for the latest one is not free on a long log.
+      const [latest] = this.store.events.recent({ type: SETTINGS_EVENT, projectId, limit: 1 });
+      on = (latest?.payload as { enabled?: boolean } | undefined)?.enabled !== false;
+      this.switches.set(projectId, on);
+    }
+    return on;
   }
 
   /** Turns the lexicon on or off for a project (kept in the event log, so it outlives the process). */
   setEnabled(projectId: number, enabled: boolean): void {
     this.store.events.append({ type: SETTINGS_EVENT, actor: this.actor, projectId, payload: { enabled } });
+    this.switches.set(projectId, enabled);
     if (!enabled) this.projects.delete(projectId);
   }
 

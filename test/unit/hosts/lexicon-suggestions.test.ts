@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
+import { LexiconService } from '../../../main/services/lexicon-service.js';
 import { tempService } from './helpers.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -91,6 +92,7 @@ test('turned off for a project, the lexicon suggests nothing', async () => {
   try {
     s.lexicon.setEnabled(1, false);
     assert.equal(s.lexicon.enabled(1), false);
+    assert.equal(new LexiconService(env.store, () => {}, 'test').enabled(1), false, 'kept in the event log: another process sees it');
     await annotateDone(s, 1, [{ label: 'LOCATION', start: 2, end: 5 }]);
     await s.lexicon.settled();
     assert.equal((await s['documents.get']({ documentId: 2 })).suggestions.length, 0);
