@@ -2,7 +2,7 @@
 // the project's finished (done or reviewed) documents (core/lexicon), kept in memory per project and updated when a
 // document is finished, reopened, or edited while finished. When an update brings new (surface form, label) pairs,
 // the project's unfinished documents that contain them get a fresh lexicon run, stored as a suggestion like a
-// model's (model name `lexicon`, version = the lexicon's version), in the background: texts are scanned in slices
+// model's (model name `workbench:lexicon`, version = the lexicon's version), in the background: texts are scanned in slices
 // and written in short transactions, with the event loop's turn between them (no transaction spans an await).
 //
 // Whose suggestions a document keeps (docs/lexicon.md): a document whose latest run is the lexicon's, or that has
@@ -21,7 +21,8 @@ import type { Store } from '../../db/store.js';
 import { refreshSummary, suggestionLabels } from './document-summary.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
-export const LEXICON_MODEL = 'lexicon';
+// Prefixed like the other non-registry sources (`import:FILE`), so no engine's model name can be taken for it.
+export const LEXICON_MODEL = 'workbench:lexicon';
 const FINISHED = ['done', 'reviewed'] as const;
 const UNFINISHED = ['new', 'pre-annotated', 'in_progress'] as const;
 const SETTINGS_EVENT = 'lexicon.settings';

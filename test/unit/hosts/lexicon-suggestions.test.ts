@@ -34,7 +34,7 @@ test('a document marked done gives the others lexicon suggestions with the right
     const doc2 = await s['documents.get']({ documentId: 2 });
     assert.equal(doc2.status, 'pre-annotated');
     assert.deepEqual(doc2.suggestions.map(({ label, start, end }) => ({ label, start, end })), [{ label: 'LOCATION', start: cp(lines[1], 'Hà Nội'), end: cp(lines[1], 'Hà Nội') + 6 }]);
-    assert.match(doc2.suggestions[0].source, /^lexicon \d+d-[0-9a-f]{8}$/);
+    assert.match(doc2.suggestions[0].source, /^workbench:lexicon \d+d-[0-9a-f]{8}$/);
     assert.equal(doc2.suggestions[0].score, 2 / 3);
     // Documents imported NFD are stored NFC: the entry matches there too.
     const doc4 = await s['documents.get']({ documentId: 4 });
@@ -81,7 +81,7 @@ test('a run of a project model that beats the lexicon on the held-out part is ke
     await s.lexicon.settled();
     assert.deepEqual((await s['documents.get']({ documentId: 7 })).suggestions.map((x) => [x.label, x.source]), [['PLACE', 'own p1-ft1']]);
     const replaced = await s['documents.get']({ documentId: 8 });
-    assert.deepEqual(replaced.suggestions.map((x) => [x.label, x.start, x.end, x.source.split(' ')[0]]), [['LOCATION', 4, 11, 'lexicon'], ['DATE', 12, 19, 'lexicon']]);
+    assert.deepEqual(replaced.suggestions.map((x) => [x.label, x.start, x.end, x.source.split(' ')[0]]), [['LOCATION', 4, 11, 'workbench:lexicon'], ['DATE', 12, 19, 'workbench:lexicon']]);
   } finally {
     await env.close();
   }
