@@ -51,6 +51,10 @@ export const documentSummaries: Migration = {
         n          INTEGER NOT NULL CHECK (n >= 0),
         PRIMARY KEY (project_id, label)
       ) STRICT;
+      CREATE TRIGGER label_totals_insert AFTER INSERT ON documents WHEN NEW.label_counts != '{}' BEGIN
+        INSERT INTO label_totals (project_id, label, n) SELECT NEW.project_id, key, value FROM json_each(NEW.label_counts) WHERE true
+          ON CONFLICT (project_id, label) DO UPDATE SET n = n + excluded.n;
+      END;
       CREATE TRIGGER label_totals_update AFTER UPDATE OF label_counts ON documents WHEN OLD.label_counts IS NOT NEW.label_counts BEGIN
         UPDATE label_totals SET n = n - (SELECT value FROM json_each(OLD.label_counts) WHERE key = label_totals.label)
           WHERE project_id = OLD.project_id AND label IN (SELECT key FROM json_each(OLD.label_counts));

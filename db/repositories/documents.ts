@@ -19,6 +19,8 @@ export interface NewDocument {
   status: DocumentStatus;
   tokens?: readonly Range[];
   meta?: Record<string, unknown>;
+  /** What the list shows; without it the row is summarised later (DocumentIndex.summariseStale). */
+  summary?: DocumentSummaryColumns;
 }
 
 /** A document with its current (latest) annotation, as export and the editor read it. */
@@ -157,8 +159,9 @@ export class DocumentRepository {
     db.function('wb_contains', { deterministic: true }, (name, text, needle) =>
       ((name as string).toLowerCase().includes(needle as string) || (text as string).toLowerCase().includes(needle as string) ? 1 : 0));
     this.insertStmt = db.prepare(
-      `INSERT INTO documents (project_id, name, text, content_hash, source, source_ref, split, status, tokens, meta, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO documents (project_id, name, text, content_hash, source, source_ref, split, status, tokens, meta, created_at, updated_at,
+                              entity_count, pending_count, uncertainty, labels, label_counts, summary_stale)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.identityStmt = db.prepare(
       'SELECT id, content_hash AS contentHash FROM documents WHERE project_id = ? AND source = ? AND source_ref = ?',
@@ -302,9 +305,12 @@ export class DocumentRepository {
 
   /** Inserts a document and returns its id; `now` lets a bulk import stamp every row alike. */
   insert(doc: NewDocument, now = nowIso()): number {
+    const summary = doc.summary;
     const result = this.insertStmt.run(
       doc.projectId, doc.name, doc.text, doc.contentHash, doc.source, doc.sourceRef, doc.split, doc.status,
       tokensToJson(doc.tokens), metaToJson(doc.meta), now, now,
+      summary?.entityCount ?? 0, summary?.pendingCount ?? 0, summary?.uncertainty ?? null, labelsToColumn(summary?.labels ?? []),
+      JSON.stringify(summary?.labelCounts ?? {}), summary ? 0 : 1,
     );
     return Number(result.lastInsertRowid);
   }

@@ -1,6 +1,6 @@
 // What the document list shows and filters on for one document, computed from its entities and the suggested
 // spans still pending (pending-suggestions.ts), and stored with the document (db migration 0006).
-import type { Entity } from '../../core/document.js';
+import { entityKey, type Entity } from '../../core/document.js';
 import type { DocumentSummaryColumns } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
 import { ANY_MODEL, labelMapper } from '../../core/label-mapping.js';
@@ -18,6 +18,16 @@ export function summarize(entities: readonly Entity[], pending: readonly { label
     labels: [...new Set([...Object.keys(labelCounts), ...pending.map((s) => s.label)])],
     labelCounts,
   };
+}
+
+/**
+ * The summary of a document about to be inserted with `entities` and one suggestion run of `suggested` spans: what
+ * refreshSummary would compute once it is stored (no span has an outcome yet), without reading it back.
+ */
+export function summarizeNew(entities: readonly Entity[], suggested: readonly Entity[], mapLabel: (label: string) => string): DocumentSummaryColumns {
+  const taken = new Set(entities.map(entityKey));
+  const pending = suggested.map((s) => ({ ...s, label: mapLabel(s.label) })).filter((s) => !taken.has(entityKey(s)));
+  return summarize(entities, pending);
 }
 
 /** Recomputes and stores one document's summary; call it in the transaction of the write that changed the document. */

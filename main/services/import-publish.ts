@@ -4,13 +4,15 @@
 // cut short by a crash is finished by the next process (roll forward); an import that never reached publishing is
 // abandoned (its staged records dropped). Identity is checked when a record is published, not when it is staged,
 // so two imports of the same file at once give one document per record.
+import { performance } from 'node:perf_hooks';
 import type { Entity, Range } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
 import type { DocumentStatus } from '../../db/repositories/documents.js';
 import type { ImportEntry, PublishCounts } from '../../db/repositories/imports.js';
 import { currentOwner, ownerAlive } from '../../db/process-owner.js';
 import type { Store } from '../../db/store.js';
-import { refreshSummary } from './document-summary.js';
+import { ANY_MODEL, labelMapper } from '../../core/label-mapping.js';
+import { summarizeNew } from './document-summary.js';
 
 /** One decoded, validated record as staged: everything publishing needs, decided at staging. */
 export interface StagedRecord {
@@ -28,8 +30,9 @@ export interface StagedRecord {
   origin: { modelName: string; modelVersion: string };
 }
 
-/** Records per publishing transaction: a few milliseconds of work each. */
-const PUBLISH_BATCH = 200;
+/** Records read per publishing transaction, and the time it may take: the event loop gets its turn at least that often. */
+const PUBLISH_BATCH = 500;
+const PUBLISH_SLICE_MS = 20;
 /** Staged records dropped per transaction when an import is abandoned. */
 const DROP_BATCH = 5000;
 
@@ -61,7 +64,12 @@ function publishBatch(
 ): boolean {
   const rows = store.imports.staged(entry.id, PUBLISH_BATCH);
   const now = new Date().toISOString();
+  const mapLabel = labelMapper(store.labelMappings.list(entry.projectId), ANY_MODEL);
+  const started = performance.now();
+  let published = 0;
   for (const row of rows) {
+    if (published > 0 && performance.now() - started > PUBLISH_SLICE_MS) break;
+    published++;
     const record = JSON.parse(row.record) as StagedRecord;
     const existing = store.documents.findBySource(entry.projectId, entry.source, record.name);
     if (existing) {
@@ -82,19 +90,19 @@ function publishBatch(
       {
         projectId: entry.projectId, name: record.name, text: record.text, contentHash: record.hash, source: entry.source, sourceRef: record.name,
         split: record.split, status: record.status, tokens: record.tokens, meta: record.meta,
+        summary: summarizeNew(record.annotated ?? [], record.suggested, mapLabel),
       },
       now,
     );
     if (record.annotated) store.revisions.append({ documentId, parentId: null, author, entities: record.annotated }, now);
     if (record.suggested.length > 0) store.suggestions.add({ documentId, modelId: null, ...record.origin, spans: record.suggested }, now);
-    refreshSummary(store, documentId);
     counts.imported++;
     counts.entities += record.annotated?.length ?? 0;
     counts.suggestedSpans += record.suggested.length;
   }
-  if (rows.length > 0) store.imports.dropStaged(entry.id, rows[rows.length - 1].seq);
+  if (published > 0) store.imports.dropStaged(entry.id, rows[published - 1].seq);
   store.imports.saveCounts(entry.id, counts);
-  const done = rows.length < PUBLISH_BATCH;
+  const done = published === rows.length && rows.length < PUBLISH_BATCH;
   if (done) {
     if (counts.imported > 0) {
       store.projects.touch(entry.projectId);

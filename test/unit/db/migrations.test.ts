@@ -193,4 +193,6 @@ test('0006 document-summaries: a version-5 database keeps its documents, each ma
   db.prepare('DELETE FROM documents WHERE id = 2').run();
   assert.deepEqual(labels(), [{ label: 'LOC', n: 1 }]);
   assert.deepEqual(statuses(), [{ status: 'done', n: 2 }]);
+  db.exec(`INSERT INTO documents (project_id, name, text, source, source_ref, content_hash, label_counts) VALUES (1, 'g', 'Huế', 's', '4', '${'3'.repeat(64)}', '{"LOC":2}')`);
+  assert.deepEqual(labels(), [{ label: 'LOC', n: 3 }], 'a document inserted with its summary is counted');
 });

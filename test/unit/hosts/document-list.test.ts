@@ -64,6 +64,7 @@ test('in the uncertainty order too, paging by seek gives the pages paging by off
 
 test('totals and summaries follow edits, status changes and rows written without a summary', async () => {
   await withDocuments(4, async ({ service, store }) => {
+    assert.equal(store.db.prepare('SELECT count(*) FROM documents WHERE summary_stale = 1').pluck().get(), 0, 'imported with their summaries');
     await service['annotations.save']({ documentId: 2, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 14, end: 17 }, { label: 'AGE', start: 10, end: 11 }] });
     await service['documents.setStatus']({ documentId: 2, status: 'done' });
     let progress = service['documents.progress']({ projectId: 1 });
