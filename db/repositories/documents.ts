@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { DocumentSummary } from '../../core/contract/types.js';
 import type { Entity, Range } from '../../core/document.js';
 import type { Db } from '../open-database.js';
 import { entitiesFromJson, metaFromJson, metaToJson, nowIso, tokensFromJson, tokensToJson } from '../json-columns.js';
@@ -86,16 +87,8 @@ export interface DocumentSummaryColumns {
   labelCounts: Record<string, number>;
 }
 
-/** One row of the document list. */
-export interface DocumentListRow {
-  id: number;
-  name: string;
-  status: DocumentStatus;
-  entityCount: number;
-  pendingSuggestions: number;
-  uncertainty: number | null;
-  preview: string;
-}
+/** One row of the document list, as the contract defines it. */
+export type DocumentListRow = DocumentSummary;
 
 export interface DocumentFilter {
   projectId: number;
