@@ -25,6 +25,7 @@ class DocumentsState {
   /** Bumped after every completed load, so tests and the UI can wait for a refresh. */
   loads = $state(0);
   private seq = 0;
+  private moves: Promise<void> = Promise.resolve();
 
   /** Filters changed: back to the first page. */
   async search(): Promise<void> {
@@ -33,8 +34,13 @@ class DocumentsState {
     await this.refresh();
   }
 
-  /** Moves a page forwards (1) or back (-1). */
-  async page(delta: 1 | -1): Promise<void> {
+  /** Moves a page forwards (1) or back (-1). Moves queue: each one starts from the page the one before loaded. */
+  page(delta: 1 | -1): Promise<void> {
+    this.moves = this.moves.catch(() => undefined).then(() => this.move(delta));
+    return this.moves;
+  }
+
+  private async move(delta: 1 | -1): Promise<void> {
     const next = this.offset + delta * PAGE_SIZE;
     if (next < 0 || next >= this.total) return;
     const edge = delta === 1 ? this.items.at(-1) : this.items[0];
