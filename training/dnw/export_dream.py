@@ -41,44 +41,63 @@ class BidirectionalQwen2(nn.Module):
         self.model = model
         for layer in model.model.layers:
             layer.self_attn.is_causal = False
+        # Only outside an ONNX export: the exported graph must keep the mask path for every input.
+        self.skip_full_mask = model.config._attn_implementation != "eager"
+
+    def attention_bias(self, attention_mask: torch.Tensor) -> torch.Tensor | None:
+        """Additive [B, 1, L, L] mask on the mask's device, in the model's dtype; None when nothing is padded and
+        the graph need not be exported (SDPA may then pick its fastest kernel: no mask, is_causal False)."""
+        real = attention_mask.bool()
+        if self.skip_full_mask and not torch.jit.is_tracing() and not torch.compiler.is_compiling() and bool(real.all()):
+            return None
+        allowed = real[:, None, :, None] & real[:, None, None, :]
+        # Additive mask with the dtype's finite minimum (float32's is -inf in float16): a padding row (all masked)
+        # then softmaxes to something finite instead of NaN, and its output is never read because every real row
+        # masks padding columns out. Built where the mask lives, so a CUDA model gets a CUDA bias.
+        dtype = self.model.dtype
+        bias = torch.zeros(allowed.shape, dtype=dtype, device=attention_mask.device)
+        return bias.masked_fill(~allowed, torch.finfo(dtype).min)
+
+    def hidden(self, input_ids, attention_mask, position_ids) -> torch.Tensor:
+        """Last hidden states [B, L, H] (before lm_head): a loss can project only the positions it scores."""
+        return self.model.model(
+            input_ids=input_ids, attention_mask={"full_attention": self.attention_bias(attention_mask)},
+            position_ids=position_ids, use_cache=False,
+        ).last_hidden_state
 
     def forward(self, input_ids, attention_mask, position_ids):
-        real = attention_mask.bool()
-        allowed = real[:, None, :, None] & real[:, None, None, :]
-        # Additive mask with a finite minimum: a padding row (all masked) then softmaxes to something finite
-        # instead of NaN, and its output is never read because every real row masks padding columns out.
-        bias = torch.zeros(allowed.shape, dtype=torch.float32).masked_fill(~allowed, torch.finfo(torch.float32).min)
-        bias = bias.to(self.model.dtype)
-        hidden = self.model.model(
-            input_ids=input_ids, attention_mask={"full_attention": bias}, position_ids=position_ids, use_cache=False,
-        ).last_hidden_state
-        return self.model.lm_head(hidden).float()
+        return self.model.lm_head(self.hidden(input_ids, attention_mask, position_ids)).float()
 
 
-def qwen2_config_from(config: dict) -> Qwen2Config:
-    """A Qwen2Config from a Dream or Qwen2 config.json (Dream's fields are Qwen2's)."""
+def qwen2_config_from(config: dict, attn: str = "eager") -> Qwen2Config:
+    """A Qwen2Config from a Dream or Qwen2 config.json (Dream's fields are Qwen2's).
+
+    attn "eager" (plain MatMul/Softmax ops: exports cleanly and runs on every EP) for export; "sdpa" for training
+    and serving in PyTorch (fused attention kernels on CUDA, same numbers up to rounding)."""
     fields = {k: config[k] for k in _QWEN2_FIELDS if k in config and config[k] is not None}
     qwen = Qwen2Config(**fields)
-    qwen._attn_implementation = "eager"  # plain MatMul/Softmax ops: exports cleanly and runs on every EP
+    qwen._attn_implementation = attn
     return qwen
 
 
-def load_checkpoint(checkpoint: Path, dtype: torch.dtype = torch.float32) -> tuple[Qwen2ForCausalLM, dict]:
-    """Loads a Dream/Qwen2 checkpoint folder into transformers' Qwen2 (strict: every weight must be used)."""
+def load_checkpoint(checkpoint: Path, dtype: torch.dtype = torch.float32, attn: str = "eager",
+                    device: str | torch.device = "cpu") -> tuple[Qwen2ForCausalLM, dict]:
+    """Loads a Dream/Qwen2 checkpoint folder into transformers' Qwen2 (strict: every weight must be used), on
+    `device` (weights go there shard by shard, so a 7B checkpoint never needs a float32 copy in host memory)."""
     from safetensors.torch import load_file
 
     config = json.loads((checkpoint / "config.json").read_text())
     with torch.device("meta"):
-        model = Qwen2ForCausalLM(qwen2_config_from(config))
+        model = Qwen2ForCausalLM(qwen2_config_from(config, attn))
     state: dict[str, torch.Tensor] = {}
     for shard in sorted(checkpoint.glob("*.safetensors")):
-        state.update(load_file(str(shard)))
+        state.update({k: v.to(device=device, dtype=dtype) for k, v in load_file(str(shard)).items()})
     if not state:
         raise FileNotFoundError(f"{checkpoint}: no *.safetensors weights")
     if model.config.tie_word_embeddings and "lm_head.weight" not in state:
         state["lm_head.weight"] = state["model.embed_tokens.weight"]
-    model.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=True, assign=True)
-    model.model.rotary_emb = type(model.model.rotary_emb)(config=model.config)  # buffers were on meta
+    model.load_state_dict(state, strict=True, assign=True)
+    model.model.rotary_emb = type(model.model.rotary_emb)(config=model.config).to(device)  # buffers were on meta
     return model.eval(), config
 
 

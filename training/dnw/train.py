@@ -26,6 +26,7 @@ import torch.distributed as dist
 from .data import read_instruction_jsonl, stacked_tags, char_spans_to_token_spans
 from .encode import Encoded, encode_record, length_batches, collate
 from .model import DiffusionTagger, ModelConfig, count_params
+from .devices import rand_on
 from .tokenizer import BpeDropout, Vocab, token_features
 
 DEFAULTS = {
@@ -106,8 +107,8 @@ def lr_at(step: int, total: int, tc: dict, time_frac: float = 0.0) -> float:
 def diffusion_loss(model, batch, mask_id: int, eps: float, gen: torch.Generator) -> tuple[torch.Tensor, int]:
     ids, can = batch.input_ids, batch.canvas_mask
     B = ids.shape[0]
-    t = eps + (1 - eps) * torch.rand(B, 1, generator=gen)
-    masked = (torch.rand(ids.shape, generator=gen) < t) & can
+    t = eps + (1 - eps) * rand_on((B, 1), gen, ids.device)  # drawn on gen's device (dnw.devices), moved to the data's
+    masked = (rand_on(ids.shape, gen, ids.device) < t) & can
     noisy = torch.where(masked, torch.full_like(ids, mask_id), ids)
     logits = model(noisy, batch.attention_mask, batch.position_ids)
     ce = torch.nn.functional.cross_entropy(logits[masked].float(), ids[masked], reduction="none")

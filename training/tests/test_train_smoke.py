@@ -125,8 +125,10 @@ def test_finetune_dream_style_checkpoint_on_exported_data(tmp_path):
     finetune.main(["--checkpoint", str(tmp_path / "ckpt"), "--data", str(train), "--out", str(tmp_path / "ft"),
                    "--max-steps", "3", "--grad-accum", "2", "--lora-rank", "4", "--dtype", "float32",
                    "--device", "cpu", "--lr", "1e-2"])
-    rows = [json.loads(line) for line in (tmp_path / "ft" / "finetune_log.jsonl").read_text().splitlines()]
+    log = [json.loads(line) for line in (tmp_path / "ft" / "finetune_log.jsonl").read_text().splitlines()]
+    rows = [r for r in log if r.get("event") == "step"]
     assert len(rows) == 3 and all(np.isfinite(r["loss"]) for r in rows)
+    assert log[0]["event"] == "start" and log[0]["device"] == "cpu" and log[-1]["event"] == "end"
     tuned, _ = load_checkpoint(tmp_path / "ft")  # strict load: same names and shapes as the original
     before = dict(model.named_parameters())
     changed = [n for n, p in tuned.named_parameters() if not torch.equal(p, before[n].detach())]
