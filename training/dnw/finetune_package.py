@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", default=None, help="manifest version (default: the base's, patch + 1)")
     ap.add_argument("--quantize", choices=["int8", "none"], default=None,
                     help="graph weights (default: int8 when the base graph is int8)")
+    ap.add_argument("--labels", type=Path, default=None,
+                    help="a project's own label set, JSON {labels: [...], map: {model label: project label}, indexed: "
+                         "true when the data names them _0, _1, ...}: the output vocabulary is rebuilt for it "
+                         "(dnw.project_labels), the base's weights carried over (or fresh with --from-scratch)")
+    ap.add_argument("--compare", type=Path, default=None,
+                    help="a package (the active model) scored on the same --heldout, its labels read through --labels' map")
     return ap
 
 
@@ -212,6 +218,62 @@ def _model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
 
+def _read_label_file(path: Path) -> dict:
+    from .project_labels import escape_label
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        labels = data["labels"]
+        mapping = data.get("map") or {}
+        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and x.strip() for x in labels):
+            raise ValueError("labels must be a non-empty list of names")
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise ValueError("map must be an object of model label -> project label")
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise Failure(f"--labels {path}: {e}", EXIT_USAGE) from None
+    if len(set(labels)) != len(labels) or len({escape_label(x) for x in labels}) != len(labels):
+        raise Failure(f"--labels {path}: label names must be distinct", EXIT_USAGE)
+    return {"labels": list(labels), "escaped": [escape_label(x) for x in labels],
+            "map": {k: v for k, v in mapping.items() if v in labels},
+            "indexed": list(labels) if data.get("indexed") else None}
+
+
+def score_package(package: Path, heldout: list, project: dict | None, threshold: float, max_steps: int,
+                  threads: int) -> dict:
+    """Nested micro P/R/F1 of another package (the active model) on the same held-out records, its labels read
+    through the project's map (a label that maps to no project label is dropped); {"error": why} when it cannot be
+    scored here (no trainable weights, not an aligned canvas)."""
+    from .data import Counts
+    from .decode import decode_items
+    from .encode import encode_record
+    from .export import session_for
+    from .package_checkpoint import PackageError, load_package
+    from .project_labels import escape_label, unescape_label
+    try:
+        _, vocab, _, _, manifest = load_package(package)
+    except PackageError as e:
+        return {"error": str(e)}
+    mapping = project["map"] if project else {}
+    names = set(project["escaped"]) if project else None
+
+    def to_project(label: str) -> str | None:
+        plain = unescape_label(label)
+        target = escape_label(mapping.get(plain, plain))
+        return target if names is None or target in names else None
+
+    items = [encode_record(r, vocab, "aligned") for r in heldout]
+    m = manifest.get("sampler") or {}
+    preds, _ = decode_items(None, vocab, items, "aligned", float(m.get("threshold", threshold)),
+                            int(m.get("steps", max_steps)), 8192, session_for(package / manifest["graph"]["file"],
+                                                                                threads))
+    counts = Counts()
+    for it, pred in zip(items, preds):
+        mapped = [(s, e, to_project(lab)) for s, e, lab in pred]
+        counts.add(it.record.spans, [(s, e, lab) for s, e, lab in mapped if lab is not None])
+    n = counts.report()
+    return {"package": f"{manifest.get('name')} {manifest.get('version')}", "precision": round(n["precision"], 4),
+            "recall": round(n["recall"], 4), "f1": round(n["f1"], 4)}
+
+
 def _clean_stale_partials(out: Path) -> None:
     """Removes hidden build folders that a killed run (SIGKILL) left next to OUT_DIR."""
     for p in out.parent.glob(f".{out.name}.partial-*"):
@@ -254,22 +316,35 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     except PackageError as e:
         raise Failure(str(e)) from None
     base_id = f"{base.get('name')} {base.get('version')}"
+    project = _read_label_file(args.labels) if args.labels is not None else None
     try:
         records, lines = read_training_jsonl(args.train)
         if not records:
             raise DataError(f"{args.train}: no examples")
-        check_labels(records, lines, args.train, vocab.entity_labels, base_id)
+        known = project["escaped"] if project else vocab.entity_labels
+        if project:
+            from .project_labels import escape_records
+            records = escape_records(records, project["indexed"])
+        check_labels(records, lines, args.train, known, base_id if not project else "(the project's label set)")
         heldout = []
         if args.heldout is not None:
             heldout, hl = read_training_jsonl(args.heldout)
-            check_labels(heldout, hl, args.heldout, vocab.entity_labels, base_id)
+            if project:
+                heldout = escape_records(heldout, project["indexed"])
+            check_labels(heldout, hl, args.heldout, known, base_id if not project else "(the project's label set)")
     except DataError as e:
         raise Failure(str(e)) from None
 
     seed = args.seed
     random.seed(seed)
     torch.manual_seed(seed)
-    if args.from_scratch:
+    base_vocab = vocab
+    sources: dict = {}
+    if project:
+        from .project_labels import build_vocab, transfer
+        vocab = build_vocab(base_vocab, project["escaped"], records)
+        model, sources = transfer(model, base_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
+    elif args.from_scratch:
         from .model import DiffusionTagger
         model = DiffusionTagger(model.cfg, model.lower_ids.tolist(), model.shape_ids.tolist())
     dc = cfg.get("data", {})
@@ -314,6 +389,11 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                             "per_label": {k: {m: round(v[m], 4) if isinstance(v[m], float) else v[m]
                                               for m in ("precision", "recall", "f1", "tp", "fp", "fn")}
                                           for k, v in n["per_label"].items()}})
+            if project:
+                from .project_labels import unescape_label
+                metrics["per_label"] = {unescape_label(k): v for k, v in metrics["per_label"].items()}
+            if args.compare is not None:
+                metrics["compare"] = score_package(args.compare, heldout, project, threshold, max_steps, threads)
             date = time.strftime("%Y-%m-%d")
             evaluation = [{"dataset": f"{args.heldout.name} ({len(items)} held-out)", "split": "heldout",
                            "metric": metric, "value": metrics[key], "sampler": sampler, "date": date}
@@ -336,10 +416,16 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                                 description=_description(base, len(records), args.from_scratch))
         # What the engine must know is the base's (prompt, tokens, maxLength, sampler): keep those exactly.
         for key in ("tokens", "shiftedLogits", "maxLength", "prompt", "output", "head", "sampler"):
-            if key in base:
+            if key in base and not (project and key == "output"):
                 manifest[key] = base[key]
-        tok_file = base.get("tokenizer", "tokenizer.json")
-        manifest = write_package(tmp, graph, args.base / tok_file, manifest, model, vocab, cfg,
+        tok_path = args.base / base.get("tokenizer", "tokenizer.json")
+        if project:
+            manifest["output"] = {"format": "aligned-bio", "labels": project["labels"]}
+            prov["projectLabels"] = {"labels": project["labels"], "map": project["map"],
+                                     "initialisedFrom": {k: v for k, v in sources.items()}}
+            tok_path = work / "tokenizer.json"
+            vocab.tokenizer.save(str(tok_path))
+        manifest = write_package(tmp, graph, tok_path, manifest, model, vocab, cfg,
                                  {"builder": "dnw.finetune_package", "base": base_id,
                                   "fromScratch": bool(args.from_scratch), "examples": len(records),
                                   "steps": stats["steps"]})

@@ -1,0 +1,114 @@
+"""dnw.project_labels + dnw.finetune_package --labels: a package's output vocabulary rebuilt for a project's own
+labels (Unicode, spaces, nesting), weights carried over by meaning, the new package scored against another one on
+the same held-out records."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from dnw.data import Record, read_instruction_jsonl, write_instruction_jsonl
+from dnw.encode import collate, encode_record
+from dnw.package_checkpoint import load_package
+from dnw.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
+from dnw.synthetic import synthetic_records
+
+from test_finetune_package import FAST, base, onnx_runs, run_cli  # noqa: F401 - the tiny package fixture
+
+torch.set_num_threads(1)
+LABELS = ["Triệu chứng", "Nơi|chốn", "tuổi"]
+MAP = {"SYMPTOM_AND_DISEASE": "Triệu chứng", "LOCATION": "Nơi|chốn"}
+
+
+def project_records(n: int, seed: int = 0) -> list[Record]:
+    """Synthetic sentences relabelled into the project's schema; LOCATION inside ORGANIZATION gives nesting."""
+    rename = {"SYMPTOM_AND_DISEASE": "Triệu chứng", "LOCATION": "Nơi|chốn", "AGE": "tuổi"}
+    out = []
+    for r in synthetic_records(n, seed):
+        spans = [(s, e, rename[lab]) for s, e, lab in r.spans if lab in rename]
+        text = r.text
+        if "Hà Nội" in text and not any(lab == "Nơi|chốn" for *_, lab in spans):
+            at = text.index("Hà Nội")
+            spans.append((at, at + 6, "Nơi|chốn"))
+        out.append(Record(text, sorted(set(spans))))
+    return out
+
+
+def indexed(records: list[Record]) -> list[Record]:
+    return [Record(r.text, [(s, e, index_tag(LABELS.index(lab))) for s, e, lab in r.spans]) for r in records]
+
+
+def test_escape_round_trips_and_tags_stay_one_token():
+    for name in ["Triệu chứng", "a|b", "50%", "⟨x⟩", "tab\there", "ĐÃ"]:
+        esc = escape_label(name)
+        assert unescape_label(esc) == name and not any(c.isspace() or c in "|⟨⟩" for c in esc)
+    assert escape_label("AGE") == "AGE"
+
+
+def test_transfer_keeps_text_weights_and_maps_label_rows(base):
+    model, vocab, *_ = load_package(base["package"])
+    records = escape_records(project_records(30))
+    labels = [escape_label(x) for x in LABELS]
+    new_vocab = build_vocab(vocab, labels, records)
+    assert new_vocab.labels[0] == "O" and f"B-{escape_label('Triệu chứng')}" in new_vocab.labels
+    assert new_vocab.label_ids[0] == 6 and new_vocab.size == vocab.size - (len(vocab.labels) + 2 * len(vocab.entity_labels)) + len(new_vocab.labels) + 2 * len(labels)
+    # the same text encodes to the same tokens (strings), ids renumbered
+    text = records[0].text
+    assert vocab.tokenizer.encode(text).tokens == new_vocab.tokenizer.encode(text).tokens
+    new_model, sources = transfer(model, vocab, new_vocab, MAP)
+    assert sources[f"B-{escape_label('Triệu chứng')}"] == ["B-SYMPTOM_AND_DISEASE"]
+    assert sources["B-tuổi"] != ["B-AGE"] or "AGE" in MAP  # unmapped: a mean of B- rows
+    sd_old, sd_new = model.state_dict(), new_model.state_dict()
+    tok = text.split()[0] + "</w>"
+    i_old, i_new = vocab.tokenizer.token_to_id(tok), new_vocab.tokenizer.token_to_id(tok)
+    if i_old is not None:
+        assert torch.equal(sd_old["tok.weight"][i_old], sd_new["tok.weight"][i_new])
+    j_old = vocab.label_ids[vocab.labels.index("B-SYMPTOM_AND_DISEASE")]
+    j_new = new_vocab.label_ids[new_vocab.labels.index(f"B-{escape_label('Triệu chứng')}")]
+    assert torch.allclose(sd_old["head.weight"][j_old], sd_new["head.weight"][j_new])
+    assert torch.equal(sd_old["label.weight"][2], sd_new["label.weight"][2])  # [MASK] in a slot
+    # the model runs over the new vocabulary
+    item = encode_record(records[0], new_vocab, "aligned")
+    batch = collate([item], new_vocab.pad_id, canvas_fill=new_vocab.mask_id)
+    with torch.no_grad():
+        logits = new_model(batch.input_ids, batch.attention_mask, batch.position_ids)
+    assert logits.shape[-1] == new_vocab.label_ids[-1] + 1 and torch.isfinite(logits).all()
+
+
+def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path):
+    # as the workbench writes them: the instruction format's tags cannot hold "Triệu chứng", so labels are indexed
+    write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(30, 1)))
+    write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(8, 2)))
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "map": MAP, "indexed": True},
+                                                     ensure_ascii=False))
+    out = tmp_path / "project-v1"
+    code, events = run_cli(["--base", base["package"], "--train", tmp_path / "train.jsonl", "--heldout",
+                            tmp_path / "heldout.jsonl", "--labels", tmp_path / "labels.json", "--compare",
+                            base["package"], "--out", out, "--max-steps", "4", "--name", "proj", "--version", "1.0.0",
+                            *FAST])
+    assert code == 0, events
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["output"] == {"format": "aligned-bio", "labels": LABELS}
+    assert manifest["provenance"]["projectLabels"]["map"] == MAP
+    m = events[-1]["metrics"]
+    assert "f1" in m and set(m["per_label"]) <= set(LABELS)
+    assert "f1" in m["compare"] and m["compare"]["package"] == "tiny-trainable 1.2.3"
+    onnx_runs(out)
+    # the new package is trainable again, from its own labels (identity transfer)
+    model, vocab, *_ = load_package(out)
+    assert [unescape_label(x) for x in vocab.entity_labels] == LABELS
+    out2 = tmp_path / "project-v2"
+    code, events = run_cli(["--base", out, "--train", tmp_path / "train.jsonl", "--labels", tmp_path / "labels.json",
+                            "--out", out2, "--max-steps", "2", *FAST])
+    assert code == 0, events
+    _, vocab2, *_ = load_package(out2)
+    assert vocab2.labels == vocab.labels
+
+
+def test_a_label_outside_the_project_set_is_refused(base, tmp_path):
+    write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(5)))
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": ["tuổi"], "indexed": True}, ensure_ascii=False))
+    code, events = run_cli(["--base", base["package"], "--train", tmp_path / "train.jsonl", "--labels",
+                            tmp_path / "labels.json", "--out", tmp_path / "x", *FAST])
+    assert code == 1 and "_1 " in events[-1]["message"] and "not in the label set" in events[-1]["message"]
