@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../core/sampler/settings.js';
 import { EngineClient } from '../main/engine/engine-client.js';
-import { runsSince } from '../main/engine/ort-session.js';
+import { runsSince } from '../main/engine/backend.js';
 import { repoRoot } from '../main/repo-root.js';
 import { tinyPackageCopy } from '../test/support/tiny-package.js';
 

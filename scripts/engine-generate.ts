@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../core/sampler/settings.js';
 import { DiffusionEngine } from '../main/engine/engine.js';
-import type { DeviceChoice } from '../main/engine/ort-session.js';
+import type { DeviceChoice } from '../main/engine/backend.js';
 
 const NUMERIC: Record<string, keyof SamplerSettings> = {
   steps: 'steps', temperature: 'temperature', 'top-p': 'topP', 'top-k': 'topK', 'alg-temp': 'algTemp', eps: 'eps',

@@ -1,5 +1,5 @@
 // The model package manifest (manifest.json, formatVersion 1): everything the engine must know about a model that
-// the ONNX graph and tokenizer do not say. Validated field by field; docs/model-package.md is its reference.
+// the ONNX graph (or the PyTorch checkpoint) and tokenizer do not say. Validated field by field; docs/model-package.md is its reference.
 
 import { resolveSettings, DREAM_DEFAULTS, SamplerSettingsError, type SamplerSettings } from '../sampler/settings.js';
 import { FieldReader, isObject, type FieldIssue } from './fields.js';
@@ -47,7 +47,10 @@ export interface ModelManifest {
   name: string;
   version: string;
   description?: string;
-  graph: { file: string; externalData?: string[] };
+  /** The ONNX graph the forward runs on (onnxruntime); absent exactly when `pytorch` is given. */
+  graph?: { file: string; externalData?: string[] };
+  /** The forward runs on PyTorch (training/dnw/torch_worker.py) over this checkpoint instead of an ONNX graph. */
+  pytorch?: PytorchSpec;
   tokenizer: string;
   tokens: { mask: number; eos: number; pad: number; bos?: number };
   /** True when position i is predicted from the output at i - 1 (Dream). */
@@ -66,6 +69,26 @@ export interface ModelManifest {
   training?: TrainingSpec;
 }
 
+export type TorchDtype = 'auto' | 'bfloat16' | 'float16' | 'float32';
+export const TORCH_DTYPES: readonly TorchDtype[] = ['auto', 'bfloat16', 'float16', 'float32'];
+
+/** A Dream/Qwen2 checkpoint folder the PyTorch backend loads. */
+export interface PytorchSpec {
+  /** Folder with config.json and *.safetensors: relative to the package, or absolute. */
+  checkpoint: string;
+  /** Weights' dtype; 'auto' (default): bfloat16 on CUDA, float32 on the CPU. */
+  dtype?: TorchDtype;
+  /** Attention kernel: 'sdpa' (default) or 'eager'. */
+  attention?: 'sdpa' | 'eager';
+  /** Random weights from config.json alone (speed and memory checks only: the outputs mean nothing). */
+  randomInit?: boolean;
+}
+
+/** Which library runs the package's forward. */
+export function forwardBackend(manifest: Pick<ModelManifest, 'pytorch'>): 'onnxruntime' | 'pytorch' {
+  return manifest.pytorch ? 'pytorch' : 'onnxruntime';
+}
+
 /** The trainable weights a package carries, and the trainer format that reads them. */
 export interface TrainingSpec {
   /** File in the package, e.g. checkpoint.pt. */
@@ -82,7 +105,7 @@ export class ManifestError extends Error {
   }
 }
 
-const TOP_KEYS = ['formatVersion', 'name', 'version', 'description', 'graph', 'tokenizer', 'tokens', 'shiftedLogits', 'maxLength',
+const TOP_KEYS = ['formatVersion', 'name', 'version', 'description', 'graph', 'pytorch', 'tokenizer', 'tokens', 'shiftedLogits', 'maxLength',
   'prompt', 'output', 'head', 'sampler', 'evaluation', 'provenance', 'training'] as const;
 const TEXT_SLOT = '{text}';
 
@@ -97,7 +120,10 @@ export function parseManifest(json: unknown): ModelManifest {
     throw new ManifestError(f.issues);
   }
   f.onlyKeys(json, '', TOP_KEYS);
-  const graph = f.object(json, 'graph', '');
+  // One backend per package: an ONNX graph, or a PyTorch checkpoint.
+  const graph = f.object(json, 'graph', '', true);
+  if (json.graph === undefined && json.pytorch === undefined) f.fail('graph', "is missing (or give 'pytorch' with a checkpoint folder)");
+  if (json.graph !== undefined && json.pytorch !== undefined) f.fail('pytorch', 'cannot be given together with graph: a package runs on one backend');
   const tokens = f.object(json, 'tokens', '');
   const head = f.object(json, 'head', '');
   const manifest = {
@@ -106,6 +132,7 @@ export function parseManifest(json: unknown): ModelManifest {
     version: f.string(json, 'version', ''),
     description: f.string(json, 'description', '', true),
     graph: graph && { file: f.string(graph, 'file', 'graph'), externalData: f.strings(graph, 'externalData', 'graph', true) },
+    pytorch: readPytorch(f, json),
     tokenizer: f.string(json, 'tokenizer', ''),
     tokens: tokens && {
       mask: f.integer(tokens, 'mask', 'tokens', 0), eos: f.integer(tokens, 'eos', 'tokens', 0),
@@ -163,6 +190,17 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
   const extra = canvas && f.integer(canvas, 'extra', 'output.canvas', 0);
   if (perTextToken !== undefined && perTextToken <= 0) f.fail('output.canvas.perTextToken', 'must be > 0');
   return format && labels && { format, labels, canvas: canvas && { perTextToken: perTextToken!, extra: extra! } };
+}
+
+function readPytorch(f: FieldReader, json: Record<string, unknown>): PytorchSpec | undefined {
+  const spec = f.object(json, 'pytorch', '', true);
+  if (!spec) return undefined;
+  f.onlyKeys(spec, 'pytorch', ['checkpoint', 'dtype', 'attention', 'randomInit']);
+  const checkpoint = f.string(spec, 'checkpoint', 'pytorch');
+  const dtype = spec.dtype === undefined ? undefined : f.oneOf(spec, 'dtype', 'pytorch', TORCH_DTYPES);
+  const attention = spec.attention === undefined ? undefined : f.oneOf(spec, 'attention', 'pytorch', ['sdpa', 'eager'] as const);
+  const randomInit = f.boolean(spec, 'randomInit', 'pytorch', true);
+  return checkpoint ? { checkpoint, ...(dtype ? { dtype } : {}), ...(attention ? { attention } : {}), ...(randomInit !== undefined ? { randomInit } : {}) } : undefined;
 }
 
 function readTraining(f: FieldReader, json: Record<string, unknown>): TrainingSpec | undefined {

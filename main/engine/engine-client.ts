@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
-import { addRuns, noRuns, type RunStats } from './ort-session.js';
+import { addRuns, noRuns, type RunStats } from './backend.js';
 import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 // In a build the worker is the compiled .js next to this file. Under tsx (dev, tests) it is the .ts source, and

@@ -3,7 +3,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { DiffusionEngine } from './engine.js';
-import { runsSince } from './ort-session.js';
+import { runsSince } from './backend.js';
 import { serializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 const port = parentPort;

@@ -1,5 +1,6 @@
-// The diffusion engine in the current thread: package + session + sampler + parsers. The app runs it inside a
-// worker thread (engine-client.ts); scripts and tests may use it directly.
+// The diffusion engine in the current thread: package + forward backend + sampler + parsers. The app runs it inside a
+// worker thread (engine-client.ts); scripts and tests may use it directly. The backend comes from the manifest:
+// onnxruntime for a graph (ort-session.ts, loaded only then), a PyTorch worker for a checkpoint (torch-session.ts).
 
 import { disagreement, mergeSignals, summariseTokens, type UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { Entity, Range } from '../../core/document.js';
@@ -8,8 +9,10 @@ import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { DEFAULT_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
-import { DeviceError, GraphContractError, makeForward, noRuns, openSession, type RunStats, type SessionOptions } from './ort-session.js';
+import { DeviceError, GraphContractError, noRuns, type BackendKind, type OpenedBackend, type RunStats } from './backend.js';
+import type { SessionOptions } from './ort-session.js';
 import { loadPackage, PackageError, type LoadedPackage } from './package-loader.js';
+import { openTorchBackend } from './torch-session.js';
 import type { BuiltPrompt } from './prompt.js';
 import { parseOutput } from './suggestions.js';
 
@@ -20,8 +23,12 @@ export interface EngineOptions extends SessionOptions {
 export interface EngineInfo {
   name: string;
   version: string;
+  /** Which library runs the forward (the manifest decides). */
+  backend: BackendKind;
   device: 'cuda' | 'cpu';
   fallbackReason?: string;
+  /** What runs the forward, in words (PyTorch: GPU, dtype, versions). */
+  runtime?: string;
   outputFormat: string;
   labels: string[];
   defaults: SamplerSettings;
@@ -93,36 +100,39 @@ interface Row {
 }
 
 export class DiffusionEngine {
-  /** What ran (bench/engine.ts). */
-  readonly stats: RunStats = noRuns();
   private readonly limits: BatchLimits;
 
-  private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: Awaited<ReturnType<typeof openSession>>, options: EngineOptions) {
+  private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: OpenedBackend,
+    /** What ran (bench/engine.ts). */
+    readonly stats: RunStats, options: EngineOptions) {
     this.limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch };
   }
 
-  /** Loads a package and opens its graph; throws PackageError, GraphContractError or DeviceError. */
+  /**
+   * Loads a package and opens its backend; throws PackageError, GraphContractError, DeviceError, or (PyTorch)
+   * TorchBackendError.
+   */
   static async open(dir: string, options: EngineOptions = { device: 'auto' }): Promise<DiffusionEngine> {
     const pkg = loadPackage(dir);
-    let opened: Awaited<ReturnType<typeof openSession>>;
-    try {
-      opened = await openSession(pkg.graphPath, pkg.manifest, options);
-    } catch (error) {
-      if (error instanceof DeviceError || error instanceof GraphContractError) throw error;
-      // onnxruntime's own words ("Protobuf parsing failed", a missing external-data file), under the file's name.
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      throw new PackageError(dir, [`${pkg.manifest.graph.file}: onnxruntime cannot load it (${reason})`]);
-    }
     const m = pkg.manifest;
+    const stats = noRuns();
+    const opened = m.pytorch && pkg.checkpointPath
+      ? await openTorchBackend(pkg.checkpointPath, m.pytorch, m.head.topK, { device: options.device, threads: options.intraOpThreads }, stats)
+      : await openOnnx(pkg, options, stats);
     const info: EngineInfo = {
-      name: m.name, version: m.version, device: opened.device, fallbackReason: opened.fallbackReason,
-      outputFormat: m.output.format, labels: m.output.labels, defaults: m.sampler,
+      name: m.name, version: m.version, backend: opened.backend, device: opened.device, fallbackReason: opened.fallbackReason,
+      ...(opened.runtime ? { runtime: opened.runtime } : {}), outputFormat: m.output.format, labels: m.output.labels, defaults: m.sampler,
     };
-    return new DiffusionEngine(pkg, info, opened, options);
+    return new DiffusionEngine(pkg, info, opened, stats, options);
+  }
+
+  /** The backend's own figures (PyTorch: forwards, GPU memory allocated and peak); empty for onnxruntime. */
+  async backendStats(): Promise<Record<string, unknown>> {
+    return (await this.opened.stats?.()) ?? {};
   }
 
   async release(): Promise<void> {
-    await this.opened.session.release();
+    await this.opened.release();
   }
 
   /** Canvas size for a text of `textTokens` tokens (aligned-BIO: always one label per text token). */
@@ -227,11 +237,31 @@ export class DiffusionEngine {
     const started = performance.now();
     try {
       return await denoise({ prompts, canvasLengths: canvases, streams }, {
-        settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: makeForward(this.opened.session, m.head.topK, this.stats),
+        settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: this.opened.forward,
         onStep: options.onStep, keepHistory: options.keepHistory, isCancelled: options.isCancelled,
       });
     } finally {
       this.stats.loopMs += performance.now() - started;
     }
   }
+}
+
+/** The package's ONNX graph on onnxruntime, imported only here: a PyTorch-only machine may lack its native library. */
+async function openOnnx(pkg: LoadedPackage, options: EngineOptions, stats: RunStats): Promise<OpenedBackend> {
+  const graph = pkg.manifest.graph?.file ?? '';
+  const ort = await import('./ort-session.js');
+  let opened: Awaited<ReturnType<typeof ort.openSession>>;
+  try {
+    opened = await ort.openSession(pkg.graphPath ?? '', pkg.manifest, options);
+  } catch (error) {
+    if (error instanceof DeviceError || error instanceof GraphContractError) throw error;
+    // onnxruntime's own words ("Protobuf parsing failed", a missing external-data file), under the file's name.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new PackageError(pkg.dir, [`${graph}: onnxruntime cannot load it (${reason})`]);
+  }
+  const session = opened.session;
+  return {
+    backend: 'onnxruntime', device: opened.device, ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}),
+    forward: ort.makeForward(session, pkg.manifest.head.topK, stats), release: () => session.release(),
+  };
 }

@@ -5,8 +5,10 @@ import * as ort from 'onnxruntime-node';
 import { basename } from 'node:path';
 import type { ModelManifest } from '../../core/model-package/manifest.js';
 import type { BatchInputs, ForwardFn, HeadOutputs, HeadScalars } from '../../core/sampler/head-outputs.js';
+import { DeviceError, GraphContractError, type DeviceChoice, type RunStats } from './backend.js';
 
-export type DeviceChoice = 'auto' | 'cuda' | 'cpu';
+// Shared with the PyTorch backend; re-exported for the modules and tests that import them from here.
+export { addRuns, DeviceError, GraphContractError, noRuns, runsSince, type DeviceChoice, type RunStats } from './backend.js';
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface SessionOptions {
@@ -30,13 +32,6 @@ export interface OpenedSession {
   fallbackReason?: string;
 }
 
-/** The device asked for cannot be used ('cuda' without a working CUDA execution provider). */
-export class DeviceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeviceError';
-  }
-}
 
 const CONTRACT_INPUTS: [string, string, number][] = [
   ['input_ids', 'int64', 2], ['attention_mask', 'int64', 2], ['position_ids', 'int64', 2],
@@ -89,13 +84,6 @@ async function openCpu(graphPath: string, options: SessionOptions): Promise<Open
   return { session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cpu')), device: 'cpu' };
 }
 
-/** The graph's inputs or outputs are not those of the contract. */
-export class GraphContractError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file} does not follow the graph contract (docs/model-package.md):\n  ${problems.join('\n  ')}`);
-    this.name = 'GraphContractError';
-  }
-}
 
 /** Every way the session's inputs and outputs differ from the contract (names, element types, ranks, K). */
 export function checkContract(session: ort.InferenceSession, manifest: ModelManifest): string[] {
@@ -121,35 +109,6 @@ export function checkContract(session: ort.InferenceSession, manifest: ModelMani
   return problems;
 }
 
-/**
- * What the engine ran, for the benchmark's JS-vs-graph split: forward passes, their rows, steps, and wall time in
- * session.run and in the denoising loops (session.run included; the rest of a job is per-text work: tokenising,
- * reading the outputs).
- */
-export interface RunStats {
-  runs: number;
-  runMs: number;
-  loopMs: number;
-  /** Rows over all forward passes. */
-  rows: number;
-  /** Denoising steps (counted by the engine). */
-  steps: number;
-}
-
-export const noRuns = (): RunStats => ({ runs: 0, runMs: 0, loopMs: 0, rows: 0, steps: 0 });
-const RUN_STATS = Object.keys(noRuns()) as (keyof RunStats)[];
-
-/** Adds `more` into `into`, field by field. */
-export function addRuns(into: RunStats, more: RunStats): void {
-  for (const key of RUN_STATS) into[key] += more[key];
-}
-
-/** `now` minus `before`, field by field. */
-export function runsSince(now: RunStats, before: RunStats): RunStats {
-  const out = noRuns();
-  for (const key of RUN_STATS) out[key] = now[key] - before[key];
-  return out;
-}
 
 // int32 <-> int64 through the 32-bit halves of each int64 (little-endian: low word first), so no BigInt is made per
 // element: BigInt64Array.from(data, BigInt) and back cost more than the rest of a step's JavaScript together.

@@ -1,8 +1,9 @@
 // Opens a model package folder and refuses a broken one with a message that names the file and field at fault.
-// The graph's own inputs and outputs are checked when its session opens (ort-session.ts).
+// The graph's own inputs and outputs are checked when its session opens (ort-session.ts); a PyTorch package's
+// checkpoint folder is checked here for its files and loaded by the worker (torch-session.ts).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { checkTokenIds, ManifestError, parseManifest, type ModelManifest } from '../../core/model-package/manifest.js';
 import { renderPromptParts, PromptBuilder } from './prompt.js';
 import { TextTokenizer } from './text-tokenizer.js';
@@ -21,7 +22,10 @@ export class PackageError extends Error {
 export interface LoadedPackage {
   dir: string;
   manifest: ModelManifest;
-  graphPath: string;
+  /** The ONNX graph (onnxruntime packages). */
+  graphPath?: string;
+  /** The checkpoint folder, resolved against the package (PyTorch packages). */
+  checkpointPath?: string;
   tokenizer: TextTokenizer;
   prompt: PromptBuilder;
 }
@@ -52,10 +56,13 @@ export function loadPackage(dir: string): LoadedPackage {
     if (!(error instanceof ManifestError)) throw error;
     throw new PackageError(dir, error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`));
   }
-  for (const file of [manifest.graph.file, ...(manifest.graph.externalData ?? [])]) {
+  const graph = manifest.graph;
+  for (const file of graph ? [graph.file, ...(graph.externalData ?? [])] : []) {
     if (!existsSync(join(dir, file))) problems.push(`${file}: is missing (named by ${MANIFEST_FILE} graph)`);
     else if (!statSync(join(dir, file)).isFile()) problems.push(`${file}: is a folder, not a file (named by ${MANIFEST_FILE} graph)`);
   }
+  const checkpointPath = manifest.pytorch && (isAbsolute(manifest.pytorch.checkpoint) ? manifest.pytorch.checkpoint : join(dir, manifest.pytorch.checkpoint));
+  if (manifest.pytorch && checkpointPath) problems.push(...checkpointProblems(checkpointPath, manifest.pytorch.checkpoint, manifest.pytorch.randomInit === true));
   const checkpoint = manifest.training?.checkpoint;
   if (checkpoint !== undefined && !existsSync(join(dir, checkpoint))) problems.push(`${checkpoint}: is missing (named by ${MANIFEST_FILE} training)`);
   const tokenizerJson = readJson(dir, manifest.tokenizer, problems);
@@ -82,5 +89,16 @@ export function loadPackage(dir: string): LoadedPackage {
     }
   }
   if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
-  return { dir, manifest, graphPath: join(dir, manifest.graph.file), tokenizer, prompt };
+  return { dir, manifest, ...(graph ? { graphPath: join(dir, graph.file) } : {}), ...(checkpointPath ? { checkpointPath } : {}), tokenizer, prompt };
+}
+
+/** What a PyTorch checkpoint folder lacks: config.json, and *.safetensors unless the weights are random. */
+function checkpointProblems(path: string, named: string, randomInit: boolean): string[] {
+  const by = `(named by ${MANIFEST_FILE} pytorch.checkpoint)`;
+  if (!existsSync(path)) return [`${named}: is missing ${by}`];
+  if (!statSync(path).isDirectory()) return [`${named}: is a file, not a checkpoint folder ${by}`];
+  const problems: string[] = [];
+  if (!existsSync(join(path, 'config.json'))) problems.push(`${named}: has no config.json ${by}`);
+  if (!randomInit && !readdirSync(path).some((f) => f.endsWith('.safetensors'))) problems.push(`${named}: has no *.safetensors weights ${by}`);
+  return problems;
 }

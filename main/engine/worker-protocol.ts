@@ -5,7 +5,7 @@ import { CancelledError } from '../../core/sampler/denoiser.js';
 import { SamplerSettingsError } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
-import { DeviceError, GraphContractError, type RunStats } from './ort-session.js';
+import { DeviceError, GraphContractError, type RunStats } from './backend.js';
 import { PackageError } from './package-loader.js';
 
 export type ToWorker =
