@@ -14,6 +14,21 @@ interface LabelToken {
   stack?: readonly string[];
 }
 
+/**
+ * A tag with its label unescaped: a project model (training/dnw/project_labels.py) writes a label's whitespace, `|`,
+ * `%` and brackets as UTF-8 percent escapes (`B-Nơi%7Cchốn`), so any label name fits in one tag of one level.
+ */
+export function unescapeTag(tag: string): string {
+  if (!tag.includes('%')) return tag;
+  return tag.replace(/(?:%[0-9A-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run; // not UTF-8: a label that really contains "%XY"
+    }
+  });
+}
+
 // Memoised: an output repeats a handful of label tokens.
 const readTokens = new Map<string, LabelToken>();
 function readLabelToken(raw: string): LabelToken {
@@ -22,7 +37,7 @@ function readLabelToken(raw: string): LabelToken {
     // Label tokens may be written bracketed (`[B-LOCATION]`, `⟨B-LOCATION⟩`) so they never collide with text tokens.
     const written = raw.trim().replace(/^\[(.*)\]$|^\u27e8(.*)\u27e9$/s, '$1$2');
     const levels = written.split('|');
-    token = { written, stack: levels.every((tag) => TAG.test(tag)) ? levels : undefined };
+    token = { written, stack: levels.every((tag) => TAG.test(tag)) ? levels.map(unescapeTag) : undefined };
     if (readTokens.size < 10_000) readTokens.set(raw, token);
   }
   return token;

@@ -3,6 +3,7 @@
 
 import { resolveSettings, DREAM_DEFAULTS, SamplerSettingsError, type SamplerSettings } from '../sampler/settings.js';
 import { FieldReader, isObject, type FieldIssue } from './fields.js';
+import { labelProblem } from '../labels.js';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 export type OutputFormat = 'inline-tags' | 'bio-lines' | 'aligned-bio';
@@ -183,7 +184,12 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
   const format = f.oneOf(output, 'format', 'output', OUTPUT_FORMATS);
   const labels = f.strings(output, 'labels', 'output');
   labels?.forEach((label, i) => {
-    if (!/^[\p{L}_][\p{L}\p{N}_.:-]*$/u.test(label)) f.fail(`output.labels[${i}]`, `"${label}" cannot be a tag name (letters, digits, _ . : -)`);
+    // An aligned-BIO canvas names labels inside added tokens, escaped (core/model-output/aligned-bio.ts), so any
+    // project label name fits; the text formats write them as tags.
+    if (format === 'aligned-bio') {
+      const problem = labelProblem(label);
+      if (problem) f.fail(`output.labels[${i}]`, `"${label}" ${problem}`);
+    } else if (!/^[\p{L}_][\p{L}\p{N}_.:-]*$/u.test(label)) f.fail(`output.labels[${i}]`, `"${label}" cannot be a tag name (letters, digits, _ . : -)`);
   });
   const canvas = f.object(output, 'canvas', 'output', true);
   const perTextToken = canvas && f.number(canvas, 'perTextToken', 'output.canvas');

@@ -36,3 +36,10 @@ test('bracketed label tokens read as their tags', () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(entities.map(({ label, start, end }) => [label, start, end]), [['ORG', 0, 18], ['LOC', 10, 18]]);
 });
+
+test('a project model\'s escaped labels read as the project\'s names (training/dnw/project_labels.py)', () => {
+  const labels = ['Nơi|chốn', 'Triệu_chứng', '50%'];
+  const { entities, problems } = parseAlignedBio(['⟨B-Nơi%7Cchốn⟩', '⟨I-Nơi%7Cchốn⟩', '⟨I-Nơi%7Cchốn|B-Triệu_chứng⟩', '⟨B-50%25⟩', 'O'], TOKENS, { labels });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(entities.map(({ label, start, end }) => [label, start, end]), [['Nơi|chốn', 0, 14], ['Triệu_chứng', 10, 14], ['50%', 15, 18]]);
+});
