@@ -24,6 +24,7 @@ export const METHOD_LIST = [
   'models.versions',
   'models.activate',
   'fineTune.start',
+  'models.train',
   'learning.curves',
   'labels.list',
   'labels.add',

@@ -30,6 +30,7 @@ export const paramSchemas = {
   'models.versions': s.projectRef,
   'models.activate': s.modelRef,
   'fineTune.start': s.fineTuneSchema,
+  'models.train': s.trainSchema,
   'learning.curves': s.projectRef,
   'labels.list': s.projectRef,
   'labels.add': s.addLabelSchema,
@@ -75,6 +76,7 @@ export interface Results {
   'models.versions': T.ModelVersions;
   'models.activate': { modelId: number };
   'fineTune.start': T.JobInfo;
+  'models.train': T.JobInfo;
   'learning.curves': T.LearningCurves;
   'labels.list': T.LabelSet;
   'labels.add': T.LabelSet;

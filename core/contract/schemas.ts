@@ -166,6 +166,15 @@ export const fineTuneSchema = z
   })
   .strict();
 
+/** Train a model for the project's own labels: from the embedded model's weights (default), from scratch, or from a registered version. */
+export const trainSchema = z
+  .object({
+    projectId: id,
+    from: z.union([z.enum(['embedded', 'scratch']), id]).optional(),
+    maxMinutes: z.number().positive().max(24 * 60).optional(),
+  })
+  .strict();
+
 export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
 /** Denoise one document again with its history kept, to replay how the model wrote its suggestions. */
 export const traceSchema = z.object({ documentId: id, model: modelChoiceSchema }).strict();

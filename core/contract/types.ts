@@ -171,7 +171,7 @@ export interface DenoisingTrace {
 
 export interface JobInfo {
   id: string;
-  kind: 'preannotate' | 'fine-tune';
+  kind: 'preannotate' | 'fine-tune' | 'train';
   state: JobState;
   /** Documents finished (their suggestions stored). */
   done: number;
@@ -188,6 +188,23 @@ export interface JobInfo {
   phase?: 'prepare' | 'train' | 'export' | 'evaluate' | 'register';
   loss?: number;
   modelId?: number;
+  /** Train jobs, once done: the new version's held-out score against the active model's, and what became of it. */
+  result?: TrainResult;
+}
+
+/** What training a model for a project's own labels gave (docs/training.md, "A model for the project's labels"). */
+export interface TrainResult {
+  modelId: number;
+  /** Nested micro-F1 of the new version on the held-out documents. */
+  heldoutF1: number | null;
+  /** The model that was active, and its F1 on the same held-out documents (null when it could not be scored). */
+  activeModel: string | null;
+  activeF1: number | null;
+  trainDocs: number;
+  heldoutDocs: number;
+  activated: boolean;
+  /** Why it became the active model, or why not. */
+  reason: string;
 }
 
 /** Why the queue puts a document where it is (core/active-learning/ranking.ts). */
@@ -227,7 +244,11 @@ export interface ModelVersion {
   parentId: number | null;
   createdAt: string;
   /** Held-out scores and training facts recorded when it was registered. */
-  metrics: { heldoutF1?: number; heldoutPrecision?: number; heldoutRecall?: number; trainDocs?: number; heldoutDocs?: number; seconds?: number } | null;
+  metrics: {
+    heldoutF1?: number; heldoutPrecision?: number; heldoutRecall?: number; trainDocs?: number; heldoutDocs?: number; seconds?: number;
+    /** Versions trained for the project's labels: their labels, where they started, the active model's F1 on the same held-out documents, and the decision. */
+    labels?: string[]; from?: string; activeModel?: string | null; activeF1?: number | null; activated?: boolean; reason?: string;
+  } | null;
 }
 
 export interface FineTuneRun {

@@ -15,6 +15,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   { name: 'validate', summary: 'check a file or folder without importing it', load: async () => (await import('./commands/validate.js')).validateCommand },
   { name: 'annotate', summary: 'pre-annotate a file with a model and write the result (no database)', load: async () => (await import('./commands/annotate.js')).annotateCommand },
   { name: 'finetune', summary: 'fine-tune the current model on the finished documents; the result becomes the active version', load: async () => (await import('./commands/finetune.js')).finetuneCommand },
+  { name: 'train', summary: "train a model for the project's own labels; active only when it beats the active one", load: async () => (await import('./commands/train.js')).trainCommand },
   {
     name: 'labels', summary: "list or change a project's labels (add, rename, merge, delete, recolour, map a model's labels)",
     load: async () => (await import('./commands/labels.js')).labelsCommand,

@@ -89,7 +89,7 @@ export class FineTuneService {
   }
 
   /** The registry entry of the embedded package, registering it on first sight; undefined when it is not built. */
-  private embedded(): ModelEntry | undefined {
+  embeddedEntry(): ModelEntry | undefined {
     const info = this.engine.models().find((m) => m.kind === 'embedded' && m.available && m.path);
     if (!info?.path) return undefined;
     const path = resolve(info.path);
@@ -100,11 +100,11 @@ export class FineTuneService {
 
   /** The model new suggestions and fine-tunes start from: the active registry entry, else the embedded model. */
   current(): ModelEntry | undefined {
-    return this.store.models.active() ?? this.embedded();
+    return this.store.models.active() ?? this.embeddedEntry();
   }
 
   versions(projectId: number): Results['models.versions'] {
-    const embedded = this.embedded();
+    const embedded = this.embeddedEntry();
     const current = this.current();
     const versions = this.store.models.list()
       .filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active)

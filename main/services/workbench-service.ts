@@ -16,6 +16,7 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
 import { importPath } from './import-service.js';
+import { ProjectTrainService } from './project-train-service.js';
 import { FineTuneService, type TrainerDefaults } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
 import { LexiconService, type LexiconSettings } from './lexicon-service.js';
@@ -49,6 +50,7 @@ export class WorkbenchService implements WorkbenchApi {
   readonly index: DocumentIndex;
   readonly jobs: JobService;
   readonly fineTunes: FineTuneService;
+  readonly training: ProjectTrainService;
   readonly lexicon: LexiconService;
   private readonly annotations: AnnotationService;
   private readonly labels: LabelService;
@@ -68,6 +70,7 @@ export class WorkbenchService implements WorkbenchApi {
         if (ids.length > 0) this.jobs.start(projectId, ids, { kind: 'package', path });
       },
     });
+    this.training = new ProjectTrainService(this.store, this.fineTunes, options.dataDir, actor, options.fineTune ?? {}, { emit: (event) => this.events.emit(event) });
     this.lexicon = new LexiconService(this.store, (event) => this.events.emit(event), actor, options.lexicon);
     // The lexicon follows what the methods report: a status change or an edit may change a finished document (and
     // so the lexicon, then other documents' suggestions); an import or a label change may change many, so the
@@ -225,18 +228,19 @@ export class WorkbenchService implements WorkbenchApi {
   async 'preannotate.trace'(p: Params<'preannotate.trace'>): Promise<Results['preannotate.trace']> {
     const doc = this.annotations.document(p.documentId);
     // A replay opens a model of its own: never beside a running job, which may hold a large one already.
-    if ([...this.jobs.list(), ...this.fineTunes.list()].some((j) => j.state === 'running')) {
+    if ([...this.jobs.list(), ...this.fineTunes.list(), ...this.training.list()].some((j) => j.state === 'running')) {
       throw new ContractError('conflict', 'a job is running; replay the denoising once it has finished');
     }
     return traceText(this.options.engine, doc.id, doc.text, p.model);
   }
 
   async 'jobs.cancel'(p: Params<'jobs.cancel'>): Promise<Results['jobs.cancel']> {
+    if (this.training.has(p.jobId)) return this.training.cancel(p.jobId);
     return this.fineTunes.has(p.jobId) ? this.fineTunes.cancel(p.jobId) : this.jobs.cancel(p.jobId);
   }
 
   async 'jobs.list'(): Promise<Results['jobs.list']> {
-    return [...this.jobs.list(), ...this.fineTunes.list()];
+    return [...this.jobs.list(), ...this.fineTunes.list(), ...this.training.list()];
   }
 
   async 'queue.next'(p: Params<'queue.next'>): Promise<Results['queue.next']> {
@@ -256,6 +260,11 @@ export class WorkbenchService implements WorkbenchApi {
   async 'fineTune.start'(p: Params<'fineTune.start'>): Promise<Results['fineTune.start']> {
     this.project(p.projectId);
     return this.fineTunes.start(p);
+  }
+
+  async 'models.train'(p: Params<'models.train'>): Promise<Results['models.train']> {
+    this.project(p.projectId);
+    return this.training.start(p);
   }
 
   async 'learning.curves'(p: Params<'learning.curves'>): Promise<Results['learning.curves']> {
@@ -298,6 +307,7 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async close(): Promise<void> {
+    await this.training.stopAll();
     await this.fineTunes.stopAll();
     await this.jobs.stopAll();
     await this.lexicon.close();

@@ -22,6 +22,10 @@ export interface FineTuneArgs {
   threads?: number;
   name?: string;
   version?: string;
+  /** A project's own label set (JSON: labels, model -> project map, indexed): the output vocabulary is rebuilt for it. */
+  labels?: string;
+  /** Another package (the active model) scored on the same held-out file. */
+  compare?: string;
 }
 
 export interface FineTuneProgress {
@@ -59,6 +63,8 @@ function argv(a: FineTuneArgs): string[] {
   opt('--threads', a.threads);
   opt('--name', a.name);
   opt('--version', a.version);
+  opt('--labels', a.labels);
+  opt('--compare', a.compare);
   return out;
 }
 

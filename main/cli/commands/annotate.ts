@@ -7,10 +7,11 @@ import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { writeOutput } from '../../io/write-output.js';
 import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
-import { UsageError, choice, codecOption, parse, positionals, printIssues, type Command } from '../cli-support.js';
+import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import { labelMapper, relabelEntities } from '../../../core/label-mapping.js';
 
 const usage = `usage: workbench annotate <in> <out> [--format FORMAT] [--variant V] [--model DIR] [--device auto|cpu|cuda]
-                          [--threads N] [--sampler JSON] [--limit N]
+                          [--threads N] [--sampler JSON] [--limit N] [--db DB [--project NAME]]
 
 Pre-annotates every document of <in> with a diffusion model and writes them to <out> in the same format, each
 document's entities replaced by the model's (tokens and metadata kept, so \`workbench eval\` can compare <out> with
@@ -19,7 +20,11 @@ document's entities replaced by the model's (tokens and metadata kept, so \`work
   --device   auto (CUDA when its provider loads, else CPU; the default) | cpu | cuda
   --threads  onnxruntime intra-op threads (default: one per core)
   --sampler  sampler settings over the package's defaults, as JSON, e.g. '{"alg":"entropy","threshold":0.9}'
-  --limit    only the first N documents`;
+  --limit    only the first N documents
+  --db       a workbench database: annotate with its project's active model (the active version when it was trained
+             in this project or for no project, else the embedded model; --model overrides) and write the project's
+             labels (the model's read through the project's label mapping; labels the project lacks are dropped)
+  --project  the project of --db (default: its only project)`;
 
 const BATCH_DOCS = 256;
 
@@ -32,7 +37,7 @@ export const annotateCommand: Command = {
       args,
       {
         format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' },
-        threads: { type: 'string' }, sampler: { type: 'string' }, limit: { type: 'string' },
+        threads: { type: 'string' }, sampler: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, project: { type: 'string' },
       },
       usage,
     );
@@ -53,8 +58,11 @@ export const annotateCommand: Command = {
     printIssues(log.kept, log.total);
     if (log.errors > 0) return 1;
 
-    const engine = await DiffusionEngine.open(values.model ?? embeddedModelDir, { device, intraOpThreads: threads });
+    if (values.project !== undefined && values.db === undefined) throw new UsageError('--project needs --db', usage);
+    const project = values.db === undefined ? undefined : projectModel(values.db, values.project);
+    const engine = await DiffusionEngine.open(values.model ?? project?.modelDir ?? embeddedModelDir, { device, intraOpThreads: threads });
     const { info } = engine;
+    const relabel = project?.relabel(info.name);
     console.error(`model ${info.name} ${info.version} on ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`);
     const started = performance.now();
     let problems = 0;
@@ -63,7 +71,7 @@ export const annotateCommand: Command = {
         const batch = docs.slice(from, from + BATCH_DOCS);
         const results = await engine.annotate(batch.map((doc, i) => ({ id: String(from + i), text: doc.text })), { settings });
         results.forEach((result, i) => {
-          batch[i].entities = result.entities;
+          batch[i].entities = relabel ? relabelEntities(result.entities, relabel) : result.entities;
           problems += result.problems.length;
         });
         process.stderr.write(`\r${Math.min(from + BATCH_DOCS, docs.length)}/${docs.length} documents`);
@@ -102,5 +110,30 @@ function samplerOption(value: string | undefined): Partial<SamplerSettings> | un
     return parsed as Partial<SamplerSettings>; // checked field by field by resolveSettings inside the engine
   } catch (error) {
     throw new UsageError(`--sampler must be a JSON object of sampler settings: ${(error as Error).message}`, usage);
+  }
+}
+
+/** The model a project pre-annotates with and how its labels become the project's (read once; the database is closed). */
+function projectModel(dbPath: string, projectName: string | undefined): { modelDir: string | undefined; relabel: (model: string) => (label: string) => string | null } {
+  const store = openStore(dbPath);
+  try {
+    const project = pickProject(store, projectName);
+    const active = store.models.active();
+    const usable = active && (active.projectId === null || active.projectId === project.id) && existsSync(active.path) ? active : undefined;
+    const labels = new Set(store.labels.list(project.id).map((l) => l.name));
+    const mappings = store.labelMappings.list(project.id);
+    console.error(`project ${project.name}: ${usable ? `active model ${usable.name} ${usable.version}` : 'no active model of its own; the embedded model'}`);
+    return {
+      modelDir: usable?.path,
+      relabel: (model) => {
+        const map = labelMapper(mappings, model);
+        return (label) => {
+          const to = map(label);
+          return labels.has(to) ? to : null;
+        };
+      },
+    };
+  } finally {
+    store.close();
   }
 }

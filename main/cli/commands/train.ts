@@ -1,0 +1,73 @@
+import { dirname, resolve } from 'node:path';
+import { loadEngine } from '../../hosts/engine-loader.js';
+import { WorkbenchService } from '../../services/workbench-service.js';
+import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+
+const usage = `usage: workbench train <db> [--project NAME] [--from embedded|scratch|VERSION] [--minutes N]
+
+Trains a diffusion model for the project's own labels on its finished (done or reviewed) documents
+(docs/training.md, "A model for the project's labels"). Documents whose id is a multiple of 5 are held out and
+score it; the active model is scored on the same documents (its labels read through the project's label mapping).
+The new version is saved under the database's folder (models/) and registered with its scores; it becomes the
+active model only when it beats the active one, and the output says why or why not.
+  --from     embedded (default): the embedded model's weights, the project's labels added to its output;
+             scratch: the same architecture and tokenizer, random weights; VERSION: a registered version
+             (its id, its version, or "NAME VERSION"; \`workbench models DB\` lists them)
+  --minutes  training wall budget (default: the trainer's, 6)
+Ctrl+C cancels and keeps the current model.`;
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: "train a model for the project's own labels; it becomes active only when it beats the active one",
+  usage,
+  async run(args) {
+    const { values, positionals: rest } = parse(args, { project: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' } }, usage);
+    const [dbPath] = positionals(rest, ['db'], usage);
+    let maxMinutes: number | undefined;
+    if (values.minutes !== undefined) {
+      maxMinutes = Number(values.minutes);
+      if (!Number.isFinite(maxMinutes) || maxMinutes <= 0) throw new UsageError(`--minutes must be a number > 0, not "${values.minutes}"`, usage);
+    }
+    const store = openStore(dbPath);
+    const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: await loadEngine(), version: 'cli', actor: 'cli' });
+    const cancel = () => void service.close();
+    process.once('SIGINT', cancel);
+    try {
+      const projectId = pickProject(store, values.project).id;
+      let from: 'embedded' | 'scratch' | number = 'embedded';
+      if (values.from === 'scratch' || values.from === 'embedded' || values.from === undefined) from = values.from ?? 'embedded';
+      else {
+        const wanted = values.from;
+        const model = store.models.list().find((m) => String(m.id) === wanted || m.version === wanted || `${m.name} ${m.version}` === wanted);
+        if (!model) throw new UsageError(`--from: no registered model "${wanted}" (workbench models ${dbPath} lists them)`, usage);
+        from = model.id;
+      }
+      let last = '';
+      service.events.on((event) => {
+        if (event.type !== 'job.progress' && event.type !== 'job.finished') return;
+        const { job } = event;
+        if (job.kind !== 'train') return;
+        const line = `train: ${job.phase ?? ''} ${job.done}/${job.total}${job.loss === undefined ? '' : ` loss ${job.loss.toFixed(4)}`}`;
+        if (line !== last) process.stderr.write(`\r${(last = line).padEnd(60)}`);
+      });
+      const started = await service['models.train']({ projectId, from, ...(maxMinutes ? { maxMinutes } : {}) });
+      const finished = await service.training.settled(started.id);
+      process.stderr.write('\n');
+      if (finished?.state !== 'done' || !finished.result) {
+        console.error(`training ${finished?.state ?? 'lost'}${finished?.error ? `: ${finished.error}` : ''}; the current model stays active`);
+        return 1;
+      }
+      const r = finished.result;
+      const version = (await service['models.versions']({ projectId })).versions.find((v) => v.id === r.modelId)!;
+      console.log(`new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
+        `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
+        (r.activeModel ? `; active model ${r.activeModel}: ${r.activeF1?.toFixed(4) ?? 'not scored'}` : ''));
+      console.log(`${r.activated ? 'now the active model' : 'not made active'}: ${r.reason}`);
+      return 0;
+    } finally {
+      process.off('SIGINT', cancel);
+      await service.close();
+      store.close();
+    }
+  },
+};

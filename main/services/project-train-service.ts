@@ -1,0 +1,201 @@
+// A model for a project's own labels (issue 12; docs/training.md, "A model for the project's labels"): the project's
+// finished documents, a fifth held out by document id, train a diffusion tagger of the embedded model's architecture
+// whose output vocabulary is the project's label set, starting from the embedded model's weights (transfer, the
+// default), from scratch, or from a registered version. The trainer also scores the active model on the same held-out
+// documents (its labels read through the project's label mapping); the new version is registered either way and
+// becomes the active model only when it scores higher. Runs are logged in fine_tunes like fine-tunes.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ContractError } from '../../core/contract/errors.js';
+import type { Params } from '../../core/contract/methods.js';
+import type { JobInfo, TrainResult } from '../../core/contract/types.js';
+import type { Doc } from '../../core/document.js';
+import { labelMapper } from '../../core/label-mapping.js';
+import { parseManifest } from '../../core/model-package/manifest.js';
+import type { ModelEntry } from '../../db/repositories/models.js';
+import type { Store } from '../../db/store.js';
+import { runFineTune, type FineTuneProgress } from '../training/fine-tune-process.js';
+import { writeInstructionFile } from '../training/instruction-file.js';
+import { findPython } from '../training/python-env.js';
+import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
+import { MIN_FINISHED } from './fine-tune-service.js';
+
+/** Documents whose id is a multiple of this are held out: stable as the project grows, so versions compare fairly. */
+export const HELDOUT_EVERY = 5;
+
+interface Running {
+  info: JobInfo;
+  abort: AbortController;
+  finished: Promise<void>;
+}
+
+/** Train and held-out documents: ids ≡ 0 (mod 5) held out; at least one of each when there are two or more. */
+export function splitHeldout<T extends { id: number }>(docs: readonly T[]): { train: T[]; heldout: T[] } {
+  let heldout = docs.filter((d) => d.id % HELDOUT_EVERY === 0);
+  if (heldout.length === 0 && docs.length > 1) heldout = [docs[docs.length - 1]];
+  if (heldout.length === docs.length && docs.length > 1) heldout = heldout.slice(0, Math.ceil(docs.length / HELDOUT_EVERY));
+  const held = new Set(heldout);
+  return { train: docs.filter((d) => !held.has(d)), heldout };
+}
+
+/** The decision: the new version becomes active only when it beats the active model on the same held-out documents. */
+export function decide(newF1: number | null, active: { name: string; f1: number | null; error?: string } | undefined, heldoutDocs: number): { activated: boolean; reason: string } {
+  const f = (x: number) => x.toFixed(4);
+  if (newF1 === null) return { activated: false, reason: 'it has no held-out score (no held-out documents), so it cannot be shown to be better' };
+  if (!active) return { activated: true, reason: `no model was active; held-out F1 ${f(newF1)} on ${heldoutDocs} documents` };
+  if (active.f1 === null) {
+    return { activated: false, reason: `the active model ${active.name} could not be scored on the same held-out documents (${active.error ?? 'unknown'}); activate the new version by hand if you want it` };
+  }
+  if (newF1 > active.f1) return { activated: true, reason: `held-out F1 ${f(newF1)} beats the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents` };
+  return { activated: false, reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active` };
+}
+
+export class ProjectTrainService {
+  private readonly jobs = new Map<string, Running>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly fineTunes: FineTuneService,
+    private readonly dataDir: string,
+    private readonly actor: string,
+    private readonly defaults: TrainerDefaults,
+    private readonly hooks: Pick<FineTuneHooks, 'emit'>,
+  ) {}
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  has(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  cancel(jobId: string): JobInfo {
+    const job = this.jobs.get(jobId)!;
+    job.abort.abort();
+    return { ...job.info };
+  }
+
+  async settled(jobId: string): Promise<JobInfo | undefined> {
+    const job = this.jobs.get(jobId);
+    await job?.finished;
+    return job && { ...job.info };
+  }
+
+  async stopAll(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort.abort();
+    await Promise.all([...this.jobs.values()].map((j) => j.finished));
+  }
+
+  /** The package training starts from: the embedded model (also for scratch: its architecture and tokenizer), or a version. */
+  private base(from: Params<'models.train'>['from']): ModelEntry {
+    if (typeof from === 'number') {
+      const model = this.store.models.get(from);
+      if (!model) throw new ContractError('not-found', `no model ${from}`, 'from');
+      if (!parseManifest(model.manifest).training) throw new ContractError('failed', `${model.name} ${model.version} carries no trainable weights (its manifest has no "training" entry)`, 'from');
+      return model;
+    }
+    const embedded = this.fineTunes.embeddedEntry();
+    if (!embedded) throw new ContractError('failed', 'the embedded model is not built, so there is nothing to start from');
+    return embedded;
+  }
+
+  start(p: Params<'models.train'>): JobInfo {
+    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
+    try {
+      findPython();
+    } catch (error) {
+      throw new ContractError('failed', (error as Error).message);
+    }
+    const base = this.base(p.from);
+    const labels = this.store.labels.list(p.projectId).map((l) => l.name);
+    if (labels.length === 0) throw new ContractError('failed', 'the project has no labels to train a model for');
+    const known = new Set(labels);
+    const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
+    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `training needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`);
+    const { train, heldout } = splitHeldout(docs);
+    const index = new Map(labels.map((l, i) => [l, `_${i}`]));
+    // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.
+    const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })) });
+    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'training runs on the CPU' }, phase: 'prepare' };
+    const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
+    const job: Running = { info, abort: new AbortController(), finished: Promise.resolve() };
+    job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc));
+    this.jobs.set(info.id, job);
+    return { ...info };
+  }
+
+  private progress(job: Running, p: FineTuneProgress): void {
+    const { info } = job;
+    info.phase = p.phase;
+    info.done = p.step;
+    info.total = p.steps;
+    if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
+    info.progress = p.phase === 'train' ? 0.85 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.88 : 0.93;
+    this.hooks.emit({ type: 'job.progress', job: { ...info } });
+  }
+
+  /** Each model label that the project's mapping (or the same name) turns into a project label. */
+  private mapFor(projectId: number, model: ModelEntry, labels: readonly string[]): Record<string, string> {
+    const modelLabels = parseManifest(model.manifest).output.labels;
+    const map = labelMapper(this.store.labelMappings.list(projectId), model.name);
+    const known = new Set(labels);
+    return Object.fromEntries(modelLabels.map((l) => [l, map(l)] as const).filter(([, to]) => known.has(to)));
+  }
+
+  private async run(job: Running, runId: number, p: Params<'models.train'>, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
+    const { info, abort } = job;
+    const work = join(this.dataDir, 'fine-tunes', `train-${runId}`);
+    const name = `dnw-p${p.projectId}`;
+    const version = `t${runId}`;
+    const out = join(this.dataDir, 'models', `${name}-${version}`);
+    const from = p.from === 'scratch' ? 'scratch' : typeof p.from === 'number' ? `${base.name} ${base.version}` : 'embedded';
+    const active = this.fineTunes.current();
+    try {
+      mkdirSync(work, { recursive: true });
+      mkdirSync(join(out, '..'), { recursive: true });
+      await writeInstructionFile(join(work, 'train.jsonl'), train);
+      if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
+      // Both maps go in one file: the base's (to initialise label rows) and the active model's (to score it).
+      const map = { ...(active ? this.mapFor(p.projectId, active, labels) : {}), ...this.mapFor(p.projectId, base, labels) };
+      writeFileSync(join(work, 'labels.json'), JSON.stringify({ labels, map, indexed: true }, null, 1));
+      this.hooks.emit({ type: 'job.progress', job: { ...info } });
+      const result = await runFineTune({
+        base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out, name, version,
+        labels: join(work, 'labels.json'), compare: active && heldout.length > 0 ? active.path : undefined, fromScratch: p.from === 'scratch',
+        ...this.defaults, ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
+      }, abort.signal, (progress) => this.progress(job, progress));
+      info.phase = 'register';
+      const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
+      parseManifest(manifest); // a package the engine would refuse must not be registered
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      const m = result.metrics;
+      const compare = (m.compare ?? undefined) as { package?: string; f1?: number; error?: string } | undefined;
+      const activeName = active ? `${active.name} ${active.version}` : null;
+      const decision = decide(num(m.f1), active && { name: activeName!, f1: num(compare?.f1), error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined) }, heldout.length);
+      const metrics = {
+        heldoutF1: num(m.f1) ?? undefined, heldoutPrecision: num(m.precision) ?? undefined, heldoutRecall: num(m.recall) ?? undefined,
+        trainDocs: train.length, heldoutDocs: heldout.length, seconds: result.seconds, labels, from,
+        activeModel: activeName, activeF1: num(compare?.f1), activated: decision.activated, reason: decision.reason,
+      };
+      const modelId = this.store.transaction(() => {
+        const id = this.store.models.register({ name: manifest.name, version: manifest.version, path: resolve(result.package), manifest, metrics, parentId: base.id, projectId: p.projectId });
+        if (decision.activated) this.store.models.activate(id);
+        this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
+        return id;
+      });
+      const outcome: TrainResult = { modelId, heldoutF1: num(m.f1), activeModel: activeName, activeF1: num(compare?.f1), trainDocs: train.length, heldoutDocs: heldout.length, ...decision };
+      Object.assign(info, { modelId, result: outcome, state: 'done', progress: 1 });
+      this.store.events.append({ type: 'model.train', actor: this.actor, projectId: p.projectId, payload: { runId, ...outcome } });
+    } catch (error) {
+      const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
+      info.state = cancelled ? 'cancelled' : 'failed';
+      if (!cancelled) info.error = (error as Error).message;
+      this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
+      this.store.events.append({ type: 'model.train', actor: this.actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
+    }
+    this.hooks.emit({ type: 'job.finished', job: { ...info } });
+  }
+}
