@@ -1,6 +1,7 @@
 // UI strings, Vietnamese first (the default) and English. Keys are shared; a missing English string is a type error.
 import { activeLearningEn, activeLearningVi } from './messages-active-learning.js';
 import { labelsEn, labelsVi } from './messages-labels.js';
+import { trainEn, trainVi } from './messages-train.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -111,6 +112,7 @@ export const vi = {
   skipped: 'Bỏ qua',
   ...activeLearningVi,
   ...labelsVi,
+  ...trainVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -224,4 +226,5 @@ export const en: Record<MessageKey, string> = {
   skipped: 'Skipped',
   ...activeLearningEn,
   ...labelsEn,
+  ...trainEn,
 };
