@@ -31,3 +31,15 @@ test('annotate --db writes the project\'s labels through its mapping', { timeout
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--project needs --db/);
 });
+
+test('workbench train says what it needs before training', { timeout: 120_000 }, () => {
+  const dir = dataFolder();
+  const db = join(dir, 'clinic.db');
+  assert.equal(workbench(['init', db, '--labels', 'Triệu_chứng']).status, 0);
+  const unknown = workbench(['train', db, '--from', 'no-such-version']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /--from: no registered model "no-such-version"/);
+  const few = workbench(['train', db]);
+  assert.equal(few.status, 1, few.stderr);
+  assert.match(few.stderr, /training needs at least 10 finished \(done or reviewed\) documents; this project has 0/);
+});

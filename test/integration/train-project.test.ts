@@ -58,7 +58,7 @@ test('the held-out split is stable by document id and the decision needs a highe
 
 test('train a model for the project\'s own labels: it loads, suggests them nested, and is active only when better', { skip, timeout: 400_000 }, async () => {
   const engine = new DiffusionEnginePort({ embeddedDir: EMBEDDED, engine: { device: 'cpu', intraOpThreads: 1 } });
-  const env = await tempService(engine, { fineTune: { maxSteps: 40, threads: 1 } });
+  const env = await tempService(engine, { fineTune: { maxSteps: 15, threads: 1 } });
   const { service, store } = env;
   const out = mkdtempSync(join(tmpdir(), 'wb-train-'));
   try {
