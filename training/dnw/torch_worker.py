@@ -134,6 +134,32 @@ def start_reader(stream: BinaryIO, channel: Channel) -> "queue.Queue":
 
 # ---- the model ----
 
+def precheck(checkpoint: Path, random_init: bool) -> None:
+    """What can be checked before torch and transformers are imported (seconds): config.json, its model_type, the
+    shards and their headers. A broken folder is then refused at once instead of after the imports."""
+    config_path = checkpoint / "config.json"
+    if not config_path.exists():
+        raise FileNotFoundError(f"{config_path}: is missing (a Dream/Qwen2 checkpoint folder has config.json)")
+    config = json.loads(config_path.read_text())
+    if str(config.get("model_type", "")).lower() not in ("dream", "qwen2"):
+        raise ValueError(f"{config_path}: model_type {config.get('model_type')!r} is not Dream or qwen2")
+    if random_init:
+        return
+    shards = sorted(checkpoint.glob("*.safetensors"))
+    if not shards:
+        raise FileNotFoundError(f"{checkpoint}: no *.safetensors weights (use --random-init for random weights)")
+    for shard in shards:
+        with open(shard, "rb") as f:
+            head = f.read(8)
+            size = int.from_bytes(head, "little") if len(head) == 8 else -1
+            if size <= 0 or size > min(100 << 20, shard.stat().st_size - 8):
+                raise ValueError(f"{shard}: is not a safetensors file")
+            try:
+                json.loads(f.read(size))
+            except ValueError:
+                raise ValueError(f"{shard}: is not a safetensors file (its header is not JSON)") from None
+
+
 def pick_device(torch, asked: str) -> tuple[str, str | None]:
     """(device, fallback reason); raises DeviceUnavailable when 'cuda' is demanded and cannot be used."""
     if asked == "cpu":
@@ -297,6 +323,11 @@ def device_report(torch, device: str) -> dict:
 
 
 def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> int:
+    try:
+        precheck(args.checkpoint, args.random_init)
+    except Exception as error:
+        channel.send({"type": "error", "fatal": True, "kind": "load", "message": f"{type(error).__name__}: {error}"})
+        return 1
     try:
         import torch
 
