@@ -152,7 +152,7 @@ export class FineTuneService {
     const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);
     const train = docs.filter((_, i) => i % HELDOUT_EVERY !== HELDOUT_EVERY - 1);
     const info: JobInfo = {
-      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'fine-tuning runs on the CPU' }, phase: 'prepare',
+      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'the trainer picks CUDA when torch sees a GPU, else the CPU' }, phase: 'prepare',
     };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const abort = new AbortController();
@@ -169,6 +169,8 @@ export class FineTuneService {
     info.done = p.step;
     info.total = p.steps;
     if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
+    // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
+    if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', reason: `fine-tuning on ${p.device}` };
     // Training is most of the time; exporting and scoring the held-out part the rest.
     info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
     this.hooks.emit({ type: 'job.progress', job: { ...info } });

@@ -26,6 +26,8 @@ export interface FineTuneArgs {
   labels?: string;
   /** Another package (the active model) scored on the same held-out file. */
   compare?: string;
+  /** 'auto' (the trainer's default: CUDA when torch sees it, else CPU), 'cpu', 'cuda', 'cuda:N'. */
+  device?: string;
 }
 
 export interface FineTuneProgress {
@@ -34,6 +36,8 @@ export interface FineTuneProgress {
   steps: number;
   loss?: number;
   elapsed?: number;
+  /** Where the trainer runs, from its start event: "cpu" or "cuda:0 (NVIDIA H200)". */
+  device?: string;
 }
 
 export interface FineTuneResult {
@@ -63,6 +67,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--threads', a.threads);
   opt('--name', a.name);
   opt('--version', a.version);
+  opt('--device', a.device);
   opt('--labels', a.labels);
   opt('--compare', a.compare);
   return out;
@@ -87,8 +92,8 @@ export function runFineTune(args: FineTuneArgs, signal: AbortSignal, onProgress?
       } catch {
         return; // a library's stray print; the events are JSON objects
       }
-      if (event.event === 'start') last = { ...last, steps: Number(event.steps) || 0 };
-      else if (event.event === 'step') last = { phase, step: Number(event.step), steps: Number(event.steps), loss: Number(event.loss), elapsed: Number(event.elapsed) };
+      if (event.event === 'start') last = { ...last, steps: Number(event.steps) || 0, ...(typeof event.device === 'string' ? { device: event.device } : {}) };
+      else if (event.event === 'step') last = { ...last, phase, step: Number(event.step), steps: Number(event.steps), loss: Number(event.loss), elapsed: Number(event.elapsed) };
       else if (event.event === 'phase') last = { ...last, phase: (phase = event.phase === 'export' ? 'export' : 'evaluate') };
       else if (event.event === 'done') done = { package: String(event.package), metrics: (event.metrics ?? {}) as Record<string, unknown>, seconds: Number(event.seconds) };
       else if (event.event === 'error') failure = String(event.message);

@@ -3,16 +3,18 @@
     python -m dnw.finetune_package --base PACKAGE_DIR --train TRAIN.jsonl --out OUT_DIR
         [--heldout HELDOUT.jsonl] [--from-scratch] [--epochs E] [--min-steps N] [--max-steps N] [--max-minutes M]
         [--lr LR] [--batch-tokens T] [--seed S] [--threads N] [--name NAME] [--version VERSION]
-        [--quantize int8|none]
+        [--quantize int8|none] [--device auto|cpu|cuda]
 
 The base package must carry its weights (manifest `training.checkpoint`, checkpoint.pt; dnw.package_checkpoint).
 --from-scratch keeps the base's tokenizer, labels and architecture and initialises the weights randomly.
 Objective as dnw.train: masked diffusion SFT over the aligned canvas (prompt never masked, each slot masked with
 probability t ~ U(eps, 1), CE / t), BPE-dropout variants as the base was trained with, AdamW with linear warm-up then
 cosine decay that follows the step count or the --max-minutes budget, whichever ends first. Seeded.
+--device auto (the default) trains on CUDA when torch sees a GPU, else on the CPU; the start event and the metrics
+name the device. The masks are drawn on the CPU either way (dnw.devices), so a seed gives the same masks on both.
 
 stdout carries one JSON object per line (everything else goes to stderr):
-  {"event":"start","examples":n,"steps":N, ...}
+  {"event":"start","examples":n,"steps":N,"device":"cuda:0 (NVIDIA H200)"|"cpu", ...}
   {"event":"step","step":i,"steps":N,"loss":x,"elapsed":s}          at most about once a second
   {"event":"phase","phase":"export"}                                 then "evaluate" when --heldout is given
   {"event":"done","package":OUT_DIR,"metrics":{...},"seconds":s}
@@ -100,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", default=None, help="manifest version (default: the base's, patch + 1)")
     ap.add_argument("--quantize", choices=["int8", "none"], default=None,
                     help="graph weights (default: int8 when the base graph is int8)")
+    ap.add_argument("--device", default="auto", help="auto (CUDA when torch sees it, else CPU), cpu, cuda, cuda:N")
     ap.add_argument("--labels", type=Path, default=None,
                     help="a project's own label set, JSON {labels: [...], map: {model label: project label}, indexed: "
                          "true when the data names them _0, _1, ...}: the output vocabulary is rebuilt for it "
@@ -130,9 +133,16 @@ def _lr(step: int, total: int, warmup: int, peak: float, time_frac: float, min_r
     return lo + (peak - lo) * 0.5 * (1 + math.cos(math.pi * frac))
 
 
-def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int) -> dict:
-    """The masked diffusion SFT loop of dnw.train, single process, sized to the data and the time budget."""
+def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int,
+                device=None) -> dict:
+    """The masked diffusion SFT loop of dnw.train, single process, sized to the data and the time budget, on
+    `device` (the model is moved there and left there)."""
+    import dataclasses
+
     import torch
+    from .devices import device_label
+    device = device or torch.device("cpu")
+    model.to(device)
     from .encode import collate, length_batches
     from .train import diffusion_loss
     variants = prepared.variants
@@ -149,7 +159,8 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
     warmup = max(1, min(100, total // 10))
     peak = args.lr
     emit(event="start", examples=n_examples, pieces=len(variants), steps=total, steps_per_epoch=per_epoch,
-         epochs=round(total / per_epoch, 2), lr=peak, from_scratch=bool(args.from_scratch), threads=args.threads)
+         epochs=round(total / per_epoch, 2), lr=peak, from_scratch=bool(args.from_scratch), threads=args.threads,
+         device=device_label(device))
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
     budget = args.max_minutes * 60
     train_start = time.time()
@@ -166,6 +177,9 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
                 g["lr"] = lr
             gen = torch.Generator().manual_seed(seed * 7919 + step * 31)
             batch = collate([data[i] for i in b], vocab.pad_id)
+            if device.type != "cpu":
+                batch = dataclasses.replace(batch, **{f.name: getattr(batch, f.name).to(device, non_blocking=True)
+                                                      for f in dataclasses.fields(batch)})
             loss, _ = diffusion_loss(model, batch, vocab.mask_id, 1e-3, gen)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -186,8 +200,10 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
                 break
         epoch += 1
     model.eval()
+    peak_mem = round(torch.cuda.max_memory_allocated(device) / 2**30, 3) if device.type == "cuda" else None
     return {"steps": step, "epochs": round(step / per_epoch, 2), "final_loss": round(sum(recent) / len(recent), 4),
-            "train_seconds": round(time.time() - train_start, 1)}
+            "train_seconds": round(time.time() - train_start, 1), "device": device_label(device),
+            "peak_gpu_mem_gib": peak_mem}
 
 
 def _description(base: dict, n: int, scratch: bool) -> str:
@@ -354,7 +370,13 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
               f"outer levels", file=sys.stderr)
     if not prepared.variants:
         raise Failure(f"{args.train}: every example's text is empty")
-    stats = train_model(model, vocab, prepared, args, emit, seed, t0, len(records))
+    from .devices import resolve_device
+    try:
+        device = resolve_device(args.device)
+    except (RuntimeError, ValueError) as e:
+        raise Failure(str(e), EXIT_USAGE) from None
+    stats = train_model(model, vocab, prepared, args, emit, seed, t0, len(records), device)
+    model.cpu()  # the ONNX export and the saved checkpoint are built from CPU tensors
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
     from .export import (GRAPH, export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults, session_for,
@@ -373,7 +395,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         sampler = dict(base.get("sampler") or sampler_defaults(0.9, 8))
         threshold, max_steps = float(sampler.get("threshold", 0.9)), int(sampler.get("steps", 8))
         metrics = {"train_examples": len(records), "steps": stats["steps"], "epochs": stats["epochs"],
-                   "final_loss": stats["final_loss"], "train_seconds": stats["train_seconds"]}
+                   "final_loss": stats["final_loss"], "train_seconds": stats["train_seconds"],
+                   "device": stats["device"]}
         evaluation = []
         if heldout:
             emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))

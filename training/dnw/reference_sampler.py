@@ -44,21 +44,27 @@ class Settings:
     seed: int = 0
 
 
-def load_forward(package: Path, checkpoint: Path | None) -> Callable:
-    """forward(ids, mask, positions) -> float32 logits [B, L, V] of the package's model, in torch."""
+def load_forward(package: Path, checkpoint: Path | None, device: str | torch.device = "cpu") -> Callable:
+    """forward(ids, mask, positions) -> float32 logits [B, L, V] of the package's model, in torch.
+
+    The model runs on `device` ("auto": CUDA when torch sees it); inputs go there and the logits come back to the
+    CPU, where the loop's bookkeeping lives. The model stays float32 with eager attention on every device: it is
+    the parity oracle, and decisions must not move with the device's kernels more than float32 rounding allows."""
+    from .devices import resolve_device
     from .export_dream import BidirectionalQwen2, load_checkpoint
 
+    device = resolve_device(str(device))
     if checkpoint is not None:
-        model, _ = load_checkpoint(checkpoint)
+        model, _ = load_checkpoint(checkpoint, device=device)
     else:
         from .tiny_qwen2 import rebuild_from_manifest
 
-        model = rebuild_from_manifest(json.loads((package / "manifest.json").read_text()))
+        model = rebuild_from_manifest(json.loads((package / "manifest.json").read_text())).to(device)
     logits = BidirectionalQwen2(model).eval()
 
     def forward(ids, mask, positions):
         with torch.no_grad():
-            return logits(ids, mask, positions)
+            return logits(ids.to(device), mask.to(device), positions.to(device)).float().cpu()
 
     return forward
 
@@ -101,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--checkpoint", type=Path)
     parser.add_argument("--prompts", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, or auto")
     for f in fields(Settings):
         kind = {"early_stop": None}.get(f.name, float if f.name in ("temperature", "top_p", "alg_temp", "eps", "threshold") else
                                         int if f.name in ("steps", "top_k", "block_length", "seed") else str)
@@ -110,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=kind)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # 2 threads on a loaded 2-core machine are ~50x slower, not faster
-    result = run_batches(args.package, load_forward(args.package, args.checkpoint), read_prompts(args.prompts), settings_from_args(args))
+    result = run_batches(args.package, load_forward(args.package, args.checkpoint, args.device), read_prompts(args.prompts), settings_from_args(args))
     args.out.write_text(json.dumps({"runs": [result]}, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {args.out} (min decision margin {result['minDecisionMargin']:.3g})")
 
