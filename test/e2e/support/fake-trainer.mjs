@@ -39,7 +39,15 @@ const hidden = join(dirname(out), `.${basename(out)}.partial`);
 cpSync(base, hidden, { recursive: true });
 const manifest = JSON.parse(readFileSync(join(hidden, 'manifest.json'), 'utf8'));
 manifest.version = option('--version') ?? `${manifest.version}-ft`;
+// `--labels` (a model for the project's own labels): the package outputs them, and the active model (`--compare`)
+// scores what FAKE_TRAINER_COMPARE (a file) says, 0.25 without one.
+const labelFile = option('--labels');
+if (labelFile) manifest.output.labels = JSON.parse(readFileSync(labelFile, 'utf8')).labels;
+if (option('--name')) manifest.name = option('--name');
 writeFileSync(join(hidden, 'manifest.json'), JSON.stringify(manifest, null, 2));
 renameSync(hidden, out);
 if (option('--heldout')) emit({ event: 'phase', phase: 'evaluate' });
-emit({ event: 'done', package: out, metrics: { heldout: { f1: 0.5, precision: 0.6, recall: 0.43 } }, seconds: (Date.now() - started) / 1000 });
+const compareFile = process.env.FAKE_TRAINER_COMPARE;
+const compare = option('--compare') ? { package: 'active', f1: compareFile && existsSync(compareFile) ? Number(readFileSync(compareFile, 'utf8')) : 0.25 } : undefined;
+const metrics = labelFile ? { f1: 0.5, precision: 0.6, recall: 0.43, ...(compare ? { compare } : {}) } : { heldout: { f1: 0.5, precision: 0.6, recall: 0.43 } };
+emit({ event: 'done', package: out, metrics, seconds: (Date.now() - started) / 1000 });
