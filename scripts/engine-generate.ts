@@ -4,7 +4,8 @@
 //   node --import tsx scripts/engine-generate.ts --package DIR --prompts FILE --alg entropy [--out FILE]
 //
 // Flags are the reference's: --steps --max-new-tokens --temperature --top-p --top-k --alg --alg-temp --eps
-// --schedule --threshold --block-length --early-stop --seed, plus --threads N (default 1) and --device.
+// --schedule --threshold --block-length --early-stop --seed, plus --threads N (default 1) and --device. The package may
+// be of either kind: an ONNX graph (onnxruntime) or a PyTorch checkpoint (manifest "pytorch", docs/model-package.md).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -141,6 +141,8 @@ export interface DeviceInfo {
   device: 'cuda' | 'cpu' | 'none';
   /** Why this device: "CUDA provider loaded", "no CUDA libraries found, using CPU", ... */
   reason: string;
+  /** Which library runs the model's forward, once a model is open (its package decides). */
+  backend?: 'onnxruntime' | 'pytorch';
 }
 
 export interface ModelsInfo {

@@ -54,8 +54,10 @@ function cudaProviderInstalled(): boolean {
 
 /** The device an opened engine runs on, with the reason the UI shows. */
 export function deviceOf(info: EngineInfo): DeviceInfo {
-  if (info.fallbackReason) return { device: info.device, reason: info.fallbackReason };
-  return { device: info.device, reason: info.device === 'cuda' ? 'CUDA execution provider loaded' : "running on the CPU (device 'cpu' was chosen)" };
+  const backend = info.backend;
+  if (info.fallbackReason) return { device: info.device, backend, reason: info.fallbackReason + (info.runtime ? ` (${info.runtime})` : '') };
+  if (backend === 'pytorch') return { device: info.device, backend, reason: info.runtime ?? 'PyTorch worker loaded' };
+  return { device: info.device, backend, reason: info.device === 'cuda' ? 'CUDA execution provider loaded' : "running on the CPU (device 'cpu' was chosen)" };
 }
 
 /** A folder the user typed: `~` is their home folder, a relative path is taken from the working folder. */

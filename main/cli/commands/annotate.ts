@@ -63,7 +63,7 @@ export const annotateCommand: Command = {
     const engine = await DiffusionEngine.open(values.model ?? project?.modelDir ?? embeddedModelDir, { device, intraOpThreads: threads });
     const { info } = engine;
     const relabel = project?.relabel(info.name);
-    console.error(`model ${info.name} ${info.version} on ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`);
+    console.error(`model ${info.name} ${info.version} on ${info.backend} ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.runtime ? ` [${info.runtime}]` : ''}`);
     const started = performance.now();
     let problems = 0;
     try {
