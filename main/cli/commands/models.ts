@@ -36,6 +36,8 @@ export const modelsCommand: Command = {
         const m = v.metrics;
         const score = m?.heldoutF1 === undefined ? '' : `  held-out F1 ${m.heldoutF1.toFixed(4)} (${m.trainDocs} train / ${m.heldoutDocs} held out)`;
         console.log(`${v.active ? '*' : ' '} ${String(v.id).padStart(3)}  ${v.name} ${v.version}${v.parentId ? `  from ${v.parentId}` : ''}${score}`);
+        // A model trained for the project's labels: against which active model it was scored, and the decision.
+        if (m?.reason) console.log(`        ${m.activated ? 'made active' : 'not made active'}: ${m.reason}`);
       }
       for (const f of info.fineTunes) console.log(`  fine-tune ${f.id}: ${f.state}, ${f.trainDocs} documents${f.message ? ` (${f.message})` : ''}`);
       if (!info.trainer.available) console.log(`fine-tuning unavailable: ${info.trainer.reason}`);
