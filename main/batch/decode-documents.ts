@@ -3,7 +3,7 @@
 //
 //   node --import tsx main/batch/decode-documents.ts --input PATH [--format F] [--variant V] --out DIR [--shard-size N]
 //
-// Each line: {"index", "source", "name", "text"}: `source` is what an import of PATH records as the document's
+// Each line: {"index", "source", "name", "text"} (read as text lines and parsed by the actors: no type guessing): `source` is what an import of PATH records as the document's
 // source, so the suggestions find the documents again when PATH was (or will be) imported. The last stdout line is a
 // JSON summary {"documents", "shards", "errors", "warnings", "format"}. Bad records are reported and skipped.
 
@@ -48,6 +48,14 @@ export async function* batchDocuments(path: string, format: string | undefined, 
   }
 }
 
+/**
+ * One JSON line that any line splitter keeps whole: Ray Data's read_text splits with Python's str.splitlines, which
+ * also breaks at U+0085, U+2028 and U+2029, characters JSON.stringify leaves raw.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+}
+
 /** The format a path's name says, else doccano for JSON lines (a JSONL of {"text": ...} records is doccano without labels). */
 export function defaultFormat(path: string): string {
   const guessed = guessFormat(path.split(/[/\\]/u).pop() ?? path);
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
       shards.push(name);
       fd = openSync(join(values.out, name), 'w');
     }
-    writeSync(fd!, JSON.stringify(doc) + '\n');
+    writeSync(fd!, jsonLine(doc));
     documents++;
   }
   if (fd !== undefined) closeSync(fd);

@@ -120,6 +120,16 @@ def output_record(doc: dict[str, Any], model: dict[str, str], result: dict[str, 
     }
 
 
+# Characters str.splitlines breaks at that json.dumps(ensure_ascii=False) leaves raw: escaped, so a line is a record
+# whoever splits the file.
+_LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def json_line(value: Any) -> str:
+    """`value` as one line of JSON (UTF-8 text, no character any line splitter breaks at)."""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 class EngineActor:
     """A Ray Data actor: one engine process for its whole life (one model copy per actor, per GPU on a GPU cluster)."""
 
@@ -129,10 +139,10 @@ class EngineActor:
         print(f"engine {self.engine.model['name']} {self.engine.model['version']} on {self.engine.device}{note}", file=sys.stderr)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        docs = [dict(zip(batch.keys(), values)) for values in zip(*batch.values())]
+        docs = [json.loads(line) for line in batch["text"]]  # the decoder's JSON lines, as written
         results = self.engine.annotate([str(d["text"]) for d in docs])
         records = [output_record(d, self.engine.model, r) for d, r in zip(docs, results)]
-        return {"index": [r["index"] for r in records], "record": [json.dumps(r, ensure_ascii=False) for r in records]}
+        return {"index": [r["index"] for r in records], "record": [json_line(r) for r in records]}
 
     def __del__(self) -> None:
         engine = getattr(self, "engine", None)
@@ -219,8 +229,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"{total} documents; {workers} {'GPU' if use_gpus else 'CPU'} engine actor(s)", file=sys.stderr)
 
     sampler = json.loads(args.sampler) if args.sampler else None
-    # Reading is light next to the engine: it takes no CPU of the actors' (with as many actors as CPUs it would never run).
-    ds = ray.data.read_json([str(staging / s) for s in decoded["shards"]], lines=True, num_cpus=0)
+    # Lines, parsed by the actors: a JSON reader would guess types ("007" as 7). Reading is light next to the engine,
+    # so it takes none of the actors' CPUs (with as many actors as CPUs it would otherwise never run).
+    ds = ray.data.read_text([str(staging / s) for s in decoded["shards"]], drop_empty_lines=True, num_cpus=0)
     ds = ds.map_batches(
         EngineActor,
         # `auto` on a CPU actor would only try CUDA and print why it fell back.

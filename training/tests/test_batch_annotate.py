@@ -39,7 +39,9 @@ TEXTS = [
     "Bệnh nhân 188 , nữ , 29 tuổi , ở xã Hạ Lôi , huyện Mê Linh .",
     "Kết quả xét nghiệm âm tính lần thứ ba .",
     "Hai bệnh nhân được xuất viện sáng nay tại Bệnh viện Bệnh Nhiệt đới Trung ương cơ sở 2 .",
+    "Bệnh nhân 243\u2028ở Mê Linh\u0085sốt .",  # line separators Python's splitlines would cut at
 ]
+IDS = {3: "007"}  # a record's own id is its name, kept as a string
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +57,21 @@ def cluster():
 def batch_run(cluster, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("batch")
     corpus = tmp / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in TEXTS), encoding="utf-8")
+    corpus.write_text("".join(json.dumps({**({"id": IDS[i]} if i in IDS else {}), "text": t}, ensure_ascii=False) + "\n"
+                             for i, t in enumerate(TEXTS)), encoding="utf-8")
     out = tmp / "out"
     summary = run(parse_args(["--package", str(PACKAGE), "--input", str(corpus), "--out", str(out), "--workers", "2",
                               "--batch-size", "1", "--shard-size", "5"]))
-    records = [json.loads(line) for shard in summary["shards"] for line in (out / shard).read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for shard in summary["shards"] for line in (out / shard).read_text(encoding="utf-8").splitlines()]  # any splitter
     return {"tmp": tmp, "corpus": corpus, "out": out, "summary": summary, "records": records}
 
 
 def test_every_document_comes_back_once_with_the_model(batch_run):
     summary, records = batch_run["summary"], batch_run["records"]
     assert summary["documents"] == len(TEXTS) and summary["workers"] == 2
-    assert len(summary["shards"]) == 3  # 14 records, 5 per shard
+    assert len(summary["shards"]) == 3  # 15 records, 5 per shard
     assert sorted(r["index"] for r in records) == list(range(len(TEXTS)))
-    assert sorted(r["name"] for r in records) == sorted(str(i + 1) for i in range(len(TEXTS)))  # doccano: record numbers
+    assert {r["index"]: r["name"] for r in records} == {i: IDS.get(i, str(i + 1)) for i in range(len(TEXTS))}  # doccano: id, else record number
     manifest = json.loads((PACKAGE / "manifest.json").read_text(encoding="utf-8"))
     for r in records:
         assert r["model"] == {"name": manifest["name"], "version": manifest["version"]}
