@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { checkTokenIds, ManifestError, parseManifest } from '../../../core/model-package/manifest.js';
+import { checkTokenIds, forwardBackend, ManifestError, parseManifest } from '../../../core/model-package/manifest.js';
 
 const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<string, unknown>;
 
@@ -43,6 +43,11 @@ const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
   ['threshold with origin', (m) => Object.assign(m.sampler, { alg: 'origin', schedule: 'threshold' }), /^sampler\.schedule: 'threshold' needs a confidence/],
   ['bad evaluation', (m) => (m.evaluation = [{ dataset: 'x', metric: 'f1' }]), /^evaluation\[0\]\.value: is missing/],
   ['graph not an object', (m) => (m.graph = 'model.onnx'), /^graph: must be an object/],
+  ['neither graph nor pytorch', (m) => delete m.graph, /^graph: is missing \(or give 'pytorch' with a checkpoint folder\)/],
+  ['graph and pytorch', (m) => (m.pytorch = { checkpoint: 'ck' }), /^pytorch: cannot be given together with graph/],
+  ['pytorch without checkpoint', (m) => { delete m.graph; m.pytorch = {}; }, /^pytorch\.checkpoint: is missing/],
+  ['pytorch bad dtype', (m) => { delete m.graph; m.pytorch = { checkpoint: 'ck', dtype: 'int8' }; }, /^pytorch\.dtype: must be one of 'auto', 'bfloat16', 'float16', 'float32'/],
+  ['pytorch unknown field', (m) => { delete m.graph; m.pytorch = { checkpoint: 'ck', device: 'cuda' }; }, /^pytorch\.device: is not a known field/],
 ];
 
 for (const [name, mutate, message] of cases) {
@@ -51,6 +56,15 @@ for (const [name, mutate, message] of cases) {
     assert.ok(issues.some((i) => message.test(i)), `${JSON.stringify(issues)} should match ${message}`);
   });
 }
+
+test('a PyTorch package: a checkpoint folder instead of a graph', () => {
+  const { graph: _graph, ...rest } = valid;
+  const m = parseManifest({ ...rest, pytorch: { checkpoint: '../Dream-v0-Instruct-7B', dtype: 'bfloat16', randomInit: true } });
+  assert.equal(m.graph, undefined);
+  assert.deepEqual(m.pytorch, { checkpoint: '../Dream-v0-Instruct-7B', dtype: 'bfloat16', randomInit: true });
+  assert.equal(forwardBackend(m), 'pytorch');
+  assert.equal(forwardBackend(parseManifest(valid)), 'onnxruntime');
+});
 
 test('reports every problem at once', () => {
   const issues = issuesOf((m) => {
