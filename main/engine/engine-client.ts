@@ -2,6 +2,7 @@
 // A cancelled job rejects with CancelledError (core/sampler/denoiser.ts) and yields no suggestions at all.
 
 import { Worker } from 'node:worker_threads';
+import { CancelledError } from '../../core/sampler/denoiser.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
 import { addRuns, noRuns, type RunStats } from './backend.js';
@@ -53,12 +54,24 @@ export class EngineClient {
     });
   }
 
-  /** Starts a worker and opens `dir` in it; rejects with the worker's PackageError / DeviceError / ... */
-  static open(dir: string, options: EngineOptions = { device: 'auto' }): Promise<EngineClient> {
+  /**
+   * Starts a worker and opens `dir` in it; rejects with the worker's PackageError / DeviceError / ... An abort of
+   * `signal` while it opens ends the thread at once (a PyTorch worker process loading a 15 GB checkpoint sees its
+   * stdin close and exits) and rejects with CancelledError.
+   */
+  static open(dir: string, options: EngineOptions = { device: 'auto' }, signal?: AbortSignal): Promise<EngineClient> {
+    if (signal?.aborted) return Promise.reject(new CancelledError());
     const worker = startWorker();
     return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        worker.off('message', onMessage);
+        void worker.terminate();
+        reject(new CancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const onMessage = (message: FromWorker) => {
         worker.off('message', onMessage);
+        signal?.removeEventListener('abort', onAbort);
         if (message.type === 'opened') resolve(new EngineClient(worker, message.info));
         else {
           void worker.terminate();

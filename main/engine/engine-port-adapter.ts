@@ -118,7 +118,10 @@ export class DiffusionEnginePort implements EnginePort {
     }
     // The loader in the worker refuses a broken package with a message naming the file and field; it reaches the
     // job's error (and so the UI) unchanged.
-    const client = await EngineClient.open(dir, this.engineOptions);
+    // A cancel while the model loads (minutes for a big PyTorch checkpoint) ends the loading worker at once.
+    const client = await EngineClient.open(dir, this.engineOptions, signal).catch((error: unknown) => {
+      throw signal.aborted ? abortError() : error;
+    });
     if (signal.aborted) {
       await client.close();
       throw abortError();
