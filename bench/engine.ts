@@ -5,6 +5,7 @@
 //
 //   node --import tsx bench/engine.ts [--package DIR] [--sentences 16] [--threads 1] [--only NAME[,NAME...]]
 //                                     [--data FILE.jsonl] [--max-words 40] [--warmup N] [--bundled] [--spinning]
+//                                     [--max-rows N] [--max-tokens N]   (batch limits: rows and rows x length per forward)
 //
 // Sentences are the first --sentences of a PhoNER_COVID19 JSON-lines file (default: its test split in ../shared/data,
 // read, never copied) with at most --max-words syllables (0: any length), else synthetic text. The engine runs in
@@ -23,6 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../core/sampler/settings.js';
 import { EngineClient } from '../main/engine/engine-client.js';
+import type { EngineOptions } from '../main/engine/engine.js';
 import { runsSince } from '../main/engine/backend.js';
 import { repoRoot } from '../main/repo-root.js';
 import { tinyPackageCopy } from '../test/support/tiny-package.js';
@@ -39,6 +41,9 @@ const CONFIGS: Record<string, Partial<SamplerSettings>> = {
   fast: { steps: 512, maxNewTokens: 'auto', temperature: 0.2, topP: 0.95, topK: 0, alg: 'maskgit_plus', algTemp: 0, schedule: 'threshold', threshold: 0.9, earlyStop: true },
   // The package manifest's own sampler settings (the embedded model: threshold 0.9, at most 8 steps, temperature 0).
   default: {},
+  // The GPU check's setting for big models (scripts/gpu-check.sh): the threshold schedule capped at 3 steps, a canvas
+  // sized to the input, temperature 0.
+  gpu: { steps: 3, maxNewTokens: 'auto', temperature: 0, topP: 1, topK: 0, alg: 'maskgit_plus', algTemp: 0, schedule: 'threshold', threshold: 0.9, earlyStop: true },
 };
 
 function sentences(n: number, file: string, maxWords: number): { texts: string[]; source: string } {
@@ -61,8 +66,8 @@ async function bundledClient(): Promise<typeof EngineClient> {
   return ((await import(pathToFileURL(join(dir, 'engine-client.mjs')).href)) as { EngineClient: typeof EngineClient }).EngineClient;
 }
 
-async function measure(Client: typeof EngineClient, pkg: string, threads: number, spinning: boolean, texts: string[], settings: Partial<SamplerSettings>, warmup: string[]) {
-  const client = await Client.open(pkg, { device: 'auto', intraOpThreads: threads, interOpThreads: 1, allowSpinning: spinning });
+async function measure(Client: typeof EngineClient, pkg: string, options: EngineOptions, texts: string[], settings: Partial<SamplerSettings>, warmup: string[]) {
+  const client = await Client.open(pkg, options);
   // Steady state, when asked: a first call pays for JIT compilation and the tokenizer's and ORT's first runs.
   if (warmup.length > 0) await client.annotate(warmup.map((text, i) => ({ id: String(i), text })), { settings }).done;
   const before = { ...client.stats };
@@ -82,7 +87,7 @@ async function measure(Client: typeof EngineClient, pkg: string, threads: number
   const { runs, runMs, loopMs, rows, steps } = runsSince(client.stats, before);
   const info = client.info;
   await client.close();
-  return { device: info.device, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, runs, runMs, loopMs, steps, rowForwards: rows, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
+  return { device: `${info.backend} ${info.device}${info.runtime ? ` (${info.runtime})` : ''}`, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, runs, runMs, loopMs, steps, rowForwards: rows, lagP99: percentile(lags, 99), lagMax: Math.max(0, ...lags) };
 }
 
 async function main(): Promise<void> {
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     options: {
       package: { type: 'string' }, sentences: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' }, data: { type: 'string' },
       'max-words': { type: 'string' }, warmup: { type: 'string' }, bundled: { type: 'boolean' }, spinning: { type: 'boolean' },
+      'max-rows': { type: 'string' }, 'max-tokens': { type: 'string' },
     },
   });
   const n = Number(values.sentences ?? 16);
@@ -103,12 +109,15 @@ async function main(): Promise<void> {
   const texts = read.texts.slice(0, n);
   const source = read.source;
   const Client = values.bundled ? await bundledClient() : EngineClient;
+  // Rows per forward: the engine's default suits a CPU; a GPU wants far more (--max-rows 64 in the GPU check).
+  const batch = { ...(values['max-rows'] ? { maxRows: Number(values['max-rows']) } : {}), ...(values['max-tokens'] ? { maxTokens: Number(values['max-tokens']) } : {}) };
+  const options: EngineOptions = { device: 'auto', intraOpThreads: threads, interOpThreads: 1, allowSpinning: values.spinning ?? false, batch };
   console.log(`package ${values.package ?? 'tiny fixture (maxLength 1024)'}; ${texts.length} sentences from ${source}; ${threads} intra-op thread(s); engine ${values.bundled ? 'bundled (as packaged)' : 'from the sources (tsx)'}${values.spinning ? '; spinning threads' : ''}`);
   console.log('| settings | device | steps | forward passes (batched) | row-forwards / sentence | sentences/s | CPU s (wall s) | session.run ms / step | loop JS ms / step | loop JS ÷ session.run | all JS ms / step | all JS ÷ session.run | main-thread lag p99 (max) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, settings] of Object.entries(CONFIGS)) {
     if (only && !only.includes(name)) continue;
-    const r = await measure(Client, pkg, threads, values.spinning ?? false, texts, settings, read.texts.slice(n));
+    const r = await measure(Client, pkg, options, texts, settings, read.texts.slice(n));
     const steps = Math.max(1, r.steps);
     const share = (ms: number) => `${(ms / steps).toFixed(2)} | ${((100 * ms) / Math.max(1e-9, r.runMs)).toFixed(1)} %`;
     console.log(`| ${name} | ${r.device} | ${r.steps} | ${r.runs} | ${(r.rowForwards / texts.length).toFixed(1)} | ${((texts.length * 1000) / r.wallMs).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} (${(r.wallMs / 1000).toFixed(2)}) | ` +

