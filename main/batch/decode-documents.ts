@@ -7,7 +7,7 @@
 // source, so the suggestions find the documents again when PATH was (or will be) imported. The last stdout line is a
 // JSON summary {"documents", "shards", "errors", "warnings", "format"}. Bad records are reported and skipped.
 
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Issue } from '../../core/issues.js';
@@ -56,11 +56,12 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }
 
-/** The format a path's name says, else doccano for JSON lines (a JSONL of {"text": ...} records is doccano without labels). */
+/** The format a path's name says, else doccano for JSON lines (a JSONL of {"text": ...} records is doccano without labels), text for a .txt file. */
 export function defaultFormat(path: string): string {
   const guessed = guessFormat(path.split(/[/\\]/u).pop() ?? path);
   if (guessed) return guessed;
   if (/\.jsonl$/iu.test(path)) return 'doccano';
+  if (/\.txt$/iu.test(path) && !statSync(path).isDirectory()) return 'text'; // brat reads .txt too, but beside its .ann
   return codecOption(undefined, '', path).id;
 }
 

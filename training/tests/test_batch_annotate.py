@@ -46,8 +46,9 @@ IDS = {3: "007"}  # a record's own id is its name, kept as a string
 
 @pytest.fixture(scope="module")
 def cluster():
-    # One local cluster for the module: Ray takes seconds to start.
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    # One local cluster for the module: Ray takes seconds to start. Its two GPUs are only declared (Ray schedules by
+    # logical resources): GPU actors get one each and their engines fall back to the CPU, as on a machine without CUDA.
+    ray.init(num_cpus=2, num_gpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield
     ray.shutdown()
@@ -61,7 +62,7 @@ def batch_run(cluster, tmp_path_factory):
                              for i, t in enumerate(TEXTS)), encoding="utf-8")
     out = tmp / "out"
     summary = run(parse_args(["--package", str(PACKAGE), "--input", str(corpus), "--out", str(out), "--workers", "2",
-                              "--batch-size", "1", "--shard-size", "5"]))
+                              "--device", "cpu", "--batch-size", "1", "--shard-size", "5"]))
     records = [json.loads(line) for shard in summary["shards"] for line in (out / shard).read_text(encoding="utf-8").splitlines()]  # any splitter
     return {"tmp": tmp, "corpus": corpus, "out": out, "summary": summary, "records": records}
 
@@ -127,6 +128,17 @@ def test_import_gives_suggestions_with_the_model_version(batch_run, tmp_path):
     assert revisions == 0  # suggestions, not annotations
     again = subprocess.run([*workbench, "import", str(db), str(batch_run["out"]), "--as-suggestions"], capture_output=True, text=True)
     assert again.returncode == 0 and f"{len(TEXTS)} already there" in again.stdout
+
+
+def test_gpu_actors_one_per_gpu(batch_run, tmp_path):
+    corpus = tmp_path / "few.txt"
+    corpus.write_text("\n".join(TEXTS[:3]) + "\n", encoding="utf-8")  # plain text: one document per line
+    summary = run(parse_args(["--package", str(PACKAGE), "--input", str(corpus), "--out", str(tmp_path / "out"), "--batch-size", "1"]))
+    assert (summary["gpus"], summary["workers"]) == (2, 2)  # no --workers: one actor per GPU
+    records = [json.loads(line) for line in (tmp_path / "out" / summary["shards"][0]).read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["index"], r["name"]) for r in records) == [(i, str(i + 1)) for i in range(3)]
+    cpu = {r["index"]: r["entities"] for r in batch_run["records"]}
+    assert {r["index"]: r["entities"] for r in records} == {i: cpu[i] for i in range(3)}
 
 
 def test_check_once_names_what_is_wrong():
