@@ -56,6 +56,8 @@ test('a short fine-tune registers a new active version that loads; the previous 
     const finished = await service.fineTunes.settled(job.id);
     assert.equal(finished?.state, 'done', finished?.error);
     assert.ok(events.some((e) => e.type === 'job.progress' && e.job.id === job.id && e.job.phase === 'train' && typeof e.job.loss === 'number'), 'progress with loss');
+    // device auto: the trainer names where it runs (the CPU here; CUDA where its torch sees a GPU).
+    assert.ok(events.some((e) => e.type === 'job.progress' && e.job.id === job.id && /^fine-tuning on (cpu|cuda:\d)/.test(e.job.device.reason)), 'progress names the device');
 
     const after = await service['models.versions']({ projectId: 1 });
     const created = after.versions.find((v) => v.id === finished!.modelId)!;
