@@ -133,3 +133,15 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
     await assert.rejects(DiffusionEngine.open(dir, { device: 'cpu', intraOpThreads: 1 }), (e: unknown) => e instanceof TorchBackendError && /cannot load .*bad-checkpoint/.test(e.message));
   });
 });
+
+test('the engine modules load where onnxruntime-node cannot (a GPU machine with only Node and Python)', () => {
+  // A resolve hook refuses onnxruntime-node; the engine, its worker thread's module and the PyTorch session must
+  // still import (ort-session.ts is imported only when a graph package opens).
+  const hook = 'data:text/javascript,' + encodeURIComponent(`import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { if (s.startsWith("onnxruntime-node")) throw new Error("onnxruntime-node is blocked"); return n(s, c); }'));`);
+  const code = ['engine.js', 'engine-client.js', 'worker-protocol.js', 'torch-session.js', 'engine-port-adapter.js']
+    .map((m) => `await import(${JSON.stringify(resolve('main/engine', m))});`).join(' ') + ` await import(${JSON.stringify(resolve('main/engine/ort-session.js'))}).then(() => console.log('ort loaded?!'), (e) => console.log('ort refused:', e.message));`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', code], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /ort refused: onnxruntime-node is blocked/);
+});
