@@ -29,6 +29,8 @@ def filter_logits(logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.
     top_k <= 0 switch those filters off. One descending sort serves both filters, so the graph sorts once.
     """
     vocab = logits.shape[-1]
+    if top_k.device != logits.device:  # sampler_scalars() are CPU tensors; gather needs its index on the logits' device
+        temperature, top_p, top_k = (x.to(logits.device) for x in (temperature, top_p, top_k))
     t = temperature.reshape(())
     logits = logits / torch.where(t > 0, t, torch.ones_like(t))
 

@@ -103,3 +103,15 @@ def test_reference_sampler_on_cuda_decides_as_committed():
     for name in list(RUNS)[:4]:
         got = run_batches(FIXTURE / "package", forward, prompts, Settings(**{**BASE, **RUNS[name]}))
         assert json.loads(json.dumps(got["batches"])) == committed[name]["batches"], name
+
+
+def test_sampler_head_on_cuda_takes_the_cpu_scalars(tiny):
+    from dnw.sampler_head import SamplerHead
+
+    model, config = load_checkpoint(tiny / "checkpoint", torch.float32, device="cuda")
+    ids, mask, pos = padded_batch(config["vocab_size"])
+    head = SamplerHead(BidirectionalQwen2(model), 8).eval()
+    with torch.no_grad():
+        top_ids, _, _ = head(ids.cuda(), mask.cuda(), pos.cuda(), *sampler_scalars(0.7, 0.9, 5))
+    real = mask.bool().numpy()
+    assert (top_ids[..., 0].cpu().numpy()[real] == ort_top1(tiny / "package", ids, mask, pos)[real]).all()
