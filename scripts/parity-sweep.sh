@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '2,9p' "$0"; exit 2; }
 layers=$1 hidden=$2 seed=$3
 shift 3
-prompts=test/fixtures/tiny-model/prompts.json
+prompts=$(realpath test/fixtures/tiny-model/prompts.json)  # absolute: the reference runs from training/
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then prompts=$(realpath "$1"); shift; fi
 [ "${1:-}" = "--" ] && shift
 extra=("$@")

@@ -328,22 +328,27 @@ def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> 
     except Exception as error:
         channel.send({"type": "error", "fatal": True, "kind": "load", "message": f"{type(error).__name__}: {error}"})
         return 1
-    try:
-        import torch
-
-        import transformers  # noqa: F401  (checked here so a missing package is named before any work)
-        import safetensors  # noqa: F401
-    except ImportError as error:
+    def missing(error: ImportError) -> int:
         channel.send({"type": "error", "fatal": True, "kind": "dependency",
                       "message": f"the PyTorch worker needs {error.name or error}: {SETUP_HINT}"})
         return 1
+
+    try:
+        import torch
+    except ImportError as error:
+        return missing(error)
     if args.threads:
         torch.set_num_threads(args.threads)
-    try:
+    try:  # before transformers' import (seconds): a device that cannot be had is said at once
         device, fallback = pick_device(torch, args.device)
     except DeviceUnavailable as error:
         channel.send({"type": "error", "fatal": True, "kind": "device", "message": str(error)})
         return 1
+    try:
+        import safetensors  # noqa: F401  (checked here so a missing package is named before any work)
+        import transformers  # noqa: F401
+    except ImportError as error:
+        return missing(error)
     started = time.perf_counter()
     try:
         dtype = pick_dtype(torch, args.dtype, device)
