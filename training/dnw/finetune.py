@@ -40,6 +40,7 @@ Log: one JSON object per line on stdout and in OUT_DIR/finetune_log.jsonl: {"eve
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -248,10 +249,15 @@ def step_examples(n_examples: int, step: int, per_step: int, seed: int) -> list[
     start, out = step * per_step, []
     while len(out) < per_step:
         epoch, offset = divmod(start + len(out), n_examples)
-        perm = list(range(n_examples))
-        random.Random(seed * 7777 + epoch).shuffle(perm)
-        out += perm[offset: offset + per_step - len(out)]
+        out += _epoch_order(n_examples, seed, epoch)[offset: offset + per_step - len(out)]
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _epoch_order(n_examples: int, seed: int, epoch: int) -> tuple[int, ...]:
+    perm = list(range(n_examples))
+    random.Random(seed * 7777 + epoch).shuffle(perm)
+    return tuple(perm)
 
 
 def collate_left(batch: list[tuple[list[int], int]], pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
