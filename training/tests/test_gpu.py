@@ -115,3 +115,34 @@ def test_sampler_head_on_cuda_takes_the_cpu_scalars(tiny):
         top_ids, _, _ = head(ids.cuda(), mask.cuda(), pos.cuda(), *sampler_scalars(0.7, 0.9, 5))
     real = mask.bool().numpy()
     assert (top_ids[..., 0].cpu().numpy()[real] == ort_top1(tiny / "package", ids, mask, pos)[real]).all()
+
+
+def test_in_app_finetune_package_picks_cuda(tmp_path):
+    """dnw.finetune_package (what the workbench's fine-tune job runs) with --device auto trains on CUDA and says so."""
+    import io
+
+    from dnw import finetune_package as ft
+    from dnw import train as train_mod
+    from dnw.data import read_instruction_jsonl
+    from dnw.export import export_onnx, manifest_for, write_package
+    from dnw.tokenizer import Vocab
+
+    train, dev = write_synthetic(tmp_path / "data", 24, 4)
+    records = read_instruction_jsonl(train)
+    tags, labels = train_mod._syllable_tags(records)
+    vocab = Vocab.build([r.text for r in records], tags, labels, 300)
+    vocab.save(tmp_path / "vocab")
+    cfg = {"model": {"format": "aligned", "d_model": 32, "n_layers": 1, "n_heads": 2, "conv_kernel": 3, "dropout": 0.0},
+           "data": {}, "train": {}, "decode": {"threshold": 0.9, "max_steps": 4}}
+    model = train_mod.build_model(cfg, vocab).eval()
+    graph = export_onnx(model, vocab, tmp_path / "work", 4, ["Bệnh nhân BN 1 ở Hà Nội ."])
+    manifest = manifest_for("tiny-trainable", vocab, cfg, 4, 0.9, 4, [], {"builder": "test"}, version="1.0.0")
+    write_package(tmp_path / "base", graph, tmp_path / "vocab" / "tokenizer.json", manifest, model, vocab, cfg, {"builder": "test"})
+    stream = io.StringIO()
+    code = ft.main(["--base", str(tmp_path / "base"), "--train", str(train), "--heldout", str(dev), "--out",
+                    str(tmp_path / "v2"), "--max-steps", "6", "--batch-tokens", "512", "--min-steps", "0"], stream=stream)
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert code == 0, events
+    assert events[0]["event"] == "start" and events[0]["device"].startswith("cuda:")
+    assert events[-1]["metrics"]["device"].startswith("cuda:") and np.isfinite(events[-1]["metrics"]["final_loss"])
+    assert (tmp_path / "v2" / "model.onnx").exists()
