@@ -47,7 +47,6 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
