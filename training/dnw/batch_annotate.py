@@ -221,7 +221,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise RuntimeError(f"{args.input} holds no usable document")
 
     if not ray.is_initialized():
-        ray.init(address=args.address, include_dashboard=False, log_to_driver=True)
+        try:
+            ray.init(address=args.address, include_dashboard=False, log_to_driver=True)
+        except ConnectionError as error:
+            raise RuntimeError(f"no Ray cluster at --address {args.address} ({error}); start one with `ray start --head`") from error
     gpus = int(ray.cluster_resources().get("GPU", 0))
     use_gpus = gpus > 0 and args.device != "cpu"
     workers = args.workers or (gpus if use_gpus else 1)
