@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
 import { DiffusionEngine } from '../../main/engine/engine.js';
+import { DeviceError } from '../../main/engine/backend.js';
 import { PackageError } from '../../main/engine/package-loader.js';
 import { TorchBackendError } from '../../main/engine/torch-session.js';
 import { readPrompts, settingsFromFlags } from '../../scripts/engine-generate.js';
@@ -38,6 +39,12 @@ function torchMissing(): string | undefined {
     return `the PyTorch backend test needs ${PYTHON} with torch, transformers and safetensors (npm run setup:python): ${(probe.error?.message ?? probe.stderr.trim().split('\n').at(-1)) || 'not found'}`;
   }
   return undefined;
+}
+
+/** 'no CUDA' when the project's torch cannot use CUDA, else 'cuda'. */
+function cudaProbe(): string {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print("cuda" if torch.cuda.is_available() else "no CUDA")'], { encoding: 'utf8' });
+  return probe.stdout.trim() === 'cuda' ? 'cuda' : 'no CUDA';
 }
 
 /** The sampler configurations scripts/parity-sweep.sh runs, read from the script itself. */
@@ -114,6 +121,12 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
       });
     });
   }
+
+  test("device 'cuda' where torch has no CUDA is a DeviceError naming the reason", async (t) => {
+    if (cudaProbe() === 'cuda') return t.skip('this machine has CUDA');
+    await assert.rejects(DiffusionEngine.open(join(work, 'package'), { device: 'cuda' }),
+      (e: unknown) => e instanceof DeviceError && /device 'cuda' was asked for but PyTorch cannot use CUDA: .*Choose device 'auto' or 'cpu'/.test(e.message));
+  });
 
   test('a checkpoint folder that is missing is named with its manifest field', () => {
     const dir = join(work, 'broken');
