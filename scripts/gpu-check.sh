@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU path of issue 13, end to end, in one command (about 7 minutes on an H100/H200):
 #
-#   scripts/gpu-check.sh [--dry-run] [--only STAGE[,STAGE...]]
+#   scripts/gpu-check.sh [--dry-run] [--carried] [--only STAGE[,STAGE...]]
 #
 # Stages, each with its own time limit, each run even when an earlier one failed; figures are printed as they come
 # and collected in $OUT/gpu-check/summary.md (or a temporary folder when $OUT is unset):
@@ -16,6 +16,8 @@
 #
 # A machine without Node (the usual GPU box) runs the engine from dist/gpu-carry, which `scripts/gpu-carry.sh`
 # prepares: a Node binary from the npm registry and an esbuild bundle of the engine benchmark. Pass it as a carry path.
+# --carried runs as such a machine would: from a copy of the tracked files and dist/gpu-carry, without node_modules,
+# on the carried Node (dry-run with it before a GPU run: a bundle that needs node_modules fails here, not there).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -24,7 +26,8 @@ root=$PWD
 # below travel in the environment.
 if [ "${1:-}" = __stage ]; then
   set -e
-  bench() { if [ -n "$NODE_BIN" ]; then "$NODE_BIN" dist/gpu-carry/bench-engine.mjs "$@"; else node --import tsx bench/engine.ts "$@"; fi; }
+  trap 'kill $(jobs -p) 2> /dev/null || true' EXIT
+  bench() { if [ -n "$NODE_BIN" ]; then "$NODE_BIN" dist/gpu-carry/engine/bench-engine.js "$@"; else node --import tsx bench/engine.ts "$@"; fi; }
   case $2 in
     engine-7b)
       "$PY" -m dnw.dream_shaped --size "$BIG" --out "$WORK/big" --no-weights
@@ -36,7 +39,6 @@ if [ "${1:-}" = __stage ]; then
       bench --package "$WORK/big-pkg" --data "$WORK/sentences.jsonl" --max-words 0 --sentences "$SENTENCES" --warmup 64 \
         --only gpu --max-rows 64 --max-tokens 16384
       if [ -s "$WORK/memory.log" ]; then
-        kill %1 2> /dev/null || true
         echo "{\"gpu_memory_peak_mib\": $(sort -n "$WORK/memory.log" | tail -1), \"rows_per_forward_max\": 64}"
       fi
       # The seed's literal settings (512 steps, a forward at each) on a few sentences, for the ratio (not in dry runs:
@@ -61,15 +63,30 @@ if [ "${1:-}" = __stage ]; then
   exit 0
 fi
 
-dry=0 only=""
+dry=0 only="" args=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
     --dry-run) dry=1 ;;
+    --carried) export GPU_CHECK_USE_CARRY=1 ;;
     --only) only=$2; shift ;;
-    *) sed -n '2,19p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
   shift
 done
+
+PY=${WORKBENCH_PYTHON:-}
+[ -z "$PY" ] && [ -x .venv/bin/python ] && PY=$root/.venv/bin/python
+[ -z "$PY" ] && PY=python3
+
+if [ -n "${GPU_CHECK_USE_CARRY:-}" ] && [ -z "${GPU_CHECK_COPY:-}" ] && [ -d .git ]; then
+  copy=$(mktemp -d)
+  git ls-files -z | xargs -0 cp --parents -t "$copy" 2> /dev/null
+  cp -r --parents dist/gpu-carry "$copy"
+  GPU_CHECK_COPY=1 WORKBENCH_PYTHON=$PY "$copy/scripts/gpu-check.sh" "${args[@]}"
+  rc=$?
+  rm -rf "$copy"
+  exit $rc
+fi
 
 out=${OUT:-$(mktemp -d)}/gpu-check
 mkdir -p "$out"
@@ -77,9 +94,6 @@ export WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 summary=$out/summary.md
 
-PY=${WORKBENCH_PYTHON:-}
-[ -z "$PY" ] && [ -x .venv/bin/python ] && PY=$root/.venv/bin/python
-[ -z "$PY" ] && PY=python3
 export PY WORKBENCH_PYTHON=$PY PYTHONPATH=$root/training${PYTHONPATH:+:$PYTHONPATH}
 # pytest is not on every GPU box: gpu-carry.sh brings it.
 "$PY" -c 'import pytest' 2>/dev/null || export PYTHONPATH=$PYTHONPATH:$root/dist/gpu-carry/pylib
@@ -125,14 +139,25 @@ with open(sys.argv[1], "w", encoding="utf8") as f:
 EOF
 
 failed=()
-# stage NAME SECONDS: runs the stage under a time limit, its output in $out/NAME.log (and on stdout).
+# stage NAME SECONDS: runs the stage in a process group of its own, stopped whole at the time limit (a Python or
+# nvidia-smi process it leaves behind must not hold the check up), its output in $out/NAME.log and on stdout.
 stage() {
   local name=$1 limit=$2
   if [ -n "$only" ] && [[ ",$only," != *",$name,"* ]]; then return; fi
   echo; echo "## $name (limit ${limit} s)" | tee -a "$summary"
   local started=$SECONDS
-  timeout --kill-after=10 "$limit" "$0" __stage "$name" 2>&1 | tee "$out/$name.log"
-  local rc=${PIPESTATUS[0]}
+  setsid "$0" __stage "$name" > "$out/$name.log" 2>&1 &
+  local pid=$!
+  tail -f --pid=$pid "$out/$name.log" &
+  local tailer=$!
+  ( sleep "$limit"; kill -TERM -- -$pid 2> /dev/null; sleep 10; kill -KILL -- -$pid 2> /dev/null ) &
+  local watchdog=$!
+  wait $pid
+  local rc=$?
+  kill $watchdog 2> /dev/null
+  kill -KILL -- -$pid 2> /dev/null
+  wait $tailer 2> /dev/null
+  [ $((SECONDS - started)) -ge "$limit" ] && echo "$name: stopped at its limit" | tee -a "$summary"
   echo "$name: exit $rc after $((SECONDS - started)) s" | tee -a "$summary"
   [ "$rc" = 0 ] || failed+=("$name")
   # The figures: table rows and JSON objects.
