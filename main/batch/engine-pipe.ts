@@ -4,7 +4,8 @@
 //
 //   node --import tsx main/batch/engine-pipe.ts --package DIR [--device auto|cpu|cuda] [--threads N] [--sampler JSON]
 //
-// Protocol, one JSON object per line. Out first: {"ready": true, "model": {name, version}, "device", "fallbackReason"?}
+// Protocol, one JSON object per line. Out first: {"ready": true, "model": {name, version}, "backend", "device",
+// "runtime"?, "fallbackReason"?}
 // (or {"fatal": message} and exit 1). In: {"id": any, "texts": [string, ...]}. Out, for each request in order:
 // {"id", "results": [{"entities", "problems", "signals"}, ...]} (one per text, in order) or {"id", "error"}. End of
 // input: the engine is released and the process exits 0. stdout carries nothing else; logs go to stderr.
@@ -13,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
 import { DiffusionEngine } from '../engine/engine.js';
-import type { DeviceChoice } from '../engine/ort-session.js';
+import type { DeviceChoice } from '../engine/backend.js';
 
 export interface PipeRequest {
   id: unknown;
@@ -56,7 +57,10 @@ async function main(): Promise<void> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   const engine = await DiffusionEngine.open(values.package, { device, intraOpThreads: threads });
   const { info } = engine;
-  write({ ready: true, model: { name: info.name, version: info.version }, device: info.device, ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}) });
+  write({
+    ready: true, model: { name: info.name, version: info.version }, backend: info.backend, device: info.device,
+    ...(info.runtime ? { runtime: info.runtime } : {}), ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}),
+  });
   try {
     // One request at a time, in order: the engine batches the texts of a request by length itself.
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {

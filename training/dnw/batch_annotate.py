@@ -68,6 +68,8 @@ class EngineProcess:
             raise RuntimeError(f"the engine did not start on {package}: {ready.get('fatal', ready)}")
         self.model: dict[str, str] = ready["model"]
         self.device: str = ready["device"]
+        self.backend: str = ready.get("backend", "onnxruntime")
+        self.runtime: str | None = ready.get("runtime")
         self.fallback_reason: str | None = ready.get("fallbackReason")
 
     def _read(self) -> dict[str, Any]:
@@ -136,7 +138,8 @@ class EngineActor:
     def __init__(self, package: str, device: str, threads: int | None, sampler: dict[str, Any] | None):
         self.engine = EngineProcess(package, device=device, threads=threads, sampler=sampler)
         note = f" ({self.engine.fallback_reason})" if self.engine.fallback_reason else ""
-        print(f"engine {self.engine.model['name']} {self.engine.model['version']} on {self.engine.device}{note}", file=sys.stderr)
+        e = self.engine
+        print(f"engine {e.model['name']} {e.model['version']}: {e.backend} on {e.runtime or e.device}{note}", file=sys.stderr)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         docs = [json.loads(line) for line in batch["text"]]  # the decoder's JSON lines, as written
