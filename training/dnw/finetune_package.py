@@ -37,6 +37,8 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
+from .orphan import exit_with_parent
+
 EXIT_FAILED, EXIT_USAGE = 1, 2
 # Defaults (docs/training.md, "Fine-tuning a package"), measured on PhoNER (200 -> 400 -> 2,000 sentences, 2 cores).
 # Continuing from a package's weights needs a few passes over the data; a model from scratch needs many more
@@ -473,6 +475,7 @@ def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
     """Runs the CLI; returns the exit code. Without `stream` (the command line) fd 1 is kept for the events and
     everything else written to stdout (libraries, the ONNX exporter) is sent to stderr."""
     if stream is None:
+        exit_with_parent()  # a killed workbench leaves no fine-tune training on
         stream = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
         os.dup2(2, 1)
         sys.stdout = sys.stderr
