@@ -11,6 +11,11 @@ export interface BatchLimits {
 }
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 8, maxTokens: 8192, maxSpread: 1.25 };
+/**
+ * On a GPU a forward costs nearly the same for 8 rows as for 64 (a Dream-7B shape on an H200: 45 ms at (1, 600),
+ * 130 ms at (32, 128); bench/RESULTS.md), so rows per forward are what buys throughput.
+ */
+export const GPU_BATCH_LIMITS: BatchLimits = { maxRows: 64, maxTokens: 16384, maxSpread: 1.25 };
 
 /** Groups row indices into batches by `lengths`; every row lands in exactly one batch, rows in a batch in order. */
 export function lengthBuckets(lengths: readonly number[], limits: BatchLimits = DEFAULT_BATCH_LIMITS): number[][] {

@@ -7,7 +7,7 @@ import type { Entity, Range } from '../../core/document.js';
 import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
-import { DEFAULT_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
+import { DEFAULT_BATCH_LIMITS, GPU_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
 import { DeviceError, GraphContractError, noRuns, type BackendKind, type OpenedBackend, type RunStats } from './backend.js';
 import type { SessionOptions } from './ort-session.js';
@@ -105,7 +105,7 @@ export class DiffusionEngine {
   private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: OpenedBackend,
     /** What ran (bench/engine.ts). */
     readonly stats: RunStats, options: EngineOptions) {
-    this.limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch };
+    this.limits = { ...(opened.device === 'cuda' ? GPU_BATCH_LIMITS : DEFAULT_BATCH_LIMITS), ...options.batch };
   }
 
   /**
