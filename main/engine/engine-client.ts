@@ -15,7 +15,10 @@ const WORKER_URL = new URL(FROM_SOURCE ? './engine-worker.ts' : './engine-worker
 
 function startWorker(): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER_URL);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  // An eval'd worker resolves bare specifiers from the working directory, which is the user's folder when the app
+  // is started from elsewhere (`npx workbench`); tsx is resolved here, from the app's own location, instead.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
   return new Worker(bootstrap, { eval: true });
 }
 

@@ -51,7 +51,7 @@ function startService(): ServiceChannel {
     };
   }
   const node = process.env.WORKBENCH_NODE ?? 'node';
-  const child = fork(join(root, 'main/hosts/service-process.ts'), args, { execPath: node, execArgv: ['--import', 'tsx'], cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(root, 'main/hosts/service-process.ts'), args, { execPath: node, execArgv: ['--import', import.meta.resolve('tsx')], cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     postMessage: (m) => child.send(m),
     onMessage: (l) => child.on('message', (m) => l(m as FromService)),
