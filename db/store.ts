@@ -39,9 +39,21 @@ export class Store {
     this.imports = new ImportRepository(db);
   }
 
-  /** Runs `fn` in one synchronous transaction (better-sqlite3 rolls back when it throws). */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  /**
+   * Runs `fn` in one synchronous transaction (better-sqlite3 rolls back when it throws). `durable: false` skips the
+   * sync at its commit, for intermediate steps of long work that nobody has been told are done (an import's staging
+   * and publishing slices): a power cut may take them back, leaving the database as it was a little earlier, and the
+   * work's final, durable commit syncs them with it (the WAL is written in order). Every other write stays synced:
+   * the setting is back to FULL before any other caller can run.
+   */
+  transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
+    if (options.durable !== false) return this.db.transaction(fn)();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   close(): void {

@@ -30,9 +30,14 @@ export interface StagedRecord {
   origin: { modelName: string; modelVersion: string };
 }
 
-/** Records read per publishing transaction, and the time it may take: the event loop gets its turn at least that often. */
-const PUBLISH_BATCH = 500;
+/**
+ * The time a publishing transaction may take: the event loop gets its turn at least that often. Records are read
+ * per transaction in a number that follows how many the last one published (reading 500 to publish 40 spent more
+ * time parsing staged JSON than publishing it).
+ */
 const PUBLISH_SLICE_MS = 20;
+const READ_FIRST = 32;
+const READ_MAX = 4000;
 /** Staged records dropped per transaction when an import is abandoned. */
 const DROP_BATCH = 5000;
 
@@ -53,16 +58,24 @@ export async function publishImport(store: Store, id: number, hooks: PublishHook
   const counts = { ...entry.counts };
   const known = new Set(store.labels.list(entry.projectId).map((l) => l.name));
   const author = `import:${entry.source}`;
+  let read = READ_FIRST;
   for (;;) {
-    if (store.transaction(() => publishBatch(store, entry, counts, known, author, file, hooks.report))) return counts;
+    // Slices are not synced one by one: the import is acknowledged only after finishImport's commit, which is.
+    const { done, published } = store.transaction(() => publishBatch(store, entry, counts, known, author, file, read, hooks.report), { durable: false });
+    if (done) {
+      store.transaction(() => finishImport(store, entry, counts));
+      return counts;
+    }
+    read = published === read ? Math.min(READ_MAX, 2 * read) : Math.max(READ_FIRST, Math.ceil(1.25 * published));
     await yieldToEventLoop();
   }
 }
 
+/** Publishes up to `read` staged records within the slice; done when none is left. */
 function publishBatch(
-  store: Store, entry: ImportEntry, counts: PublishCounts, known: Set<string>, author: string, file: string, report?: (issue: Issue) => void,
-): boolean {
-  const rows = store.imports.staged(entry.id, PUBLISH_BATCH);
+  store: Store, entry: ImportEntry, counts: PublishCounts, known: Set<string>, author: string, file: string, read: number, report?: (issue: Issue) => void,
+): { done: boolean; published: number } {
+  const rows = store.imports.staged(entry.id, read);
   const now = new Date().toISOString();
   const mapLabel = labelMapper(store.labelMappings.list(entry.projectId), ANY_MODEL);
   const started = performance.now();
@@ -102,15 +115,16 @@ function publishBatch(
   }
   if (published > 0) store.imports.dropStaged(entry.id, rows[published - 1].seq);
   store.imports.saveCounts(entry.id, counts);
-  const done = published === rows.length && rows.length < PUBLISH_BATCH;
-  if (done) {
-    if (counts.imported > 0) {
-      store.projects.touch(entry.projectId);
-      store.events.append({ type: 'import', actor: entry.actor, projectId: entry.projectId, payload: { ...counts, format: entry.format, importId: entry.id } }, now);
-    }
-    store.imports.finish(entry.id);
+  return { done: published === rows.length && rows.length < read, published };
+}
+
+/** The import's last, synced write: its event, and the import row gone. */
+function finishImport(store: Store, entry: ImportEntry, counts: PublishCounts): void {
+  if (counts.imported > 0) {
+    store.projects.touch(entry.projectId);
+    store.events.append({ type: 'import', actor: entry.actor, projectId: entry.projectId, payload: { ...counts, format: entry.format, importId: entry.id } }, new Date().toISOString());
   }
-  return done;
+  store.imports.finish(entry.id);
 }
 
 /** Drops an import's staged records (a few thousand per transaction) and then the import itself. */

@@ -145,6 +145,7 @@ class Stager {
   }
 
   /** Writes what is buffered, and `then` in the same transaction; returns the import's id. */
+  // Not synced: staged records are nobody's data until the import is published (and its last commit is synced).
   flush(then?: (importId: number) => void): number {
     const rows = this.rows;
     this.rows = [];
@@ -154,7 +155,7 @@ class Stager {
       for (const row of rows) this.store.imports.stage(id, ++this.seq, row.line, row.record);
       then?.(id);
       return id;
-    });
+    }, { durable: false });
   }
 
   /** Drops what was staged, if anything was. */
