@@ -137,10 +137,17 @@ export interface ModelInfo {
   reason?: string;
 }
 
+/** Why a device was chosen, as a code the UI words in its own language (the English `reason` is the detail). */
+export type DeviceReason =
+  | 'cpu-chosen' | 'cuda-loaded' | 'cuda-fallback' | 'cuda-not-installed' | 'cuda-to-try' | 'pytorch' | 'no-engine'
+  | 'training-cpu' | 'trainer-auto' | 'fine-tuning';
+
 export interface DeviceInfo {
   device: 'cuda' | 'cpu' | 'none';
-  /** Why this device: "CUDA provider loaded", "no CUDA libraries found, using CPU", ... */
+  /** Why this device, in English with the technical detail: "CUDA provider loaded", "no CUDA libraries found, ..." */
   reason: string;
+  /** The same reason as a code (absent from older services): what the UI translates. */
+  code?: DeviceReason;
   /** Which library runs the model's forward, once a model is open (its package decides). */
   backend?: 'onnxruntime' | 'pytorch';
 }
@@ -266,12 +273,16 @@ export interface FineTuneRun {
   finishedAt: string | null;
 }
 
+/** Why fine-tuning cannot run here, as a code the UI translates (the English `reason` has the detail). */
+export type TrainerUnavailable = 'no-model' | 'no-weights' | 'no-python';
+
 export interface ModelVersions {
   /** The embedded model and every version fine-tuned in this project, oldest first. */
   versions: ModelVersion[];
   fineTunes: FineTuneRun[];
   /** Whether fine-tuning can run here, and why not. */
-  trainer: { available: boolean; reason?: string };
+  /** `minFinished`: the finished (done or reviewed) documents a fine-tune needs. */
+  trainer: { available: boolean; reason?: string; code?: TrainerUnavailable; minFinished?: number };
 }
 
 export interface CurveSeries {

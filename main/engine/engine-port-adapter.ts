@@ -55,9 +55,11 @@ function cudaProviderInstalled(): boolean {
 /** The device an opened engine runs on, with the reason the UI shows. */
 export function deviceOf(info: EngineInfo): DeviceInfo {
   const backend = info.backend;
-  if (info.fallbackReason) return { device: info.device, backend, reason: info.fallbackReason + (info.runtime ? ` (${info.runtime})` : '') };
-  if (backend === 'pytorch') return { device: info.device, backend, reason: info.runtime ?? 'PyTorch worker loaded' };
-  return { device: info.device, backend, reason: info.device === 'cuda' ? 'CUDA execution provider loaded' : "running on the CPU (device 'cpu' was chosen)" };
+  if (info.fallbackReason) return { device: info.device, backend, code: 'cuda-fallback', reason: info.fallbackReason + (info.runtime ? ` (${info.runtime})` : '') };
+  if (backend === 'pytorch') return { device: info.device, backend, code: 'pytorch', reason: info.runtime ?? 'PyTorch worker loaded' };
+  return info.device === 'cuda'
+    ? { device: info.device, backend, code: 'cuda-loaded', reason: 'CUDA execution provider loaded' }
+    : { device: info.device, backend, code: 'cpu-chosen', reason: "running on the CPU (device 'cpu' was chosen)" };
 }
 
 /** A folder the user typed: `~` is their home folder, a relative path is taken from the working folder. */
@@ -92,9 +94,9 @@ export class DiffusionEnginePort implements EnginePort {
   device(): DeviceInfo {
     if (this.lastDevice) return this.lastDevice;
     // Nothing opened yet: say what opening will try. The job then reports the device it really got.
-    if (this.engineOptions.device === 'cpu') return { device: 'cpu', reason: "running on the CPU (device 'cpu' was chosen)" };
-    if (cudaProviderInstalled()) return { device: 'cuda', reason: 'the CUDA execution provider is installed; it is tried when a model opens, with the CPU as fallback' };
-    return { device: 'cpu', reason: 'the CUDA execution provider is not installed (`npm run install-cuda`, needs CUDA 12 + cuDNN 9): the engine runs on the CPU' };
+    if (this.engineOptions.device === 'cpu') return { device: 'cpu', code: 'cpu-chosen', reason: "running on the CPU (device 'cpu' was chosen)" };
+    if (cudaProviderInstalled()) return { device: 'cuda', code: 'cuda-to-try', reason: 'the CUDA execution provider is installed; it is tried when a model opens, with the CPU as fallback' };
+    return { device: 'cpu', code: 'cuda-not-installed', reason: 'the CUDA execution provider is not installed (`npm run install-cuda`, needs CUDA 12 + cuDNN 9): the engine runs on the CPU' };
   }
 
   models(): ModelInfo[] {

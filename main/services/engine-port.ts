@@ -75,7 +75,7 @@ export function abortError(): Error {
 }
 
 export const unavailableEngine: EnginePort = {
-  device: () => ({ device: 'none', reason: 'the diffusion engine is not part of this build yet' }),
+  device: () => ({ device: 'none', code: 'no-engine', reason: 'the diffusion engine is not part of this build yet' }),
   models: () => [{ id: 'embedded', name: 'embedded', kind: 'embedded', path: null, available: false, reason: 'the diffusion engine is not part of this build yet' }],
   async open() {
     throw new Error('pre-annotation needs the diffusion engine, which is not part of this build yet');

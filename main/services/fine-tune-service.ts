@@ -109,20 +109,20 @@ export class FineTuneService {
     const versions = this.store.models.list()
       .filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active)
       .map((m) => ({ ...m, active: m.id === current?.id }));
-    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes: this.runs(projectId), trainer: this.trainer(current) };
+    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes: this.runs(projectId), trainer: { ...this.trainer(current), minFinished: MIN_FINISHED } };
   }
 
   /** Whether a fine-tune can start from `base` here, and why not. */
   private trainer(base: ModelEntry | undefined): Results['models.versions']['trainer'] {
-    if (!base) return { available: false, reason: 'there is no model to fine-tune: the embedded model is not built' };
+    if (!base) return { available: false, code: 'no-model', reason: 'there is no model to fine-tune: the embedded model is not built' };
     if (!parseManifest(base.manifest).training) {
-      return { available: false, reason: `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned` };
+      return { available: false, code: 'no-weights', reason: `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned` };
     }
     try {
       findPython();
       return { available: true };
     } catch (error) {
-      return { available: false, reason: (error as Error).message };
+      return { available: false, code: 'no-python', reason: (error as Error).message };
     }
   }
 
@@ -143,16 +143,16 @@ export class FineTuneService {
   }
 
   start(p: Params<'fineTune.start'>): JobInfo {
-    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it');
+    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, { reason: 'fine-tune-running' });
     const base = this.current();
     const trainer = this.trainer(base);
-    if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available');
+    if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, { reason: `trainer-${trainer.code ?? 'unavailable'}` });
     const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
-    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`);
+    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`, undefined, { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length });
     const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);
     const train = docs.filter((_, i) => i % HELDOUT_EVERY !== HELDOUT_EVERY - 1);
     const info: JobInfo = {
-      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'the trainer picks CUDA when torch sees a GPU, else the CPU' }, phase: 'prepare',
+      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'trainer-auto', reason: 'the trainer picks CUDA when torch sees a GPU, else the CPU' }, phase: 'prepare',
     };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const abort = new AbortController();
@@ -170,7 +170,7 @@ export class FineTuneService {
     info.total = p.steps;
     if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
     // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
-    if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', reason: `fine-tuning on ${p.device}` };
+    if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', code: 'fine-tuning', reason: `fine-tuning on ${p.device}` };
     // Training is most of the time; exporting and scoring the held-out part the rest.
     info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
     this.hooks.emit({ type: 'job.progress', job: { ...info } });

@@ -144,13 +144,12 @@ test('the Models view lists the versions, draws the learning curves, and shows w
     await numbers.getByRole('row', { name: /^phoner-covid19: entropy-total 1200 / }).waitFor();
 
     if ((await models.trainerUnavailable.count()) === 0) {
-      // The trainer is here: the button is on, and the service's refusal (too few finished documents) is shown.
-      await models.fineTuneButton.click();
-      await models.error.filter({ hasText: /at least 10 finished \(done or reviewed\) documents; this project has 0/ }).waitFor();
-      assert.equal(await page.getByRole('alert').filter({ hasText: 'at least 10 finished' }).count(), 1);
+      // The trainer is here but no document is finished: the button is off and says why, in Vietnamese.
+      assert.equal(await models.fineTuneButton.isDisabled(), true);
+      assert.equal(await page.getByTestId('fine-tune-why').textContent(), 'Cần thêm 10 tài liệu đã xong nữa mới tinh chỉnh được.');
     } else {
       // No Python environment: the reason and the setup command are shown, and the button is off.
-      assert.match((await models.trainerUnavailable.textContent())!, /npm run setup:python/);
+      assert.match((await models.trainerUnavailable.textContent())!, /Chưa cài môi trường Python.*npm run setup:python/);
       assert.equal(await models.fineTuneButton.isDisabled(), true);
     }
     // The picker in the Documents view starts on the model in use.

@@ -46,7 +46,11 @@ test('a package folder runs on the real engine; a broken one shows the loader\'s
     await docs.preannotateAll();
     assert.deepEqual(await docs.jobState('done'), { done: 2, total: 2 });
     // The device the engine really runs on, with the reason when it fell back to the CPU.
-    await page.getByTestId('device').filter({ hasText: /CPU — CUDA unavailable, running on the CPU|CUDA/ }).waitFor();
+    const device = page.getByTestId('device');
+    await device.filter({ hasText: /CPU — chạy trên CPU vì không dùng được GPU|GPU \(CUDA\)/ }).waitFor();
+    // In Vietnamese only: the service's English reason is the line's title, not its text.
+    assert.doesNotMatch((await device.textContent()) ?? '', /running|unavailable|execution provider/);
+    assert.match((await device.getAttribute('title')) ?? '', /CUDA/);
     await page.locator('[data-testid="job"][data-progress="1.000"]').waitFor();
     await page.locator('tr[data-document-id="1"][data-status="pre-annotated"]').waitFor();
   } finally {
@@ -59,7 +63,9 @@ test('the embedded model, when not built, is offered as unavailable with the rea
   const wb = await openWorkbench();
   try {
     const option = wb.page.getByRole('combobox', { name: 'Model' }).locator('option[value="embedded"]');
-    assert.match((await option.textContent()) ?? '', /the embedded model is not built: see training\/README\.md/);
+    // Said in the UI's language; the service's reason is the option's title.
+    assert.match((await option.textContent()) ?? '', /không dùng được/);
+    assert.match((await option.getAttribute('title')) ?? '', /the embedded model is not built: see training\/README\.md/);
   } finally {
     await wb.close();
   }

@@ -96,6 +96,8 @@ describe('pre-annotation with the diffusion engine', () => {
 
     // The device is the engine's own: on this machine the CPU, with the reason CUDA could not be used.
     assert.equal(job.device.device === 'cuda' || /^CUDA unavailable, running on the CPU: /.test(job.device.reason), true, job.device.reason);
+    // The same reason as a code, which the UI words in its own language.
+    assert.equal(job.device.code, job.device.device === 'cuda' ? 'cuda-loaded' : 'cuda-fallback');
     assert.deepEqual(engine.device(), job.device);
 
     const progress = env.events.flatMap((e) => (e.type === 'job.progress' ? [e] : []));

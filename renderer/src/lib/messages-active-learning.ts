@@ -47,7 +47,7 @@ export const activeLearningVi = {
   runMessage: 'Ghi chú',
   noRuns: 'Chưa tinh chỉnh lần nào.',
   trainStep: 'bước',
-  trainLoss: 'loss',
+  trainLoss: 'mất mát (loss)',
   'phase-prepare': 'chuẩn bị dữ liệu',
   'phase-train': 'huấn luyện',
   'phase-export': 'xuất gói mô hình',

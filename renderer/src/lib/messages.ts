@@ -2,6 +2,7 @@
 import { activeLearningEn, activeLearningVi } from './messages-active-learning.js';
 import { labelsEn, labelsVi } from './messages-labels.js';
 import { trainEn, trainVi } from './messages-train.js';
+import { errorsEn, errorsVi } from './messages-errors.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -113,6 +114,7 @@ export const vi = {
   ...activeLearningVi,
   ...labelsVi,
   ...trainVi,
+  ...errorsVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -227,4 +229,5 @@ export const en: Record<MessageKey, string> = {
   ...activeLearningEn,
   ...labelsEn,
   ...trainEn,
+  ...errorsEn,
 };

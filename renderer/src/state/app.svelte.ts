@@ -1,6 +1,11 @@
 // Which view is showing, the project and its labels, and the one-line notice at the bottom.
 import type { AppInfo, LabelInfo, ProjectInfo } from '../../../core/contract/types.js';
 import { call } from '../lib/api.js';
+import { i18n } from '../lib/i18n.svelte.js';
+import { describeError, type ErrorContext } from '../lib/user-error.js';
+
+// An information notice (what was imported, a revision restored) goes away by itself; an error stays until closed.
+const INFO_MS = 8000;
 
 export type View = 'documents' | 'editor' | 'export' | 'models';
 
@@ -8,7 +13,9 @@ class AppState {
   view = $state<View>('documents');
   info = $state.raw<AppInfo | null>(null);
   project = $state.raw<ProjectInfo | null>(null);
-  notice = $state<{ kind: 'info' | 'error'; text: string } | null>(null);
+  /** The notice line: a translated text, and for errors the service's own words as the technical detail. */
+  notice = $state<{ kind: 'info' | 'error'; text: string; detail?: string } | null>(null);
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   get labels(): LabelInfo[] {
     return this.project?.labels ?? [];
@@ -30,8 +37,21 @@ class AppState {
     this.project = projects.find((p) => p.id === this.project?.id) ?? projects[0] ?? null;
   }
 
-  show(kind: 'info' | 'error', text: string): void {
-    this.notice = { kind, text };
+  show(kind: 'info' | 'error', text: string, detail?: string): void {
+    clearTimeout(this.noticeTimer);
+    this.notice = { kind, text, ...(detail && detail !== text ? { detail } : {}) };
+    if (kind === 'info') this.noticeTimer = setTimeout(() => (this.notice = null), INFO_MS);
+  }
+
+  /** Shows an error as a translated headline, keeping the service's message as the detail. */
+  fail(error: unknown, context: ErrorContext, params: Record<string, string | number> = {}): void {
+    const message = describeError(error, context, params);
+    this.show('error', i18n.fill(message.key, message.params), message.detail);
+  }
+
+  dismiss(): void {
+    clearTimeout(this.noticeTimer);
+    this.notice = null;
   }
 }
 

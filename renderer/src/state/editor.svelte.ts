@@ -169,7 +169,7 @@ class EditorState {
       return;
     }
     this.saveError = error.message;
-    app.show('error', `${i18n.t('saveFailed')}: ${error.message}`);
+    app.fail(error, 'save');
   }
 
   private snapshot(): EditorSnapshot {

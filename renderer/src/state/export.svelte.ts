@@ -3,6 +3,7 @@ import { ContractError } from '../../../core/contract/errors.js';
 import type { Params } from '../../../core/contract/methods.js';
 import type { ExportScope, ExportSummary } from '../../../core/contract/types.js';
 import { call } from '../lib/api.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 
 /** What is already at the destination, as the service described it when it refused (its `conflict` detail). */
@@ -31,7 +32,7 @@ class ExportState {
   destination = $state('');
   running = $state(false);
   summary = $state.raw<ExportSummary | null>(null);
-  error = $state<string | null>(null);
+  error = $state.raw<UserMessage | null>(null);
   /** Something exists where the export would go: the user is asked before it is written over. */
   existing = $state.raw<ExistingDestination | null>(null);
   /** The refused request, retried as it was (not with whatever the form holds by then) when the user agrees. */
@@ -68,7 +69,7 @@ class ExportState {
       this.summary = null;
       this.existing = existingDestination(error);
       if (this.existing) this.refused = params;
-      else this.error = (error as Error).message;
+      else this.error = describeError(error, 'export');
     } finally {
       this.running = false;
     }

@@ -40,7 +40,7 @@ class HistoryState {
       app.show('info', i18n.fill('restored', { n: view.revision }));
       await this.load();
     } catch (error) {
-      app.show('error', (error as Error).message);
+      app.fail(error, 'restore');
     }
   }
 }

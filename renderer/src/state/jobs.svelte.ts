@@ -1,6 +1,7 @@
 // Pre-annotation: the models and device on offer, the running job's progress, and cancelling it.
 import type { JobInfo, ModelsInfo } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
+import { i18n } from '../lib/i18n.svelte.js';
 import { app } from './app.svelte.js';
 import { documents } from './documents.svelte.js';
 import { JobTracker } from './job-tracker.svelte.js';
@@ -59,7 +60,7 @@ class JobsState {
       });
       this.tracker.started(started);
     } catch (error) {
-      app.show('error', (error as Error).message);
+      app.fail(error, 'preannotate');
     }
   }
 
@@ -71,7 +72,7 @@ class JobsState {
     onEvent((event) => {
       const job = this.tracker.take(event);
       if (job && event.type === 'job.finished') {
-        if (job.state === 'failed') app.show('error', job.error ?? 'failed');
+        if (job.state === 'failed') app.show('error', i18n.t('errPreannotate'), job.error);
         void documents.refresh();
       }
     });

@@ -5,6 +5,7 @@ import { ContractError } from '../../../core/contract/errors.js';
 import type { LabelChange, LabelSet } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
 import { i18n } from '../lib/i18n.svelte.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 import { documents } from './documents.svelte.js';
 import { editor } from './editor.svelte.js';
@@ -24,7 +25,7 @@ export function deleteRefusal(error: unknown): { entities: number; documents: nu
 class LabelsState {
   set = $state.raw<LabelSet | null>(null);
   busy = $state(false);
-  error = $state<string | null>(null);
+  error = $state.raw<UserMessage | null>(null);
   confirmation = $state.raw<LabelConfirmation | null>(null);
   /** Whether the panel is unfolded. */
   open = $state(false);
@@ -104,7 +105,7 @@ class LabelsState {
     } catch (error) {
       const refusal = deleteRefusal(error);
       if (refusal) this.confirmation = { kind: 'delete', name, ...refusal };
-      else this.error = (error as Error).message;
+      else this.error = describeError(error, 'labels');
     } finally {
       this.busy = false;
     }
@@ -142,7 +143,7 @@ class LabelsState {
       await this.afterChange();
       return true;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'labels');
       return false;
     } finally {
       this.busy = false;

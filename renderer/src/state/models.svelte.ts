@@ -2,6 +2,7 @@
 // with its progress and Cancel, the fine-tune log, and the learning curves.
 import type { JobInfo, LearningCurves, ModelVersions } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 import { documents } from './documents.svelte.js';
 import { JobTracker } from './job-tracker.svelte.js';
@@ -12,7 +13,7 @@ class ModelsState {
   curves = $state.raw<LearningCurves | null>(null);
   reannotate = $state(true);
   /** The last refusal or failure, shown in the view until the next try. */
-  error = $state<string | null>(null);
+  error = $state.raw<UserMessage | null>(null);
   busy = $state(false);
   /** Bumped after every completed load (the view's data-loads). */
   loads = $state(0);
@@ -41,7 +42,7 @@ class ModelsState {
       this.tracker.adopt(list);
       this.loads++;
     } catch (error) {
-      app.show('error', (error as Error).message);
+      app.fail(error, 'load');
     }
   }
 
@@ -53,7 +54,7 @@ class ModelsState {
       await call('models.activate', { modelId });
       await Promise.all([this.load(), jobs.loadModels()]);
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'activate');
     } finally {
       this.busy = false;
     }
@@ -68,7 +69,7 @@ class ModelsState {
       this.tracker.started(started);
     } catch (error) {
       // Too few finished documents, no Python environment, a model without weights: the service says which.
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'fine-tune');
     }
   }
 
@@ -80,7 +81,7 @@ class ModelsState {
     onEvent((event) => {
       const job = this.tracker.take(event);
       if (job && event.type === 'job.finished') {
-        if (job.state === 'failed') this.error = job.error ?? 'failed';
+        if (job.state === 'failed') this.error = { key: 'errFineTune', params: {}, detail: job.error ?? '' };
         // A new version is active now: the list, the curve and the pre-annotate picker change with it.
         void this.load();
         void jobs.loadModels();

@@ -9,7 +9,8 @@ import { jobs } from './jobs.svelte.js';
 import { models } from './models.svelte.js';
 
 class ProjectTrainState {
-  from = $state<'embedded' | 'scratch'>('embedded');
+  /** Scratch first: it beat transfer on ViMedNER (bench/RESULTS.md); the service's default too. */
+  from = $state<'embedded' | 'scratch'>('scratch');
   /** The last refusal or failure, shown until the next try. */
   error = $state<string | null>(null);
   private readonly tracker = new JobTracker('train');

@@ -46,7 +46,7 @@ class QueueState {
       this.scored = page.scored;
       this.loads++;
     } catch (error) {
-      app.show('error', (error as Error).message);
+      app.fail(error, 'load');
     }
   }
 

@@ -2,6 +2,7 @@
 // by step (which tokens the model was sure of first). Loads on opening; follows the open document.
 import type { DenoisingTrace } from '../../../core/contract/types.js';
 import { call } from '../lib/api.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { stepCount } from '../lib/replay-view.js';
 import { editor } from './editor.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -11,7 +12,7 @@ const PLAY_INTERVAL_MS = 700;
 class ReplayState {
   open = $state(false);
   loading = $state(false);
-  error = $state<string | null>(null);
+  error = $state.raw<UserMessage | null>(null);
   trace = $state.raw<DenoisingTrace | null>(null);
   /** 0 (all masked) .. steps. */
   step = $state(0);
@@ -45,7 +46,7 @@ class ReplayState {
     } catch (error) {
       if (seq !== this.seq) return;
       this.trace = null;
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'replay');
     } finally {
       if (seq === this.seq) this.loading = false;
     }
