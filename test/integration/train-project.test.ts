@@ -75,7 +75,7 @@ test('train a model for the project\'s own labels: it loads, suggests them neste
     for (const d of page.items) await service['documents.setStatus']({ documentId: d.id, status: 'done' });
     assert.deepEqual((await service['labels.list']({ projectId: project.id })).labels.map((l) => l.name), [SYMPTOM, CLINIC, PLACE]);
 
-    const job = await service['models.train']({ projectId: project.id });
+    const job = await service['models.train']({ projectId: project.id, from: 'embedded' });
     assert.equal(job.kind, 'train');
     const first = await service.training.settled(job.id);
     assert.equal(first?.state, 'done', first?.error);

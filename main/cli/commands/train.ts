@@ -1,17 +1,19 @@
 import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
+import { DEFAULT_FROM } from '../../services/project-train-service.js';
 import { WorkbenchService } from '../../services/workbench-service.js';
 import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
 
-const usage = `usage: workbench train <db> [--project NAME] [--from embedded|scratch|VERSION] [--minutes N]
+const usage = `usage: workbench train <db> [--project NAME] [--from scratch|embedded|VERSION] [--minutes N]
 
 Trains a diffusion model for the project's own labels on its finished (done or reviewed) documents
 (docs/training.md, "A model for the project's labels"). Documents whose id is a multiple of 5 are held out and
 score it; the active model is scored on the same documents (its labels read through the project's label mapping).
 The new version is saved under the database's folder (models/) and registered with its scores; it becomes the
 active model only when it beats the active one, and the output says why or why not.
-  --from     embedded (default): the embedded model's weights, the project's labels added to its output;
-             scratch: the same architecture and tokenizer, random weights; VERSION: a registered version
+  --from     scratch (default; it beat transfer on ViMedNER, bench/RESULTS.md): the embedded model's architecture
+             and tokenizer, random weights; embedded: the embedded model's weights, the project's labels added to its
+             output (mapped labels start from theirs); VERSION: a registered version
              (its id, its version, or "NAME VERSION"; \`workbench models DB\` lists them)
   --minutes  training wall budget (default: the trainer's, 6)
 Ctrl+C cancels and keeps the current model.`;
@@ -34,8 +36,8 @@ export const trainCommand: Command = {
     process.once('SIGINT', cancel);
     try {
       const projectId = pickProject(store, values.project).id;
-      let from: 'embedded' | 'scratch' | number = 'embedded';
-      if (values.from === 'scratch' || values.from === 'embedded' || values.from === undefined) from = values.from ?? 'embedded';
+      let from: 'embedded' | 'scratch' | number = DEFAULT_FROM;
+      if (values.from === 'scratch' || values.from === 'embedded' || values.from === undefined) from = values.from ?? DEFAULT_FROM;
       else {
         const wanted = values.from;
         const model = store.models.list().find((m) => String(m.id) === wanted || m.version === wanted || `${m.name} ${m.version}` === wanted);
