@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The real PhoNER_COVID19 files: $PHONER_DIR, else ../shared/data/phoner_covid19 beside the repository, else /work/shared's. */
-export const phonerDir = [process.env.PHONER_DIR, resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19'), '/work/shared/data/phoner_covid19']
+/** The real PhoNER_COVID19 files: $PHONER_DIR, else ../shared/data/phoner_covid19 beside the repository. */
+export const phonerDir = [process.env.PHONER_DIR, resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19')]
   .find((d): d is string => Boolean(d) && existsSync(d!)) ?? resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 export const LABELS = ['PATIENT_ID', 'NAME', 'AGE', 'GENDER', 'JOB', 'LOCATION', 'ORGANIZATION', 'DATE', 'SYMPTOM_AND_DISEASE', 'TRANSPORTATION'];
 
