@@ -234,6 +234,8 @@ export interface QueueItem {
   status: DocumentStatus;
   /** Higher = more useful next; null when the strategy has no signal for it. */
   score: number | null;
+  /** The document's uncertainty exactly as the document list shows it (its stored summary); null when it has none. */
+  uncertainty: number | null;
   reason: QueueReason;
 }
 

@@ -317,6 +317,11 @@ export class DocumentRepository {
     this.statusStmt.run(status, nowIso(), id);
   }
 
+  /** The uncertainty the list shows for a document (its stored summary); null when it has none. */
+  uncertaintyOf(id: number): number | null {
+    return this.uncertaintyStmt.get(id) ?? null;
+  }
+
   get(id: number): CurrentDocument | undefined {
     const row = this.getStmt.get(id);
     return row && fromRow(row);

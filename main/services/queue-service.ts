@@ -26,7 +26,7 @@ export function nextDocuments(store: Store, p: Params<'queue.next'>): Results['q
   const docs = new Map(top.map((d) => [d.id, d]));
   const items = ranked.slice(0, p.limit ?? 50).map((r) => {
     const doc = docs.get(r.id) ?? store.documents.get(r.id)!;
-    return { documentId: r.id, name: doc.name, preview: Array.from(doc.text).slice(0, PREVIEW).join(''), status: doc.status, score: r.score, reason: r.reason };
+    return { documentId: r.id, name: doc.name, preview: Array.from(doc.text).slice(0, PREVIEW).join(''), status: doc.status, score: r.score, uncertainty: store.documents.uncertaintyOf(r.id), reason: r.reason };
   });
   return { items, total: ranked.length, scored: ranked.filter((r) => r.score !== null).length };
 }

@@ -43,20 +43,33 @@ test('the queue ranks unfinished documents by each strategy with its reason, and
     await docs.jobState('done');
     // Default strategy: mean entity-token entropy. 5 duplicates 3 (numbers aside), so it goes last.
     await queue.waitForOrder(['3', '2', '1', '4', '5']);
-    assert.equal(await queue.reason('3').textContent(), 'entropy trung bình của token thực thể 0.29 trên 10 token');
-    assert.match((await queue.reason('5').textContent())!, /; gần trùng với 3 \(#3\), dời xuống$/);
+    assert.equal(await queue.reason('3').textContent(), 'mô hình chưa chắc về các thực thể nó đánh dấu (độ phân vân trung bình 0.29, 10 đoạn văn bản)');
+    assert.match((await queue.reason('5').textContent())!, /; gần giống hệt 3 \(#3\) nên được dời xuống$/);
     await page.locator('[data-testid="queue-count"][data-total="5"][data-scored="5"]').waitFor();
+    // The list and the queue show the same uncertainty number for each document.
+    await docs.row('5').waitFor();
+    for (const id of ['1', '2', '3', '4', '5']) {
+      const inList = (await docs.row(id).getByTestId('uncertainty').textContent())!.trim();
+      const inQueue = (await page.locator(`section.queue li[data-document-id="${id}"] [data-testid="queue-uncertainty"]`).textContent())!.trim();
+      assert.equal(inQueue, inList, `document ${id}: queue ${inQueue}, list ${inList}`);
+    }
+
+    // A fresh page load ranks at once: no "0 unfinished" until something happens.
+    await page.reload();
+    await page.locator('[data-testid="queue-count"][data-total="5"][data-scored="5"]').waitFor();
+    await queue.waitForOrder(['3', '2', '1', '4', '5']);
+    assert.equal(await queue.region.getByRole('button', { name: /Open next/ }).isDisabled(), false);
 
     await queue.choose('entropy-max');
     await queue.waitForOrder(['2', '4', '1', '3', '5']);
     await queue.choose('margin');
     await queue.waitForOrder(['2', '3', '1', '4', '5']);
-    assert.equal(await queue.reason('2').textContent(), 'chênh lệch top-2 nhỏ nhất 0.55 (1 − chênh lệch = 0.45)');
+    assert.equal(await queue.reason('2').textContent(), 'mô hình lưỡng lự giữa hai nhãn: hai lựa chọn đầu chỉ cách nhau 0.55 (điểm 0.45)');
 
     // Disagreement needs the two sampled runs: unscored until pre-annotated with "Measure disagreement".
     await queue.choose('disagreement');
     await page.locator('section.queue li[data-unscored="true"]').first().waitFor();
-    assert.match((await queue.reason('3').textContent())!, /^chưa đo bất đồng/);
+    assert.match((await queue.reason('3').textContent())!, /^chưa so hai lần chạy/);
     await page.getByRole('checkbox', { name: /Measure disagreement/ }).check();
     await docs.preannotateAll();
     await docs.jobState('done');
@@ -67,16 +80,16 @@ test('the queue ranks unfinished documents by each strategy with its reason, and
     await page.getByRole('combobox', { name: 'Language' }).selectOption('en');
     await queue.choose('entropy-mean');
     await queue.waitForOrder(['3', '2', '1', '4', '5']);
-    assert.equal(await queue.reason('3').textContent(), 'mean entity-token entropy 0.29 over 10 tokens');
-    await queue.region.getByRole('checkbox', { name: /Cost-aware/ }).check();
+    assert.equal(await queue.reason('3').textContent(), 'the model is unsure of the entities it marked (average doubt 0.29, 10 text pieces)');
+    await queue.region.getByRole('checkbox', { name: /divide by length/ }).check();
     await queue.waitForOrder(['2', '3', '4', '1', '5']);
-    assert.equal(await queue.reason('2').textContent(), 'mean entity-token entropy 0.27 over 6 tokens, per token over 6 tokens → 0.046');
-    await queue.region.getByRole('checkbox', { name: /Cost-aware/ }).uncheck();
+    assert.equal(await queue.reason('2').textContent(), 'the model is unsure of the entities it marked (average doubt 0.27, 6 text pieces), divided by its length of 6 text pieces → 0.046');
+    await queue.region.getByRole('checkbox', { name: /divide by length/ }).uncheck();
     await queue.waitForOrder(['3', '2', '1', '4', '5']);
 
     // Random works without signals and is stable for its seed.
     await queue.choose('random');
-    await page.locator('section.queue li[data-document-id="3"] [data-testid="queue-reason"]').filter({ hasText: /^random draw 0\.\d\d \(baseline\)/ }).waitFor();
+    await page.locator('section.queue li[data-document-id="3"] [data-testid="queue-reason"]').filter({ hasText: /^picked at random for comparison \(draw 0\.\d\d\)/ }).waitFor();
     await queue.choose('entropy-mean');
     await queue.waitForOrder(['3', '2', '1', '4', '5']);
 

@@ -42,6 +42,9 @@ test('the queue ranks unfinished documents by the strategy, leaves finished ones
     assert.equal(queue.items[0].reason.value, 0.9);
     assert.equal(queue.items[3].reason.unscored, true);
     assert.equal(queue.items[3].score, null);
+    // Each item carries the uncertainty the document list shows for it, so both views print the same number.
+    const list = await service['documents.list']({ projectId: 1, limit: 100 });
+    for (const item of queue.items) assert.equal(item.uncertainty, list.items.find((d) => d.id === item.documentId)!.uncertainty, `document ${item.documentId}`);
 
     const limited = await service['queue.next']({ projectId: 1, strategy: 'margin', limit: 2 });
     assert.deepEqual(limited.items.map((i) => i.documentId), [2, 3]);
