@@ -8,6 +8,7 @@ import { instructionCodec } from './instruction.js';
 import { labelStudioCodec } from './label-studio.js';
 import { phonerCodec } from './phoner.js';
 import { textCodec } from './text.js';
+import { sniffFormat } from './sniff.js';
 
 /** The codecs, by format id. */
 export const codecs: Record<FormatId, Codec> = {
@@ -40,11 +41,19 @@ const NAME_HINTS: readonly [RegExp, FormatId][] = [
   [/\.ann$/u, 'brat'],
 ];
 
-/** The format a file name suggests (a telling name, else an extension only one codec reads); undefined if unsure. */
-export function guessFormat(fileName: string): FormatId | undefined {
+/**
+ * The format a file suggests: a telling name, else an extension only one codec reads, else (given `head`, the file's
+ * first characters, see SNIFF_CHARS) what its first record shows, when a codec of that extension reads it.
+ * Undefined if unsure.
+ */
+export function guessFormat(fileName: string, head?: string): FormatId | undefined {
   const lower = fileName.toLowerCase();
   const hinted = NAME_HINTS.find(([pattern]) => pattern.test(lower));
   if (hinted) return hinted[1];
   const claims = Object.values(codecs).filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
-  return claims.length === 1 ? claims[0].id : undefined;
+  if (claims.length === 1) return claims[0].id;
+  if (head === undefined) return undefined;
+  const sniffed = sniffFormat(head);
+  // The content decides among the codecs the extension allows (any codec when the name has no known extension).
+  return sniffed !== undefined && (claims.length === 0 || claims.some((c) => c.id === sniffed)) ? sniffed : undefined;
 }

@@ -1,9 +1,10 @@
 // What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
 // project, and printing issues as `file:line: severity: field: message`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FORMAT_IDS } from '../../core/codecs/codec.js';
 import { codecFor, guessFormat } from '../../core/codecs/registry.js';
+import { SNIFF_CHARS } from '../../core/codecs/sniff.js';
 import type { Codec } from '../../core/codecs/codec.js';
 import { formatIssue, type Issue } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -37,10 +38,22 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
   }
 }
 
-/** What a path's name (or a folder's .ann files) says its format is. */
+/** A file's first SNIFF_CHARS characters (about), for guessing its format from its first record. */
+function fileHead(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_CHARS * 4);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read).toString('utf8').slice(0, SNIFF_CHARS);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a path's name (or a folder's .ann files, or a file's first record) says its format is. */
 function guessPathFormat(path: string): string | undefined {
   if (existsSync(path) && statSync(path).isDirectory()) return readdirSync(path).some((f) => f.endsWith('.ann')) ? 'brat' : undefined;
-  return guessFormat(path);
+  return guessFormat(path, existsSync(path) ? fileHead(path) : undefined);
 }
 
 /** The codec for `--format` (or, when absent and `path` is given, the one its name suggests); else a usage error. */

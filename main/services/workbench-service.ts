@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
+import { SNIFF_CHARS } from '../../core/codecs/sniff.js';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params, Results, WorkbenchApi } from '../../core/contract/methods.js';
 import type { AppInfo } from '../../core/contract/types.js';
@@ -138,7 +139,9 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'documents.import'(p: Params<'documents.import'>): Promise<Results['documents.import']> {
     this.project(p.projectId);
-    const format = p.format ?? guessFormat(p.name);
+    const bytes = Buffer.from(p.contentBase64, 'base64');
+    // A name that cannot tell (.json, .jsonl) is decided by the first record.
+    const format = p.format ?? guessFormat(p.name, bytes.subarray(0, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS));
     if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
     let codec;
     try {
@@ -150,7 +153,7 @@ export class WorkbenchService implements WorkbenchApi {
     const dir = join(this.options.dataDir, 'imports', stamp());
     mkdirSync(dir, { recursive: true });
     const path = join(dir, p.name);
-    writeFileSync(path, Buffer.from(p.contentBase64, 'base64')); // the bytes as sent: the import's UTF-8 check sees them
+    writeFileSync(path, bytes); // the bytes as sent: the import's UTF-8 check sees them
     try {
       const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator' });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
