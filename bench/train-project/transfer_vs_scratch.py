@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,15 @@ def main() -> None:
     write_jsonl(tmp / "test.jsonl", test[:args.test])
     (tmp / "labels.json").write_text(json.dumps({"labels": LABELS, "indexed": True,
                                                  "map": {"SYMPTOM_AND_DISEASE": "ten_benh"}}))
+    try:
+        run_all(args, train, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the corpus's text is not kept
+
+
+def run_all(args, train, tmp: Path) -> None:
     variants = {"transfer": [], "scratch": ["--from-scratch"], "transfer-lr1e-3": ["--lr", "1e-3"],
+                "transfer-lr5e-4": ["--lr", "5e-4"],
                 "transfer-300steps": ["--min-steps", "300"]}
     for n in [int(x) for x in args.train_sizes.split(",")]:
         write_jsonl(tmp / f"train{n}.jsonl", train[:n])
