@@ -11,12 +11,9 @@ import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Issue } from '../../core/issues.js';
-import { InputError } from '../../core/issues.js';
 import { guessFormat } from '../../core/codecs/registry.js';
 import { codecOption, printIssues } from '../cli/cli-support.js';
-import { inputFiles } from '../io/input-files.js';
-import { fileInput } from '../io/read-source.js';
-import { documentErrors } from '../services/import-checks.js';
+import { decodePath } from '../services/decode-service.js';
 import { IssueLog } from '../services/issue-log.js';
 
 export interface BatchDocument {
@@ -30,22 +27,7 @@ export interface BatchDocument {
 export async function* batchDocuments(path: string, format: string | undefined, variant: string | undefined, report: (issue: Issue) => void): AsyncGenerator<BatchDocument> {
   const codec = codecOption(format, 'decode-documents --input PATH [--format F]', path);
   let index = 0;
-  for (const file of inputFiles(path, codec)) {
-    try {
-      for await (const event of codec.decode(fileInput(file.path), { variant })) {
-        if (event.kind === 'issue') {
-          report(event.issue);
-          continue;
-        }
-        const errors = documentErrors(event.doc, file.path, event.line);
-        errors.forEach(report);
-        if (errors.length === 0) yield { index: index++, source: file.sourceName, name: event.doc.name, text: event.doc.text };
-      }
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      error.issues.forEach(report);
-    }
-  }
+  for await (const { doc, source } of decodePath(path, codec, variant, report)) yield { index: index++, source, name: doc.name, text: doc.text };
 }
 
 /**

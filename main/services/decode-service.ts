@@ -11,6 +11,8 @@ export interface DecodedDoc {
   doc: Doc;
   file: string;
   line: number;
+  /** The source name an import of the path records for this document's file. */
+  source: string;
 }
 
 /** Every usable document of a file or folder, in order, with issues reported as found (bad records are skipped). */
@@ -24,7 +26,7 @@ export async function* decodePath(path: string, codec: Codec, variant: string | 
         }
         const errors = documentErrors(event.doc, file.path, event.line);
         errors.forEach(report);
-        if (errors.length === 0) yield { doc: event.doc, file: file.path, line: event.line };
+        if (errors.length === 0) yield { doc: event.doc, file: file.path, line: event.line, source: file.sourceName };
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
