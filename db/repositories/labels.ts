@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Entity } from '../../core/document.js';
 import { entitiesFromJson } from '../json-columns.js';
 import type { Db } from '../open-database.js';
+import { LABEL_PALETTE } from '../../core/label-colours.js';
 
 export interface Label {
   id: number;
@@ -22,8 +23,8 @@ export interface NewLabel {
   description?: string;
 }
 
-// Distinct, readable on white and on dark backgrounds; cycled when a project has more labels.
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#469990', '#9a6324', '#800000', '#808000', '#000075', '#fabed4'];
+// Colour-blind-safe hues, each 3:1 or more against white (core/label-colours.ts); cycled when a project has more labels.
+const PALETTE: readonly string[] = LABEL_PALETTE;
 const SHORTCUTS = '1234567890qwertyuiop';
 
 /** A project's label set, in the order the editor shows it. */

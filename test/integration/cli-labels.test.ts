@@ -20,7 +20,7 @@ test('workbench labels: add, rename, merge, delete (refused, then --force), reco
 
   const list = workbench(['labels', db]);
   assert.equal(list.status, 0, list.stderr);
-  assert.match(list.stdout, /^PER\s+#e6194b\s+1\s+2$/mu);
+  assert.match(list.stdout, /^PER\s+#0072b2\s+1\s+2$/mu);
 
   const added = workbench(['labels', db, 'add', 'NƠI_CHỐN', '--colour', '#112233', '--shortcut', 'n']);
   assert.equal(added.status, 0, added.stderr);

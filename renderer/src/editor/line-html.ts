@@ -2,6 +2,7 @@
 // faster than creating thousands of elements one by one, which is what keeps a 1,000-sentence document with
 // 3,000 spans under the 300 ms budget. All interaction is delegated to the text container, so the markup needs
 // no handlers; every dynamic value is escaped here.
+import { atContrast, textOn } from '../../../core/label-colours.js';
 import type { LayoutItem, LayoutNode, LineLayout } from './layout.js';
 
 export interface LineHtmlContext {
@@ -17,26 +18,51 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ES
 // Colours come from the database: only #rrggbb reaches a style attribute.
 const safeColour = (c: string): string => (/^#[0-9a-fA-F]{6}$/.test(c) ? c : '#666666');
 
-function nodesHtml(nodes: readonly LayoutNode[], ctx: LineHtmlContext, out: string[]): void {
+/** How a stored label colour is drawn: underline/chip colour (3:1 on white), chip text (4.5:1 or more on the chip), and
+ * a darker shade for a suggestion chip's text on white (4.5:1). Whatever colour a user picked stays readable. */
+export interface LabelInk {
+  line: string;
+  text: string;
+  dark: string;
+}
+
+const inks = new Map<string, LabelInk>();
+/** The ink of a stored colour (memoised: a document has a handful of colours and thousands of spans). */
+export function labelInk(colour: string): LabelInk {
+  const safe = safeColour(colour).toLowerCase();
+  let ink = inks.get(safe);
+  if (!ink) {
+    const line = atContrast(safe, 3);
+    ink = { line, text: textOn(line), dark: atContrast(safe, 4.5) };
+    inks.set(safe, ink);
+  }
+  return ink;
+}
+
+function nodesHtml(nodes: readonly LayoutNode[], ctx: LineHtmlContext, out: string[], parentLabel: string | null): void {
   for (const node of nodes) {
     if (node.kind === 'text') {
       out.push(`<span class="t" data-cp="${node.start}" data-end="${node.end}">${escapeHtml(ctx.slice(node.start, node.end))}</span>`);
       continue;
     }
     const item = node.item;
-    const cls = `ent${item.suggestion ? ' sugg' : ''}`;
-    const style = `--c:${safeColour(ctx.colour(item.label))};--h:${node.height}`;
+    // A span inside one of the same label is drawn with a double underline: two LOCATIONs nested read as two.
+    const cls = `ent${item.suggestion ? ' sugg' : ''}${item.label === parentLabel ? ' same-nest' : ''}`;
+    const ink = labelInk(ctx.colour(item.label));
+    const style = `--c:${ink.line};--ct:${ink.text};--cd:${ink.dark};--h:${node.height}`;
     const key = escapeHtml(item.key);
     if (node.continued) {
       // The rest of a span cut by a crossing one: drawn, selectable, but named only once (on its first piece).
       out.push(`<span class="${cls}" data-key="${key}" style="${style}">`);
     } else {
-      // <mark> for what it is; role=button so it carries a name ("LOCATION: Đà Nẵng") and can be pressed.
+      // <mark> for what it is; role=button so it carries a name ("LOCATION: Đà Nẵng") and can be pressed. The label
+      // is written on the text as a chip (data-chip, drawn by CSS ::before): not text, so offsets and copies ignore it.
+      const label = escapeHtml(item.label);
       out.push(
-        `<mark role="button" tabindex="-1" class="${cls}" data-key="${key}" data-label="${escapeHtml(item.label)}" aria-label="${escapeHtml(ctx.name(item))}" style="${style}">`,
+        `<mark role="button" tabindex="-1" class="${cls}" data-key="${key}" data-label="${label}" data-chip="${label}" aria-label="${escapeHtml(ctx.name(item))}" style="${style}">`,
       );
     }
-    nodesHtml(node.children, ctx, out);
+    nodesHtml(node.children, ctx, out, item.label);
     out.push(node.continued ? '</span>' : '</mark>');
   }
 }
@@ -45,6 +71,6 @@ function nodesHtml(nodes: readonly LayoutNode[], ctx: LineHtmlContext, out: stri
 export function lineHtml(layout: LineLayout, ctx: LineHtmlContext): string {
   if (layout.nodes.length === 0) return `<span class="t" data-cp="${layout.start}" data-end="${layout.end}"></span>`;
   const out: string[] = [];
-  nodesHtml(layout.nodes, ctx, out);
+  nodesHtml(layout.nodes, ctx, out, null);
   return out.join('');
 }
