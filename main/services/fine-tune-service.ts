@@ -2,6 +2,7 @@
 // instruction data (every fifth held out), the training package fine-tunes the current model on them in a child
 // process, and the result is registered as a new version, with its held-out scores, and made active. Cancelled or
 // failed runs register nothing and leave the active model as it was; every run is logged in fine_tunes.
+import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,12 +31,6 @@ export interface FineTuneHooks {
 
 export type TrainerDefaults = Partial<Pick<FineTuneArgs, 'epochs' | 'maxSteps' | 'maxMinutes' | 'threads' | 'seed'>>;
 
-interface Running {
-  info: JobInfo;
-  abort: AbortController;
-  finished: Promise<void>;
-}
-
 /** Held-out scores as the trainer reports them (docs/training.md, "Fine-tuning a package"). */
 function heldoutOf(metrics: Record<string, unknown>): { f1?: number; precision?: number; recall?: number } {
   const h = (metrics.heldout ?? metrics) as Record<string, unknown>;
@@ -47,9 +42,7 @@ export function toVersion(m: ModelEntry): ModelVersion {
   return { id: m.id, name: m.name, version: m.version, path: m.path, active: m.active, parentId: m.parentId, createdAt: m.createdAt, metrics: m.metrics as ModelVersion['metrics'] };
 }
 
-export class FineTuneService {
-  private readonly jobs = new Map<string, Running>();
-
+export class FineTuneService extends JobTable {
   constructor(
     private readonly store: Store,
     private readonly engine: EnginePort,
@@ -58,34 +51,10 @@ export class FineTuneService {
     private readonly defaults: TrainerDefaults,
     private readonly hooks: FineTuneHooks,
   ) {
+    super();
     // A run left 'running' by a process that is gone died with it; one another live process (the app, while
     // `workbench models` runs) is training stays as it is.
     store.fineTunes.failInterrupted();
-  }
-
-  list(): JobInfo[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.info }));
-  }
-
-  has(jobId: string): boolean {
-    return this.jobs.has(jobId);
-  }
-
-  cancel(jobId: string): JobInfo {
-    const job = this.jobs.get(jobId)!;
-    job.abort.abort();
-    return { ...job.info };
-  }
-
-  async settled(jobId: string): Promise<JobInfo | undefined> {
-    const job = this.jobs.get(jobId);
-    await job?.finished;
-    return job && { ...job.info };
-  }
-
-  async stopAll(): Promise<void> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    await Promise.all([...this.jobs.values()].map((j) => j.finished));
   }
 
   /** The registry entry of the embedded package, registering it on first sight; undefined when it is not built. */
@@ -143,7 +112,7 @@ export class FineTuneService {
   }
 
   start(p: Params<'fineTune.start'>): JobInfo {
-    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, { reason: 'fine-tune-running' });
+    if (this.running()) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, { reason: 'fine-tune-running' });
     const base = this.current();
     const trainer = this.trainer(base);
     if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, { reason: `trainer-${trainer.code ?? 'unavailable'}` });
@@ -156,14 +125,14 @@ export class FineTuneService {
     };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const abort = new AbortController();
-    const job: Running = { info, abort, finished: Promise.resolve() };
+    const job: RunningJob = { info, abort, finished: Promise.resolve() };
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities });
     job.finished = this.run(job, runId, p, base, train.map(toDoc), heldout.map(toDoc));
     this.jobs.set(info.id, job);
     return { ...info };
   }
 
-  private progress(job: Running, p: FineTuneProgress): void {
+  private progress(job: RunningJob, p: FineTuneProgress): void {
     const { info } = job;
     info.phase = p.phase;
     info.done = p.step;
@@ -176,7 +145,7 @@ export class FineTuneService {
     this.hooks.emit({ type: 'job.progress', job: { ...info } });
   }
 
-  private async run(job: Running, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[]): Promise<void> {
+  private async run(job: RunningJob, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[]): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', String(runId));
     const out = join(this.dataDir, 'models', `${base.name}-p${p.projectId}-ft${runId}`);

@@ -4,6 +4,7 @@
 // chunk in flight: none of its documents gets suggestions, not even those the engine had finished; chunks stored
 // before the cancel keep theirs. One job at a time: the engine uses every core it gets, so a second job would only
 // slow the first.
+import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
@@ -30,36 +31,19 @@ const FINISHED_STATUSES = new Set(['done', 'reviewed', 'skipped']);
 // Progress events at most this often: a fast model on short sentences would otherwise flood the UI.
 const PROGRESS_INTERVAL_MS = 50;
 
-interface RunningJob {
-  info: JobInfo;
-  abort: AbortController;
-  finished: Promise<void>;
-}
-
-export class JobService {
-  private readonly jobs = new Map<string, RunningJob>();
-
+export class JobService extends JobTable {
   constructor(
     private readonly store: Store,
     private readonly engine: EnginePort,
     private readonly events: EventHub,
     private readonly actor: string,
     private readonly chunk: ChunkLimits = DEFAULT_CHUNK,
-  ) {}
-
-  list(): JobInfo[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.info }));
-  }
-
-  /** Resolves when a job has stopped (tests, shutdown). */
-  async settled(jobId: string): Promise<JobInfo | undefined> {
-    const job = this.jobs.get(jobId);
-    await job?.finished;
-    return job && { ...job.info };
+  ) {
+    super();
   }
 
   start(projectId: number, documentIds: number[], model: ModelChoice, options: { disagreement?: boolean } = {}): JobInfo {
-    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) {
+    if (this.running()) {
       throw new ContractError('conflict', 'a pre-annotation job is already running; cancel it or wait for it to finish');
     }
     const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, progress: 0, spans: 0, device: this.engine.device() };
@@ -68,19 +52,6 @@ export class JobService {
     job.finished = this.run(job, projectId, documentIds, model, options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined);
     this.jobs.set(info.id, job);
     return { ...info };
-  }
-
-  cancel(jobId: string): JobInfo {
-    const job = this.jobs.get(jobId);
-    if (!job) throw new ContractError('not-found', `no job ${jobId}`);
-    job.abort.abort();
-    return { ...job.info };
-  }
-
-  /** Cancels every job and waits for them (host shutdown). */
-  async stopAll(): Promise<void> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    await Promise.all([...this.jobs.values()].map((j) => j.finished));
   }
 
   /** The documents a scope means: the given ids, or every unfinished document of the project. */

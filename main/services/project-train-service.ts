@@ -4,6 +4,7 @@
 // default), from scratch, or from a registered version. The trainer also scores the active model on the same held-out
 // documents (its labels read through the project's label mapping); the new version is registered either way and
 // becomes the active model only when it scores higher. Runs are logged in fine_tunes like fine-tunes.
+import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,12 +32,6 @@ export const DEFAULT_FROM = 'scratch';
 /** Documents whose id is a multiple of this are held out: stable as the project grows, so versions compare fairly. */
 export const HELDOUT_EVERY = 5;
 
-interface Running {
-  info: JobInfo;
-  abort: AbortController;
-  finished: Promise<void>;
-}
-
 /** Train and held-out documents: ids ≡ 0 (mod 5) held out; at least one of each when there are two or more. */
 export function splitHeldout<T extends { id: number }>(docs: readonly T[]): { train: T[]; heldout: T[] } {
   let heldout = docs.filter((d) => d.id % HELDOUT_EVERY === 0);
@@ -58,9 +53,7 @@ export function decide(newF1: number | null, active: { name: string; f1: number 
   return { activated: false, reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active` };
 }
 
-export class ProjectTrainService {
-  private readonly jobs = new Map<string, Running>();
-
+export class ProjectTrainService extends JobTable {
   constructor(
     private readonly store: Store,
     private readonly fineTunes: FineTuneService,
@@ -68,31 +61,8 @@ export class ProjectTrainService {
     private readonly actor: string,
     private readonly defaults: TrainerDefaults,
     private readonly hooks: Pick<FineTuneHooks, 'emit'>,
-  ) {}
-
-  list(): JobInfo[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.info }));
-  }
-
-  has(jobId: string): boolean {
-    return this.jobs.has(jobId);
-  }
-
-  cancel(jobId: string): JobInfo {
-    const job = this.jobs.get(jobId)!;
-    job.abort.abort();
-    return { ...job.info };
-  }
-
-  async settled(jobId: string): Promise<JobInfo | undefined> {
-    const job = this.jobs.get(jobId);
-    await job?.finished;
-    return job && { ...job.info };
-  }
-
-  async stopAll(): Promise<void> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    await Promise.all([...this.jobs.values()].map((j) => j.finished));
+  ) {
+    super();
   }
 
   /** The package training starts from: the embedded model (also for scratch: its architecture and tokenizer), or a version. */
@@ -110,7 +80,7 @@ export class ProjectTrainService {
 
   start(request: Params<'models.train'>): JobInfo {
     const p = { ...request, from: request.from ?? DEFAULT_FROM };
-    if ([...this.jobs.values()].some((j) => j.info.state === 'running')) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
+    if (this.running()) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
     try {
       findPython();
     } catch (error) {
@@ -128,13 +98,13 @@ export class ProjectTrainService {
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })) });
     const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'training runs on the CPU' }, phase: 'prepare' };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
-    const job: Running = { info, abort: new AbortController(), finished: Promise.resolve() };
+    const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
     job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc));
     this.jobs.set(info.id, job);
     return { ...info };
   }
 
-  private progress(job: Running, p: FineTuneProgress): void {
+  private progress(job: RunningJob, p: FineTuneProgress): void {
     const { info } = job;
     info.phase = p.phase;
     info.done = p.step;
@@ -152,7 +122,7 @@ export class ProjectTrainService {
     return Object.fromEntries(modelLabels.map((l) => [l, map(l)] as const).filter(([, to]) => known.has(to)));
   }
 
-  private async run(job: Running, runId: number, p: Params<'models.train'>, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
+  private async run(job: RunningJob, runId: number, p: Params<'models.train'>, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', `train-${runId}`);
     const name = `dnw-p${p.projectId}`;
