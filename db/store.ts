@@ -47,7 +47,8 @@ export class Store {
    * the setting is back to FULL before any other caller can run.
    */
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
-    if (options.durable !== false) return this.db.transaction(fn)();
+    // Inside another transaction SQLite refuses to change the setting; the outer commit decides.
+    if (options.durable !== false || this.db.inTransaction) return this.db.transaction(fn)();
     this.db.pragma('synchronous = NORMAL');
     try {
       return this.db.transaction(fn)();
