@@ -22,8 +22,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-# One stage, run as this script again (`__stage NAME`) so that `timeout` stops the whole of it; the settings
-# below travel in the environment.
+# One stage, run as this script again (`__stage NAME`) in a process group of its own, so that its time limit stops
+# the whole of it; the settings below travel in the environment.
 if [ "${1:-}" = __stage ]; then
   set -e
   trap 'kill $(jobs -p) 2> /dev/null || true' EXIT
