@@ -2,7 +2,10 @@
 // inside a run goes through CodePointIndex, the one converter (core/offsets.ts).
 import type { CodePointIndex } from '../../../core/offsets.js';
 
+import type { Range } from '../../../core/document.js';
+import type { Box } from './hit-test.js';
 import { CHUNK_LINES } from './layout.js';
+import { tokenAt } from './snap.js';
 
 const RUN = '[data-cp]';
 
@@ -69,4 +72,19 @@ export function selectRange(start: number, end: number, cpi: CodePointIndex, lin
   const selection = window.getSelection();
   if (!a || !b || !selection) return;
   selection.setBaseAndExtent(a.node, a.offset, b.node, b.offset);
+}
+
+/** Each token of the line [lineStart, lineEnd) with its client rects. */
+export function lineTokenBoxes(line: Element, lineStart: number, lineEnd: number, tokens: readonly Range[], cpi: CodePointIndex): { index: number; rects: Box[] }[] {
+  const out: { index: number; rects: Box[] }[] = [];
+  const range = document.createRange();
+  for (let i = tokenAt(tokens, lineStart); i < tokens.length && tokens[i].start < lineEnd; i++) {
+    const a = pointOf(tokens[i].start, cpi, line, false);
+    const b = pointOf(tokens[i].end, cpi, line, true);
+    if (!a || !b) continue;
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    out.push({ index: i, rects: [...range.getClientRects()].filter((r) => r.width > 0) });
+  }
+  return out;
 }

@@ -28,7 +28,7 @@ export interface Browser {
 }
 
 /** A fresh browser profile per test. */
-export async function launchBrowser(options: { locale?: string } = {}): Promise<Browser> {
+export async function launchBrowser(options: { locale?: string; deviceScaleFactor?: number } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'wb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -36,6 +36,8 @@ export async function launchBrowser(options: { locale?: string } = {}): Promise<
     args: FLAGS,
     locale: options.locale ?? 'vi-VN',
     viewport: { width: 1400, height: 900 },
+    // A fractional display scale (125 %, 150 %) puts CSS pixels between device pixels, as on many laptops.
+    ...(options.deviceScaleFactor ? { deviceScaleFactor: options.deviceScaleFactor } : {}),
   });
   return {
     context,

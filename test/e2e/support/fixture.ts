@@ -20,11 +20,11 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(options: { engine?: boolean; locale?: string } = {}): Promise<Workbench> {
+export async function openWorkbench(options: { engine?: boolean; locale?: string; deviceScaleFactor?: number } = {}): Promise<Workbench> {
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-e2e-'));
   const serverOptions = { engineModule: options.engine ? lexiconEngine : undefined };
-  const browser = await launchBrowser({ locale: options.locale });
+  const browser = await launchBrowser({ locale: options.locale, deviceScaleFactor: options.deviceScaleFactor });
   const wb: Workbench = {
     dataDir,
     server: await startServer(dataDir, serverOptions),
