@@ -260,6 +260,8 @@ export interface ModelVersion {
     /** Versions trained for the project's labels: their labels, where they started, the active model's F1 on the same held-out documents, and the decision. */
     labels?: string[]; from?: string; activeModel?: string | null; activeF1?: number | null; activated?: boolean; reason?: string;
   } | null;
+  /** The F1 its model card reports (the manifest's first F1 evaluation), on the card's own dataset, not this project's. */
+  card?: { f1: number; dataset: string };
 }
 
 export interface FineTuneRun {
@@ -282,8 +284,7 @@ export interface ModelVersions {
   /** The embedded model and every version fine-tuned in this project, oldest first. */
   versions: ModelVersion[];
   fineTunes: FineTuneRun[];
-  /** Whether fine-tuning can run here, and why not. */
-  /** `minFinished`: the finished (done or reviewed) documents a fine-tune needs. */
+  /** Whether fine-tuning can run here, and why not; `minFinished`: the finished documents a fine-tune needs. */
   trainer: { available: boolean; reason?: string; code?: TrainerUnavailable; minFinished?: number };
 }
 

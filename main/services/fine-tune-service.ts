@@ -38,8 +38,20 @@ function heldoutOf(metrics: Record<string, unknown>): { f1?: number; precision?:
   return { f1: num(h.f1), precision: num(h.precision ?? h.p), recall: num(h.recall ?? h.r) };
 }
 
+/** The first F1 a manifest's evaluation reports (its model card's figure), if any. */
+export function cardF1(manifest: unknown): ModelVersion['card'] {
+  const evaluation = (manifest as { evaluation?: unknown } | null)?.evaluation;
+  if (!Array.isArray(evaluation)) return undefined;
+  const e = evaluation.find((x) => typeof x?.value === 'number' && /F1/i.test(String(x?.metric ?? '')));
+  return e ? { f1: e.value as number, dataset: String(e.dataset ?? '') } : undefined;
+}
+
 export function toVersion(m: ModelEntry): ModelVersion {
-  return { id: m.id, name: m.name, version: m.version, path: m.path, active: m.active, parentId: m.parentId, createdAt: m.createdAt, metrics: m.metrics as ModelVersion['metrics'] };
+  const card = cardF1(m.manifest);
+  return {
+    id: m.id, name: m.name, version: m.version, path: m.path, active: m.active, parentId: m.parentId, createdAt: m.createdAt, metrics: m.metrics as ModelVersion['metrics'],
+    ...(card ? { card } : {}),
+  };
 }
 
 export class FineTuneService extends JobTable {

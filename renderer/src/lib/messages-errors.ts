@@ -52,6 +52,7 @@ export const errorsVi = {
   leftOutCount: '(+{n} không xuất)',
   packagePlaceholder: '/đường/dẫn/tới/gói-mô-hình',
   nothingFurther: 'Không còn tài liệu nào theo hướng này.',
+  cardF1: '(theo thẻ mô hình)',
 } as const;
 
 export type ErrorsKey = keyof typeof errorsVi;
@@ -108,4 +109,5 @@ export const errorsEn: Record<ErrorsKey, string> = {
   leftOutCount: '(+{n} left out)',
   packagePlaceholder: '/path/to/model-package',
   nothingFurther: 'No more documents in this direction.',
+  cardF1: '(model card)',
 };
