@@ -7,7 +7,7 @@ import { createDispatcher } from './dispatch.js';
 import { loadEngine } from './engine-loader.js';
 import type { FromService, ToService } from './electron/service-protocol.js';
 import { appVersion } from './web/serve.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace, preannotateSamples } from './workspace.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ToService }) => void): void;
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('disconnect', stop);
   send({ type: 'ready' });
+  await preannotateSamples(service, workspace, (m) => console.error(m));
 }
 
 main().catch((error: Error) => {

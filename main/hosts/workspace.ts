@@ -21,6 +21,8 @@ export interface Workspace {
   store: Store;
   dataDir: string;
   dbPath: string;
+  /** The project the sample documents were imported into on this (first) start; see preannotateSamples. */
+  samplesProject?: number;
 }
 
 /** Opens (creating when needed) the data folder's database; seeds the default project and, if asked, the samples. */
@@ -41,7 +43,29 @@ export async function openWorkspace(dataDir: string, options: { samples: boolean
       for (const file of readdirSync(samplesDir).filter((f) => f.endsWith('.txt')).sort()) {
         await importPath(store, join(samplesDir, file), { projectId: project.id, format: codecFor('text'), variant: 'lines', actor: 'workbench' });
       }
+      return { store, dataDir, dbPath, samplesProject: project.id };
     }
   }
   return { store, dataDir, dbPath };
+}
+
+/** The part of the service a first start uses (WorkbenchService has it). */
+interface PreannotatePort {
+  'models.list'(): Promise<{ models: { kind: string; available: boolean }[] }>;
+  'preannotate.start'(p: { projectId: number; scope: 'unfinished'; model: { kind: 'embedded' } }): Promise<unknown>;
+}
+
+/**
+ * On the first start with the samples, starts pre-annotating them with the embedded model (as a job the UI shows),
+ * so they open with suggestions, as the README says. Nothing happens when the embedded model is not built.
+ */
+export async function preannotateSamples(service: PreannotatePort, workspace: Workspace, log: (message: string) => void): Promise<void> {
+  if (workspace.samplesProject === undefined) return;
+  try {
+    const { models } = await service['models.list']();
+    if (!models.some((m) => m.kind === 'embedded' && m.available)) return;
+    await service['preannotate.start']({ projectId: workspace.samplesProject, scope: 'unfinished', model: { kind: 'embedded' } });
+  } catch (error) {
+    log(`pre-annotating the sample documents did not start: ${(error as Error).message}`);
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WorkbenchService } from '../../services/workbench-service.js';
 import { loadEngine } from '../engine-loader.js';
 import { ensureRendererBuilt } from '../renderer-build.js';
-import { openWorkspace, repoRoot } from '../workspace.js';
+import { openWorkspace, preannotateSamples, repoRoot } from '../workspace.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 export interface ServeOptions {
@@ -34,6 +34,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const engine = await loadEngine(options.engineModule);
   const service = new WorkbenchService({ store: workspace.store, dataDir: workspace.dataDir, host: 'browser', engine, version: appVersion() });
   const host = await startWebHost({ service, staticDir, host: options.host, port: options.port, log });
+  await preannotateSamples(service, workspace, log);
   let stopped = false;
   return {
     host,
