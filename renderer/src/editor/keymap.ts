@@ -13,7 +13,8 @@ export type EditorCommand =
   | { kind: 'escape' }
   | { kind: 'undo' }
   | { kind: 'redo' }
-  | { kind: 'done' };
+  | { kind: 'done' }
+  | { kind: 'help' };
 
 export interface KeyLike {
   key: string;
@@ -45,6 +46,7 @@ export function commandFor(e: KeyLike, shortcuts: ReadonlyMap<string, string>): 
   if (key === 'Enter') return { kind: 'accept' };
   if (key === ' ') return { kind: 'picker' };
   if (key === 'Escape') return { kind: 'escape' };
+  if (key === '?') return { kind: 'help' };
   const label = shortcuts.get(key);
   if (label) return { kind: 'label', label };
   return undefined;

@@ -98,3 +98,9 @@ test('entity edits keep the list sorted and free of duplicates; history undoes a
   history.record(after, 'edit');
   assert.equal(history.canRedo, false, 'a new edit clears redo');
 });
+
+test('"?" opens the shortcuts list; with Ctrl or Alt it is left alone', () => {
+  const none = new Map<string, string>();
+  assert.deepEqual(commandFor({ key: '?', shiftKey: true, ctrlKey: false, metaKey: false, altKey: false }, none), { kind: 'help' });
+  assert.equal(commandFor({ key: '?', shiftKey: true, ctrlKey: true, metaKey: false, altKey: false }, none), undefined);
+});
