@@ -20,7 +20,7 @@ const NOTE_3 = 'Bệnh nhân 67 tuổi ở Hà Nội có tiền sử tiểu đư
 const FILE = [NOTE_1, NOTE_2, NOTE_3].map((l) => l.normalize('NFD')).join('\r\n') + '\r\n';
 
 test('blind check: the issue\'s whole path, by accessible roles and names, in English', { skip: noChromium, timeout: 180_000 }, async () => {
-  process.env.WORKBENCH_TEST_ENGINE_DELAY_MS = '250'; // slow enough to press Cancel
+  process.env.WORKBENCH_TEST_ENGINE_DELAY_MS = '1000'; // slow enough to press Cancel, even on a loaded CI machine
   const wb = await openWorkbench({ engine: true });
   delete process.env.WORKBENCH_TEST_ENGINE_DELAY_MS;
   try {
