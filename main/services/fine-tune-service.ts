@@ -54,6 +54,18 @@ export function toVersion(m: ModelEntry): ModelVersion {
   };
 }
 
+/** A trainer's progress onto its job (fine-tunes and project training run the same trainer). */
+export function applyTrainerProgress(info: JobInfo, p: FineTuneProgress): void {
+  info.phase = p.phase;
+  info.done = p.step;
+  info.total = p.steps;
+  if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
+  // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
+  if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', code: 'fine-tuning', reason: `fine-tuning on ${p.device}` };
+  // Training is most of the time; exporting and scoring the held-out part the rest.
+  info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
+}
+
 export class FineTuneService extends JobTable {
   constructor(
     private readonly store: Store,
@@ -145,16 +157,8 @@ export class FineTuneService extends JobTable {
   }
 
   private progress(job: RunningJob, p: FineTuneProgress): void {
-    const { info } = job;
-    info.phase = p.phase;
-    info.done = p.step;
-    info.total = p.steps;
-    if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
-    // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
-    if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', code: 'fine-tuning', reason: `fine-tuning on ${p.device}` };
-    // Training is most of the time; exporting and scoring the held-out part the rest.
-    info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
-    this.hooks.emit({ type: 'job.progress', job: { ...info } });
+    applyTrainerProgress(job.info, p);
+    this.hooks.emit({ type: 'job.progress', job: { ...job.info } });
   }
 
   private async run(job: RunningJob, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[]): Promise<void> {

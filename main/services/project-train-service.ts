@@ -20,7 +20,7 @@ import { runFineTune, type FineTuneProgress } from '../training/fine-tune-proces
 import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
-import { MIN_FINISHED } from './fine-tune-service.js';
+import { applyTrainerProgress, MIN_FINISHED } from './fine-tune-service.js';
 
 /**
  * Where training starts unless the request says: from scratch, because on ViMedNER (labels the embedded model does not
@@ -96,7 +96,7 @@ export class ProjectTrainService extends JobTable {
     const index = new Map(labels.map((l, i) => [l, `_${i}`]));
     // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })) });
-    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', reason: 'training runs on the CPU' }, phase: 'prepare' };
+    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' }, phase: 'prepare' };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
     job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc));
@@ -105,14 +105,10 @@ export class ProjectTrainService extends JobTable {
   }
 
   private progress(job: RunningJob, p: FineTuneProgress): void {
-    const { info } = job;
-    info.phase = p.phase;
-    info.done = p.step;
-    info.total = p.steps;
-    if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
-    info.progress = p.phase === 'train' ? 0.85 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.88 : 0.93;
-    this.hooks.emit({ type: 'job.progress', job: { ...info } });
+    applyTrainerProgress(job.info, p);
+    this.hooks.emit({ type: 'job.progress', job: { ...job.info } });
   }
+
 
   /** Each model label that the project's mapping (or the same name) turns into a project label. */
   private mapFor(projectId: number, model: ModelEntry, labels: readonly string[]): Record<string, string> {
