@@ -32,6 +32,7 @@ export interface WebHost {
 
 // Import sends the file's content: the 64 MiB content limit plus JSON escaping headroom.
 const MAX_BODY = 160 * 1024 * 1024;
+const KEEP_ALIVE_IDLE_MS = 120_000;
 const KEEPALIVE_MS = 15_000;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -107,6 +108,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   }
 
+  // An idle keep-alive connection is closed by the server after this long. Node's default (5 s) races a client that
+  // reuses the connection just then: its request is cut off mid-body (EPIPE), a 50 MB import included.
+  server.keepAliveTimeout = KEEP_ALIVE_IDLE_MS;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolveListen());
