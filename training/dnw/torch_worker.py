@@ -134,15 +134,21 @@ def start_reader(stream: BinaryIO, channel: Channel) -> "queue.Queue":
 
 # ---- the model ----
 
-def precheck(checkpoint: Path, random_init: bool) -> None:
-    """What can be checked before torch and transformers are imported (seconds): config.json, its model_type, the
-    shards and their headers. A broken folder is then refused at once instead of after the imports."""
+def read_config(checkpoint: Path) -> dict:
+    """config.json of a Dream/Qwen2 checkpoint folder; refuses a missing file or another model_type."""
     config_path = checkpoint / "config.json"
     if not config_path.exists():
         raise FileNotFoundError(f"{config_path}: is missing (a Dream/Qwen2 checkpoint folder has config.json)")
     config = json.loads(config_path.read_text())
     if str(config.get("model_type", "")).lower() not in ("dream", "qwen2"):
         raise ValueError(f"{config_path}: model_type {config.get('model_type')!r} is not Dream or qwen2")
+    return config
+
+
+def precheck(checkpoint: Path, random_init: bool) -> None:
+    """What can be checked before torch and transformers are imported (seconds): config.json, its model_type, the
+    shards and their headers. A broken folder is then refused at once instead of after the imports."""
+    config = read_config(checkpoint)
     if random_init:
         return
     shards = sorted(checkpoint.glob("*.safetensors"))
@@ -198,12 +204,7 @@ def build_model(checkpoint: Path, device: str, dtype, attention: str, random_ini
 
     from .export_dream import qwen2_config_from
 
-    config_path = checkpoint / "config.json"
-    if not config_path.exists():
-        raise FileNotFoundError(f"{config_path}: is missing (a Dream/Qwen2 checkpoint folder has config.json)")
-    config = json.loads(config_path.read_text())
-    if str(config.get("model_type", "")).lower() not in ("dream", "qwen2"):
-        raise ValueError(f"{config_path}: model_type {config.get('model_type')!r} is not Dream or qwen2")
+    config = read_config(checkpoint)
     qwen = qwen2_config_from(config)
     qwen._attn_implementation = attention
     if random_init:
