@@ -74,6 +74,14 @@ export function choice<T extends string>(value: string | undefined, allowed: rea
   return value as T;
 }
 
+/** A numeric option that must be a number > 0 (undefined when absent). */
+export function positiveNumber(value: string | undefined, option: string, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${option} must be a number > 0, not "${value}"`, usage);
+  return n;
+}
+
 /** Opens an existing workbench database. */
 export function openStore(path: string): Store {
   if (!existsSync(path)) throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);

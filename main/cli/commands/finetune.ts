@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
 import { WorkbenchService } from '../../services/workbench-service.js';
-import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+import { openStore, parse, pickProject, positionals, positiveNumber, type Command } from '../cli-support.js';
 
 const usage = `usage: workbench finetune <db> [--project NAME] [--epochs N] [--max-minutes M] [--reannotate]
 
@@ -19,14 +19,8 @@ export const finetuneCommand: Command = {
       project: { type: 'string' }, epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, reannotate: { type: 'boolean' },
     }, usage);
     const [dbPath] = positionals(rest, ['db'], usage);
-    const number = (value: string | undefined, option: string) => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${option} must be a number > 0, not "${value}"`, usage);
-      return n;
-    };
-    const epochs = number(values.epochs, 'epochs');
-    const maxMinutes = number(values['max-minutes'], 'max-minutes');
+    const epochs = positiveNumber(values.epochs, 'epochs', usage);
+    const maxMinutes = positiveNumber(values['max-minutes'], 'max-minutes', usage);
     const store = openStore(dbPath);
     const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: await loadEngine(), version: 'cli', actor: 'cli' });
     const cancel = () => void service.close();

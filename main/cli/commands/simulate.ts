@@ -6,7 +6,7 @@ import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
 import { repoRoot } from '../../repo-root.js';
 import { simulate, type StrategyChoice, type StrategyRun } from '../../training/simulation.js';
-import { UsageError, codecOption, parse, type Command } from '../cli-support.js';
+import { UsageError, codecOption, parse, positiveNumber, type Command } from '../cli-support.js';
 
 const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 
@@ -39,12 +39,7 @@ function int(value: string | undefined, option: string, fallback: number, min = 
   return n;
 }
 
-function num(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${option} must be a number > 0, not "${value}"`, usage);
-  return n;
-}
+const num = (value: string | undefined, option: string): number | undefined => positiveNumber(value, option, usage);
 
 function strategies(value: string | undefined): StrategyChoice[] {
   return (value ?? 'random,entropy-total,margin').split(',').map((raw) => {

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
 import { DEFAULT_FROM } from '../../services/project-train-service.js';
 import { WorkbenchService } from '../../services/workbench-service.js';
-import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+import { UsageError, openStore, parse, pickProject, positionals, positiveNumber, type Command } from '../cli-support.js';
 
 const usage = `usage: workbench train <db> [--project NAME] [--from scratch|embedded|VERSION] [--minutes N]
 
@@ -25,11 +25,7 @@ export const trainCommand: Command = {
   async run(args) {
     const { values, positionals: rest } = parse(args, { project: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' } }, usage);
     const [dbPath] = positionals(rest, ['db'], usage);
-    let maxMinutes: number | undefined;
-    if (values.minutes !== undefined) {
-      maxMinutes = Number(values.minutes);
-      if (!Number.isFinite(maxMinutes) || maxMinutes <= 0) throw new UsageError(`--minutes must be a number > 0, not "${values.minutes}"`, usage);
-    }
+    const maxMinutes = positiveNumber(values.minutes, 'minutes', usage);
     const store = openStore(dbPath);
     const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: await loadEngine(), version: 'cli', actor: 'cli' });
     const cancel = () => void service.close();
