@@ -11,6 +11,7 @@ import { ProjectRepository } from './repositories/projects.js';
 import { RevisionRepository } from './repositories/revisions.js';
 import { StatsRepository } from './repositories/stats.js';
 import { SuggestionRepository } from './repositories/suggestions.js';
+import { UserRepository } from './repositories/users.js';
 
 export class Store {
   readonly projects: ProjectRepository;
@@ -24,6 +25,7 @@ export class Store {
   readonly stats: StatsRepository;
   readonly fineTunes: FineTuneRepository;
   readonly imports: ImportRepository;
+  readonly users: UserRepository;
 
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
@@ -37,6 +39,7 @@ export class Store {
     this.stats = new StatsRepository(db);
     this.fineTunes = new FineTuneRepository(db);
     this.imports = new ImportRepository(db);
+    this.users = new UserRepository(db);
   }
 
   /**

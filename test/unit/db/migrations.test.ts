@@ -17,8 +17,8 @@ test('a fresh database reaches the latest version with every table', () => {
   const db = openDatabase(tempDb());
   assert.equal(schemaVersion(db), migrations.length);
   assert.deepEqual(tables(db), [
-    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'imports', 'label_mappings', 'label_totals', 'labels', 'models', 'projects', 'staged_records',
-    'status_totals', 'suggested_spans', 'suggestion_outcomes', 'suggestions',
+    'annotation_revisions', 'documents', 'events', 'fine_tunes', 'imports', 'install_secrets', 'label_mappings', 'label_totals', 'labels', 'models', 'projects',
+    'sessions', 'staged_records', 'status_totals', 'suggested_spans', 'suggestion_outcomes', 'suggestions', 'users',
   ]);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
