@@ -15,6 +15,7 @@ export const METHOD_LIST = [
   'suggestions.reject',
   'suggestions.reopen',
   'export.run',
+  'files.listFolders',
   'models.list',
   'preannotate.start',
   'preannotate.trace',
@@ -33,6 +34,8 @@ export const METHOD_LIST = [
   'labels.delete',
   'labels.update',
   'labels.map',
+  'projects.settings',
+  'projects.updateSettings',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -21,6 +21,7 @@ export const paramSchemas = {
   'suggestions.reject': s.rejectSuggestionsSchema,
   'suggestions.reopen': s.reopenSuggestionsSchema,
   'export.run': s.exportSchema,
+  'files.listFolders': s.listFoldersSchema,
   'models.list': s.emptySchema,
   'preannotate.start': s.preannotateSchema,
   'preannotate.trace': s.traceSchema,
@@ -39,6 +40,8 @@ export const paramSchemas = {
   'labels.delete': s.deleteLabelSchema,
   'labels.update': s.updateLabelSchema,
   'labels.map': s.mapLabelSchema,
+  'projects.settings': s.projectRef,
+  'projects.updateSettings': s.updateSettingsSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -67,6 +70,7 @@ export interface Results {
   'suggestions.reject': { rejected: number };
   'suggestions.reopen': { reopened: number };
   'export.run': T.ExportSummary;
+  'files.listFolders': T.FolderListing;
   'models.list': T.ModelsInfo;
   'preannotate.start': T.JobInfo;
   'preannotate.trace': T.DenoisingTrace;
@@ -85,6 +89,8 @@ export interface Results {
   'labels.delete': T.LabelChange;
   'labels.update': T.LabelSet;
   'labels.map': T.LabelSet;
+  'projects.settings': T.ProjectSettings;
+  'projects.updateSettings': T.ProjectSettings;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

@@ -128,6 +128,18 @@ export const exportSchema = z
   })
   .strict();
 
+/**
+ * A folder of the export dialog's browser: inside the user's home folder only (absent: the home folder itself;
+ * `~` and relative paths are the home). `extensions` (`.jsonl`) picks which file names to list beside the sub-folders,
+ * so the user sees what an export there could replace; nothing is read from any file.
+ */
+export const listFoldersSchema = z
+  .object({
+    path: z.string().min(1).max(4096).optional(),
+    extensions: z.array(z.string().regex(/^\.[\w.-]{1,16}$/u)).max(8).optional(),
+  })
+  .strict();
+
 export const preannotateSchema = z
   .object({
     projectId: id,

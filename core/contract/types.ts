@@ -125,6 +125,22 @@ export interface ExportSummary {
   issues: string[];
 }
 
+/** One folder as the export dialog's browser shows it (files.listFolders). */
+export interface FolderListing {
+  /** The folder, absolute. */
+  path: string;
+  /** The user's home folder: the browser's root. */
+  home: string;
+  /** The folder above, or null at the home folder. */
+  parent: string | null;
+  /** Sub-folders (not hidden ones), sorted by name. */
+  folders: string[];
+  /** Files with one of the asked extensions, with their size: what an export here could replace. */
+  files: { name: string; bytes: number }[];
+  /** More entries than are listed (the first FOLDER_LIST_LIMIT of each kind are). */
+  truncated: boolean;
+}
+
 export interface ModelInfo {
   id: string;
   name: string;
@@ -199,6 +215,8 @@ export interface JobInfo {
   modelId?: number;
   /** Train jobs, once done: the new version's held-out score against the active model's, and what became of it. */
   result?: TrainResult;
+  /** Train jobs keep-learning started (a project's `retrainEvery`), not a person. */
+  trigger?: 'auto';
 }
 
 /** What training a model for a project's own labels gave (docs/training.md, "A model for the project's labels"). */
@@ -214,6 +232,19 @@ export interface TrainResult {
   activated: boolean;
   /** Why it became the active model, or why not. */
   reason: string;
+  /** Unfinished documents whose re-annotation with the new version started (keep-learning, or `reannotate`). */
+  reannotated?: number;
+}
+
+/** A project's settings (projects.settings): keep-learning and the lexicon's suggestions. */
+export interface ProjectSettings {
+  /** Train a new version in the background after this many newly finished documents; null: never (the default). */
+  retrainEvery: number | null;
+  /** Whether the lexicon suggests spans from the finished documents (on by default). */
+  lexicon: boolean;
+  /** Finished (done or reviewed) documents now, and when the last training that finished began. */
+  finished: number;
+  finishedAtLastTraining: number;
 }
 
 /** Why the queue puts a document where it is (core/active-learning/ranking.ts). */

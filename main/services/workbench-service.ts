@@ -16,6 +16,7 @@ import { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
+import { listFolders } from './folder-browser.js';
 import { importPath } from './import-service.js';
 import { ProjectTrainService } from './project-train-service.js';
 import { FineTuneService, type TrainerDefaults } from './fine-tune-service.js';
@@ -210,6 +211,10 @@ export class WorkbenchService implements WorkbenchApi {
       destination: summary.destination, format: codec.id, scope: p.scope, docs: summary.docs, entities: summary.entities, leftOut: summary.leftOut,
       files: summary.files, bytes: summary.bytes, warnings: summary.warnings, issues: summary.issues.slice(0, 50).map(formatIssue),
     };
+  }
+
+  async 'files.listFolders'(p: Params<'files.listFolders'>): Promise<Results['files.listFolders']> {
+    return listFolders(p.path, { extensions: p.extensions });
   }
 
   async 'models.list'(): Promise<Results['models.list']> {
