@@ -34,8 +34,6 @@ export const METHOD_LIST = [
   'labels.delete',
   'labels.update',
   'labels.map',
-  'projects.settings',
-  'projects.updateSettings',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];
