@@ -126,16 +126,17 @@ export class FineTuneService extends JobTable {
     }));
   }
 
-  activate(modelId: number): { modelId: number } {
+  /** Makes a version the active model; `actor` (default: the service's) is who did, in the event log. */
+  activate(modelId: number, actor = this.actor): { modelId: number } {
     const model = this.store.models.get(modelId);
     if (!model) throw new ContractError('not-found', `no model ${modelId}`, 'modelId');
     if (!existsSync(join(model.path, 'manifest.json'))) throw new ContractError('failed', `model ${model.name} ${model.version}: its package folder ${model.path} is gone`);
     this.store.models.activate(modelId);
-    this.store.events.append({ type: 'model.activate', actor: this.actor, projectId: model.projectId, payload: { modelId, name: model.name, version: model.version } });
+    this.store.events.append({ type: 'model.activate', actor, projectId: model.projectId, payload: { modelId, name: model.name, version: model.version } });
     return { modelId };
   }
 
-  start(p: Params<'fineTune.start'>): JobInfo {
+  start(p: Params<'fineTune.start'>, actor = this.actor): JobInfo {
     if (this.running()) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, { reason: 'fine-tune-running' });
     const base = this.current();
     const trainer = this.trainer(base);
@@ -151,7 +152,7 @@ export class FineTuneService extends JobTable {
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities });
-    job.finished = this.run(job, runId, p, base, train.map(toDoc), heldout.map(toDoc));
+    job.finished = this.run(job, runId, p, base, train.map(toDoc), heldout.map(toDoc), actor);
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -161,7 +162,7 @@ export class FineTuneService extends JobTable {
     this.hooks.emit({ type: 'job.progress', job: { ...job.info } });
   }
 
-  private async run(job: RunningJob, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[]): Promise<void> {
+  private async run(job: RunningJob, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[], actor: string): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', String(runId));
     const out = join(this.dataDir, 'models', `${base.name}-p${p.projectId}-ft${runId}`);
@@ -190,14 +191,14 @@ export class FineTuneService extends JobTable {
       info.modelId = modelId;
       info.state = 'done';
       info.progress = 1;
-      this.store.events.append({ type: 'fine-tune', actor: this.actor, projectId: p.projectId, payload: { runId, modelId, state: 'done', metrics } });
+      this.store.events.append({ type: 'fine-tune', actor, projectId: p.projectId, payload: { runId, modelId, state: 'done', metrics } });
       if (p.reannotate) this.hooks.reannotate(p.projectId, resolve(result.package));
     } catch (error) {
       const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
       info.state = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) info.error = (error as Error).message;
       this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({ type: 'fine-tune', actor: this.actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      this.store.events.append({ type: 'fine-tune', actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
       if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });

@@ -42,14 +42,15 @@ export class JobService extends JobTable {
     super();
   }
 
-  start(projectId: number, documentIds: number[], model: ModelChoice, options: { disagreement?: boolean } = {}): JobInfo {
+  /** Starts a job; `actor` (default: the service's) is who started it, in the event log. */
+  start(projectId: number, documentIds: number[], model: ModelChoice, options: { disagreement?: boolean; actor?: string } = {}): JobInfo {
     if (this.running()) {
       throw new ContractError('conflict', 'a pre-annotation job is already running; cancel it or wait for it to finish');
     }
     const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, progress: 0, spans: 0, device: this.engine.device() };
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
-    job.finished = this.run(job, projectId, documentIds, model, options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined);
+    job.finished = this.run(job, projectId, documentIds, model, options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined, options.actor ?? this.actor);
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -86,7 +87,7 @@ export class JobService extends JobTable {
     if (ids.length > 0) yield { ids, docs };
   }
 
-  private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice, disagreementTemperature: number | undefined): Promise<void> {
+  private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice, disagreementTemperature: number | undefined, actor: string): Promise<void> {
     const { info, abort } = job;
     let lastEmit = 0;
     const progress = (always: boolean, documentId?: number) => {
@@ -144,7 +145,7 @@ export class JobService extends JobTable {
       if (!aborted) info.error = (error as Error).message;
     }
     delete info.step;
-    this.store.events.append({ type: 'preannotate', actor: this.actor, projectId, payload: { state: info.state, done: info.done, total: info.total, spans: info.spans, error: info.error ?? null } });
+    this.store.events.append({ type: 'preannotate', actor, projectId, payload: { state: info.state, done: info.done, total: info.total, spans: info.spans, error: info.error ?? null } });
     this.emit({ type: 'job.finished', job: { ...info } });
   }
 }

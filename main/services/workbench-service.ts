@@ -7,6 +7,7 @@ import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
 import { SNIFF_CHARS } from '../../core/codecs/sniff.js';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params, Results, WorkbenchApi } from '../../core/contract/methods.js';
+import type { CallContext } from '../../core/contract/roles.js';
 import type { AppInfo } from '../../core/contract/types.js';
 import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
@@ -35,7 +36,10 @@ export interface WorkbenchOptions {
   host: AppInfo['host'];
   engine: EnginePort;
   version: string;
-  /** Who edits: the revisions' author and the events' actor. */
+  /**
+   * Who edits when a call does not say (the single local user of the desktop app, the token-gated browser host and
+   * the CLI): the revisions' author and the events' actor. A team host names the caller on every call instead.
+   */
   actor?: string;
   /** How many documents a pre-annotation job hands the engine at once (job-service.ts's default otherwise). */
   chunk?: ChunkLimits;
@@ -57,10 +61,12 @@ export class WorkbenchService implements WorkbenchApi {
   private readonly annotations: AnnotationService;
   private readonly labels: LabelService;
   private readonly store: Store;
+  private readonly localActor: string;
 
   constructor(private readonly options: WorkbenchOptions) {
     this.store = options.store;
     const actor = options.actor ?? 'annotator';
+    this.localActor = actor;
     this.index = new DocumentIndex(this.store);
     this.annotations = new AnnotationService(this.store, actor);
     this.labels = new LabelService(this.store, actor);
@@ -81,6 +87,21 @@ export class WorkbenchService implements WorkbenchApi {
       if (event.type === 'document.changed' && event.reason !== 'suggestions') this.lexicon.documentChanged(event.documentId);
       else if (event.type === 'documents.imported' || event.type === 'labels.changed') this.lexicon.invalidate(event.projectId);
     });
+  }
+
+  /** Who makes this call: the team member the host names, else the local user. */
+  private actorOf(context: CallContext | undefined): string {
+    return context?.actor ?? this.localActor;
+  }
+
+  // The annotation and label services hold no state but the store and the author, so a team member's call gets its
+  // own, authored by them; the local user's calls share one.
+  private annotationsFor(context: CallContext | undefined): AnnotationService {
+    return context === undefined ? this.annotations : new AnnotationService(this.store, context.actor);
+  }
+
+  private labelsFor(context: CallContext | undefined): LabelService {
+    return context === undefined ? this.labels : new LabelService(this.store, context.actor);
   }
 
   private project(projectId: number) {
@@ -132,13 +153,13 @@ export class WorkbenchService implements WorkbenchApi {
     return { documentId: this.store.documents.adjacent(p.projectId, p.documentId, p.direction, p.status) };
   }
 
-  async 'documents.setStatus'(p: Params<'documents.setStatus'>): Promise<Results['documents.setStatus']> {
-    this.annotations.setStatus(p);
+  async 'documents.setStatus'(p: Params<'documents.setStatus'>, context?: CallContext): Promise<Results['documents.setStatus']> {
+    this.annotationsFor(context).setStatus(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' });
     return { status: p.status };
   }
 
-  async 'documents.import'(p: Params<'documents.import'>): Promise<Results['documents.import']> {
+  async 'documents.import'(p: Params<'documents.import'>, context?: CallContext): Promise<Results['documents.import']> {
     this.project(p.projectId);
     const bytes = Buffer.from(p.contentBase64, 'base64');
     // A name that cannot tell (.json, .jsonl) is decided by the first record.
@@ -156,7 +177,7 @@ export class WorkbenchService implements WorkbenchApi {
     const path = join(dir, p.name);
     writeFileSync(path, bytes); // the bytes as sent: the import's UTF-8 check sees them
     try {
-      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: 'annotator' });
+      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: this.actorOf(context) });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
       return {
         imported: result.imported, unchanged: result.unchanged, entities: result.entities, suggestedSpans: result.suggestedSpans,
@@ -168,8 +189,8 @@ export class WorkbenchService implements WorkbenchApi {
     }
   }
 
-  async 'annotations.save'(p: Params<'annotations.save'>): Promise<Results['annotations.save']> {
-    const result = this.annotations.save(p);
+  async 'annotations.save'(p: Params<'annotations.save'>, context?: CallContext): Promise<Results['annotations.save']> {
+    const result = this.annotationsFor(context).save(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: result.revisionId, reason: 'edit' });
     return result;
   }
@@ -182,19 +203,19 @@ export class WorkbenchService implements WorkbenchApi {
     return this.annotations.revision(p.documentId, p.revisionId);
   }
 
-  async 'suggestions.reject'(p: Params<'suggestions.reject'>): Promise<Results['suggestions.reject']> {
-    const rejected = this.annotations.reject(p);
+  async 'suggestions.reject'(p: Params<'suggestions.reject'>, context?: CallContext): Promise<Results['suggestions.reject']> {
+    const rejected = this.annotationsFor(context).reject(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { rejected };
   }
 
-  async 'suggestions.reopen'(p: Params<'suggestions.reopen'>): Promise<Results['suggestions.reopen']> {
-    const reopened = this.annotations.reopen(p);
+  async 'suggestions.reopen'(p: Params<'suggestions.reopen'>, context?: CallContext): Promise<Results['suggestions.reopen']> {
+    const reopened = this.annotationsFor(context).reopen(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { reopened };
   }
 
-  async 'export.run'(p: Params<'export.run'>): Promise<Results['export.run']> {
+  async 'export.run'(p: Params<'export.run'>, context?: CallContext): Promise<Results['export.run']> {
     this.project(p.projectId);
     let codec;
     try {
@@ -204,7 +225,7 @@ export class WorkbenchService implements WorkbenchApi {
     }
     // A typed destination is the user's: `~` and relative paths mean their home folder, never the server's cwd.
     const summary = await exportProject(this.store, p.destination, {
-      projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: 'annotator',
+      projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: this.actorOf(context),
       overwrite: p.overwrite ?? false, base: homedir(), dataDir: this.options.dataDir,
     });
     return {
@@ -227,10 +248,10 @@ export class WorkbenchService implements WorkbenchApi {
     return { models, device: this.options.engine.device() };
   }
 
-  async 'preannotate.start'(p: Params<'preannotate.start'>): Promise<Results['preannotate.start']> {
+  async 'preannotate.start'(p: Params<'preannotate.start'>, context?: CallContext): Promise<Results['preannotate.start']> {
     this.project(p.projectId);
     const ids = this.jobs.documentsFor(p.projectId, p.scope, p.documentIds);
-    return this.jobs.start(p.projectId, ids, p.model, { disagreement: p.disagreement ?? false });
+    return this.jobs.start(p.projectId, ids, p.model, { disagreement: p.disagreement ?? false, actor: this.actorOf(context) });
   }
 
   async 'preannotate.trace'(p: Params<'preannotate.trace'>): Promise<Results['preannotate.trace']> {
@@ -261,13 +282,13 @@ export class WorkbenchService implements WorkbenchApi {
     return this.fineTunes.versions(p.projectId);
   }
 
-  async 'models.activate'(p: Params<'models.activate'>): Promise<Results['models.activate']> {
-    return this.fineTunes.activate(p.modelId);
+  async 'models.activate'(p: Params<'models.activate'>, context?: CallContext): Promise<Results['models.activate']> {
+    return this.fineTunes.activate(p.modelId, this.actorOf(context));
   }
 
-  async 'fineTune.start'(p: Params<'fineTune.start'>): Promise<Results['fineTune.start']> {
+  async 'fineTune.start'(p: Params<'fineTune.start'>, context?: CallContext): Promise<Results['fineTune.start']> {
     this.project(p.projectId);
-    return this.fineTunes.start(p);
+    return this.fineTunes.start(p, this.actorOf(context));
   }
 
   async 'models.train'(p: Params<'models.train'>): Promise<Results['models.train']> {
@@ -284,28 +305,28 @@ export class WorkbenchService implements WorkbenchApi {
     return this.labels.list(p.projectId);
   }
 
-  async 'labels.add'(p: Params<'labels.add'>): Promise<Results['labels.add']> {
-    return this.labelsChanged(p.projectId, this.labels.add(p));
+  async 'labels.add'(p: Params<'labels.add'>, context?: CallContext): Promise<Results['labels.add']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).add(p));
   }
 
-  async 'labels.rename'(p: Params<'labels.rename'>): Promise<Results['labels.rename']> {
-    return this.labelsChanged(p.projectId, this.labels.rename(p));
+  async 'labels.rename'(p: Params<'labels.rename'>, context?: CallContext): Promise<Results['labels.rename']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).rename(p));
   }
 
-  async 'labels.merge'(p: Params<'labels.merge'>): Promise<Results['labels.merge']> {
-    return this.labelsChanged(p.projectId, this.labels.merge(p));
+  async 'labels.merge'(p: Params<'labels.merge'>, context?: CallContext): Promise<Results['labels.merge']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).merge(p));
   }
 
-  async 'labels.delete'(p: Params<'labels.delete'>): Promise<Results['labels.delete']> {
-    return this.labelsChanged(p.projectId, this.labels.delete(p));
+  async 'labels.delete'(p: Params<'labels.delete'>, context?: CallContext): Promise<Results['labels.delete']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).delete(p));
   }
 
-  async 'labels.update'(p: Params<'labels.update'>): Promise<Results['labels.update']> {
-    return this.labelsChanged(p.projectId, this.labels.update(p));
+  async 'labels.update'(p: Params<'labels.update'>, context?: CallContext): Promise<Results['labels.update']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).update(p));
   }
 
-  async 'labels.map'(p: Params<'labels.map'>): Promise<Results['labels.map']> {
-    return this.labelsChanged(p.projectId, this.labels.map(p));
+  async 'labels.map'(p: Params<'labels.map'>, context?: CallContext): Promise<Results['labels.map']> {
+    return this.labelsChanged(p.projectId, this.labelsFor(context).map(p));
   }
 
   /** Other windows reload the label set and the open document (a rename rewrote it). */
