@@ -1,6 +1,6 @@
 // brat standoff: a .txt per document and an .ann beside it (docs/formats/brat.md).
 import type { Doc } from '../document.js';
-import type { Codec, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type EncodedPart, type EncodeOptions } from './codec.js';
 import { decodeBrat } from './brat-decode.js';
 import { encodeAnn, safeStem } from './brat-encode.js';
 
@@ -17,8 +17,11 @@ async function* encodeBrat(docs: AsyncIterable<Doc>, options?: EncodeOptions): A
 export const bratCodec: Codec = {
   id: 'brat',
   title: 'brat standoff (.txt + .ann)',
-  extensions: ['.txt'], // the .ann is read as its sibling
+  extensions: ['.txt'],
+  sidecars: ['.ann'],
   multiFile: true,
+  // An .ann with no entity says "nothing here".
+  carried: scoredAreSuggestions(true),
   decode: (input, options) => decodeBrat(input, options),
   encode: encodeBrat,
 };

@@ -1,4 +1,4 @@
-import type { Doc } from '../document.js';
+import type { Doc, Entity } from '../document.js';
 import type { Issue } from '../issues.js';
 import type { Source } from '../source.js';
 
@@ -44,14 +44,46 @@ export interface EncodedPart {
   text: string;
 }
 
+/** What a decoded document carries into a project: a person's answer and model suggestions. */
+export interface Carried {
+  /** The answer, or null when the record holds none (a text not annotated yet). An empty list means "nothing here". */
+  answer: Entity[] | null;
+  /** Model suggestions, kept apart from annotations (with their scores). */
+  suggested: Entity[];
+  /** The suggestions' model version, when the record names one. */
+  modelVersion?: string;
+}
+
+/**
+ * The usual reading of a decoded document: scored entities are suggestions, the others the answer. With `emptyIsAnswer`
+ * (CoNLL, PhoNER, brat, instruction: every record was labelled) a record with no entity is the answer "nothing here";
+ * without it (doccano, plain text) it is a text not annotated yet.
+ */
+export function scoredAreSuggestions(emptyIsAnswer: boolean): (doc: Doc) => Carried {
+  return (doc) => {
+    const answer = doc.entities.filter((e) => e.score === undefined);
+    const suggested = doc.entities.filter((e) => e.score !== undefined);
+    return { answer: emptyIsAnswer || answer.length > 0 ? answer : null, suggested };
+  };
+}
+
 /** A format: decode and encode, streaming. */
 export interface Codec {
   id: FormatId;
   title: string;
   /** File extensions it reads, lowercase with the dot. */
   extensions: readonly string[];
+  /** Extensions of files it reads beside the main one (brat's .ann): a file that travels alone is not this format. */
+  sidecars?: readonly string[];
   /** True when each document is a set of files written under a folder (brat, text per file). */
   multiFile: boolean;
+  /** What a document this codec decoded carries: answer and suggestions (see scoredAreSuggestions). */
+  carried(doc: Doc): Carried;
+  /**
+   * The BIO tag sequences of one file as written, unrepaired (evaluation must see a stray I-X as seqeval's strict mode
+   * does); undefined when the file is not flat (more than one tag level). Only formats of flat BIO tags have it.
+   */
+  rawTags?(input: CodecInput): Promise<string[][] | undefined>;
   /**
    * Decodes one input. A record that cannot be used yields an `error` issue and no doc; a repaired one yields a
    * `warning` and the repaired doc. Never throws on bad content, so the caller decides all-or-nothing.

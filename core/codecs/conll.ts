@@ -5,7 +5,7 @@ import { compareEntities, type Doc, type Entity, type Range } from '../document.
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
-import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
 
 const DOCSTART = '-DOCSTART-';
@@ -23,6 +23,9 @@ export const conllCodec: Codec = {
   title: 'CoNLL (BIO columns)',
   extensions: ['.conll', '.bio', '.iob', '.iob2', '.tsv'],
   multiFile: false,
+  // Every sentence was labelled: one with no entity says "nothing here".
+  carried: scoredAreSuggestions(true),
+  rawTags: conllTags,
   decode: decodeConll,
   encode: encodeConll,
 };
@@ -63,6 +66,26 @@ function splitColumns(text: string): string[] {
   const columns = text.trimEnd().split('\t');
   for (let i = 0; i < columns.length; i++) columns[i] = columns[i].trim();
   return columns;
+}
+
+/** Each sentence's tags as written; undefined when a sentence has more than one tag column (nested, not flat). */
+async function conllTags(input: CodecInput): Promise<string[][] | undefined> {
+  const sequences: string[][] = [];
+  let current: string[] = [];
+  for await (const { text } of linesOf(input.source.chunks())) {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith(DOCSTART)) {
+      if (current.length > 0) sequences.push(current);
+      current = [];
+      continue;
+    }
+    if (text.startsWith(COMMENT_PREFIX)) continue;
+    const columns = splitColumns(text);
+    if (columns.length !== 2) return undefined;
+    current.push(columns[1]);
+  }
+  if (current.length > 0) sequences.push(current);
+  return sequences;
 }
 
 async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {

@@ -2,7 +2,7 @@
 import { fragmentsOf, type Doc, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
-import type { Codec, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type EncodedPart, type EncodeOptions } from './codec.js';
 import { decodeDoccano } from './doccano-decode.js';
 import { canonicalRecord, doccanoMetaOf, spanKeyOf, type DoccanoVariant } from './doccano-meta.js';
 import { pythonJson } from './python-json.js';
@@ -104,6 +104,8 @@ export const doccanoCodec: Codec = {
   title: 'doccano JSONL',
   extensions: ['.jsonl'],
   multiFile: false,
+  // A record with no label is a text not annotated yet (doccano's import shape).
+  carried: scoredAreSuggestions(false),
   decode: (input, options) => decodeDoccano(input, options),
   encode: encodeDoccano,
 };

@@ -14,7 +14,7 @@ import { CodePointIndex, codePointLength } from '../offsets.js';
 import { jsonDepthProblem } from '../json-depth.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { escapeText, readInlineTags, renderInlineTags, unescapeText, unrenderableReason } from '../model-output/inline-tags.js';
-import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
 
 const VARIANTS = ['plain', 'chat'] as const;
 const PROMPT = /^<ner>\n([^]*)\n<\/ner>$/u;
@@ -30,6 +30,8 @@ export const instructionCodec: Codec = {
   title: 'Instruction JSON lines (fine-tuning)',
   extensions: ['.jsonl'],
   multiFile: false,
+  // Every pair was answered: an empty answer says "nothing here".
+  carried: scoredAreSuggestions(true),
   decode: decodeInstruction,
   encode: encodeInstruction,
 };

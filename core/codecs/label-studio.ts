@@ -1,6 +1,7 @@
 // Label Studio JSON export (docs/formats/label-studio.md).
 import type { Doc } from '../document.js';
-import type { Codec, EncodedPart, EncodeOptions } from './codec.js';
+import type { Entity } from '../document.js';
+import type { Carried, Codec, EncodedPart, EncodeOptions } from './codec.js';
 import { decodeLabelStudio, readTask } from './label-studio-decode.js';
 import { taskOf } from './label-studio-encode.js';
 import type { LabelStudioMeta } from './label-studio-meta.js';
@@ -24,12 +25,31 @@ async function* encodeLabelStudio(docs: AsyncIterable<Doc>, options?: EncodeOpti
   if (variant === 'json') yield { text: count === 0 ? '[]\n' : '\n]\n' };
 }
 
+/**
+ * A task's annotation is the answer (even with no region, when the task has one chosen); its predictions, kept in
+ * meta.predictions by the decoder, are suggestions with the first prediction's model_version.
+ */
+function carriedByTask(doc: Doc): Carried {
+  const meta = doc.meta?.labelStudio as LabelStudioMeta | undefined;
+  const predictions = doc.meta?.predictions;
+  const fromMeta = Array.isArray(predictions);
+  const answer = fromMeta ? doc.entities.map(({ score: _, ...e }) => e) : doc.entities.filter((e) => e.score === undefined);
+  const suggested = fromMeta ? (predictions as Entity[]) : doc.entities.filter((e) => e.score !== undefined);
+  const version = (meta?.task as { predictions?: { model_version?: unknown }[] } | undefined)?.predictions?.find((p) => typeof p?.model_version === 'string')?.model_version;
+  return {
+    answer: answer.length > 0 || meta?.chosen !== undefined ? answer : null,
+    suggested,
+    ...(typeof version === 'string' && version !== '' ? { modelVersion: version } : {}),
+  };
+}
+
 /** Label Studio tasks (JSON array, JSON lines or JSON_MIN in; JSON or JSON lines out), code-point offsets. */
 export const labelStudioCodec: Codec = {
   id: 'label-studio',
   title: 'Label Studio JSON',
   extensions: ['.json', '.jsonl'],
   multiFile: false,
+  carried: carriedByTask,
   decode: (input, options) => decodeLabelStudio(input, canonicalMeta, options),
   encode: encodeLabelStudio,
 };

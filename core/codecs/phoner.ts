@@ -8,7 +8,7 @@ import { codePointLength } from '../offsets.js';
 import { jsonDepthProblem } from '../json-depth.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { pythonJson } from './python-json.js';
-import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
 
 const VARIANTS = ['syllable', 'word'] as const;
@@ -28,9 +28,22 @@ export const phonerCodec: Codec = {
   title: 'PhoNER_COVID19 (JSON lines)',
   extensions: ['.jsonl', '.json'],
   multiFile: false,
+  // Every sentence was labelled: one with no entity says "nothing here".
+  carried: scoredAreSuggestions(true),
+  rawTags: phonerTags,
   decode: decodePhoner,
   encode: encodePhoner,
 };
+
+// The `tags` of every line as written (the decoder repairs a stray I-X; evaluation must not).
+async function phonerTags(input: CodecInput): Promise<string[][]> {
+  const sequences: string[][] = [];
+  for await (const { text } of linesOf(input.source.chunks())) {
+    if (text.trim() === '') continue;
+    sequences.push((JSON.parse(text) as { tags: string[] }).tags);
+  }
+  return sequences;
+}
 
 async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncIterable<DecodeEvent> {
   const file = input.source.name;

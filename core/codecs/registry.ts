@@ -44,13 +44,15 @@ const NAME_HINTS: readonly [RegExp, FormatId][] = [
 /**
  * The format a file suggests: a telling name, else an extension only one codec reads, else (given `head`, the file's
  * first characters, see SNIFF_CHARS) what its first record shows, when a codec of that extension reads it.
- * Undefined if unsure.
+ * With `alone` (one file sent without the files beside it: a browser upload) no format that reads sidecars (brat's
+ * .ann) is guessed, so a lone .txt is plain text. Undefined if unsure.
  */
-export function guessFormat(fileName: string, head?: string): FormatId | undefined {
+export function guessFormat(fileName: string, head?: string, options: { alone?: boolean } = {}): FormatId | undefined {
   const lower = fileName.toLowerCase();
   const hinted = NAME_HINTS.find(([pattern]) => pattern.test(lower));
   if (hinted) return hinted[1];
-  const claims = Object.values(codecs).filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
+  const candidates = Object.values(codecs).filter((codec) => !(options.alone && codec.sidecars?.length));
+  const claims = candidates.filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
   if (claims.length === 1) return claims[0].id;
   if (head === undefined) return undefined;
   const sniffed = sniffFormat(head);

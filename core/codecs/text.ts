@@ -3,7 +3,7 @@
 import type { Doc } from '../document.js';
 import type { Issue } from '../issues.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, readAllWithin, recordTooLong } from '../source.js';
-import type { Codec, CodecInput, DecodeEvent, DecodeOptions, EncodedPart, EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
 
 const VARIANTS = ['lines', 'file'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -25,6 +25,8 @@ export const textCodec: Codec = {
   title: 'Plain text',
   extensions: ['.txt'],
   multiFile: true,
+  // Texts to annotate: nothing in them is an answer yet.
+  carried: scoredAreSuggestions(false),
   decode: decodeText,
   encode: encodeText,
 };

@@ -24,7 +24,7 @@ export async function* decodePath(path: string, codec: Codec, variant: string | 
           report(event.issue);
           continue;
         }
-        const errors = documentErrors(event.doc, file.path, event.line);
+        const errors = documentErrors(event.doc, file.path, event.line, codec.carried(event.doc));
         errors.forEach(report);
         if (errors.length === 0) yield { doc: event.doc, file: file.path, line: event.line, source: file.sourceName };
       }

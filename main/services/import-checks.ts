@@ -1,4 +1,5 @@
 // Checks the import service makes on every decoded document before it is stored, whatever the codec.
+import type { Carried } from '../../core/codecs/codec.js';
 import type { Doc, Entity } from '../../core/document.js';
 import { fragmentsOf } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
@@ -18,8 +19,11 @@ function entityProblem(entity: Entity, length: number): string | undefined {
   return undefined;
 }
 
-/** The errors that make a decoded document unusable: non-NFC text, spans outside the text, bad labels or scores. */
-export function documentErrors(doc: Doc, file: string, line: number): Issue[] {
+/**
+ * The errors that make a decoded document unusable: non-NFC text, spans outside the text, bad labels or scores, in
+ * its entities and in the suggestions its codec found beside them (`carried`, Label Studio's predictions).
+ */
+export function documentErrors(doc: Doc, file: string, line: number, carried?: Carried): Issue[] {
   const issues: Issue[] = [];
   const at = (field: string, message: string): Issue => ({ severity: 'error', file, line, field, message });
   if (doc.text.normalize('NFC') !== doc.text) issues.push(at('text', 'text is not NFC-normalised (a codec bug: please report it)'));
@@ -28,14 +32,12 @@ export function documentErrors(doc: Doc, file: string, line: number): Issue[] {
     const problem = entityProblem(entity, length);
     if (problem) issues.push(at(`entities[${i}]`, problem));
   });
-  // Label Studio predictions ride in meta and become suggestions: they must fit the text as well.
-  const predictions = doc.meta?.predictions;
-  if (Array.isArray(predictions)) {
-    predictions.forEach((entity: Entity, i) => {
-      const problem = entityProblem(entity, length);
-      if (problem) issues.push(at(`predictions[${i}]`, problem));
-    });
-  }
+  // Suggestions held outside doc.entities become suggestions too: they must fit the text as well.
+  const beside = carried?.suggested.filter((entity) => !doc.entities.includes(entity)) ?? [];
+  beside.forEach((entity, i) => {
+    const problem = entityProblem(entity, length);
+    if (problem) issues.push(at(`suggestions[${i}]`, problem));
+  });
   return issues;
 }
 

@@ -4,8 +4,8 @@
 // transaction. With `skipInvalid` the valid records are kept and every issue goes to a JSON-lines report.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Codec, FormatId } from '../../core/codecs/codec.js';
-import type { Doc, Entity } from '../../core/document.js';
+import type { Carried, Codec, FormatId } from '../../core/codecs/codec.js';
+import type { Doc } from '../../core/document.js';
 import type { PublishCounts } from '../../db/repositories/imports.js';
 import { InputError, type Issue } from '../../core/issues.js';
 import type { DocumentStatus } from '../../db/repositories/documents.js';
@@ -59,32 +59,9 @@ export interface ImportResult extends ImportCounts {
   reportPath?: string;
 }
 
-// Formats where a record with no entities is still an answer ("nothing here"), not an unannotated text.
-const ALWAYS_ANNOTATED: ReadonlySet<FormatId> = new Set(['phoner', 'conll', 'brat', 'instruction']);
-
 const NO_COUNTS: PublishCounts = { imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0 };
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** What a record suggests (model output) rather than asserts: Label Studio predictions, else scored entities. */
-function splitSuggestions(doc: Doc): { annotated: Entity[]; suggested: Entity[] } {
-  const predictions = doc.meta?.predictions;
-  if (Array.isArray(predictions)) return { annotated: doc.entities.map(({ score: _, ...e }) => e), suggested: predictions as Entity[] };
-  return { annotated: doc.entities.filter((e) => e.score === undefined), suggested: doc.entities.filter((e) => e.score !== undefined) };
-}
-
-/** Where imported suggestions came from: Label Studio's model_version when the task has one. */
-function suggestionOrigin(doc: Doc, sourceName: string): { modelName: string; modelVersion: string } {
-  const task = (doc.meta?.labelStudio as { task?: { predictions?: { model_version?: unknown }[] } } | undefined)?.task;
-  const version = task?.predictions?.find((p) => typeof p?.model_version === 'string')?.model_version;
-  return { modelName: `import:${sourceName}`, modelVersion: typeof version === 'string' && version !== '' ? version : 'unknown' };
-}
-
-/** True when the record holds a person's answer even if it has no entity (a Label Studio task with an annotation). */
-function answeredInMeta(doc: Doc): boolean {
-  const ls = doc.meta?.labelStudio as { chosen?: unknown } | undefined;
-  return ls?.chosen !== undefined;
-}
 
 function metaString(meta: Record<string, unknown> | undefined, key: string): string | undefined {
   const value = meta?.[key];
@@ -176,16 +153,16 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
     fileLog.add(issue);
   };
   const fileSplit = options.split ?? splitFromFileName(file.sourceName);
-  const recordOf = (doc: Doc): StagedRecord => {
-    const { annotated, suggested } = splitSuggestions(doc);
-    const hasAnswer = annotated.length > 0 || ALWAYS_ANNOTATED.has(codec.id) || answeredInMeta(doc);
+  // The codec says what a record carries (an answer, suggestions): the service knows no format.
+  const recordOf = (doc: Doc, { answer, suggested, modelVersion }: Carried): StagedRecord => {
+    const hasAnswer = answer !== null;
     const metaStatus = metaString(doc.meta, 'status') as DocumentStatus | undefined;
     const status = options.status ?? (metaStatus && DOCUMENT_STATUSES.includes(metaStatus) ? metaStatus : undefined)
       ?? (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
     return {
       name: doc.name, text: doc.text, hash: sha256(doc.text), split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status,
       ...(doc.tokens ? { tokens: [...doc.tokens] } : {}), ...(doc.meta ? { meta: doc.meta } : {}),
-      annotated: hasAnswer ? annotated : null, suggested, origin: suggestionOrigin(doc, file.sourceName),
+      annotated: answer, suggested, origin: { modelName: `import:${file.sourceName}`, modelVersion: modelVersion ?? 'unknown' },
     };
   };
 
@@ -199,14 +176,15 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
         if (event.issue.severity === 'error' && !options.skipInvalid) failed = true;
         continue;
       }
-      const errors = documentErrors(event.doc, file.path, event.line);
+      const carried = codec.carried(event.doc);
+      const errors = documentErrors(event.doc, file.path, event.line, carried);
       errors.forEach(report);
       if (errors.length > 0) {
         if (!options.skipInvalid) failed = true;
         continue;
       }
       // After the first error the file will be abandoned: decode on only to find every issue.
-      if (!failed) stager.add(recordOf(event.doc), event.line);
+      if (!failed) stager.add(recordOf(event.doc, carried), event.line);
     }
   } catch (error) {
     await stager.abandon();

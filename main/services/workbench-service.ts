@@ -162,8 +162,8 @@ export class WorkbenchService implements WorkbenchApi {
   async 'documents.import'(p: Params<'documents.import'>, context?: CallContext): Promise<Results['documents.import']> {
     this.project(p.projectId);
     const bytes = Buffer.from(p.contentBase64, 'base64');
-    // A name that cannot tell (.json, .jsonl) is decided by the first record.
-    const format = p.format ?? guessFormat(p.name, bytes.subarray(0, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS));
+    // A name that cannot tell (.json, .jsonl) is decided by the first record; the file came alone (no brat pair).
+    const format = p.format ?? guessFormat(p.name, bytes.subarray(0, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS), { alone: true });
     if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
     let codec;
     try {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Codec, DecodeEvent } from '../../core/codecs/codec.js';
+import { scoredAreSuggestions, type Codec, type DecodeEvent } from '../../core/codecs/codec.js';
 import { phonerCodec } from '../../core/codecs/phoner.js';
 import { InputError } from '../../core/issues.js';
 import { linesOf } from '../../core/source.js';
@@ -20,6 +20,7 @@ const spansCodec: Codec = {
   title: 'test spans',
   extensions: ['.jsonl'],
   multiFile: false,
+  carried: scoredAreSuggestions(false),
   async *decode(input): AsyncIterable<DecodeEvent> {
     for await (const { line, text } of linesOf(input.source.chunks())) {
       let record: { id: string; text: string; spans: [number, number, string, number?][] };

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Codec, DecodeEvent } from '../../core/codecs/codec.js';
+import { scoredAreSuggestions, type Codec, type DecodeEvent } from '../../core/codecs/codec.js';
 import { InputError } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
 import { currentOwner } from '../../db/process-owner.js';
@@ -18,7 +18,7 @@ import { tempService } from '../unit/hosts/helpers.js';
 /** A codec that yields `count` documents, waits for `gate` half-way, then ends cleanly or with an error. */
 function gatedCodec(count: number, gate: Promise<void>, end: 'ok' | 'error', prefix = 'g'): Codec {
   return {
-    id: 'text', title: 'gated', extensions: ['.txt'], multiFile: false,
+    id: 'text', title: 'gated', extensions: ['.txt'], multiFile: false, carried: scoredAreSuggestions(false),
     async *decode(input): AsyncIterable<DecodeEvent> {
       for (let i = 1; i <= count; i++) {
         if (i === Math.floor(count / 2)) await gate;

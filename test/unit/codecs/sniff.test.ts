@@ -41,3 +41,9 @@ test('CoNLL lines are recognised; unknown shapes and cut-off records decide noth
   // The content only chooses among the codecs the extension allows: a .txt stays brat-or-text.
   assert.equal(guessFormat('ca.txt', DOCCANO_LABEL), undefined);
 });
+
+test('a .txt that travels alone (a browser upload) is plain text: brat needs its .ann beside it', () => {
+  assert.equal(guessFormat('notes.txt'), undefined, 'on disk a .txt may be half of a brat pair');
+  assert.equal(guessFormat('notes.txt', 'Bệnh nhân sốt cao.\n', { alone: true }), 'text');
+  assert.equal(guessFormat('case.ann', undefined, { alone: true }), 'brat', 'a telling name still decides');
+});
