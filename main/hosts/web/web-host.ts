@@ -1,12 +1,16 @@
 // The browser host: the same services as Electron's IPC, over HTTP on loopback. `POST /api/call/<method>` with a
 // JSON body runs one contract method through the shared dispatcher; `GET /api/events` streams service events
-// (server-sent events, read with fetch so the token travels in a header, never in a URL).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// (server-sent events, read with fetch so the token travels in a header, never in a URL). Who may call is the
+// gate's business (gate.ts): this launch's token by default, team logins over HTTPS in team mode.
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ContractError } from '../../../core/contract/errors.js';
 import type { WorkbenchService } from '../../services/workbench-service.js';
+import type { CallContext } from '../../../core/contract/roles.js';
 import { createDispatcher, httpStatus, type CallOutcome } from '../dispatch.js';
-import { checkOrigin, checkToken, isLoopback, newToken, SECURITY_HEADERS, type Gate } from './security.js';
+import { tokenGate, type RequestGate } from './gate.js';
+import { isLoopback, newToken, SECURITY_HEADERS, type Gate } from './security.js';
 import { serveStatic } from './static-files.js';
 
 export interface WebHostOptions {
@@ -19,6 +23,10 @@ export interface WebHostOptions {
   token?: string;
   allowRemote?: boolean;
   log?: (message: string) => void;
+  /** Who may call instead of the launch token (team mode); made once the port is known. */
+  gate?: (port: () => number) => RequestGate;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface WebHost {
@@ -70,20 +78,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? (() => {});
   let boundPort = 0;
   const gate: Gate = { token: options.token ?? newToken(), port: () => boundPort };
-  const dispatcher = createDispatcher<IncomingMessage>(options.service, () => {}, log);
+  const requestGate = options.gate ? options.gate(gate.port) : tokenGate(gate);
+  // The gate names the caller before any body is read; the dispatcher checks that caller's role per method.
+  const dispatcher = createDispatcher<CallContext | void>(options.service, (caller) => caller, log);
   const streams = new Set<ServerResponse>();
 
-  const server = createServer(async (req, res) => {
+  const listener: RequestListener = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
-      checkOrigin(req, gate);
+      requestGate.checkOrigin(req);
       if (url.pathname.startsWith('/api/')) {
-        checkToken(req, gate);
+        if (await requestGate.route?.(req, res, url)) return;
+        const caller = requestGate.identify(req);
         if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
         if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
         const params = await readJson(req);
-        return sendOutcome(res, await dispatcher.call(req, method, params));
+        return sendOutcome(res, await dispatcher.call(caller, method, params));
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ContractError('not-found', `no ${req.method} here`);
       if (!serveStatic(options.staticDir, url.pathname, res)) throw new ContractError('not-found', `no file ${url.pathname}`);
@@ -93,7 +104,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!res.headersSent) send(res, httpStatus(payload.code), { ok: false, error: payload });
       else res.end();
     }
-  });
+  };
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
 
   function openEventStream(res: ServerResponse): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
@@ -116,10 +128,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   boundPort = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   return {
     url: `${origin}/`,
-    openUrl: `${origin}/#token=${gate.token}`,
+    openUrl: `${origin}/${requestGate.openSuffix}`,
     port: boundPort,
     token: gate.token,
     async close() {
