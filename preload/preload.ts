@@ -1,7 +1,8 @@
 // The bridge between the sandboxed renderer and main: one function per contract method (each on its own IPC
-// channel) and an event subscription. ipcRenderer itself never reaches the page.
+// channel), the export's destination dialog and an event subscription. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL, ipcChannel, METHOD_LIST, type MethodName } from '../core/contract/channels.js';
+import { CHOOSE_DESTINATION_CHANNEL, type ChooseDestinationRequest, type ChooseDestinationResult } from '../core/contract/native-dialog.js';
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -11,6 +12,10 @@ const methods = Object.fromEntries(
 
 contextBridge.exposeInMainWorld('workbench', {
   methods,
+  /** The system's save / folder dialog for the export's destination (answered by main, not the services). */
+  chooseDestination(request: ChooseDestinationRequest): Promise<ChooseDestinationResult> {
+    return ipcRenderer.invoke(CHOOSE_DESTINATION_CHANNEL, request);
+  },
   onEvent(listener: (event: unknown) => void): () => void {
     // Only the event payload crosses, never the IpcRendererEvent (it holds a reference to ipcRenderer).
     const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload);

@@ -86,13 +86,14 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
     await ed.button('Mark done').click();
     await page.locator('.editor[data-status="done"]').waitFor();
 
-    await page.getByRole('tab', { name: 'Export' }).click();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export annotations' });
     // The data folder itself is refused as a destination; its exports/ is the place inside it an export may go.
     const dest = join(wb.dataDir, 'exports', 'out-brat');
-    await page.getByRole('combobox', { name: 'Format' }).selectOption('brat');
-    await page.getByRole('combobox', { name: 'Scope' }).selectOption('done');
-    await page.getByRole('textbox', { name: 'Destination' }).fill(dest);
-    await page.getByRole('button', { name: 'Export' }).click();
+    await dialog.getByRole('combobox', { name: 'Format' }).selectOption('brat');
+    await dialog.getByRole('combobox', { name: 'Scope' }).selectOption('done');
+    await dialog.getByRole('textbox', { name: 'Destination' }).fill(dest);
+    await dialog.getByRole('button', { name: 'Export' }).click();
     const summary = page.getByTestId('export-summary');
     await summary.waitFor();
     assert.equal(await summary.getAttribute('data-destination'), dest);
@@ -111,7 +112,7 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
 
     // Exporting again to the same folder: the UI asks, naming the folder, and only a yes writes into it.
     writeFileSync(join(dest, 'notes.md'), 'mine');
-    await page.getByRole('button', { name: 'Export' }).click();
+    await dialog.getByRole('button', { name: 'Export' }).click();
     const ask = page.getByTestId('export-overwrite');
     await ask.waitFor();
     assert.equal(await ask.getAttribute('data-path'), dest);
@@ -119,7 +120,7 @@ test('import, pre-annotate, correct by keyboard and mouse, mark done, export', {
     assert.ok((await ask.textContent() ?? '').includes(`${dest} đã có ${readdirSync(dest).length} mục`), await ask.textContent() ?? '');
     await ask.getByRole('button', { name: 'Cancel' }).click();
     await ask.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Export' }).click();
+    await dialog.getByRole('button', { name: 'Export' }).click();
     await ask.waitFor();
     await ask.getByRole('button', { name: 'Write into folder' }).click();
     await summary.waitFor();

@@ -268,13 +268,14 @@ test('blind check: the issue\'s whole path, by accessible roles and names, in En
     await page.getByRole('row', { name: /Nguyễn Thị Hoa/ }).waitFor();
 
     // --- Export: format, scope, destination; a summary; the files hold exactly these spans (code points).
-    await page.getByRole('tab', { name: 'Export' }).click();
+    await page.getByRole('button', { name: /Export…/ }).click();
+    const dialog = page.getByRole('dialog', { name: /Export annotations/ });
     const exportTo = async (scope: string, dir: string) => {
-      await page.getByRole('combobox', { name: /Format/ }).selectOption('brat');
-      await page.getByRole('combobox', { name: /Scope/ }).selectOption({ label: scope });
-      await page.getByRole('textbox', { name: /Destination/ }).fill(dir);
-      await page.getByRole('button', { name: /^Export$/ }).click();
-      await page.getByRole('region', { name: /Written/ }).getByText(dir).waitFor();
+      await dialog.getByRole('combobox', { name: /Format/ }).selectOption('brat');
+      await dialog.getByRole('combobox', { name: /Scope/ }).selectOption({ label: scope });
+      await dialog.getByRole('textbox', { name: /Destination/ }).fill(dir);
+      await dialog.getByRole('button', { name: /\bExport\b/ }).click();
+      await dialog.getByRole('region', { name: /Written/ }).getByText(dir).waitFor();
     };
     const done = join(wb.dataDir, 'exports', 'xuat-done');
     await exportTo('Done', done);

@@ -1,6 +1,6 @@
 // The desktop app's main process: one instance, one locked-down window, the services in a separate process,
 // and every IPC call through the contract's dispatcher (sender check + schema validation).
-import { app, BrowserWindow, ipcMain, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, utilityProcess } from 'electron';
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { APP_NAME } from '../data-dir.js';
 import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
 import { registerScheme, serveRenderer } from './protocol.js';
+import { registerDestinationDialog } from './save-dialog.js';
 import { serviceClient, type ServiceChannel } from './service-client.js';
 import type { FromService } from './service-protocol.js';
 import { createWindow, lockDown } from './window.js';
@@ -72,6 +73,7 @@ async function start(): Promise<void> {
     app.quit();
   });
   registerIpc(ipcMain, api, windows, (m) => console.error(m));
+  registerDestinationDialog(ipcMain, dialog, (id) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null, windows);
   await ready;
   const win = createWindow(join(here, 'preload.cjs'));
   windows.add(win.webContents.id);

@@ -3,11 +3,14 @@
 import { ContractError, type ErrorPayload } from '../../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import type { MethodName, Params, Results } from '../../../core/contract/methods.js';
+import type { ChooseDestinationRequest, ChooseDestinationResult } from '../../../core/contract/native-dialog.js';
 
 /** What preload exposes as `window.workbench` (see preload/preload.ts): one function per method. */
 export interface Bridge {
   methods: Record<MethodName, (params: unknown) => Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
+  /** The system's save / folder dialog (desktop app only). */
+  chooseDestination(request: ChooseDestinationRequest): Promise<ChooseDestinationResult>;
 }
 
 declare global {
@@ -96,3 +99,9 @@ export function connectEvents(): void {
 }
 
 export const hostKind: 'electron' | 'browser' = bridge ? 'electron' : 'browser';
+
+/** The export's destination from the system's dialog: the chosen path, null when cancelled, undefined in a browser. */
+export async function chooseNativeDestination(request: ChooseDestinationRequest): Promise<string | null | undefined> {
+  if (!bridge) return undefined;
+  return (await bridge.chooseDestination(request)).path;
+}

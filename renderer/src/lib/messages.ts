@@ -3,6 +3,7 @@ import { activeLearningEn, activeLearningVi } from './messages-active-learning.j
 import { labelsEn, labelsVi } from './messages-labels.js';
 import { trainEn, trainVi } from './messages-train.js';
 import { errorsEn, errorsVi } from './messages-errors.js';
+import { exportEn, exportVi } from './messages-export.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -115,6 +116,7 @@ export const vi = {
   ...labelsVi,
   ...trainVi,
   ...errorsVi,
+  ...exportVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -230,4 +232,5 @@ export const en: Record<MessageKey, string> = {
   ...labelsEn,
   ...trainEn,
   ...errorsEn,
+  ...exportEn,
 };

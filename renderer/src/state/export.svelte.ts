@@ -1,8 +1,9 @@
-// The export form, the question asked before anything existing is written over, and the summary of the last export.
+// The export dialog: its form, the folder browser (browser host) or the system's dialog (desktop app) for the
+// destination, the question asked before anything existing is written over, and the summary of the last export.
 import { ContractError } from '../../../core/contract/errors.js';
 import type { Params } from '../../../core/contract/methods.js';
-import type { ExportScope, ExportSummary } from '../../../core/contract/types.js';
-import { call } from '../lib/api.js';
+import type { ExportScope, ExportSummary, FolderListing } from '../../../core/contract/types.js';
+import { call, chooseNativeDestination } from '../lib/api.js';
 import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 
@@ -26,6 +27,12 @@ export function existingDestination(error: unknown): ExistingDestination | null 
 
 type ExportParams = Params<'export.run'>;
 
+/** The separator the host's paths use (a Windows host's listing has backslashes). */
+const separatorOf = (path: string) => (path.includes('\\') && !path.includes('/') ? '\\' : '/');
+
+/** A file or folder name safe on every file system, for the destination the browser proposes. */
+const safeName = (name: string) => name.replace(/[^\p{L}\p{N}_-]+/gu, '_');
+
 class ExportState {
   format = $state('phoner');
   scope = $state<ExportScope>('done');
@@ -37,6 +44,78 @@ class ExportState {
   existing = $state.raw<ExistingDestination | null>(null);
   /** The refused request, retried as it was (not with whatever the form holds by then) when the user agrees. */
   private refused: ExportParams | null = null;
+  /** The dialog is showing. */
+  open = $state(false);
+  /** The folder browser (browser host): the folder shown, or null while it is closed. */
+  listing = $state.raw<FolderListing | null>(null);
+  browseError = $state.raw<UserMessage | null>(null);
+
+  /** The chosen format's description from app.info. */
+  get formatInfo() {
+    return app.info?.formats.find((f) => f.id === this.format);
+  }
+
+  show(): void {
+    this.open = true;
+  }
+
+  hide(): void {
+    this.open = false;
+    this.listing = null;
+    this.browseError = null;
+    this.cancelOverwrite();
+  }
+
+  /** The destination chooser: the system's dialog in the desktop app, else the folder browser at the typed folder. */
+  async browse(): Promise<void> {
+    const info = this.formatInfo;
+    const native = await chooseNativeDestination({
+      kind: info?.multiFile ? 'folder' : 'file',
+      ...(this.destination.trim() ? { defaultPath: this.destination.trim() } : {}),
+      extensions: info?.extensions ?? [],
+      ...(info ? { filterName: info.title } : {}),
+    });
+    if (native === undefined) return this.list(this.destination.trim() ? folderPart(this.destination.trim()) : undefined, true);
+    if (native !== null) this.destination = native;
+  }
+
+  /** Shows a folder in the browser; `fallBack` opens the home folder when the typed one cannot be shown. */
+  async list(path: string | undefined, fallBack = false): Promise<void> {
+    this.browseError = null;
+    try {
+      this.listing = await call('files.listFolders', { ...(path ? { path } : {}), extensions: this.formatInfo?.extensions ?? [] });
+    } catch (error) {
+      if (fallBack && path) return this.list(undefined);
+      this.browseError = describeError(error, 'export');
+    }
+  }
+
+  closeBrowser(): void {
+    this.listing = null;
+    this.browseError = null;
+  }
+
+  /**
+   * The folder shown becomes the destination: a one-file format gets a file named by the service inside it (the
+   * trailing separator), a multi-file format a subfolder named for the project and scope.
+   */
+  chooseFolder(): void {
+    const listing = this.listing;
+    if (!listing) return;
+    const sep = separatorOf(listing.path);
+    const base = listing.path.endsWith(sep) ? listing.path : listing.path + sep;
+    this.destination = this.formatInfo?.multiFile ? `${base}${safeName(app.project?.name ?? 'export')}-${this.scope}` : base;
+    this.closeBrowser();
+  }
+
+  /** An existing file becomes the destination: the export will ask before replacing it. */
+  chooseFile(name: string): void {
+    const listing = this.listing;
+    if (!listing) return;
+    const sep = separatorOf(listing.path);
+    this.destination = `${listing.path.endsWith(sep) ? listing.path : listing.path + sep}${name}`;
+    this.closeBrowser();
+  }
 
   async run(): Promise<void> {
     const project = app.project;
@@ -74,6 +153,13 @@ class ExportState {
       this.running = false;
     }
   }
+}
+
+/** The folder part of a typed destination (itself when it ends with a separator). */
+function folderPart(path: string): string {
+  if (/[\\/]$/u.test(path)) return path;
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut > 0 ? path.slice(0, cut) : path;
 }
 
 export const exporter = new ExportState();

@@ -20,10 +20,10 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(options: { engine?: boolean; locale?: string; deviceScaleFactor?: number } = {}): Promise<Workbench> {
+export async function openWorkbench(options: { engine?: boolean; locale?: string; deviceScaleFactor?: number; env?: Record<string, string> } = {}): Promise<Workbench> {
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-e2e-'));
-  const serverOptions = { engineModule: options.engine ? lexiconEngine : undefined };
+  const serverOptions = { engineModule: options.engine ? lexiconEngine : undefined, env: options.env };
   const browser = await launchBrowser({ locale: options.locale, deviceScaleFactor: options.deviceScaleFactor });
   const wb: Workbench = {
     dataDir,

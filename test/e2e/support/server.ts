@@ -18,11 +18,12 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export async function startServer(dataDir: string, options: { engineModule?: string; samples?: boolean } = {}): Promise<Server> {
+/** `env` adds to the server's environment (a test's own HOME, for the export dialog's folder browser). */
+export async function startServer(dataDir: string, options: { engineModule?: string; samples?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
   const args = [join(repoRoot, 'bin/workbench.js'), 'serve', '--data', dataDir, '--port', '0'];
   if (!options.samples) args.push('--no-samples');
   if (options.engineModule) args.push('--engine', options.engineModule);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
