@@ -7,7 +7,8 @@ import { UsageError, printIssues, type Command } from './cli-support.js';
 // Commands load on demand: `stats` need not load the desktop host, and one command's module cannot break another.
 const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: 'start', summary: 'open the annotation UI', load: async () => (await import('./commands/start.js')).startCommand },
-  { name: 'serve', summary: 'open the annotation UI as a local web page (browser host)', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'serve', summary: 'open the annotation UI as a local web page (browser host), or run a team server (--team)', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'users', summary: "a team server's users and roles (add, list, disable, passwd)", load: async () => (await import('./commands/users.js')).usersCommand },
   { name: 'init', summary: 'create a database and a project with its label set', load: async () => (await import('./commands/init.js')).initCommand },
   { name: 'import', summary: 'import a file or folder into a project', load: async () => (await import('./commands/import.js')).importCommand },
   { name: 'export', summary: "export a project's annotations to a format", load: async () => (await import('./commands/export.js')).exportCommand },
