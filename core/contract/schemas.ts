@@ -1,6 +1,7 @@
 // Runtime schemas for the values that cross the process boundary. Offsets are Unicode code points into the
 // document's NFC text, as everywhere in the store; the renderer converts with core/offsets.ts only.
 import { z } from 'zod';
+import { DOCUMENT_STATUSES, EXPORT_SCOPES } from '../document-status.js';
 import { labelProblem } from '../labels.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
 
@@ -23,10 +24,10 @@ export const spanSchema = z
   .strict()
   .refine((s) => s.end > s.start, { message: 'end must be greater than start', path: ['end'] });
 
-export const documentStatusSchema = z.enum(['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped']);
+export const documentStatusSchema = z.enum(DOCUMENT_STATUSES);
 /** Statuses a person sets by hand (the others follow from what happens to the document). */
 export const settableStatusSchema = z.enum(['in_progress', 'done', 'reviewed', 'skipped']);
-export const exportScopeSchema = z.enum(['done', 'reviewed', 'all']);
+export const exportScopeSchema = z.enum(EXPORT_SCOPES);
 /** What a save does to a suggested span: takes it (as is, or changed), or gives it back (undoing an accept or edit). */
 export const outcomeSchema = z.enum(['accepted', 'edited', 'reopened']);
 export const modelChoiceSchema = z.discriminatedUnion('kind', [
@@ -86,7 +87,9 @@ export const adjacentSchema = z
   .strict();
 
 // Standard base64 with padding; the length bound is checked (and aborts) first, so the regex sees at most ~85 MB.
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/u;
+export const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/u;
+/** An import's upload: a file the host received before the call (main/services/uploads.ts). */
+export const UPLOAD_ID = /^[a-f0-9]{32}$/u;
 
 export const importSchema = z
   .object({
@@ -106,11 +109,15 @@ export const importSchema = z
     contentBase64: z
       .string()
       .max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4, { message: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, abort: true })
-      .refine((b) => b.length % 4 === 0 && BASE64.test(b), 'not base64'),
+      .refine((b) => b.length % 4 === 0 && BASE64.test(b), 'not base64')
+      .optional(),
+    /** Instead of the bytes: a file the host received for this import (the browser host's large bodies). */
+    upload: z.string().regex(UPLOAD_ID, 'an upload id').optional(),
     format: z.string().min(1).max(32).optional(),
     variant: z.string().max(32).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.contentBase64 === undefined) !== (p.upload === undefined), { message: 'either the content or an upload, not both', path: ['contentBase64'] });
 
 export const exportSchema = z
   .object({
@@ -178,12 +185,26 @@ export const fineTuneSchema = z
   })
   .strict();
 
+/**
+ * A project's settings (main/services/project-settings.ts). `retrainEvery`: train a new version in the background
+ * after this many newly finished documents; null turns it off (the default).
+ */
+export const updateSettingsSchema = z
+  .object({
+    projectId: id,
+    retrainEvery: z.number().int().min(1).max(100_000).nullable().optional(),
+    lexicon: z.boolean().optional(),
+  })
+  .strict();
+
 /** Train a model for the project's own labels: from the embedded model's weights (default), from scratch, or from a registered version. */
 export const trainSchema = z
   .object({
     projectId: id,
     from: z.union([z.enum(['embedded', 'scratch']), id]).optional(),
     maxMinutes: z.number().positive().max(24 * 60).optional(),
+    /** When the new version becomes active, pre-annotate the unfinished documents with it (keep-learning always does). */
+    reannotate: z.boolean().optional(),
   })
   .strict();
 

@@ -1,26 +1,15 @@
 // The main thread's handle on the engine: spawns the worker thread, forwards progress events, cancels jobs.
 // A cancelled job rejects with CancelledError (core/sampler/denoiser.ts) and yields no suggestions at all.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../start-worker.js';
 import { CancelledError } from '../../core/sampler/denoiser.js';
-import type { SamplerSettings } from '../../core/sampler/settings.js';
+import type { AnnotateRequest } from '../services/engine-port.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
 import { addRuns, noRuns, type RunStats } from './backend.js';
 import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.js';
 
-// In a build the worker is the compiled .js next to this file. Under tsx (dev, tests) it is the .ts source, and
-// a worker thread does not inherit tsx's loader hooks, so a tiny bootstrap registers them before importing it.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
-
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL);
-  // An eval'd worker resolves bare specifiers from the working directory, which is the user's folder when the app
-  // is started from elsewhere (`npx workbench`); tsx is resolved here, from the app's own location, instead.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
-}
+const WORKER_URL = new URL('./engine-worker.ts', import.meta.url);
 
 export interface EngineJob {
   /** Resolves with every item's suggestions, or rejects (CancelledError when cancelled). */
@@ -28,10 +17,8 @@ export interface EngineJob {
   cancel(): void;
 }
 
-export interface JobOptions {
-  settings?: Partial<SamplerSettings>;
-  keepHistory?: boolean;
-  disagreementTemperature?: number;
+/** A request, and where this job's progress goes. */
+export interface JobOptions extends AnnotateRequest {
   onProgress?: (progress: EngineProgress) => void;
 }
 
@@ -64,7 +51,7 @@ export class EngineClient {
    */
   static open(dir: string, options: EngineOptions = { device: 'auto' }, signal?: AbortSignal): Promise<EngineClient> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
-    const worker = startWorker();
+    const worker = startWorker(WORKER_URL);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         worker.off('message', onMessage);
@@ -91,7 +78,8 @@ export class EngineClient {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const done = new Promise<ItemResult[]>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
-    this.worker.postMessage({ type: 'annotate', id, items, settings: options.settings, keepHistory: options.keepHistory, disagreementTemperature: options.disagreementTemperature, cancel } satisfies ToWorker);
+    const { settings, keepHistory, disagreementTemperature } = options;
+    this.worker.postMessage({ type: 'annotate', id, items, settings, keepHistory, disagreementTemperature, cancel } satisfies ToWorker);
     return { done, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
   }
 

@@ -1,6 +1,6 @@
 // The services behind the UI, as one object implementing the contract. Hosts (Electron IPC, the browser host) only
 // validate and forward; everything a method does happens here, the same for both.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
@@ -19,7 +19,8 @@ import { EventHub } from './event-hub.js';
 import { exportProject } from './export-service.js';
 import { listFolders } from './folder-browser.js';
 import { importPath } from './import-service.js';
-import { ProjectTrainService } from './project-train-service.js';
+import { ProjectTrainService, type TrainerRunner } from './project-train-service.js';
+import { KeepLearning } from './keep-learning.js';
 import { FineTuneService, type TrainerDefaults } from './fine-tune-service.js';
 import { JobService, type ChunkLimits } from './job-service.js';
 import { LexiconService, type LexiconSettings } from './lexicon-service.js';
@@ -28,6 +29,7 @@ import { nextDocuments } from './queue-service.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 import { suggestionLabels } from './document-summary.js';
 import { LabelService } from './label-service.js';
+import { Uploads } from './uploads.js';
 
 export interface WorkbenchOptions {
   store: Store;
@@ -47,6 +49,19 @@ export interface WorkbenchOptions {
   fineTune?: TrainerDefaults;
   /** Lexicon suggestions (lexicon-service.ts): on unless `enabled: false`. */
   lexicon?: LexiconSettings;
+  /** What runs project trainings (the Python trainer unless a test stands in for it). */
+  trainer?: TrainerRunner;
+}
+
+/** The first `bytes` bytes of a file (fewer if it is shorter). */
+function readHead(path: string, bytes: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(bytes);
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -57,7 +72,10 @@ export class WorkbenchService implements WorkbenchApi {
   readonly jobs: JobService;
   readonly fineTunes: FineTuneService;
   readonly training: ProjectTrainService;
+  readonly keepLearning: KeepLearning;
   readonly lexicon: LexiconService;
+  /** Import bytes a host received before the import call (the browser host's large bodies). */
+  readonly uploads: Uploads;
   private readonly annotations: AnnotationService;
   private readonly labels: LabelService;
   private readonly store: Store;
@@ -68,17 +86,20 @@ export class WorkbenchService implements WorkbenchApi {
     const actor = options.actor ?? 'annotator';
     this.localActor = actor;
     this.index = new DocumentIndex(this.store);
+    this.uploads = new Uploads(join(options.dataDir, 'uploads'));
+    this.uploads.sweep();
     this.annotations = new AnnotationService(this.store, actor);
     this.labels = new LabelService(this.store, actor);
     this.jobs = new JobService(this.store, options.engine, this.events, actor, options.chunk);
     this.fineTunes = new FineTuneService(this.store, options.engine, options.dataDir, actor, options.fineTune ?? {}, {
       emit: (event) => this.events.emit(event),
-      reannotate: (projectId, path) => {
-        const ids = this.jobs.documentsFor(projectId, 'unfinished', undefined);
-        if (ids.length > 0) this.jobs.start(projectId, ids, { kind: 'package', path });
-      },
+      reannotate: (projectId, path) => this.reannotate(projectId, path),
     });
-    this.training = new ProjectTrainService(this.store, this.fineTunes, options.dataDir, actor, options.fineTune ?? {}, { emit: (event) => this.events.emit(event) });
+    this.training = new ProjectTrainService(this.store, this.fineTunes, options.dataDir, actor, options.fineTune ?? {}, {
+      emit: (event) => this.events.emit(event),
+      reannotate: (projectId, path) => this.reannotate(projectId, path),
+    }, options.trainer);
+    this.keepLearning = new KeepLearning(this.store, this.training, () => this.fineTunes.list().some((j) => j.state === 'running'), actor);
     this.lexicon = new LexiconService(this.store, (event) => this.events.emit(event), actor, options.lexicon);
     // The lexicon follows what the methods report: a status change or an edit may change a finished document (and
     // so the lexicon, then other documents' suggestions); an import or a label change may change many, so the
@@ -86,7 +107,19 @@ export class WorkbenchService implements WorkbenchApi {
     this.events.on((event) => {
       if (event.type === 'document.changed' && event.reason !== 'suggestions') this.lexicon.documentChanged(event.documentId);
       else if (event.type === 'documents.imported' || event.type === 'labels.changed') this.lexicon.invalidate(event.projectId);
+      // Keep-learning counts finished documents: a status change or an import (of finished documents) may add some.
+      if (event.type === 'document.changed' && event.reason === 'status') {
+        const at = this.store.documents.locate(event.documentId);
+        if (at) this.keepLearning.schedule(at.projectId);
+      } else if (event.type === 'documents.imported') this.keepLearning.schedule(event.projectId);
     });
+  }
+
+  /** Pre-annotates the project's unfinished documents with a package: how many (0 when there are none). */
+  private reannotate(projectId: number, path: string): number {
+    const ids = this.jobs.documentsFor(projectId, 'unfinished', undefined);
+    if (ids.length > 0) this.jobs.start(projectId, ids, { kind: 'package', path });
+    return ids.length;
   }
 
   /** Who makes this call: the team member the host names, else the local user. */
@@ -110,9 +143,10 @@ export class WorkbenchService implements WorkbenchApi {
     return project;
   }
 
-  async 'app.info'(): Promise<Results['app.info']> {
+  async 'app.info'(_p?: Params<'app.info'>, context?: CallContext): Promise<Results['app.info']> {
     const formats = Object.values(codecs).map((c) => ({ id: c.id, title: c.title, extensions: [...c.extensions], multiFile: c.multiFile }));
-    return { version: this.options.version, host: this.options.host, dataDir: this.options.dataDir, formats };
+    const user = context && { name: context.actor, role: context.role };
+    return { version: this.options.version, host: this.options.host, dataDir: this.options.dataDir, formats, ...(user ? { user } : {}) };
   }
 
   async 'projects.list'(): Promise<Results['projects.list']> {
@@ -160,10 +194,21 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'documents.import'(p: Params<'documents.import'>, context?: CallContext): Promise<Results['documents.import']> {
-    this.project(p.projectId);
-    const bytes = Buffer.from(p.contentBase64, 'base64');
+    try {
+      this.project(p.projectId);
+    } catch (error) {
+      if (p.upload) this.uploads.discard(p.upload);
+      throw error;
+    }
+    // The browser sends content, not a path: keep a copy under the data folder, which also records what came in.
+    // The bytes are kept as sent (or as the host received them): the import's UTF-8 check sees them.
+    const dir = join(this.options.dataDir, 'imports', stamp());
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, p.name);
+    if (p.upload) this.uploads.take(p.upload, path);
+    else writeFileSync(path, Buffer.from(p.contentBase64 ?? '', 'base64'));
     // A name that cannot tell (.json, .jsonl) is decided by the first record; the file came alone (no brat pair).
-    const format = p.format ?? guessFormat(p.name, bytes.subarray(0, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS), { alone: true });
+    const format = p.format ?? guessFormat(p.name, readHead(path, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS), { alone: true });
     if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
     let codec;
     try {
@@ -171,11 +216,6 @@ export class WorkbenchService implements WorkbenchApi {
     } catch (error) {
       throw new ContractError('invalid', `documents.import: invalid format: ${(error as Error).message}`, 'format');
     }
-    // The browser sends content, not a path: keep a copy under the data folder, which also records what came in.
-    const dir = join(this.options.dataDir, 'imports', stamp());
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, p.name);
-    writeFileSync(path, bytes); // the bytes as sent: the import's UTF-8 check sees them
     try {
       const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: this.actorOf(context) });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
@@ -335,7 +375,25 @@ export class WorkbenchService implements WorkbenchApi {
     return result;
   }
 
+  async 'projects.settings'(p: Params<'projects.settings'>): Promise<Results['projects.settings']> {
+    this.project(p.projectId);
+    return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
+  }
+
+  async 'projects.updateSettings'(p: Params<'projects.updateSettings'>): Promise<Results['projects.updateSettings']> {
+    this.project(p.projectId);
+    if (p.retrainEvery !== undefined && p.retrainEvery !== this.keepLearning.retrainEvery(p.projectId)) this.keepLearning.setRetrainEvery(p.projectId, p.retrainEvery);
+    if (p.lexicon !== undefined && p.lexicon !== this.lexicon.enabled(p.projectId)) {
+      this.lexicon.setEnabled(p.projectId, p.lexicon);
+      if (p.lexicon) this.lexicon.invalidate(p.projectId); // rebuilt and swept: suggestions come back without a new edit
+    }
+    // Turned on with enough finished documents already: the first training need not wait for the next one.
+    if (p.retrainEvery) this.keepLearning.schedule(p.projectId);
+    return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
+  }
+
   async close(): Promise<void> {
+    this.keepLearning.close();
     await this.training.stopAll();
     await this.fineTunes.stopAll();
     await this.jobs.stopAll();

@@ -11,6 +11,7 @@ import type { CallContext } from '../../../core/contract/roles.js';
 import { createDispatcher, httpStatus, type CallOutcome } from '../dispatch.js';
 import { tokenGate, type RequestGate } from './gate.js';
 import { isLoopback, newToken, SECURITY_HEADERS, type Gate } from './security.js';
+import { readImportBody, WORKER_BODY_BYTES } from './import-body.js';
 import { serveStatic } from './static-files.js';
 
 export interface WebHostOptions {
@@ -52,9 +53,12 @@ function sendOutcome(res: ServerResponse, outcome: CallOutcome): void {
   send(res, outcome.ok ? 200 : httpStatus(outcome.error.code), outcome);
 }
 
+function checkJsonType(req: IncomingMessage): void {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new ContractError('invalid', 'the body must be application/json');
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new ContractError('invalid', 'the body must be application/json');
+  checkJsonType(req);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -93,6 +97,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
         if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
+        if (method === 'documents.import' && !(Number(req.headers['content-length']) <= WORKER_BODY_BYTES)) {
+          checkJsonType(req);
+          const body = await readImportBody(req, options.service.uploads, MAX_BODY);
+          try {
+            return sendOutcome(res, await dispatcher.call(caller, method, body.params));
+          } finally {
+            if (body.upload) options.service.uploads.discard(body.upload); // gone already when the import took it
+          }
+        }
         const params = await readJson(req);
         return sendOutcome(res, await dispatcher.call(caller, method, params));
       }
