@@ -34,6 +34,8 @@ export const METHOD_LIST = [
   'labels.delete',
   'labels.update',
   'labels.map',
+  'projects.settings',
+  'projects.updateSettings',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

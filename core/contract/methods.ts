@@ -40,6 +40,8 @@ export const paramSchemas = {
   'labels.delete': s.deleteLabelSchema,
   'labels.update': s.updateLabelSchema,
   'labels.map': s.mapLabelSchema,
+  'projects.settings': s.projectRef,
+  'projects.updateSettings': s.updateSettingsSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -87,6 +89,8 @@ export interface Results {
   'labels.delete': T.LabelChange;
   'labels.update': T.LabelSet;
   'labels.map': T.LabelSet;
+  'projects.settings': T.ProjectSettings;
+  'projects.updateSettings': T.ProjectSettings;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

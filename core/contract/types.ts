@@ -215,6 +215,8 @@ export interface JobInfo {
   modelId?: number;
   /** Train jobs, once done: the new version's held-out score against the active model's, and what became of it. */
   result?: TrainResult;
+  /** Train jobs keep-learning started (a project's `retrainEvery`), not a person. */
+  trigger?: 'auto';
 }
 
 /** What training a model for a project's own labels gave (docs/training.md, "A model for the project's labels"). */
@@ -230,6 +232,19 @@ export interface TrainResult {
   activated: boolean;
   /** Why it became the active model, or why not. */
   reason: string;
+  /** Unfinished documents whose re-annotation with the new version started (keep-learning, or `reannotate`). */
+  reannotated?: number;
+}
+
+/** A project's settings (projects.settings): keep-learning and the lexicon's suggestions. */
+export interface ProjectSettings {
+  /** Train a new version in the background after this many newly finished documents; null: never (the default). */
+  retrainEvery: number | null;
+  /** Whether the lexicon suggests spans from the finished documents (on by default). */
+  lexicon: boolean;
+  /** Finished (done or reviewed) documents now, and when the last training that finished began. */
+  finished: number;
+  finishedAtLastTraining: number;
 }
 
 /** Why the queue puts a document where it is (core/active-learning/ranking.ts). */

@@ -21,6 +21,10 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     name: 'labels', summary: "list or change a project's labels (add, rename, merge, delete, recolour, map a model's labels)",
     load: async () => (await import('./commands/labels.js')).labelsCommand,
   },
+  {
+    name: 'settings', summary: "show or change a project's settings (retrain every N documents, lexicon suggestions)",
+    load: async () => (await import('./commands/settings.js')).settingsCommand,
+  },
   { name: 'models', summary: "list a project's model versions and fine-tune runs; restore a version", load: async () => (await import('./commands/models.js')).modelsCommand },
   { name: 'simulate', summary: 'active-learning simulation: learning curves with gold as the annotator', load: async () => (await import('./commands/simulate.js')).simulateCommand },
   { name: 'eval', summary: 'score predictions against gold (strict entity P/R/F1)', load: async () => (await import('./commands/eval.js')).evalCommand },

@@ -25,8 +25,8 @@ const HELDOUT_EVERY = 5;
 
 export interface FineTuneHooks {
   emit(event: WorkbenchEvent): void;
-  /** Starts pre-annotating the project's unfinished documents with a package (the job service). */
-  reannotate(projectId: number, packagePath: string): void;
+  /** Starts pre-annotating the project's unfinished documents with a package (the job service): how many (0: none). */
+  reannotate(projectId: number, packagePath: string): number | void;
 }
 
 export type TrainerDefaults = Partial<Pick<FineTuneArgs, 'epochs' | 'maxSteps' | 'maxMinutes' | 'threads' | 'seed'>>;

@@ -16,7 +16,7 @@ import { labelMapper } from '../../core/label-mapping.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
-import { runFineTune, type FineTuneProgress } from '../training/fine-tune-process.js';
+import { runFineTune, type FineTuneArgs, type FineTuneProgress, type FineTuneResult } from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
@@ -53,6 +53,14 @@ export function decide(newF1: number | null, active: { name: string; f1: number 
   return { activated: false, reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active` };
 }
 
+/** What runs the trainer: the Python child process, or a stand-in in tests of what happens around it. */
+export type TrainerRunner = (args: FineTuneArgs, signal: AbortSignal, onProgress?: (p: FineTuneProgress) => void) => Promise<FineTuneResult>;
+
+/** How a run was asked for: a person (the UI, the CLI) or keep-learning (keep-learning.ts), which also re-annotates. */
+export interface TrainRequest extends Params<'models.train'> {
+  trigger?: 'auto';
+}
+
 export class ProjectTrainService extends JobTable {
   constructor(
     private readonly store: Store,
@@ -60,7 +68,8 @@ export class ProjectTrainService extends JobTable {
     private readonly dataDir: string,
     private readonly actor: string,
     private readonly defaults: TrainerDefaults,
-    private readonly hooks: Pick<FineTuneHooks, 'emit'>,
+    private readonly hooks: Pick<FineTuneHooks, 'emit'> & Partial<Pick<FineTuneHooks, 'reannotate'>>,
+    private readonly runner: TrainerRunner = runFineTune,
   ) {
     super();
   }
@@ -78,11 +87,11 @@ export class ProjectTrainService extends JobTable {
     return embedded;
   }
 
-  start(request: Params<'models.train'>): JobInfo {
+  start(request: TrainRequest): JobInfo {
     const p = { ...request, from: request.from ?? DEFAULT_FROM };
     if (this.running()) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
     try {
-      findPython();
+      if (this.runner === runFineTune) findPython(); // a stand-in trainer needs no Python
     } catch (error) {
       throw new ContractError('failed', (error as Error).message);
     }
@@ -96,7 +105,7 @@ export class ProjectTrainService extends JobTable {
     const index = new Map(labels.map((l, i) => [l, `_${i}`]));
     // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })) });
-    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' }, phase: 'prepare' };
+    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' }, phase: 'prepare', ...(p.trigger ? { trigger: p.trigger } : {}) };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
     job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc));
@@ -110,6 +119,15 @@ export class ProjectTrainService extends JobTable {
   }
 
 
+  /** Starts re-annotating the unfinished documents: how many; 0 when that could not start (a pre-annotation job runs). */
+  private reannotate(projectId: number, path: string): number {
+    try {
+      return this.hooks.reannotate!(projectId, path) ?? 0;
+    } catch {
+      return 0; // the person's own job comes first; the new version's suggestions come with the next run
+    }
+  }
+
   /** Each model label that the project's mapping (or the same name) turns into a project label. */
   private mapFor(projectId: number, model: ModelEntry, labels: readonly string[]): Record<string, string> {
     const modelLabels = parseManifest(model.manifest).output.labels;
@@ -118,7 +136,7 @@ export class ProjectTrainService extends JobTable {
     return Object.fromEntries(modelLabels.map((l) => [l, map(l)] as const).filter(([, to]) => known.has(to)));
   }
 
-  private async run(job: RunningJob, runId: number, p: Params<'models.train'>, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
+  private async run(job: RunningJob, runId: number, p: TrainRequest, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', `train-${runId}`);
     const name = `dnw-p${p.projectId}`;
@@ -135,7 +153,7 @@ export class ProjectTrainService extends JobTable {
       const map = { ...(active ? this.mapFor(p.projectId, active, labels) : {}), ...this.mapFor(p.projectId, base, labels) };
       writeFileSync(join(work, 'labels.json'), JSON.stringify({ labels, map, indexed: true }, null, 1));
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
-      const result = await runFineTune({
+      const result = await this.runner({
         base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out, name, version,
         labels: join(work, 'labels.json'), compare: active && heldout.length > 0 ? active.path : undefined, fromScratch: p.from === 'scratch',
         ...this.defaults, ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
@@ -160,6 +178,10 @@ export class ProjectTrainService extends JobTable {
         return id;
       });
       const outcome: TrainResult = { modelId, heldoutF1: num(m.f1), activeModel: activeName, activeF1: num(compare?.f1), trainDocs: train.length, heldoutDocs: heldout.length, ...decision };
+      // Keep-learning: the unfinished documents get the better version's suggestions (not a worse one's).
+      if (decision.activated && (p.reannotate || p.trigger === 'auto') && this.hooks.reannotate) {
+        outcome.reannotated = this.reannotate(p.projectId, resolve(result.package));
+      }
       Object.assign(info, { modelId, result: outcome, state: 'done', progress: 1 });
       this.store.events.append({ type: 'model.train', actor: this.actor, projectId: p.projectId, payload: { runId, ...outcome } });
     } catch (error) {
