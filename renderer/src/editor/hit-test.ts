@@ -1,7 +1,7 @@
 // Which syllable a pointer is over, from the text's own layout: the client rects of the line's tokens, measured when
 // asked. The browser's caret-from-point hit test rounds at fractional display scales (125 %, 150 %) and can land a
 // drag's end on the neighbouring syllable; comparing the pointer with each token's box does not.
-// Plain TS (no DOM): the boxes are measured by dom-offsets.ts's lineTokenBoxes.
+// Plain TS (no DOM): the boxes are measured by text-dom.ts's lineTokenBoxes.
 
 export interface Box {
   left: number;

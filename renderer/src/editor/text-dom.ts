@@ -1,13 +1,25 @@
-// DOM positions <-> code-point offsets. Text runs carry their code-point start in data-cp; the UTF-16 arithmetic
-// inside a run goes through CodePointIndex, the one converter (core/offsets.ts).
+// Every DOM read and write of the editor's text in one module: DOM positions <-> code-point offsets, the browser's
+// text selection, which span or token is under a point, the elements drawing a span, and where the boundary handles
+// and the hover card go. State and components call these and never query the DOM themselves. Text runs carry their
+// code-point start in data-cp; the UTF-16 arithmetic inside a run goes through CodePointIndex, the one converter
+// (core/offsets.ts).
 import type { CodePointIndex } from '../../../core/offsets.js';
 
 import type { Range } from '../../../core/document.js';
-import type { Box } from './hit-test.js';
+import { tokenAtPoint, type Box } from './hit-test.js';
 import { CHUNK_LINES } from './layout.js';
 import { tokenAt } from './snap.js';
 
 const RUN = '[data-cp]';
+const SPAN = '[data-key]';
+
+/** What the DOM functions need to know of the text: line starts, syllable tokens, the offset converter, its length. */
+export interface TextModel {
+  readonly starts: readonly number[];
+  readonly tokens: readonly Range[];
+  readonly cpi: CodePointIndex;
+  readonly length: number;
+}
 
 /** The element of line `index` in the text container (chunks of CHUNK_LINES lines): O(1), no selector scan. */
 export function lineElementAt(container: Element, index: number): Element | null {
@@ -87,4 +99,131 @@ export function lineTokenBoxes(line: Element, lineStart: number, lineEnd: number
     out.push({ index: i, rects: [...range.getClientRects()].filter((r) => r.width > 0) });
   }
   return out;
+}
+
+/** Drops the browser's text selection. */
+export function clearTextSelection(): void {
+  window.getSelection()?.removeAllRanges();
+}
+
+/** True while the browser holds a non-empty text selection (a click that ends one is not a click on a span). */
+export function hasTextSelection(): boolean {
+  const selection = window.getSelection();
+  return !!selection && !selection.isCollapsed;
+}
+
+/** The code-point range the browser's text selection covers inside the container; undefined when there is none. */
+export function selectedOffsets(container: HTMLElement, cpi: CodePointIndex): Range | undefined {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return undefined;
+  const r = selection.getRangeAt(0);
+  const start = offsetOf(r.startContainer, r.startOffset, cpi, container);
+  const end = offsetOf(r.endContainer, r.endOffset, cpi, container);
+  return start === undefined || end === undefined || end <= start ? undefined : { start, end };
+}
+
+/** The code-point offset where the browser put the (collapsed) caret after a click; undefined off the text. */
+export function clickedOffset(container: HTMLElement, cpi: CodePointIndex): number | undefined {
+  const selection = window.getSelection();
+  return selection?.anchorNode ? offsetOf(selection.anchorNode, selection.anchorOffset, cpi, container) : undefined;
+}
+
+/** The token under a point, from the token boxes of the line there (see ./hit-test.ts). */
+export function tokenUnder(x: number, y: number, edge: 'start' | 'end', container: HTMLElement, text: TextModel): number | undefined {
+  const line = document.elementFromPoint(x, y)?.closest<HTMLElement>('.line');
+  if (!line || !container.contains(line)) return undefined;
+  const index = Number(line.dataset.line);
+  const start = text.starts[index];
+  const end = index + 1 < text.starts.length ? text.starts[index + 1] - 1 : text.length;
+  return tokenAtPoint(x, y, lineTokenBoxes(line, start, end, text.tokens, text.cpi), edge);
+}
+
+/** The code-point offset at a point (where a dragged handle is dropped); undefined off the text. */
+export function offsetAtPoint(x: number, y: number, container: HTMLElement, cpi: CodePointIndex): number | undefined {
+  const doc = document as Document & { caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null };
+  const pos = doc.caretPositionFromPoint?.(x, y);
+  if (pos) return offsetOf(pos.offsetNode, pos.offset, cpi, container);
+  const range = document.caretRangeFromPoint?.(x, y);
+  return range ? offsetOf(range.startContainer, range.startOffset, cpi, container) : undefined;
+}
+
+/** The innermost span element at an event target inside the container, or null. */
+function spanElementAt(target: EventTarget | null, container: HTMLElement): HTMLElement | null {
+  const element = (target as Element | null)?.closest?.<HTMLElement>(SPAN);
+  return element && container.contains(element) ? element : null;
+}
+
+/** The key of the innermost span at an event target inside the container, or null. */
+export function spanKeyAt(target: EventTarget | null, container: HTMLElement): string | null {
+  return spanElementAt(target, container)?.dataset.key ?? null;
+}
+
+/**
+ * The spans under a click: their keys innermost first, and the one meant. That is the innermost, unless the point sits
+ * at the middle of an outer span's box (where "click this element" lands for assistive tools). Null off every span.
+ */
+export function clickedSpans(target: EventTarget | null, x: number, y: number, container: HTMLElement): { key: string; chain: string[] } | null {
+  const innermost = spanElementAt(target, container);
+  if (!innermost) return null;
+  const chain: HTMLElement[] = [];
+  for (let el: HTMLElement | null = innermost; el && el !== container; el = el.parentElement) if (el.dataset.key) chain.push(el);
+  const centred = chain.find((el) => {
+    const box = el.getBoundingClientRect();
+    return Math.abs(box.left + box.width / 2 - x) <= 2 && Math.abs(box.top + box.height / 2 - y) <= 2;
+  });
+  return { key: (centred ?? innermost).dataset.key!, chain: chain.map((el) => el.dataset.key!) };
+}
+
+/** Where the hover card of the span at `target` goes: above the span's line (its underlines stay visible). */
+export function hoverCardAt(target: EventTarget | null, container: HTMLElement): { key: string; x: number; y: number } | null {
+  const element = spanElementAt(target, container);
+  if (!element) return null;
+  const box = element.getClientRects()[0] ?? element.getBoundingClientRect();
+  const origin = container.parentElement!.getBoundingClientRect();
+  const line = element.closest('.line')?.getBoundingClientRect() ?? box;
+  return { key: element.dataset.key!, x: box.left - origin.left, y: Math.min(box.top, line.top) - origin.top - 2 };
+}
+
+/** The elements drawing a span (several when a crossing span was cut), searched only in its lines [first, last]. */
+export function spanPieces(container: Element, key: string, first: number, last: number): Element[] {
+  const selector = `[data-key="${CSS.escape(key)}"]`;
+  const found: Element[] = [];
+  for (let l = first; l <= last; l++) {
+    const line = lineElementAt(container, l);
+    if (line) found.push(...line.querySelectorAll(selector));
+  }
+  return found;
+}
+
+/**
+ * Moves the selection highlight from the elements it was on to `next`: one class toggle instead of every span
+ * re-checking the selection, and only on the elements set last time (no search of the whole document).
+ */
+export function moveHighlight(previous: readonly Element[], next: readonly Element[]): void {
+  for (const el of previous) {
+    el.classList.remove('sel');
+    el.removeAttribute('aria-pressed');
+  }
+  for (const el of next) {
+    el.classList.add('sel');
+    if (el.getAttribute('role') === 'button') el.setAttribute('aria-pressed', 'true');
+  }
+}
+
+export interface HandlePoint {
+  x: number;
+  y: number;
+  h: number;
+}
+
+/** Where a span's start and end handles go, in the container's scrolled coordinates; null when it is not drawn. */
+export function handlePoints(pieces: readonly Element[], container: HTMLElement): { start: HandlePoint; end: HandlePoint } | null {
+  if (pieces.length === 0) return null;
+  const first = pieces[0].getClientRects()[0];
+  const lastRects = pieces[pieces.length - 1].getClientRects();
+  const last = lastRects[lastRects.length - 1];
+  if (!first || !last) return null;
+  const origin = container.getBoundingClientRect();
+  const at = (x: number, r: DOMRect) => ({ x: x - origin.left + container.scrollLeft, y: r.top - origin.top + container.scrollTop, h: r.height });
+  return { start: at(first.left, first), end: at(last.right, last) };
 }
