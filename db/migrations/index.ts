@@ -8,7 +8,8 @@ import { fineTuneOwner } from './0005-fine-tune-owner.js';
 import { documentSummaries } from './0006-document-summaries.js';
 import { labelMappings } from './0007-label-mappings.js';
 import { teamUsers } from './0008-team-users.js';
+import { labelNames } from './0009-label-names.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries, labelMappings, teamUsers];
+export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries, labelMappings, teamUsers, labelNames];
