@@ -1,15 +1,7 @@
-// Geometry of the learning-curve chart (components/LearningChart.svelte): axes with round ticks, one polyline per
-// series, F1 against documents annotated. Plain TS so it is unit-tested; the component only draws what this says.
-
-export interface ChartPoint {
-  labeled: number;
-  f1: number;
-}
-
-export interface ChartSeries {
-  name: string;
-  points: readonly ChartPoint[];
-}
+// Geometry of the learning-curve chart, the one both drawings use (the UI's LearningChart.svelte and the standalone
+// SVG of learning-curve.ts): axes with round ticks, one polyline per series in one palette, F1 against documents
+// annotated. Plain TS so it is unit-tested; the drawings only draw what this says.
+import type { CurvePoint, CurveSeries } from './learning-curve.js';
 
 export interface ChartBox {
   width: number;
@@ -17,7 +9,7 @@ export interface ChartBox {
   pad: { left: number; right: number; top: number; bottom: number };
 }
 
-export interface PlacedPoint extends ChartPoint {
+export interface PlacedPoint extends CurvePoint {
   x: number;
   y: number;
 }
@@ -46,7 +38,7 @@ export interface ChartGeometry {
   empty: boolean;
 }
 
-/** Colour-blind-safe (Okabe-Ito), in order. */
+/** The series colours, in order: colour-blind-safe (Okabe-Ito). */
 export const SERIES_COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
 
 export const DEFAULT_BOX: ChartBox = { width: 640, height: 300, pad: { left: 48, right: 16, top: 12, bottom: 36 } };
@@ -66,7 +58,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
  * Places the series in the box. x runs from 0 to a round number at or above the largest count; y from a round F1 at
  * or below the lowest point (0 when the points are spread wide) to 1 at most, so small gains stay visible.
  */
-export function chartGeometry(series: readonly ChartSeries[], box: ChartBox = DEFAULT_BOX): ChartGeometry {
+export function chartGeometry(series: readonly CurveSeries[], box: ChartBox = DEFAULT_BOX): ChartGeometry {
   const plot = { left: box.pad.left, top: box.pad.top, right: box.width - box.pad.right, bottom: box.height - box.pad.bottom };
   const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.labeled) && Number.isFinite(p.f1));
   const xStep = niceStep(Math.max(1, ...all.map((p) => p.labeled)), 6);

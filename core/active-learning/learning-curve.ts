@@ -1,57 +1,53 @@
-// Learning curves as a standalone SVG (bench/ and docs); the UI draws the same series with its own chart.
+// Learning curves: the one type every layer uses (the simulation, the contract, the UI's chart), and the standalone
+// SVG (`workbench simulate`, bench/, docs), drawn with the same geometry and palette as the UI (chart-geometry.ts).
+import { chartGeometry, type ChartBox } from './chart-geometry.js';
 
+/** One measurement: F1 with `labeled` documents (sentences) annotated. */
 export interface CurvePoint {
-  /** Sentences (documents) annotated so far. */
+  /** Documents (sentences) annotated so far. */
   labeled: number;
   f1: number;
 }
 
+/** One line of a learning-curve chart. */
 export interface CurveSeries {
   name: string;
   points: CurvePoint[];
 }
 
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+/** The series of `workbench simulate` runs (results.json's `runs`): dev F1 per round. */
+export function simulationSeries(runs: readonly { name: string; rounds: readonly { labeled: number; dev: { f1: number } }[] }[]): CurveSeries[] {
+  return runs.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
+}
 
 const esc = (s: string) => s.replace(/[&<>"]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** An SVG line chart of dev F1 against sentences annotated, one line per series. */
+/** An SVG line chart of dev F1 against sentences annotated, one line per series, with a legend on the right. */
 export function learningCurveSvg(series: readonly CurveSeries[], title: string, width = 720, height = 440): string {
-  const pad = { left: 60, right: 190, top: 40, bottom: 50 };
-  const all = series.flatMap((s) => s.points);
-  const xMax = Math.max(1, ...all.map((p) => p.labeled));
-  const yMin = Math.max(0, Math.floor(Math.min(1, ...all.map((p) => p.f1)) * 10) / 10);
-  const yMax = Math.min(1, Math.ceil(Math.max(0, ...all.map((p) => p.f1)) * 10) / 10 || 1);
-  const w = width - pad.left - pad.right;
-  const h = height - pad.top - pad.bottom;
-  const x = (v: number) => pad.left + (v / xMax) * w;
-  const y = (v: number) => pad.top + h - ((v - yMin) / Math.max(yMax - yMin, 1e-9)) * h;
+  const box: ChartBox = { width, height, pad: { left: 60, right: 190, top: 40, bottom: 50 } };
+  const chart = chartGeometry(series, box);
+  const { plot } = chart;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${pad.left}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<text x="${plot.left}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`,
   ];
-  for (let i = 0; i <= 5; i++) {
-    const v = yMin + ((yMax - yMin) * i) / 5;
-    out.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
-    out.push(`<text x="${pad.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(2)}</text>`);
+  for (const tick of chart.yTicks) {
+    out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${tick.at}" y2="${tick.at}" stroke="#ddd"/>`);
+    out.push(`<text x="${plot.left - 8}" y="${tick.at + 4}" text-anchor="end">${tick.label}</text>`);
   }
-  const xStep = Math.max(100, Math.ceil(xMax / 8 / 100) * 100);
-  for (let v = 0; v <= xMax; v += xStep) {
-    out.push(`<text x="${x(v).toFixed(1)}" y="${pad.top + h + 18}" text-anchor="middle">${v}</text>`);
-  }
-  out.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${pad.top + h}" y2="${pad.top + h}" stroke="#333"/>`);
-  out.push(`<line x1="${pad.left}" x2="${pad.left}" y1="${pad.top}" y2="${pad.top + h}" stroke="#333"/>`);
-  out.push(`<text x="${pad.left + w / 2}" y="${height - 12}" text-anchor="middle">sentences annotated</text>`);
-  out.push(`<text x="16" y="${pad.top + h / 2}" text-anchor="middle" transform="rotate(-90 16 ${pad.top + h / 2})">dev micro-F1</text>`);
-  series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length];
-    const points = [...s.points].sort((a, b) => a.labeled - b.labeled);
-    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map((p) => `${x(p.labeled).toFixed(1)},${y(p.f1).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of points) out.push(`<circle cx="${x(p.labeled).toFixed(1)}" cy="${y(p.f1).toFixed(1)}" r="3" fill="${colour}"/>`);
-    const ly = pad.top + 10 + i * 20;
-    out.push(`<line x1="${pad.left + w + 16}" x2="${pad.left + w + 40}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`);
-    out.push(`<text x="${pad.left + w + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
+  for (const tick of chart.xTicks) out.push(`<text x="${tick.at}" y="${plot.bottom + 18}" text-anchor="middle">${tick.label}</text>`);
+  out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="#333"/>`);
+  out.push(`<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${plot.bottom}" stroke="#333"/>`);
+  out.push(`<text x="${(plot.left + plot.right) / 2}" y="${height - 12}" text-anchor="middle">sentences annotated</text>`);
+  const middle = (plot.top + plot.bottom) / 2;
+  out.push(`<text x="16" y="${middle}" text-anchor="middle" transform="rotate(-90 16 ${middle})">dev micro-F1</text>`);
+  chart.series.forEach((s, i) => {
+    out.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${s.line}"/>`);
+    for (const p of s.points) out.push(`<circle cx="${p.x}" cy="${p.y}" r="3" fill="${s.colour}"/>`);
+    const ly = plot.top + 10 + i * 20;
+    out.push(`<line x1="${plot.right + 16}" x2="${plot.right + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`);
+    out.push(`<text x="${plot.right + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

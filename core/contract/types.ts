@@ -1,9 +1,11 @@
 // The values services return across the process boundary. Plain data only (structured-clone and JSON safe).
 import type { z } from 'zod';
-import type { documentStatusSchema, exportScopeSchema, modelChoiceSchema, spanSchema } from './schemas.js';
+import type { CurveSeries } from '../active-learning/learning-curve.js';
+import type { DocumentStatus, ExportScope } from '../document-status.js';
+import type { modelChoiceSchema, spanSchema } from './schemas.js';
 
-export type DocumentStatus = z.infer<typeof documentStatusSchema>;
-export type ExportScope = z.infer<typeof exportScopeSchema>;
+// Domain words owned by core, used across the boundary as they are.
+export type { CurveSeries, DocumentStatus, ExportScope };
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
 /** An entity: label and code-point range. */
 export type Span = z.infer<typeof spanSchema>;
@@ -317,12 +319,6 @@ export interface ModelVersions {
   fineTunes: FineTuneRun[];
   /** Whether fine-tuning can run here, and why not; `minFinished`: the finished documents a fine-tune needs. */
   trainer: { available: boolean; reason?: string; code?: TrainerUnavailable; minFinished?: number };
-}
-
-export interface CurveSeries {
-  name: string;
-  /** Documents (sentences) annotated, and the F1 measured with that many. */
-  points: { labeled: number; f1: number }[];
 }
 
 export interface LearningCurves {

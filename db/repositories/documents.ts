@@ -1,11 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { DocumentSummary } from '../../core/contract/types.js';
 import type { Entity, Range } from '../../core/document.js';
+import type { DocumentStatus } from '../../core/document-status.js';
 import type { Db } from '../open-database.js';
 import { entitiesFromJson, metaFromJson, metaToJson, nowIso, tokensFromJson, tokensToJson } from '../json-columns.js';
 
-export const DOCUMENT_STATUSES = ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 export interface NewDocument {
   projectId: number;

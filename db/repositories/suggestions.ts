@@ -20,7 +20,8 @@ export interface NewSuggestion {
   signals?: UncertaintySignals;
 }
 
-export interface SuggestedSpan extends Entity {
+/** A span of a stored suggestion run, with its outcome (what the UI shows is core/contract's SuggestedSpan). */
+export interface SuggestionRunSpan extends Entity {
   id: number;
   /** Latest outcome, if a person has acted on it (`reopened`: they took it back; the span is pending again). */
   outcome?: SuggestionOutcome;
@@ -35,7 +36,7 @@ export interface Suggestion {
   score: number | null;
   signals: UncertaintySignals | null;
   createdAt: string;
-  spans: SuggestedSpan[];
+  spans: SuggestionRunSpan[];
 }
 
 interface SpanRow {

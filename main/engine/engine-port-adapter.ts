@@ -10,7 +10,7 @@ import type { Entity } from '../../core/document.js';
 import { ManifestError, parseManifest } from '../../core/model-package/manifest.js';
 import { CancelledError } from '../../core/sampler/denoiser.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
-import { abortError, type AnnotateOptions, type BatchProgress, type EnginePort, type EngineSession, type TextSuggestions } from '../services/engine-port.js';
+import { abortError, type AnnotateRequest, type BatchProgress, type EnginePort, type EngineSession, type TextSuggestions } from '../services/engine-port.js';
 import { EngineClient } from './engine-client.js';
 import type { EngineInfo, EngineOptions, EngineProgress } from './engine.js';
 import { MANIFEST_FILE } from './package-loader.js';
@@ -157,14 +157,13 @@ export class DiffusionEnginePort implements EnginePort {
   }
 
   private async annotate(client: EngineClient, texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void,
-    options: AnnotateOptions = {}): Promise<TextSuggestions[]> {
+    options: AnnotateRequest = {}): Promise<TextSuggestions[]> {
     if (signal.aborted) throw abortError();
     if (!this.clients.has(client)) throw new Error('the model was closed');
     let fraction = 0;
     const job = client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
-      settings: this.options.settings,
-      disagreementTemperature: options.disagreementTemperature,
-      keepHistory: options.keepHistory,
+      ...options,
+      settings: options.settings ? { ...this.options.settings, ...options.settings } : this.options.settings,
       onProgress: (p) => {
         fraction = Math.max(fraction, fractionOf(p));
         onProgress?.({ textsDone: p.itemsDone, texts: p.items, fraction, step: { step: p.step, totalSteps: p.totalSteps, batch: p.batch, batches: p.batches } });

@@ -29,8 +29,9 @@ async function handle(message: ToWorker): Promise<void> {
       if (!engine) throw new Error('no model package is open');
       const before = { ...engine.stats };
       let lastProgress = -Infinity;
+      const { settings, keepHistory, disagreementTemperature } = message;
       const results = await engine.annotate(message.items, {
-        settings: message.settings, keepHistory: message.keepHistory, disagreementTemperature: message.disagreementTemperature,
+        settings, keepHistory, disagreementTemperature,
         isCancelled: () => Atomics.load(cancelled, 0) === 1,
         onProgress: (progress) => {
           const now = performance.now();

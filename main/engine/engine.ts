@@ -14,6 +14,7 @@ import type { SessionOptions } from './ort-session.js';
 import { loadPackage, PackageError, type LoadedPackage } from './package-loader.js';
 import { openTorchBackend } from './torch-session.js';
 import type { BuiltPrompt } from './prompt.js';
+import type { AnnotateRequest } from '../services/engine-port.js';
 import { parseOutput } from './suggestions.js';
 
 export interface EngineOptions extends SessionOptions {
@@ -54,16 +55,13 @@ export interface EngineProgress {
   items: number;
 }
 
-export interface AnnotateOptions {
-  settings?: Partial<SamplerSettings>;
-  keepHistory?: boolean;
+/**
+ * A request (AnnotateRequest: a disagreement pass denoises every text twice more with sampling, seeds seed+1 and
+ * seed+2, and records how much the two runs disagree in signals.disagreement) and how this call reports and stops.
+ */
+export interface AnnotateOptions extends AnnotateRequest {
   onProgress?: (progress: EngineProgress) => void;
   isCancelled?: () => boolean;
-  /**
-   * Also denoise every text twice with sampling at this temperature (seeds seed+1 and seed+2) and record how much the
-   * two runs disagree (signals.disagreement), for active learning. Triples the work.
-   */
-  disagreementTemperature?: number;
 }
 
 export interface SegmentOutput {

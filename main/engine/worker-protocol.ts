@@ -4,13 +4,13 @@
 import { CancelledError } from '../../core/sampler/denoiser.js';
 import { SamplerSettingsError } from '../../core/sampler/settings.js';
 import type { AnnotateItem, EngineInfo, EngineOptions, EngineProgress, ItemResult } from './engine.js';
-import type { SamplerSettings } from '../../core/sampler/settings.js';
+import type { AnnotateRequest } from '../services/engine-port.js';
 import { DeviceError, GraphContractError, type RunStats } from './backend.js';
 import { PackageError } from './package-loader.js';
 
 export type ToWorker =
   | { type: 'open'; dir: string; options: EngineOptions }
-  | { type: 'annotate'; id: number; items: AnnotateItem[]; settings?: Partial<SamplerSettings>; keepHistory?: boolean; disagreementTemperature?: number; cancel: SharedArrayBuffer }
+  | ({ type: 'annotate'; id: number; items: AnnotateItem[]; cancel: SharedArrayBuffer } & AnnotateRequest)
   | { type: 'close' };
 
 export type FromWorker =

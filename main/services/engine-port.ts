@@ -4,6 +4,7 @@
 import type { UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { DenoisingSegment, DeviceInfo, ModelChoice, ModelInfo } from '../../core/contract/types.js';
 import type { Entity } from '../../core/document.js';
+import type { SamplerSettings } from '../../core/sampler/settings.js';
 
 /** Where a batch of texts stands. Fractions only grow; the step fields are the batch being denoised. */
 export interface BatchProgress {
@@ -26,11 +27,17 @@ export interface TextSuggestions {
   history?: DenoisingSegment[];
 }
 
-export interface AnnotateOptions {
-  /** Also run two sampled denoising passes at this temperature and record their disagreement (3× the work). */
-  disagreementTemperature?: number;
+/**
+ * What one annotate call asks of the engine, the same at every hop: the port, the engine client, the message to the
+ * worker thread (worker-protocol.ts) and the engine itself.
+ */
+export interface AnnotateRequest {
+  /** Sampler settings over the package's defaults (and over the engine's own, given when it was opened). */
+  settings?: Partial<SamplerSettings>;
   /** Keep the canvas after every step (TextSuggestions.history). */
   keepHistory?: boolean;
+  /** Also run two sampled denoising passes at this temperature and record their disagreement (3× the work). */
+  disagreementTemperature?: number;
 }
 
 /** The package a session runs, so the job can record it in the model registry. */
@@ -53,7 +60,7 @@ export interface EngineSession {
    * far faster than one at a time. Rejects with an AbortError when `signal` aborts, and then yields nothing for any
    * of the texts.
    */
-  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void, options?: AnnotateOptions): Promise<TextSuggestions[]>;
+  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void, options?: AnnotateRequest): Promise<TextSuggestions[]>;
   /** Frees the model (its worker thread); the session is unusable afterwards. */
   close(): Promise<void>;
 }

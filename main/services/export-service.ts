@@ -6,20 +6,13 @@ import type { Codec, FormatId } from '../../core/codecs/codec.js';
 import { codecFor } from '../../core/codecs/registry.js';
 import type { Doc } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
-import type { CurrentDocument, DocumentStatus } from '../../db/repositories/documents.js';
+import type { CurrentDocument } from '../../db/repositories/documents.js';
+import { SCOPE_STATUSES, type ExportScope } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 import { destinationGuard, exportBaseName, namesFolder, resolveDestination } from '../io/export-destination.js';
 import { writeOutput } from '../io/write-output.js';
 import { IssueLog } from './issue-log.js';
 
-export const EXPORT_SCOPES = ['done', 'reviewed', 'all'] as const;
-export type ExportScope = (typeof EXPORT_SCOPES)[number];
-
-const SCOPE_STATUSES: Record<ExportScope, readonly DocumentStatus[]> = {
-  done: ['done', 'reviewed'],
-  reviewed: ['reviewed'],
-  all: ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'],
-};
 
 export interface ExportOptions {
   projectId: number;

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Entity, Range } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
-import type { DocumentStatus } from '../../db/repositories/documents.js';
+import type { DocumentStatus } from '../../core/document-status.js';
 import type { ImportEntry, PublishCounts } from '../../db/repositories/imports.js';
 import { currentOwner, ownerAlive } from '../../db/process-owner.js';
 import type { Store } from '../../db/store.js';

@@ -8,8 +8,7 @@ import type { Carried, Codec, FormatId } from '../../core/codecs/codec.js';
 import type { Doc } from '../../core/document.js';
 import type { PublishCounts } from '../../db/repositories/imports.js';
 import { InputError, type Issue } from '../../core/issues.js';
-import type { DocumentStatus } from '../../db/repositories/documents.js';
-import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
+import { isDocumentStatus, type DocumentStatus } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 import { codecFor } from '../../core/codecs/registry.js';
 import { fileInput } from '../io/read-source.js';
@@ -156,8 +155,8 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
   // The codec says what a record carries (an answer, suggestions): the service knows no format.
   const recordOf = (doc: Doc, { answer, suggested, modelVersion }: Carried): StagedRecord => {
     const hasAnswer = answer !== null;
-    const metaStatus = metaString(doc.meta, 'status') as DocumentStatus | undefined;
-    const status = options.status ?? (metaStatus && DOCUMENT_STATUSES.includes(metaStatus) ? metaStatus : undefined)
+    const metaStatus = metaString(doc.meta, 'status');
+    const status = options.status ?? (metaStatus !== undefined && isDocumentStatus(metaStatus) ? metaStatus : undefined)
       ?? (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
     return {
       name: doc.name, text: doc.text, hash: sha256(doc.text), split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status,

@@ -10,7 +10,7 @@ import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { JobInfo, ModelChoice } from '../../core/contract/types.js';
 import { labelMapper, mapSuggestedSpans } from '../../core/label-mapping.js';
-import { DOCUMENT_STATUSES } from '../../db/repositories/documents.js';
+import { UNFINISHED_STATUSES } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary } from './document-summary.js';
 import type { EnginePort } from './engine-port.js';
@@ -27,7 +27,6 @@ export const DEFAULT_CHUNK: ChunkLimits = { documents: 32, characters: 24_000 };
 
 // Sampling temperature of the two extra runs whose disagreement ranks documents (docs/active-learning.md).
 const DISAGREEMENT_TEMPERATURE = 1;
-const FINISHED_STATUSES = new Set(['done', 'reviewed', 'skipped']);
 // Progress events at most this often: a fast model on short sentences would otherwise flood the UI.
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -58,7 +57,7 @@ export class JobService extends JobTable {
   /** The documents a scope means: the given ids, or every unfinished document of the project. */
   documentsFor(projectId: number, scope: 'selected' | 'unfinished', ids: number[] | undefined): number[] {
     if (scope === 'selected') return ids ?? [];
-    return this.store.documents.ids(projectId, DOCUMENT_STATUSES.filter((s) => !FINISHED_STATUSES.has(s)));
+    return this.store.documents.ids(projectId, UNFINISHED_STATUSES);
   }
 
   private emit(event: WorkbenchEvent): void {

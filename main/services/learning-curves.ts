@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../../core/contract/methods.js';
-import type { CurveSeries } from '../../core/contract/types.js';
+import { simulationSeries, type CurveSeries } from '../../core/active-learning/learning-curve.js';
 import type { Store } from '../../db/store.js';
 import { repoRoot } from '../repo-root.js';
 
@@ -18,7 +18,7 @@ interface SimulationFile {
 function readSimulation(path: string): CurveSeries[] | undefined {
   try {
     const file = JSON.parse(readFileSync(path, 'utf8')) as SimulationFile;
-    return file.runs?.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
+    return file.runs && simulationSeries(file.runs);
   } catch {
     return undefined; // a half-written or foreign file is not a curve
   }

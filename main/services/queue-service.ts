@@ -4,9 +4,9 @@
 // project costs its signals, not its texts.
 import type { Params, Results } from '../../core/contract/methods.js';
 import { rankDocuments } from '../../core/active-learning/ranking.js';
+import { UNFINISHED_STATUSES } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 
-const UNFINISHED = ['new', 'pre-annotated', 'in_progress'] as const;
 const PREVIEW = 120;
 /** How many top-ranked documents are checked for near-duplicates (ranking.ts's `duplicateWindow`). */
 const DUPLICATE_WINDOW = 1000;
@@ -14,7 +14,7 @@ const DUPLICATE_WINDOW = 1000;
 /** The queue for a project under a strategy, most useful first. */
 export function nextDocuments(store: Store, p: Params<'queue.next'>): Results['queue.next'] {
   const signals = store.suggestions.latestSignals(p.projectId);
-  const ids = store.documents.ids(p.projectId, UNFINISHED);
+  const ids = store.documents.ids(p.projectId, UNFINISHED_STATUSES);
   const options = { strategy: p.strategy, costAware: p.costAware ?? false, seed: p.seed ?? 0 };
   // Rank all by signal alone, then rank the top window again with its texts to push near-duplicates back.
   const byScore = rankDocuments(ids.map((id) => ({ id, text: '', signals: signals.get(id) })), { ...options, duplicateThreshold: 1 });

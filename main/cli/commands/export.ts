@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { ContractError } from '../../../core/contract/errors.js';
-import { EXPORT_SCOPES, exportProject } from '../../services/export-service.js';
+import { EXPORT_SCOPES } from '../../../core/document-status.js';
+import { exportProject } from '../../services/export-service.js';
 import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
 
 const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME] [--overwrite]

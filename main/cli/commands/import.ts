@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DOCUMENT_STATUSES } from '../../../db/repositories/documents.js';
+import { DOCUMENT_STATUSES } from '../../../core/document-status.js';
 import { recoverImports } from '../../services/import-publish.js';
 import { importPath } from '../../services/import-service.js';
 import { importSuggestions } from '../../services/suggestion-import.js';

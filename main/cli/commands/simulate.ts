@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking.js';
-import { labeledToReach, learningCurveSvg } from '../../../core/active-learning/learning-curve.js';
+import { labeledToReach, learningCurveSvg, simulationSeries } from '../../../core/active-learning/learning-curve.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
 import { repoRoot } from '../../repo-root.js';
@@ -108,7 +108,7 @@ export const simulateCommand: Command = {
     const summary = summarise(runs);
     const results = { train: trainPath, dev: devPath, format: codec.id, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
     writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const series = runs.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
+    const series = simulationSeries(runs);
     writeFileSync(join(out, 'learning-curves.svg'), learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`));
     for (const s of summary) {
       const reach = 'reachesRandomFinal' in s && s.reachesRandomFinal ? `; reaches random's ${s.reachesRandomFinal.f1.toFixed(4)} at ${s.reachesRandomFinal.labeledNeeded ?? 'never'}` : '';

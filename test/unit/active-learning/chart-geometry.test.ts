@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chartGeometry, DEFAULT_BOX, niceStep } from '../../../renderer/src/lib/chart-geometry.js';
+import { chartGeometry, DEFAULT_BOX, niceStep } from '../../../core/active-learning/chart-geometry.js';
 
 test('niceStep picks 1, 2 or 5 times a power of ten', () => {
   assert.equal(niceStep(10, 5), 2);
