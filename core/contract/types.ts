@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CurveSeries } from '../active-learning/learning-curve.js';
 import type { DocumentStatus, ExportScope } from '../document-status.js';
 import type { modelChoiceSchema, spanSchema } from './schemas.js';
+import type { Role } from './roles.js';
 
 // Domain words owned by core, used across the boundary as they are.
 export type { CurveSeries, DocumentStatus, ExportScope };
@@ -16,6 +17,8 @@ export interface AppInfo {
   dataDir: string;
   /** Formats import and export offer. */
   formats: { id: string; title: string; extensions: string[]; multiFile: boolean }[];
+  /** On a team server: who is logged in (absent for the single local user). */
+  user?: { name: string; role: Role };
 }
 
 export interface ProjectInfo {

@@ -32,7 +32,7 @@ export function createDispatcher<C>(api: ServiceApi, checkCaller: CallerCheck<C>
         const context = checkCaller(caller, method) ?? undefined;
         const needed = METHOD_ROLES[method];
         if (context && !roleAllows(context.role, needed)) {
-          throw new ContractError('forbidden', `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'admin' ? 'an' : 'a'} ${context.role}`);
+          throw new ContractError('forbidden', `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'curator' ? 'a' : 'an'} ${context.role}`);
         }
         const parsed = paramSchemas[method].safeParse(params ?? {});
         if (!parsed.success) throw validationError(method, parsed.error);
