@@ -1,5 +1,5 @@
 // Markdown tables of a `workbench simulate` run (its results.json), for bench/RESULTS.md:
-//   node --import tsx bench/simulation-report.ts [bench/simulation/results.json]
+//   node --import tsx bench/simulation-report.ts [RESULTS]   (default: the reference run, assets/simulations/phoner-covid19/results.json)
 import { readFileSync } from 'node:fs';
 
 interface Round { round: number; labeled: number; dev: { p: number; r: number; f1: number }; editsPerSentence: number | null; fineTuneSeconds: number; rankSeconds: number }
@@ -10,7 +10,7 @@ interface Results {
   summary: { name: string; meanEditsPerSentence: number | null; reachesRandomFinal?: { f1: number; atLabeled: number; labeledNeeded: number | null } }[];
 }
 
-const path = process.argv[2] ?? 'bench/simulation/results.json';
+const path = process.argv[2] ?? 'assets/simulations/phoner-covid19/results.json';
 const results = JSON.parse(readFileSync(path, 'utf8')) as Results;
 const names = results.runs.map((r) => r.name);
 const labeled = [...new Set(results.runs.flatMap((r) => r.rounds.map((x) => x.labeled)))].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking.js';
 import { labeledToReach, learningCurveSvg, simulationSeries } from '../../../core/active-learning/learning-curve.js';
+import { defaultDataDir } from '../../hosts/data-dir.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
 import { repoRoot } from '../../repo-root.js';
@@ -11,7 +12,7 @@ import { UsageError, codecOption, parse, positiveNumber, type Command } from '..
 const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
-                          [--model DIR] [--out DIR]
+                          [--model DIR] [--out DIR | --data DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
                           [--seed-steps N] [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
                           [--disagreement-temperature T]
@@ -25,7 +26,8 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
   --train/--dev annotated files (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
   --format      their format (default phoner, variant syllable): any import format, e.g. conll, brat, doccano
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
-  --out         default bench/simulation
+  --out         default DATA/simulations/simulation, where the Models view draws its curves (DATA: --data,
+                default the workbench data folder)
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
   --seed-steps  optimiser steps of the seed model, from scratch (default 600)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
@@ -73,7 +75,7 @@ export const simulateCommand: Command = {
   usage,
   async run(args) {
     const { values } = parse(args, {
-      strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
+      strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' },
       seed: { type: 'string' }, 'seed-size': { type: 'string' }, step: { type: 'string' }, rounds: { type: 'string' }, 'dev-limit': { type: 'string' },
       threads: { type: 'string' }, 'seed-steps': { type: 'string' }, epochs: { type: 'string' }, 'min-steps': { type: 'string' },
       'max-minutes': { type: 'string' }, lr: { type: 'string' },
@@ -90,7 +92,7 @@ export const simulateCommand: Command = {
     const devLimit = int(values['dev-limit'], 'dev-limit', 0, 0);
     const devAll = (await readDocs(devPath, codec, variant)).docs.map((d) => d.doc);
     const dev = devLimit > 0 ? devAll.slice(0, devLimit) : devAll;
-    const out = resolve(values.out ?? join(repoRoot, 'bench', 'simulation'));
+    const out = resolve(values.out ?? join(values.data ?? defaultDataDir(), 'simulations', 'simulation'));
     const chosen = strategies(values.strategies);
     const started = Date.now();
     const runs = await simulate({
@@ -106,7 +108,8 @@ export const simulateCommand: Command = {
       log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
     });
     const summary = summarise(runs);
-    const results = { train: trainPath, dev: devPath, format: codec.id, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
+    // File names, not paths: results.json is shared (assets/simulations/) and says nothing of the machine.
+    const results = { train: basename(trainPath), dev: basename(devPath), format: codec.id, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
     writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const series = simulationSeries(runs);
     writeFileSync(join(out, 'learning-curves.svg'), learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`));
