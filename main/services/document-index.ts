@@ -9,6 +9,7 @@ import type { DocumentPage, DocumentStatus, ProjectProgress } from '../../core/c
 import { type DocumentFilter, type PageAt } from '../../db/repositories/documents.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary } from './document-summary.js';
+import { nextTurn } from '../time-slice.js';
 
 export interface ListQuery extends PageAt {
   text?: string;
@@ -24,7 +25,6 @@ export interface ListQuery extends PageAt {
 const PAGE = 500;
 const SLICE_MS = 8;
 const SCAN_IDS = 5_000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DocumentIndex {
   private summarising: Promise<void> | undefined;
@@ -53,7 +53,7 @@ export class DocumentIndex {
   summariseStale(): Promise<void> {
     this.summarising ??= (async () => {
       try {
-        while (!this.closed && this.summariseSlice()) await yieldToEventLoop();
+        while (!this.closed && this.summariseSlice()) await nextTurn();
       } finally {
         this.summarising = undefined;
       }
@@ -84,7 +84,7 @@ export class DocumentIndex {
     const last = this.store.documents.lastId(projectId);
     for (let after = 0; after < last; after += SCAN_IDS) {
       matches.push(...this.store.documents.matchesIn(filter, after, after + SCAN_IDS));
-      if (after + SCAN_IDS < last) await yieldToEventLoop();
+      if (after + SCAN_IDS < last) await nextTurn();
     }
     const total = matches.length;
     if (sort === 'uncertainty') matches.sort((a, b) => (b.uncertainty ?? -1) - (a.uncertainty ?? -1) || a.id - b.id);

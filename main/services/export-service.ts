@@ -12,7 +12,7 @@ import type { Store } from '../../db/store.js';
 import { destinationGuard, exportBaseName, namesFolder, resolveDestination } from '../io/export-destination.js';
 import { writeOutput } from '../io/write-output.js';
 import { IssueLog } from './issue-log.js';
-
+import { TimeSlice } from '../time-slice.js';
 
 export interface ExportOptions {
   projectId: number;
@@ -83,8 +83,12 @@ export async function exportProject(store: Store, dest: string | undefined, opti
   const log = new IssueLog();
   let docs = 0;
   let entities = 0;
+  // Reading and encoding are synchronous; slices keep other callers answered during a large export. The pages of
+  // `current` hold no statement open across a yield, so the connection stays free for them.
+  const slice = new TimeSlice();
   async function* stream(): AsyncGenerator<Doc> {
     for (const doc of store.documents.current(options.projectId, statuses)) {
+      await slice.pass();
       docs++;
       entities += doc.entities.length;
       yield toDoc(doc, exportName(doc, docs, repeated, codec.multiFile));

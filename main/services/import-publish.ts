@@ -13,6 +13,7 @@ import { currentOwner, ownerAlive } from '../../db/process-owner.js';
 import type { Store } from '../../db/store.js';
 import { ANY_MODEL, labelMapper } from '../../core/label-mapping.js';
 import { summarizeNew } from './document-summary.js';
+import { nextTurn } from '../time-slice.js';
 
 /** One decoded, validated record as staged: everything publishing needs, decided at staging. */
 export interface StagedRecord {
@@ -41,7 +42,6 @@ const READ_MAX = 4000;
 /** Staged records dropped per transaction when an import is abandoned. */
 const DROP_BATCH = 5000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface PublishHooks {
   /** Issues found while publishing (a record imported before with another text, a label added). */
@@ -67,7 +67,7 @@ export async function publishImport(store: Store, id: number, hooks: PublishHook
       return counts;
     }
     read = published === read ? Math.min(READ_MAX, 2 * read) : Math.max(READ_FIRST, Math.ceil(1.25 * published));
-    await yieldToEventLoop();
+    await nextTurn();
   }
 }
 
@@ -130,7 +130,7 @@ function finishImport(store: Store, entry: ImportEntry, counts: PublishCounts): 
 /** Drops an import's staged records (a few thousand per transaction) and then the import itself. */
 // The import row goes last, so an abandon cut short is abandoned again by the next process.
 export async function abandonImport(store: Store, id: number): Promise<void> {
-  while (store.transaction(() => store.imports.dropSomeStaged(id, DROP_BATCH)) === DROP_BATCH) await yieldToEventLoop();
+  while (store.transaction(() => store.imports.dropSomeStaged(id, DROP_BATCH)) === DROP_BATCH) await nextTurn();
   store.transaction(() => store.imports.finish(id));
 }
 

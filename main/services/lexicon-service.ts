@@ -20,6 +20,7 @@ import type { Suggestion } from '../../db/repositories/suggestions.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary, suggestionLabels } from './document-summary.js';
 import { pendingSuggestions } from './pending-suggestions.js';
+import { nextTurn } from '../time-slice.js';
 
 // Prefixed like the other non-registry sources (`import:FILE`), so no engine's model name can be taken for it.
 export const LEXICON_MODEL = 'workbench:lexicon';
@@ -48,7 +49,6 @@ interface ProjectLexicon {
   swept?: boolean;
 }
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Yields to the event loop once TURN_MS of work have passed since the last turn. */
 class Pacer {
@@ -60,7 +60,7 @@ class Pacer {
 
   async pace(): Promise<void> {
     if (!this.due()) return;
-    await turn();
+    await nextTurn();
     this.since = performance.now();
   }
 }
@@ -299,7 +299,7 @@ export class LexiconService {
         }
       });
       for (const c of changed) this.emit({ type: 'document.changed', documentId: c.documentId, revisionId: c.revisionId, reason: 'suggestions' });
-      if (i < ids.length) await turn();
+      if (i < ids.length) await nextTurn();
     }
     return [];
   }
@@ -356,7 +356,7 @@ export class LexiconService {
     for (const doc of this.store.documents.current(projectId, FINISHED, 100)) {
       docs.push({ text: doc.text, entities: doc.entities });
       if (performance.now() - started > TURN_MS) {
-        await turn();
+        await nextTurn();
         started = performance.now();
       }
     }

@@ -17,6 +17,7 @@ import { ANY_MODEL } from '../../core/label-mapping.js';
 import type { Store } from '../../db/store.js';
 import { summarizeNew, refreshSummary } from './document-summary.js';
 import { splitFromFileName } from './import-checks.js';
+import { nextTurn } from '../time-slice.js';
 
 export const BATCH_RUN_FORMAT = 'dnw-batch-suggestions';
 
@@ -61,7 +62,6 @@ export interface SuggestionImportResult {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const WRITE_BATCH = 500;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The shards a path means: a run folder's (run.json lists them), or one shard file; with the run when there is one. */
 export function batchFiles(path: string): { files: string[]; run?: BatchRun } {
@@ -188,7 +188,7 @@ export async function importSuggestions(store: Store, path: string, options: { p
         result.spans += spans.length;
       }
     });
-    await yieldToEventLoop();
+    await nextTurn();
   }
   if (result.suggested + result.created > 0) {
     store.transaction(() => {
