@@ -71,3 +71,14 @@ export interface CallContext {
   actor: string;
   role: Role;
 }
+
+/** What a team server's GET /api/session and POST /api/login answer: who is logged in, and the CSRF proof. */
+export interface TeamSession {
+  team: true;
+  user: { name: string; role: Role } | null;
+  /** Sent back in the X-Workbench-CSRF header on every state-changing request. */
+  csrf?: string;
+}
+
+/** The header that carries a team session's CSRF proof. */
+export const CSRF_HEADER = 'X-Workbench-CSRF';

@@ -1,8 +1,10 @@
 // The renderer's only way to the services: the contract's methods, over Electron's preload bridge when it is
-// there, otherwise over the browser host's HTTP API with this launch's token.
+// there, otherwise over the browser host's HTTP API with this launch's token, or on a team server (no token in the
+// URL; GET /api/session says so) with the session cookie and its CSRF proof in a header.
 import { ContractError, type ErrorPayload } from '../../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import type { MethodName, Params, Results } from '../../../core/contract/methods.js';
+import { CSRF_HEADER, type TeamSession } from '../../../core/contract/roles.js';
 import type { ChooseDestinationRequest, ChooseDestinationResult } from '../../../core/contract/native-dialog.js';
 
 /** What preload exposes as `window.workbench` (see preload/preload.ts): one function per method. */
@@ -36,6 +38,53 @@ function browserToken(): string {
 
 const bridge = window.workbench;
 const token = bridge ? '' : browserToken();
+// Team mode: the session cookie travels by itself (HttpOnly, same origin); the CSRF proof is kept here, in memory.
+let team = false;
+let csrf = '';
+const loggedOut = new Set<() => void>();
+
+/** The headers that say who calls: the launch token, or a team session's CSRF proof. */
+function callerHeaders(): Record<string, string> {
+  return team ? { [CSRF_HEADER]: csrf } : { Authorization: `Bearer ${token}` };
+}
+
+async function teamRequest(path: string, init: RequestInit): Promise<TeamSession> {
+  const response = await fetch(path, { ...init, credentials: 'same-origin' });
+  const outcome = (await response.json()) as { ok: true; result: TeamSession } | { ok: false; error: ErrorPayload };
+  if (!outcome.ok) throw ContractError.from(outcome.error);
+  team = true;
+  csrf = outcome.result.csrf ?? '';
+  return outcome.result;
+}
+
+/**
+ * Whether this page talks to a team server, and who is logged in there; null for the desktop app and for the
+ * single-user browser host (its URL carried a token).
+ */
+export async function teamSession(): Promise<TeamSession | null> {
+  if (bridge || token !== '') return null;
+  const response = await fetch('/api/session', { credentials: 'same-origin' });
+  if (!response.ok) return null;
+  const outcome = (await response.json()) as { ok: boolean; result?: TeamSession };
+  if (!outcome.ok || outcome.result?.team !== true) return null;
+  return teamRequest('/api/session', {});
+}
+
+/** Logs in on a team server; rejects with `unauthorized` (its detail says how long to wait when throttled). */
+export function logIn(name: string, password: string): Promise<TeamSession> {
+  return teamRequest('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+}
+
+export async function logOut(): Promise<void> {
+  await teamRequest('/api/logout', { method: 'POST', headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: csrf }, body: '{}' });
+  csrf = '';
+}
+
+/** Called when a team server says the session is gone (expired, logged out elsewhere, user disabled). */
+export function onLoggedOut(listener: () => void): () => void {
+  loggedOut.add(listener);
+  return () => loggedOut.delete(listener);
+}
 
 /** Calls a contract method; rejects with a ContractError carrying the service's code and message. */
 export async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
@@ -46,9 +95,10 @@ export async function call<M extends MethodName>(method: M, params: Params<M>): 
   }
   const response = await fetch(`/api/call/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    headers: { 'Content-Type': 'application/json', ...callerHeaders() },
     body: JSON.stringify(params),
   });
+  if (team && response.status === 401) for (const listener of loggedOut) listener();
   const outcome = (await response.json()) as { ok: true; result: Results[M] } | { ok: false; error: ErrorPayload };
   if (!outcome.ok) throw ContractError.from(outcome.error);
   return outcome.result;
@@ -68,7 +118,7 @@ function dispatch(event: WorkbenchEvent): void {
 async function streamEvents(): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch('/api/events', { headers: { Authorization: `Bearer ${token}` } });
+      const response = await fetch('/api/events', { headers: team ? {} : { Authorization: `Bearer ${token}` } });
       if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
       attempt = 0;
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

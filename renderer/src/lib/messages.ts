@@ -4,6 +4,7 @@ import { labelsEn, labelsVi } from './messages-labels.js';
 import { trainEn, trainVi } from './messages-train.js';
 import { errorsEn, errorsVi } from './messages-errors.js';
 import { exportEn, exportVi } from './messages-export.js';
+import { teamEn, teamVi } from './messages-team.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -117,6 +118,7 @@ export const vi = {
   ...trainVi,
   ...errorsVi,
   ...exportVi,
+  ...teamVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -233,4 +235,5 @@ export const en: Record<MessageKey, string> = {
   ...trainEn,
   ...errorsEn,
   ...exportEn,
+  ...teamEn,
 };

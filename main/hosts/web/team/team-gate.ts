@@ -5,7 +5,7 @@
 // know); an Origin, when sent, must be this very server, and cookies are SameSite=Strict and host-only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ContractError } from '../../../../core/contract/errors.js';
-import type { Role } from '../../../../core/contract/roles.js';
+import { CSRF_HEADER as CSRF_HEADER_NAME, type TeamSession } from '../../../../core/contract/roles.js';
 import type { UserRepository } from '../../../../db/repositories/users.js';
 import type { RequestGate } from '../gate.js';
 import { SECURITY_HEADERS } from '../security.js';
@@ -14,7 +14,8 @@ import { decoyHash, verifyPassword } from './passwords.js';
 import { Sessions } from './sessions.js';
 import { ADDRESS_POLICY, Throttle, USER_POLICY } from './throttle.js';
 
-export const CSRF_HEADER = 'x-workbench-csrf';
+// Node lower-cases header names.
+export const CSRF_HEADER = CSRF_HEADER_NAME.toLowerCase();
 const MAX_LOGIN_BODY = 4096;
 
 export interface TeamGateOptions {
@@ -27,12 +28,7 @@ export interface TeamGateOptions {
   sessionTtlMs?: number;
 }
 
-/** What GET /api/session and a login answer: who is logged in and the CSRF proof their page must send. */
-export interface SessionInfo {
-  team: true;
-  user: { name: string; role: Role } | null;
-  csrf?: string;
-}
+type SessionInfo = TeamSession;
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers });
