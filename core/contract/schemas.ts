@@ -1,6 +1,7 @@
 // Runtime schemas for the values that cross the process boundary. Offsets are Unicode code points into the
 // document's NFC text, as everywhere in the store; the renderer converts with core/offsets.ts only.
 import { z } from 'zod';
+import { STRATEGIES } from '../active-learning/ranking.js';
 import { DOCUMENT_STATUSES, EXPORT_SCOPES } from '../document-status.js';
 import { labelProblem } from '../labels.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
@@ -163,7 +164,7 @@ export const preannotateSchema = z
 export const queueSchema = z
   .object({
     projectId: id,
-    strategy: z.enum(['entropy-mean', 'entropy-max', 'entropy-total', 'margin', 'disagreement', 'random']),
+    strategy: z.enum(STRATEGIES),
     /** Divide by length: uncertainty per token of annotation effort. */
     costAware: z.boolean().optional(),
     /** Seed of the random strategy. */

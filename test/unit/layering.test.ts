@@ -1,4 +1,4 @@
-// The layering rule of GUIDE.md §2.1: each layer imports only what sits below it.
+// The layering rule of docs/architecture.md ("Layers"): each layer imports only what sits below it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';

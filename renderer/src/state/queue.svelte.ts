@@ -1,12 +1,14 @@
 // The "next most useful document" queue: the project's unfinished documents ranked by an active-learning strategy
 // (queue.next), opening the top one, and where the editor's "Next document" goes while the annotator follows it.
+import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking.js';
 import type { QueueItem } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
 import { app } from './app.svelte.js';
 import { editor } from './editor.svelte.js';
 
-export const QUEUE_STRATEGIES = ['entropy-mean', 'entropy-max', 'entropy-total', 'margin', 'disagreement', 'random'] as const;
-export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
+/** The strategies the queue offers: core's (core/active-learning/ranking.ts), in its order. */
+export const QUEUE_STRATEGIES = STRATEGIES;
+export type QueueStrategy = Strategy;
 
 const SHOWN = 10;
 const STRATEGY_KEY = 'workbench-queue-strategy';
