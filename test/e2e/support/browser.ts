@@ -28,7 +28,7 @@ export interface Browser {
 }
 
 /** A fresh browser profile per test. */
-export async function launchBrowser(options: { locale?: string; deviceScaleFactor?: number } = {}): Promise<Browser> {
+export async function launchBrowser(options: { locale?: string; deviceScaleFactor?: number; ignoreHTTPSErrors?: boolean } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'wb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -38,6 +38,8 @@ export async function launchBrowser(options: { locale?: string; deviceScaleFacto
     viewport: { width: 1400, height: 900 },
     // A fractional display scale (125 %, 150 %) puts CSS pixels between device pixels, as on many laptops.
     ...(options.deviceScaleFactor ? { deviceScaleFactor: options.deviceScaleFactor } : {}),
+    // A team server's test certificate is self-signed.
+    ...(options.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   return {
     context,
