@@ -49,6 +49,11 @@ class AppState {
     this.show('error', i18n.fill(message.key, message.params), message.detail);
   }
 
+  /** An information notice belongs to the moment it was shown: moving elsewhere takes it away (errors stay). */
+  dismissInfo(): void {
+    if (this.notice?.kind === 'info') this.dismiss();
+  }
+
   dismiss(): void {
     clearTimeout(this.noticeTimer);
     this.notice = null;

@@ -56,6 +56,7 @@ class ExportState {
   }
 
   show(): void {
+    app.dismissInfo();
     this.open = true;
   }
 
