@@ -164,3 +164,15 @@ test('a save refused as stale reloads the document', async () => {
   assert.deepEqual(text.entities, [], 'the server never had the refused edit');
   assert.equal(editor.canUndo, false);
 });
+
+test('an edit lays out again only the lines its spans cover; the other lines keep their objects', async () => {
+  await open([{ label: 'LOC', start: 10, end: 17 }, { label: 'PER', start: 32, end: 35 }]);
+  const [first, second] = text.lines;
+  assert.deepEqual(text.keysAt(33).map((k) => plain(text.spanByKey(k))), ['PER@32-35']);
+  assert.deepEqual(text.linesOf(text.keysAt(33)[0]), { first: 1, last: 1 });
+  selection.selectText({ start: 18, end: 22 }, false);
+  editor.applyLabel('DATE');
+  assert.equal(text.lines[0], first, 'line 1 untouched');
+  assert.notEqual(text.lines[1], second, 'line 2 drawn again');
+  assert.equal(text.nameOfKey(selection.key!), 'DATE: ngày');
+});
