@@ -21,19 +21,31 @@ export type ServiceApi = { [M in MethodName]: (params: Params<M>, context?: Call
 export interface Dispatcher<C> {
   /** Checks, validates and runs one call. Never throws. */
   call(caller: C, method: unknown, params: unknown): Promise<CallOutcome>;
+  /**
+   * Throws ContractError when the caller may not call `method` (an unknown method passes: `call` answers it), so a
+   * host can refuse before it reads a large body.
+   */
+  authorize(caller: C, method: string): void;
+}
+
+function checkRole(context: CallContext | undefined, method: MethodName): void {
+  const needed = METHOD_ROLES[method];
+  if (context && !roleAllows(context.role, needed)) {
+    throw new ContractError('forbidden', `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'curator' ? 'a' : 'an'} ${context.role}`);
+  }
 }
 
 /** Builds the validated entry point over a service implementation. */
 export function createDispatcher<C>(api: ServiceApi, checkCaller: CallerCheck<C>, log: (message: string) => void = () => {}): Dispatcher<C> {
   return {
+    authorize(caller, method) {
+      if (isMethodName(method)) checkRole(checkCaller(caller, method) ?? undefined, method);
+    },
     async call(caller, method, params) {
       try {
         if (!isMethodName(method)) throw new ContractError('unknown-method', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
         const context = checkCaller(caller, method) ?? undefined;
-        const needed = METHOD_ROLES[method];
-        if (context && !roleAllows(context.role, needed)) {
-          throw new ContractError('forbidden', `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'curator' ? 'a' : 'an'} ${context.role}`);
-        }
+        checkRole(context, method);
         const parsed = paramSchemas[method].safeParse(params ?? {});
         if (!parsed.success) throw validationError(method, parsed.error);
         // The table and the implementation are typed together; this cast only bridges the per-method union.

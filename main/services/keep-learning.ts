@@ -41,8 +41,8 @@ export class KeepLearning {
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
   }
 
-  setRetrainEvery(projectId: number, n: number | null): void {
-    this.store.events.append({ type: SETTINGS_EVENT, actor: this.actor, projectId, payload: { retrainEvery: n } });
+  setRetrainEvery(projectId: number, n: number | null, actor = this.actor): void {
+    this.store.events.append({ type: SETTINGS_EVENT, actor, projectId, payload: { retrainEvery: n } });
   }
 
   /** Finished (done or reviewed) documents now. */

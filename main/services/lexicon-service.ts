@@ -99,8 +99,8 @@ export class LexiconService {
   }
 
   /** Turns the lexicon on or off for a project (kept in the event log, so it outlives the process). */
-  setEnabled(projectId: number, enabled: boolean): void {
-    this.store.events.append({ type: SETTINGS_EVENT, actor: this.actor, projectId, payload: { enabled } });
+  setEnabled(projectId: number, enabled: boolean, actor = this.actor): void {
+    this.store.events.append({ type: SETTINGS_EVENT, actor, projectId, payload: { enabled } });
     this.switches.set(projectId, enabled);
     if (!enabled) this.projects.delete(projectId);
   }

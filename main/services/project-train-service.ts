@@ -87,7 +87,8 @@ export class ProjectTrainService extends JobTable {
     return embedded;
   }
 
-  start(request: TrainRequest): JobInfo {
+  /** Starts a training run; `actor` (default: the service's) is who asked, in the event log. */
+  start(request: TrainRequest, actor = this.actor): JobInfo {
     const p = { ...request, from: request.from ?? DEFAULT_FROM };
     if (this.running()) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
     try {
@@ -108,7 +109,7 @@ export class ProjectTrainService extends JobTable {
     const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' }, phase: 'prepare', ...(p.trigger ? { trigger: p.trigger } : {}) };
     const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
     const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
-    job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc));
+    job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc), actor);
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -136,7 +137,7 @@ export class ProjectTrainService extends JobTable {
     return Object.fromEntries(modelLabels.map((l) => [l, map(l)] as const).filter(([, to]) => known.has(to)));
   }
 
-  private async run(job: RunningJob, runId: number, p: TrainRequest, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[]): Promise<void> {
+  private async run(job: RunningJob, runId: number, p: TrainRequest, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[], actor: string): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', `train-${runId}`);
     const name = `dnw-p${p.projectId}`;
@@ -183,13 +184,13 @@ export class ProjectTrainService extends JobTable {
         outcome.reannotated = this.reannotate(p.projectId, resolve(result.package));
       }
       Object.assign(info, { modelId, result: outcome, state: 'done', progress: 1 });
-      this.store.events.append({ type: 'model.train', actor: this.actor, projectId: p.projectId, payload: { runId, ...outcome } });
+      this.store.events.append({ type: 'model.train', actor, projectId: p.projectId, payload: { runId, ...outcome } });
     } catch (error) {
       const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
       info.state = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) info.error = (error as Error).message;
       this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({ type: 'model.train', actor: this.actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      this.store.events.append({ type: 'model.train', actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
       if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });

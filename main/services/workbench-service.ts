@@ -331,9 +331,9 @@ export class WorkbenchService implements WorkbenchApi {
     return this.fineTunes.start(p, this.actorOf(context));
   }
 
-  async 'models.train'(p: Params<'models.train'>): Promise<Results['models.train']> {
+  async 'models.train'(p: Params<'models.train'>, context?: CallContext): Promise<Results['models.train']> {
     this.project(p.projectId);
-    return this.training.start(p);
+    return this.training.start(p, this.actorOf(context));
   }
 
   async 'learning.curves'(p: Params<'learning.curves'>): Promise<Results['learning.curves']> {
@@ -380,11 +380,12 @@ export class WorkbenchService implements WorkbenchApi {
     return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
   }
 
-  async 'projects.updateSettings'(p: Params<'projects.updateSettings'>): Promise<Results['projects.updateSettings']> {
+  async 'projects.updateSettings'(p: Params<'projects.updateSettings'>, context?: CallContext): Promise<Results['projects.updateSettings']> {
     this.project(p.projectId);
-    if (p.retrainEvery !== undefined && p.retrainEvery !== this.keepLearning.retrainEvery(p.projectId)) this.keepLearning.setRetrainEvery(p.projectId, p.retrainEvery);
+    const actor = this.actorOf(context);
+    if (p.retrainEvery !== undefined && p.retrainEvery !== this.keepLearning.retrainEvery(p.projectId)) this.keepLearning.setRetrainEvery(p.projectId, p.retrainEvery, actor);
     if (p.lexicon !== undefined && p.lexicon !== this.lexicon.enabled(p.projectId)) {
-      this.lexicon.setEnabled(p.projectId, p.lexicon);
+      this.lexicon.setEnabled(p.projectId, p.lexicon, actor);
       if (p.lexicon) this.lexicon.invalidate(p.projectId); // rebuilt and swept: suggestions come back without a new edit
     }
     // Turned on with enough finished documents already: the first training need not wait for the next one.

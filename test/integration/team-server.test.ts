@@ -120,6 +120,10 @@ test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls r
   assert.equal(saved.status, 200, JSON.stringify(saved.json));
   const history = await call(server, minh, 'annotations.history', { documentId: doc.id });
   assert.deepEqual(history.json.result.map((r: { author: string }) => r.author), ['lan']);
+  const actors = server.env.store.db.prepare("SELECT type, actor FROM events WHERE type IN ('import', 'labels') ORDER BY id").all();
+  assert.deepEqual(actors, [{ type: 'import', actor: 'minh' }]);
+  assert.equal((await call(server, minh, 'labels.add', { projectId: project.id, name: 'DRUG' })).status, 200);
+  assert.deepEqual(server.env.store.db.prepare("SELECT actor FROM events WHERE type = 'labels'").all(), [{ actor: 'minh' }]);
 });
 
 test('refused: no session (401), no or a wrong CSRF proof (403), another origin (403), after logout (401)', async () => {

@@ -16,7 +16,8 @@ export const startCommand: Command = {
   usage,
   async run(args) {
     const options = serveOptions(args, usage);
-    if (!options.browser) {
+    // A team server is the browser host by definition; the desktop app is one person's.
+    if (!options.browser && !options.team) {
       const launch = await electronLaunch(options.dataDir, options.samples);
       if (launch.ok) return launch.exitCode;
       console.log(`Electron: ${launch.reason}; starting the browser host instead.`);

@@ -97,6 +97,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
         if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
+        dispatcher.authorize(caller, method); // a role too low is refused before a large body is read
         if (method === 'documents.import' && !(Number(req.headers['content-length']) <= WORKER_BODY_BYTES)) {
           checkJsonType(req);
           const body = await readImportBody(req, options.service.uploads, MAX_BODY);
