@@ -15,46 +15,90 @@ export const entityKeyOf = (span: Span): string => `e:${entityKey(span)}`;
 export const suggestionKeyOf = (s: SuggestedSpan): string => `s:${s.id}`;
 
 class EditorDocument implements TextModel {
-  doc = $state.raw<DocumentView | null>(null);
-  cpi = $state.raw(new CodePointIndex(''));
-  entities = $state.raw<Span[]>([]);
-  suggestions = $state.raw<SuggestedSpan[]>([]);
-  lines = $state.raw<LineLayout[]>([]);
-  /** The lines in blocks of CHUNK_LINES (what the text renders); unchanged blocks keep their objects. */
-  chunks = $state.raw<LineChunk[]>([]);
+  #doc = $state.raw<DocumentView | null>(null);
+  #cpi = $state.raw(new CodePointIndex(''));
+  #entities = $state.raw<Span[]>([]);
+  #suggestions = $state.raw<SuggestedSpan[]>([]);
+  #lines = $state.raw<LineLayout[]>([]);
+  #chunks = $state.raw<LineChunk[]>([]);
+  // Not reactive: they change only with `doc`, which is.
+  #tokens: Range[] = [];
+  #codePoints: string[] = [];
+  #starts: number[] = [0];
 
-  tokens: Range[] = [];
-  codePoints: string[] = [];
-  starts: number[] = [0];
+  /** The open document as fetched (its status kept current); null before one is opened. */
+  get doc(): DocumentView | null {
+    return this.#doc;
+  }
+
+  /** The one code-point <-> UTF-16 converter for this text. */
+  get cpi(): CodePointIndex {
+    return this.#cpi;
+  }
+
+  /** The entities, sorted (see ../editor/entity-ops.ts). */
+  get entities(): readonly Span[] {
+    return this.#entities;
+  }
+
+  /** The suggestions nobody has acted on. */
+  get suggestions(): readonly SuggestedSpan[] {
+    return this.#suggestions;
+  }
+
+  get lines(): readonly LineLayout[] {
+    return this.#lines;
+  }
+
+  /** The lines in blocks of CHUNK_LINES (what the text renders); unchanged blocks keep their objects. */
+  get chunks(): readonly LineChunk[] {
+    return this.#chunks;
+  }
+
+  /** Syllable tokens, in order. */
+  get tokens(): readonly Range[] {
+    return this.#tokens;
+  }
+
+  /** The text as code points. */
+  get codePoints(): readonly string[] {
+    return this.#codePoints;
+  }
+
+  /** The code-point offset each line starts at. */
+  get starts(): readonly number[] {
+    return this.#starts;
+  }
+
   private layout = new DocumentLayout([0], 0);
   /** Key -> span, for O(1) lookups on every keystroke (kept up to date by each edit's difference). */
   private spansByKey = new Map<string, Span | SuggestedSpan>();
   // One layout item per span object: unchanged spans keep theirs, so an edit allocates only for what it changed.
   private itemCache = new WeakMap<object, LayoutItem>();
-  private keysCache: { lines: LineLayout[]; keys: string[] } | null = null;
+  private keysCache: { lines: readonly LineLayout[]; keys: string[] } | null = null;
 
   /** The text's length in code points. */
   get length(): number {
-    return this.codePoints.length;
+    return this.#codePoints.length;
   }
 
   /** Takes a newly fetched document: its text, with no spans yet (show() draws them). */
   load(doc: DocumentView): void {
-    this.codePoints = Array.from(doc.text);
-    this.tokens = doc.tokens ?? tokenize(doc.text);
-    this.starts = lineStarts(this.codePoints);
-    this.layout = new DocumentLayout(this.starts, this.codePoints.length);
+    this.#codePoints = Array.from(doc.text);
+    this.#tokens = doc.tokens ?? tokenize(doc.text);
+    this.#starts = lineStarts(this.#codePoints);
+    this.layout = new DocumentLayout(this.#starts, this.#codePoints.length);
     this.itemCache = new WeakMap();
     this.spansByKey = new Map();
-    this.entities = [];
-    this.suggestions = [];
-    this.cpi = new CodePointIndex(doc.text);
-    this.doc = doc;
+    this.#entities = [];
+    this.#suggestions = [];
+    this.#cpi = new CodePointIndex(doc.text);
+    this.#doc = doc;
   }
 
   /** The document's status changed on the server. */
   setStatus(status: DocumentView['status']): void {
-    if (this.doc) this.doc = { ...this.doc, status };
+    if (this.#doc) this.#doc = { ...this.#doc, status };
   }
 
   /**
@@ -65,14 +109,14 @@ class EditorDocument implements TextModel {
   show(spans: SpanLists): string[] {
     const removed: LayoutItem[] = [];
     const added: [LayoutItem, Span | SuggestedSpan][] = [];
-    this.diff(this.entities, spans.entities, removed, added, (e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' }));
-    this.diff(this.suggestions, spans.suggestions, removed, added, (s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source }));
-    this.entities = spans.entities;
-    this.suggestions = spans.suggestions;
+    this.diff(this.#entities, spans.entities, removed, added, (e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' }));
+    this.diff(this.#suggestions, spans.suggestions, removed, added, (s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source }));
+    this.#entities = spans.entities;
+    this.#suggestions = spans.suggestions;
     for (const item of removed) this.spansByKey.delete(item.key);
     for (const [item, span] of added) this.spansByKey.set(item.key, span);
-    this.lines = this.layout.change(removed, added.map(([item]) => item));
-    this.chunks = this.layout.chunks;
+    this.#lines = this.layout.change(removed, added.map(([item]) => item));
+    this.#chunks = this.layout.chunks;
     return added.map(([item]) => item.key);
   }
 
@@ -150,7 +194,7 @@ class EditorDocument implements TextModel {
   }
 
   lineIndexOf(cp: number): number {
-    return lineOf(this.starts, cp);
+    return lineOf(this.#starts, cp);
   }
 }
 
