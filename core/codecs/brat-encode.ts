@@ -1,6 +1,7 @@
 // Writes one brat document: its .txt and an .ann whose lines follow the layout it was read with.
 import { fragmentsOf, type Doc, type Entity, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
+import { escapeLabel } from '../labels.js';
 import { CodePointIndex } from '../offsets.js';
 import { CrlfAsOne } from './brat-crlf.js';
 import { formatTextBound, isTextBoundSlot, lineId, referencedIds, spanTextForAnn } from './brat-lines.js';
@@ -63,12 +64,8 @@ function textBoundLine(id: string, entity: Entity, out: OffsetWriter, file: stri
     fragments = mapped.raw;
     written = mapped.written;
   }
-  let label = entity.label;
-  if (/\s/.test(label) || label === '') {
-    label = label.replace(/\s/g, '_') || '_';
-    report({ severity: 'warning', file, field: id, message: `label ${JSON.stringify(entity.label)} cannot hold spaces in brat; written as ${label}` });
-  }
-  return formatTextBound(id, label, written, spanTextForAnn(fragments.map((f) => index.slice(f.start, f.end)), crlf !== undefined));
+  // brat's type ends at the first space: a spaced label is written escaped (`triệu%20chứng`), read back by the decoder.
+  return formatTextBound(id, escapeLabel(entity.label), written, spanTextForAnn(fragments.map((f) => index.slice(f.start, f.end)), crlf !== undefined));
 }
 
 /** The .ann text for a document: remembered T ids and kept lines in their order, new entities numbered on. */

@@ -1,6 +1,7 @@
 // The line grammar of brat's .ann files: text-bound `T` lines are parsed into spans; every other line (R, E, A,
 // M, N, #, *) is kept as it is, and only read for the ids it points at.
 import type { Range } from '../document.js';
+import { unescapeLabel } from '../labels.js';
 
 /** A parsed `T` line: `T1<TAB>LABEL 0 5;7 12<TAB>text`, offsets as written (not yet checked against the text). */
 export interface TextBoundLine {
@@ -37,7 +38,7 @@ export function parseTextBound(line: string): TextBoundLine | string {
   const text = fields.slice(2).join('\t');
   const space = typeAndOffsets.indexOf(' ');
   if (space <= 0) return `expected "LABEL START END", found "${typeAndOffsets}"`;
-  const label = typeAndOffsets.slice(0, space);
+  const label = unescapeLabel(typeAndOffsets.slice(0, space)); // a spaced label comes escaped (brat-encode.ts)
   const fragments: Range[] = [];
   for (const part of typeAndOffsets.slice(space + 1).split(';')) {
     const m = /^(\d+) (\d+)$/.exec(part);

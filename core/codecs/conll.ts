@@ -3,6 +3,7 @@
 import { BioTagError, decodeBio, encodeBio, nestingLevels } from '../bio.js';
 import { compareEntities, type Doc, type Entity, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
+import { escapeLabel, unescapeLabel } from '../labels.js';
 import { codePointLength } from '../offsets.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
@@ -225,7 +226,7 @@ function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, i
     };
     try {
       const spans = decodeBio(tags, 'repair', onRepair);
-      for (const s of spans) doc.entities.push({ label: s.label, start: tokens[s.start].start, end: tokens[s.end - 1].end });
+      for (const s of spans) doc.entities.push({ label: unescapeLabel(s.label), start: tokens[s.start].start, end: tokens[s.end - 1].end });
     } catch (e) {
       if (!(e instanceof BioTagError)) throw e;
       ok = false;
@@ -284,7 +285,8 @@ async function* encodeConll(docs: AsyncIterable<Doc>, options?: EncodeOptions): 
         if (t > 0) lines.push('');
         lines.push(...comments.filter((c) => c.sentence === sentenceOf[t]).map((c) => c.text));
       }
-      lines.push([view.tokenTexts[t], ...columns.map((tags) => tags[t])].join('\t'));
+      // Columns split at spaces as well as tabs (ours read both): a spaced label's tag is written escaped (B-a%20b).
+      lines.push([view.tokenTexts[t], ...columns.map((tags) => escapeLabel(tags[t]))].join('\t'));
     }
     lines.push('', ...trailingComments.map((c) => c.text));
     yield { text: `${lines.join('\n')}\n` };

@@ -12,6 +12,7 @@ import type { Issue } from '../issues.js';
 import { normalizeNfc } from '../normalize.js';
 import { CodePointIndex, codePointLength } from '../offsets.js';
 import { jsonDepthProblem } from '../json-depth.js';
+import { escapeLabel, unescapeLabel } from '../labels.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { escapeText, readInlineTags, renderInlineTags, unescapeText, unrenderableReason } from '../model-output/inline-tags.js';
 import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
@@ -126,7 +127,8 @@ function decodeRecord(file: string, line: number, json: string): DecodeEvent[] {
   const text = unescapeText(body);
   const nfc = normalizeNfc(text);
   const entities = new Map<string, Entity>();
-  for (const { label, start, end, at } of read.entities) {
+  for (const { label: written, start, end, at } of read.entities) {
+    const label = unescapeLabel(written); // a tag holds a spaced label escaped (encodeInstruction)
     const [s, e] = [nfc.map(start), nfc.map(end)];
     if (s === undefined || e === undefined) {
       report('error', shape.answerField, `<${label}> at output offset ${at} splits a character that NFC composes`);
@@ -153,7 +155,9 @@ async function* encodeInstruction(docs: AsyncIterable<Doc>, options?: EncodeOpti
   let line = 0;
   for await (const doc of docs) {
     line++;
-    const { output, skipped } = renderInlineTags(doc.text, doc.entities);
+    // A tag ends at a space: a spaced label is written escaped (`<triệu%20chứng>`, read back by decode).
+    const escaped = doc.entities.map((e) => ({ ...e, label: escapeLabel(e.label) }));
+    const { output, skipped } = renderInlineTags(doc.text, escaped);
     const index = new CodePointIndex(doc.text);
     for (const entity of skipped) {
       const why = unrenderableReason(entity, index.length) ?? 'crosses another entity';
@@ -162,8 +166,8 @@ async function* encodeInstruction(docs: AsyncIterable<Doc>, options?: EncodeOpti
       report({
         severity: 'warning',
         file: doc.name,
-        field: `entities[${doc.entities.indexOf(entity)}]`,
-        message: `inline tags cannot hold ${entity.label} [${entity.start}, ${entity.end})${shown}: ${why}; left out`,
+        field: `entities[${escaped.indexOf(entity)}]`,
+        message: `inline tags cannot hold ${doc.entities[escaped.indexOf(entity)].label} [${entity.start}, ${entity.end})${shown}: ${why}; left out`,
       });
     }
     const { instruction: _i, output: _o, messages: _m, system, ...extras } = doc.meta ?? {};

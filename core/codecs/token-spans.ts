@@ -21,8 +21,9 @@ export interface TokenView {
 }
 
 const MAX_QUOTED = 40;
-// A label that would make a malformed BIO tag or break a whitespace-separated column.
-const UNUSABLE_LABEL = /^$|\s/u;
+// A label that would make a malformed BIO tag. A plain space is fine: PhoNER's JSON holds it as it is and CoNLL
+// writes it escaped (core/labels.ts escapeLabel); other whitespace could break a column (labels cannot have it now).
+const UNUSABLE_LABEL = /^$|[^\S ]/u;
 
 /** The doc's tokens (its own, or `tokenize`'s), each split at whitespace inside it when `splitAtSpaces`. */
 export function tokensOf(doc: Doc, splitAtSpaces: boolean): Range[] {
@@ -59,7 +60,7 @@ export function viewOnTokens(doc: Doc, tokens: Range[], report: (issue: Issue) =
   const spans: EntityTokenSpan[] = [];
   doc.entities.forEach((entity, i) => {
     if (UNUSABLE_LABEL.test(entity.label)) {
-      warn(i, `label ${JSON.stringify(entity.label)} cannot be written as a ${format} tag (empty or has whitespace); entity dropped`);
+      warn(i, `label ${JSON.stringify(entity.label)} cannot be written as a ${format} tag (empty or has whitespace other than spaces); entity dropped`);
       return;
     }
     if (entity.fragments) warn(i, `discontinuous entity ${describeEntity(entity)} is written as its whole extent (${format} has no fragments)`);

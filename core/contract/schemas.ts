@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../active-learning/ranking.js';
 import { DOCUMENT_STATUSES, EXPORT_SCOPES } from '../document-status.js';
-import { labelProblem } from '../labels.js';
+import { labelProblem, normalizeLabel } from '../labels.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
 
 const offset = z.number().int().min(0);
@@ -215,8 +215,8 @@ export const traceSchema = z.object({ documentId: id, model: modelChoiceSchema }
 export const emptySchema = z.object({}).strict();
 
 // Label set changes (issue 12). A colour is `#rrggbb`; a shortcut is one key the editor does not use for itself.
-/** A label name: the one rule of core/labels.ts. */
-export const labelNameSchema = z.string().superRefine((label, ctx) => {
+/** A label name as a person typed it: made canonical (NFC, trimmed), then the one rule of core/labels.ts. */
+export const labelNameSchema = z.string().max(1024).transform(normalizeLabel).superRefine((label, ctx) => {
   const problem = labelProblem(label);
   if (problem) ctx.addIssue({ code: 'custom', message: `a label ${problem}` });
 });

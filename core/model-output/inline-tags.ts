@@ -8,9 +8,12 @@ import { normalizeNfc } from '../normalize.js';
 import { CodePointIndex, codePointLength } from '../offsets.js';
 import { alignText, type TextAlignment } from './align.js';
 
-/** Labels a tag can carry: a letter or _ first, then letters, digits, _ . : - (no space, <, >, / or &). */
-export const TAG_LABEL = /^[\p{L}_][\p{L}\p{N}_.:-]*$/u;
-const TAG = /<(\/?)([\p{L}_][\p{L}\p{N}_.:-]*)\s*>/gu;
+/**
+ * Labels a tag can carry: a letter or _ first, then letters, digits, _ . : - % (no space, <, >, / or &). `%` lets a
+ * codec write a spaced label escaped (core/labels.ts escapeLabel: `<triệu%20chứng>`).
+ */
+export const TAG_LABEL = /^[\p{L}_][\p{L}\p{N}_.:%-]*$/u;
+const TAG = /<(\/?)([\p{L}_][\p{L}\p{N}_.:%-]*)\s*>/gu;
 
 /** Escapes the characters that would read as markup: & < >. */
 export function escapeText(text: string): string {

@@ -59,9 +59,13 @@ test('workbench labels: add, rename, merge, delete (refused, then --force), reco
   assert.deepEqual(JSON.parse(history[3].spans), [{ label: 'NGƯỜI', start: 0, end: 7 }]);
 
   // Refusals: bad input exits 1 naming the field, a bad command line exits 2.
-  const bad = workbench(['labels', db, 'add', 'hai từ']);
+  const bad = workbench(['labels', db, 'add', 'hai\ttừ']);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /add: name: a label contains whitespace/);
+  assert.match(bad.stderr, /add: name: a label contains a control character/);
+  // A name with inner spaces is a name (trimmed and NFC-normalised as typed).
+  const spaced = workbench(['labels', db, 'add', ' triệu chứng bệnh '.normalize('NFD')]);
+  assert.equal(spaced.status, 0, spaced.stderr);
+  assert.match(workbench(['labels', db]).stdout, /^triệu chứng bệnh\s+#/mu);
   const taken = workbench(['labels', db, 'rename', 'NGƯỜI', 'NGƯỜI']);
   assert.equal(taken.status, 1);
   assert.match(taken.stderr, /to: "NGƯỜI" is the label's name already/u);

@@ -15,7 +15,7 @@ import type { EnginePort, EngineSession } from '../../main/services/engine-port.
 import { tinyPackageCopy } from '../support/tiny-package.js';
 import { tempService } from '../unit/hosts/helpers.js';
 
-const LABELS = ['Triệu_chứng', 'Nơi'];
+const LABELS = ['triệu chứng bệnh', 'Nơi'];
 
 /** An engine that knows one embedded package (the tiny fixture) and suggests nothing: what the jobs record is what counts. */
 function engineOver(embedded: string): EnginePort & { opened: string[] } {
@@ -49,7 +49,7 @@ function standInTrainer(scores: () => { f1: number; active: number }, calls: Fin
     const source = tinyPackageCopy((m) => {
       m.name = args.name;
       m.version = args.version;
-      m.output.labels = labels;
+      m.output = { format: 'aligned-bio', labels }; // the project trainer's format: any label name, spaces too
     });
     cpSync(source, args.out, { recursive: true });
     const { f1, active } = scores();

@@ -224,7 +224,8 @@ test('recolour and shortcut changes are plain updates; adding back a renamed nam
 test('refusals name their field', async () => {
   const wb = await workbench();
   try {
-    await refusal(wb.call('labels.add', { projectId: 1, name: 'hai từ' }), 'invalid', 'name', /whitespace/);
+    await refusal(wb.call('labels.add', { projectId: 1, name: 'hai  từ' }), 'invalid', 'name', /two spaces in a row/);
+    await refusal(wb.call('labels.add', { projectId: 1, name: 'hai\u00a0từ' }), 'invalid', 'name', /whitespace other than a plain space/);
     await refusal(wb.call('labels.add', { projectId: 1, name: 'x'.repeat(65) }), 'invalid', 'name', /longer than 64/);
     await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', colour: 'red' }), 'invalid', 'colour');
     await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', shortcut: 'ab' }), 'invalid', 'shortcut');

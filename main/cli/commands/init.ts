@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { labelProblem, normalizeLabel } from '../../../core/labels.js';
 import { openDatabase } from '../../../db/open-database.js';
 import { Store } from '../../../db/store.js';
 import { UsageError, parse, positionals, type Command } from '../cli-support.js';
@@ -19,9 +20,9 @@ export const initCommand: Command = {
     const { values, positionals: rest } = parse(args, { name: { type: 'string' }, labels: { type: 'string' }, description: { type: 'string' } }, usage);
     const [dbPath] = positionals(rest, ['db'], usage);
     const name = values.name ?? basename(dbPath, extname(dbPath));
-    const labels = (values.labels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
-    const bad = labels.find((l) => /\s/u.test(l));
-    if (bad) throw new UsageError(`label "${bad}" contains whitespace`, usage);
+    const labels = (values.labels ?? '').split(',').map(normalizeLabel).filter((l) => l !== '');
+    const bad = labels.find((l) => labelProblem(l) !== undefined);
+    if (bad !== undefined) throw new UsageError(`label "${bad}" ${labelProblem(bad)}`, usage);
     if (new Set(labels).size !== labels.length) throw new UsageError('--labels lists a label twice', usage);
     const existed = existsSync(dbPath);
     const store = new Store(openDatabase(dbPath));

@@ -19,7 +19,9 @@ const usage = `usage: workbench labels <db> [--project NAME] [--json] <action>
   map MODEL_LABEL PROJECT_LABEL [--model NAME]   suggestions labelled MODEL_LABEL are stored as PROJECT_LABEL
   unmap MODEL_LABEL [--model NAME]
 
-Label names: any characters but whitespace and control characters, at most 64; at most 50 labels per project.
+Label names: any characters but control characters, spaces only single and inside the name (quote it:
+"triệu chứng bệnh"), at most 64; at most 50 labels per project. Formats whose syntax a space would break (CoNLL
+tags, brat, inline tags) write a spaced name escaped: space as %20, % as %25 (docs/formats.md).
 Without --model a mapping holds for every model. A rename or merge also maps the old name onto the new one, so
 pending suggestions with the old name are shown and accepted under the new one.`;
 

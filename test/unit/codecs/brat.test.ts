@@ -210,12 +210,14 @@ test('a kept line pointing at an id the file does not define is a warning', asyn
   assert.match(issues[0].message, /T9/);
 });
 
-test('export: a label with spaces and an unsafe document name are written safely and reported', async () => {
-  const doc: Doc = { name: '../bệnh án/1', text: 'Huế', entities: [{ label: 'THÀNH PHỐ', start: 0, end: 3 }] };
+test('export: a label with spaces is written escaped (and read back), an unsafe document name safely and reported', async () => {
+  const doc: Doc = { name: '../bệnh án/1', text: 'Huế 50%', entities: [{ label: 'THÀNH PHỐ', start: 0, end: 3 }, { label: 'tỉ lệ %', start: 4, end: 7 }] };
   const { parts, issues } = await encodeDocs(bratCodec, [doc]);
   assert.deepEqual(parts.map((p) => p.path), ['.._bệnh án_1.txt', '.._bệnh án_1.ann']);
-  assert.equal(parts[1].text, 'T1\tTHÀNH_PHỐ 0 3\tHuế\n');
-  assert.deepEqual(issues.map((i) => [i.severity, i.field ?? '-']), [['warning', '-'], ['warning', 'T1']]);
+  assert.equal(parts[1].text, 'T1\tTHÀNH%20PHỐ 0 3\tHuế\nT2\ttỉ%20lệ%20%25 4 7\t50%\n');
+  assert.deepEqual(issues.map((i) => [i.severity, i.field ?? '-']), [['warning', '-']]);
+  const back = await roundTrip([{ ...doc, name: 'a' }]);
+  assert.deepEqual(back.docs[0].entities.map((e) => e.label), ['THÀNH PHỐ', 'tỉ lệ %']);
 });
 
 test('a span crossing a line break is written with spaces for the break and read back', async () => {

@@ -17,7 +17,7 @@ test('isMethodName accepts only own method names', () => {
 
 test('spans: non-empty label without whitespace, end after start, no extra keys', () => {
   assert.ok(s.spanSchema.safeParse({ label: 'LOCATION', start: 0, end: 3 }).success);
-  for (const bad of [{ label: '', start: 0, end: 1 }, { label: 'A B', start: 0, end: 1 }, { label: 'A', start: 2, end: 2 }, { label: 'A', start: -1, end: 1 }, { label: 'A', start: 0.5, end: 1 }, { label: 'A', start: 0, end: 1, score: 1 }]) {
+  for (const bad of [{ label: '', start: 0, end: 1 }, { label: 'A  B', start: 0, end: 1 }, { label: 'A', start: 2, end: 2 }, { label: 'A', start: -1, end: 1 }, { label: 'A', start: 0.5, end: 1 }, { label: 'A', start: 0, end: 1, score: 1 }]) {
     assert.equal(s.spanSchema.safeParse(bad).success, false, JSON.stringify(bad));
   }
 });

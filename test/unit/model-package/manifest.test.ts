@@ -35,7 +35,7 @@ const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
   ['misspelt field', (m) => (m.shiftedLogit = true), /^shiftedLogit: is not a known field/],
   ['bad format', (m) => (m.output.format = 'json'), /^output\.format: must be one of/],
   ['bad label', (m) => (m.output.labels = ['OK', 'NOT OK']), /^output\.labels\[1\]: "NOT OK" cannot be a tag name/],
-  ['aligned-bio label with whitespace', (m) => { m.output.format = 'aligned-bio'; m.output.labels = ['Nơi|chốn', 'NOT OK']; }, /^output\.labels\[1\]: "NOT OK" contains whitespace/],
+  ['aligned-bio label with whitespace', (m) => { m.output.format = 'aligned-bio'; m.output.labels = ['Nơi|chốn', 'triệu chứng', 'NOT\tOK']; }, /^output\.labels\[2\]: "NOT\tOK" contains a control character/],
   ['template without text', (m) => (m.prompt.template = '<ner></ner>'), /^prompt\.template: must contain \{text\} exactly once/],
   ['chat without user', (m) => (m.prompt = { kind: 'chat' }), /^prompt\.user: is missing/],
   ['topK of 1', (m) => (m.head.topK = 1), /^head\.topK: must be an integer in 2\.\.1024/],
