@@ -50,9 +50,13 @@ class EditorState {
   #canRedo = $state(false);
   #threshold = $state(0.8);
   #session: EditSession | null = null;
+  /** Where "Next document" goes while the annotator follows the active-learning queue; undefined = the list order. */
+  #nextFrom: ((documentId: number) => Promise<number | undefined>) | null = null;
 
-  /** Set by the active-learning queue (state/queue.svelte.ts): where "Next document" goes while the annotator follows it; undefined = the list order. */
-  nextFrom: ((documentId: number) => Promise<number | undefined>) | null = null;
+  /** The active-learning queue (state/queue.svelte.ts) says which document comes next after a given one. */
+  setNextFrom(next: ((documentId: number) => Promise<number | undefined>) | null): void {
+    this.#nextFrom = next;
+  }
 
   /** The open document (null before one is opened). */
   get doc() {
@@ -251,7 +255,7 @@ class EditorState {
   async go(direction: 'next' | 'previous'): Promise<boolean> {
     const doc = text.doc;
     if (!doc || !app.project) return false;
-    const queued = direction === 'next' && this.nextFrom ? await this.nextFrom(doc.id) : undefined;
+    const queued = direction === 'next' && this.#nextFrom ? await this.#nextFrom(doc.id) : undefined;
     const documentId = queued ?? (await call('documents.adjacent', { projectId: app.project.id, documentId: doc.id, direction })).documentId;
     if (documentId === null) return false;
     await this.open(documentId);

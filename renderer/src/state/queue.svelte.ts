@@ -33,7 +33,7 @@ class QueueState {
   private unsubscribe: (() => void) | null = null;
 
   constructor() {
-    editor.nextFrom = (documentId) => this.nextAfter(documentId);
+    editor.setNextFrom((documentId) => this.nextAfter(documentId));
   }
 
   async refresh(): Promise<void> {

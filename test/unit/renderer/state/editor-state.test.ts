@@ -19,12 +19,15 @@ const target = { editor, selection, showHelp: () => {} };
 let revisionId = 10;
 let revision = 3;
 
+function docView(id: number, entities: Span[], suggestions: SuggestedSpan[]): DocumentView {
+  return { id, name: `d${id}`, text: TEXT, status: 'in_progress', revisionId: 10, revision: 3, entities, suggestions };
+}
+
 /** Opens a document holding these spans, with fake services that save every revision. */
 async function open(entities: Span[] = [], suggestions: SuggestedSpan[] = []): Promise<void> {
   revisionId = 10;
   revision = 3;
-  const doc: DocumentView = { id: 1, name: 'd', text: TEXT, status: 'in_progress', revisionId, revision, entities, suggestions };
-  answer('documents.get', () => doc);
+  answer('documents.get', (params: { documentId: number }) => docView(params.documentId, entities, suggestions));
   answer('annotations.save', () => ({ revisionId: ++revisionId, revision: ++revision, status: 'in_progress' }));
   answer('suggestions.reject', () => ({ rejected: 1 }));
   answer('suggestions.reopen', () => ({ reopened: 1 }));
@@ -175,4 +178,20 @@ test('an edit lays out again only the lines its spans cover; the other lines kee
   assert.equal(text.lines[0], first, 'line 1 untouched');
   assert.notEqual(text.lines[1], second, 'line 2 drawn again');
   assert.equal(text.nameOfKey(selection.key!), 'DATE: ngày');
+});
+
+test('"Next document" goes where the queue says while it has a say, else to the next in the list', async () => {
+  await open();
+  app.project = { id: 1 } as never; // only the project's id is read
+  answer('documents.adjacent', () => ({ documentId: 2 }));
+  editor.setNextFrom(async () => 3);
+  assert.equal(await editor.go('next'), true);
+  assert.equal(editor.doc?.id, 3);
+  editor.setNextFrom(async () => undefined);
+  await editor.go('next');
+  assert.equal(editor.doc?.id, 2);
+  editor.setNextFrom(null);
+  answer('documents.adjacent', () => ({ documentId: null }));
+  assert.equal(await editor.go('previous'), false);
+  assert.equal(editor.doc?.id, 2);
 });
