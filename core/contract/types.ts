@@ -14,6 +14,7 @@ export type Span = z.infer<typeof spanSchema>;
 export interface AppInfo {
   version: string;
   host: 'electron' | 'browser';
+  /** The server's data folder; empty for a team member who is not an admin. */
   dataDir: string;
   /** Formats import and export offer. */
   formats: { id: string; title: string; extensions: string[]; multiFile: boolean }[];

@@ -146,7 +146,9 @@ export class WorkbenchService implements WorkbenchApi {
   async 'app.info'(_p?: Params<'app.info'>, context?: CallContext): Promise<Results['app.info']> {
     const formats = Object.values(codecs).map((c) => ({ id: c.id, title: c.title, extensions: [...c.extensions], multiFile: c.multiFile }));
     const user = context && { name: context.actor, role: context.role };
-    return { version: this.options.version, host: this.options.host, dataDir: this.options.dataDir, formats, ...(user ? { user } : {}) };
+    // The server's own folders are an admin's business on a team server (only admins export or browse them).
+    const dataDir = context === undefined || context.role === 'admin' ? this.options.dataDir : '';
+    return { version: this.options.version, host: this.options.host, dataDir, formats, ...(user ? { user } : {}) };
   }
 
   async 'projects.list'(): Promise<Results['projects.list']> {

@@ -108,11 +108,13 @@ test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls r
 
   const info = await call(server, lan, 'app.info', {});
   assert.deepEqual(info.json.result.user, { name: 'lan', role: 'annotator' });
+  assert.equal(info.json.result.dataDir, '', "the server's folders are not an annotator's business");
   const session = await send(server, '/api/session', { method: 'GET', headers: { Cookie: lan.cookie } });
   assert.deepEqual(session.json.result, { team: true, user: { name: 'lan', role: 'annotator' }, csrf: lan.csrf });
 
   const project = (await call(server, lan, 'projects.list', {})).json.result[0];
   const minh = await login(server, 'minh');
+  assert.equal((await call(server, minh, 'app.info', {})).json.result.dataDir, server.env.dir);
   const imported = await call(server, minh, 'documents.import', { projectId: project.id, name: 'a.txt', contentBase64: Buffer.from('Bệnh nhân 91 ở Hà Nội\n').toString('base64'), format: 'text', variant: 'lines' });
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   const doc = (await call(server, lan, 'documents.list', { projectId: project.id })).json.result.items[0];

@@ -37,14 +37,17 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 async function readLogin(req: IncomingMessage): Promise<{ name: string; password: string }> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new ContractError('invalid', 'the body must be application/json');
-  let text = '';
+  const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of req) {
-    text += String(chunk);
-    if (text.length > MAX_LOGIN_BODY) throw new ContractError('invalid', 'the login body is too large');
+    size += (chunk as Buffer).length;
+    if (size > MAX_LOGIN_BODY) throw new ContractError('invalid', 'the login body is too large');
+    chunks.push(chunk as Buffer);
   }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // Decoded whole: a multi-byte character split across chunks stays one character.
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw new ContractError('invalid', 'the body is not valid JSON');
   }
