@@ -8,6 +8,7 @@ import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Role } from '../../core/contract/roles.js';
 import { hashPassword } from '../../main/hosts/web/team/passwords.js';
 import { teamGate } from '../../main/hosts/web/team/team-gate.js';
@@ -212,6 +213,19 @@ test('the command line: --listen beyond loopback without TLS, or without --team,
   assert.equal(added.status, 0, added.stderr);
   assert.equal(run(['users', 'add', 'hoa', '--role', 'annotator', '--data', data], 'short\n').status, 2);
   assert.equal(run(['users', 'add', 'x', '--role', 'owner', '--data', data], `${PASSWORD}\n`).status, 2);
+  const hashOf = () => {
+    const db = new Database(join(data, 'workbench.sqlite'), { readonly: true });
+    try {
+      return (db.prepare("SELECT password_hash AS h FROM users WHERE name = 'lan'").get() as { h: string }).h;
+    } finally {
+      db.close();
+    }
+  };
+  const first = hashOf();
+  assert.equal(run(['users', 'passwd', 'lan', '--data', data], 'another long password\n').status, 0);
+  assert.notEqual(hashOf(), first);
+  assert.ok(!hashOf().includes('another'));
+  assert.equal(run(['users', 'passwd', 'nobody', '--data', data], 'another long password\n').status, 2);
   assert.equal(run(['users', 'disable', 'lan', '--data', data]).status, 0);
   assert.match(run(['users', 'list', '--data', data]).stdout, /^lan\tcurator\tdisabled\t/m);
   rmSync(data, { recursive: true, force: true });

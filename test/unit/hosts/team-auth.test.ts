@@ -7,6 +7,7 @@ import { migrate } from '../../../db/migrate.js';
 import { migrations } from '../../../db/migrations/index.js';
 import { UserRepository } from '../../../db/repositories/users.js';
 import { cookieName, readCookie, sessionCookie } from '../../../main/hosts/web/team/cookies.js';
+import { listenProblem, parseListen } from '../../../main/hosts/web/team/listen-policy.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../../main/hosts/web/team/passwords.js';
 import { Sessions } from '../../../main/hosts/web/team/sessions.js';
 import { Throttle } from '../../../main/hosts/web/team/throttle.js';
@@ -101,4 +102,19 @@ test('the session cookie: HttpOnly, SameSite=Strict, and over TLS Secure with th
   assert.equal(readCookie('a=1; __Host-workbench-session=xyz; b=2', cookieName(true)), 'xyz');
   assert.equal(readCookie('workbench-session-x=1', cookieName(false)), undefined);
   assert.equal(readCookie(undefined, cookieName(false)), undefined);
+});
+
+test('where the host may listen: loopback always; beyond it only a team server with TLS', () => {
+  const at = (host: string, team: boolean, tls: boolean) => listenProblem({ host, port: 8443, team, tls });
+  assert.equal(at('127.0.0.1', false, false), null);
+  assert.equal(at('::1', true, false), null, 'team mode on loopback may skip TLS (tests, a trial)');
+  assert.equal(at('127.0.0.1', true, true), null);
+  assert.match(at('0.0.0.0', false, false) ?? '', /single-user browser host listens on loopback only/);
+  assert.match(at('0.0.0.0', false, true) ?? '', /--tls-cert\/--tls-key are for a team server/);
+  assert.match(at('192.168.1.5', true, false) ?? '', /without TLS: give --tls-cert and --tls-key/);
+  assert.equal(at('0.0.0.0', true, true), null);
+  assert.deepEqual(parseListen('0.0.0.0:8443'), { host: '0.0.0.0', port: 8443 });
+  assert.deepEqual(parseListen('[::]:443'), { host: '::', port: 443 });
+  assert.deepEqual(parseListen('wb.example.org:0'), { host: 'wb.example.org', port: 0 });
+  for (const bad of ['8443', '0.0.0.0', ':::443', '0.0.0.0:70000', 'a b:1']) assert.equal(parseListen(bad), null, bad);
 });
