@@ -328,8 +328,17 @@ export interface ModelVersions {
 export interface LearningCurves {
   /** This project's versions: held-out F1 against the finished documents each was trained on. */
   project: CurveSeries;
-  /** `workbench simulate` results found in the data folder's simulations/ (dev F1 per strategy). */
-  simulations: { source: string; title: string; series: CurveSeries[] }[];
+  /**
+   * The same points, one per version with a held-out score, oldest first: `train` for models of the project's own
+   * labels (models.train, keep-learning), `fine-tune` for fine-tunes of the active model; `labeled` is its training
+   * documents. The Models view draws one line per kind.
+   */
+  versions: { modelId: number; name: string; version: string; kind: 'train' | 'fine-tune'; labeled: number; f1: number; active: boolean }[];
+  /**
+   * `workbench simulate` results found in the data folder's simulations/ (dev F1 per strategy), and the reference run
+   * shipped in assets/simulations (`bundled`: on PhoNER_COVID19, not on this project's documents).
+   */
+  simulations: { source: string; title: string; series: CurveSeries[]; bundled: boolean }[];
 }
 
 /** A label with how many entities of the current annotations carry it (as the list's totals say). */

@@ -133,7 +133,7 @@ test('the Models view lists the versions, draws the learning curves, and shows w
     const { page } = wb;
     const docs = new DocumentsPage(page);
     const models = new ModelsPage(page);
-    // A saved `workbench simulate` result: the chart shows it next to this project's (still empty) curve.
+    // A saved `workbench simulate` result: shown apart from this project's (still empty) curve, collapsed.
     mkdirSync(join(wb.dataDir, 'simulations', 'demo'), { recursive: true });
     writeFileSync(join(wb.dataDir, 'simulations', 'demo', 'results.json'), JSON.stringify({
       runs: [
@@ -149,13 +149,29 @@ test('the Models view lists the versions, draws the learning curves, and shows w
     assert.match((await models.activeVersion.textContent())!, /Đang dùng/);
     await page.getByText('Chưa tinh chỉnh lần nào.').waitFor();
 
-    await models.chart.waitFor();
-    const numbers = page.getByRole('table', { name: /Learning curves/ });
+    // The project's own curve has no point yet, and says how it gets one; no simulation is drawn as the project's.
+    await page.getByTestId('no-curve-points').waitFor();
+    assert.equal(await models.chart.count(), 0);
+    await models.simulations();
+    const numbers = page.getByRole('table', { name: /Simulations \(workbench simulate\)/ });
     assert.equal(await numbers.getByRole('row', { name: /^demo: / }).count(), 4);
     // Series are named in words (the strategy as the queue's picker says it), not by id.
     await numbers.getByRole('row', { name: /demo: Ngẫu nhiên \(để so sánh\) 100 0\.470/ }).waitFor();
-    // The reference simulation shipped in assets/simulations is drawn too.
-    await numbers.getByRole('row', { name: /^phoner-covid19: Nhiều chỗ phân vân trong cả văn bản 1200 / }).waitFor();
+    // The reference simulation shipped in assets/simulations is there too, named as what it is.
+    await numbers.getByRole('row', { name: /^PhoNER_COVID19, đi kèm: Nhiều chỗ phân vân trong cả văn bản 1200 / }).waitFor();
+
+    // Project settings: keep learning (off by default) switched on every 15 documents, the lexicon switched off; kept.
+    const settings = page.getByTestId('project-settings');
+    assert.equal(await settings.getAttribute('data-retrain-every'), '');
+    await page.getByRole('checkbox', { name: /Tự học tiếp/ }).check();
+    await page.getByRole('spinbutton', { name: /Huấn luyện lại sau mỗi/ }).fill('15');
+    await page.getByRole('checkbox', { name: /Gợi ý từ từ điển/ }).uncheck();
+    await page.getByRole('button', { name: /Lưu cài đặt/ }).click();
+    await page.getByTestId('settings-saved').waitFor();
+    assert.deepEqual(
+      [await settings.getAttribute('data-retrain-every'), await settings.getAttribute('data-lexicon')], ['15', 'false']);
+    const stored = (await api(wb, 'projects.settings', { projectId: 1 })) as { retrainEvery: number | null; lexicon: boolean };
+    assert.deepEqual([stored.retrainEvery, stored.lexicon], [15, false]);
 
     if ((await models.trainerUnavailable.count()) === 0) {
       // The trainer is here but no document is finished: the button is off and says why, in Vietnamese.
@@ -241,7 +257,7 @@ test('fine-tune from corrections: progress with loss, Cancel, a new active versi
     await page.getByRole('table', { name: /Fine-tune runs/ }).locator('tr[data-state="done"]').filter({ hasText: '0.500' }).waitFor();
     // One measured point on this project's curve: 8 training documents, F1 0.5.
     await models.chart.waitFor();
-    await page.getByRole('table', { name: /Learning curves/ }).getByRole('row', { name: /8 0\.500/ }).waitFor();
+    await page.getByRole('table', { name: /Learning curve of this project's models/ }).getByRole('row', { name: /^Phiên bản tinh chỉnh 8 0\.500/ }).waitFor();
 
     // The pre-annotate picker follows the active version; re-annotation ran over the 2 unfinished documents.
     await docs.show();

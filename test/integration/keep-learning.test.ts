@@ -135,6 +135,14 @@ test('keep learning: N more finished documents start one training; a better vers
     assert.equal(store.models.active()?.id, first.result?.modelId, 'the active model stays');
     assert.ok(store.models.get(second.result!.modelId), 'the worse version is kept');
     assert.ok(!engine.opened.includes(resolve(calls[1].out)), 'no job ran the worse package');
+    // The project's own learning curve: one point per version, by training documents, the active one marked.
+    const curves = await service['learning.curves']({ projectId: project.id });
+    assert.deepEqual(curves.versions.map((v) => [v.kind, v.labeled, v.f1, v.active]), [
+      ['train', first.result!.trainDocs, 0.6, true],
+      ['train', second.result!.trainDocs, 0.5, false],
+    ]);
+    assert.ok(curves.versions[1].labeled > curves.versions[0].labeled);
+    assert.ok(curves.simulations.every((sim) => sim.bundled === (sim.source === 'phoner-covid19')), 'the shipped simulation is marked as such');
 
     // Off again: finishing more starts nothing.
     await service['projects.updateSettings']({ projectId: project.id, retrainEvery: null });

@@ -7,6 +7,7 @@ import { app } from './app.svelte.js';
 import { JobTracker } from './job-tracker.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { models } from './models.svelte.js';
+import { projectSettings } from './project-settings.svelte.js';
 
 class ProjectTrainState {
   /** Scratch first: it beat transfer on ViMedNER (bench/RESULTS.md); the service's default too. */
@@ -56,6 +57,7 @@ class ProjectTrainState {
         // A new version is listed (and maybe active): the versions, the curve and the pre-annotate picker follow.
         void models.load();
         void jobs.loadModels();
+        void projectSettings.load(); // "the last training learned from N" moves on
       }
     });
   }

@@ -35,7 +35,16 @@ export class ModelsPage {
     return this.page.getByTestId('trainer-unavailable');
   }
 
+  /** The project's own learning curve (its versions' held-out F1). */
   get chart(): Locator {
-    return this.page.getByRole('img', { name: /Learning curves/ });
+    return this.page.getByRole('img', { name: /Learning curve of this project's models/ });
+  }
+
+  /** Opens the simulations' curves (collapsed: they are not the project's data) and returns their chart. */
+  async simulations(): Promise<Locator> {
+    await this.page.getByTestId('simulation-curves').locator('summary').click();
+    const chart = this.page.getByRole('img', { name: /Simulations \(workbench simulate\)/ });
+    await chart.waitFor();
+    return chart;
   }
 }
