@@ -76,7 +76,7 @@ function send(server: Server, path: string, options: { method?: string; headers?
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : {} }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text && String(res.headers['content-type']).startsWith('application/json') ? JSON.parse(text) : {} }));
     });
     req.on('error', reject);
     req.end(body);
@@ -106,6 +106,8 @@ test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls r
   assert.equal(server.host.openUrl, server.host.url, 'no token in a team server\'s URL');
   const lan = await login(server, 'lan');
   assert.match(lan.setCookie, /^__Host-workbench-session=[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+  const page = await send(server, '/', { method: 'GET' });
+  assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
 
   const info = await call(server, lan, 'app.info', {});
   assert.deepEqual(info.json.result.user, { name: 'lan', role: 'annotator' });

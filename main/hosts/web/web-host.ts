@@ -88,6 +88,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const streams = new Set<ServerResponse>();
 
   const listener: RequestListener = async (req, res) => {
+    // Over TLS, browsers are told to come back only over TLS (a team server: docs/team-mode.md).
+    if (options.tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       requestGate.checkOrigin(req);
