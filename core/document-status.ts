@@ -6,17 +6,14 @@ export const DOCUMENT_STATUSES = ['new', 'pre-annotated', 'in_progress', 'done',
 /** One of DOCUMENT_STATUSES. */
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-/** Statuses with nothing left to do: the queue and pre-annotation pass them by. */
+/** Statuses with nothing left to do (the complement of UNFINISHED_STATUSES): the queue and pre-annotation pass them by. */
 export const FINISHED_STATUSES = ['done', 'reviewed', 'skipped'] as const satisfies readonly DocumentStatus[];
 /** Statuses still to annotate: what the queue ranks and a pre-annotation job covers. */
 export const UNFINISHED_STATUSES = ['new', 'pre-annotated', 'in_progress'] as const satisfies readonly DocumentStatus[];
+/** Statuses a person sets (documents.setStatus): new and pre-annotated are the workbench's own. */
+export const SETTABLE_STATUSES = ['in_progress', 'done', 'reviewed', 'skipped'] as const satisfies readonly DocumentStatus[];
 /** Statuses whose annotation is a person's answer: what training learns from and an export writes by default. */
 export const ANSWERED_STATUSES = ['done', 'reviewed'] as const satisfies readonly DocumentStatus[];
-
-/** True when a document in `status` has nothing left to do (done, reviewed or skipped). */
-export function isFinished(status: string): boolean {
-  return (FINISHED_STATUSES as readonly string[]).includes(status);
-}
 
 /** True when `value` names a status. */
 export function isDocumentStatus(value: string): value is DocumentStatus {

@@ -2,7 +2,7 @@
 // document's NFC text, as everywhere in the store; the renderer converts with core/offsets.ts only.
 import { z } from 'zod';
 import { STRATEGIES } from '../active-learning/ranking.js';
-import { DOCUMENT_STATUSES, EXPORT_SCOPES } from '../document-status.js';
+import { DOCUMENT_STATUSES, EXPORT_SCOPES, SETTABLE_STATUSES } from '../document-status.js';
 import { labelProblem, normalizeLabel } from '../labels.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
 
@@ -27,7 +27,7 @@ export const spanSchema = z
 
 export const documentStatusSchema = z.enum(DOCUMENT_STATUSES);
 /** Statuses a person sets by hand (the others follow from what happens to the document). */
-export const settableStatusSchema = z.enum(['in_progress', 'done', 'reviewed', 'skipped']);
+export const settableStatusSchema = z.enum(SETTABLE_STATUSES);
 export const exportScopeSchema = z.enum(EXPORT_SCOPES);
 /** What a save does to a suggested span: takes it (as is, or changed), or gives it back (undoing an accept or edit). */
 export const outcomeSchema = z.enum(['accepted', 'edited', 'reopened']);

@@ -11,6 +11,7 @@ import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { Params, Results } from '../../core/contract/methods.js';
 import type { JobInfo, ModelVersion } from '../../core/contract/types.js';
 import type { Doc } from '../../core/document.js';
+import { ANSWERED_STATUSES } from '../../core/document-status.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
@@ -141,7 +142,7 @@ export class FineTuneService extends JobTable {
     const base = this.current();
     const trainer = this.trainer(base);
     if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, { reason: `trainer-${trainer.code ?? 'unavailable'}` });
-    const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
+    const docs = [...this.store.documents.current(p.projectId, ANSWERED_STATUSES)];
     if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`, undefined, { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length });
     const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);
     const train = docs.filter((_, i) => i % HELDOUT_EVERY !== HELDOUT_EVERY - 1);
