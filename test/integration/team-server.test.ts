@@ -190,6 +190,15 @@ test('wrong passwords are throttled per name (429 with Retry-After, even for the
   assert.equal(throttled.headers['set-cookie'], undefined);
 });
 
+test('wrong passwords are throttled per address too: 20 failures over many names, then every name waits', async () => {
+  const server = await teamServer([['lan', 'annotator']]);
+  // Four tries per name stay under the per-name limit; the address's count is what runs out.
+  for (let i = 0; i < 20; i++) assert.equal((await send(server, '/api/login', { body: { name: `guess${i % 5}`, password: `wrong password ${i}` } })).status, 401);
+  const throttled = await send(server, '/api/login', { body: { name: 'lan', password: PASSWORD } });
+  assert.equal(throttled.status, 429);
+  assert.ok(Number(throttled.headers['retry-after']) >= 1);
+});
+
 test("a session cookie from one server is refused by another, even for the same name and password", async () => {
   const a = await teamServer([['lan', 'admin']]);
   const b = await teamServer([['lan', 'admin']]);
