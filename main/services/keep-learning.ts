@@ -36,8 +36,8 @@ export class KeepLearning {
 
   /** The project's N, or null when keep-learning is off. */
   retrainEvery(projectId: number): number | null {
-    const [latest] = this.store.events.recent({ type: SETTINGS_EVENT, projectId, limit: 1 });
-    const n = (latest?.payload as { retrainEvery?: unknown } | undefined)?.retrainEvery;
+    // Read on every check (an index seek), so a change made with the CLI holds at once in a running workbench.
+    const n = (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { retrainEvery?: unknown } | undefined)?.retrainEvery;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
   }
 
