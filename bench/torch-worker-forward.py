@@ -1,4 +1,4 @@
-"""Forward timings of the PyTorch worker (dnw.torch_worker) through its pipe, with no Node: what a GPU machine that
+"""Forward timings of the PyTorch worker (dnw.dream.torch_worker) through its pipe, with no Node: what a GPU machine that
 has only Python can measure. Builds a Dream-7B-shaped config (or --toy for a CPU dry run), starts the worker with
 --random-init on it, and times forwards at the given (batch, seq) shapes, with the head's filters off and on.
 
@@ -19,7 +19,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
-from dnw.torch_worker import encode_frame, read_frame  # noqa: E402
+from dnw.dream.torch_worker import encode_frame, read_frame  # noqa: E402
 
 DREAM_7B = {"model_type": "Dream", "vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
             "num_attention_heads": 28, "num_key_value_heads": 4, "max_position_embeddings": 131072, "rope_theta": 1000000.0,
@@ -42,7 +42,7 @@ def main() -> None:
         (Path(tmp) / "config.json").write_text(json.dumps(config))
         env = {**os.environ, "PYTHONPATH": str(ROOT / "training")}
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "dnw.torch_worker", "--checkpoint", tmp, "--random-init", "--device", args.device,
+        proc = subprocess.Popen([sys.executable, "-m", "dnw.dream.torch_worker", "--checkpoint", tmp, "--random-init", "--device", args.device,
                                  "--dtype", args.dtype, "--top-k", "8"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         hello, _ = read_frame(proc.stdout)
         print("hello", json.dumps(hello), f"(started in {time.perf_counter() - started:.1f} s)", flush=True)

@@ -1,4 +1,4 @@
-// Prints the engine's generated tokens for a prompts file, in the JSON shape `python -m dnw.reference_sampler`
+// Prints the engine's generated tokens for a prompts file, in the JSON shape `python -m dnw.oracle.reference_sampler`
 // writes, so the two can be compared on any package (docs/engine.md, "Checking parity yourself"):
 //
 //   node --import tsx scripts/engine-generate.ts --package DIR --prompts FILE --alg entropy [--out FILE]

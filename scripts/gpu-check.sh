@@ -8,7 +8,7 @@
 #   engine-7b    the TypeScript engine (tokenising, sampler, IPC, parsing) over the PyTorch backend on a
 #                Dream-7B-shaped model (random bf16 weights drawn on the GPU): sentences/s with the threshold schedule
 #                on PhoNER-length sentences, the seed's literal settings for the ratio, GPU memory, event-loop lag
-#   finetune-7b  dnw.finetune's loop on the same shape: LoRA step over 16 examples of ~400 tokens, 1,000 x 2 epochs
+#   finetune-7b  dnw.dream.finetune's loop on the same shape: LoRA step over 16 examples of ~400 tokens, 1,000 x 2 epochs
 #   pipeline     a 0.5B Dream-shaped checkpoint: fine-tuned briefly (LoRA), exported to ONNX (float16), parity of
 #                the export (onnxruntime, CPU) against PyTorch on the GPU, then the engine on the fine-tuned checkpoint
 #   pytest-gpu   training/tests marked `gpu` (export, fine-tune and reference sampler on CUDA)
@@ -30,8 +30,8 @@ if [ "${1:-}" = __stage ]; then
   bench() { if [ -n "$NODE_BIN" ]; then "$NODE_BIN" dist/gpu-carry/engine/bench-engine.js "$@"; else node --import tsx bench/engine.ts "$@"; fi; }
   case $2 in
     engine-7b)
-      "$PY" -m dnw.dream_shaped --size "$BIG" --out "$WORK/big" --no-weights
-      "$PY" -m dnw.torch_package --checkpoint "$WORK/big" --out "$WORK/big-pkg" --random-init --labels "$LABELS"
+      "$PY" -m dnw.dream.dream_shaped --size "$BIG" --out "$WORK/big" --no-weights
+      "$PY" -m dnw.dream.torch_package --checkpoint "$WORK/big" --out "$WORK/big-pkg" --random-init --labels "$LABELS"
       # A random model is never confident: under the threshold schedule every sentence takes all 3 steps (the trained
       # embedded model takes 1.2-1.8 on PhoNER), so this is the slow end of that schedule.
       # GPU memory as the driver sees it (the worker's whole process), sampled every 200 ms while the engine runs.
@@ -46,16 +46,16 @@ if [ "${1:-}" = __stage ]; then
       [ "$LITERAL" = 0 ] || bench --package "$WORK/big-pkg" --data "$WORK/sentences.jsonl" --max-words 0 --sentences "$LITERAL" \
         --only reference-literal --max-rows 64 --max-tokens 65536 ;;
     finetune-7b)
-      "$PY" -m dnw.gpu_bench_finetune $FT_ARGS ;;
+      "$PY" -m dnw.dream.gpu_bench_finetune $FT_ARGS ;;
     pipeline)
-      "$PY" -m dnw.dream_shaped --size "$SMALL" --out "$WORK/small" --device "$DEVICE"
-      "$PY" -c "import sys; from dnw.synthetic import write_synthetic; write_synthetic(sys.argv[1], 256, 16)" "$WORK/data"
-      "$PY" -m dnw.finetune --checkpoint "$WORK/small" --data "$WORK/data/train.jsonl" --out "$WORK/small-ft" \
+      "$PY" -m dnw.dream.dream_shaped --size "$SMALL" --out "$WORK/small" --device "$DEVICE"
+      "$PY" -c "import sys; from dnw.tagger.synthetic import write_synthetic; write_synthetic(sys.argv[1], 256, 16)" "$WORK/data"
+      "$PY" -m dnw.dream.finetune --checkpoint "$WORK/small" --data "$WORK/data/train.jsonl" --out "$WORK/small-ft" \
         --max-steps "$FT_STEPS" --batch-size 8 --grad-accum 2 --device "$DEVICE" --checkpoint-every 0
-      "$PY" -m dnw.export_dream --checkpoint "$WORK/small-ft" --out "$WORK/small-onnx" $EXPORT_ARGS
-      "$PY" -m dnw.export_parity --checkpoint "$WORK/small-ft" --package "$WORK/small-onnx" --device "$DEVICE" \
+      "$PY" -m dnw.dream.export_dream --checkpoint "$WORK/small-ft" --out "$WORK/small-onnx" $EXPORT_ARGS
+      "$PY" -m dnw.oracle.export_parity --checkpoint "$WORK/small-ft" --package "$WORK/small-onnx" --device "$DEVICE" \
         --dtype "$PARITY_DTYPE" --batch 2 --seq 251 --min-agree 0.95
-      "$PY" -m dnw.torch_package --checkpoint "$WORK/small-ft" --out "$WORK/small-pkg" --labels "$LABELS"
+      "$PY" -m dnw.dream.torch_package --checkpoint "$WORK/small-ft" --out "$WORK/small-pkg" --labels "$LABELS"
       bench --package "$WORK/small-pkg" --data "$WORK/sentences.jsonl" --max-words 0 --sentences 64 --only gpu --max-rows 64 ;;
     pytest-gpu)
       "$PY" -m pytest training/tests -m gpu -q -p no:cacheprovider ;;
@@ -131,7 +131,7 @@ fi
 # templates: no corpus travels to the GPU machine.
 "$PY" - "$WORK/sentences.jsonl" <<'EOF'
 import json, sys
-from dnw.synthetic import synthetic_records
+from dnw.tagger.synthetic import synthetic_records
 records = synthetic_records(4000, seed=5)
 with open(sys.argv[1], "w", encoding="utf8") as f:
     for a, b in zip(records[::2], records[1::2]):

@@ -7,7 +7,7 @@
 #
 # PROMPTS.json: a list of texts or {"batches": [[text, ...], ...]} (default: the parity fixture's prompts).
 # Exits 1 on any mismatch. Models and outputs go to a temporary folder that is removed afterwards.
-# BACKEND=pytorch runs the engine on the PyTorch backend (dnw.torch_worker over the same checkpoint) instead of the
+# BACKEND=pytorch runs the engine on the PyTorch backend (dnw.dream.torch_worker over the same checkpoint) instead of the
 # ONNX graph.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,18 +22,18 @@ python=${WORKBENCH_PYTHON:-.venv/bin/python}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd training && "../$python" -m dnw.tiny_qwen2 --layers "$layers" --hidden "$hidden" --seed "$seed" --out "$work/model" > "$work/build.log" 2>&1) \
+(cd training && "../$python" -m dnw.dream.tiny_qwen2 --layers "$layers" --hidden "$hidden" --seed "$seed" --out "$work/model" > "$work/build.log" 2>&1) \
   || { cat "$work/build.log"; exit 1; }
 engine_package="$work/model/package"
 if [ "${BACKEND:-onnxruntime}" = pytorch ]; then
   engine_package="$work/model/torch-package"
-  (cd training && "../$python" -m dnw.torch_package --checkpoint "$work/model/checkpoint" --out "$engine_package" \
+  (cd training && "../$python" -m dnw.dream.torch_package --checkpoint "$work/model/checkpoint" --out "$engine_package" \
     --from-package "$work/model/package" > "$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
 fi
 failed=0
 while read -r config; do
   read -ra args <<< "$config"
-  (cd training && "../$python" -m dnw.reference_sampler --package "$work/model/package" --prompts "$prompts" "${args[@]}" "${extra[@]}" \
+  (cd training && "../$python" -m dnw.oracle.reference_sampler --package "$work/model/package" --prompts "$prompts" "${args[@]}" "${extra[@]}" \
     --out "$work/reference.json" > "$work/reference.log" 2>&1) || { cat "$work/reference.log"; exit 1; }
   node --import tsx scripts/engine-generate.ts --package "$engine_package" --prompts "$prompts" "${args[@]}" "${extra[@]}" \
     --out "$work/engine.json" > "$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }

@@ -5,7 +5,7 @@ added to the output vocabulary) beat one trained from scratch, on a small slice 
 
 ViMedNER (../shared/data/vimedner, CoNLL IOB, syllables) -> instruction JSONL in a temporary folder (never kept in the
 repo); the first N train sentences train, the first --test test sentences are the held-out set; one thread.
-Each run is `python -m dnw.finetune_package --base assets/model --labels L.json ...` exactly as the workbench runs
+Each run is `python -m dnw.package.finetune_package --base assets/model --labels L.json ...` exactly as the workbench runs
 it for `workbench train` (labels indexed, the embedded SYMPTOM_AND_DISEASE mapped onto ten_benh), with the
 trainer's defaults for each start unless the variant says otherwise. Prints one JSON line per run.
 """
@@ -58,7 +58,7 @@ def read_conll(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
 def write_jsonl(path: Path, rows) -> None:
     sys.path.insert(0, str(REPO / "training"))
     import unicodedata
-    from dnw.data import Record, write_instruction_jsonl
+    from dnw.tagger.data import Record, write_instruction_jsonl
     recs = [Record(unicodedata.normalize("NFC", t), [(s, e, f"_{LABELS.index(l)}") for s, e, l in sp]) for t, sp in rows]
     write_instruction_jsonl(path, recs)
 
@@ -90,7 +90,7 @@ def run_all(args, train, tmp: Path) -> None:
         write_jsonl(tmp / f"train{n}.jsonl", train[:n])
         for name in args.variants.split(","):
             out = tmp / f"{name}-{n}"
-            cmd = [sys.executable, "-m", "dnw.finetune_package", "--base", str(REPO / "assets/model"), "--train",
+            cmd = [sys.executable, "-m", "dnw.package.finetune_package", "--base", str(REPO / "assets/model"), "--train",
                    str(tmp / f"train{n}.jsonl"), "--heldout", str(tmp / "test.jsonl"), "--labels",
                    str(tmp / "labels.json"), "--out", str(out), "--threads", "1", "--max-minutes", str(args.minutes),
                    *(["--max-steps", str(args.steps)] if args.steps else []), *variants[name]]

@@ -15,7 +15,7 @@ interface LabelToken {
 }
 
 /**
- * A tag with its label unescaped: a project model (training/dnw/project_labels.py) writes a label's whitespace, `|`,
+ * A tag with its label unescaped: a project model (training/dnw/package/project_labels.py) writes a label's whitespace, `|`,
  * `%` and brackets as UTF-8 percent escapes (`B-Nơi%7Cchốn`), so any label name fits in one tag of one level.
  */
 export function unescapeTag(tag: string): string {

@@ -50,7 +50,7 @@ export interface ModelManifest {
   description?: string;
   /** The ONNX graph the forward runs on (onnxruntime); absent exactly when `pytorch` is given. */
   graph?: { file: string; externalData?: string[] };
-  /** The forward runs on PyTorch (training/dnw/torch_worker.py) over this checkpoint instead of an ONNX graph. */
+  /** The forward runs on PyTorch (training/dnw/dream/torch_worker.py) over this checkpoint instead of an ONNX graph. */
   pytorch?: PytorchSpec;
   tokenizer: string;
   tokens: { mask: number; eos: number; pad: number; bos?: number };
@@ -66,7 +66,7 @@ export interface ModelManifest {
   sampler: SamplerSettings;
   evaluation: EvaluationResult[];
   provenance?: Record<string, unknown>;
-  /** Present when the package carries its weights for fine-tuning (training/dnw/finetune_package.py). */
+  /** Present when the package carries its weights for fine-tuning (training/dnw/package/finetune_package.py). */
   training?: TrainingSpec;
 }
 

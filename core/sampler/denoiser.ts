@@ -1,6 +1,6 @@
 // The denoising loop: Dream's `diffusion_generate` semantics driven by an async forward, so it runs the same over
 // onnxruntime, a fake in a unit test, or anything else that honours the graph contract. Mirrors
-// training/dnw/reference_loop.py decision for decision (docs/engine.md, "Sampler semantics").
+// training/dnw/oracle/reference_loop.py decision for decision (docs/engine.md, "Sampler semantics").
 
 import { selectAboveThreshold, selectBest, selectSampled } from './commit.js';
 import type { BatchInputs, ForwardFn, HeadOutputs } from './head-outputs.js';

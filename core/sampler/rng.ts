@@ -1,4 +1,4 @@
-// The sampler's seeded PRNG, defined here and mirrored bit for bit by training/dnw/sampler_math.py so the engine and
+// The sampler's seeded PRNG, defined here and mirrored bit for bit by training/dnw/oracle/sampler_math.py so the engine and
 // the PyTorch reference draw the same numbers: xoshiro128** on uint32, its state filled by splitmix32 from
 // (seed XOR stream * 0x9E3779B9), and 53-bit uniforms built as Python's random does (27 bits, then 26 bits).
 // Each prompt has its own stream (its index in the request), so its result does not depend on its batch.

@@ -1,4 +1,4 @@
-// One long-lived engine process for batch pre-annotation (training/dnw/batch_annotate.py runs one per Ray actor):
+// One long-lived engine process for batch pre-annotation (training/dnw/package/batch_annotate.py runs one per Ray actor):
 // the same DiffusionEngine as `workbench annotate` and the app's jobs (package loader, backend, TypeScript sampler,
 // parsers), driven through a pipe instead of a database.
 //

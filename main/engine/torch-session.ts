@@ -1,4 +1,4 @@
-// The PyTorch backend: a Python worker process (training/dnw/torch_worker.py) that loads a Dream/Qwen2 checkpoint and
+// The PyTorch backend: a Python worker process (training/dnw/dream/torch_worker.py) that loads a Dream/Qwen2 checkpoint and
 // serves forwards of the graph contract over its stdin/stdout; the sampler stays in TypeScript. Framing, both ways:
 // u32 LE header length | u32 LE payload length | header JSON | raw little-endian arrays (the header lists them).
 // Nothing here imports onnxruntime-node.
@@ -159,7 +159,7 @@ export class TorchSession {
       if (!(error instanceof PythonEnvError)) throw error;
       throw new TorchBackendError(`the PyTorch backend needs Python with torch and the training package (dnw); none found (tried ${error.tried.join(', ')}): ${TORCH_SETUP_HINT}`);
     }
-    const args = ['-m', 'dnw.torch_worker', '--checkpoint', checkpoint, '--device', options.device, '--top-k', String(topK),
+    const args = ['-m', 'dnw.dream.torch_worker', '--checkpoint', checkpoint, '--device', options.device, '--top-k', String(topK),
       '--dtype', spec.dtype ?? 'auto', '--attention', spec.attention ?? 'sdpa',
       ...(options.threads ? ['--threads', String(options.threads)] : []), ...(spec.randomInit ? ['--random-init'] : [])];
     const child = await new Promise<ChildProcessByStdio<Writable, Readable, Readable>>((resolve, reject) => {

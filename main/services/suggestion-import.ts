@@ -1,4 +1,4 @@
-// Imports a batch pre-annotation's output (python -m dnw.batch_annotate, docs/scale-out.md) as model SUGGESTIONS,
+// Imports a batch pre-annotation's output (python -m dnw.package.batch_annotate, docs/scale-out.md) as model SUGGESTIONS,
 // never annotations: each record becomes one suggestion run with the model's name and version, on the document it
 // was decoded from (same source and record name as `workbench import` of the same input, same text), or on a new
 // document (status pre-annotated) when the project does not have it yet. A document whose latest run is already
@@ -72,7 +72,7 @@ export function batchFiles(path: string): { files: string[]; run?: BatchRun } {
     run = JSON.parse(readFileSync(runPath, 'utf8')) as BatchRun;
     if (run.format !== BATCH_RUN_FORMAT) throw new InputError([{ severity: 'error', file: runPath, message: `not a batch pre-annotation run (format "${run.format}", expected "${BATCH_RUN_FORMAT}")` }]);
   } else if (folder) {
-    throw new InputError([{ severity: 'error', file: path, message: 'no run.json: not the output of a finished batch run (python -m dnw.batch_annotate writes it last)' }]);
+    throw new InputError([{ severity: 'error', file: path, message: 'no run.json: not the output of a finished batch run (python -m dnw.package.batch_annotate writes it last)' }]);
   }
   return { files: folder ? run!.shards.map((s) => join(path, s)) : [path], run };
 }

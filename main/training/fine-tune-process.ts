@@ -1,4 +1,4 @@
-// One run of `python -m dnw.finetune_package` (docs/training.md, "Fine-tuning a package"): its JSON-lines events
+// One run of `python -m dnw.package.finetune_package` (docs/training.md, "Fine-tuning a package"): its JSON-lines events
 // become progress callbacks, an AbortSignal stops it (SIGTERM, then SIGKILL), and the result is the new package
 // folder, which the Python side only creates once everything in it is written.
 import { spawn } from 'node:child_process';
@@ -54,7 +54,7 @@ export class FineTuneError extends Error {
 }
 
 function argv(a: FineTuneArgs): string[] {
-  const out = ['-m', 'dnw.finetune_package', '--base', a.base, '--train', a.train, '--out', a.out];
+  const out = ['-m', 'dnw.package.finetune_package', '--base', a.base, '--train', a.train, '--out', a.out];
   const opt = (flag: string, value: string | number | undefined) => value !== undefined && out.push(flag, String(value));
   opt('--heldout', a.heldout);
   if (a.fromScratch) out.push('--from-scratch');

@@ -34,14 +34,14 @@ let missedAt = -Infinity;
 let missed: PythonEnvError | undefined;
 const RETRY_MS = 30_000;
 
-/** The first candidate that imports dnw.finetune_package; throws PythonEnvError naming what was tried. */
+/** The first candidate that imports dnw.package.finetune_package; throws PythonEnvError naming what was tried. */
 export function findPython(): PythonEnv {
   if (found) return found;
   if (missed && Date.now() - missedAt < RETRY_MS) throw missed;
   const env = { ...process.env, PYTHONPATH: [TRAINING_DIR, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') };
   const tried = candidates();
   for (const python of tried) {
-    const probe = spawnSync(python, ['-c', 'import dnw.finetune_package'], { env, encoding: 'utf8', timeout: 60_000 });
+    const probe = spawnSync(python, ['-c', 'import dnw.package.finetune_package'], { env, encoding: 'utf8', timeout: 60_000 });
     if (probe.status === 0) return (found = { python, env });
   }
   missedAt = Date.now();

@@ -212,7 +212,7 @@ async function api(wb: Workbench, method: string, params: unknown): Promise<unkn
 }
 
 test('fine-tune from corrections: progress with loss, Cancel, a new active version, re-annotation, restore', { skip: noChromium, timeout: 180_000 }, async () => {
-  // The trainer is a stand-in speaking dnw.finetune_package's protocol (support/fake-trainer.mjs), found through
+  // The trainer is a stand-in speaking dnw.package.finetune_package's protocol (support/fake-trainer.mjs), found through
   // $WORKBENCH_PYTHON like a real environment; the base is the trainable copy of the tiny fixture package.
   const pkg = trainablePackage();
   const bin = mkdtempSync(join(tmpdir(), 'wb-e2e-trainer-'));

@@ -1,4 +1,4 @@
-// `workbench import <db> <run> --as-suggestions`: a batch pre-annotation's output (python -m dnw.batch_annotate;
+// `workbench import <db> <run> --as-suggestions`: a batch pre-annotation's output (python -m dnw.package.batch_annotate;
 // here written by hand, in its format) becomes suggestion runs with the model's name and version, never annotations.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Token-exact parity of the engine (onnxruntime + core/sampler) with the PyTorch reference
-// (training/dnw/reference_sampler.py) on the tiny fixture model: 24 prompts in 10 batches, several of them
+// (training/dnw/oracle/reference_sampler.py) on the tiny fixture model: 24 prompts in 10 batches, several of them
 // left-padded, for every alg with and without alg_temp, origin, temperature > 0 on the shared PRNG stream,
 // threshold, blocks and early stop. expected.json is regenerated and checked by training/tests.
 

@@ -1,4 +1,4 @@
-// The in-app active-learning loop over the real trainer (python -m dnw.finetune_package) and the real engine:
+// The in-app active-learning loop over the real trainer (python -m dnw.package.finetune_package) and the real engine:
 // a short fine-tune registers a loadable, active new version; restoring the previous one works; a cancelled or
 // failed fine-tune leaves the current model in place and registers nothing.
 import { test } from 'node:test';

@@ -1,9 +1,9 @@
-// The PyTorch backend (torch-session.ts + training/dnw/torch_worker.py) against the onnxruntime graph of the same
+// The PyTorch backend (torch-session.ts + training/dnw/dream/torch_worker.py) against the onnxruntime graph of the same
 // tiny Qwen2: token-identical engine outputs and equal forward counts under every sampler configuration of
 // scripts/parity-sweep.sh (run on both backends here) and the fixture's schedules the sweep lacks (threshold at
 // 0.5 over 24 steps, blocks, early stop: expected.json, which engine-parity.test.ts pins onnxruntime to).
 // TORCH_PARITY_FULL=1 adds the fixture's other runs (every alg again, alg_temp, sampled; ~2x the time). The checkpoint is rebuilt from the fixture's recorded seed; the package pointing at
-// it is written by dnw.torch_package. Skips, saying why, when the project's Python has no torch.
+// it is written by dnw.dream.torch_package. Skips, saying why, when the project's Python has no torch.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -74,8 +74,8 @@ import json, sys, torch
 from pathlib import Path
 from tokenizers import Tokenizer
 torch.set_num_threads(1)
-from dnw.tiny_qwen2 import rebuild_from_manifest, write_checkpoint
-from dnw.torch_package import write_package
+from dnw.dream.tiny_qwen2 import rebuild_from_manifest, write_checkpoint
+from dnw.dream.torch_package import write_package
 fixture, work = Path(sys.argv[1]), Path(sys.argv[2])
 manifest = json.loads((fixture / "manifest.json").read_text())
 write_checkpoint(rebuild_from_manifest(manifest), Tokenizer.from_file(str(fixture / "tokenizer.json")), work / "checkpoint")

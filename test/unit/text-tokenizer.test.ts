@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { encodesWordByWord, TextTokenizer } from '../../main/engine/text-tokenizer.js';
 
-// Trained by training/dnw/tokenizer.py (BERT pre-tokenizer, BPE with `</w>`) on three made-up sentences.
+// Trained by training/dnw/tagger/tokenizer.py (BERT pre-tokenizer, BPE with `</w>`) on three made-up sentences.
 const json = JSON.parse(readFileSync(new URL('../fixtures/bpe-tokenizer/tokenizer.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const tokenizer = new TextTokenizer(json);
 const spans = (ranges: { start: number; end: number }[]) => ranges.map((r) => [r.start, r.end]);

@@ -26,7 +26,7 @@ function readGold(path: string, limit: number): { text: string; spans: Span[] }[
   });
 }
 
-// Outermost level, as dnw.data.outermost (token spans of nestingLevels are just ranges here).
+// Outermost level, as dnw.tagger.data.outermost (token spans of nestingLevels are just ranges here).
 function outermost(spans: Span[]): Span[] {
   const levels = nestingLevels(spans);
   return levels.length ? levels[0] : [];

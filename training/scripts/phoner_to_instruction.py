@@ -7,9 +7,9 @@ By default the flat files come from the workbench itself, one database per split
     node bin/workbench.js import training/data/workbench/{split}.sqlite {src}/{split}_syllable.jsonl --format phoner
     node bin/workbench.js export training/data/workbench/{split}.sqlite phoner_{split}.flat.jsonl --format instruction --scope all
 
-With --no-cli (or when node / the CLI is unavailable) the same format is written by dnw.data (byte-identical on
+With --no-cli (or when node / the CLI is unavailable) the same format is written by dnw.tagger.data (byte-identical on
 PhoNER: checked against the CLI's export). The text is the syllables, NFC-normalised as the workbench stores text,
-joined by single spaces. Then dnw.silver_nesting adds inner LOCATIONs (gazetteer from the train split only).
+joined by single spaces. Then dnw.tagger.silver_nesting adds inner LOCATIONs (gazetteer from the train split only).
 Everything goes to training/data/ (gitignored: the PhoNER licence forbids redistributing the data or its text).
 
     python training/scripts/phoner_to_instruction.py [--src ../shared/data/phoner_covid19] [--out training/data] [--no-cli]
@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REPO = ROOT.parent
 sys.path.insert(0, str(ROOT))
 
-from dnw.data import Record, read_instruction_jsonl, write_instruction_jsonl  # noqa: E402
-from dnw.silver_nesting import nest_corpus  # noqa: E402
+from dnw.tagger.data import Record, read_instruction_jsonl, write_instruction_jsonl  # noqa: E402
+from dnw.tagger.silver_nesting import nest_corpus  # noqa: E402
 
 LABELS = "LOCATION,PATIENT_ID,DATE,SYMPTOM_AND_DISEASE,ORGANIZATION,AGE,GENDER,NAME,JOB,TRANSPORTATION"
 SPLITS = ("train", "dev", "test")
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--src", default=str(REPO.parent / "shared/data/phoner_covid19"))
     ap.add_argument("--out", default=str(ROOT / "data"))
     ap.add_argument("--unit", default="syllable", choices=["syllable", "word"])
-    ap.add_argument("--no-cli", action="store_true", help="write the flat files with dnw.data instead of the CLI")
+    ap.add_argument("--no-cli", action="store_true", help="write the flat files with dnw.tagger.data instead of the CLI")
     args = ap.parse_args()
     src, out = Path(args.src).resolve(), Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def main() -> None:
     export = export_with_cli if use_cli else export_with_python
     flat = {split: read_instruction_jsonl(export(src, out, split, args.unit)) for split in SPLITS}
     gaz, nested = nest_corpus(flat["train"], flat)
-    stats: dict = {"flat_files_from": "workbench CLI" if use_cli else "dnw.data", "gazetteer_entries": len(gaz.entries)}
+    stats: dict = {"flat_files_from": "workbench CLI" if use_cli else "dnw.tagger.data", "gazetteer_entries": len(gaz.entries)}
     for split, recs in nested.items():
         write_instruction_jsonl(out / f"phoner_{split}.nested.jsonl", recs)
         n_flat = sum(len(r.spans) for r in flat[split])

@@ -10,9 +10,9 @@ name="$(basename "$config" .toml)"
 mkdir -p training/runs/logs
 py=.venv/bin/python
 if [ "$nproc" -gt 1 ]; then
-  cmd=("$py" -m torch.distributed.run --standalone --nproc_per_node "$nproc" -m dnw.train --config "$config")
+  cmd=("$py" -m torch.distributed.run --standalone --nproc_per_node "$nproc" -m dnw.tagger.train --config "$config")
 else
-  cmd=("$py" -m dnw.train --config "$config")
+  cmd=("$py" -m dnw.tagger.train --config "$config")
 fi
 OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" nohup nice -n "${NICE:-10}" "${cmd[@]}" >> "training/runs/logs/$name.out" 2>&1 &
 echo $! > "training/runs/logs/$name.pid"

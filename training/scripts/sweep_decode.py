@@ -17,10 +17,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dnw.data import read_instruction_jsonl  # noqa: E402
-from dnw.encode import encode_record  # noqa: E402
-from dnw.evaluate import evaluate_items  # noqa: E402
-from dnw.train import load_run  # noqa: E402
+from dnw.tagger.data import read_instruction_jsonl  # noqa: E402
+from dnw.tagger.encode import encode_record  # noqa: E402
+from dnw.tagger.evaluate import evaluate_items  # noqa: E402
+from dnw.tagger.runs import load_run  # noqa: E402
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
     items = [encode_record(r, vocab, fmt) for r in read_instruction_jsonl(args.data, args.limit)]
     session = None
     if args.onnx:
-        from dnw.export import session_for
+        from dnw.graph_export import session_for
         session = session_for(Path(args.onnx), args.threads)
     rows = []
     for steps in [int(s) for s in args.max_steps.split(",")]:

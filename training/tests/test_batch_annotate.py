@@ -1,4 +1,4 @@
-"""dnw.batch_annotate on a local Ray cluster (two CPU actors) with the embedded model: the sharded output equals the
+"""dnw.package.batch_annotate on a local Ray cluster (two CPU actors) with the embedded model: the sharded output equals the
 single-process engine's for the same texts and settings, every document comes back exactly once, and
 `workbench import --as-suggestions` stores them as suggestions with the model's version (docs/scale-out.md)."""
 
@@ -16,7 +16,7 @@ import pytest
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r training/requirements.txt): batch pre-annotation is not tested")
 pytest.importorskip("ray.data", reason="Ray Data is not installed (ray[data]): batch pre-annotation is not tested")
 
-from dnw.batch_annotate import EngineProcess, check_once, decode_input, parse_args, repo_root, run  # noqa: E402
+from dnw.package.batch_annotate import EngineProcess, check_once, decode_input, parse_args, repo_root, run  # noqa: E402
 
 REPO = repo_root()
 PACKAGE = REPO / "assets" / "model"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dnw.data import (Counts, Record, decode_bio, escape, nesting_levels, outermost, parse_inline, prompt_text,
+from dnw.tagger.data import (Counts, Record, decode_bio, escape, nesting_levels, outermost, parse_inline, prompt_text,
                       read_instruction_jsonl, render_inline, render_prompt, stacked_tags, stacked_to_token_spans,
                       write_instruction_jsonl)
-from dnw.silver_nesting import Gazetteer, add_inner_locations
+from dnw.tagger.silver_nesting import Gazetteer, add_inner_locations
 
 TEXT = "Bệnh nhân BN12 điều trị tại Bệnh viện Đà Nẵng & có chỉ số < 5 ."
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from dnw.synthetic import write_synthetic
+from dnw.tagger.synthetic import write_synthetic
 
 CONFIG = """
 [run]
@@ -47,7 +47,7 @@ def test_torchrun_two_processes(tmp_path):
     cfg.write_text(CONFIG.format(out=tmp_path / "runs", train=train, dev=dev))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           "-m", "dnw.train", "--config", str(cfg)]
+           "-m", "dnw.tagger.train", "--config", str(cfg)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env, cwd=Path(__file__).parents[2])
     assert out.returncode == 0, out.stderr[-3000:]
     run = tmp_path / "runs" / "ddp"

@@ -10,9 +10,10 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from dnw import tiny_qwen2
-from dnw.export_dream import BidirectionalQwen2, export_graph, load_checkpoint, main as export_main, write_manifest
-from dnw.reference_loop import dream_filter
+from dnw.dream import tiny_qwen2
+from dnw.dream.export_dream import BidirectionalQwen2, load_checkpoint, main as export_main
+from dnw.graph_export import export_graph, write_manifest
+from dnw.oracle.reference_loop import dream_filter
 from dnw.sampler_head import SamplerHead, dream_position_ids, filter_logits, sampler_scalars
 
 FIXTURE = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "tiny-model" / "package"

@@ -1,4 +1,4 @@
-"""dnw.finetune under torchrun (two CPU processes over gloo, DDP) and its resume after a killed run."""
+"""dnw.dream.finetune under torchrun (two CPU processes over gloo, DDP) and its resume after a killed run."""
 from __future__ import annotations
 
 import json
@@ -11,8 +11,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from dnw import finetune, tiny_qwen2
-from dnw.synthetic import write_synthetic
+from dnw.dream import finetune, tiny_qwen2
+from dnw.tagger.synthetic import write_synthetic
 
 pytest.importorskip("transformers")
 TRAINING = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_torchrun_two_processes(setup, tmp_path):
     out = tmp_path / "ft"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           "-m", "dnw.finetune", "--checkpoint", str(setup["ckpt"]), "--data", str(setup["train"]), "--out", str(out),
+           "-m", "dnw.dream.finetune", "--checkpoint", str(setup["ckpt"]), "--data", str(setup["train"]), "--out", str(out),
            "--max-steps", "2", *SMALL]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=150, env=env, cwd=TRAINING)
     assert run.returncode == 0, run.stderr[-3000:]

@@ -1,4 +1,4 @@
-"""dnw.finetune_package: a trainable tiny package is fine-tuned (and trained from scratch) into a new package that
+"""dnw.package.finetune_package: a trainable tiny package is fine-tuned (and trained from scratch) into a new package that
 onnxruntime loads; bad data, unknown labels, packages without weights and an existing OUT_DIR are refused; a run
 cancelled with SIGTERM leaves no OUT_DIR."""
 from __future__ import annotations
@@ -17,13 +17,14 @@ import numpy as np
 import pytest
 import torch
 
-from dnw import finetune_package as ft
-from dnw import train as train_mod
-from dnw.data import read_instruction_jsonl
-from dnw.export import export_onnx, manifest_for, session_for, write_package
-from dnw.package_checkpoint import FORMAT, load_package
-from dnw.synthetic import write_synthetic
-from dnw.tokenizer import Vocab
+from dnw.package import finetune_package as ft
+from dnw.tagger import train as train_mod
+from dnw.tagger.data import read_instruction_jsonl
+from dnw.graph_export import session_for
+from dnw.package.export import export_onnx, manifest_for, write_package
+from dnw.package.package_checkpoint import FORMAT, load_package
+from dnw.tagger.synthetic import write_synthetic
+from dnw.tagger.tokenizer import Vocab
 
 torch.set_num_threads(1)
 REPO = Path(__file__).resolve().parents[2]
@@ -159,7 +160,7 @@ def test_base_without_checkpoint_and_existing_out_are_refused(base, tmp_path):
 def test_sigterm_leaves_no_out_dir(base, tmp_path):
     out = tmp_path / "cancelled"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dnw.finetune_package", "--base", str(base["package"]),
+    proc = subprocess.Popen([sys.executable, "-m", "dnw.package.finetune_package", "--base", str(base["package"]),
                              "--train", str(base["train"]), "--out", str(out), "--max-steps", "100000", *FAST],
                             cwd=TRAINING, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
@@ -185,7 +186,7 @@ def test_sigterm_leaves_no_out_dir(base, tmp_path):
 
 
 def test_reader_takes_both_export_variants(tmp_path):
-    from dnw.finetune_data import read_training_jsonl
+    from dnw.package.finetune_data import read_training_jsonl
     data = tmp_path / "mixed.jsonl"
     plain = {"instruction": "<ner>\nBN 91 ở Hà Nội &amp; x\n</ner>",
              "output": "BN <PATIENT_ID>91</PATIENT_ID> ở <LOCATION>Hà Nội</LOCATION> &amp; x", "id": "doc-1"}
@@ -200,8 +201,8 @@ def test_reader_takes_both_export_variants(tmp_path):
 
 
 def test_long_documents_are_split_where_no_entity_is_cut(base):
-    from dnw.data import Record
-    from dnw.finetune_data import split_long
+    from dnw.tagger.data import Record
+    from dnw.package.finetune_data import split_long
     vocab = Vocab.load(base["tmp"] / "vocab")
     sentence = "Bệnh nhân BN 12 ở Hà Nội ."
     text = " ".join([sentence] * 6)
@@ -225,7 +226,7 @@ def test_a_killed_runs_hidden_folder_is_removed_by_the_next_run(tmp_path):
 
 
 def test_sigterm_during_export_cancels_even_when_a_library_swallows_it(base, tmp_path, monkeypatch):
-    import dnw.export as export_mod
+    import dnw.package.export as export_mod
     real = export_mod.export_onnx
 
     def export_that_swallows(*args, **kwargs):

@@ -1,5 +1,5 @@
 """On CUDA (marker `gpu`, skipped without it): the Dream-style model runs its forward on the GPU with parity to the
-CPU float32 export's top-1, dnw.finetune trains on the GPU (bf16, SDPA, LoRA and full, gradient checkpointing) with a
+CPU float32 export's top-1, dnw.dream.finetune trains on the GPU (bf16, SDPA, LoRA and full, gradient checkpointing) with a
 finite, falling loss, and the reference sampler on CUDA decides exactly as the committed CPU outputs."""
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from dnw import finetune, tiny_qwen2
-from dnw.export_dream import BidirectionalQwen2, load_checkpoint
+from dnw.dream import finetune, tiny_qwen2
+from dnw.dream.export_dream import BidirectionalQwen2, load_checkpoint
 from dnw.sampler_head import dream_position_ids, sampler_scalars
-from dnw.synthetic import write_synthetic
+from dnw.tagger.synthetic import write_synthetic
 
 pytestmark = pytest.mark.gpu
 FIXTURE = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "tiny-model"
@@ -94,8 +94,8 @@ def test_finetune_on_cuda_loss_finite_and_falling(tmp_path, mode):
 
 
 def test_reference_sampler_on_cuda_decides_as_committed():
-    from dnw.make_tiny_fixture import BASE, RUNS
-    from dnw.reference_sampler import Settings, load_forward, run_batches
+    from dnw.oracle.make_tiny_fixture import BASE, RUNS
+    from dnw.oracle.reference_sampler import Settings, load_forward, run_batches
 
     prompts = json.loads((FIXTURE / "prompts.json").read_text())["batches"]
     committed = json.loads((FIXTURE / "expected.json").read_text())["runs"]
@@ -118,14 +118,14 @@ def test_sampler_head_on_cuda_takes_the_cpu_scalars(tiny):
 
 
 def test_in_app_finetune_package_picks_cuda(tmp_path):
-    """dnw.finetune_package (what the workbench's fine-tune job runs) with --device auto trains on CUDA and says so."""
+    """dnw.package.finetune_package (what the workbench's fine-tune job runs) with --device auto trains on CUDA and says so."""
     import io
 
-    from dnw import finetune_package as ft
-    from dnw import train as train_mod
-    from dnw.data import read_instruction_jsonl
-    from dnw.export import export_onnx, manifest_for, write_package
-    from dnw.tokenizer import Vocab
+    from dnw.package import finetune_package as ft
+    from dnw.tagger import train as train_mod
+    from dnw.tagger.data import read_instruction_jsonl
+    from dnw.package.export import export_onnx, manifest_for, write_package
+    from dnw.tagger.tokenizer import Vocab
 
     train, dev = write_synthetic(tmp_path / "data", 24, 4)
     records = read_instruction_jsonl(train)

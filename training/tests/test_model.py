@@ -2,10 +2,11 @@
 import pytest
 import torch
 
-from dnw.encode import collate, encode_record
-from dnw.synthetic import synthetic_records
-from dnw.tokenizer import Vocab
-from dnw.train import _syllable_tags, build_model, diffusion_loss
+from dnw.tagger.encode import collate, encode_record
+from dnw.tagger.synthetic import synthetic_records
+from dnw.tagger.tokenizer import Vocab
+from dnw.tagger.runs import build_model
+from dnw.tagger.train import _syllable_tags, diffusion_loss
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""dnw.project_labels + dnw.finetune_package --labels: a package's output vocabulary rebuilt for a project's own
+"""dnw.package.project_labels + dnw.package.finetune_package --labels: a package's output vocabulary rebuilt for a project's own
 labels (Unicode, spaces, nesting), weights carried over by meaning, the new package scored against another one on
 the same held-out records."""
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import torch
 
-from dnw.data import Record, read_instruction_jsonl, write_instruction_jsonl
-from dnw.encode import collate, encode_record
-from dnw.package_checkpoint import load_package
-from dnw.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
-from dnw.synthetic import synthetic_records
+from dnw.tagger.data import Record, read_instruction_jsonl, write_instruction_jsonl
+from dnw.tagger.encode import collate, encode_record
+from dnw.package.package_checkpoint import load_package
+from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
+from dnw.tagger.synthetic import synthetic_records
 
 from test_finetune_package import FAST, base, onnx_runs, run_cli  # noqa: F401 - the tiny package fixture
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from dnw.make_tiny_fixture import generate_expected
-from dnw.reference_loop import Run, generate_batch
-from dnw.reference_sampler import Settings
-from dnw.sampler_math import Xoshiro128, linspace_f32, masked_mean, pick_index, transfer_count
+from dnw.oracle.make_tiny_fixture import generate_expected
+from dnw.oracle.reference_loop import Run, generate_batch
+from dnw.oracle.reference_sampler import Settings
+from dnw.oracle.sampler_math import Xoshiro128, linspace_f32, masked_mean, pick_index, transfer_count
 
 FIXTURE = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "tiny-model"
 torch.set_num_threads(1)

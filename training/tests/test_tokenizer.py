@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dnw.data import render_prompt
-from dnw.synthetic import synthetic_records
-from dnw.tokenizer import Vocab, align_tokens, shape_of, token_features
+from dnw.tagger.data import render_prompt
+from dnw.tagger.synthetic import synthetic_records
+from dnw.tagger.tokenizer import Vocab, align_tokens, shape_of, token_features
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONER = ROOT.parent / "shared" / "data" / "phoner_covid19"
@@ -88,7 +88,7 @@ def test_token_features_cover_vocab(vocab):
 
 
 def test_bpe_dropout_variants_are_seeded_vocabulary_pieces(vocab):
-    from dnw.tokenizer import BpeDropout
+    from dnw.tagger.tokenizer import BpeDropout
     _, texts, _ = _texts()
     tokens = [vocab.tokenizer.encode(t, add_special_tokens=False).tokens for t in texts[:50]]
     a = [BpeDropout(vocab.tokenizer, 0.2, 7).retokenize(t) for t in tokens]

@@ -1,4 +1,4 @@
-"""dnw.torch_worker: its framing, and the worker process serving the graph contract (the engine's PyTorch backend).
+"""dnw.dream.torch_worker: its framing, and the worker process serving the graph contract (the engine's PyTorch backend).
 
 The CPU tests compare the worker's answers with dnw.sampler_head on the same tiny Qwen2 run in-process; the `gpu`
 test runs the worker on CUDA (bf16 and float32) and checks its top-1 against the CPU in float32.
@@ -16,10 +16,10 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from dnw.export_dream import BidirectionalQwen2
+from dnw.dream.export_dream import BidirectionalQwen2
 from dnw.sampler_head import dream_position_ids, head_outputs
-from dnw.tiny_qwen2 import build_model
-from dnw.torch_worker import encode_frame, read_frame
+from dnw.dream.tiny_qwen2 import build_model
+from dnw.dream.torch_worker import encode_frame, read_frame
 
 TRAINING = Path(__file__).resolve().parents[1]
 VOCAB, K = 96, 8
@@ -43,7 +43,7 @@ def tiny(tmp_path_factory):
 class Worker:
     def __init__(self, *args: str):
         env = {**os.environ, "PYTHONPATH": str(TRAINING), "OMP_NUM_THREADS": "1"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "dnw.torch_worker", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "dnw.dream.torch_worker", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env)
 
     def read(self):

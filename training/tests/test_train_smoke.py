@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from dnw import train as train_mod
-from dnw.synthetic import write_synthetic
+from dnw.tagger import train as train_mod
+from dnw.tagger.synthetic import write_synthetic
 
 CONFIG = """
 [run]
@@ -74,7 +74,7 @@ def test_checkpoint_log_and_resume(run_dir):
 def test_export_package_loads_and_matches_torch(run_dir):
     pytest.importorskip("onnxruntime")
     from dnw.sampler_head import head_outputs, sampler_scalars
-    from dnw import export as export_mod
+    from dnw.package import export as export_mod
     run, _ = run_dir
     out = run / "pkg"
     export_mod.main(["--run", str(run), "--out", str(out), "--checkpoint", "last", "--quantize", "none",
@@ -82,9 +82,9 @@ def test_export_package_loads_and_matches_torch(run_dir):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["output"]["format"] == "aligned-bio" and manifest["shiftedLogits"] is False
     assert manifest["tokens"]["mask"] == 2 and (out / "MODEL_CARD.md").exists() and (out / "tokenizer.json").exists()
-    # Every exported package carries its weights for dnw.finetune_package.
+    # Every exported package carries its weights for dnw.package.finetune_package.
     assert manifest["training"] == {"checkpoint": "checkpoint.pt", "format": "dnw-aligned-v1"}
-    from dnw.package_checkpoint import load_package, verify
+    from dnw.package.package_checkpoint import load_package, verify
     parity = verify(out, out / "model.onnx", ["Bệnh nhân BN5 ở Hà Nội .", "Ngày 2/3 ."])
     assert parity["top1_agreement"] == 1.0 and parity["max_abs_diff_topk_probs"] < 5e-3
     assert load_package(out)[3]["source"] == {"builder": "dnw.export", "run": "smoke", "checkpoint": "last"}
@@ -95,9 +95,10 @@ def test_export_package_loads_and_matches_torch(run_dir):
                                capture_output=True, text=True, timeout=60)
         assert check.returncode == 0, check.stdout + check.stderr
 
-    model, vocab, _ = train_mod.load_run(run, "last")
-    from dnw.data import Record
-    from dnw.encode import collate, encode_record
+    from dnw.tagger.runs import load_run
+    model, vocab, _ = load_run(run, "last")
+    from dnw.tagger.data import Record
+    from dnw.tagger.encode import collate, encode_record
     items = [encode_record(Record(t, []), vocab, "aligned") for t in ["Bệnh nhân BN5 ở Hà Nội .", "Ngày 2/3 ."]]
     batch = collate(items, vocab.pad_id, canvas_fill=vocab.mask_id)
     scalars = sampler_scalars(0.0, None, None)
@@ -114,10 +115,10 @@ def test_export_package_loads_and_matches_torch(run_dir):
 
 
 def test_finetune_dream_style_checkpoint_on_exported_data(tmp_path):
-    """dnw.finetune on a tiny random Qwen2 checkpoint (dnw.tiny_qwen2) and synthetic instruction JSONL."""
+    """dnw.dream.finetune on a tiny random Qwen2 checkpoint (dnw.dream.tiny_qwen2) and synthetic instruction JSONL."""
     pytest.importorskip("transformers")
-    from dnw import finetune, tiny_qwen2
-    from dnw.export_dream import load_checkpoint
+    from dnw.dream import finetune, tiny_qwen2
+    from dnw.dream.export_dream import load_checkpoint
     tok = tiny_qwen2.train_tokenizer(320, 7)
     model = tiny_qwen2.build_model(tok.get_vocab_size(), 1, 32, 7, 0.02)
     tiny_qwen2.write_checkpoint(model, tok, tmp_path / "ckpt")

@@ -22,7 +22,7 @@ Records imported before (same file name and record) are not imported again.
   --project       project name (default: the database's only project)
   --status        status of every imported document (default: done when annotated, else pre-annotated or new)
 ${MAX_RECORD_HELP}
-  --as-suggestions  <path> is the output of a batch pre-annotation (python -m dnw.batch_annotate, docs/scale-out.md):
+  --as-suggestions  <path> is the output of a batch pre-annotation (python -m dnw.package.batch_annotate, docs/scale-out.md):
                   each record becomes a suggestion run of its model and version on its document (found by source,
                   record name and text; created as pre-annotated when the project lacks it), never an annotation`;
 

@@ -1,15 +1,15 @@
-// A stand-in for `python -m dnw.finetune_package` in end-to-end tests of the fine-tune UI: it speaks the trainer's
+// A stand-in for `python -m dnw.package.finetune_package` in end-to-end tests of the fine-tune UI: it speaks the trainer's
 // protocol (JSON lines on stdout: start, step with loss, phase, done; docs/training.md) in about a second and
 // "trains" nothing: the new package is a copy of the base with the requested version. Reached through
-// $WORKBENCH_PYTHON (a wrapper script runs it), so `-c 'import dnw.finetune_package'` (the environment probe) must
+// $WORKBENCH_PYTHON (a wrapper script runs it), so `-c 'import dnw.package.finetune_package'` (the environment probe) must
 // succeed too. FAKE_TRAINER_GATE names a file: after the first step the run waits until it exists, so a test can
 // cancel a run that is certainly still training. Node only, no TypeScript: it runs outside the test's loader.
 import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
 const args = process.argv.slice(2);
-if (args[0] === '-c') process.exit(0); // the probe: "import dnw.finetune_package" works here
-if (args[0] !== '-m' || args[1] !== 'dnw.finetune_package') {
+if (args[0] === '-c') process.exit(0); // the probe: "import dnw.package.finetune_package" works here
+if (args[0] !== '-m' || args[1] !== 'dnw.package.finetune_package') {
   console.error(`fake trainer: unexpected arguments ${args.join(' ')}`);
   process.exit(2);
 }

@@ -37,7 +37,7 @@ test('bracketed label tokens read as their tags', () => {
   assert.deepEqual(entities.map(({ label, start, end }) => [label, start, end]), [['ORG', 0, 18], ['LOC', 10, 18]]);
 });
 
-test('a project model\'s escaped labels read as the project\'s names (training/dnw/project_labels.py)', () => {
+test('a project model\'s escaped labels read as the project\'s names (training/dnw/package/project_labels.py)', () => {
   const labels = ['Nơi|chốn', 'Triệu_chứng', '50%'];
   const { entities, problems } = parseAlignedBio(['⟨B-Nơi%7Cchốn⟩', '⟨I-Nơi%7Cchốn⟩', '⟨I-Nơi%7Cchốn|B-Triệu_chứng⟩', '⟨B-50%25⟩', 'O'], TOKENS, { labels });
   assert.deepEqual(problems, []);

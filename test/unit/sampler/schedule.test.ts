@@ -1,4 +1,4 @@
-// Schedule arithmetic and the PRNG against values computed by torch and by training/dnw/sampler_math.py.
+// Schedule arithmetic and the PRNG against values computed by torch and by training/dnw/oracle/sampler_math.py.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Xoshiro128 } from '../../../core/sampler/rng.js';

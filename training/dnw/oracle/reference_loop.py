@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import torch
 
-from .sampler_head import dream_position_ids
+from ..sampler_head import dream_position_ids
 from .sampler_math import Xoshiro128, commit_weights, f32, linspace_f32, masked_mean, pick_index, transfer_count
 
 _REMOVED = torch.finfo(torch.float32).min

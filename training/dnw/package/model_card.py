@@ -45,7 +45,7 @@ licence forbids redistribution: neither the data nor text from it is in this pac
 
 ## Evaluation
 The engine's threshold schedule at temperature 0 (threshold {manifest['sampler']['threshold']}, at most
-{manifest['sampler']['steps']} steps), decoded here by dnw.decode with onnxruntime. Nested F1 counts every span of the silver-nested file; flat F1 compares the
+{manifest['sampler']['steps']} steps), decoded here by dnw.tagger.decode with onnxruntime. Nested F1 counts every span of the silver-nested file; flat F1 compares the
 outermost predicted spans with the original flat annotation.
 
 | split | graph | sentences | nested micro-F1 | flat micro-F1 | forward rows / sentence | time |
@@ -53,7 +53,7 @@ outermost predicted spans with the original flat annotation.
 {rows}
 
 Best dev evaluation during training: {json.dumps({k: best.get(k) for k in ('step', 'dev_nested_f1', 'dev_flat_f1')})}.
-Test numbers are added by the lead after the final run (`python -m dnw.evaluate --package`); they were never used
+Test numbers are added by the lead after the final run (`python -m dnw.tagger.evaluate --package`); they were never used
 for a choice.
 
 ## Limits

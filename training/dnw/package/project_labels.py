@@ -21,8 +21,8 @@ from typing import Iterable, Sequence
 
 import torch
 
-from .data import Record, char_spans_to_token_spans, stacked_tags
-from .tokenizer import BASE_SPECIALS, Vocab, label_token, tag_tokens, token_features
+from ..tagger.data import Record, char_spans_to_token_spans, stacked_tags
+from ..tagger.tokenizer import BASE_SPECIALS, Vocab, label_token, tag_tokens, token_features
 
 ESCAPED = re.compile(r"[\s|%\u27e8\u27e9<>\[\]]")
 
@@ -58,7 +58,7 @@ def project_tags(labels: Sequence[str], records: Iterable[Record], vocab_for_off
     tags = {"O"} | {f"{p}-{lab}" for lab in labels for p in "BI"}
     for r in records:
         enc = vocab_for_offsets.tokenizer.encode(r.text, add_special_tokens=False)
-        from .tokenizer import align_tokens
+        from ..tagger.tokenizer import align_tokens
         offsets = align_tokens(r.text, enc.tokens)
         tags.update(stacked_tags(char_spans_to_token_spans(r.spans, offsets), len(offsets)))
     return ["O"] + sorted(tags - {"O"}, key=lambda t: (t.count("|"), t[2:], t))
@@ -123,7 +123,7 @@ def build_vocab(base: Vocab, labels: Sequence[str], records: Sequence[Record]) -
 def transfer(base_model, base: Vocab, vocab: Vocab, label_map: dict[str, str], scratch: bool = False):
     """A DiffusionTagger of the base's architecture over `vocab`; with the base's weights carried over unless
     `scratch`. Returns (model, sources): which base tags initialised each new tag (empty from scratch)."""
-    from .model import DiffusionTagger, ModelConfig
+    from ..tagger.model import DiffusionTagger, ModelConfig
     feats = token_features(vocab.tokenizer)
     cfg = ModelConfig(**{**base_model.cfg.to_dict(), "vocab_size": vocab.size, "n_out": vocab.label_ids[-1] + 1,
                          "label_start": vocab.label_ids[0], "n_shapes": len(feats.shapes)})

@@ -1,7 +1,7 @@
 """The PyTorch forward worker: a long-lived process that serves the graph contract (docs/model-package.md) to the
 TypeScript engine over stdin/stdout, for Dream / Qwen2 checkpoints too big or too GPU-bound for onnxruntime-node.
 
-    python -m dnw.torch_worker --checkpoint DIR [--device auto|cuda|cpu] [--dtype auto|bfloat16|float16|float32]
+    python -m dnw.dream.torch_worker --checkpoint DIR [--device auto|cuda|cpu] [--dtype auto|bfloat16|float16|float32]
                                [--top-k 8] [--threads N] [--attention sdpa|eager] [--random-init [--seed S]]
 
 DIR holds config.json (model_type "Dream" or "qwen2") and *.safetensors. The model runs bidirectionally as Dream
@@ -266,7 +266,7 @@ class Forward:
         return allowed
 
     def __call__(self, input_ids, attention_mask, position_ids, temperature: float, top_p: float, top_k: int):
-        from .sampler_head import head_outputs
+        from ..sampler_head import head_outputs
 
         torch = self.torch
         dev = self.device

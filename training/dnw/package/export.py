@@ -1,14 +1,14 @@
 """A trained run -> ONNX graph behind the graph contract -> model package (manifest.json, tokenizer.json, card).
 
-    python -m dnw.export --run training/runs/NAME --out PACKAGE_DIR [--quantize auto|int8|none]
+    python -m dnw.package.export --run training/runs/NAME --out PACKAGE_DIR [--quantize auto|int8|none]
                          [--dev training/data/phoner_dev.nested.jsonl] [--eval-limit N] [--top-k 4]
 
 The graph is SamplerHead(model) (training/dnw/sampler_head.py, the engine worker's), exported with dynamic batch and
 sequence. With --quantize auto (the default) the graph is also quantised (int8 weights, dynamic activations) and the
 int8 graph is shipped when its dev nested micro-F1 is within 0.3 points of float32; both numbers go into the
-manifest's evaluation list. Decoding for these numbers is greedy confidence-threshold unmasking (dnw.decode), which is
+manifest's evaluation list. Decoding for these numbers is greedy confidence-threshold unmasking (dnw.tagger.decode), which is
 what the engine's fast settings do. The package also carries the exported weights (checkpoint.pt, float16, and the
-manifest's `training` field; dnw.package_checkpoint) so that dnw.finetune_package can continue training it.
+manifest's `training` field; dnw.package.package_checkpoint) so that dnw.package.finetune_package can continue training it.
 """
 from __future__ import annotations
 
@@ -20,18 +20,19 @@ from pathlib import Path
 
 import torch
 
-from .data import read_instruction_jsonl
-from .encode import collate, encode_record
-from .evaluate import evaluate_items
-from .train import load_run
+from ..tagger.data import read_instruction_jsonl
+from ..tagger.encode import collate, encode_record
+from ..tagger.evaluate import evaluate_items
+from ..graph_export import export_graph, session_for
+from ..tagger.runs import load_run
+from .package_checkpoint import training_field, write_checkpoint
 
 GRAPH = "model.onnx"
 INT8_TOLERANCE = 0.003  # F1 points / 100
 
 
 def export_onnx(model, vocab, out_dir: Path, top_k: int, sample_texts: list[str]) -> Path:
-    from .data import Record
-    from .export_dream import export_graph  # the shared exporter: SamplerHead + dynamic shapes + metadata strip
+    from ..tagger.data import Record
     fmt = model.cfg.format
     items = [encode_record(Record(t, []), vocab, fmt) for t in sample_texts]
     batch = collate(items, vocab.pad_id, canvas_fill=vocab.mask_id)
@@ -56,14 +57,6 @@ def quantize(src: Path, dst: Path) -> None:
     quantize_dynamic(str(folded), str(dst), weight_type=QuantType.QInt8, per_channel=True,
                      op_types_to_quantize=["MatMul", "Gemm", "Gather"])
     folded.unlink()
-
-
-def session_for(path: Path, threads: int = 1):
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
 def sampler_defaults(threshold: float, steps: int) -> dict:
@@ -110,7 +103,6 @@ def write_package(out: Path, graph: Path, tokenizer: Path, manifest: dict, model
                   source: dict) -> dict:
     """model.onnx, tokenizer.json, manifest.json and, for an aligned model, checkpoint.pt (its weights, for
     fine-tuning) with the manifest's `training` field. Returns the manifest written."""
-    from .package_checkpoint import training_field, write_checkpoint
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(graph, out / GRAPH)
     shutil.copy(tokenizer, out / "tokenizer.json")

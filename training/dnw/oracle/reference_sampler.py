@@ -8,7 +8,7 @@ us (docs/engine.md, "Sampler semantics"), so that the TypeScript engine can repr
 - ties in commit order go to the lower position, argmax ties to the lower token id;
 - temperature > 0 draws from the top-K tokens the graph returns (exact when the filtered support is <= K).
 
-    python -m dnw.reference_sampler --package DIR [--checkpoint DIR] --prompts FILE --alg entropy --out expected.json
+    python -m dnw.oracle.reference_sampler --package DIR [--checkpoint DIR] --prompts FILE --alg entropy --out expected.json
 
 FILE is JSON: a list of texts (one batch each) or {"batches": [[text, ...], ...]} (each inner list one
 left-padded batch). Without --checkpoint a tiny_qwen2 package is rebuilt from its manifest's provenance.
@@ -50,14 +50,14 @@ def load_forward(package: Path, checkpoint: Path | None, device: str | torch.dev
     The model runs on `device` ("auto": CUDA when torch sees it); inputs go there and the logits come back to the
     CPU, where the loop's bookkeeping lives. The model stays float32 with eager attention on every device: it is
     the parity oracle, and decisions must not move with the device's kernels more than float32 rounding allows."""
-    from .devices import resolve_device
-    from .export_dream import BidirectionalQwen2, load_checkpoint
+    from ..devices import resolve_device
+    from ..dream.export_dream import BidirectionalQwen2, load_checkpoint
 
     device = resolve_device(str(device))
     if checkpoint is not None:
         model, _ = load_checkpoint(checkpoint, device=device)
     else:
-        from .tiny_qwen2 import rebuild_from_manifest
+        from ..dream.tiny_qwen2 import rebuild_from_manifest
 
         model = rebuild_from_manifest(json.loads((package / "manifest.json").read_text())).to(device)
     logits = BidirectionalQwen2(model).eval()

@@ -1,6 +1,6 @@
 """Trainable packages: the PyTorch weights a model package carries so it can be fine-tuned (checkpoint.pt).
 
-    python -m dnw.package_checkpoint --run training/runs/NAME --package DIR [--checkpoint best|last] [--verify]
+    python -m dnw.package.package_checkpoint --run training/runs/NAME --package DIR [--checkpoint best|last] [--verify]
 
 checkpoint.pt is a torch.save'd dict of plain types and tensors (loadable with weights_only=True):
   format        "dnw-aligned-v1"
@@ -23,8 +23,10 @@ from pathlib import Path
 
 import torch
 
-from .model import DiffusionTagger, ModelConfig
-from .tokenizer import Vocab
+from ..graph_export import session_for
+from ..tagger.model import DiffusionTagger, ModelConfig
+from ..tagger.runs import load_run
+from ..tagger.tokenizer import Vocab
 
 FORMAT = "dnw-aligned-v1"
 CHECKPOINT = "checkpoint.pt"
@@ -108,7 +110,7 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
     mc = ModelConfig(**ck["model_config"])
     if tok.get_vocab_size() != mc.vocab_size:
         raise PackageError(f"{tok_path}: {tok.get_vocab_size()} tokens, the checkpoint's model has {mc.vocab_size}")
-    from .tokenizer import label_token
+    from ..tagger.tokenizer import label_token
     if [tok.token_to_id(label_token(t)) for t in vocab.labels] != vocab.label_ids:
         raise PackageError(f"{tok_path}: label token ids differ from the checkpoint's")
     state = {k: t.float() if t.is_floating_point() else t for k, t in ck["model"].items()}
@@ -121,9 +123,8 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
 
 
 def package_run(run: Path, package: Path, which: str = "best") -> Path:
-    """Writes RUN's weights (the ones dnw.export exports: best.pt holds the EMA when the run keeps one) into PACKAGE
+    """Writes RUN's weights (the ones dnw.package.export exports: best.pt holds the EMA when the run keeps one) into PACKAGE
     as checkpoint.pt and adds the manifest's training field."""
-    from .train import load_run
     model, vocab, cfg = load_run(run, which)
     step = None
     ck_path = run / f"{which}.pt"
@@ -138,10 +139,9 @@ def package_run(run: Path, package: Path, which: str = "best") -> Path:
 def verify(package: Path, graph: Path, texts: list[str], top_k: int | None = None) -> dict:
     """Max abs difference between the package checkpoint's head outputs (PyTorch, float32) and `graph`'s."""
     import numpy as np
-    from .data import Record
-    from .encode import collate, encode_record
-    from .export import session_for
-    from .sampler_head import head_outputs, sampler_scalars
+    from ..tagger.data import Record
+    from ..tagger.encode import collate, encode_record
+    from ..sampler_head import head_outputs, sampler_scalars
     model, vocab, _, _, manifest = load_package(package)
     k = top_k or manifest["head"]["topK"]
     items = [encode_record(Record(t, []), vocab, "aligned") for t in texts]
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     path = package_run(args.run, args.package, args.checkpoint)
     print(json.dumps({"checkpoint": str(path), "bytes": path.stat().st_size}), flush=True)
     if args.verify:
-        from .data import read_instruction_jsonl
+        from ..tagger.data import read_instruction_jsonl
         texts = [r.text for r in read_instruction_jsonl(args.dev, args.verify_limit)]
         print(json.dumps(verify(args.package, args.run / "onnx" / "model.onnx", texts)), flush=True)
 

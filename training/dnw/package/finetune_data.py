@@ -1,4 +1,4 @@
-"""Training data for dnw.finetune_package: the workbench's instruction export, read strictly, checked against a
+"""Training data for dnw.package.finetune_package: the workbench's instruction export, read strictly, checked against a
 package's label set, split into pieces the model takes, and encoded (with BPE-dropout variants).
 
 The reader takes both variants `workbench export --format instruction` writes (docs/formats/instruction.md):
@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import Record, parse_inline, prompt_text
-from .encode import Encoded, encode_record
-from .tokenizer import BpeDropout, Vocab
+from ..tagger.data import Record, parse_inline, prompt_text
+from ..tagger.encode import Encoded, encode_record
+from ..tagger.tokenizer import BpeDropout, Vocab
 
 # The engine splits longer documents (prompt n + 2 and canvas n within maxLength 1022): never train on more.
 MAX_TEXT_TOKENS = 510
@@ -105,7 +105,7 @@ def split_long(record: Record, vocab: Vocab, limit: int = MAX_TEXT_TOKENS) -> li
     n = len(enc.ids)
     if n <= limit:
         return [record]
-    from .tokenizer import align_tokens
+    from ..tagger.tokenizer import align_tokens
     offsets = align_tokens(record.text, enc.tokens)
     text = record.text
     crossed = set()
@@ -146,7 +146,7 @@ def encode_training(records: list[Record], vocab: Vocab, bpe_dropout: float, bpe
     known = set(vocab.labels)
     dropout = BpeDropout(vocab.tokenizer, bpe_dropout, seed) if bpe_variants > 1 and bpe_dropout > 0 else None
     variants, dropped = [], 0
-    from .data import char_spans_to_token_spans, stacked_tags
+    from ..tagger.data import char_spans_to_token_spans, stacked_tags
     for r in pieces:
         base = encode_record(r, vocab, "aligned")
         dropped += sum(t not in known for t in stacked_tags(char_spans_to_token_spans(r.spans, base.offsets),

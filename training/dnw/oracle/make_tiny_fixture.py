@@ -1,6 +1,6 @@
 """Builds test/fixtures/tiny-model: the tiny package, the prompts, and the reference's expected outputs.
 
-    python -m dnw.make_tiny_fixture [--out ../test/fixtures/tiny-model]
+    python -m dnw.oracle.make_tiny_fixture [--out ../test/fixtures/tiny-model]
 
 expected.json holds one run per sampler configuration the parity test covers (test/integration/
 engine-parity.test.ts); training/tests/test_reference_sampler.py regenerates it and fails when the committed
@@ -19,7 +19,7 @@ import torch
 
 from .package_prompt import PromptBuilder, render_parts
 from .reference_sampler import Settings, load_forward, run_batches
-from .tiny_qwen2 import build, synthetic_sentences
+from ..dream.tiny_qwen2 import build, synthetic_sentences
 
 LAYERS, HIDDEN, SEED = 2, 64, 7
 BATCH_SIZES = [3, 1, 4, 2, 1, 3, 2, 1, 4, 3]  # 24 prompts; batches of several rows are left-padded
@@ -107,7 +107,7 @@ def write_contract_breakers(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "test" / "fixtures" / "tiny-model")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[3] / "test" / "fixtures" / "tiny-model")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # 2 threads on a loaded 2-core machine are ~50x slower, not faster
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,6 @@
 """Evaluate a run's checkpoint on an instruction JSONL: nested micro-F1 (all spans) and flat micro-F1 (outermost).
 
-    python -m dnw.evaluate --run training/runs/NAME [--data training/data/phoner_dev.nested.jsonl]
+    python -m dnw.tagger.evaluate --run training/runs/NAME [--data training/data/phoner_dev.nested.jsonl]
                            [--flat-data FILE] [--threshold 0.9] [--checkpoint best|last] [--limit N] [--threads 2]
 
 Flat F1 compares the outermost predicted spans with the gold of --flat-data (the original flat annotation) when it
@@ -19,6 +19,7 @@ import torch
 from .data import Counts, outermost, read_instruction_jsonl
 from .encode import encode_record
 from .decode import decode_items
+from .runs import load_run
 
 
 def evaluate_items(model, vocab, items, fmt: str, threshold: float, flat_gold=None, max_steps=None,
@@ -49,7 +50,6 @@ def main() -> None:
     ap.add_argument("--out", default=None, help="write the report JSON here")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    from .train import load_run
     model, vocab, cfg = load_run(Path(args.run), args.checkpoint)
     recs = read_instruction_jsonl(args.data, args.limit)
     flat = read_instruction_jsonl(args.flat_data, args.limit) if args.flat_data else None

@@ -1,7 +1,7 @@
 """Does an exported Dream/Qwen2 graph compute what its checkpoint computes? PyTorch (on any device, in the
 checkpoint's dtype or float32) against onnxruntime (CPU) on the same random batch, through the same sampler head:
 
-    python -m dnw.export_parity --checkpoint DIR --package PKG [--device cuda] [--dtype bfloat16] [--batch 2 --seq 128]
+    python -m dnw.oracle.export_parity --checkpoint DIR --package PKG [--device cuda] [--dtype bfloat16] [--batch 2 --seq 128]
 
 Prints one JSON line: positions compared, top-1 equal, the largest top-k probability difference over positions
 whose top-1 agree, and each side's time. Exits 1 when top-1 agrees at fewer than --min-agree of the positions
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .export_dream import BidirectionalQwen2, load_checkpoint
-from .sampler_head import dream_position_ids, head_outputs, sampler_scalars
+from ..dream.export_dream import BidirectionalQwen2, load_checkpoint
+from ..sampler_head import dream_position_ids, head_outputs, sampler_scalars
 
 
 def compare(checkpoint: Path, package: Path, device: str, dtype: str, batch: int, seq: int, seed: int, threads: int) -> dict:

@@ -1,13 +1,13 @@
 """Fine-tune a trainable model package on the workbench's instruction export -> a new model package.
 
-    python -m dnw.finetune_package --base PACKAGE_DIR --train TRAIN.jsonl --out OUT_DIR
+    python -m dnw.package.finetune_package --base PACKAGE_DIR --train TRAIN.jsonl --out OUT_DIR
         [--heldout HELDOUT.jsonl] [--from-scratch] [--epochs E] [--min-steps N] [--max-steps N] [--max-minutes M]
         [--lr LR] [--batch-tokens T] [--seed S] [--threads N] [--name NAME] [--version VERSION]
         [--quantize int8|none] [--device auto|cpu|cuda]
 
-The base package must carry its weights (manifest `training.checkpoint`, checkpoint.pt; dnw.package_checkpoint).
+The base package must carry its weights (manifest `training.checkpoint`, checkpoint.pt; dnw.package.package_checkpoint).
 --from-scratch keeps the base's tokenizer, labels and architecture and initialises the weights randomly.
-Objective as dnw.train: masked diffusion SFT over the aligned canvas (prompt never masked, each slot masked with
+Objective as dnw.tagger.train: masked diffusion SFT over the aligned canvas (prompt never masked, each slot masked with
 probability t ~ U(eps, 1), CE / t), BPE-dropout variants as the base was trained with, AdamW with linear warm-up then
 cosine decay that follows the step count or the --max-minutes budget, whichever ends first. Seeded.
 --device auto (the default) trains on CUDA when torch sees a GPU, else on the CPU; the start event and the metrics
@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Callable, TextIO
 
-from .orphan import exit_with_parent
+from ..orphan import exit_with_parent
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 # Defaults (docs/training.md, "Fine-tuning a package"), measured on PhoNER (200 -> 400 -> 2,000 sentences, 2 cores).
@@ -47,6 +47,7 @@ DEFAULTS = {"finetune": {"epochs": 3.0, "min_steps": 150, "lr": 5e-4},
             "scratch": {"epochs": 10.0, "min_steps": 600, "lr": 1e-3}}
 DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
 DEFAULT_BATCH_TOKENS = 1536
+MIN_LR_RATIO = 0.05  # the cosine ends at 5% of the peak learning rate
 SAMPLE_TEXTS = ["Bệnh nhân BN 123 ( nam , 45 tuổi ) trú tại Đà Nẵng .", "Ngày 3/4 ."]
 
 
@@ -79,7 +80,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="python -m dnw.finetune_package", description=__doc__,
+    ap = _Parser(prog="python -m dnw.package.finetune_package", description=__doc__,
                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", type=Path, required=True, help="the package to start from (must carry checkpoint.pt)")
     ap.add_argument("--train", type=Path, required=True, help="instruction JSONL (workbench export)")
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--labels", type=Path, default=None,
                     help="a project's own label set, JSON {labels: [...], map: {model label: project label}, indexed: "
                          "true when the data names them _0, _1, ...}: the output vocabulary is rebuilt for it "
-                         "(dnw.project_labels), the base's weights carried over (or fresh with --from-scratch)")
+                         "(dnw.package.project_labels), the base's weights carried over (or fresh with --from-scratch)")
     ap.add_argument("--compare", type=Path, default=None,
                     help="a package (the active model) scored on the same --heldout, its labels read through --labels' map")
     return ap
@@ -127,26 +128,18 @@ def plan_steps(per_epoch: int, args) -> int:
     return max(1, math.ceil(args.epochs * per_epoch), args.min_steps)
 
 
-def _lr(step: int, total: int, warmup: int, peak: float, time_frac: float, min_ratio: float = 0.05) -> float:
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    frac = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
-    lo = peak * min_ratio
-    return lo + (peak - lo) * 0.5 * (1 + math.cos(math.pi * frac))
-
-
 def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int,
                 device=None) -> dict:
-    """The masked diffusion SFT loop of dnw.train, single process, sized to the data and the time budget, on
+    """The masked diffusion SFT loop of dnw.tagger.train, single process, sized to the data and the time budget, on
     `device` (the model is moved there and left there)."""
     import dataclasses
 
     import torch
-    from .devices import device_label
+    from ..devices import device_label
     device = device or torch.device("cpu")
     model.to(device)
-    from .encode import collate, length_batches
-    from .train import diffusion_loss
+    from ..tagger.encode import collate, length_batches
+    from ..tagger.train import diffusion_loss, warmup_cosine
     variants = prepared.variants
 
     def epoch_data(epoch: int):
@@ -174,7 +167,7 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
         for b in epoch_batches(epoch, data):
             elapsed = time.time() - train_start
             time_frac = elapsed / budget if budget else 0.0
-            lr = _lr(step, total, warmup, peak, time_frac)
+            lr = warmup_cosine(step, total, warmup, peak, MIN_LR_RATIO, time_frac)
             for g in opt.param_groups:
                 g["lr"] = lr
             gen = torch.Generator().manual_seed(seed * 7919 + step * 31)
@@ -220,7 +213,7 @@ def _description(base: dict, n: int, scratch: bool) -> str:
 def _model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
     lines = [f"# {manifest['name']} {manifest['version']}", "",
              manifest.get("description", ""), "",
-             "Built by `python -m dnw.finetune_package` (docs/training.md, \"Fine-tuning a package\").", "",
+             "Built by `python -m dnw.package.finetune_package` (docs/training.md, \"Fine-tuning a package\").", "",
              "| | |", "|---|---|",
              f"| base | {prov['base']['name']} {prov['base']['version']}{' (architecture and tokenizer only: from scratch)' if prov['fromScratch'] else ''} |",
              f"| training data | {prov['trainFile']}: {prov['trainExamples']} examples |",
@@ -260,10 +253,10 @@ def score_package(package: Path, heldout: list, project: dict | None, threshold:
     """Nested micro P/R/F1 of another package (the active model) on the same held-out records, its labels read
     through the project's map (a label that maps to no project label is dropped); {"error": why} when it cannot be
     scored here (no trainable weights, not an aligned canvas)."""
-    from .data import Counts
-    from .decode import decode_items
-    from .encode import encode_record
-    from .export import session_for
+    from ..tagger.data import Counts
+    from ..tagger.decode import decode_items
+    from ..tagger.encode import encode_record
+    from ..graph_export import session_for
     from .package_checkpoint import PackageError, load_package
     from .project_labels import escape_label, unescape_label
     try:
@@ -366,7 +359,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         vocab = build_vocab(base_vocab, project["escaped"], records)
         model, sources = transfer(model, base_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
     elif args.from_scratch:
-        from .model import DiffusionTagger
+        from ..tagger.model import DiffusionTagger
         model = DiffusionTagger(model.cfg, model.lower_ids.tolist(), model.shape_ids.tolist())
     dc = cfg.get("data", {})
     prepared = encode_training(records, vocab, float(dc.get("bpe_dropout", 0.0)), int(dc.get("bpe_variants", 1)), seed)
@@ -375,7 +368,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
               f"outer levels", file=sys.stderr)
     if not prepared.variants:
         raise Failure(f"{args.train}: every example's text is empty")
-    from .devices import resolve_device
+    from ..devices import resolve_device
     try:
         device = resolve_device(args.device)
     except (RuntimeError, ValueError) as e:
@@ -384,7 +377,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     model.cpu()  # the ONNX export and the saved checkpoint are built from CPU tensors
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
-    from .export import (GRAPH, export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults, session_for,
+    from ..graph_export import session_for
+    from .export import (GRAPH, export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults,
                          write_package)
     base_graph = args.base / base["graph"]["file"]
     q = args.quantize or ("int8" if is_int8_graph(base_graph) else "none")
@@ -405,8 +399,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         evaluation = []
         if heldout:
             emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))
-            from .encode import encode_record
-            from .evaluate import evaluate_items
+            from ..tagger.encode import encode_record
+            from ..tagger.evaluate import evaluate_items
             items = [encode_record(r, vocab, "aligned") for r in heldout]
             rep = evaluate_items(None, vocab, items, "aligned", threshold, None, max_steps,
                                  session=session_for(graph, threads))

@@ -1,7 +1,7 @@
 """Masked diffusion SFT of the small model. Resumes from the run folder's last checkpoint.
 
-    python -m dnw.train --config training/configs/X.toml
-    torchrun --nproc_per_node 2 -m dnw.train --config training/configs/X.toml   # DDP, gloo on CPU
+    python -m dnw.tagger.train --config training/configs/X.toml
+    torchrun --nproc_per_node 2 -m dnw.tagger.train --config training/configs/X.toml   # DDP, gloo on CPU
 
 Objective: the prompt is never masked; each canvas slot (aligned labels, or inline answer + its [EOS] padding) is
 masked with probability t ~ U(eps, 1) drawn per sequence; loss = sum over masked slots of CE / t, divided by the
@@ -17,7 +17,6 @@ import os
 import random
 import shutil
 import time
-import tomllib
 from pathlib import Path
 
 import torch
@@ -25,31 +24,11 @@ import torch.distributed as dist
 
 from .data import read_instruction_jsonl, stacked_tags, char_spans_to_token_spans
 from .encode import Encoded, encode_record, length_batches, collate
-from .model import DiffusionTagger, ModelConfig, count_params
-from .devices import rand_on
-from .tokenizer import BpeDropout, Vocab, token_features
-
-DEFAULTS = {
-    "run": {"name": "run", "out_dir": "training/runs", "seed": 1, "threads": 1},
-    "data": {"train": "training/data/phoner_train.nested.jsonl", "dev": "training/data/phoner_dev.nested.jsonl",
-             "train_limit": 0, "dev_limit": 500, "vocab_size": 6000, "bpe_dropout": 0.0, "bpe_variants": 1},
-    "model": {"format": "aligned"},
-    "train": {"epochs": 10, "max_minutes": 0, "max_tokens": 4096, "lr": 1e-3, "min_lr_ratio": 0.05,
-              "warmup_steps": 200, "weight_decay": 0.01, "betas": [0.9, 0.98], "grad_clip": 1.0, "eps": 1e-3,
-              "eval_every": 250, "checkpoint_every": 250, "log_every": 25, "max_steps": 0,
-              "max_cpu_minutes": 0, "time_schedule": False, "ema": 0.0},
-    "decode": {"threshold": 0.9, "max_steps": 8},
-}
-
-
-def load_config(path: str | Path) -> dict:
-    with open(path, "rb") as f:
-        user = tomllib.load(f)
-    cfg = {k: dict(v) for k, v in DEFAULTS.items()}
-    for section, values in user.items():
-        cfg.setdefault(section, {}).update(values)
-    return cfg
-
+from .model import count_params
+from ..devices import rand_on
+from .tokenizer import BpeDropout, Vocab
+from .evaluate import evaluate_items
+from .runs import build_model, load_config
 
 def _syllable_tags(records) -> tuple[set[str], set[str]]:
     """Stacked tags over whitespace tokens (the label inventory; BPE tokens inside a word take the same tags)."""
@@ -64,44 +43,19 @@ def _syllable_tags(records) -> tuple[set[str], set[str]]:
     return tags, labels
 
 
-def build_model(cfg: dict, vocab: Vocab, state: dict | None = None) -> DiffusionTagger:
-    """The model for a config; with a checkpoint's state the feature tables come from it (they are buffers)."""
-    feats = token_features(vocab.tokenizer)
-    lower_ids, shape_ids, n_shapes = feats.lower_ids, feats.shape_ids, len(feats.shapes)
-    if state is not None:
-        lower_ids, shape_ids = state["lower_ids"].tolist(), state["shape_ids"].tolist()
-        n_shapes = state["shape.weight"].shape[0] if "shape.weight" in state else max(shape_ids) + 1
-    m = cfg["model"]
-    fmt = m.get("format", "aligned")
-    n_out = vocab.label_ids[-1] + 1 if fmt == "aligned" else vocab.size
-    mc = ModelConfig(vocab_size=vocab.size, n_out=n_out, label_start=vocab.label_ids[0], n_shapes=n_shapes,
-                     pad_id=vocab.pad_id, mask_id=vocab.mask_id, open_id=vocab.open_id, close_id=vocab.close_id,
-                     **{k: v for k, v in m.items()})
-    return DiffusionTagger(mc, lower_ids, shape_ids)
-
-
-def load_run(run: Path, which: str = "best") -> tuple[DiffusionTagger, Vocab, dict]:
-    cfg = load_config(run / "config.toml")
-    vocab = Vocab.load(run)
-    path = run / f"{which}.pt"
-    if not path.exists():
-        path = run / "last.pt"
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    model = build_model(cfg, vocab, state["model"])
-    model.load_state_dict(state["model"])
-    model.eval()
-    return model, vocab, cfg
+def warmup_cosine(step: int, total: int, warmup: int, peak: float, min_ratio: float, time_frac: float = 0.0) -> float:
+    """The one learning-rate schedule (training and fine-tuning): linear warm-up to `peak`, then cosine down to
+    peak * min_ratio at the end of training (`total` steps, or the time budget's fraction: whichever comes first)."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    frac = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
+    lo = peak * min_ratio
+    return lo + (peak - lo) * 0.5 * (1 + math.cos(math.pi * frac))
 
 
 def lr_at(step: int, total: int, tc: dict, time_frac: float = 0.0) -> float:
-    """Linear warm-up, then cosine to lr * min_lr_ratio at the end of training (steps, or the time budget when
-    train.time_schedule is set: then whichever comes first)."""
-    warm = tc["warmup_steps"]
-    if step < warm:
-        return tc["lr"] * (step + 1) / warm
-    frac = min(1.0, max((step - warm) / max(1, total - warm), time_frac))
-    lo = tc["lr"] * tc["min_lr_ratio"]
-    return lo + (tc["lr"] - lo) * 0.5 * (1 + math.cos(math.pi * frac))
+    """The schedule with a config's train section (time_frac counts when train.time_schedule is set)."""
+    return warmup_cosine(step, total, tc["warmup_steps"], tc["lr"], tc["min_lr_ratio"], time_frac)
 
 
 def diffusion_loss(model, batch, mask_id: int, eps: float, gen: torch.Generator) -> tuple[torch.Tensor, int]:
@@ -235,7 +189,6 @@ def main(argv: list[str] | None = None) -> None:
 
     def evaluate() -> None:
         nonlocal c_start
-        from .evaluate import evaluate_items
         c0 = time.process_time()
         raw = None
         if ema is not None:

@@ -1,12 +1,12 @@
-"""Times dnw.finetune's own training loop on a Dream-7B-shaped model with random weights (issue 13's fine-tune figures).
+"""Times dnw.dream.finetune's own training loop on a Dream-7B-shaped model with random weights (issue 13's fine-tune figures).
 
-    python -m dnw.gpu_bench_finetune                   # H100/H200: 1,000 examples x 2 epochs, measured
-    python -m dnw.gpu_bench_finetune --steps 20        # 20 steps; the 1,000 x 2 time is extrapolated (and says so)
-    python -m dnw.gpu_bench_finetune --tiny --steps 3  # toy size on the CPU: a dry run of the same code path
+    python -m dnw.dream.gpu_bench_finetune                   # H100/H200: 1,000 examples x 2 epochs, measured
+    python -m dnw.dream.gpu_bench_finetune --steps 20        # 20 steps; the 1,000 x 2 time is extrapolated (and says so)
+    python -m dnw.dream.gpu_bench_finetune --tiny --steps 3  # toy size on the CPU: a dry run of the same code path
 
 The model is built directly on the device (hidden 3584, 28 layers, 28 heads, 4 KV heads, intermediate 18944,
 vocab 152064, bf16 on CUDA; random normal weights, no checkpoint file), the data is synthetic token ids (prompt
-and answer of about --tokens together, lengths varying by +-10%), and the loop is dnw.finetune.train: LoRA rank 16,
+and answer of about --tokens together, lengths varying by +-10%), and the loop is dnw.dream.finetune.train: LoRA rank 16,
 SDPA, --batch-size x --grad-accum = 16 examples per optimiser step by default. The last stdout line is one JSON
 object: median s/step after the first (warm-up) step, peak GPU memory, first and last loss, and the time for
 --examples x --epochs, either "measured" (every step run) or "extrapolated" (median s/step x the steps it needs).
@@ -22,7 +22,7 @@ import time
 
 import torch
 
-from .devices import device_label
+from ..devices import device_label
 from .finetune import Dist, add_training_args, model_dtype, train
 
 DREAM_7B = {"vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
@@ -59,7 +59,7 @@ def build_random_model(shape: dict, dtype: torch.dtype, device: torch.device, at
 
 
 def synthetic_examples(n: int, tokens: int, vocab: int, special: dict, seed: int) -> list[tuple[list[int], int]]:
-    """(ids, prompt length) pairs shaped as dnw.finetune.build_examples makes them: prompt, answer, EOS padding
+    """(ids, prompt length) pairs shaped as dnw.dream.finetune.build_examples makes them: prompt, answer, EOS padding
     to a multiple of 8; about half prompt, half answer (an NER answer is the text plus its tags)."""
     rng = random.Random(seed)
     avoid = set(special.values())
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
     measured = stats["steps_run"] >= needed
     median = stats["median_s_per_step"]
     result = {
-        "bench": "dnw.gpu_bench_finetune", "shape": "tiny" if args.tiny else "dream-7b",
+        "bench": "dnw.dream.gpu_bench_finetune", "shape": "tiny" if args.tiny else "dream-7b",
         "params": sum(p.numel() for p in model.parameters()), "device": device_label(env.device),
         "dtype": str(dtype).replace("torch.", ""), "attn": args.attn, "mode": "full" if stats["full"] else f"lora-r{args.lora_rank}",
         "gradient_checkpointing": bool(args.gradient_checkpointing), "world": env.world,

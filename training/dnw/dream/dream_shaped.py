@@ -3,9 +3,9 @@
 Dream's weights cannot be fetched here, and speed does not depend on their values: the folder holds Dream's
 config.json fields at the chosen size, a byte-level BPE tokenizer trained on synthetic Vietnamese text (the
 model's vocabulary is padded beyond it, as Qwen2's 152,064 rows are beyond its 151,665 tokens) and, unless
---no-weights, random weights. Without weights, `dnw.torch_worker --random-init` builds them on the GPU directly.
+--no-weights, random weights. Without weights, `dnw.dream.torch_worker --random-init` builds them on the GPU directly.
 
-    python -m dnw.dream_shaped --size 7b --out DIR [--no-weights] [--device cuda] [--dtype bfloat16]
+    python -m dnw.dream.dream_shaped --size 7b --out DIR [--no-weights] [--device cuda] [--dtype bfloat16]
 """
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """A tiny, randomly initialised Qwen2-architecture model and a tiny byte-level BPE tokenizer, for parity tests.
 
 Nothing is downloaded: the tokenizer is trained on synthetic Vietnamese medical sentences made here, the weights
-come from a seeded generator. The model is exported exactly as a Dream checkpoint is (dnw.export_dream), so the
+come from a seeded generator. The model is exported exactly as a Dream checkpoint is (dnw.dream.export_dream), so the
 engine, the ONNX graph and the PyTorch reference can be compared on any size and seed:
 
-    python -m dnw.tiny_qwen2 --layers 2 --hidden 64 --seed 7 --out DIR
+    python -m dnw.dream.tiny_qwen2 --layers 2 --hidden 64 --seed 7 --out DIR
 
 writes DIR/checkpoint (config.json, model.safetensors, tokenizer files: what export_dream reads) and DIR/package
 (the model package). Weights are drawn with a large std on purpose: a random model with flat distributions has
@@ -22,7 +22,8 @@ from safetensors.torch import save_file
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
-from .export_dream import BidirectionalQwen2, export_graph, write_manifest
+from ..graph_export import export_graph, write_manifest
+from .export_dream import BidirectionalQwen2
 
 LABELS = ["LOCATION", "ORGANIZATION", "SYMPTOM_AND_DISEASE", "DATE", "AGE"]
 EOS, MASK, IM_START, IM_END = "<|endoftext|>", "<|mask|>", "<|im_start|>", "<|im_end|>"
@@ -118,7 +119,7 @@ def rebuild_from_manifest(manifest: dict) -> Qwen2ForCausalLM:
     """The torch model of a tiny_qwen2 package, rebuilt from the seed its manifest records."""
     p = manifest.get("provenance") or {}
     if p.get("builder") != "dnw.tiny_qwen2":
-        raise ValueError("this package was not built by dnw.tiny_qwen2: pass --checkpoint")
+        raise ValueError("this package was not built by dnw.dream.tiny_qwen2: pass --checkpoint")
     return build_model(p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"], p["eosBoost"], manifest["tokens"]["eos"])
 
 
