@@ -1,8 +1,8 @@
 // The export's destination chosen with the system's own dialog (issue 14): a save dialog for one-file formats, a
 // folder picker for multi-file ones. Only our window's main frame may ask, with a checked request; the answer is a
 // path or null, and the export itself still goes through the contract (the service refuses what it must).
+// No import from 'electron' (its dialog and ipcMain are handed in): the unit test runs where Electron is absent.
 import { z } from 'zod';
-import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { CHOOSE_DESTINATION_CHANNEL, type ChooseDestinationResult } from '../../../core/contract/native-dialog.js';
 import { isTrustedCaller, type IpcCaller } from './ipc.js';
 
@@ -15,17 +15,17 @@ const requestSchema = z
   })
   .strict();
 
-/** The parts of Electron's `dialog` and `ipcMain` this uses (a test can hand in stand-ins). */
-export interface DialogLike {
-  showSaveDialog(window: BrowserWindow, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
-  showOpenDialog(window: BrowserWindow, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+/** The parts of Electron's `dialog` this uses, for a window of type W. */
+export interface DialogLike<W> {
+  showSaveDialog(window: W, options: { defaultPath?: string; filters?: { name: string; extensions: string[] }[]; properties?: 'createDirectory'[] }): Promise<{ canceled: boolean; filePath?: string }>;
+  showOpenDialog(window: W, options: { defaultPath?: string; properties?: ('openDirectory' | 'createDirectory')[] }): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 export interface DialogIpc {
-  handle(channel: string, listener: (event: IpcCaller & { sender: { id: number } }, ...args: unknown[]) => Promise<ChooseDestinationResult>): void;
+  handle(channel: string, listener: (event: IpcCaller, ...args: unknown[]) => Promise<ChooseDestinationResult>): void;
 }
 
-export function registerDestinationDialog(ipcMain: DialogIpc, dialog: DialogLike, windowFor: (senderId: number) => BrowserWindow | null, windowIds: ReadonlySet<number>): void {
+export function registerDestinationDialog<W>(ipcMain: DialogIpc, dialog: DialogLike<W>, windowFor: (senderId: number) => W | null, windowIds: ReadonlySet<number>): void {
   ipcMain.handle(CHOOSE_DESTINATION_CHANNEL, async (event, ...args) => {
     const window = windowFor(event.sender.id);
     const parsed = requestSchema.safeParse(args[0]);

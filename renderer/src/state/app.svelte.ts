@@ -10,7 +10,15 @@ const INFO_MS = 8000;
 export type View = 'documents' | 'editor' | 'models';
 
 class AppState {
-  view = $state<View>('documents');
+  #view = $state<View>('documents');
+  /** The view showing. Moving to another takes an information notice away (it spoke of the view left behind). */
+  get view(): View {
+    return this.#view;
+  }
+  set view(view: View) {
+    if (view !== this.#view) this.dismissInfo();
+    this.#view = view;
+  }
   info = $state.raw<AppInfo | null>(null);
   project = $state.raw<ProjectInfo | null>(null);
   /** The notice line: a translated text, and for errors the service's own words as the technical detail. */
