@@ -1,6 +1,7 @@
-// axe-core over every view, in Vietnamese and in English (issue 14): the document list, the label set, the editor
-// with spans nested three deep (a span selected, the history open), the shortcuts overlay, the Models view and the
-// export dialog (its folder browser, its overwrite question, its summary). No serious or critical violation.
+// axe-core over every view, in Vietnamese and in English (issue 14): the document list, the label set and its delete
+// question, the editor with spans nested three deep (a span selected, the history and the replay open), the shortcuts
+// overlay, the Models view and the export dialog (its folder browser, its overwrite question, its summary). No serious
+// or critical violation.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,8 +27,15 @@ for (const locale of ['vi', 'en'] as const) {
     };
     try {
       await check('documents');
-      await new LabelsPage(page).show();
+      const labels = new LabelsPage(page);
+      await labels.show();
       await check('label set');
+      // The question a delete of a label in use asks: checked, then cancelled.
+      await page.getByRole('button', { name: /Delete LOCATION/ }).click();
+      await labels.confirmation.waitFor();
+      await check('label set, delete question');
+      await labels.confirmation.getByRole('button', { name: /Cancel/ }).click();
+      await labels.confirmation.waitFor({ state: 'detached' });
 
       await new DocumentsPage(page).open('1');
       await page.getByRole('button', { name: 'ORGANIZATION: Bệnh viện Đà Nẵng', exact: true }).waitFor();
@@ -39,6 +47,9 @@ for (const locale of ['vi', 'en'] as const) {
       await page.getByRole('button', { name: /History/ }).click();
       await page.locator('section.history').waitFor();
       await check('editor, history');
+      await page.getByRole('button', { name: /Watch the model denoise/ }).click();
+      await page.locator('section.replay[data-loading="false"]').waitFor();
+      await check('editor, denoising replay');
       await page.getByRole('button', { name: /Keyboard shortcuts/ }).click();
       const shortcuts = page.getByTestId('shortcuts');
       await shortcuts.waitFor();
