@@ -101,7 +101,9 @@ export class ProjectTrainService extends JobTable {
     if (labels.length === 0) throw new ContractError('failed', 'the project has no labels to train a model for');
     const known = new Set(labels);
     const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
-    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `training needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`);
+    if (docs.length < MIN_FINISHED) {
+      throw new ContractError('failed', `training needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`, undefined, { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length });
+    }
     const { train, heldout } = splitHeldout(docs);
     const index = new Map(labels.map((l, i) => [l, `_${i}`]));
     // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.

@@ -28,6 +28,8 @@ export const trainVi = {
   simulationCurves: 'Mô phỏng (workbench simulate): không phải dữ liệu của dự án này',
   simulationCurvesHelp: 'Đường cong của các lần chạy `workbench simulate` trên bộ dữ liệu riêng của chúng; bản đi kèm ứng dụng chạy trên PhoNER_COVID19.',
   shippedReference: 'PhoNER_COVID19, đi kèm',
+  errSettings: 'Không lưu được cài đặt của dự án.',
+  errTrain: 'Không huấn luyện được mô hình cho dự án.',
 };
 
 export const trainEn: Record<keyof typeof trainVi, string> = {
@@ -59,4 +61,6 @@ export const trainEn: Record<keyof typeof trainVi, string> = {
   simulationCurves: "Simulations (workbench simulate): not this project's data",
   simulationCurvesHelp: 'Curves of `workbench simulate` runs on their own data sets; the one shipped with the app ran on PhoNER_COVID19.',
   shippedReference: 'PhoNER_COVID19, shipped',
+  errSettings: "The project's settings could not be saved.",
+  errTrain: 'Training a model for the project failed.',
 };

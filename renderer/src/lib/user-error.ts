@@ -8,11 +8,12 @@ import { en, vi, type MessageKey } from './messages.js';
 export type Locale = 'vi' | 'en';
 
 /** What the user was doing when it failed: chooses the headline when the cause itself has no better words. */
-export type ErrorContext = 'load' | 'import' | 'export' | 'preannotate' | 'fine-tune' | 'save' | 'restore' | 'activate' | 'replay' | 'labels';
+export type ErrorContext = 'load' | 'import' | 'export' | 'preannotate' | 'fine-tune' | 'save' | 'restore' | 'activate' | 'replay' | 'labels' | 'settings' | 'train';
 
 const CONTEXT_KEYS: Record<ErrorContext, MessageKey> = {
   load: 'errLoad', import: 'errImport', export: 'errExport', preannotate: 'errPreannotate', 'fine-tune': 'errFineTune',
   save: 'errSave', restore: 'errRestore', activate: 'errActivate', replay: 'errReplay', labels: 'errLabels',
+  settings: 'errSettings', train: 'errTrain',
 };
 
 export interface UserMessage {

@@ -2,6 +2,7 @@
 // default) and the lexicon's suggestions (on by default); projects.settings / projects.updateSettings.
 import type { ProjectSettings } from '../../../core/contract/types.js';
 import { call } from '../lib/api.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 
 /** What the form offers when keep-learning is switched on without a number. */
@@ -16,7 +17,8 @@ class ProjectSettingsState {
   saving = $state(false);
   /** Set after a save until the form changes again. */
   saved = $state(false);
-  error = $state<string | null>(null);
+  /** The last failure, in the UI's language (the service's words as its detail). */
+  error = $state.raw<UserMessage | null>(null);
 
   /** Whether the form differs from what is stored. */
   get dirty(): boolean {
@@ -38,7 +40,7 @@ class ProjectSettingsState {
     try {
       this.show(await call('projects.settings', { projectId: project.id }));
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'load');
     }
   }
 
@@ -52,7 +54,7 @@ class ProjectSettingsState {
       this.show(await call('projects.updateSettings', { projectId: project.id, retrainEvery: this.keepLearning ? every : null, lexicon: this.lexicon }));
       this.saved = true;
     } catch (error) {
-      this.error = (error as Error).message; // a number out of range: the contract says which
+      this.error = describeError(error, 'settings'); // a number out of range: the contract's words are the detail
     } finally {
       this.saving = false;
     }

@@ -3,6 +3,7 @@
 // version became the active model and why (or why not).
 import type { JobInfo } from '../../../core/contract/types.js';
 import { call, onEvent } from '../lib/api.js';
+import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
 import { JobTracker } from './job-tracker.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -13,7 +14,7 @@ class ProjectTrainState {
   /** Scratch first: it beat transfer on ViMedNER (bench/RESULTS.md); the service's default too. */
   from = $state<'embedded' | 'scratch'>('scratch');
   /** The last refusal or failure, shown until the next try. */
-  error = $state<string | null>(null);
+  error = $state.raw<UserMessage | null>(null);
   private readonly tracker = new JobTracker('train');
 
   get job(): JobInfo | null {
@@ -32,7 +33,7 @@ class ProjectTrainState {
       this.tracker.started(await call('models.train', { projectId: project.id, from: this.from }));
     } catch (error) {
       // Too few finished documents, no labels, no Python environment: the service says which.
-      this.error = (error as Error).message;
+      this.error = describeError(error, 'train');
     }
   }
 
@@ -53,7 +54,7 @@ class ProjectTrainState {
     onEvent((event) => {
       const job = this.tracker.take(event);
       if (job && event.type === 'job.finished') {
-        if (job.state === 'failed') this.error = job.error ?? 'failed';
+        if (job.state === 'failed') this.error = { key: 'errTrain', params: {}, detail: job.error ?? '' };
         // A new version is listed (and maybe active): the versions, the curve and the pre-annotate picker follow.
         void models.load();
         void jobs.loadModels();
