@@ -86,6 +86,10 @@ test('export dialog: browse the home folder, choose a folder, replace a named fi
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.deepEqual(readdirSync(outside), []);
+    // Opened again, it is a fresh dialog: the last export's summary is not shown as if it were this one's.
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('export-summary').count(), 0);
   } finally {
     await wb.close();
     rmSync(home, { recursive: true, force: true });

@@ -57,6 +57,9 @@ class ExportState {
 
   show(): void {
     app.dismissInfo();
+    // A fresh dialog: the last export's summary or error belongs to that export, not to this one.
+    this.summary = null;
+    this.error = null;
     this.open = true;
   }
 
@@ -70,9 +73,11 @@ class ExportState {
   /** The destination chooser: the system's dialog in the desktop app, else the folder browser at the typed folder. */
   async browse(): Promise<void> {
     const info = this.formatInfo;
+    // With nothing typed, the system's save dialog proposes a file name (a bare name opens in its usual folder).
+    const proposed = `${safeName(app.project?.name ?? 'export')}-${this.scope}${info?.extensions[0] ?? ''}`;
     const native = await chooseNativeDestination({
       kind: info?.multiFile ? 'folder' : 'file',
-      ...(this.destination.trim() ? { defaultPath: this.destination.trim() } : {}),
+      ...(this.destination.trim() ? { defaultPath: this.destination.trim() } : info?.multiFile ? {} : { defaultPath: proposed }),
       extensions: info?.extensions ?? [],
       ...(info ? { filterName: info.title } : {}),
     });
