@@ -1,5 +1,5 @@
 // Issue 12: a model for a project's own labels, end to end over the real trainer (python -m dnw.package.finetune_package
-// --labels) and the real engine. A project with three labels of its own (Vietnamese diacritics, a `|`, nesting) and
+// --labels) and the real engine. A project with three labels of its own (Vietnamese diacritics, a space, a `|`, nesting) and
 // 25 synthetic done documents: training from the embedded model registers a version that loads and suggests the
 // project's labels, nested; it becomes active only when it beats the active model on the same held-out documents.
 import { test } from 'node:test';
