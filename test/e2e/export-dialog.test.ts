@@ -46,6 +46,8 @@ test('export dialog: browse the home folder, choose a folder, replace a named fi
     assert.equal(await browser.getByRole('button', { name: 'Up one level' }).isDisabled(), true);
     await browser.getByRole('button', { name: 'Documents' }).click();
     await page.locator(`[data-testid="folder-browser"][data-path="${join(home, 'Documents')}"]`).waitFor();
+    // The keyboard focus lands in the folder just opened (the pressed button is gone with the old listing).
+    assert.match((await page.locator('[data-testid="folder-browser"] .entry:focus').textContent()) ?? '', /ca-benh/);
     // A link out of the home folder is not offered; the .jsonl file an export could replace is, with its size.
     const entries = (await browser.getByRole('listitem').allTextContents()).map((t) => t.trim());
     assert.ok(entries.some((t) => t.includes('ca-benh')), entries.join(' | '));
