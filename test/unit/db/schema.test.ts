@@ -77,7 +77,9 @@ test('labels get distinct colours and shortcut keys in order', () => {
   const labels = store.labels.list(project.id);
   assert.deepEqual(labels.map((l) => [l.name, l.shortcut, l.sortOrder]), [['LOCATION', '1', 0], ['ORGANIZATION', '2', 1], ['DATE', '3', 2]]);
   assert.equal(new Set(labels.map((l) => l.colour)).size, 3);
-  assert.throws(() => store.labels.add(project.id, { name: 'HAS SPACE' }), /CHECK/);
+  // Inner single spaces are a name (migration 0009); an edge or double space, a tab, is not.
+  store.labels.add(project.id, { name: 'HAS SPACE' });
+  for (const name of [' EDGE', 'TWO  SPACES', 'TAB\tX']) assert.throws(() => store.labels.add(project.id, { name }), /CHECK/, name);
 });
 
 test('stats count the latest revision per label and outcome', () => {
