@@ -13,6 +13,7 @@ import { paramSchemas } from '../../core/contract/methods.js';
 import type { FineTuneArgs, FineTuneProgress, FineTuneResult } from '../../main/training/fine-tune-process.js';
 import type { EnginePort, EngineSession } from '../../main/services/engine-port.js';
 import { tinyPackageCopy } from '../support/tiny-package.js';
+import { WorkbenchService } from '../../main/services/workbench-service.js';
 import { tempService } from '../unit/hosts/helpers.js';
 
 const LABELS = ['triệu chứng bệnh', 'Nơi'];
@@ -187,6 +188,23 @@ test('keep learning: a failed run waits for N more documents instead of restarti
     assert.equal(runs, 1, 'two more do not retry it');
     await step(ids[12]);
     assert.equal(runs, 2, 'three more do');
+
+    // A workbench started again (after a crash, or the run killed with it) remembers no failure: the failed runs
+    // logged nothing as done, so the next finished document tries again.
+    await service.close();
+    const again = new WorkbenchService({ store, dataDir: env.dir, host: 'browser', engine: engineOver(embedded), version: 'test', trainer: async () => {
+      runs++;
+      throw new Error('the trainer crashed');
+    } });
+    try {
+      await again['documents.setStatus']({ documentId: ids[13], status: 'done' });
+      await new Promise((r) => setImmediate(r));
+      for (const job of again.training.list()) await again.training.settled(job.id);
+      assert.equal(runs, 3, 'retried after the restart');
+      assert.deepEqual(store.fineTunes.list(project.id).map((f) => f.state), ['failed', 'failed', 'failed']);
+    } finally {
+      await again.close();
+    }
   } finally {
     await env.close();
     rmSync(join(embedded, '..'), { recursive: true, force: true });
