@@ -85,15 +85,19 @@ export class LexiconService {
     this.texts = new DocumentTextRepository(store.db);
   }
 
-  /** Whether the lexicon suggests in this project (the latest `lexicon.settings` event, else on). */
+  /**
+   * Whether the lexicon suggests in this project (the latest `lexicon.settings` event, else on). Read each time (an
+   * index seek), so a switch another process made (`workbench settings --lexicon`) holds here too: switched off, the
+   * project's lexicon is dropped; switched back on, it is rebuilt and the unfinished documents swept.
+   */
   enabled(projectId: number): boolean {
     if (this.settings.enabled === false) return false;
-    let on = this.switches.get(projectId);
-    if (on === undefined) {
-      // Read once per project and process: the event log's scan for the latest one is not free on a long log.
-      const [latest] = this.store.events.recent({ type: SETTINGS_EVENT, projectId, limit: 1 });
-      on = (latest?.payload as { enabled?: boolean } | undefined)?.enabled !== false;
-      this.switches.set(projectId, on);
+    const on = (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { enabled?: boolean } | undefined)?.enabled !== false;
+    const was = this.switches.get(projectId);
+    this.switches.set(projectId, on);
+    if (was !== undefined && was !== on) {
+      if (on) this.invalidate(projectId);
+      else this.projects.delete(projectId);
     }
     return on;
   }

@@ -12,8 +12,8 @@ Shows a project's settings, changing those given first.
                    the project's model in the background (as \`workbench train\` does) while the workbench runs; when
                    it beats the active model it becomes active and the unfinished documents are re-annotated with it.
                    off (the default) never trains on its own.
-  --lexicon        suggestions from the lexicon of the finished documents (on by default). A running workbench reads
-                   this switch once per project: restart it to see a change made here.`;
+  --lexicon        suggestions from the lexicon of the finished documents (on by default).
+A running workbench on the same database follows a change made here at once.`;
 
 function onOff(value: string | undefined, option: string): boolean | undefined {
   if (value === undefined) return undefined;
