@@ -36,7 +36,7 @@ export interface StagedRecord {
  * per transaction in a number that follows how many the last one published (reading 500 to publish 40 spent more
  * time parsing staged JSON than publishing it).
  */
-const PUBLISH_SLICE_MS = 20;
+const PUBLISH_SLICE_MS = 10;
 const READ_FIRST = 32;
 const READ_MAX = 4000;
 /** Staged records dropped per transaction when an import is abandoned. */

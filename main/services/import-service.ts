@@ -17,6 +17,7 @@ import { documentErrors, splitFromFileName } from './import-checks.js';
 import { IssueLog } from './issue-log.js';
 import { abandonImport, publishImport, type StagedRecord } from './import-publish.js';
 import { currentOwner } from '../../db/process-owner.js';
+import { TimeSlice } from '../time-slice.js';
 
 export interface ImportOptions {
   projectId: number;
@@ -168,8 +169,11 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
   const actor = options.actor ?? `import:${file.sourceName}`;
   const stager = new Stager(store, { projectId: options.projectId, source: file.sourceName, format: codec.id, actor });
   let failed = false;
+  // Decoding is synchronous between reads of the file; slices keep other callers answered meanwhile.
+  const slice = new TimeSlice();
   try {
     for await (const event of codec.decode(fileInput(file.path), { variant: options.variant })) {
+      await slice.pass();
       if (event.kind === 'issue') {
         report(event.issue);
         if (event.issue.severity === 'error' && !options.skipInvalid) failed = true;

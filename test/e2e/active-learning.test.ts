@@ -4,13 +4,12 @@
 // deterministic made-up signals (test/e2e/support/lexicon-engine.ts), so the expected orders below follow from it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { noChromium } from './support/browser.js';
-import { openWorkbench, type Workbench } from './support/fixture.js';
-import { repoRoot } from './support/server.js';
+import { openWorkbench } from './support/fixture.js';
+import { api, fakePython, trainablePackage } from './support/trainer.js';
 import { DocumentsPage } from './pages/documents-page.js';
 import { EditorPage } from './pages/editor-page.js';
 import { ModelsPage } from './pages/models-page.js';
@@ -114,15 +113,6 @@ test('the queue ranks unfinished documents by each strategy with its reason, and
 });
 
 /** A copy of the tiny fixture package whose manifest says it carries trainable weights (the refusal checks come first). */
-function trainablePackage(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-pkg-'));
-  const from = join(repoRoot, 'test/fixtures/tiny-model/package');
-  for (const file of readdirSync(from)) copyFileSync(join(from, file), join(dir, file));
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  manifest.training = { checkpoint: 'checkpoint.pt', format: 'dnw' };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return dir;
-}
 
 test('the Models view lists the versions, draws the learning curves, and shows why fine-tuning cannot start', { skip: noChromium, timeout: 120_000 }, async () => {
   const pkg = trainablePackage();
@@ -201,24 +191,12 @@ async function modelChoice(page: Page, value: string): Promise<void> {
   }, value);
 }
 
-/** Calls a contract method on the test's server, as the UI would (test setup that is not what the test is about). */
-async function api(wb: Workbench, method: string, params: unknown): Promise<unknown> {
-  const response = await fetch(`${wb.server.origin}/api/call/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${wb.server.token}` }, body: JSON.stringify(params),
-  });
-  const outcome = (await response.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`);
-  return outcome.result;
-}
 
 test('fine-tune from corrections: progress with loss, Cancel, a new active version, re-annotation, restore', { skip: noChromium, timeout: 180_000 }, async () => {
   // The trainer is a stand-in speaking dnw.package.finetune_package's protocol (support/fake-trainer.mjs), found through
   // $WORKBENCH_PYTHON like a real environment; the base is the trainable copy of the tiny fixture package.
   const pkg = trainablePackage();
-  const bin = mkdtempSync(join(tmpdir(), 'wb-e2e-trainer-'));
-  const python = join(bin, 'python');
-  writeFileSync(python, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/e2e/support/fake-trainer.mjs')}" "$@"\n`);
-  chmodSync(python, 0o755);
+  const { bin, python } = fakePython();
   const gate = join(bin, 'gate');
   Object.assign(process.env, { WORKBENCH_TEST_EMBEDDED_PACKAGE: pkg, WORKBENCH_PYTHON: python, FAKE_TRAINER_GATE: gate });
   const wb = await openWorkbench({ engine: true });

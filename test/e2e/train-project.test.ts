@@ -3,40 +3,19 @@
 // (the result says why not). The trainer is the stand-in of support/fake-trainer.mjs, as in active-learning.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noChromium } from './support/browser.js';
-import { openWorkbench, type Workbench } from './support/fixture.js';
-import { repoRoot } from './support/server.js';
+import { openWorkbench } from './support/fixture.js';
+import { api, fakePython, trainablePackage } from './support/trainer.js';
 import { DocumentsPage } from './pages/documents-page.js';
 import { ModelsPage } from './pages/models-page.js';
 
-function trainablePackage(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-pkg-'));
-  const from = join(repoRoot, 'test/fixtures/tiny-model/package');
-  for (const file of readdirSync(from)) copyFileSync(join(from, file), join(dir, file));
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  manifest.training = { checkpoint: 'checkpoint.pt', format: 'dnw' };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return dir;
-}
 
-async function api(wb: Workbench, method: string, params: unknown): Promise<unknown> {
-  const response = await fetch(`${wb.server.origin}/api/call/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${wb.server.token}` }, body: JSON.stringify(params),
-  });
-  const outcome = (await response.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`);
-  return outcome.result;
-}
 
 test('train a model for this project: progress, Cancel, active only when it beats the active model, and why', { skip: noChromium, timeout: 180_000 }, async () => {
   const pkg = trainablePackage();
-  const bin = mkdtempSync(join(tmpdir(), 'wb-e2e-trainer-'));
-  const python = join(bin, 'python');
-  writeFileSync(python, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/e2e/support/fake-trainer.mjs')}" "$@"\n`);
-  chmodSync(python, 0o755);
+  const { bin, python } = fakePython();
   const gate = join(bin, 'gate');
   const compare = join(bin, 'compare');
   Object.assign(process.env, { WORKBENCH_TEST_EMBEDDED_PACKAGE: pkg, WORKBENCH_PYTHON: python, FAKE_TRAINER_GATE: gate, FAKE_TRAINER_COMPARE: compare });
