@@ -10,15 +10,12 @@ export class DocumentsPage {
 
   /** Imports a file through the file input, choosing the format, and waits for the list to show the new rows. */
   async importFile(name: string, content: string, format: string): Promise<void> {
-    const loads = Number(await this.page.locator('.documents').getAttribute('data-loads'));
+    const answered = Number(await this.page.locator('label[data-imports]').getAttribute('data-imports'));
     await this.page.getByRole('combobox', { name: 'Import format' }).selectOption(format);
     await this.page.getByLabel('Import file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(content, 'utf8') });
-    // The list reloads once or twice (the import's answer and its event); either way it has loaded since.
-    // Runs in the page: only globals there (the cast keeps the DOM lib out of the Node-side test build).
-    await this.page.waitForFunction(
-      (n) => Number((globalThis as unknown as PageGlobals).document.querySelector('.documents')?.getAttribute('data-loads')) > n,
-      loads,
-    );
+    // The import's own answer, and the list reloaded after it (the list also reloads for other reasons, e.g. a job's
+    // events, so its reload count alone could be passed before the import is in).
+    await this.page.locator(`label[data-imports="${answered + 1}"]`).waitFor({ state: 'attached' });
   }
 
   async preannotateAll(): Promise<void> {
@@ -45,8 +42,4 @@ export class DocumentsPage {
   row(name: string) {
     return this.page.getByRole('row').filter({ has: this.openButton(name) });
   }
-}
-
-interface PageGlobals {
-  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 }
