@@ -1,10 +1,10 @@
 // What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
 // project, and printing issues as `file:line: severity: field: message`.
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FORMAT_IDS } from '../../core/codecs/codec.js';
 import { codecFor, guessFormat } from '../../core/codecs/registry.js';
-import { SNIFF_CHARS } from '../../core/codecs/sniff.js';
+import { fileHead } from '../io/file-head.js';
 import type { Codec } from '../../core/codecs/codec.js';
 import { formatIssue, type Issue } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -35,18 +35,6 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), usage);
-  }
-}
-
-/** A file's first SNIFF_CHARS characters (about), for guessing its format from its first record. */
-function fileHead(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(SNIFF_CHARS * 4);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, read).toString('utf8').slice(0, SNIFF_CHARS);
-  } finally {
-    closeSync(fd);
   }
 }
 

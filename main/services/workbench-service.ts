@@ -1,10 +1,9 @@
 // The services behind the UI, as one object implementing the contract. Hosts (Electron IPC, the browser host) only
 // validate and forward; everything a method does happens here, the same for both.
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, codecFor, guessFormat } from '../../core/codecs/registry.js';
-import { SNIFF_CHARS } from '../../core/codecs/sniff.js';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params, Results, WorkbenchApi } from '../../core/contract/methods.js';
 import type { CallContext } from '../../core/contract/roles.js';
@@ -16,6 +15,7 @@ import { traceText } from './denoising-trace.js';
 import { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
+import { fileHead } from '../io/file-head.js';
 import { exportProject } from './export-service.js';
 import { listFolders } from './folder-browser.js';
 import { importPath } from './import-service.js';
@@ -51,17 +51,6 @@ export interface WorkbenchOptions {
   lexicon?: LexiconSettings;
   /** What runs project trainings (the Python trainer unless a test stands in for it). */
   trainer?: TrainerRunner;
-}
-
-/** The first `bytes` bytes of a file (fewer if it is shorter). */
-function readHead(path: string, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(bytes);
-    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -196,12 +185,7 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'documents.import'(p: Params<'documents.import'>, context?: CallContext): Promise<Results['documents.import']> {
-    try {
-      this.project(p.projectId);
-    } catch (error) {
-      if (p.upload) this.uploads.discard(p.upload);
-      throw error;
-    }
+    this.project(p.projectId); // an upload not taken is discarded by the host that received it
     // The browser sends content, not a path: keep a copy under the data folder, which also records what came in.
     // The bytes are kept as sent (or as the host received them): the import's UTF-8 check sees them.
     const dir = join(this.options.dataDir, 'imports', stamp());
@@ -210,7 +194,7 @@ export class WorkbenchService implements WorkbenchApi {
     if (p.upload) this.uploads.take(p.upload, path);
     else writeFileSync(path, Buffer.from(p.contentBase64 ?? '', 'base64'));
     // A name that cannot tell (.json, .jsonl) is decided by the first record; the file came alone (no brat pair).
-    const format = p.format ?? guessFormat(p.name, readHead(path, SNIFF_CHARS * 4).toString('utf8').slice(0, SNIFF_CHARS), { alone: true });
+    const format = p.format ?? guessFormat(p.name, fileHead(path), { alone: true });
     if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
     let codec;
     try {

@@ -100,6 +100,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
         if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
         dispatcher.authorize(caller, method); // a role too low is refused before a large body is read
+        // A body without a length (chunked) may be any size: it goes to the worker too.
         if (method === 'documents.import' && !(Number(req.headers['content-length']) <= WORKER_BODY_BYTES)) {
           checkJsonType(req);
           const body = await readImportBody(req, options.service.uploads, MAX_BODY);
