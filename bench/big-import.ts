@@ -17,14 +17,27 @@ const file = join(work, 'big_syllable.jsonl');
 
 // Pieces of sentences: [words, tag of the first word's entity or null].
 const PIECES: [string[], string | null][] = [
-  [['Bệnh', 'nhân'], null], [['BN', '1092'], 'PATIENT_ID'], [['nữ'], 'GENDER'], [['45', 'tuổi'], null], [['45'], 'AGE'],
-  [['ở'], null], [['Hà', 'Nội'], 'LOCATION'], [['Thành', 'phố', 'Hồ', 'Chí', 'Minh'], 'LOCATION'], [['Bệnh', 'viện', 'Bạch', 'Mai'], 'ORGANIZATION'],
-  [['ngày', '25/7'], null], [['25/7'], 'DATE'], [['sốt', 'cao'], 'SYMPTOM_AND_DISEASE'], [['ho', 'khan'], 'SYMPTOM_AND_DISEASE'],
-  [['nhân', 'viên', 'y', 'tế'], 'JOB'], [['chuyến', 'bay', 'VN0054'], 'TRANSPORTATION'], [['đã', 'được', 'cách', 'ly'], null], [[',', 'và'], null],
+  [['Bệnh', 'nhân'], null],
+  [['BN', '1092'], 'PATIENT_ID'],
+  [['nữ'], 'GENDER'],
+  [['45', 'tuổi'], null],
+  [['45'], 'AGE'],
+  [['ở'], null],
+  [['Hà', 'Nội'], 'LOCATION'],
+  [['Thành', 'phố', 'Hồ', 'Chí', 'Minh'], 'LOCATION'],
+  [['Bệnh', 'viện', 'Bạch', 'Mai'], 'ORGANIZATION'],
+  [['ngày', '25/7'], null],
+  [['25/7'], 'DATE'],
+  [['sốt', 'cao'], 'SYMPTOM_AND_DISEASE'],
+  [['ho', 'khan'], 'SYMPTOM_AND_DISEASE'],
+  [['nhân', 'viên', 'y', 'tế'], 'JOB'],
+  [['chuyến', 'bay', 'VN0054'], 'TRANSPORTATION'],
+  [['đã', 'được', 'cách', 'ly'], null],
+  [[',', 'và'], null],
 ];
 
 let seed = 42;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
 
 function sentence(): string {
   const words: string[] = [];
@@ -59,7 +72,9 @@ async function generate(): Promise<number> {
 
 let start = performance.now();
 const lines = await generate();
-console.log(`generated ${lines} sentences, ${(statSync(file).size / 1e6).toFixed(0)} MB in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${lines} sentences, ${(statSync(file).size / 1e6).toFixed(0)} MB in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+);
 const rssBefore = process.resourceUsage().maxRSS / 1024;
 
 const store = new Store(openDatabase(join(work, 'big.sqlite')));
@@ -72,6 +87,10 @@ clearInterval(sampler);
 const seconds = (performance.now() - start) / 1000;
 store.close();
 const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`imported ${result.imported} documents, ${result.entities} entities in ${seconds.toFixed(1)} s (${(result.imported / seconds).toFixed(0)} docs/s)`);
-console.log(`peak RSS ${rss.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the import), peak heap used ${(peakHeap / 2 ** 20).toFixed(0)} MB`);
+console.log(
+  `imported ${result.imported} documents, ${result.entities} entities in ${seconds.toFixed(1)} s (${(result.imported / seconds).toFixed(0)} docs/s)`,
+);
+console.log(
+  `peak RSS ${rss.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the import), peak heap used ${(peakHeap / 2 ** 20).toFixed(0)} MB`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -19,7 +19,20 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
-  flag, Host, LABELS, machine, openReadOnly, option, percentile, pick, realPhoner, rng, sleep, table, writePhoner, type CallResult,
+  flag,
+  Host,
+  LABELS,
+  machine,
+  openReadOnly,
+  option,
+  percentile,
+  pick,
+  realPhoner,
+  rng,
+  sleep,
+  table,
+  writePhoner,
+  type CallResult,
 } from './safety-kit.js';
 
 const megabytes = Number(option('mb', '50'));
@@ -38,12 +51,31 @@ console.log(`machine: ${machine()}`);
 
 const started = performance.now();
 const bigFiles: Record<Kind, { path: string; lines: number; bytes: number; prefix: string }> = {
-  failing: { ...(await writePhoner(join(work, 'big-failing_syllable.jsonl'), { bytes: megabytes * 1e6, seed, prefix: 'F', brokenLastLine: true })), prefix: 'F' },
-  succeeding: { ...(await writePhoner(join(work, 'big-succeeding_syllable.jsonl'), { bytes: megabytes * 1e6, seed: seed + 1, prefix: 'S' })), prefix: 'S' },
+  failing: {
+    ...(await writePhoner(join(work, 'big-failing_syllable.jsonl'), {
+      bytes: megabytes * 1e6,
+      seed,
+      prefix: 'F',
+      brokenLastLine: true,
+    })),
+    prefix: 'F',
+  },
+  succeeding: {
+    ...(await writePhoner(join(work, 'big-succeeding_syllable.jsonl'), {
+      bytes: megabytes * 1e6,
+      seed: seed + 1,
+      prefix: 'S',
+    })),
+    prefix: 'S',
+  },
 };
 const second = await writePhoner(join(work, 'second_syllable.jsonl'), { bytes: 2e6, seed: seed + 2, prefix: 'T' });
-const baselinePath = realPhoner('dev_syllable.jsonl') ?? (await writePhoner(join(work, 'baseline_syllable.jsonl'), { bytes: 1.2e6, seed: seed + 3, prefix: 'B' })).path;
-console.log(`inputs written in ${((performance.now() - started) / 1000).toFixed(0)} s: failing ${bigFiles.failing.lines} lines (${(bigFiles.failing.bytes / 1e6).toFixed(0)} MB, last one broken), succeeding ${bigFiles.succeeding.lines} lines, second import ${second.lines} lines; baseline ${baselinePath}`);
+const baselinePath =
+  realPhoner('dev_syllable.jsonl') ??
+  (await writePhoner(join(work, 'baseline_syllable.jsonl'), { bytes: 1.2e6, seed: seed + 3, prefix: 'B' })).path;
+console.log(
+  `inputs written in ${((performance.now() - started) / 1000).toFixed(0)} s: failing ${bigFiles.failing.lines} lines (${(bigFiles.failing.bytes / 1e6).toFixed(0)} MB, last one broken), succeeding ${bigFiles.succeeding.lines} lines, second import ${second.lines} lines; baseline ${baselinePath}`,
+);
 
 // The request bodies, built once before any timing starts (a 67 MB JSON string takes this process a while).
 function importBody(projectId: number, name: string, path: string): string {
@@ -129,8 +161,24 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
   const { host } = await Host.start({ dataDir, logFile: join(dir, 'server.log') });
   const failures: string[] = [];
   const out: Outcome = {
-    kind, scenario, importStatus: '', importSeconds: 0, acked: 0, lost: 0, phantoms: 0, maxPhantom: 0, http500: 0, exportNote: '-', exportUncommitted: 0,
-    jobNote: '-', jobMismatch: 0, secondNote: '-', latency: { info: [], projects: [] }, idle: [], worstAt: '-', failures,
+    kind,
+    scenario,
+    importStatus: '',
+    importSeconds: 0,
+    acked: 0,
+    lost: 0,
+    phantoms: 0,
+    maxPhantom: 0,
+    http500: 0,
+    exportNote: '-',
+    exportUncommitted: 0,
+    jobNote: '-',
+    jobMismatch: 0,
+    secondNote: '-',
+    latency: { info: [], projects: [] },
+    idle: [],
+    worstAt: '-',
+    failures,
   };
   const random = rng(seed * 7919 + scenarios.indexOf(scenario) * 31 + (kind === 'failing' ? 1 : 2));
   const count = (method: string, r: CallResult): CallResult => {
@@ -146,22 +194,36 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
   try {
     const projectId: number = (await host.must('projects.list'))[0].id;
     // The baseline the editors work on (a real PhoNER file when ../shared/data has it).
-    const base = count('documents.import', await host.importFile({ projectId, name: 'baseline_syllable.jsonl', format: 'phoner' }, readFileSync(baselinePath)));
+    const base = count(
+      'documents.import',
+      await host.importFile(
+        { projectId, name: 'baseline_syllable.jsonl', format: 'phoner' },
+        readFileSync(baselinePath),
+      ),
+    );
     if (!base.ok) throw new Error(`baseline import failed: ${base.status} ${base.message}`);
-    const baseline: number[] = (await host.must('documents.list', { projectId, limit: 5000 })).items.map((d: { id: number }) => d.id);
+    const baseline: number[] = (await host.must('documents.list', { projectId, limit: 5000 })).items.map(
+      (d: { id: number }) => d.id,
+    );
     const big = bigFiles[kind];
     const bigName = `big-${kind}_syllable.jsonl`;
     const body = importBody(projectId, bigName, big.path);
 
-    const acked = { revisions: new Map<number, { docId: number; entities: string }>(), statuses: new Map<number, string>(), latestRevision: new Map<number, number>() };
-    const canon = (spans: { label: string; start: number; end: number }[]) => JSON.stringify(spans.map((s) => [s.label, s.start, s.end]).sort());
+    const acked = {
+      revisions: new Map<number, { docId: number; entities: string }>(),
+      statuses: new Map<number, string>(),
+      latestRevision: new Map<number, number>(),
+    };
+    const canon = (spans: { label: string; start: number; end: number }[]) =>
+      JSON.stringify(spans.map((s) => [s.label, s.start, s.end]).sort());
     const busy = new Set<number>();
     let importDone = false;
 
     const stateOfBig = (): string | undefined => {
       const d = db();
       try {
-        return (d.prepare('SELECT state FROM imports WHERE source = ?').get(bigName) as { state: string } | undefined)?.state;
+        return (d.prepare('SELECT state FROM imports WHERE source = ?').get(bigName) as { state: string } | undefined)
+          ?.state;
       } finally {
         d.close();
       }
@@ -170,7 +232,10 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
     // What runs beside the import.
     const editor = async () => {
       while (!importDone) {
-        const id = pick(random, baseline.filter((d) => !busy.has(d)));
+        const id = pick(
+          random,
+          baseline.filter((d) => !busy.has(d)),
+        );
         busy.add(id);
         try {
           const got = await call('documents.get', { documentId: id });
@@ -180,7 +245,12 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
             const start = Math.floor(random() * (length - 1));
             return { label: pick(random, LABELS), start, end: Math.min(length, start + 1 + Math.floor(random() * 8)) };
           });
-          const r = await call('annotations.save', { documentId: id, parentRevisionId: got.result.revisionId, entities: spans, note: 'concurrency' });
+          const r = await call('annotations.save', {
+            documentId: id,
+            parentRevisionId: got.result.revisionId,
+            entities: spans,
+            note: 'concurrency',
+          });
           if (r.ok) {
             out.acked++;
             acked.revisions.set(r.result.revisionId, { docId: id, entities: canon(spans) });
@@ -195,7 +265,10 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
     };
     const statusChanger = async () => {
       while (!importDone) {
-        const id = pick(random, baseline.filter((d) => !busy.has(d)));
+        const id = pick(
+          random,
+          baseline.filter((d) => !busy.has(d)),
+        );
         busy.add(id);
         try {
           const status = pick(random, ['in_progress', 'done', 'reviewed', 'skipped']);
@@ -212,7 +285,12 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
     };
     const jobRunner = async () => {
       // One job over every baseline document, started once the import is under way; polled as the UI polls.
-      const r = await call('preannotate.start', { projectId, scope: 'selected', documentIds: baseline, model: { kind: 'embedded' } });
+      const r = await call('preannotate.start', {
+        projectId,
+        scope: 'selected',
+        documentIds: baseline,
+        model: { kind: 'embedded' },
+      });
       if (!r.ok) {
         failures.push(`preannotate.start refused: ${r.status} ${r.message.slice(0, 160)}`);
         return;
@@ -224,16 +302,24 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
       for (;;) {
         const jobs = await call('jobs.list', {});
         if (!jobs.ok) break;
-        const job = (jobs.result as { id: string; done: number; spans: number; state: string }[]).find((j) => j.id === jobId);
+        const job = (jobs.result as { id: string; done: number; spans: number; state: string }[]).find(
+          (j) => j.id === jobId,
+        );
         if (!job) break;
         last = job;
         const d = db();
         try {
-          const stored = d.prepare("SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s ON s.id = ss.suggestion_id WHERE s.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL").get() as { runs: number; spans: number };
+          const stored = d
+            .prepare(
+              'SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s ON s.id = ss.suggestion_id WHERE s.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL',
+            )
+            .get() as { runs: number; spans: number };
           checks++;
           if (stored.spans < job.spans || stored.runs < job.done) {
             out.jobMismatch++;
-            failures.push(`job reported ${job.done} documents / ${job.spans} spans; the database held ${stored.runs} / ${stored.spans} right after`);
+            failures.push(
+              `job reported ${job.done} documents / ${job.spans} spans; the database held ${stored.runs} / ${stored.spans} right after`,
+            );
           }
         } finally {
           d.close();
@@ -245,10 +331,16 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
       while (!importDone) await sleep(100);
       const d = db();
       try {
-        const stored = d.prepare("SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s ON s.id = ss.suggestion_id WHERE s.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL").get() as { runs: number; spans: number };
+        const stored = d
+          .prepare(
+            'SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s ON s.id = ss.suggestion_id WHERE s.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL',
+          )
+          .get() as { runs: number; spans: number };
         if (stored.spans !== last.spans || stored.runs !== last.done) {
           out.jobMismatch++;
-          failures.push(`job ended ${last.state} reporting ${last.done} documents / ${last.spans} spans; the database holds ${stored.runs} / ${stored.spans}`);
+          failures.push(
+            `job ended ${last.state} reporting ${last.done} documents / ${last.spans} spans; the database holds ${stored.runs} / ${stored.spans}`,
+          );
         }
         out.jobNote = `${last.state} ${last.done}/${baseline.length} docs, ${last.spans} spans reported = ${stored.spans} stored (${checks} polls checked)`;
       } finally {
@@ -262,7 +354,9 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
         if (r.ok) {
           const d = db();
           try {
-            const committedAfter = (d.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }).n;
+            const committedAfter = (
+              d.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }
+            ).n;
             exports.push({ path: r.result.destination, docs: r.result.docs, committedAfter });
           } finally {
             d.close();
@@ -279,7 +373,10 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
         while (!importDone && stateOfBig() !== wanted) await sleep(50);
         if (importDone) break;
         const name = `second-${wanted}_syllable.jsonl`;
-        const r = count('documents.import', await host.importFile({ projectId, name, format: 'phoner' }, readFileSync(second.path)));
+        const r = count(
+          'documents.import',
+          await host.importFile({ projectId, name, format: 'phoner' }, readFileSync(second.path)),
+        );
         secondImports.push({ name, r });
         seconds.push(`${wanted}: ${r.ok ? `200 (${r.result.imported} imported)` : `${r.status} ${r.code}`}`);
         if (r.ok) out.acked++;
@@ -293,7 +390,9 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
         if (r.ok) {
           const d = db();
           try {
-            const committed = (d.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }).n;
+            const committed = (
+              d.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }
+            ).n;
             if (r.result.total > committed) {
               out.phantoms++;
               out.maxPhantom = Math.max(out.maxPhantom, r.result.total - committed);
@@ -332,34 +431,55 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
     await Promise.all(tasks);
     const samples = await probe.stop();
     out.importSeconds = (importEnd - importStart) / 1000;
-    out.importStatus = bigResult.ok ? `200, ${bigResult.result.imported} imported` : `${bigResult.status} ${bigResult.code}`;
-    if (kind === 'failing' && (bigResult.ok || bigResult.status !== 400)) failures.push(`the failing import answered ${bigResult.status} ${bigResult.ok ? '' : bigResult.message.slice(0, 200)}`);
-    if (kind === 'failing' && !bigResult.ok && !/:\d+/.test(bigResult.message)) failures.push(`the failing import's refusal names no line: ${bigResult.message.slice(0, 200)}`);
-    if (kind === 'succeeding' && !bigResult.ok) failures.push(`the succeeding import failed: ${bigResult.status} ${bigResult.message.slice(0, 300)}`);
+    out.importStatus = bigResult.ok
+      ? `200, ${bigResult.result.imported} imported`
+      : `${bigResult.status} ${bigResult.code}`;
+    if (kind === 'failing' && (bigResult.ok || bigResult.status !== 400))
+      failures.push(
+        `the failing import answered ${bigResult.status} ${bigResult.ok ? '' : bigResult.message.slice(0, 200)}`,
+      );
+    if (kind === 'failing' && !bigResult.ok && !/:\d+/.test(bigResult.message))
+      failures.push(`the failing import's refusal names no line: ${bigResult.message.slice(0, 200)}`);
+    if (kind === 'succeeding' && !bigResult.ok)
+      failures.push(`the succeeding import failed: ${bigResult.status} ${bigResult.message.slice(0, 300)}`);
     const during = (list: Sample[]) => list.filter(([at]) => at >= importStart && at <= importEnd).map(([, ms]) => ms);
     out.latency = { info: during(samples.info), projects: during(samples.projects) };
-    const worst = [...samples.info, ...samples.projects].filter(([at]) => at >= importStart && at <= importEnd).sort((a, b) => b[1] - a[1])[0];
-    if (worst) out.worstAt = `${((worst[0] - importStart) / 1000).toFixed(1)} s of ${((importEnd - importStart) / 1000).toFixed(1)} s`;
-    out.idle = [...samples.info, ...samples.projects].filter(([at]) => at >= idleStart + 300 && at < importStart).map(([, ms]) => ms);
-    for (const [, ms, status] of [...samples.info, ...samples.projects]) if (status !== 200) failures.push(`probe call answered ${status} after ${ms.toFixed(0)} ms`);
+    const worst = [...samples.info, ...samples.projects]
+      .filter(([at]) => at >= importStart && at <= importEnd)
+      .sort((a, b) => b[1] - a[1])[0];
+    if (worst)
+      out.worstAt = `${((worst[0] - importStart) / 1000).toFixed(1)} s of ${((importEnd - importStart) / 1000).toFixed(1)} s`;
+    out.idle = [...samples.info, ...samples.projects]
+      .filter(([at]) => at >= idleStart + 300 && at < importStart)
+      .map(([, ms]) => ms);
+    for (const [, ms, status] of [...samples.info, ...samples.projects])
+      if (status !== 200) failures.push(`probe call answered ${status} after ${ms.toFixed(0)} ms`);
 
     // What the database holds now.
     const d = db();
     try {
-      const bigDocs = (d.prepare('SELECT count(*) AS n FROM documents WHERE source = ?').get(bigName) as { n: number }).n;
+      const bigDocs = (d.prepare('SELECT count(*) AS n FROM documents WHERE source = ?').get(bigName) as { n: number })
+        .n;
       if (kind === 'failing' && bigDocs !== 0) failures.push(`${bigDocs} documents of the failing import exist`);
-      if (kind === 'succeeding' && bigDocs !== big.lines) failures.push(`the succeeding import has ${bigDocs} of ${big.lines} documents`);
-      const left = d.prepare('SELECT (SELECT count(*) FROM imports) AS imports, (SELECT count(*) FROM staged_records) AS staged').get() as { imports: number; staged: number };
-      if (left.imports + left.staged > 0) failures.push(`left behind: ${left.imports} imports, ${left.staged} staged records`);
+      if (kind === 'succeeding' && bigDocs !== big.lines)
+        failures.push(`the succeeding import has ${bigDocs} of ${big.lines} documents`);
+      const left = d
+        .prepare('SELECT (SELECT count(*) FROM imports) AS imports, (SELECT count(*) FROM staged_records) AS staged')
+        .get() as { imports: number; staged: number };
+      if (left.imports + left.staged > 0)
+        failures.push(`left behind: ${left.imports} imports, ${left.staged} staged records`);
       for (const [id, a] of acked.revisions) {
-        const row = d.prepare('SELECT document_id AS docId, spans FROM annotation_revisions WHERE id = ?').get(id) as { docId: number; spans: string } | undefined;
+        const row = d.prepare('SELECT document_id AS docId, spans FROM annotation_revisions WHERE id = ?').get(id) as
+          { docId: number; spans: string } | undefined;
         if (!row || row.docId !== a.docId || canon(JSON.parse(row.spans)) !== a.entities) {
           out.lost++;
           failures.push(`acknowledged revision ${id} of document ${a.docId} ${row ? 'differs' : 'is gone'}`);
         }
       }
       for (const [docId, revisionId] of acked.latestRevision) {
-        const latest = (d.prepare('SELECT max(id) AS id FROM annotation_revisions WHERE document_id = ?').get(docId) as { id: number }).id;
+        const latest = (
+          d.prepare('SELECT max(id) AS id FROM annotation_revisions WHERE document_id = ?').get(docId) as { id: number }
+        ).id;
         if (latest !== revisionId) {
           out.lost++;
           failures.push(`document ${docId}: latest revision ${latest}, acknowledged ${revisionId}`);
@@ -374,7 +494,10 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
       }
       for (const s of secondImports) {
         if (!s.r.ok) {
-          if (s.r.status !== 409) failures.push(`second import ${s.name}: ${s.r.status} ${s.r.message.slice(0, 200)} (neither imported nor told clearly)`);
+          if (s.r.status !== 409)
+            failures.push(
+              `second import ${s.name}: ${s.r.status} ${s.r.message.slice(0, 200)} (neither imported nor told clearly)`,
+            );
           continue;
         }
         const n = (d.prepare('SELECT count(*) AS n FROM documents WHERE source = ?').get(s.name) as { n: number }).n;
@@ -387,16 +510,24 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
 
       // Exports: only committed records, never one of the failing file's.
       if (on('export')) {
-        const texts = new Set((d.prepare('SELECT text FROM documents WHERE project_id = ?').all(projectId) as { text: string }[]).map((r) => r.text));
+        const texts = new Set(
+          (d.prepare('SELECT text FROM documents WHERE project_id = ?').all(projectId) as { text: string }[]).map(
+            (r) => r.text,
+          ),
+        );
         let records = 0;
         let uncommitted = 0;
         for (const e of exports) {
-          const lines = readFileSync(e.path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+          const lines = readFileSync(e.path, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '');
           records += lines.length;
-          if (lines.length > e.committedAfter) failures.push(`export ${e.path}: ${lines.length} records, only ${e.committedAfter} committed right after`);
+          if (lines.length > e.committedAfter)
+            failures.push(`export ${e.path}: ${lines.length} records, only ${e.committedAfter} committed right after`);
           for (const line of lines) {
             const words = (JSON.parse(line) as { words: string[] }).words;
-            if ((kind === 'failing' && words[0].startsWith(`${big.prefix}-`)) || !texts.has(words.join(' '))) uncommitted++;
+            if ((kind === 'failing' && words[0].startsWith(`${big.prefix}-`)) || !texts.has(words.join(' ')))
+              uncommitted++;
           }
         }
         out.exportUncommitted = uncommitted;
@@ -407,7 +538,10 @@ async function runScenario(kind: Kind, scenario: Scenario): Promise<Outcome> {
     } finally {
       d.close();
     }
-    if (out.phantoms > 0) failures.push(`${out.phantoms} list answers counted more documents than were committed (up to ${out.maxPhantom} more)`);
+    if (out.phantoms > 0)
+      failures.push(
+        `${out.phantoms} list answers counted more documents than were committed (up to ${out.maxPhantom} more)`,
+      );
   } catch (error) {
     failures.push(`scenario aborted: ${(error as Error).message}`);
   } finally {
@@ -424,25 +558,72 @@ for (const kind of option('kinds', 'failing,succeeding').split(',') as Kind[]) {
   for (const scenario of scenarios) {
     const o = await runScenario(kind, scenario);
     outcomes.push(o);
-    const f = (v: number[]) => `${percentile(v, 50).toFixed(0)}/${percentile(v, 99).toFixed(0)}/${Math.max(...v).toFixed(0)}`;
-    console.log(`[load ${loadavg().map((l) => l.toFixed(1)).join(' ')}] ${kind} ${scenario}: import ${o.importStatus} in ${o.importSeconds.toFixed(1)} s; acked ${o.acked}, lost ${o.lost}, phantoms ${o.phantoms}, 500s ${o.http500}; ` +
-      `app.info p50/p99/max ${f(o.latency.info)} ms, projects.list ${f(o.latency.projects)} ms (slowest at ${o.worstAt}); export: ${o.exportNote}; job: ${o.jobNote}; second import: ${o.secondNote}`);
+    const f = (v: number[]) =>
+      `${percentile(v, 50).toFixed(0)}/${percentile(v, 99).toFixed(0)}/${Math.max(...v).toFixed(0)}`;
+    console.log(
+      `[load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' ',
+        )}] ${kind} ${scenario}: import ${o.importStatus} in ${o.importSeconds.toFixed(1)} s; acked ${o.acked}, lost ${o.lost}, phantoms ${o.phantoms}, 500s ${o.http500}; ` +
+        `app.info p50/p99/max ${f(o.latency.info)} ms, projects.list ${f(o.latency.projects)} ms (slowest at ${o.worstAt}); export: ${o.exportNote}; job: ${o.jobNote}; second import: ${o.secondNote}`,
+    );
     for (const failure of o.failures.slice(0, 10)) console.log(`  FAIL ${failure}`);
   }
 }
 
-const ms = (v: number[], p: number) => (v.length === 0 ? '-' : p === 100 ? Math.max(...v).toFixed(0) : percentile(v, p).toFixed(0));
-console.log(`\n${megabytes} MB PhoNER imports (${bigFiles.failing.lines.toLocaleString('en')} / ${bigFiles.succeeding.lines.toLocaleString('en')} records) through documents.import; ${machine()}`);
-console.log(table(
-  ['import', 'scenario', 'import result', 'import s', 'acked writes', 'lost', 'phantom lists', '500s', 'export', 'job', 'second import', 'before the import p50/p99/max ms', 'app.info p50/p99/max ms', 'projects.list p50/p99/max ms', 'slowest call at'],
-  outcomes.map((o) => [
-    o.kind, o.scenario, o.importStatus, o.importSeconds.toFixed(1), o.acked, o.lost, o.phantoms, o.http500, o.exportNote, o.jobNote, o.secondNote,
-    `${ms(o.idle, 50)} / ${ms(o.idle, 99)} / ${ms(o.idle, 100)}`,
-    `${ms(o.latency.info, 50)} / ${ms(o.latency.info, 99)} / ${ms(o.latency.info, 100)}`,
-    `${ms(o.latency.projects, 50)} / ${ms(o.latency.projects, 99)} / ${ms(o.latency.projects, 100)}`, o.worstAt,
-  ]),
-));
-const bad = outcomes.filter((o) => o.lost > 0 || o.phantoms > 0 || o.http500 > 0 || o.exportUncommitted > 0 || o.jobMismatch > 0 || o.failures.length > 0);
+const ms = (v: number[], p: number) =>
+  v.length === 0 ? '-' : p === 100 ? Math.max(...v).toFixed(0) : percentile(v, p).toFixed(0);
+console.log(
+  `\n${megabytes} MB PhoNER imports (${bigFiles.failing.lines.toLocaleString('en')} / ${bigFiles.succeeding.lines.toLocaleString('en')} records) through documents.import; ${machine()}`,
+);
+console.log(
+  table(
+    [
+      'import',
+      'scenario',
+      'import result',
+      'import s',
+      'acked writes',
+      'lost',
+      'phantom lists',
+      '500s',
+      'export',
+      'job',
+      'second import',
+      'before the import p50/p99/max ms',
+      'app.info p50/p99/max ms',
+      'projects.list p50/p99/max ms',
+      'slowest call at',
+    ],
+    outcomes.map((o) => [
+      o.kind,
+      o.scenario,
+      o.importStatus,
+      o.importSeconds.toFixed(1),
+      o.acked,
+      o.lost,
+      o.phantoms,
+      o.http500,
+      o.exportNote,
+      o.jobNote,
+      o.secondNote,
+      `${ms(o.idle, 50)} / ${ms(o.idle, 99)} / ${ms(o.idle, 100)}`,
+      `${ms(o.latency.info, 50)} / ${ms(o.latency.info, 99)} / ${ms(o.latency.info, 100)}`,
+      `${ms(o.latency.projects, 50)} / ${ms(o.latency.projects, 99)} / ${ms(o.latency.projects, 100)}`,
+      o.worstAt,
+    ]),
+  ),
+);
+const bad = outcomes.filter(
+  (o) =>
+    o.lost > 0 ||
+    o.phantoms > 0 ||
+    o.http500 > 0 ||
+    o.exportUncommitted > 0 ||
+    o.jobMismatch > 0 ||
+    o.failures.length > 0,
+);
 console.log(`\n${bad.length === 0 ? 'no violations' : `${bad.length} scenario(s) with violations`}`);
 if (!keep) rmSync(work, { recursive: true, force: true });
 process.exit(bad.length > 0 ? 1 : 0);

@@ -10,6 +10,7 @@ Files: CoNLL (token TAB-or-space tag, blank line between sentences) or PhoNER JS
 Sentences are taken in file order after one seeded shuffle, so a size's set contains every smaller size's. Prints a
 Markdown table (size, F1, P, R, train seconds). The corpora are read where they lie, never copied.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 def read(path: Path) -> list[tuple[list[str], list[str]]]:
     """(words, tags) per sentence; a token line without a tag (ViMedNER has one empty token) is skipped."""
     if path.suffix == ".jsonl":
-        return [(r["words"], r["tags"]) for r in map(json.loads, path.read_text(encoding="utf8").splitlines()) if r["words"]]
+        return [
+            (r["words"], r["tags"]) for r in map(json.loads, path.read_text(encoding="utf8").splitlines()) if r["words"]
+        ]
     sentences, words, tags = [], [], []
     for line in path.read_text(encoding="utf8").splitlines() + [""]:
         parts = line.split()
@@ -52,8 +55,16 @@ def shape(word: str) -> str:
 
 def features(words: list[str], i: int) -> list[str]:
     w = words[i]
-    f = ["bias", f"w={w.lower()}", f"shape={shape(w)}", f"title={w.istitle()}", f"upper={w.isupper()}",
-         f"digit={any(c.isdigit() for c in w)}", f"p3={w[:3].lower()}", f"s3={w[-3:].lower()}"]
+    f = [
+        "bias",
+        f"w={w.lower()}",
+        f"shape={shape(w)}",
+        f"title={w.istitle()}",
+        f"upper={w.isupper()}",
+        f"digit={any(c.isdigit() for c in w)}",
+        f"p3={w[:3].lower()}",
+        f"s3={w[-3:].lower()}",
+    ]
     for off in (-2, -1, 1, 2):
         j = i + off
         if 0 <= j < len(words):
@@ -75,8 +86,23 @@ def write_conll(path: Path, sentences: list[tuple[list[str], list[str]]]) -> Non
 
 
 def evaluate(gold: Path, pred: Path) -> dict:
-    run = subprocess.run(["node", str(REPO / "bin" / "workbench.js"), "eval", "--gold", str(gold), "--pred", str(pred),
-                          "--format", "conll", "--json"], capture_output=True, text=True, cwd=REPO)
+    run = subprocess.run(
+        [
+            "node",
+            str(REPO / "bin" / "workbench.js"),
+            "eval",
+            "--gold",
+            str(gold),
+            "--pred",
+            str(pred),
+            "--format",
+            "conll",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     if run.returncode != 0:
         sys.exit(f"workbench eval failed: {run.stderr.strip()}")
     return json.loads(run.stdout)
@@ -102,16 +128,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gold = Path(tmp) / "gold.conll"
         write_conll(gold, test)
-        print(f"CRF baseline: train {args.train} ({len(train)} sentences, seed {args.seed} order), test {args.test} "
-              f"({len(test)}), {args.iterations} iterations, c1 {args.c1}, c2 {args.c2}")
+        print(
+            f"CRF baseline: train {args.train} ({len(train)} sentences, seed {args.seed} order), test {args.test} "
+            f"({len(test)}), {args.iterations} iterations, c1 {args.c1}, c2 {args.c2}"
+        )
         print("| train sentences | F1 | P | R | train s |\n| ---: | ---: | ---: | ---: | ---: |")
         for size in args.sizes.split(","):
             n = len(train) if size == "all" else min(int(size), len(train))
             trainer = pycrfsuite.Trainer(verbose=False)
             for words, tags in train[:n]:
                 trainer.append([features(words, i) for i in range(len(words))], tags)
-            trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
-                                "feature.possible_transitions": True})
+            trainer.set_params(
+                {"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations, "feature.possible_transitions": True}
+            )
             model = Path(tmp) / f"crf-{n}.bin"
             started = time.perf_counter()
             trainer.train(str(model))
@@ -119,9 +148,14 @@ def main() -> None:
             tagger = pycrfsuite.Tagger()
             tagger.open(str(model))
             pred = Path(tmp) / f"pred-{n}.conll"
-            write_conll(pred, [(words, tagger.tag([features(words, i) for i in range(len(words))])) for words, _ in test])
+            write_conll(
+                pred, [(words, tagger.tag([features(words, i) for i in range(len(words))])) for words, _ in test]
+            )
             micro = evaluate(gold, pred)["micro"]
-            print(f"| {n} | {micro['f1']:.4f} | {micro['precision']:.4f} | {micro['recall']:.4f} | {seconds:.1f} |", flush=True)
+            print(
+                f"| {n} | {micro['f1']:.4f} | {micro['precision']:.4f} | {micro['recall']:.4f} | {seconds:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,23 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  between, type CallResult, flag, Host, integrity, LABELS, machine, openReadOnly, option, percentile, pick, processesNaming, realPhoner, rng, sleep, table, writePhoner,
+  between,
+  type CallResult,
+  flag,
+  Host,
+  integrity,
+  LABELS,
+  machine,
+  openReadOnly,
+  option,
+  percentile,
+  pick,
+  processesNaming,
+  realPhoner,
+  rng,
+  sleep,
+  table,
+  writePhoner,
 } from './safety-kit.js';
 
 const totalKills = Number(option('kills', '100'));
@@ -54,7 +70,17 @@ interface Span {
   start: number;
   end: number;
 }
-const canon = (spans: Span[]) => JSON.stringify(spans.map((s) => [s.label, s.start, s.end]).sort((a, b) => (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number) || String(a[0]).localeCompare(String(b[0]))));
+const canon = (spans: Span[]) =>
+  JSON.stringify(
+    spans
+      .map((s) => [s.label, s.start, s.end])
+      .sort(
+        (a, b) =>
+          (a[1] as number) - (b[1] as number) ||
+          (a[2] as number) - (b[2] as number) ||
+          String(a[0]).localeCompare(String(b[0])),
+      ),
+  );
 
 interface DocState {
   id: number;
@@ -101,7 +127,24 @@ interface PhaseStats {
 const stats = new Map<Phase, PhaseStats>();
 const statsOf = (p: Phase): PhaseStats => {
   let s = stats.get(p);
-  if (!s) stats.set(p, (s = { kills: 0, acked: 0, inflightCommitted: 0, inflightLost: 0, refused: 0, http500: 0, violations: 0, importsStaging: 0, importsPublishing: 0, importsNotStarted: 0, importsFinished: 0, restartMs: [] }));
+  if (!s)
+    stats.set(
+      p,
+      (s = {
+        kills: 0,
+        acked: 0,
+        inflightCommitted: 0,
+        inflightLost: 0,
+        refused: 0,
+        http500: 0,
+        violations: 0,
+        importsStaging: 0,
+        importsPublishing: 0,
+        importsNotStarted: 0,
+        importsFinished: 0,
+        restartMs: [],
+      }),
+    );
   return s;
 };
 const integrityResults: string[] = [];
@@ -122,7 +165,14 @@ console.log(`machine: ${machine()}`);
 const sources: { name: string; path: string; lines: number }[] = [];
 for (const name of ['dev_syllable.jsonl', 'test_syllable.jsonl']) {
   const path = realPhoner(name);
-  if (path) sources.push({ name, path, lines: readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length });
+  if (path)
+    sources.push({
+      name,
+      path,
+      lines: readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length,
+    });
 }
 if (sources.length === 0) {
   const generated = await writePhoner(join(work, 'generated_syllable.jsonl'), { bytes: 1_200_000, seed, prefix: 'g' });
@@ -134,10 +184,21 @@ const contents = new Map(sources.map((s) => [s.name, readFileSync(s.path)]));
 let host = (await Host.start({ dataDir, logFile })).host;
 const projectId: number = (await host.must('projects.list'))[0].id;
 
-const WRITES = new Set(['documents.import', 'annotations.save', 'documents.setStatus', 'suggestions.reject', 'preannotate.start', 'fineTune.start']);
+const WRITES = new Set([
+  'documents.import',
+  'annotations.save',
+  'documents.setStatus',
+  'suggestions.reject',
+  'preannotate.start',
+  'fineTune.start',
+]);
 
 /** Calls a method and counts its outcome in the phase's counters (acknowledged writes, refusals, 500s). */
-async function tracked(method: string, params: unknown, run: () => Promise<CallResult> = () => host.call(method, params)) {
+async function tracked(
+  method: string,
+  params: unknown,
+  run: () => Promise<CallResult> = () => host.call(method, params),
+) {
   const r = await run();
   if (phase !== 'setup') {
     const s = statsOf(phase);
@@ -171,12 +232,18 @@ async function importFile(name: string, source: { name: string; lines: number })
   pendingImports.splice(pendingImports.indexOf(entry), 1);
   if (!r.ok) {
     if (source.name === BROKEN) {
-      if (r.status !== 400) violation('failing-import-answer', `${name}: ${r.status} ${r.code} ${r.message.slice(0, 200)} (expected a 400 naming the line)`);
+      if (r.status !== 400)
+        violation(
+          'failing-import-answer',
+          `${name}: ${r.status} ${r.code} ${r.message.slice(0, 200)} (expected a 400 naming the line)`,
+        );
       failingImports.push(name);
-    } else if (phase === 'setup') console.log(`import ${name} refused: ${r.status} ${r.code} ${r.message.slice(0, 500)}`);
+    } else if (phase === 'setup')
+      console.log(`import ${name} refused: ${r.status} ${r.code} ${r.message.slice(0, 500)}`);
     return 'refused';
   }
-  if (source.name === BROKEN) violation('failing-import-accepted', `${name} has a broken last line, yet was acknowledged`);
+  if (source.name === BROKEN)
+    violation('failing-import-accepted', `${name} has a broken last line, yet was acknowledged`);
   ackedImports.push({ name, imported: r.result.imported });
   return 'acked';
 }
@@ -194,7 +261,9 @@ async function seedImports(): Promise<void> {
     const imported = ackedImports[ackedImports.length - 1].imported;
     expectedDocs.set(source.name, imported);
     if (source === sources[0]) importMs = performance.now() - started;
-    console.log(`seed import ${source.name}: ${imported} documents (${source.lines} lines) in ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `seed import ${source.name}: ${imported} documents (${source.lines} lines) in ${(performance.now() - started).toFixed(0)} ms`,
+    );
   }
   const page = await host.must('documents.list', { projectId, limit: 5000 });
   pool = page.items.map((d: { id: number }) => d.id);
@@ -203,7 +272,12 @@ async function seedImports(): Promise<void> {
   // suggestions for the editors to reject.
   const ids = pool.slice(0, 200);
   const started = performance.now();
-  const job = await host.must('preannotate.start', { projectId, scope: 'selected', documentIds: ids, model: { kind: 'embedded' } });
+  const job = await host.must('preannotate.start', {
+    projectId,
+    scope: 'selected',
+    documentIds: ids,
+    model: { kind: 'embedded' },
+  });
   for (const id of ids) preannotated.add(id);
   let firstChunk = 0;
   await pollJobs({ stop: false }, (jobs) => {
@@ -212,7 +286,9 @@ async function seedImports(): Promise<void> {
     return j !== undefined && j.state !== 'running';
   });
   jobMs = performance.now() - started;
-  console.log(`pre-annotation of ${ids.length} documents: ${jobReports.get(job.id)?.state}, ${jobReports.get(job.id)?.spans} spans in ${(jobMs / 1000).toFixed(1)} s (first chunk stored after ${(firstChunk / 1000).toFixed(1)} s)`);
+  console.log(
+    `pre-annotation of ${ids.length} documents: ${jobReports.get(job.id)?.state}, ${jobReports.get(job.id)?.spans} spans in ${(jobMs / 1000).toFixed(1)} s (first chunk stored after ${(firstChunk / 1000).toFixed(1)} s)`,
+  );
 }
 /** How long a 200-document pre-annotation job took at setup. */
 let jobMs = 6000;
@@ -272,7 +348,12 @@ async function editor(activity: Activity): Promise<void> {
         const spans = randomEntities(doc.length);
         const p: Pending = { kind: 'save', docId: doc.id, parent: doc.revisionId, entities: canon(spans) };
         pending.add(p);
-        const r = await tracked('annotations.save', { documentId: doc.id, parentRevisionId: doc.revisionId, entities: spans, note: 'fault-injection' });
+        const r = await tracked('annotations.save', {
+          documentId: doc.id,
+          parentRevisionId: doc.revisionId,
+          entities: spans,
+          note: 'fault-injection',
+        });
         if (r.status !== 0) pending.delete(p);
         if (r.ok) {
           doc.revisionId = r.result.revisionId;
@@ -311,7 +392,12 @@ async function pollJobs(activity: Activity, until?: (jobs: { id: string; state: 
 async function preannotator(activity: Activity): Promise<void> {
   while (!activity.stop && host.alive) {
     const ids = [...new Set(Array.from({ length: 100 + Math.floor(random() * 400) }, () => pick(random, pool)))];
-    const r = await tracked('preannotate.start', { projectId, scope: 'selected', documentIds: ids, model: { kind: 'embedded' } });
+    const r = await tracked('preannotate.start', {
+      projectId,
+      scope: 'selected',
+      documentIds: ids,
+      model: { kind: 'embedded' },
+    });
     if (!r.ok) {
       if (r.status === 409) await sleep(200);
       else return;
@@ -347,8 +433,17 @@ function checkWhileDown(): DownSnapshot {
   if (result !== 'ok') violation('integrity', result);
   const db = openReadOnly(dataDir);
   try {
-    const imports = db.prepare('SELECT id, source, state, owner FROM imports ORDER BY id').all() as DownSnapshot['imports'];
-    const docsBySource = new Map((db.prepare('SELECT source, count(*) AS n FROM documents GROUP BY source').all() as { source: string; n: number }[]).map((r) => [r.source, r.n]));
+    const imports = db
+      .prepare('SELECT id, source, state, owner FROM imports ORDER BY id')
+      .all() as DownSnapshot['imports'];
+    const docsBySource = new Map(
+      (
+        db.prepare('SELECT source, count(*) AS n FROM documents GROUP BY source').all() as {
+          source: string;
+          n: number;
+        }[]
+      ).map((r) => [r.source, r.n]),
+    );
     return { imports, docsBySource };
   } finally {
     db.close();
@@ -359,21 +454,37 @@ function checkWhileDown(): DownSnapshot {
 async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Promise<void> {
   const jobs = await host.call('jobs.list', {});
   if (!jobs.ok) violation('api', `jobs.list after restart: ${jobs.status} ${jobs.message}`);
-  else if ((jobs.result as { state: string }[]).some((j) => j.state === 'running')) violation('job-running', 'jobs.list reports a running job right after the restart');
+  else if ((jobs.result as { state: string }[]).some((j) => j.state === 'running'))
+    violation('job-running', 'jobs.list reports a running job right after the restart');
 
   const db = openReadOnly(dataDir);
   try {
     const me = `${hostname()}:${host.pid}`;
     // Imports: nothing left by a dead process.
-    const leftImports = (db.prepare('SELECT id, source, state, owner FROM imports').all() as DownSnapshot['imports']).filter((i) => i.owner !== me);
-    for (const i of leftImports) violation('import-left', `import ${i.id} (${i.source}) left in state ${i.state} by ${i.owner}`);
-    const staged = db.prepare('SELECT count(*) AS n FROM staged_records WHERE import_id NOT IN (SELECT id FROM imports WHERE owner = ?)').get(me) as { n: number };
+    const leftImports = (
+      db.prepare('SELECT id, source, state, owner FROM imports').all() as DownSnapshot['imports']
+    ).filter((i) => i.owner !== me);
+    for (const i of leftImports)
+      violation('import-left', `import ${i.id} (${i.source}) left in state ${i.state} by ${i.owner}`);
+    const staged = db
+      .prepare(
+        'SELECT count(*) AS n FROM staged_records WHERE import_id NOT IN (SELECT id FROM imports WHERE owner = ?)',
+      )
+      .get(me) as { n: number };
     if (staged.n > 0) violation('staged-left', `${staged.n} staged records of dead imports`);
 
-    const docsBySource = new Map((db.prepare('SELECT source, count(*) AS n FROM documents GROUP BY source').all() as { source: string; n: number }[]).map((r) => [r.source, r.n]));
+    const docsBySource = new Map(
+      (
+        db.prepare('SELECT source, count(*) AS n FROM documents GROUP BY source').all() as {
+          source: string;
+          n: number;
+        }[]
+      ).map((r) => [r.source, r.n]),
+    );
     for (const a of ackedImports) {
       const n = docsBySource.get(a.name) ?? 0;
-      if (n !== a.imported) violation('import-lost', `acknowledged import ${a.name} (${a.imported} documents) has ${n}`);
+      if (n !== a.imported)
+        violation('import-lost', `acknowledged import ${a.name} (${a.imported} documents) has ${n}`);
     }
     for (const name of failingImports) {
       const n = docsBySource.get(name) ?? 0;
@@ -382,10 +493,20 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
     for (const p of pendingImports.splice(0)) {
       const n = docsBySource.get(p.name) ?? 0;
       const state = down.imports.find((i) => i.source === p.name)?.state;
-      if (p.lines === 0 && (n > 0 || state === 'publishing')) violation('failing-import-published', `${p.name} (broken last line) killed while ${state ?? 'not in the import table'}: ${n} documents after recovery`);
-      else if (state === 'staging' && n > 0) violation('staging-import-published', `${p.name} was staging when killed, yet ${n} of its documents exist`);
-      else if (state === 'publishing' && n !== p.lines) violation('publish-not-rolled-forward', `${p.name} was publishing when killed; after recovery ${n} of ${p.lines} documents`);
-      else if (n !== 0 && n !== p.lines) violation('import-partial', `${p.name}: ${n} of ${p.lines} documents (neither all nor none)`);
+      if (p.lines === 0 && (n > 0 || state === 'publishing'))
+        violation(
+          'failing-import-published',
+          `${p.name} (broken last line) killed while ${state ?? 'not in the import table'}: ${n} documents after recovery`,
+        );
+      else if (state === 'staging' && n > 0)
+        violation('staging-import-published', `${p.name} was staging when killed, yet ${n} of its documents exist`);
+      else if (state === 'publishing' && n !== p.lines)
+        violation(
+          'publish-not-rolled-forward',
+          `${p.name} was publishing when killed; after recovery ${n} of ${p.lines} documents`,
+        );
+      else if (n !== 0 && n !== p.lines)
+        violation('import-partial', `${p.name}: ${n} of ${p.lines} documents (neither all nor none)`);
       if (state === 'publishing') phaseStats.importsPublishing++;
       else if (state === 'staging') phaseStats.importsStaging++;
       else if (n > 0 && n === p.lines) phaseStats.importsFinished++;
@@ -393,19 +514,30 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
       if (p.lines === 0) failingImports.push(p.name);
       else if (n === p.lines) ackedImports.push({ name: p.name, imported: n }); // committed: later kills must not lose it
     }
-    const committed = (db.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }).n;
+    const committed = (
+      db.prepare('SELECT count(*) AS n FROM documents WHERE project_id = ?').get(projectId) as { n: number }
+    ).n;
 
     // Revisions: every acknowledged one exists with its entities; the latest per document is the latest known.
     const revisions = new Map(
-      (db.prepare("SELECT id, document_id AS docId, spans FROM annotation_revisions WHERE author = 'annotator'").all() as { id: number; docId: number; spans: string }[])
-        .map((r) => [r.id, r]),
+      (
+        db
+          .prepare("SELECT id, document_id AS docId, spans FROM annotation_revisions WHERE author = 'annotator'")
+          .all() as { id: number; docId: number; spans: string }[]
+      ).map((r) => [r.id, r]),
     );
     for (const [id, a] of ackedRevisions) {
       const row = revisions.get(id);
       if (!row) violation('save-lost', `revision ${id} of document ${a.docId} (acknowledged) is gone`);
-      else if (row.docId !== a.docId || canon(JSON.parse(row.spans)) !== a.entities) violation('save-changed', `revision ${id}: stored ${row.spans.slice(0, 200)} differs from what was acknowledged`);
+      else if (row.docId !== a.docId || canon(JSON.parse(row.spans)) !== a.entities)
+        violation(
+          'save-changed',
+          `revision ${id}: stored ${row.spans.slice(0, 200)} differs from what was acknowledged`,
+        );
     }
-    const latestStmt = db.prepare('SELECT id, spans FROM annotation_revisions WHERE document_id = ? ORDER BY revision DESC LIMIT 1');
+    const latestStmt = db.prepare(
+      'SELECT id, spans FROM annotation_revisions WHERE document_id = ? ORDER BY revision DESC LIMIT 1',
+    );
     const statusStmt = db.prepare('SELECT status FROM documents WHERE id = ?');
     const pendingByDoc = new Map<number, Pending[]>();
     for (const p of pending) pendingByDoc.set(p.docId, [...(pendingByDoc.get(p.docId) ?? []), p]);
@@ -419,9 +551,15 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
           phaseStats.inflightCommitted++; // the save in flight at the kill was committed whole: that is the state now
           ackedRevisions.set(latest.id, { docId: doc.id, entities: save.entities }); // committed: later kills must keep it
         } else if (doc.revisionId !== null && (latestId === null || latestId < doc.revisionId)) {
-          violation('save-lost', `document ${doc.id}: latest revision ${latestId}, but ${doc.revisionId} was acknowledged`);
+          violation(
+            'save-lost',
+            `document ${doc.id}: latest revision ${latestId}, but ${doc.revisionId} was acknowledged`,
+          );
         } else {
-          violation('unexpected-revision', `document ${doc.id}: latest revision ${latestId} (${latest?.spans.slice(0, 120)}), expected ${doc.revisionId}${save ? ' or the in-flight save' : ''}`);
+          violation(
+            'unexpected-revision',
+            `document ${doc.id}: latest revision ${latestId} (${latest?.spans.slice(0, 120)}), expected ${doc.revisionId}${save ? ' or the in-flight save' : ''}`,
+          );
         }
       } else if (save) phaseStats.inflightLost++; // in flight at the kill and not committed: allowed (never acknowledged)
       if (doc.revisionId !== undefined) {
@@ -437,9 +575,20 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
       if (doc.status !== undefined) doc.status = status;
     }
     // Rejects: each acknowledged one is still the span's latest outcome.
-    const outcomes = new Map((db.prepare('SELECT suggested_span_id AS span, outcome FROM suggestion_outcomes ORDER BY id').all() as { span: number; outcome: string }[]).map((r) => [r.span, r.outcome]));
+    const outcomes = new Map(
+      (
+        db.prepare('SELECT suggested_span_id AS span, outcome FROM suggestion_outcomes ORDER BY id').all() as {
+          span: number;
+          outcome: string;
+        }[]
+      ).map((r) => [r.span, r.outcome]),
+    );
     for (const [span, docId] of ackedRejects) {
-      if (outcomes.get(span) !== 'rejected') violation('reject-lost', `suggested span ${span} of document ${docId}: latest outcome ${outcomes.get(span) ?? 'none'}, acknowledged rejected`);
+      if (outcomes.get(span) !== 'rejected')
+        violation(
+          'reject-lost',
+          `suggested span ${span} of document ${docId}: latest outcome ${outcomes.get(span) ?? 'none'}, acknowledged rejected`,
+        );
     }
     for (const p of pending) {
       if (p.kind === 'reject' && p.spanIds.every((s) => outcomes.get(s) === 'rejected')) {
@@ -451,27 +600,59 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
 
     // Pre-annotation: every span a job reported is committed.
     const reported = [...jobReports.values()].filter((j) => j.kind === 'preannotate').reduce((n, j) => n + j.spans, 0);
-    const reportedDocs = [...jobReports.values()].filter((j) => j.kind === 'preannotate').reduce((n, j) => n + j.done, 0);
-    const stored = db.prepare("SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s2 ON s2.id = ss.suggestion_id WHERE s2.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL").get() as { runs: number; spans: number };
-    if (stored.spans < reported) violation('job-spans-lost', `jobs reported ${reported} suggested spans in all; the database holds ${stored.spans}`);
-    if (stored.runs < reportedDocs) violation('job-docs-lost', `jobs reported ${reportedDocs} documents done in all; the database holds ${stored.runs} suggestion runs`);
+    const reportedDocs = [...jobReports.values()]
+      .filter((j) => j.kind === 'preannotate')
+      .reduce((n, j) => n + j.done, 0);
+    const stored = db
+      .prepare(
+        'SELECT count(*) AS runs, (SELECT count(*) FROM suggested_spans ss JOIN suggestions s2 ON s2.id = ss.suggestion_id WHERE s2.model_id IS NOT NULL) AS spans FROM suggestions WHERE model_id IS NOT NULL',
+      )
+      .get() as { runs: number; spans: number };
+    if (stored.spans < reported)
+      violation(
+        'job-spans-lost',
+        `jobs reported ${reported} suggested spans in all; the database holds ${stored.spans}`,
+      );
+    if (stored.runs < reportedDocs)
+      violation(
+        'job-docs-lost',
+        `jobs reported ${reportedDocs} documents done in all; the database holds ${stored.runs} suggestion runs`,
+      );
 
     // Fine-tunes and models.
     const running = db.prepare("SELECT id FROM fine_tunes WHERE state = 'running'").all() as { id: number }[];
-    if (running.length > 0) violation('fine-tune-running', `fine_tunes ${running.map((r) => r.id).join(', ')} still 'running' after recovery`);
-    for (const m of db.prepare('SELECT id, name, version, path FROM models').all() as { id: number; name: string; version: string; path: string }[]) {
-      if (!existsSync(join(m.path, 'manifest.json'))) violation('half-written-model', `model ${m.id} (${m.name} ${m.version}) at ${m.path} has no manifest.json`);
+    if (running.length > 0)
+      violation(
+        'fine-tune-running',
+        `fine_tunes ${running.map((r) => r.id).join(', ')} still 'running' after recovery`,
+      );
+    for (const m of db.prepare('SELECT id, name, version, path FROM models').all() as {
+      id: number;
+      name: string;
+      version: string;
+      path: string;
+    }[]) {
+      if (!existsSync(join(m.path, 'manifest.json')))
+        violation('half-written-model', `model ${m.id} (${m.name} ${m.version}) at ${m.path} has no manifest.json`);
     }
     const registered = new Set((db.prepare('SELECT path FROM models').all() as { path: string }[]).map((m) => m.path));
     const modelsDir = join(dataDir, 'models');
-    unregisteredFolders = existsSync(modelsDir) ? readdirSync(modelsDir).filter((f) => !registered.has(join(modelsDir, f))).length : 0;
-    const done = db.prepare("SELECT id, model_id AS modelId FROM fine_tunes WHERE state = 'done'").all() as { id: number; modelId: number | null }[];
-    for (const d of done) if (d.modelId === null) violation('fine-tune-done-without-model', `fine_tunes ${d.id} is done but registered no model`);
+    unregisteredFolders = existsSync(modelsDir)
+      ? readdirSync(modelsDir).filter((f) => !registered.has(join(modelsDir, f))).length
+      : 0;
+    const done = db.prepare("SELECT id, model_id AS modelId FROM fine_tunes WHERE state = 'done'").all() as {
+      id: number;
+      modelId: number | null;
+    }[];
+    for (const d of done)
+      if (d.modelId === null)
+        violation('fine-tune-done-without-model', `fine_tunes ${d.id} is done but registered no model`);
 
     // The list (what the UI shows) counts only committed documents.
     const list = await host.call('documents.list', { projectId, limit: 1 });
     if (!list.ok) violation('api', `documents.list after restart: ${list.status} ${list.message}`);
-    else if (list.result.total !== committed) violation('phantom-documents', `documents.list total ${list.result.total}, committed ${committed}`);
+    else if (list.result.total !== committed)
+      violation('phantom-documents', `documents.list total ${list.result.total}, committed ${committed}`);
 
     // The editor's view of a few edited documents matches the database.
     const edited = [...docs.values()].filter((d) => typeof d.revisionId === 'number');
@@ -494,7 +675,10 @@ async function checkAfterRestart(down: DownSnapshot, phaseStats: PhaseStats): Pr
 // Fine-tunes first, on a small project (60 finished documents), so a run takes about a minute rather than the many
 // minutes thousands of documents would; then the seed imports, then the other phases in a seeded random order.
 const ftSource = sources[0];
-const ftLines = readFileSync(ftSource.path, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 60);
+const ftLines = readFileSync(ftSource.path, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .slice(0, 60);
 contents.set('ft-seed', Buffer.from(`${ftLines.join('\n')}\n`));
 if ((await importFile('ft-seed_syllable.jsonl', { name: 'ft-seed', lines: ftLines.length })) !== 'acked') {
   await host.stop();
@@ -519,7 +703,12 @@ if (ftKills > 0) {
 
 const others: Phase[] = [];
 const rest = totalKills - ftKills;
-const weights: [Phase, number][] = [['import', 0.3], ['preannotate', 0.25], ['edits', 0.3], ['mixed', 0.15]];
+const weights: [Phase, number][] = [
+  ['import', 0.3],
+  ['preannotate', 0.25],
+  ['edits', 0.3],
+  ['mixed', 0.15],
+];
 for (const [p, w] of weights) for (let i = 0; i < Math.round(rest * w); i++) others.push(p);
 while (others.length < rest) others.push('edits');
 others.length = Math.max(0, rest);
@@ -538,7 +727,9 @@ async function orphansAfterKill(serverPid: number): Promise<void> {
     seen = processesNaming(dataDir);
   }
   const lived = performance.now() - t0;
-  orphanReports.push(`cycle ${cycle}: ${seen.length > 0 ? `still running ${(lived / 1000).toFixed(0)} s after` : `ended ${(lived / 1000).toFixed(1)} s after`} server ${serverPid} was killed${seen.length > 0 ? `: ${seen[0].args.slice(0, 140)}` : ''}`);
+  orphanReports.push(
+    `cycle ${cycle}: ${seen.length > 0 ? `still running ${(lived / 1000).toFixed(0)} s after` : `ended ${(lived / 1000).toFixed(1)} s after`} server ${serverPid} was killed${seen.length > 0 ? `: ${seen[0].args.slice(0, 140)}` : ''}`,
+  );
   for (const orphan of seen) {
     try {
       process.kill(orphan.pid, 'SIGKILL');
@@ -602,7 +793,9 @@ async function killCycle(p: Phase): Promise<boolean> {
   await checkAfterRestart(down, s);
   s.violations += violations.length - before;
   const states = down.imports.map((i) => i.state).join(',') || '-';
-  console.log(`#${cycle} ${p} killed at ${delay.toFixed(0)} ms; imports at kill: ${states}; restart ${restart.startMs.toFixed(0)} ms; violations so far ${violations.length}`);
+  console.log(
+    `#${cycle} ${p} killed at ${delay.toFixed(0)} ms; imports at kill: ${states}; restart ${restart.startMs.toFixed(0)} ms; violations so far ${violations.length}`,
+  );
   return true;
 }
 
@@ -619,21 +812,59 @@ await host.stop();
 // Summary
 
 const rows = [...stats.entries()].map(([p, s]) => [
-  p, s.kills, s.acked, s.inflightCommitted, s.inflightLost, s.refused, s.http500,
-  `${s.importsNotStarted}/${s.importsStaging}/${s.importsPublishing}/${s.importsFinished}`, percentile(s.restartMs, 50).toFixed(0), Math.max(...s.restartMs).toFixed(0), s.violations,
+  p,
+  s.kills,
+  s.acked,
+  s.inflightCommitted,
+  s.inflightLost,
+  s.refused,
+  s.http500,
+  `${s.importsNotStarted}/${s.importsStaging}/${s.importsPublishing}/${s.importsFinished}`,
+  percentile(s.restartMs, 50).toFixed(0),
+  Math.max(...s.restartMs).toFixed(0),
+  s.violations,
 ]);
 const sum = (k: keyof PhaseStats) => [...stats.values()].reduce((n, s) => n + (s[k] as number), 0);
 rows.push([
-  'all', sum('kills'), sum('acked'), sum('inflightCommitted'), sum('inflightLost'), sum('refused'), sum('http500'),
+  'all',
+  sum('kills'),
+  sum('acked'),
+  sum('inflightCommitted'),
+  sum('inflightLost'),
+  sum('refused'),
+  sum('http500'),
   `${sum('importsNotStarted')}/${sum('importsStaging')}/${sum('importsPublishing')}/${sum('importsFinished')}`,
-  percentile([...stats.values()].flatMap((s) => s.restartMs), 50).toFixed(0), Math.max(...[...stats.values()].flatMap((s) => s.restartMs)).toFixed(0), violations.length,
+  percentile(
+    [...stats.values()].flatMap((s) => s.restartMs),
+    50,
+  ).toFixed(0),
+  Math.max(...[...stats.values()].flatMap((s) => s.restartMs)).toFixed(0),
+  violations.length,
 ]);
-console.log(`\n${totalKills} kills planned, ${sum('kills')} done in ${runSeconds.toFixed(0)} s (seed ${seed}); integrity_check ok ${integrityResults.filter((r) => r === 'ok').length}/${integrityResults.length}`);
-console.log(`acknowledged revisions ${ackedRevisions.size}, rejects ${ackedRejects.size}, imports ${ackedImports.length} (and ${failingImports.length} of a broken file, each adding nothing); jobs reported ${[...jobReports.values()].filter((j) => j.kind === 'preannotate').reduce((n, j) => n + j.spans, 0)} spans`);
-console.log(table(
-  ['phase', 'kills', 'acked writes', 'in-flight committed', 'in-flight not committed', '4xx', '500', 'killed imports: not started/staging/publishing/finished', 'restart p50 ms', 'restart max ms', 'violations'],
-  rows,
-));
+console.log(
+  `\n${totalKills} kills planned, ${sum('kills')} done in ${runSeconds.toFixed(0)} s (seed ${seed}); integrity_check ok ${integrityResults.filter((r) => r === 'ok').length}/${integrityResults.length}`,
+);
+console.log(
+  `acknowledged revisions ${ackedRevisions.size}, rejects ${ackedRejects.size}, imports ${ackedImports.length} (and ${failingImports.length} of a broken file, each adding nothing); jobs reported ${[...jobReports.values()].filter((j) => j.kind === 'preannotate').reduce((n, j) => n + j.spans, 0)} spans`,
+);
+console.log(
+  table(
+    [
+      'phase',
+      'kills',
+      'acked writes',
+      'in-flight committed',
+      'in-flight not committed',
+      '4xx',
+      '500',
+      'killed imports: not started/staging/publishing/finished',
+      'restart p50 ms',
+      'restart max ms',
+      'violations',
+    ],
+    rows,
+  ),
+);
 console.log(`unregistered folders left under data/models (never registered, so never offered): ${unregisteredFolders}`);
 if (orphanReports.length > 0) console.log(`\nprocesses left running by a killed server:\n${orphanReports.join('\n')}`);
 if (violations.length > 0) {

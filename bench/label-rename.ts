@@ -18,7 +18,16 @@ try {
   const text = 'Bệnh nhân 91 ở Hà Nội, sốt cao từ ngày 12/3, đi xe buýt đến Bệnh viện Đà Nẵng.';
   store.transaction(() => {
     for (let i = 0; i < n; i++) {
-      const id = store.documents.insert({ projectId: project.id, name: `d${i}`, text, contentHash: 'x'.repeat(64), source: 'bench', sourceRef: String(i), split: null, status: 'done' });
+      const id = store.documents.insert({
+        projectId: project.id,
+        name: `d${i}`,
+        text,
+        contentHash: 'x'.repeat(64),
+        source: 'bench',
+        sourceRef: String(i),
+        split: null,
+        status: 'done',
+      });
       const label = i % 2 === 0 ? 'A' : 'B';
       const entities = [0, 10, 20, 30, 40].map((start, k) => ({ label: k === 0 ? label : 'C', start, end: start + 5 }));
       store.revisions.append({ documentId: id, parentId: null, author: 'bench', entities });
@@ -28,7 +37,9 @@ try {
   const started = performance.now();
   const change = new LabelService(store, 'bench').rename({ projectId: project.id, from: 'A', to: 'Ä_NEW' });
   const ms = performance.now() - started;
-  console.log(`${n} documents: rename rewrote ${change.documents} documents (${change.entities} entities) in ${ms.toFixed(0)} ms`);
+  console.log(
+    `${n} documents: rename rewrote ${change.documents} documents (${change.entities} entities) in ${ms.toFixed(0)} ms`,
+  );
 } finally {
   store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -59,31 +59,57 @@ function syntheticDocs(n: number): { text: string; entities: Entity[] }[] {
     const text = `Bệnh nhân ${i} ở ${place} có triệu chứng ${symptom} từ ngày ${(i % 28) + 1}/7.`;
     const p = text.indexOf(place);
     const s = text.indexOf(symptom);
-    return { text, entities: [{ label: 'LOCATION', start: p, end: p + place.length }, { label: 'SYMPTOM_AND_DISEASE', start: s, end: s + symptom.length }] };
+    return {
+      text,
+      entities: [
+        { label: 'LOCATION', start: p, end: p + place.length },
+        { label: 'SYMPTOM_AND_DISEASE', start: s, end: s + symptom.length },
+      ],
+    };
   });
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const source = existsSync(join(phoner, 'train_syllable.jsonl')) ? 'PhoNER_COVID19 train+dev+test (syllables)' : 'synthetic';
+  const source = existsSync(join(phoner, 'train_syllable.jsonl'))
+    ? 'PhoNER_COVID19 train+dev+test (syllables)'
+    : 'synthetic';
   const docs = source === 'synthetic' ? syntheticDocs(10_000) : phonerDocs();
   const dir = mkdtempSync(join(tmpdir(), 'wb-lexicon-'));
   try {
     const workspace = await openWorkspace(dir, { samples: false });
     const store = workspace.store;
     const projectId = 1;
-    store.transaction(() => docs.forEach((d, i) => {
-      const id = store.documents.insert({
-        projectId, name: `d${i}`, text: d.text, contentHash: createHash('sha256').update(d.text).digest('hex'), source: 'bench', sourceRef: String(i),
-        split: null, status: i < doneCount ? 'done' : 'new',
-      });
-      if (i < doneCount) store.revisions.append({ documentId: id, parentId: null, author: 'gold', entities: d.entities });
-    }));
-    const service = new WorkbenchService({ store, dataDir: dir, host: 'browser', engine: unavailableEngine, version: 'bench' });
+    store.transaction(() =>
+      docs.forEach((d, i) => {
+        const id = store.documents.insert({
+          projectId,
+          name: `d${i}`,
+          text: d.text,
+          contentHash: createHash('sha256').update(d.text).digest('hex'),
+          source: 'bench',
+          sourceRef: String(i),
+          split: null,
+          status: i < doneCount ? 'done' : 'new',
+        });
+        if (i < doneCount)
+          store.revisions.append({ documentId: id, parentId: null, author: 'gold', entities: d.entities });
+      }),
+    );
+    const service = new WorkbenchService({
+      store,
+      dataDir: dir,
+      host: 'browser',
+      engine: unavailableEngine,
+      version: 'bench',
+    });
     await service.index.summariseStale();
-    console.log(`${source}: ${docs.length} documents, ${doneCount} done; ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), Node ${process.version}`);
+    console.log(
+      `${source}: ${docs.length} documents, ${doneCount} done; ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), Node ${process.version}`,
+    );
 
     let firstAt: number | undefined;
     let touched = 0;
@@ -104,10 +130,16 @@ async function main(): Promise<void> {
     // Marked done while the first sweep (every unfinished document matched once) runs: the update goes first.
     {
       const firstEdited = doneCount + docs.slice(doneCount).findIndex((d) => d.entities.length > 0) + 1;
-      await service['annotations.save']({ documentId: firstEdited, parentRevisionId: null, entities: docs[firstEdited - 1].entities });
+      await service['annotations.save']({
+        documentId: firstEdited,
+        parentRevisionId: null,
+        entities: docs[firstEdited - 1].entities,
+      });
       const built = performance.now();
       const lexicon = await service.lexicon.lexiconOf(projectId);
-      console.log(`the first edit builds the lexicon from ${doneCount} done documents in the background: ${ms(performance.now() - built)}; then every unfinished document is matched once (the sweep)`);
+      console.log(
+        `the first edit builds the lexicon from ${doneCount} done documents in the background: ${ms(performance.now() - built)}; then every unfinished document is matched once (the sweep)`,
+      );
       // Document a and a later document b where a (form, label) pair new to the lexicon, from a's entities, will be suggested.
       const key = (e: Entity) => `${e.label}@${e.start}-${e.end}`;
       let a = firstEdited;
@@ -116,14 +148,18 @@ async function main(): Promise<void> {
         if (docs[a - 1].entities.length === 0) continue;
         const own = Lexicon.build([{ text: docs[a - 1].text, entities: docs[a - 1].entities }]);
         for (let b = a + 1; b <= Math.min(docs.length, a + 3000) && !target; b++) {
-          const surface = (e: Entity) => Array.from(docs[b - 1].text).slice(e.start, e.end).join(''); // PhoNER text: one space between syllables
+          const surface = (e: Entity) =>
+            Array.from(docs[b - 1].text)
+              .slice(e.start, e.end)
+              .join(''); // PhoNER text: one space between syllables
           const fresh = own.match(docs[b - 1].text).find((e) => lexicon.counts(surface(e), e.label).annotated === 0);
           if (fresh) target = { id: b, span: key(fresh) };
         }
       }
       a--;
       startAt = Math.max(a, target?.id ?? 0) + 1;
-      if (a !== firstEdited) await service['annotations.save']({ documentId: a, parentRevisionId: null, entities: docs[a - 1].entities });
+      if (a !== firstEdited)
+        await service['annotations.save']({ documentId: a, parentRevisionId: null, entities: docs[a - 1].entities });
       if (target) {
         let seenAt: number | undefined;
         const off = service.events.on((e) => {
@@ -134,7 +170,9 @@ async function main(): Promise<void> {
         const start = performance.now();
         await service['documents.setStatus']({ documentId: a, status: 'done' });
         while (seenAt === undefined && performance.now() - start < 30_000) await new Promise((r) => setTimeout(r, 1));
-        console.log(`marked done during the sweep (document ${a}): its new entry suggested on document ${target.id} after ${seenAt === undefined ? 'more than 30 s' : ms(seenAt - start)}`);
+        console.log(
+          `marked done during the sweep (document ${a}): its new entry suggested on document ${target.id} after ${seenAt === undefined ? 'more than 30 s' : ms(seenAt - start)}`,
+        );
         off();
       }
       const sweep = performance.now();
@@ -165,7 +203,9 @@ async function main(): Promise<void> {
       if (firstAt === undefined) continue; // nothing new to suggest elsewhere: not a measurement of this
       if (!cold) {
         cold = { first: firstAt - start, all: end - start };
-        console.log(`round 1 after the sweep: first suggestion ${ms(cold.first)}, all ${ms(cold.all)} (${touched} documents)`);
+        console.log(
+          `round 1 after the sweep: first suggestion ${ms(cold.first)}, all ${ms(cold.all)} (${touched} documents)`,
+        );
       } else {
         first.push(firstAt - start);
         all.push(end - start);
@@ -177,9 +217,15 @@ async function main(): Promise<void> {
     clearInterval(ticker);
     const lexicon = await service.lexicon.lexiconOf(projectId);
     console.log(`lexicon: ${lexicon.entryCount} entries from ${lexicon.documentCount} documents`);
-    console.log(`${first.length} warm rounds: setStatus(done) -> first suggestion stored on another document: median ${ms(percentile(first, 50))}, p95 ${ms(percentile(first, 95))}, max ${ms(Math.max(...first))}`);
-    console.log(`  -> every unfinished document holding the new entries re-suggested: median ${ms(percentile(all, 50))}, p95 ${ms(percentile(all, 95))}, max ${ms(Math.max(...all))}; documents per round median ${percentile(counts, 50)}, max ${Math.max(...counts)}`);
-    console.log(`  event loop's worst delay during a round: median ${ms(percentile(lags, 50))}, max ${ms(Math.max(...lags))}`);
+    console.log(
+      `${first.length} warm rounds: setStatus(done) -> first suggestion stored on another document: median ${ms(percentile(first, 50))}, p95 ${ms(percentile(first, 95))}, max ${ms(Math.max(...first))}`,
+    );
+    console.log(
+      `  -> every unfinished document holding the new entries re-suggested: median ${ms(percentile(all, 50))}, p95 ${ms(percentile(all, 95))}, max ${ms(Math.max(...all))}; documents per round median ${percentile(counts, 50)}, max ${Math.max(...counts)}`,
+    );
+    console.log(
+      `  event loop's worst delay during a round: median ${ms(percentile(lags, 50))}, max ${ms(Math.max(...lags))}`,
+    );
     await service.close();
     store.close();
   } finally {

@@ -15,7 +15,8 @@ import { WorkbenchService } from '../main/services/workbench-service.js';
 const count = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'wb-scale-'));
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
@@ -39,7 +40,13 @@ async function main(): Promise<void> {
   // Open as the host does, then measure.
   const opened = performance.now();
   const workspace = await openWorkspace(dir, { samples: false });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine: unavailableEngine, version: 'bench' });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: dir,
+    host: 'browser',
+    engine: unavailableEngine,
+    version: 'bench',
+  });
   console.log(`open ${ms(performance.now() - opened)}`);
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -63,30 +70,61 @@ async function main(): Promise<void> {
 
   const first = await timed('first list page (100)', () => service['documents.list']({ projectId: 1, limit: 100 }));
   console.log(`  total ${first.total}, first id ${first.items[0]?.id}`);
-  await timed('next page after the middle document', () => service['documents.list']({ projectId: 1, after: Math.floor(count / 2), limit: 100 }));
-  await timed('last page (after the 100th from the end)', () => service['documents.list']({ projectId: 1, after: count - 99, limit: 100 }));
-  await timed('previous page before the last document', () => service['documents.list']({ projectId: 1, before: count, limit: 100 }));
-  await timed('status done, page after the middle', () => service['documents.list']({ projectId: 1, status: 'done', after: Math.floor(count / 2), limit: 100 }));
-  await timed('page at offset (half the project)', () => service['documents.list']({ projectId: 1, offset: Math.floor(count / 2), limit: 100 }));
-  await timed('uncertainty order, first page', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', limit: 100 }));
-  await timed('uncertainty order, page at 30 %', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: Math.floor((count * 3) / 10), limit: 100 }));
-  await timed('label filter, first page', () => service['documents.list']({ projectId: 1, label: 'LOCATION', limit: 100 }));
-  await timed('text search, first page', () => service['documents.list']({ projectId: 1, text: 'bệnh nhân 99999 ', limit: 100 }));
+  await timed('next page after the middle document', () =>
+    service['documents.list']({ projectId: 1, after: Math.floor(count / 2), limit: 100 }),
+  );
+  await timed('last page (after the 100th from the end)', () =>
+    service['documents.list']({ projectId: 1, after: count - 99, limit: 100 }),
+  );
+  await timed('previous page before the last document', () =>
+    service['documents.list']({ projectId: 1, before: count, limit: 100 }),
+  );
+  await timed('status done, page after the middle', () =>
+    service['documents.list']({ projectId: 1, status: 'done', after: Math.floor(count / 2), limit: 100 }),
+  );
+  await timed('page at offset (half the project)', () =>
+    service['documents.list']({ projectId: 1, offset: Math.floor(count / 2), limit: 100 }),
+  );
+  await timed('uncertainty order, first page', () =>
+    service['documents.list']({ projectId: 1, sort: 'uncertainty', limit: 100 }),
+  );
+  await timed('uncertainty order, page at 30 %', () =>
+    service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: Math.floor((count * 3) / 10), limit: 100 }),
+  );
+  await timed('label filter, first page', () =>
+    service['documents.list']({ projectId: 1, label: 'LOCATION', limit: 100 }),
+  );
+  await timed('text search, first page', () =>
+    service['documents.list']({ projectId: 1, text: 'bệnh nhân 99999 ', limit: 100 }),
+  );
   await timed('progress', () => service['documents.progress']({ projectId: 1 }));
-  await timed('adjacent (next after the middle)', () => service['documents.adjacent']({ projectId: 1, documentId: Math.floor(count / 2), direction: 'next' }));
+  await timed('adjacent (next after the middle)', () =>
+    service['documents.adjacent']({ projectId: 1, documentId: Math.floor(count / 2), direction: 'next' }),
+  );
 
   const background = performance.now();
   await service.index.summariseStale();
   console.log(`background summaries done after ${((performance.now() - background) / 1000).toFixed(1)} s more`);
   probing = false;
   await probe;
-  console.log(`cheap call (app.info) during the background work: n=${lags.length} p50 ${ms(percentile(lags, 50))} p99 ${ms(percentile(lags, 99))} max ${ms(Math.max(...lags))}`);
+  console.log(
+    `cheap call (app.info) during the background work: n=${lags.length} p50 ${ms(percentile(lags, 50))} p99 ${ms(percentile(lags, 99))} max ${ms(Math.max(...lags))}`,
+  );
   await timed('first list page, summaries built', () => service['documents.list']({ projectId: 1, limit: 100 }));
-  await timed('last page, summaries built', () => service['documents.list']({ projectId: 1, after: count - 99, limit: 100 }));
-  await timed('uncertainty order, page at 90 % by offset', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: Math.floor(count * 0.9), limit: 100 }));
-  const deep = (await service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: count - 201, limit: 1 })).items[0].id;
-  await timed('uncertainty order, last page by seek', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', after: deep, limit: 100 }));
-  await timed('uncertainty order, page before it by seek', () => service['documents.list']({ projectId: 1, sort: 'uncertainty', before: deep, limit: 100 }));
+  await timed('last page, summaries built', () =>
+    service['documents.list']({ projectId: 1, after: count - 99, limit: 100 }),
+  );
+  await timed('uncertainty order, page at 90 % by offset', () =>
+    service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: Math.floor(count * 0.9), limit: 100 }),
+  );
+  const deep = (await service['documents.list']({ projectId: 1, sort: 'uncertainty', offset: count - 201, limit: 1 }))
+    .items[0].id;
+  await timed('uncertainty order, last page by seek', () =>
+    service['documents.list']({ projectId: 1, sort: 'uncertainty', after: deep, limit: 100 }),
+  );
+  await timed('uncertainty order, page before it by seek', () =>
+    service['documents.list']({ projectId: 1, sort: 'uncertainty', before: deep, limit: 100 }),
+  );
   const progress = await timed('progress, totals built', () => service['documents.progress']({ projectId: 1 }));
   console.log(`  ${JSON.stringify(progress)}`);
   await service.close();

@@ -13,9 +13,22 @@ import Database from 'better-sqlite3';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The real PhoNER_COVID19 files: $PHONER_DIR, else ../shared/data/phoner_covid19 beside the repository. */
-export const phonerDir = [process.env.PHONER_DIR, resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19')]
-  .find((d): d is string => Boolean(d) && existsSync(d!)) ?? resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
-export const LABELS = ['PATIENT_ID', 'NAME', 'AGE', 'GENDER', 'JOB', 'LOCATION', 'ORGANIZATION', 'DATE', 'SYMPTOM_AND_DISEASE', 'TRANSPORTATION'];
+export const phonerDir =
+  [process.env.PHONER_DIR, resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19')].find(
+    (d): d is string => Boolean(d) && existsSync(d!),
+  ) ?? resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
+export const LABELS = [
+  'PATIENT_ID',
+  'NAME',
+  'AGE',
+  'GENDER',
+  'JOB',
+  'LOCATION',
+  'ORGANIZATION',
+  'DATE',
+  'SYMPTOM_AND_DISEASE',
+  'TRANSPORTATION',
+];
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
 export function rng(seed: number): () => number {
@@ -45,10 +58,23 @@ export const flag = (name: string): boolean => process.argv.includes(`--${name}`
 
 // Pieces of sentences: [words, the piece's entity label or null]. Made-up text; no real data.
 const PIECES: [string[], string | null][] = [
-  [['Bệnh', 'nhân'], null], [['BN', '1092'], 'PATIENT_ID'], [['nữ'], 'GENDER'], [['45', 'tuổi'], null], [['45'], 'AGE'],
-  [['ở'], null], [['Hà', 'Nội'], 'LOCATION'], [['Thành', 'phố', 'Hồ', 'Chí', 'Minh'], 'LOCATION'], [['Bệnh', 'viện', 'Bạch', 'Mai'], 'ORGANIZATION'],
-  [['ngày', '25/7'], null], [['25/7'], 'DATE'], [['sốt', 'cao'], 'SYMPTOM_AND_DISEASE'], [['ho', 'khan'], 'SYMPTOM_AND_DISEASE'],
-  [['nhân', 'viên', 'y', 'tế'], 'JOB'], [['chuyến', 'bay', 'VN0054'], 'TRANSPORTATION'], [['đã', 'được', 'cách', 'ly'], null], [[',', 'và'], null],
+  [['Bệnh', 'nhân'], null],
+  [['BN', '1092'], 'PATIENT_ID'],
+  [['nữ'], 'GENDER'],
+  [['45', 'tuổi'], null],
+  [['45'], 'AGE'],
+  [['ở'], null],
+  [['Hà', 'Nội'], 'LOCATION'],
+  [['Thành', 'phố', 'Hồ', 'Chí', 'Minh'], 'LOCATION'],
+  [['Bệnh', 'viện', 'Bạch', 'Mai'], 'ORGANIZATION'],
+  [['ngày', '25/7'], null],
+  [['25/7'], 'DATE'],
+  [['sốt', 'cao'], 'SYMPTOM_AND_DISEASE'],
+  [['ho', 'khan'], 'SYMPTOM_AND_DISEASE'],
+  [['nhân', 'viên', 'y', 'tế'], 'JOB'],
+  [['chuyến', 'bay', 'VN0054'], 'TRANSPORTATION'],
+  [['đã', 'được', 'cách', 'ly'], null],
+  [[',', 'và'], null],
 ];
 
 /** One made-up PhoNER record whose first word is a unique marker (`marker-n`), so any copy of it can be traced. */
@@ -78,14 +104,18 @@ export interface Generated {
  * Writes a PhoNER JSONL file of at least `bytes` bytes, one record per line, each marked `<prefix>-<line>`. With
  * `brokenLastLine` the last line is cut in the middle of its JSON (the import must then add nothing).
  */
-export async function writePhoner(path: string, options: { bytes: number; seed: number; prefix: string; brokenLastLine?: boolean }): Promise<Generated> {
+export async function writePhoner(
+  path: string,
+  options: { bytes: number; seed: number; prefix: string; brokenLastLine?: boolean },
+): Promise<Generated> {
   const random = rng(options.seed);
   const out = createWriteStream(path);
   let bytes = 0;
   let lines = 0;
   while (bytes < options.bytes) {
     let chunk = '';
-    for (let i = 0; i < 1000 && bytes + chunk.length < options.bytes; i++) chunk += `${JSON.stringify(sentence(random, `${options.prefix}-${++lines}`))}\n`;
+    for (let i = 0; i < 1000 && bytes + chunk.length < options.bytes; i++)
+      chunk += `${JSON.stringify(sentence(random, `${options.prefix}-${++lines}`))}\n`;
     bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }
@@ -154,7 +184,12 @@ export class Host {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  private constructor(readonly child: ChildProcess, readonly url: string, readonly token: string, exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly token: string,
+    exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+  ) {
     this.exit = exit;
     void exit.then(() => (this.exited = true));
   }
@@ -170,10 +205,18 @@ export class Host {
   static async start(options: HostOptions): Promise<{ host: Host; startMs: number }> {
     const started = performance.now();
     const log = openSync(options.logFile, 'a');
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), 'serve', '--data', options.dataDir, '--no-samples'], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', log], env: { ...process.env, ...options.env },
-    });
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'workbench.js'), 'serve', '--data', options.dataDir, '--no-samples'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', log],
+        env: { ...process.env, ...options.env },
+      },
+    );
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.once('exit', (code, signal) => done({ code, signal })),
+    );
     let stdout = '';
     const ready = new Promise<{ url: string; token: string }>((done, fail) => {
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -181,7 +224,9 @@ export class Host {
         const match = /Workbench: (http:\/\/[^\s#]+)#token=([A-Za-z0-9_-]+)/.exec(stdout);
         if (match) done({ url: match[1], token: match[2] });
       });
-      void exit.then(({ code, signal }) => fail(new Error(`workbench serve exited (${code ?? signal}) before it listened; see ${options.logFile}`)));
+      void exit.then(({ code, signal }) =>
+        fail(new Error(`workbench serve exited (${code ?? signal}) before it listened; see ${options.logFile}`)),
+      );
     });
     // Keep draining stdout so the child never blocks on a full pipe.
     const timeout = options.startTimeoutMs ?? 240_000;
@@ -189,7 +234,13 @@ export class Host {
     try {
       const { url, token } = await Promise.race([
         ready,
-        new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`workbench serve did not print its URL within ${timeout} ms`)), timeout))),
+        new Promise<never>(
+          (_, fail) =>
+            (timer = setTimeout(
+              () => fail(new Error(`workbench serve did not print its URL within ${timeout} ms`)),
+              timeout,
+            )),
+        ),
       ]);
       return { host: new Host(child, url, token, exit), startMs: performance.now() - started };
     } catch (error) {
@@ -219,12 +270,26 @@ export class Host {
         clearTimeout(timer);
         resolveCall(r);
       };
-      const fail = (error: Error) => done({ ok: false, status: 0, message: `${error.message}${(error as NodeJS.ErrnoException).code ? ` (${(error as NodeJS.ErrnoException).code})` : ''}`, ms: performance.now() - started });
+      const fail = (error: Error) =>
+        done({
+          ok: false,
+          status: 0,
+          message: `${error.message}${(error as NodeJS.ErrnoException).code ? ` (${(error as NodeJS.ErrnoException).code})` : ''}`,
+          ms: performance.now() - started,
+        });
       const target = new URL(`${this.url}api/call/${method}`);
       const req = request(
         {
-          host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: this.agent,
-          headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            Authorization: `Bearer ${this.token}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -241,7 +306,13 @@ export class Host {
               return done({ ok: false, status, message: `not JSON: ${text.slice(0, 200)}`, ms });
             }
             if (status === 200 && parsed.ok === true) return done({ ok: true, status: 200, result: parsed.result, ms });
-            done({ ok: false, status, code: parsed.error?.code, message: parsed.error?.message ?? text.slice(0, 300), ms });
+            done({
+              ok: false,
+              status,
+              code: parsed.error?.code,
+              message: parsed.error?.message ?? text.slice(0, 300),
+              ms,
+            });
           });
         },
       );
@@ -255,8 +326,15 @@ export class Host {
    * documents.import as the UI sends it: the file's bytes as `contentBase64` (the contract since issue #11), or as
    * `content` text where the server still takes that (found out on the first call and remembered).
    */
-  async importFile(params: { projectId: number; name: string; format?: string }, bytes: Buffer, timeoutMs?: number): Promise<CallResult> {
-    const payload = () => (Host.importField === 'contentBase64' ? { ...params, contentBase64: bytes.toString('base64') } : { ...params, content: bytes.toString('utf8') });
+  async importFile(
+    params: { projectId: number; name: string; format?: string },
+    bytes: Buffer,
+    timeoutMs?: number,
+  ): Promise<CallResult> {
+    const payload = () =>
+      Host.importField === 'contentBase64'
+        ? { ...params, contentBase64: bytes.toString('base64') }
+        : { ...params, content: bytes.toString('utf8') };
     const r = await this.call('documents.import', payload(), timeoutMs);
     if (!r.ok && r.status === 400 && Host.importField === 'contentBase64' && /invalid content\b/.test(r.message)) {
       Host.importField = 'content';
@@ -268,7 +346,8 @@ export class Host {
   static importField: 'contentBase64' | 'content' = 'contentBase64';
 
   /** Like call, but throws unless acknowledged. */
-  async must(method: string, params: unknown = {}, timeoutMs?: number): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async must(method: string, params: unknown = {}, timeoutMs?: number): Promise<any> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const r = await this.call(method, params, timeoutMs);
     if (!r.ok) throw new Error(`${method} failed: ${r.status} ${r.code ?? ''} ${r.message}`);
     return r.result;
@@ -352,7 +431,9 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 /** Where this ran: cores, memory, Node, date — for RESULTS.md. */
 export function machine(): string {
-  const cores = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+  const cores = readFileSync('/proc/cpuinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('processor')).length;
   const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
   return `${cores} cores, ${(memKb / 2 ** 20).toFixed(0)} GiB, Node ${process.versions.node}, ${new Date().toISOString()}`;
 }

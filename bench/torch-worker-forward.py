@@ -4,6 +4,7 @@ has only Python can measure. Builds a Dream-7B-shaped config (or --toy for a CPU
 
     python bench/torch-worker-forward.py [--toy] [--device cuda] [--shapes 1x600,32x128,32x600] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,12 +22,35 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 from dnw.dream.torch_worker import encode_frame, read_frame  # noqa: E402
 
-DREAM_7B = {"model_type": "Dream", "vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
-            "num_attention_heads": 28, "num_key_value_heads": 4, "max_position_embeddings": 131072, "rope_theta": 1000000.0,
-            "rms_norm_eps": 1e-6, "tie_word_embeddings": False, "hidden_act": "silu",
-            "mask_token_id": 151666, "eos_token_id": 151643, "pad_token_id": 151643}
-TOY = {**DREAM_7B, "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
-       "num_key_value_heads": 2, "mask_token_id": 1, "eos_token_id": 0, "pad_token_id": 0}
+DREAM_7B = {
+    "model_type": "Dream",
+    "vocab_size": 152064,
+    "hidden_size": 3584,
+    "intermediate_size": 18944,
+    "num_hidden_layers": 28,
+    "num_attention_heads": 28,
+    "num_key_value_heads": 4,
+    "max_position_embeddings": 131072,
+    "rope_theta": 1000000.0,
+    "rms_norm_eps": 1e-6,
+    "tie_word_embeddings": False,
+    "hidden_act": "silu",
+    "mask_token_id": 151666,
+    "eos_token_id": 151643,
+    "pad_token_id": 151643,
+}
+TOY = {
+    **DREAM_7B,
+    "vocab_size": 512,
+    "hidden_size": 64,
+    "intermediate_size": 128,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "mask_token_id": 1,
+    "eos_token_id": 0,
+    "pad_token_id": 0,
+}
 
 
 def main() -> None:
@@ -42,8 +66,25 @@ def main() -> None:
         (Path(tmp) / "config.json").write_text(json.dumps(config))
         env = {**os.environ, "PYTHONPATH": str(ROOT / "training")}
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "dnw.dream.torch_worker", "--checkpoint", tmp, "--random-init", "--device", args.device,
-                                 "--dtype", args.dtype, "--top-k", "8"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dnw.dream.torch_worker",
+                "--checkpoint",
+                tmp,
+                "--random-init",
+                "--device",
+                args.device,
+                "--dtype",
+                args.dtype,
+                "--top-k",
+                "8",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         hello, _ = read_frame(proc.stdout)
         print("hello", json.dumps(hello), f"(started in {time.perf_counter() - started:.1f} s)", flush=True)
         if hello["type"] != "hello":
@@ -55,14 +96,29 @@ def main() -> None:
             mask = torch.ones_like(ids)
             mask[0, : seq // 10] = 0  # one left-padded row: the masked path, as the engine sends it
             pos = ((mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)).to(torch.int32)
-            arrays = [(n, "int32", [batch, seq], a.numpy().tobytes()) for n, a in (("input_ids", ids), ("attention_mask", mask), ("position_ids", pos))]
+            arrays = [
+                (n, "int32", [batch, seq], a.numpy().tobytes())
+                for n, a in (("input_ids", ids), ("attention_mask", mask), ("position_ids", pos))
+            ]
             for label, scalars in (("plain", (0.0, 1.0, 0)), ("top-p 0.95", (0.2, 0.95, 0))):
                 times = []
                 for _ in range(args.repeats + 1):
                     rid += 1
                     t = time.perf_counter()
-                    proc.stdin.write(encode_frame({"type": "forward", "id": rid, "batch": batch, "seq": seq, "temperature": scalars[0],
-                                                   "top_p": scalars[1], "top_k": scalars[2]}, arrays))
+                    proc.stdin.write(
+                        encode_frame(
+                            {
+                                "type": "forward",
+                                "id": rid,
+                                "batch": batch,
+                                "seq": seq,
+                                "temperature": scalars[0],
+                                "top_p": scalars[1],
+                                "top_k": scalars[2],
+                            },
+                            arrays,
+                        )
+                    )
                     proc.stdin.flush()
                     header, _ = read_frame(proc.stdout)
                     times.append(time.perf_counter() - t)
@@ -71,7 +127,10 @@ def main() -> None:
                         break
                 if len(times) > 1:
                     times = sorted(times[1:])  # the first pays for kernel selection
-                    print(f"({batch}, {seq}) {label}: median {1000 * times[len(times) // 2]:.1f} ms, min {1000 * times[0]:.1f} ms per forward (pipe included)", flush=True)
+                    print(
+                        f"({batch}, {seq}) {label}: median {1000 * times[len(times) // 2]:.1f} ms, min {1000 * times[0]:.1f} ms per forward (pipe included)",
+                        flush=True,
+                    )
         proc.stdin.write(encode_frame({"type": "stats", "id": 0}))
         proc.stdin.flush()
         print("stats", json.dumps(read_frame(proc.stdout)[0]), flush=True)

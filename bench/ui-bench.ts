@@ -50,11 +50,29 @@ async function seed(dataDir: string): Promise<void> {
   const doc = bigDocument();
   ws.store.transaction(() => {
     const hash = (t: string) => createHash('sha256').update(t).digest('hex');
-    const id = ws.store.documents.insert({ projectId: 1, name: 'lon-1000', text: doc.text, contentHash: hash(doc.text), source: 'bench', sourceRef: 'big', split: null, status: 'in_progress' });
+    const id = ws.store.documents.insert({
+      projectId: 1,
+      name: 'lon-1000',
+      text: doc.text,
+      contentHash: hash(doc.text),
+      source: 'bench',
+      sourceRef: 'big',
+      split: null,
+      status: 'in_progress',
+    });
     ws.store.revisions.append({ documentId: id, parentId: null, author: 'bench', entities: doc.entities });
     for (let i = 0; i < 200; i++) {
       const text = `Ca ${i}: bệnh nhân từ Hà Nội nhập viện ngày 12/3 vì sốt cao.`;
-      ws.store.documents.insert({ projectId: 1, name: `ngan-${i}`, text, contentHash: hash(text), source: 'bench', sourceRef: `s${i}`, split: null, status: 'new' });
+      ws.store.documents.insert({
+        projectId: 1,
+        name: `ngan-${i}`,
+        text,
+        contentHash: hash(text),
+        source: 'bench',
+        sourceRef: `s${i}`,
+        split: null,
+        status: 'new',
+      });
     }
   });
   ws.store.close();
@@ -65,15 +83,21 @@ const stats = (xs: number[]) => {
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
   return { n: s.length, median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
 };
-const fmt = (x: { n: number; median: number; p95: number; max: number }) => `median ${x.median.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms (n=${x.n})`;
+const fmt = (x: { n: number; median: number; p95: number; max: number }) =>
+  `median ${x.median.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms (n=${x.n})`;
 
 async function measures(page: Page, name: string): Promise<number[]> {
-  return page.evaluate(`performance.getEntriesByName(${JSON.stringify(name)}).map((e) => e.duration)`) as Promise<number[]>;
+  return page.evaluate(`performance.getEntriesByName(${JSON.stringify(name)}).map((e) => e.duration)`) as Promise<
+    number[]
+  >;
 }
 
 async function waitForMeasure(page: Page, name: string, count: number): Promise<void> {
   // A function, not a string: the page's CSP forbids eval.
-  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n as string).length >= (c as number), [name, count] as const);
+  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n as string).length >= (c as number), [
+    name,
+    count,
+  ] as const);
 }
 
 // Runs in the page before the app. For every keydown (modifier keys aside) it records, from the event's own
@@ -122,7 +146,9 @@ async function typeKeys(page: Page, keys: string[]): Promise<KeyTiming[]> {
     await page.waitForFunction((n) => (globalThis as unknown as { __keys: unknown[] }).__keys.length > n, before);
     // Let the Event Timing entry arrive (it is reported after presentation).
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-    const t = (await page.evaluate(`(() => { const k = window.__keys[${before}]; return { frame: k.frame, slow: window.__timing.get(Math.round(k.t0 * 10)) ?? null }; })()`)) as { frame: number; slow: number | null };
+    const t = (await page.evaluate(
+      `(() => { const k = window.__keys[${before}]; return { frame: k.frame, slow: window.__timing.get(Math.round(k.t0 * 10)) ?? null }; })()`,
+    )) as { frame: number; slow: number | null };
     out.push({ key, ...t });
   }
   return out;
@@ -139,10 +165,26 @@ const KINDS: [string, RegExp][] = [
 
 /** The keystrokes on the big document: caret moves, extends, labelling, resizing, undo/redo, span walking. */
 const KEYS = [
-  ...Array(20).fill('ArrowRight'), 'Shift+ArrowRight', 'Shift+ArrowRight', '4',
-  'Control+Shift+ArrowRight', 'Control+Shift+ArrowLeft', 'Control+ArrowRight', 'Control+ArrowLeft',
-  ...Array(20).fill('ArrowRight'), 'Shift+ArrowRight', '5', '6', 'Control+z', 'Control+Shift+z', 'Control+z',
-  ']', ']', '[', ']', ...Array(10).fill('ArrowRight'),
+  ...Array(20).fill('ArrowRight'),
+  'Shift+ArrowRight',
+  'Shift+ArrowRight',
+  '4',
+  'Control+Shift+ArrowRight',
+  'Control+Shift+ArrowLeft',
+  'Control+ArrowRight',
+  'Control+ArrowLeft',
+  ...Array(20).fill('ArrowRight'),
+  'Shift+ArrowRight',
+  '5',
+  '6',
+  'Control+z',
+  'Control+Shift+z',
+  'Control+z',
+  ']',
+  ']',
+  '[',
+  ']',
+  ...Array(10).fill('ArrowRight'),
 ];
 
 /** The keydown events a Playwright key press sends: each modifier, then the key. */
@@ -154,15 +196,33 @@ const keydowns = (press: string): string[] => press.split('+');
  * (animation-frame callbacks, style, layout, paint, commit). This is the work a keystroke costs, against the frame
  * budget of 16.7 ms.
  */
-async function cpuPerKey(page: Page, browser: Awaited<ReturnType<typeof launchBrowser>>, keys: string[]): Promise<number[]> {
+async function cpuPerKey(
+  page: Page,
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  keys: string[],
+): Promise<number[]> {
   const chromium = browser.context.browser();
   if (!chromium) return [];
-  await chromium.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline'] });
+  await chromium.startTracing(page, {
+    categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline'],
+  });
   await typeKeys(page, keys);
   const trace = JSON.parse((await chromium.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
   const events = trace.traceEvents.filter((e) => e.ph === 'X');
-  const dispatches = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown').sort((a, b) => a.ts - b.ts);
-  const frames = events.filter((e) => e.name === 'RunTask' && events.some((f) => f.name === 'WebFrameWidgetImpl::BeginMainFrame' && f.tid === e.tid && f.ts >= e.ts && f.ts < e.ts + (e.dur ?? 0)));
+  const dispatches = events
+    .filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown')
+    .sort((a, b) => a.ts - b.ts);
+  const frames = events.filter(
+    (e) =>
+      e.name === 'RunTask' &&
+      events.some(
+        (f) =>
+          f.name === 'WebFrameWidgetImpl::BeginMainFrame' &&
+          f.tid === e.tid &&
+          f.ts >= e.ts &&
+          f.ts < e.ts + (e.dur ?? 0),
+      ),
+  );
   const sequence = keys.flatMap((k) => keydowns(k).map((name, i, all) => (i === all.length - 1 ? k : null)));
   const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
   const out: number[] = [];
@@ -189,7 +249,9 @@ function rows(timings: KeyTiming[]): string[] {
     const t = timings.filter((k) => pattern.test(k.key));
     if (t.length === 0) return [];
     const slow = t.filter((k) => k.slow !== null);
-    return [`| … ${name} | ${fmt(stats(t.map((k) => k.frame)))} | ${slow.length} of ${t.length}${slow.length ? ` (${slow.map((k) => k.slow).join(', ')} ms)` : ''} |`];
+    return [
+      `| … ${name} | ${fmt(stats(t.map((k) => k.frame)))} | ${slow.length} of ${t.length}${slow.length ? ` (${slow.map((k) => k.slow).join(', ')} ms)` : ''} |`,
+    ];
   });
 }
 
@@ -274,11 +336,11 @@ async function main(): Promise<void> {
       ...rows(idle),
       '',
       'Open is the user-visible time from the click (the first open includes a cold page). "Next frame painted" is',
-      'measured in the page from the keydown event\'s timestamp to a message posted from the next animation frame',
-      '(it runs after that frame\'s style, layout, paint and commit); Event Timing adds the compositor and display and',
+      "measured in the page from the keydown event's timestamp to a message posted from the next animation frame",
+      "(it runs after that frame's style, layout, paint and commit); Event Timing adds the compositor and display and",
       'rounds to 8 ms (an entry of "16" is a true 12–20 ms). Both are wall-clock times, so they include any time the',
       'machine gave to other processes, and the wait for the next frame (0–16.7 ms: each press lands at a pseudo-random',
-      'point of the frame, as a person\'s would). The CPU row is thread time from a Chromium trace of the same keys.',
+      "point of the frame, as a person's would). The CPU row is thread time from a Chromium trace of the same keys.",
       '<!-- ui-bench:end -->',
     ];
     const section = lines.join('\n');

@@ -12,7 +12,10 @@ export type BioMode = 'repair' | 'strict';
 
 /** A tag that is not O, B-X or I-X. */
 export class BioTagError extends Error {
-  constructor(readonly index: number, readonly tag: string) {
+  constructor(
+    readonly index: number,
+    readonly tag: string,
+  ) {
     super(`tag "${tag}" is not O, B-LABEL or I-LABEL`);
   }
 }
@@ -29,7 +32,11 @@ function splitTag(tag: string, index: number): { prefix: 'B' | 'I' | 'O'; label:
  * entity and `onRepair` is told; in `strict` mode it is not part of any entity (seqeval strict IOB2).
  * Throws BioTagError on a malformed tag.
  */
-export function decodeBio(tags: readonly string[], mode: BioMode = 'repair', onRepair?: (index: number, tag: string) => void): TokenSpan[] {
+export function decodeBio(
+  tags: readonly string[],
+  mode: BioMode = 'repair',
+  onRepair?: (index: number, tag: string) => void,
+): TokenSpan[] {
   const spans: TokenSpan[] = [];
   let open: TokenSpan | undefined;
   tags.forEach((tag, i) => {
@@ -98,5 +105,7 @@ export function isIoTagged(sequences: readonly (readonly string[])[]): boolean {
 
 /** IO tags as IOB2: an I-X that does not continue an X becomes B-X, so a run of one label is one entity. */
 export function ioToIob2(tags: readonly string[]): string[] {
-  return tags.map((tag, i) => (tag.startsWith('I-') && tags[i - 1] !== tag && tags[i - 1] !== `B-${tag.slice(2)}` ? `B-${tag.slice(2)}` : tag));
+  return tags.map((tag, i) =>
+    tag.startsWith('I-') && tags[i - 1] !== tag && tags[i - 1] !== `B-${tag.slice(2)}` ? `B-${tag.slice(2)}` : tag,
+  );
 }

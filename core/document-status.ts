@@ -11,7 +11,12 @@ export const FINISHED_STATUSES = ['done', 'reviewed', 'skipped'] as const satisf
 /** Statuses still to annotate: what the queue ranks and a pre-annotation job covers. */
 export const UNFINISHED_STATUSES = ['new', 'pre-annotated', 'in_progress'] as const satisfies readonly DocumentStatus[];
 /** Statuses a person sets (documents.setStatus): new and pre-annotated are the workbench's own. */
-export const SETTABLE_STATUSES = ['in_progress', 'done', 'reviewed', 'skipped'] as const satisfies readonly DocumentStatus[];
+export const SETTABLE_STATUSES = [
+  'in_progress',
+  'done',
+  'reviewed',
+  'skipped',
+] as const satisfies readonly DocumentStatus[];
 /** Statuses whose annotation is a person's answer: what training learns from and an export writes by default. */
 export const ANSWERED_STATUSES = ['done', 'reviewed'] as const satisfies readonly DocumentStatus[];
 

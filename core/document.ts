@@ -43,7 +43,9 @@ export function fragmentsOf(entity: Entity): Range[] {
 
 /** A key that identifies an entity by label and exact fragments (for dedup and strict matching). */
 export function entityKey(entity: Entity): string {
-  return `${entity.label}@${fragmentsOf(entity).map((f) => `${f.start}-${f.end}`).join(',')}`;
+  return `${entity.label}@${fragmentsOf(entity)
+    .map((f) => `${f.start}-${f.end}`)
+    .join(',')}`;
 }
 
 /** True when a and b overlap without one containing the other (a shape flat and nested formats cannot both hold). */

@@ -15,7 +15,8 @@ export function jsonDepthProblem(text: string, maxDepth = MAX_JSON_DEPTH): strin
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // a backslash: the next character is escaped, whatever it is
+      if (c === 92)
+        i++; // a backslash: the next character is escaped, whatever it is
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {

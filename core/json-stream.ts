@@ -137,7 +137,10 @@ export class JsonArraySplitter {
     const out: JsonSplitEvent[] = [];
     if (this.state === 'before') this.fail(out, 'the input is empty; expected a JSON array');
     else if (this.state !== 'done' && this.state !== 'failed') {
-      const what = this.state === 'element' ? `element ${this.index} (from line ${this.elementLine}) is cut off` : 'the array is not closed with "]"';
+      const what =
+        this.state === 'element'
+          ? `element ${this.index} (from line ${this.elementLine}) is cut off`
+          : 'the array is not closed with "]"';
       this.fail(out, `unexpected end of input: ${what}`);
     }
     return out;
@@ -206,7 +209,10 @@ export class JsonArraySplitter {
 }
 
 /** Splits a chunked JSON array into its top-level elements, holding one element (of at most maxElementChars) at a time. */
-export async function* splitJsonArray(chunks: AsyncIterable<string>, maxElementChars = DEFAULT_MAX_RECORD_CHARS): AsyncIterable<JsonSplitEvent> {
+export async function* splitJsonArray(
+  chunks: AsyncIterable<string>,
+  maxElementChars = DEFAULT_MAX_RECORD_CHARS,
+): AsyncIterable<JsonSplitEvent> {
   const splitter = new JsonArraySplitter(maxElementChars);
   for await (const chunk of chunks) yield* splitter.push(chunk);
   yield* splitter.end();
@@ -219,7 +225,9 @@ const JSON_SPACE_ONLY = /^[ \t\r\n]*$/u;
  * nothing but JSON whitespace before it are not held: the replay gives back only their line breaks (one "\n" per
  * break, CRLF counting once), so line numbers stay right while a file of blank lines costs no memory.
  */
-export async function sniffFirstChar(chunks: AsyncIterable<string>): Promise<{ first: string | undefined; chunks: AsyncIterable<string> }> {
+export async function sniffFirstChar(
+  chunks: AsyncIterable<string>,
+): Promise<{ first: string | undefined; chunks: AsyncIterable<string> }> {
   const iterator = chunks[Symbol.asyncIterator]();
   const seen: string[] = [];
   let breaks = 0; // line breaks of the whitespace chunks dropped before anything was kept

@@ -46,13 +46,15 @@ export class CodePointIndex {
 
   /** UTF-16 index of code-point offset `cp` (0..length). */
   toUtf16(cp: number): number {
-    if (!Number.isInteger(cp) || cp < 0 || cp > this.length) throw new RangeError(`code-point offset ${cp} is outside 0..${this.length}`);
+    if (!Number.isInteger(cp) || cp < 0 || cp > this.length)
+      throw new RangeError(`code-point offset ${cp} is outside 0..${this.length}`);
     return this.utf16At ? this.utf16At[cp] : cp;
   }
 
   /** Code-point offset of UTF-16 index `i`; refuses an index inside a surrogate pair. */
   toCodePoint(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i > this.text.length) throw new RangeError(`UTF-16 index ${i} is outside 0..${this.text.length}`);
+    if (!Number.isInteger(i) || i < 0 || i > this.text.length)
+      throw new RangeError(`UTF-16 index ${i} is outside 0..${this.text.length}`);
     if (!this.cpAt) return i;
     const cp = this.cpAt[i];
     if (cp < 0) throw new RangeError(`UTF-16 index ${i} falls inside a surrogate pair`);

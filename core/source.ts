@@ -27,14 +27,22 @@ export const DEFAULT_MAX_RECORD_CHARS = 2 * 1024 * 1024;
 
 /** The error for a record over the limit, in the words the CLI flag uses. */
 export function recordTooLong(file: string, line: number, maxChars: number, what = 'record'): Issue {
-  return { severity: 'error', file, line, message: `${what} longer than ${maxChars} characters (raise --max-record-mb to allow it)` };
+  return {
+    severity: 'error',
+    file,
+    line,
+    message: `${what} longer than ${maxChars} characters (raise --max-record-mb to allow it)`,
+  };
 }
 
 /**
  * Splits chunks into lines; holds at most one partial line in memory, and no more than `maxChars` of it: a longer
  * line is skipped to its end without being kept, and comes out as `{ tooLong: true, text: '' }`.
  */
-export async function* linesOf(chunks: AsyncIterable<string>, maxChars = DEFAULT_MAX_RECORD_CHARS): AsyncIterable<Line> {
+export async function* linesOf(
+  chunks: AsyncIterable<string>,
+  maxChars = DEFAULT_MAX_RECORD_CHARS,
+): AsyncIterable<Line> {
   let pending = '';
   let pendingLength = 0;
   let overflow = false; // the current line went over maxChars: its text is being skipped

@@ -20,7 +20,8 @@ const DOTTED_ABBREVIATIONS = new Set(['TP', 'Tp', 'ThS', 'PGS', 'GS', 'TS', 'BS'
 const URL_START = /^(?:https?:\/\/|www\.)/iu;
 const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}"'»”’]/u;
 
-const isWordChar = (c: string | undefined): boolean => c !== undefined && !WHITESPACE.test(c) && !PUNCTUATION_OR_SYMBOL.test(c);
+const isWordChar = (c: string | undefined): boolean =>
+  c !== undefined && !WHITESPACE.test(c) && !PUNCTUATION_OR_SYMBOL.test(c);
 const isDigit = (c: string | undefined): boolean => c !== undefined && DIGIT.test(c);
 
 /** Splits `text` into syllable tokens (code-point ranges): whitespace separates, punctuation stands alone. */
@@ -81,7 +82,11 @@ function wordEnd(cps: string[], i: number, to: number): number | undefined {
       j++;
       break;
     }
-    if (c === '.' && LETTER.test(cps[j - 1]) && (isInitialOrAbbreviation(cps.slice(segmentStart, j).join('')) || hasAbbreviationDot)) {
+    if (
+      c === '.' &&
+      LETTER.test(cps[j - 1]) &&
+      (isInitialOrAbbreviation(cps.slice(segmentStart, j).join('')) || hasAbbreviationDot)
+    ) {
       hasAbbreviationDot = true;
       j++;
       segmentStart = j;
@@ -112,7 +117,10 @@ function symbolEnd(cps: string[], i: number, to: number): number {
 }
 
 /** Token indices [first, end) of the tokens `range` touches, and whether its boundaries are token boundaries. */
-export function snapToTokens(range: Range, tokens: readonly Range[]): { first: number; end: number; exact: boolean } | undefined {
+export function snapToTokens(
+  range: Range,
+  tokens: readonly Range[],
+): { first: number; end: number; exact: boolean } | undefined {
   if (range.end <= range.start) return undefined;
   // First token ending after range.start, by binary search (tokens are sorted and disjoint).
   let lo = 0;

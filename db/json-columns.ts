@@ -4,7 +4,11 @@ import type { Entity, Range } from '../core/document.js';
 /** Entities as stored in a revision: no score (scores belong to suggestions), fragments only when discontinuous. */
 export function entitiesToJson(entities: readonly Entity[]): string {
   return JSON.stringify(
-    entities.map((e) => (e.fragments ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments } : { label: e.label, start: e.start, end: e.end })),
+    entities.map((e) =>
+      e.fragments
+        ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments }
+        : { label: e.label, start: e.start, end: e.end },
+    ),
   );
 }
 

@@ -3,7 +3,10 @@ import type { Migration } from './migrations/migration.js';
 
 /** The database was written by a newer workbench; opening it with this one could corrupt it. */
 export class DatabaseTooNewError extends Error {
-  constructor(readonly version: number, readonly latest: number) {
+  constructor(
+    readonly version: number,
+    readonly latest: number,
+  ) {
     super(`database is version ${version}, this workbench knows up to ${latest}: update the workbench`);
     this.name = 'DatabaseTooNewError';
   }

@@ -2,12 +2,19 @@
 // channel), the export's destination dialog and an event subscription. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL, ipcChannel, METHOD_LIST, type MethodName } from '../core/contract/channels.js';
-import { CHOOSE_DESTINATION_CHANNEL, type ChooseDestinationRequest, type ChooseDestinationResult } from '../core/contract/native-dialog.js';
+import {
+  CHOOSE_DESTINATION_CHANNEL,
+  type ChooseDestinationRequest,
+  type ChooseDestinationResult,
+} from '../core/contract/native-dialog.js';
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 const methods = Object.fromEntries(
-  METHOD_LIST.map((method) => [method, (params: unknown): Promise<Outcome> => ipcRenderer.invoke(ipcChannel(method), params)]),
+  METHOD_LIST.map((method) => [
+    method,
+    (params: unknown): Promise<Outcome> => ipcRenderer.invoke(ipcChannel(method), params),
+  ]),
 ) as Record<MethodName, (params: unknown) => Promise<Outcome>>;
 
 contextBridge.exposeInMainWorld('workbench', {

@@ -14,15 +14,24 @@ import { DiffusionEngine } from '../main/engine/engine.js';
 import type { DeviceChoice } from '../main/engine/backend.js';
 
 const NUMERIC: Record<string, keyof SamplerSettings> = {
-  steps: 'steps', temperature: 'temperature', 'top-p': 'topP', 'top-k': 'topK', 'alg-temp': 'algTemp', eps: 'eps',
-  threshold: 'threshold', 'block-length': 'blockLength', seed: 'seed',
+  steps: 'steps',
+  temperature: 'temperature',
+  'top-p': 'topP',
+  'top-k': 'topK',
+  'alg-temp': 'algTemp',
+  eps: 'eps',
+  threshold: 'threshold',
+  'block-length': 'blockLength',
+  seed: 'seed',
 };
 
 /** Sampler overrides from reference-style flags. */
 export function settingsFromFlags(values: Record<string, string | boolean | undefined>): Partial<SamplerSettings> {
   const out: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(NUMERIC)) if (typeof values[flag] === 'string') out[key] = Number(values[flag]);
-  if (typeof values['max-new-tokens'] === 'string') out.maxNewTokens = values['max-new-tokens'] === 'auto' ? 'auto' : Number(values['max-new-tokens']);
+  for (const [flag, key] of Object.entries(NUMERIC))
+    if (typeof values[flag] === 'string') out[key] = Number(values[flag]);
+  if (typeof values['max-new-tokens'] === 'string')
+    out.maxNewTokens = values['max-new-tokens'] === 'auto' ? 'auto' : Number(values['max-new-tokens']);
   if (typeof values.alg === 'string') out.alg = values.alg;
   if (typeof values.schedule === 'string') out.schedule = values.schedule;
   if (values['early-stop'] === true) out.earlyStop = true;
@@ -40,14 +49,21 @@ async function main(): Promise<void> {
   const string = { type: 'string' } as const;
   const { values } = parseArgs({
     options: {
-      package: string, prompts: string, out: string, threads: string, device: string,
+      package: string,
+      prompts: string,
+      out: string,
+      threads: string,
+      device: string,
       ...Object.fromEntries([...Object.keys(NUMERIC), 'max-new-tokens', 'alg', 'schedule'].map((k) => [k, string])),
       'early-stop': { type: 'boolean' },
     },
   });
-  if (typeof values.package !== 'string' || typeof values.prompts !== 'string') throw new Error('--package and --prompts are required');
+  if (typeof values.package !== 'string' || typeof values.prompts !== 'string')
+    throw new Error('--package and --prompts are required');
   const engine = await DiffusionEngine.open(values.package, {
-    device: (values.device as DeviceChoice | undefined) ?? 'cpu', intraOpThreads: Number(values.threads ?? 1), interOpThreads: 1,
+    device: (values.device as DeviceChoice | undefined) ?? 'cpu',
+    intraOpThreads: Number(values.threads ?? 1),
+    interOpThreads: 1,
   });
   const settings = settingsFromFlags(values);
   const batches = readPrompts(values.prompts);

@@ -5,6 +5,7 @@ The sequences are synthetic (random tags), not PhoNER data. Run from the reposit
     python3 -m venv /tmp/seqeval-venv && /tmp/seqeval-venv/bin/pip install seqeval
     /tmp/seqeval-venv/bin/python scripts/gen-seqeval-fixture.py
 """
+
 import json
 import random
 import warnings
@@ -13,8 +14,8 @@ from importlib.metadata import version
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-LABELS = ['PATIENT_ID', 'NAME', 'LOCATION', 'SYMPTOM_AND_DISEASE', 'DATE']
-OUT = 'test/fixtures/seqeval/strict-iob2.json'
+LABELS = ["PATIENT_ID", "NAME", "LOCATION", "SYMPTOM_AND_DISEASE", "DATE"]
+OUT = "test/fixtures/seqeval/strict-iob2.json"
 
 
 def random_gold(rng, length, labels):
@@ -23,15 +24,15 @@ def random_gold(rng, length, labels):
     while i < length:
         r = rng.random()
         if r < 0.45:
-            tags.append('O')
+            tags.append("O")
             i += 1
         elif r < 0.93:
             label = rng.choice(labels)
             span = min(length - i, rng.randint(1, 4))
-            tags += ['B-' + label] + ['I-' + label] * (span - 1)
+            tags += ["B-" + label] + ["I-" + label] * (span - 1)
             i += span
         else:
-            tags.append('I-' + rng.choice(labels))
+            tags.append("I-" + rng.choice(labels))
             i += 1
     return tags
 
@@ -42,12 +43,12 @@ def corrupt(rng, gold, labels):
     for i in range(len(pred)):
         r = rng.random()
         if r < 0.06:
-            pred[i] = 'O'
+            pred[i] = "O"
         elif r < 0.12:
-            pred[i] = 'I-' + rng.choice(labels)
+            pred[i] = "I-" + rng.choice(labels)
         elif r < 0.17:
-            pred[i] = 'B-' + rng.choice(labels)
-        elif r < 0.22 and pred[i] != 'O':
+            pred[i] = "B-" + rng.choice(labels)
+        elif r < 0.22 and pred[i] != "O":
             pred[i] = pred[i][:2] + rng.choice(labels)
     return pred
 
@@ -60,14 +61,14 @@ def make_case(rng, case_no):
         g = random_gold(rng, length, labels)
         style = rng.random()
         if style < 0.1:
-            p = ['O'] * length  # an empty prediction
+            p = ["O"] * length  # an empty prediction
         elif style < 0.2:
             p = random_gold(rng, length, LABELS)  # unrelated, may bring labels gold does not have
         else:
             p = corrupt(rng, g, LABELS)
         gold.append(g)
         pred.append(p)
-    return {'name': 'case-%02d' % case_no, 'gold': gold, 'pred': pred}
+    return {"name": f"case-{case_no:02d}", "gold": gold, "pred": pred}
 
 
 def main():
@@ -76,23 +77,25 @@ def main():
     while len(cases) < 60:
         case = make_case(rng, len(cases))
         with warnings.catch_warnings():
-            warnings.simplefilter('ignore')  # zero-division warnings: seqeval then reports 0, which is what we test
-            report = classification_report(case['gold'], case['pred'], mode='strict', scheme=IOB2, output_dict=True)
-        if not any(k not in ('micro avg', 'macro avg', 'weighted avg') for k in report):
+            warnings.simplefilter("ignore")  # zero-division warnings: seqeval then reports 0, which is what we test
+            report = classification_report(case["gold"], case["pred"], mode="strict", scheme=IOB2, output_dict=True)
+        if not any(k not in ("micro avg", "macro avg", "weighted avg") for k in report):
             continue  # no entity anywhere: seqeval's macro average is NaN, nothing to compare
-        case['report'] = {k: {m: (int(v) if m == 'support' else float(v)) for m, v in row.items()} for k, row in report.items()}
+        case["report"] = {
+            k: {m: (int(v) if m == "support" else float(v)) for m, v in row.items()} for k, row in report.items()
+        }
         cases.append(case)
     fixture = {
-        'generator': 'scripts/gen-seqeval-fixture.py',
-        'seqeval': version('seqeval'),
-        'call': "classification_report(gold, pred, mode='strict', scheme=IOB2, output_dict=True)",
-        'cases': cases,
+        "generator": "scripts/gen-seqeval-fixture.py",
+        "seqeval": version("seqeval"),
+        "call": "classification_report(gold, pred, mode='strict', scheme=IOB2, output_dict=True)",
+        "cases": cases,
     }
-    with open(OUT, 'w', encoding='utf-8') as f:
-        json.dump(fixture, f, indent=None, separators=(',', ':'))
-        f.write('\n')
-    print('wrote %d cases to %s' % (len(cases), OUT))
+    with open(OUT, "w", encoding="utf-8") as f:
+        json.dump(fixture, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(cases)} cases to {OUT}")
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

@@ -8,6 +8,9 @@ if (!existsSync(python)) {
   console.log('Python tests skipped: no .venv here. Create it with `npm run setup:python`.');
   process.exit(0);
 }
-const result = spawnSync(`../${python}`, ['-m', 'pytest', '-q', ...process.argv.slice(2)], { stdio: 'inherit', cwd: 'training' });
+const result = spawnSync(`../${python}`, ['-m', 'pytest', '-q', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: 'training',
+});
 // pytest exits 5 when it collects no tests; that is not a failure of the project.
 process.exit(result.status === 5 ? 0 : (result.status ?? 1));

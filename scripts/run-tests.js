@@ -12,5 +12,7 @@ function findTests(dir) {
 }
 
 const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : findTests('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 if (!existsSync('node_modules/electron/electron.d.ts')) {
-  console.log('typecheck: skipped main/hosts/electron and preload (no node_modules/electron; ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install -O electron brings its types)');
+  console.log(
+    'typecheck: skipped main/hosts/electron and preload (no node_modules/electron; ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install -O electron brings its types)',
+  );
   process.exit(0);
 }
 for (const project of ['main/hosts/electron', 'preload']) {

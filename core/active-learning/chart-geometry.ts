@@ -59,7 +59,12 @@ const round = (v: number) => Math.round(v * 10) / 10;
  * or below the lowest point (0 when the points are spread wide) to 1 at most, so small gains stay visible.
  */
 export function chartGeometry(series: readonly CurveSeries[], box: ChartBox = DEFAULT_BOX): ChartGeometry {
-  const plot = { left: box.pad.left, top: box.pad.top, right: box.width - box.pad.right, bottom: box.height - box.pad.bottom };
+  const plot = {
+    left: box.pad.left,
+    top: box.pad.top,
+    right: box.width - box.pad.right,
+    bottom: box.height - box.pad.bottom,
+  };
   const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.labeled) && Number.isFinite(p.f1));
   const xStep = niceStep(Math.max(1, ...all.map((p) => p.labeled)), 6);
   const xMax = Math.max(xStep, Math.ceil(Math.max(1, ...all.map((p) => p.labeled)) / xStep) * xStep);
@@ -74,12 +79,20 @@ export function chartGeometry(series: readonly CurveSeries[], box: ChartBox = DE
   for (let v = 0; v <= xMax + 1e-9; v += xStep) xTicks.push({ value: v, at: x(v), label: String(Math.round(v)) });
   const yStep = niceStep(yMax - yMin, 5);
   const yTicks: Tick[] = [];
-  for (let i = 0, v = yMin; v <= yMax + 1e-9; i++, v = yMin + i * yStep) yTicks.push({ value: v, at: y(v), label: v.toFixed(yStep < 0.1 ? 2 : 1) });
+  for (let i = 0, v = yMin; v <= yMax + 1e-9; i++, v = yMin + i * yStep)
+    yTicks.push({ value: v, at: y(v), label: v.toFixed(yStep < 0.1 ? 2 : 1) });
 
   const placed = series.map((s, i): PlacedSeries => {
-    const points = [...s.points].filter((p) => Number.isFinite(p.labeled) && Number.isFinite(p.f1)).sort((a, b) => a.labeled - b.labeled)
+    const points = [...s.points]
+      .filter((p) => Number.isFinite(p.labeled) && Number.isFinite(p.f1))
+      .sort((a, b) => a.labeled - b.labeled)
       .map((p) => ({ ...p, x: x(p.labeled), y: y(p.f1) }));
-    return { name: s.name, colour: SERIES_COLOURS[i % SERIES_COLOURS.length], points, line: points.map((p) => `${p.x},${p.y}`).join(' ') };
+    return {
+      name: s.name,
+      colour: SERIES_COLOURS[i % SERIES_COLOURS.length],
+      points,
+      line: points.map((p) => `${p.x},${p.y}`).join(' '),
+    };
   });
   return { series: placed, xTicks, yTicks, plot, empty: all.length === 0 };
 }

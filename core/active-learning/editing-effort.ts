@@ -4,7 +4,8 @@
 
 import { entityKey, fragmentsOf, type Entity } from '../document.js';
 
-const overlaps = (a: Entity, b: Entity) => fragmentsOf(a).some((x) => fragmentsOf(b).some((y) => x.start < y.end && y.start < x.end));
+const overlaps = (a: Entity, b: Entity) =>
+  fragmentsOf(a).some((x) => fragmentsOf(b).some((y) => x.start < y.end && y.start < x.end));
 
 /** Span edits (fix, delete or create) needed to turn `suggested` into `gold`. */
 export function spanEdits(suggested: readonly Entity[], gold: readonly Entity[]): number {

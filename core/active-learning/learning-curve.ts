@@ -16,11 +16,14 @@ export interface CurveSeries {
 }
 
 /** The series of `workbench simulate` runs (results.json's `runs`): dev F1 per round. */
-export function simulationSeries(runs: readonly { name: string; rounds: readonly { labeled: number; dev: { f1: number } }[] }[]): CurveSeries[] {
+export function simulationSeries(
+  runs: readonly { name: string; rounds: readonly { labeled: number; dev: { f1: number } }[] }[],
+): CurveSeries[] {
   return runs.map((r) => ({ name: r.name, points: r.rounds.map((x) => ({ labeled: x.labeled, f1: x.dev.f1 })) }));
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** An SVG line chart of dev F1 against sentences annotated, one line per series, with a legend on the right. */
 export function learningCurveSvg(series: readonly CurveSeries[], title: string, width = 720, height = 440): string {
@@ -36,17 +39,22 @@ export function learningCurveSvg(series: readonly CurveSeries[], title: string, 
     out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${tick.at}" y2="${tick.at}" stroke="#ddd"/>`);
     out.push(`<text x="${plot.left - 8}" y="${tick.at + 4}" text-anchor="end">${tick.label}</text>`);
   }
-  for (const tick of chart.xTicks) out.push(`<text x="${tick.at}" y="${plot.bottom + 18}" text-anchor="middle">${tick.label}</text>`);
+  for (const tick of chart.xTicks)
+    out.push(`<text x="${tick.at}" y="${plot.bottom + 18}" text-anchor="middle">${tick.label}</text>`);
   out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="#333"/>`);
   out.push(`<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${plot.bottom}" stroke="#333"/>`);
-  out.push(`<text x="${(plot.left + plot.right) / 2}" y="${height - 12}" text-anchor="middle">sentences annotated</text>`);
+  out.push(
+    `<text x="${(plot.left + plot.right) / 2}" y="${height - 12}" text-anchor="middle">sentences annotated</text>`,
+  );
   const middle = (plot.top + plot.bottom) / 2;
   out.push(`<text x="16" y="${middle}" text-anchor="middle" transform="rotate(-90 16 ${middle})">dev micro-F1</text>`);
   chart.series.forEach((s, i) => {
     out.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${s.line}"/>`);
     for (const p of s.points) out.push(`<circle cx="${p.x}" cy="${p.y}" r="3" fill="${s.colour}"/>`);
     const ly = plot.top + 10 + i * 20;
-    out.push(`<line x1="${plot.right + 16}" x2="${plot.right + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${plot.right + 16}" x2="${plot.right + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${plot.right + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   out.push('</svg>');

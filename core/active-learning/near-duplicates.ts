@@ -6,7 +6,12 @@ import { tokenize } from '../tokenize.js';
 
 /** The lower-cased syllable 3-grams of a text, every number written as #; its syllables when it has fewer than three. */
 export function shingles(text: string): Set<string> {
-  const words = tokenize(text).map((t) => text.slice(t.start, t.end).toLowerCase().replace(/\p{N}+/gu, '#'));
+  const words = tokenize(text).map((t) =>
+    text
+      .slice(t.start, t.end)
+      .toLowerCase()
+      .replace(/\p{N}+/gu, '#'),
+  );
   if (words.length < 3) return new Set(words);
   const out = new Set<string>();
   for (let i = 0; i + 3 <= words.length; i++) out.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);

@@ -47,7 +47,12 @@ export interface Ranked {
 }
 
 /** The strategy's signal for a document, or undefined when the signals do not carry it. */
-function signalOf(strategy: Strategy, signals: UncertaintySignals | undefined, id: number, seed: number): number | undefined {
+function signalOf(
+  strategy: Strategy,
+  signals: UncertaintySignals | undefined,
+  id: number,
+  seed: number,
+): number | undefined {
   if (strategy === 'random') return new Xoshiro128(seed, id).uniform();
   if (!signals) return undefined;
   switch (strategy) {
@@ -72,10 +77,18 @@ export function rankDocuments(candidates: readonly RankCandidate[], options: Ran
     const tokens = c.signals?.tokens ?? 0;
     // Random draws are already uniform per document; dividing them by length would just prefer short documents.
     const score = value === undefined ? null : costAware && strategy !== 'random' ? value / Math.max(tokens, 1) : value;
-    const reason: RankReason = { strategy, value: value ?? 0, costAware, tokens, ...(value === undefined ? { unscored: true } : {}) };
+    const reason: RankReason = {
+      strategy,
+      value: value ?? 0,
+      costAware,
+      tokens,
+      ...(value === undefined ? { unscored: true } : {}),
+    };
     return { id: c.id, score, reason, text: c.text };
   });
-  ranked.sort((a, b) => (a.score === null ? (b.score === null ? a.id - b.id : 1) : b.score === null ? -1 : b.score - a.score || a.id - b.id));
+  ranked.sort((a, b) =>
+    a.score === null ? (b.score === null ? a.id - b.id : 1) : b.score === null ? -1 : b.score - a.score || a.id - b.id,
+  );
   if (duplicateThreshold >= 1) return ranked.map(({ text: _, ...r }) => r);
 
   const index = new NearDuplicateIndex(duplicateThreshold);

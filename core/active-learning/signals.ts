@@ -22,7 +22,11 @@ export interface UncertaintySignals {
 }
 
 /** Signals of one output from its per-token commit-time entropy and margin (NaN = not committed by the model). */
-export function summariseTokens(entropy: ArrayLike<number>, margin: ArrayLike<number>, isEntity: readonly boolean[]): UncertaintySignals {
+export function summariseTokens(
+  entropy: ArrayLike<number>,
+  margin: ArrayLike<number>,
+  isEntity: readonly boolean[],
+): UncertaintySignals {
   let tokens = 0;
   let entityTokens = 0;
   let allSum = 0;
@@ -57,7 +61,9 @@ export function mergeSignals(parts: readonly UncertaintySignals[]): UncertaintyS
     entityTokens,
     meanEntropy: total > 0 ? parts.reduce((s, p) => s + p.meanEntropy * weight(p), 0) / total : 0,
     maxEntropy: Math.max(0, ...parts.map((p) => p.maxEntropy)),
-    ...(parts.every((p) => p.totalEntropy !== undefined) ? { totalEntropy: parts.reduce((s, p) => s + p.totalEntropy!, 0) } : {}),
+    ...(parts.every((p) => p.totalEntropy !== undefined)
+      ? { totalEntropy: parts.reduce((s, p) => s + p.totalEntropy!, 0) }
+      : {}),
     minMargin: Math.min(1, ...parts.map((p) => p.minMargin)),
   };
   const sampled = parts.filter((p) => p.disagreement !== undefined);

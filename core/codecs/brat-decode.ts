@@ -4,7 +4,17 @@ import type { Issue } from '../issues.js';
 import { DEFAULT_MAX_RECORD_CHARS, readAllWithin, recordTooLong } from '../source.js';
 import type { CodecInput, DecodeEvent, DecodeOptions } from './codec.js';
 import { CrlfAsOne } from './brat-crlf.js';
-import { isTextBoundLine, lineId, looksLikeBratLine, parseTextBound, pointsInsteadOfSpan, sameSpanText, splitAnnLines, unknownReferences, type TextBoundLine } from './brat-lines.js';
+import {
+  isTextBoundLine,
+  lineId,
+  looksLikeBratLine,
+  parseTextBound,
+  pointsInsteadOfSpan,
+  sameSpanText,
+  splitAnnLines,
+  unknownReferences,
+  type TextBoundLine,
+} from './brat-lines.js';
 import { isCanonicalLayout, type BratMeta } from './brat-meta.js';
 import { rememberId, type IdsByKey } from './remembered-ids.js';
 import { quoteForMessage, SourceText, type SpanFault } from './source-text.js';
@@ -21,7 +31,11 @@ interface ParsedLine {
 }
 
 /** Checks every T line with offsets read as they are, or with each CRLF as one; returns the first fault per line. */
-function faultsUnder(crlf: CrlfAsOne | undefined, parsed: readonly ParsedLine[], source: SourceText): Map<ParsedLine, string> {
+function faultsUnder(
+  crlf: CrlfAsOne | undefined,
+  parsed: readonly ParsedLine[],
+  source: SourceText,
+): Map<ParsedLine, string> {
   const faults = new Map<ParsedLine, string>();
   const toRaw = (o: number) => (crlf ? crlf.toRaw(o) : o);
   for (const p of parsed) {
@@ -35,7 +49,10 @@ function faultsUnder(crlf: CrlfAsOne | undefined, parsed: readonly ParsedLine[],
       texts.push(source.raw.slice(toRaw(f.start), toRaw(f.end)));
     }
     if (!faults.has(p) && !sameSpanText(p.record.text, texts, crlf !== undefined)) {
-      faults.set(p, `the text at ${p.record.fragments.map((f) => `${f.start}..${f.end}`).join(';')} is ${quoteForMessage(texts.join(' '))}, but the .ann says ${quoteForMessage(p.record.text)}`);
+      faults.set(
+        p,
+        `the text at ${p.record.fragments.map((f) => `${f.start}..${f.end}`).join(';')} is ${quoteForMessage(texts.join(' '))}, but the .ann says ${quoteForMessage(p.record.text)}`,
+      );
     }
   }
   return faults;
@@ -103,7 +120,11 @@ export async function* decodeBrat(input: CodecInput, options?: DecodeOptions): A
     const id = lineId(text);
     const at = { severity: 'warning' as const, file, line: i + 1, ...(id ? { field: id } : {}) };
     if (!isTextBoundLine(text)) {
-      if (text !== '' && !looksLikeBratLine(text)) warnings.push({ ...at, message: `not a brat annotation line ("ID<TAB>..."); kept as it is and written back unchanged` });
+      if (text !== '' && !looksLikeBratLine(text))
+        warnings.push({
+          ...at,
+          message: `not a brat annotation line ("ID<TAB>..."); kept as it is and written back unchanged`,
+        });
       keep(text, i + 1, id);
       return;
     }
@@ -111,12 +132,16 @@ export async function* decodeBrat(input: CodecInput, options?: DecodeOptions): A
     if (typeof record === 'string' && pointsInsteadOfSpan(text)) {
       // A note or relation written with a T id (seen in published corpora): it names no span, so the document loses
       // nothing by reading it as a kept line.
-      warnings.push({ ...at, message: `${id} is not a text-bound annotation: ${quoteForMessage(text.split('\t')[1])} has an annotation id where offsets belong; kept as it is and written back unchanged, no entity read from it` });
+      warnings.push({
+        ...at,
+        message: `${id} is not a text-bound annotation: ${quoteForMessage(text.split('\t')[1])} has an annotation id where offsets belong; kept as it is and written back unchanged, no entity read from it`,
+      });
       keep(text, i + 1, id);
       return;
     }
     if (typeof record === 'string') errors.push({ severity: 'error', file, line: i + 1, field: id, message: record });
-    else if (definedIds.has(id)) errors.push({ severity: 'error', file, line: i + 1, field: id, message: `${id} is defined twice` });
+    else if (definedIds.has(id))
+      errors.push({ severity: 'error', file, line: i + 1, field: id, message: `${id} is defined twice` });
     else parsed.push({ record, line: i + 1 });
     definedIds.add(id);
     layout.push(id);
@@ -129,7 +154,12 @@ export async function* decodeBrat(input: CodecInput, options?: DecodeOptions): A
     if (asOne.hasCrlf && faultsUnder(asOne, parsed, source).size === 0) {
       crlf = asOne;
       faults = new Map();
-      warnings.push({ severity: 'warning', file, message: 'offsets count each CRLF line break as one character (a Windows file read in text mode); read onto the text as it is, and written back counted the same way' });
+      warnings.push({
+        severity: 'warning',
+        file,
+        message:
+          'offsets count each CRLF line break as one character (a Windows file read in text mode); read onto the text as it is, and written back counted the same way',
+      });
     }
   }
   const entities: Entity[] = [];
@@ -146,7 +176,13 @@ export async function* decodeBrat(input: CodecInput, options?: DecodeOptions): A
   }
   for (const { text, line } of kept) {
     for (const id of unknownReferences(text, definedIds)) {
-      warnings.push({ severity: 'warning', file, line, field: lineId(text), message: `points at ${id}, which this file does not define` });
+      warnings.push({
+        severity: 'warning',
+        file,
+        line,
+        field: lineId(text),
+        message: `points at ${id}, which this file does not define`,
+      });
     }
   }
 

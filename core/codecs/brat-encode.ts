@@ -15,7 +15,12 @@ type Report = (issue: Issue) => void;
 export function safeStem(name: string, report: Report): string {
   let stem = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
   if (stem === '' || stem === '.' || stem === '..') stem = `_${stem}`;
-  if (stem !== name) report({ severity: 'warning', file: `${stem}.txt`, message: `document name ${JSON.stringify(name)} is not a safe file name; written as ${JSON.stringify(stem)}` });
+  if (stem !== name)
+    report({
+      severity: 'warning',
+      file: `${stem}.txt`,
+      message: `document name ${JSON.stringify(name)} is not a safe file name; written as ${JSON.stringify(stem)}`,
+    });
   return stem;
 }
 
@@ -28,7 +33,10 @@ interface OffsetWriter {
 
 // Moves a fragment onto the CRLF-as-one count. A boundary between a CR and its LF has no place there: it moves out of
 // the line break (start after it, end before it), which keeps every visible character of the span.
-function fragmentsForAnn(fragments: readonly Range[], crlf: CrlfAsOne): { written: Range[]; raw: Range[]; moved: boolean } {
+function fragmentsForAnn(
+  fragments: readonly Range[],
+  crlf: CrlfAsOne,
+): { written: Range[]; raw: Range[]; moved: boolean } {
   const written: Range[] = [];
   const raw: Range[] = [];
   let moved = false;
@@ -44,34 +52,64 @@ function fragmentsForAnn(fragments: readonly Range[], crlf: CrlfAsOne): { writte
   return { written, raw, moved };
 }
 
-function textBoundLine(id: string, entity: Entity, out: OffsetWriter, file: string, report: Report): string | undefined {
+function textBoundLine(
+  id: string,
+  entity: Entity,
+  out: OffsetWriter,
+  file: string,
+  report: Report,
+): string | undefined {
   const { index, crlf } = out;
   let fragments = fragmentsOf(entity);
   if (!entityFits(entity, index.length)) {
-    report({ severity: 'error', file, field: id, message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
+    report({
+      severity: 'error',
+      file,
+      field: id,
+      message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written`,
+    });
     return undefined;
   }
   let written = fragments;
   if (crlf) {
     const mapped = fragmentsForAnn(fragments, crlf);
     if (mapped.raw.some((f) => f.start >= f.end)) {
-      report({ severity: 'error', file, field: id, message: `entity ${entity.label} ${entity.start}..${entity.end} is only a line break, which this document's offsets (CRLF counted as one) cannot hold; not written` });
+      report({
+        severity: 'error',
+        file,
+        field: id,
+        message: `entity ${entity.label} ${entity.start}..${entity.end} is only a line break, which this document's offsets (CRLF counted as one) cannot hold; not written`,
+      });
       return undefined;
     }
     if (mapped.moved) {
-      report({ severity: 'warning', file, field: id, message: `entity ${entity.label} ${entity.start}..${entity.end} starts or ends between a CR and its LF, which this document's offsets (CRLF counted as one) cannot hold; written without that part of the line break` });
+      report({
+        severity: 'warning',
+        file,
+        field: id,
+        message: `entity ${entity.label} ${entity.start}..${entity.end} starts or ends between a CR and its LF, which this document's offsets (CRLF counted as one) cannot hold; written without that part of the line break`,
+      });
     }
     fragments = mapped.raw;
     written = mapped.written;
   }
   // brat's type ends at the first space: a spaced label is written escaped (`triệu%20chứng`), read back by the decoder.
-  return formatTextBound(id, escapeLabel(entity.label), written, spanTextForAnn(fragments.map((f) => index.slice(f.start, f.end)), crlf !== undefined));
+  return formatTextBound(
+    id,
+    escapeLabel(entity.label),
+    written,
+    spanTextForAnn(
+      fragments.map((f) => index.slice(f.start, f.end)),
+      crlf !== undefined,
+    ),
+  );
 }
 
 /** The .ann text for a document: remembered T ids and kept lines in their order, new entities numbered on. */
 export function encodeAnn(doc: Doc, file: string, report: Report): string {
   const meta = bratMetaOf(doc);
-  if (doc.meta?.brat !== undefined && !meta) report({ severity: 'warning', file, message: 'meta.brat is not of the expected shape; ignored' });
+  if (doc.meta?.brat !== undefined && !meta)
+    report({ severity: 'warning', file, message: 'meta.brat is not of the expected shape; ignored' });
   const writer: OffsetWriter = { index: new CodePointIndex(doc.text) };
   if (meta?.crlfCountsAsOne) {
     const crlf = new CrlfAsOne(doc.text);
@@ -108,19 +146,26 @@ export function encodeAnn(doc: Doc, file: string, report: Report): string {
       afterLastTextBound = out.length;
     }
   }
-  const added = fresh.map(([id, entity]) => textBoundLine(id, entity, writer, file, report)).filter((line): line is string => line !== undefined);
+  const added = fresh
+    .map(([id, entity]) => textBoundLine(id, entity, writer, file, report))
+    .filter((line): line is string => line !== undefined);
   added.forEach((line) => fromEntities.add(line));
   out.splice(afterLastTextBound, 0, ...added);
 
   // A relation, event, attribute or note about a deleted entity would be an error in brat: drop it, and
   // whatever points at it in turn.
-  for (let changed = dropped.size > 0; changed; ) {
+  for (let changed = dropped.size > 0; changed;) {
     changed = false;
     for (let i = out.length - 1; i >= 0; i--) {
       const refs = referencedIds(out[i], known).filter((id) => dropped.has(id));
       // A kept line with a T id (a note written with one) is checked like any kept line.
       if (refs.length === 0 || fromEntities.has(out[i])) continue;
-      report({ severity: 'warning', file, field: lineId(out[i]) || undefined, message: `dropped because ${refs.join(', ')} is no longer there: ${out[i]}` });
+      report({
+        severity: 'warning',
+        file,
+        field: lineId(out[i]) || undefined,
+        message: `dropped because ${refs.join(', ')} is no longer there: ${out[i]}`,
+      });
       if (lineId(out[i])) dropped.add(lineId(out[i]));
       out.splice(i, 1);
       changed = true;

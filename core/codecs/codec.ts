@@ -28,7 +28,8 @@ export interface DecodeOptions {
 
 /** The same codec with `defaults` under every decode's own options (the CLI's --max-record-mb); undefined never overrides. */
 export function withDecodeDefaults(codec: Codec, defaults: DecodeOptions): Codec {
-  const given = (options?: DecodeOptions) => Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
+  const given = (options?: DecodeOptions) =>
+    Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
   return { ...codec, decode: (input, options) => codec.decode(input, { ...defaults, ...given(options) }) };
 }
 

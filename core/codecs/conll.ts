@@ -6,7 +6,15 @@ import type { Issue } from '../issues.js';
 import { escapeLabel, unescapeLabel } from '../labels.js';
 import { codePointLength } from '../offsets.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
-import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
+import {
+  scoredAreSuggestions,
+  type Codec,
+  type CodecInput,
+  type DecodeEvent,
+  type DecodeOptions,
+  type EncodedPart,
+  type EncodeOptions,
+} from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
 
 const DOCSTART = '-DOCSTART-';
@@ -111,7 +119,15 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
     }
   }
 
-  const newDoc = (line: number): PendingDoc => ({ line, sentences: [], tokens: [], entities: [], length: 0, comments: pendingComments, failed: false });
+  const newDoc = (line: number): PendingDoc => ({
+    line,
+    sentences: [],
+    tokens: [],
+    entities: [],
+    length: 0,
+    comments: pendingComments,
+    failed: false,
+  });
   function* finishDoc(): Iterable<DecodeEvent> {
     const done = doc;
     doc = undefined;
@@ -120,7 +136,12 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
     const meta: Record<string, unknown> = {};
     if (done.comments.length > 0) meta.comments = done.comments;
     if (done.docstart !== undefined) meta.docstart = done.docstart;
-    const result: Doc = { name: String(done.line), text: done.sentences.join('\n'), entities: done.entities.sort(compareEntities), tokens: done.tokens };
+    const result: Doc = {
+      name: String(done.line),
+      text: done.sentences.join('\n'),
+      entities: done.entities.sort(compareEntities),
+      tokens: done.tokens,
+    };
     if (Object.keys(meta).length > 0) result.meta = meta;
     yield { kind: 'doc', doc: result, line: done.line };
   }
@@ -137,7 +158,14 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
 
   for await (const { line, text, tooLong } of linesOf(input.source.chunks(), maxChars)) {
     if (tooLong || (!overLimit && held + text.length > maxChars)) {
-      issues.push(recordTooLong(file, tooLong ? line : (doc?.line ?? sentence?.firstLine ?? line), maxChars, tooLong ? 'line' : docstartSeen ? 'document' : 'sentence'));
+      issues.push(
+        recordTooLong(
+          file,
+          tooLong ? line : (doc?.line ?? sentence?.firstLine ?? line),
+          maxChars,
+          tooLong ? 'line' : docstartSeen ? 'document' : 'sentence',
+        ),
+      );
       overLimit = true;
       if (sentence) sentence.failed = true;
       yield* drainIssues();
@@ -173,7 +201,13 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
         sentence ??= { columns: columns.length, firstLine: line, lines: [], rows: [], failed: false };
         if (columns.length !== sentence.columns) {
           const column = Math.min(columns.length, sentence.columns) + 1;
-          issues.push({ severity: 'error', file, line, field: `column ${column}`, message: `${columns.length} columns, but this sentence's first line (${sentence.firstLine}) has ${sentence.columns}` });
+          issues.push({
+            severity: 'error',
+            file,
+            line,
+            field: `column ${column}`,
+            message: `${columns.length} columns, but this sentence's first line (${sentence.firstLine}) has ${sentence.columns}`,
+          });
           sentence.failed = true;
         } else if (columns[0] === '') {
           issues.push({ severity: 'error', file, line, field: 'column 1', message: 'empty token' });
@@ -189,13 +223,27 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
   yield* finishSentence();
   yield* finishDoc();
   if (pendingComments.length > 0) {
-    yield { kind: 'issue', issue: { severity: 'warning', file, message: `${pendingComments.length} comment line(s) after the last sentence are not kept` } };
+    yield {
+      kind: 'issue',
+      issue: {
+        severity: 'warning',
+        file,
+        message: `${pendingComments.length} comment line(s) after the last sentence are not kept`,
+      },
+    };
   }
-  if (docs === 0 && errors === 0) yield { kind: 'issue', issue: { severity: 'warning', file, message: 'no documents' } };
+  if (docs === 0 && errors === 0)
+    yield { kind: 'issue', issue: { severity: 'warning', file, message: 'no documents' } };
 }
 
 // Appends a sentence's tokens and entities to `doc`; false (with issues) when a tag column cannot be read.
-function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, issues: Issue[], scheme: TagScheme): boolean {
+function addSentence(
+  doc: PendingDoc,
+  sentence: PendingSentence,
+  file: string,
+  issues: Issue[],
+  scheme: TagScheme,
+): boolean {
   if (sentence.failed) return false;
   if (doc.sentences.length > 0) doc.length += 1; // the "\n" between sentences
   const tokens: Range[] = [];
@@ -208,29 +256,46 @@ function addSentence(doc: PendingDoc, sentence: PendingSentence, file: string, i
     doc.length += length + 1;
   }
   doc.length -= 1; // no space after the last token
-  const firstB = scheme.firstBLine === undefined ? sentence.rows.findIndex((row) => row.slice(1).some((tag) => /^B-./u.test(tag))) : -1;
+  const firstB =
+    scheme.firstBLine === undefined
+      ? sentence.rows.findIndex((row) => row.slice(1).some((tag) => /^B-./u.test(tag)))
+      : -1;
   if (firstB >= 0) scheme.firstBLine = sentence.lines[firstB];
   const from = issues.length;
   let ok = true;
   for (let column = 1; column < sentence.columns; column++) {
     const tags = sentence.rows.map((row) => row[column]);
-    const where = (i: number): { file: string; line: number; field: string } => ({ file, line: sentence.lines[i], field: `column ${column + 1}` });
+    const where = (i: number): { file: string; line: number; field: string } => ({
+      file,
+      line: sentence.lines[i],
+      field: `column ${column + 1}`,
+    });
     const onRepair = (i: number, tag: string) => {
       if (scheme.firstBLine === undefined || sentence.lines[i] < scheme.firstBLine) {
         if (scheme.ioStarts++ === 0) {
-          issues.push({ severity: 'warning', ...where(i), message: `"${tag}" starts an entity and no B- tag came before it: the file reads as IO-tagged (I- tags only), where a run of I- tags of one label is one entity; such tags are not reported one by one` });
+          issues.push({
+            severity: 'warning',
+            ...where(i),
+            message: `"${tag}" starts an entity and no B- tag came before it: the file reads as IO-tagged (I- tags only), where a run of I- tags of one label is one entity; such tags are not reported one by one`,
+          });
         }
         return;
       }
-      issues.push({ severity: 'warning', ...where(i), message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}` });
+      issues.push({
+        severity: 'warning',
+        ...where(i),
+        message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}`,
+      });
     };
     try {
       const spans = decodeBio(tags, 'repair', onRepair);
-      for (const s of spans) doc.entities.push({ label: unescapeLabel(s.label), start: tokens[s.start].start, end: tokens[s.end - 1].end });
+      for (const s of spans)
+        doc.entities.push({ label: unescapeLabel(s.label), start: tokens[s.start].start, end: tokens[s.end - 1].end });
     } catch (e) {
       if (!(e instanceof BioTagError)) throw e;
       ok = false;
-      for (const bad of malformedTags(tags)) issues.push({ severity: 'error', ...where(bad.index), message: bad.message });
+      for (const bad of malformedTags(tags))
+        issues.push({ severity: 'error', ...where(bad.index), message: bad.message });
     }
   }
   if (firstB >= 0 && scheme.ioStarts > 0) {
@@ -260,20 +325,33 @@ async function* encodeConll(docs: AsyncIterable<Doc>, options?: EncodeOptions): 
       report({ severity: 'warning', file: doc.name, message: 'document has no tokens; CoNLL cannot hold it, skipped' });
       continue;
     }
-    const badToken = view.tokenTexts.findIndex((t) => /[\t\r\n]/u.test(t) || t === DOCSTART || t.startsWith(COMMENT_PREFIX));
+    const badToken = view.tokenTexts.findIndex(
+      (t) => /[\t\r\n]/u.test(t) || t === DOCSTART || t.startsWith(COMMENT_PREFIX),
+    );
     if (badToken >= 0) {
-      report({ severity: 'error', file: doc.name, field: `tokens[${badToken}]`, message: `token ${JSON.stringify(view.tokenTexts[badToken])} cannot be written as a CoNLL token; document skipped` });
+      report({
+        severity: 'error',
+        file: doc.name,
+        field: `tokens[${badToken}]`,
+        message: `token ${JSON.stringify(view.tokenTexts[badToken])} cannot be written as a CoNLL token; document skipped`,
+      });
       continue;
     }
     const sentenceOf = sentenceIndexes(doc.text, view.tokens);
     const spans = splitAtSentences(view.spans, sentenceOf, (span) =>
-      report({ severity: 'warning', file: doc.name, field: `entities[${span.entity}]`, message: `entity ${view.describe(span.entity)} runs over a sentence break; written as one entity per sentence` }),
+      report({
+        severity: 'warning',
+        file: doc.name,
+        field: `entities[${span.entity}]`,
+        message: `entity ${view.describe(span.entity)} runs over a sentence break; written as one entity per sentence`,
+      }),
     );
     const levels = nestingLevels(spans);
     const columns = (levels.length > 0 ? levels : [[]]).map((level) => encodeBio(level, view.tokens.length));
     const sentenceCount = sentenceOf[sentenceOf.length - 1] + 1;
     const comments = commentsOf(doc.meta);
-    const docstart = typeof doc.meta?.docstart === 'string' && doc.meta.docstart.startsWith(DOCSTART) ? doc.meta.docstart : undefined;
+    const docstart =
+      typeof doc.meta?.docstart === 'string' && doc.meta.docstart.startsWith(DOCSTART) ? doc.meta.docstart : undefined;
     const lines: string[] = [];
     const trailingComments = comments.filter((c) => c.sentence >= sentenceCount);
     if (docstartWritten || sentenceCount > 1 || docstart !== undefined || trailingComments.length > 0) {
@@ -304,7 +382,11 @@ function sentenceIndexes(text: string, tokens: readonly Range[]): number[] {
 }
 
 // A span over a sentence break becomes one span per sentence, since BIO restarts at every blank line.
-function splitAtSentences(spans: EntityTokenSpan[], sentenceOf: readonly number[], onSplit: (span: EntityTokenSpan) => void): EntityTokenSpan[] {
+function splitAtSentences(
+  spans: EntityTokenSpan[],
+  sentenceOf: readonly number[],
+  onSplit: (span: EntityTokenSpan) => void,
+): EntityTokenSpan[] {
   return spans.flatMap((span) => {
     if (sentenceOf[span.start] === sentenceOf[span.end - 1]) return [span];
     onSplit(span);
@@ -323,6 +405,11 @@ function commentsOf(meta: Record<string, unknown> | undefined): ConllComment[] {
   if (!Array.isArray(comments)) return [];
   return comments.filter(
     (c): c is ConllComment =>
-      typeof c === 'object' && c !== null && Number.isInteger(c.sentence) && typeof c.text === 'string' && c.text.startsWith(COMMENT_PREFIX) && !/[\r\n]/u.test(c.text),
+      typeof c === 'object' &&
+      c !== null &&
+      Number.isInteger(c.sentence) &&
+      typeof c.text === 'string' &&
+      c.text.startsWith(COMMENT_PREFIX) &&
+      !/[\r\n]/u.test(c.text),
   );
 }

@@ -21,7 +21,11 @@ interface RawSpan {
 }
 
 /** Reads the spans of a record in either variant; pushes an issue for each span that is not of the variant's shape. */
-function rawSpans(record: Record<string, unknown>, key: string, fault: (field: string, message: string, severity?: Issue['severity']) => void): RawSpan[] {
+function rawSpans(
+  record: Record<string, unknown>,
+  key: string,
+  fault: (field: string, message: string, severity?: Issue['severity']) => void,
+): RawSpan[] {
   const list = record[key];
   if (!Array.isArray(list)) {
     fault(key, `expected a list of spans, found ${JSON.stringify(list)?.slice(0, 40)}`);
@@ -34,18 +38,41 @@ function rawSpans(record: Record<string, unknown>, key: string, fault: (field: s
       if (!isJsonObject(item)) return fault(at, 'expected {"id", "label", "start_offset", "end_offset"}');
       const extra = Object.keys(item).filter((k) => !['id', 'label', 'start_offset', 'end_offset'].includes(k));
       if (extra.length > 0) fault(at, `keys ${extra.join(', ')} are not kept`, 'warning');
-      spans.push({ start: item.start_offset, end: item.end_offset, label: item.label, id: item.id, at, startField: `${at}.start_offset`, endField: `${at}.end_offset`, labelField: `${at}.label` });
+      spans.push({
+        start: item.start_offset,
+        end: item.end_offset,
+        label: item.label,
+        id: item.id,
+        at,
+        startField: `${at}.start_offset`,
+        endField: `${at}.end_offset`,
+        labelField: `${at}.label`,
+      });
     } else {
-      if (!Array.isArray(item) || item.length < 3) return fault(at, `expected [start, end, "LABEL"], found ${JSON.stringify(item)}`);
-      if (item.length > 3) fault(at, `items after the label (${JSON.stringify(item.slice(3))}) are not kept`, 'warning');
-      spans.push({ start: item[0], end: item[1], label: item[2], at, startField: `${at}[0]`, endField: `${at}[1]`, labelField: `${at}[2]` });
+      if (!Array.isArray(item) || item.length < 3)
+        return fault(at, `expected [start, end, "LABEL"], found ${JSON.stringify(item)}`);
+      if (item.length > 3)
+        fault(at, `items after the label (${JSON.stringify(item.slice(3))}) are not kept`, 'warning');
+      spans.push({
+        start: item[0],
+        end: item[1],
+        label: item[2],
+        at,
+        startField: `${at}[0]`,
+        endField: `${at}[1]`,
+        labelField: `${at}[2]`,
+      });
     }
   });
   return spans;
 }
 
 /** Decodes one parsed record; issues go to `issues`, and the doc comes back only when nothing was an error. */
-function decodeRecord(record: unknown, recordNumber: number, report: (field: string | undefined, message: string, severity?: Issue['severity']) => void): Doc | undefined {
+function decodeRecord(
+  record: unknown,
+  recordNumber: number,
+  report: (field: string | undefined, message: string, severity?: Issue['severity']) => void,
+): Doc | undefined {
   let failed = false;
   const fault = (field: string | undefined, message: string, severity: Issue['severity'] = 'error') => {
     if (severity === 'error') failed = true;
@@ -56,7 +83,10 @@ function decodeRecord(record: unknown, recordNumber: number, report: (field: str
     return undefined;
   }
   if (typeof record.text !== 'string') {
-    fault('text', record.text === undefined ? 'missing' : `expected a string, found ${JSON.stringify(record.text)?.slice(0, 40)}`);
+    fault(
+      'text',
+      record.text === undefined ? 'missing' : `expected a string, found ${JSON.stringify(record.text)?.slice(0, 40)}`,
+    );
     return undefined;
   }
   const source = new SourceText(record.text);
@@ -84,7 +114,8 @@ function decodeRecord(record: unknown, recordNumber: number, report: (field: str
   }
   if (failed) return undefined;
 
-  const name = typeof record.id === 'number' || typeof record.id === 'string' ? String(record.id) : String(recordNumber);
+  const name =
+    typeof record.id === 'number' || typeof record.id === 'string' ? String(record.id) : String(recordNumber);
   const skeleton: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) skeleton[k] = k === 'text' || k === key ? null : v;
   const doc: Doc = { name, text: source.text, entities };
@@ -120,10 +151,15 @@ export async function* decodeDoccano(input: CodecInput, options?: DecodeOptions)
     try {
       record = JSON.parse(text);
     } catch (error) {
-      yield { kind: 'issue', issue: { severity: 'error', file, line, message: `not valid JSON: ${(error as Error).message}` } };
+      yield {
+        kind: 'issue',
+        issue: { severity: 'error', file, line, message: `not valid JSON: ${(error as Error).message}` },
+      };
       continue;
     }
-    const doc = decodeRecord(record, recordNumber, (field, message, severity = 'error') => issues.push({ severity, file, line, field, message }));
+    const doc = decodeRecord(record, recordNumber, (field, message, severity = 'error') =>
+      issues.push({ severity, file, line, field, message }),
+    );
     for (const issue of issues) yield { kind: 'issue', issue };
     if (doc) yield { kind: 'doc', doc, line };
   }

@@ -22,19 +22,37 @@ interface Span extends Range {
 }
 
 /** The spans a document writes: one per entity, one per fragment of a discontinuous entity (reported). */
-function spansOf(doc: Doc, variant: DoccanoVariant, ids: (string | undefined)[], where: Omit<Issue, 'severity' | 'message'>, report: Report): Span[] {
+function spansOf(
+  doc: Doc,
+  variant: DoccanoVariant,
+  ids: (string | undefined)[],
+  where: Omit<Issue, 'severity' | 'message'>,
+  report: Report,
+): Span[] {
   const length = codePointLength(doc.text);
-  let next = highestNumber(ids.filter((id): id is string => id !== undefined), '') + 1;
+  let next =
+    highestNumber(
+      ids.filter((id): id is string => id !== undefined),
+      '',
+    ) + 1;
   const spans: Span[] = [];
   doc.entities.forEach((entity, i) => {
     const fragments = fragmentsOf(entity);
     if (!entityFits(entity, length)) {
-      report({ severity: 'error', ...where, message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
+      report({
+        severity: 'error',
+        ...where,
+        message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written`,
+      });
       return;
     }
     if (fragments.length > 1) {
       const parts = fragments.map((f) => `${f.start}..${f.end}`).join(', ');
-      report({ severity: 'warning', ...where, message: `discontinuous ${entity.label} entity written as ${fragments.length} separate spans (${parts}); doccano cannot join them` });
+      report({
+        severity: 'warning',
+        ...where,
+        message: `discontinuous ${entity.label} entity written as ${fragments.length} separate spans (${parts}); doccano cannot join them`,
+      });
     }
     fragments.forEach((f, k) => {
       const id = variant === 'entities' ? (k === 0 && ids[i] !== undefined ? ids[i] : String(next++)) : undefined;
@@ -45,22 +63,38 @@ function spansOf(doc: Doc, variant: DoccanoVariant, ids: (string | undefined)[],
 }
 
 /** Drops relations whose ends are no longer written, reporting each. */
-function keptRelations(relations: unknown, written: Set<string>, where: Omit<Issue, 'severity' | 'message'>, report: Report): unknown {
+function keptRelations(
+  relations: unknown,
+  written: Set<string>,
+  where: Omit<Issue, 'severity' | 'message'>,
+  report: Report,
+): unknown {
   if (!Array.isArray(relations)) return relations;
   return relations.filter((relation) => {
     const ends = [relation?.from_id, relation?.to_id].map(String);
     const missing = ends.filter((id) => !written.has(id));
     if (missing.length === 0) return true;
-    report({ severity: 'warning', ...where, field: 'relations', message: `relation ${JSON.stringify(relation)} dropped: entity ${missing.join(', ')} is no longer there` });
+    report({
+      severity: 'warning',
+      ...where,
+      field: 'relations',
+      message: `relation ${JSON.stringify(relation)} dropped: entity ${missing.join(', ')} is no longer there`,
+    });
     return false;
   });
 }
 
 /** One JSON line for a document, keys in the order it was read with. */
-export function encodeDoccanoRecord(doc: Doc, recordNumber: number, variant: DoccanoVariant | undefined, report: Report): string {
+export function encodeDoccanoRecord(
+  doc: Doc,
+  recordNumber: number,
+  variant: DoccanoVariant | undefined,
+  report: Report,
+): string {
   const meta = doccanoMetaOf(doc);
   const where = { file: doc.name, line: recordNumber };
-  if (doc.meta?.doccano !== undefined && !meta) report({ severity: 'warning', ...where, message: 'meta.doccano is not of the expected shape; ignored' });
+  if (doc.meta?.doccano !== undefined && !meta)
+    report({ severity: 'warning', ...where, message: 'meta.doccano is not of the expected shape; ignored' });
   const skeleton = meta?.record ?? canonicalRecord('label');
   const oldKey = spanKeyOf(skeleton);
   const chosen: DoccanoVariant = variant ?? (oldKey === 'entities' ? 'entities' : 'label');
@@ -85,14 +119,21 @@ export function encodeDoccanoRecord(doc: Doc, recordNumber: number, variant: Doc
   }
   if (!('text' in out)) Object.assign(out, { text: doc.text, [newKey]: spanValue });
   if (chosen === 'label' && Array.isArray(out.relations) && out.relations.length > 0) {
-    report({ severity: 'warning', ...where, field: 'relations', message: 'relations are written as they came, but the `label` variant has no entity ids for them to point at; export the `entities` variant to keep them meaningful' });
+    report({
+      severity: 'warning',
+      ...where,
+      field: 'relations',
+      message:
+        'relations are written as they came, but the `label` variant has no entity ids for them to point at; export the `entities` variant to keep them meaningful',
+    });
   }
   return pythonJson(out);
 }
 
 async function* encodeDoccano(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
   const variant = options?.variant;
-  if (variant !== undefined && variant !== 'label' && variant !== 'entities') throw new RangeError(`doccano variant must be "label" or "entities", not "${variant}"`);
+  if (variant !== undefined && variant !== 'label' && variant !== 'entities')
+    throw new RangeError(`doccano variant must be "label" or "entities", not "${variant}"`);
   const report = options?.report ?? (() => {});
   let recordNumber = 0;
   for await (const doc of docs) yield { text: `${encodeDoccanoRecord(doc, ++recordNumber, variant, report)}\n` };

@@ -14,8 +14,22 @@ import { CodePointIndex, codePointLength } from '../offsets.js';
 import { jsonDepthProblem } from '../json-depth.js';
 import { escapeLabel, unescapeLabel } from '../labels.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
-import { escapeText, readInlineTags, renderInlineTags, unescapeText, unrenderableReason } from '../model-output/inline-tags.js';
-import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
+import {
+  escapeText,
+  readInlineTags,
+  renderInlineTags,
+  unescapeText,
+  unrenderableReason,
+} from '../model-output/inline-tags.js';
+import {
+  scoredAreSuggestions,
+  type Codec,
+  type CodecInput,
+  type DecodeEvent,
+  type DecodeOptions,
+  type EncodedPart,
+  type EncodeOptions,
+} from './codec.js';
 
 const VARIANTS = ['plain', 'chat'] as const;
 const PROMPT = /^<ner>\n([^]*)\n<\/ner>$/u;
@@ -55,8 +69,12 @@ async function* decodeInstruction(input: CodecInput, options?: DecodeOptions): A
 }
 
 /** Finds the prompt and answer of one record, in either shape; extras are the record's other keys. */
-function shapeOf(record: Record<string, unknown>, fail: (field: string | undefined, message: string) => void):
-  { prompt: string; answer: string; promptField: string; answerField: string; extras: Record<string, unknown> } | undefined {
+function shapeOf(
+  record: Record<string, unknown>,
+  fail: (field: string | undefined, message: string) => void,
+):
+  | { prompt: string; answer: string; promptField: string; answerField: string; extras: Record<string, unknown> }
+  | undefined {
   if ('messages' in record) {
     const { messages, ...extras } = record;
     if (!Array.isArray(messages)) return void fail('messages', 'is not an array');
@@ -70,14 +88,29 @@ function shapeOf(record: Record<string, unknown>, fail: (field: string | undefin
       if (m.role === 'system' && prompt === undefined && extras.system === undefined) extras.system = m.content;
       else if (m.role === 'user' && prompt === undefined) prompt = i;
       else if (m.role === 'assistant' && prompt !== undefined && answer === undefined) answer = i;
-      else return void fail(`messages[${i}]`, `unexpected "${m.role}" message (expected an optional system message, then one user and one assistant message)`);
+      else
+        return void fail(
+          `messages[${i}]`,
+          `unexpected "${m.role}" message (expected an optional system message, then one user and one assistant message)`,
+        );
     }
-    if (prompt === undefined || answer === undefined) return void fail('messages', 'needs a user message followed by an assistant message');
+    if (prompt === undefined || answer === undefined)
+      return void fail('messages', 'needs a user message followed by an assistant message');
     const content = (i: number) => (messages[i] as { content: string }).content;
-    return { prompt: content(prompt), answer: content(answer), promptField: `messages[${prompt}].content`, answerField: `messages[${answer}].content`, extras };
+    return {
+      prompt: content(prompt),
+      answer: content(answer),
+      promptField: `messages[${prompt}].content`,
+      answerField: `messages[${answer}].content`,
+      extras,
+    };
   }
   const { instruction, output, ...extras } = record;
-  if (typeof instruction !== 'string') return void fail('instruction', instruction === undefined ? 'missing (expected "instruction" and "output", or "messages")' : 'is not a string');
+  if (typeof instruction !== 'string')
+    return void fail(
+      'instruction',
+      instruction === undefined ? 'missing (expected "instruction" and "output", or "messages")' : 'is not a string',
+    );
   if (typeof output !== 'string') return void fail('output', output === undefined ? 'missing' : 'is not a string');
   return { prompt: instruction, answer: output, promptField: 'instruction', answerField: 'output', extras };
 }
@@ -119,7 +152,11 @@ function decodeRecord(file: string, line: number, json: string): DecodeEvent[] {
   if (read.rawText !== body) {
     const at = firstDifference(body, read.rawText);
     const show = (s: string) => JSON.stringify(s.slice(at, at + 24));
-    report('error', shape.answerField, `text with tags removed differs from the instruction's at character ${codePointLength(body.slice(0, at))}: instruction ${show(body)}, output ${show(read.rawText)}`);
+    report(
+      'error',
+      shape.answerField,
+      `text with tags removed differs from the instruction's at character ${codePointLength(body.slice(0, at))}: instruction ${show(body)}, output ${show(read.rawText)}`,
+    );
     return events;
   }
   for (const problem of read.problems) report('warning', shape.answerField, problem);
@@ -138,7 +175,12 @@ function decodeRecord(file: string, line: number, json: string): DecodeEvent[] {
   }
   const { extras } = shape;
   // A string id names the record and is written back from the name; any other id is kept as it came (as PhoNER).
-  const name = typeof extras.id === 'string' && extras.id !== '' ? extras.id : typeof extras.id === 'number' ? String(extras.id) : String(line);
+  const name =
+    typeof extras.id === 'string' && extras.id !== ''
+      ? extras.id
+      : typeof extras.id === 'number'
+        ? String(extras.id)
+        : String(line);
   if (typeof extras.id === 'string' && extras.id !== '') delete extras.id;
   const doc: Doc = { name, text: nfc.text, entities: [...entities.values()].sort(compareEntities) };
   if (Object.keys(extras).length > 0) doc.meta = extras;
@@ -161,7 +203,12 @@ async function* encodeInstruction(docs: AsyncIterable<Doc>, options?: EncodeOpti
     const index = new CodePointIndex(doc.text);
     for (const entity of skipped) {
       const why = unrenderableReason(entity, index.length) ?? 'crosses another entity';
-      const inText = Number.isInteger(entity.start) && Number.isInteger(entity.end) && 0 <= entity.start && entity.start <= entity.end && entity.end <= index.length;
+      const inText =
+        Number.isInteger(entity.start) &&
+        Number.isInteger(entity.end) &&
+        0 <= entity.start &&
+        entity.start <= entity.end &&
+        entity.end <= index.length;
       const shown = inText ? ` ${JSON.stringify(index.slice(entity.start, entity.end))}` : '';
       report({
         severity: 'warning',

@@ -6,11 +6,19 @@ import { jsonDepthProblem } from '../json-depth.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import type { CodecInput, DecodeEvent, DecodeOptions } from './codec.js';
 import type { LabelStudioMeta, LabelStudioRegion } from './label-studio-meta.js';
-import { fromJsonMin, isLabelResult, normalizeResult, offsetUnits, textsMatchIn, type OffsetUnit } from './label-studio-results.js';
+import {
+  fromJsonMin,
+  isLabelResult,
+  normalizeResult,
+  offsetUnits,
+  textsMatchIn,
+  type OffsetUnit,
+} from './label-studio-results.js';
 import { isJsonObject, sameJson } from './remembered-ids.js';
 import { SourceText } from './source-text.js';
 
-const UTF16_NOTE = 'offsets count UTF-16 code units (Label Studio before its emoji fix), not code points: converted, since every value.text matches that reading';
+const UTF16_NOTE =
+  'offsets count UTF-16 code units (Label Studio before its emoji fix), not code points: converted, since every value.text matches that reading';
 
 type Fault = (field: string | undefined, message: string, severity?: Issue['severity']) => void;
 
@@ -37,8 +45,16 @@ function regionOf(result: Record<string, unknown>): { entities: Entity[]; region
   const { start, end, text, labels, ...valueRest } = result.value as Record<string, unknown>;
   const { score, ...rest } = result;
   const scored = typeof score === 'number';
-  const entities = (labels as string[]).map((label): Entity => ({ label, start: start as number, end: end as number, ...(scored ? { score } : {}) }));
-  const region: LabelStudioRegion = { keys: entities.map(entityKey), result: { ...(scored ? rest : result), value: valueRest } };
+  const entities = (labels as string[]).map((label): Entity => ({
+    label,
+    start: start as number,
+    end: end as number,
+    ...(scored ? { score } : {}),
+  }));
+  const region: LabelStudioRegion = {
+    keys: entities.map(entityKey),
+    result: { ...(scored ? rest : result), value: valueRest },
+  };
   if (text !== null) region.noText = true;
   return { entities, region };
 }
@@ -78,8 +94,12 @@ export function readTask(value: unknown, index: number, fault: Fault): TaskRead 
 
   const annotations = listAt(task, 'annotations', at, report);
   const predictions = listAt(task, 'predictions', at, report);
-  const resultsOf = (owner: unknown, path: string): unknown[] => (isJsonObject(owner) ? listAt(owner, 'result', path, report) : (report(path, 'expected an object'), []));
-  const all = [...annotations.map((a, i) => resultsOf(a, `${at}.annotations[${i}]`)), ...predictions.map((p, i) => resultsOf(p, `${at}.predictions[${i}]`))].flat();
+  const resultsOf = (owner: unknown, path: string): unknown[] =>
+    isJsonObject(owner) ? listAt(owner, 'result', path, report) : (report(path, 'expected an object'), []);
+  const all = [
+    ...annotations.map((a, i) => resultsOf(a, `${at}.annotations[${i}]`)),
+    ...predictions.map((p, i) => resultsOf(p, `${at}.predictions[${i}]`)),
+  ].flat();
   const units = offsetUnits(source);
   let unit: OffsetUnit = units.codePoints;
   if (units.utf16.length !== units.codePoints.length && !textsMatchIn(unit, all) && textsMatchIn(units.utf16, all)) {
@@ -118,7 +138,8 @@ export function readTask(value: unknown, index: number, fault: Fault): TaskRead 
         normalizeAll(p, `${at}.predictions[${i}]`, (r) => {
           if (!isLabelResult(r)) return false;
           const overall = isJsonObject(p) && typeof p.score === 'number' ? p.score : undefined;
-          for (const e of regionOf(r).entities) suggestions.push(e.score === undefined && overall !== undefined ? { ...e, score: overall } : e);
+          for (const e of regionOf(r).entities)
+            suggestions.push(e.score === undefined && overall !== undefined ? { ...e, score: overall } : e);
           return false; // predictions stay in the task: they are written back as they were
         }),
       );
@@ -159,7 +180,10 @@ export async function* decodeLabelStudio(
     return;
   }
   if (first !== '[' && first !== '{') {
-    yield { kind: 'issue', issue: { severity: 'error', file, line: 1, message: 'expected a JSON array of tasks or JSON lines of tasks' } };
+    yield {
+      kind: 'issue',
+      issue: { severity: 'error', file, line: 1, message: 'expected a JSON array of tasks or JSON lines of tasks' },
+    };
     return;
   }
   let index = 0;
@@ -169,7 +193,8 @@ export async function* decodeLabelStudio(
     if (first === '[') {
       for await (const event of splitJsonArray(chunks, maxChars)) {
         if (event.kind === 'element') yield event;
-        else if (event.kind === 'too-long') yield { ...recordTooLong(file, event.line, maxChars), field: `[${event.index}]`, skipsTask: true };
+        else if (event.kind === 'too-long')
+          yield { ...recordTooLong(file, event.line, maxChars), field: `[${event.index}]`, skipsTask: true };
         else yield { severity: 'error', file, line: event.line, message: event.message };
       }
     } else {
@@ -189,22 +214,45 @@ export async function* decodeLabelStudio(
     const taskIndex = index++;
     const tooDeep = jsonDepthProblem(record.text);
     if (tooDeep) {
-      yield { kind: 'issue', issue: { severity: 'error', file, line: record.line, field: `[${taskIndex}]`, message: tooDeep } };
+      yield {
+        kind: 'issue',
+        issue: { severity: 'error', file, line: record.line, field: `[${taskIndex}]`, message: tooDeep },
+      };
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(record.text);
     } catch (error) {
-      yield { kind: 'issue', issue: { severity: 'error', file, line: record.line, field: `[${taskIndex}]`, message: `not valid JSON: ${(error as Error).message}` } };
+      yield {
+        kind: 'issue',
+        issue: {
+          severity: 'error',
+          file,
+          line: record.line,
+          field: `[${taskIndex}]`,
+          message: `not valid JSON: ${(error as Error).message}`,
+        },
+      };
       continue;
     }
     const issues: Issue[] = [];
-    const read = readTask(value, taskIndex, (field, message, severity = 'error') => issues.push({ severity, file, line: record.line, field, message }));
+    const read = readTask(value, taskIndex, (field, message, severity = 'error') =>
+      issues.push({ severity, file, line: record.line, field, message }),
+    );
     // An old export counts UTF-16 in every task: say so once, at the first, and count the rest at the end.
-    if (read?.utf16 && utf16Tasks++ === 0) issues.push({ severity: 'warning', file, line: record.line, field: `[${taskIndex}]`, message: UTF16_NOTE });
+    if (read?.utf16 && utf16Tasks++ === 0)
+      issues.push({ severity: 'warning', file, line: record.line, field: `[${taskIndex}]`, message: UTF16_NOTE });
     for (const issue of issues) yield { kind: 'issue', issue };
     if (read) yield { kind: 'doc', doc: withMeta(read, canonical), line: record.line };
   }
-  if (utf16Tasks > 1) yield { kind: 'issue', issue: { severity: 'warning', file, message: `${utf16Tasks} tasks in all had offsets in UTF-16 code units; all were converted` } };
+  if (utf16Tasks > 1)
+    yield {
+      kind: 'issue',
+      issue: {
+        severity: 'warning',
+        file,
+        message: `${utf16Tasks} tasks in all had offsets in UTF-16 code units; all were converted`,
+      },
+    };
 }

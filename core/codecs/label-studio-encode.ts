@@ -2,7 +2,13 @@
 import { entityKey, fragmentsOf, type Doc, type Entity } from '../document.js';
 import type { Issue } from '../issues.js';
 import { CodePointIndex } from '../offsets.js';
-import { cloneJson, labelStudioMetaOf, predictionsOf, type LabelStudioMeta, type LabelStudioRegion } from './label-studio-meta.js';
+import {
+  cloneJson,
+  labelStudioMetaOf,
+  predictionsOf,
+  type LabelStudioMeta,
+  type LabelStudioRegion,
+} from './label-studio-meta.js';
 import { fillResultText, isLabelResult } from './label-studio-results.js';
 import { highestNumber, isJsonObject } from './remembered-ids.js';
 import { entityFits } from './source-text.js';
@@ -27,13 +33,28 @@ function namesFor(meta: LabelStudioMeta | undefined): Names {
 }
 
 /** New label results for entities, one per fragment of a discontinuous entity (reported). */
-function newResults(entities: readonly Entity[], names: Names, nextId: () => string, slice: (s: number, e: number) => string, report: Report): Record<string, unknown>[] {
+function newResults(
+  entities: readonly Entity[],
+  names: Names,
+  nextId: () => string,
+  slice: (s: number, e: number) => string,
+  report: Report,
+): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const entity of entities) {
     const fragments = fragmentsOf(entity);
-    if (fragments.length > 1) report({ severity: 'warning', message: `discontinuous ${entity.label} entity written as ${fragments.length} separate regions; Label Studio's Text regions are contiguous` });
+    if (fragments.length > 1)
+      report({
+        severity: 'warning',
+        message: `discontinuous ${entity.label} entity written as ${fragments.length} separate regions; Label Studio's Text regions are contiguous`,
+      });
     for (const f of fragments) {
-      const result: Record<string, unknown> = { id: nextId(), type: 'labels', ...names, value: { start: f.start, end: f.end, text: slice(f.start, f.end), labels: [entity.label] } };
+      const result: Record<string, unknown> = {
+        id: nextId(),
+        type: 'labels',
+        ...names,
+        value: { start: f.start, end: f.end, text: slice(f.start, f.end), labels: [entity.label] },
+      };
       if (entity.score !== undefined) result.score = entity.score;
       out.push(result);
     }
@@ -42,13 +63,20 @@ function newResults(entities: readonly Entity[], names: Names, nextId: () => str
 }
 
 /** A remembered region written from the entities still there; undefined when none of them is. */
-function regionResult(region: LabelStudioRegion, found: Entity[], slice: (s: number, e: number) => string): Record<string, unknown> | undefined {
+function regionResult(
+  region: LabelStudioRegion,
+  found: Entity[],
+  slice: (s: number, e: number) => string,
+): Record<string, unknown> | undefined {
   if (found.length === 0) return undefined;
   const { start, end } = found[0];
   const labels = found.map((e) => e.label);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(region.result)) {
-    out[key] = key === 'value' ? { start, end, ...(region.noText ? {} : { text: slice(start, end) }), labels, ...(v as object) } : v;
+    out[key] =
+      key === 'value'
+        ? { start, end, ...(region.noText ? {} : { text: slice(start, end) }), labels, ...(v as object) }
+        : v;
   }
   if (found[0].score !== undefined) out.score = found[0].score;
   return out;
@@ -57,7 +85,8 @@ function regionResult(region: LabelStudioRegion, found: Entity[], slice: (s: num
 /** The Label Studio task for a document (see LabelStudioMeta for what comes from meta and what from the doc). */
 export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   const meta = labelStudioMetaOf(doc);
-  if (doc.meta?.labelStudio !== undefined && !meta) report({ severity: 'warning', message: 'meta.labelStudio is not of the expected shape; ignored' });
+  if (doc.meta?.labelStudio !== undefined && !meta)
+    report({ severity: 'warning', message: 'meta.labelStudio is not of the expected shape; ignored' });
   const index = new CodePointIndex(doc.text);
   const length = index.length;
   const valid = (e: Entity) => entityFits(e, length);
@@ -69,7 +98,11 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   // Entities consumed by remembered regions, by key; what is left is new.
   const pool = new Map<string, Entity[]>();
   for (const entity of doc.entities) {
-    if (!valid(entity)) report({ severity: 'error', message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written` });
+    if (!valid(entity))
+      report({
+        severity: 'error',
+        message: `entity ${entity.label} ${entity.start}..${entity.end} lies outside the text; not written`,
+      });
     else pool.set(entityKey(entity), [...(pool.get(entityKey(entity)) ?? []), entity]);
   }
   const regionResults: Record<string, unknown>[] = [];
@@ -81,7 +114,10 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
     else if (region.result.id !== undefined) dropped.add(region.result.id);
   }
   const annotations = Array.isArray(task.annotations) ? (task.annotations as unknown[]) : [];
-  const chosen = meta?.chosen !== undefined && isJsonObject(annotations[meta.chosen]) ? (annotations[meta.chosen] as Record<string, unknown>) : undefined;
+  const chosen =
+    meta?.chosen !== undefined && isJsonObject(annotations[meta.chosen])
+      ? (annotations[meta.chosen] as Record<string, unknown>)
+      : undefined;
   const raw = chosen && Array.isArray(chosen.result) ? chosen.result : [];
   const usedIds = [...regionResults, ...raw].map((r) => (isJsonObject(r) ? String(r.id) : ''));
   let next = highestNumber(usedIds, 'wb') + 1;
@@ -91,7 +127,12 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   // Relations and per-region results (text areas, choices) about a removed region would point at nothing.
   const kept = raw.filter((r) => {
     const refs = isJsonObject(r) ? [r.id, r.from_id, r.to_id].filter((id) => id !== undefined && dropped.has(id)) : [];
-    if (refs.length > 0) report({ severity: 'warning', field: `annotations[${meta?.chosen}]`, message: `result ${JSON.stringify((r as Record<string, unknown>).id)} (${(r as Record<string, unknown>).type}) dropped: region ${refs.join(', ')} is no longer there` });
+    if (refs.length > 0)
+      report({
+        severity: 'warning',
+        field: `annotations[${meta?.chosen}]`,
+        message: `result ${JSON.stringify((r as Record<string, unknown>).id)} (${(r as Record<string, unknown>).type}) dropped: region ${refs.join(', ')} is no longer there`,
+      });
     return refs.length === 0;
   });
   if (chosen) chosen.result = [...regionResults, ...added, ...kept];
@@ -100,9 +141,15 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   if (!meta) {
     const suggestions = predictionsOf(doc).filter(valid);
     let p = 0;
-    if (suggestions.length > 0) (task as Record<string, unknown>).predictions = [{ result: newResults(suggestions, names, () => `wbp${++p}`, slice, report) }];
+    if (suggestions.length > 0)
+      (task as Record<string, unknown>).predictions = [
+        { result: newResults(suggestions, names, () => `wbp${++p}`, slice, report) },
+      ];
   }
-  const fill = (owner: unknown) => (isJsonObject(owner) && Array.isArray(owner.result) ? { ...owner, result: owner.result.map((r) => fillResultText(r, slice)) } : owner);
+  const fill = (owner: unknown) =>
+    isJsonObject(owner) && Array.isArray(owner.result)
+      ? { ...owner, result: owner.result.map((r) => fillResultText(r, slice)) }
+      : owner;
   const t = task as Record<string, unknown>;
   if (Array.isArray(t.annotations)) t.annotations = t.annotations.map(fill);
   if (Array.isArray(t.predictions)) t.predictions = t.predictions.map(fill);

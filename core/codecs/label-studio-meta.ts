@@ -34,7 +34,8 @@ export function labelStudioMetaOf(doc: Doc): LabelStudioMeta | undefined {
   const meta = doc.meta?.labelStudio;
   if (!isJsonObject(meta) || !isJsonObject(meta.task) || !isJsonObject(meta.task.data)) return undefined;
   if (meta.regions !== undefined && !Array.isArray(meta.regions)) return undefined;
-  if (meta.chosen !== undefined && !(Number.isInteger(meta.chosen) && Array.isArray(meta.task.annotations))) return undefined;
+  if (meta.chosen !== undefined && !(Number.isInteger(meta.chosen) && Array.isArray(meta.task.annotations)))
+    return undefined;
   return meta as unknown as LabelStudioMeta;
 }
 

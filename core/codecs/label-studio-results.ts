@@ -21,13 +21,25 @@ export function offsetUnits(source: SourceText): { codePoints: OffsetUnit; utf16
   const raw = source.raw;
   return {
     codePoints: { name: 'code points', length: raw.length, slice: (s, e) => raw.slice(s, e), toCodePoint: (o) => o },
-    utf16: { name: 'UTF-16 code units', length: raw.text.length, slice: (s, e) => raw.text.slice(s, e), toCodePoint: (o) => raw.toCodePoint(o) },
+    utf16: {
+      name: 'UTF-16 code units',
+      length: raw.text.length,
+      slice: (s, e) => raw.text.slice(s, e),
+      toCodePoint: (o) => raw.toCodePoint(o),
+    },
   };
 }
 
 /** A result whose value carries numeric start/end (labels, and per-region text areas or choices). */
-export function hasTextOffsets(result: unknown): result is Record<string, unknown> & { value: Record<string, unknown> & { start: number; end: number } } {
-  return isJsonObject(result) && isJsonObject(result.value) && typeof result.value.start === 'number' && typeof result.value.end === 'number';
+export function hasTextOffsets(
+  result: unknown,
+): result is Record<string, unknown> & { value: Record<string, unknown> & { start: number; end: number } } {
+  return (
+    isJsonObject(result) &&
+    isJsonObject(result.value) &&
+    typeof result.value.start === 'number' &&
+    typeof result.value.end === 'number'
+  );
 }
 
 /** A label result: numeric offsets and at least one label name. */
@@ -42,7 +54,8 @@ export function textsMatchIn(unit: OffsetUnit, results: readonly unknown[]): boo
   return results.every((r) => {
     if (!hasTextOffsets(r) || typeof r.value.text !== 'string') return true;
     const { start, end, text } = r.value as { start: number; end: number; text: string };
-    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= unit.length)) return false;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= unit.length))
+      return false;
     try {
       unit.toCodePoint(start);
       unit.toCodePoint(end);
@@ -59,7 +72,13 @@ type Fault = (field: string, message: string, severity?: Issue['severity']) => v
  * A copy of the result with value.start/end moved onto the NFC text (code points) and a string value.text
  * checked and replaced by null (written from the doc text on export). Undefined after reporting a fault.
  */
-export function normalizeResult(result: unknown, path: string, unit: OffsetUnit, source: SourceText, fault: Fault): Record<string, unknown> | undefined {
+export function normalizeResult(
+  result: unknown,
+  path: string,
+  unit: OffsetUnit,
+  source: SourceText,
+  fault: Fault,
+): Record<string, unknown> | undefined {
   if (!isJsonObject(result)) {
     fault(path, 'expected a result object');
     return undefined;
@@ -82,7 +101,10 @@ export function normalizeResult(result: unknown, path: string, unit: OffsetUnit,
   }
   const actual = source.raw.slice(cpStart, cpEnd);
   if (typeof text === 'string' && actual.normalize('NFC') !== text.normalize('NFC')) {
-    fault(`${path}.value.text`, `the text at ${start}..${end} is ${quoteForMessage(actual)}, but value.text is ${quoteForMessage(text)}`);
+    fault(
+      `${path}.value.text`,
+      `the text at ${start}..${end} is ${quoteForMessage(actual)}, but value.text is ${quoteForMessage(text)}`,
+    );
     return undefined;
   }
   const mapped = source.mapSpan(cpStart, cpEnd);
@@ -101,10 +123,22 @@ export function fillResultText(result: unknown, slice: (start: number, end: numb
   return { ...result, value: { ...result.value, text: slice(result.value.start, result.value.end) } };
 }
 
-const MIN_ANNOTATION_KEYS: Record<string, string> = { annotator: 'completed_by', annotation_id: 'id', created_at: 'created_at', updated_at: 'updated_at', lead_time: 'lead_time' };
+const MIN_ANNOTATION_KEYS: Record<string, string> = {
+  annotator: 'completed_by',
+  annotation_id: 'id',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  lead_time: 'lead_time',
+};
 
 function isMinSpanList(value: unknown): value is Record<string, unknown>[] {
-  return Array.isArray(value) && value.length > 0 && value.every((s) => isJsonObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && Array.isArray(s.labels));
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (s) => isJsonObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && Array.isArray(s.labels),
+    )
+  );
 }
 
 /**
@@ -120,7 +154,8 @@ export function fromJsonMin(row: Record<string, unknown>): Record<string, unknow
     if (key === 'id') task.id = value;
     else if (key in MIN_ANNOTATION_KEYS) annotation[MIN_ANNOTATION_KEYS[key]] = value;
     else if (isMinSpanList(value)) {
-      for (const span of value) result.push({ id: `wb${result.length + 1}`, from_name: key, to_name: 'text', type: 'labels', value: span });
+      for (const span of value)
+        result.push({ id: `wb${result.length + 1}`, from_name: key, to_name: 'text', type: 'labels', value: span });
     } else data[key] = value;
   }
   task.data = data;

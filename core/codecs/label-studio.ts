@@ -8,13 +8,21 @@ import type { LabelStudioMeta } from './label-studio-meta.js';
 
 /** The meta a document would get back from the task the encoder writes for it without meta.labelStudio. */
 function canonicalMeta(doc: Doc): LabelStudioMeta | undefined {
-  const plain: Doc = { ...doc, meta: doc.meta?.predictions === undefined ? undefined : { predictions: doc.meta.predictions } };
-  return readTask(taskOf(plain, () => {}), 0, () => {})?.meta;
+  const plain: Doc = {
+    ...doc,
+    meta: doc.meta?.predictions === undefined ? undefined : { predictions: doc.meta.predictions },
+  };
+  return readTask(
+    taskOf(plain, () => {}),
+    0,
+    () => {},
+  )?.meta;
 }
 
 async function* encodeLabelStudio(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
   const variant = options?.variant ?? 'json';
-  if (variant !== 'json' && variant !== 'jsonl') throw new RangeError(`Label Studio variant must be "json" or "jsonl", not "${variant}"`);
+  if (variant !== 'json' && variant !== 'jsonl')
+    throw new RangeError(`Label Studio variant must be "json" or "jsonl", not "${variant}"`);
   let count = 0;
   for await (const doc of docs) {
     const task = taskOf(doc, (issue) => options?.report?.({ file: doc.name, line: count + 1, ...issue }));
@@ -33,9 +41,13 @@ function carriedByTask(doc: Doc): Carried {
   const meta = doc.meta?.labelStudio as LabelStudioMeta | undefined;
   const predictions = doc.meta?.predictions;
   const fromMeta = Array.isArray(predictions);
-  const answer = fromMeta ? doc.entities.map(({ score: _, ...e }) => e) : doc.entities.filter((e) => e.score === undefined);
+  const answer = fromMeta
+    ? doc.entities.map(({ score: _, ...e }) => e)
+    : doc.entities.filter((e) => e.score === undefined);
   const suggested = fromMeta ? (predictions as Entity[]) : doc.entities.filter((e) => e.score !== undefined);
-  const version = (meta?.task as { predictions?: { model_version?: unknown }[] } | undefined)?.predictions?.find((p) => typeof p?.model_version === 'string')?.model_version;
+  const version = (meta?.task as { predictions?: { model_version?: unknown }[] } | undefined)?.predictions?.find(
+    (p) => typeof p?.model_version === 'string',
+  )?.model_version;
   return {
     answer: answer.length > 0 || meta?.chosen !== undefined ? answer : null,
     suggested,

@@ -8,7 +8,15 @@ import { codePointLength } from '../offsets.js';
 import { jsonDepthProblem } from '../json-depth.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { pythonJson } from './python-json.js';
-import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
+import {
+  scoredAreSuggestions,
+  type Codec,
+  type CodecInput,
+  type DecodeEvent,
+  type DecodeOptions,
+  type EncodedPart,
+  type EncodeOptions,
+} from './codec.js';
 import { malformedTags, tokensOf, viewOnTokens, type EntityTokenSpan } from './token-spans.js';
 
 const VARIANTS = ['syllable', 'word'] as const;
@@ -49,7 +57,11 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
   const file = input.source.name;
   const variant = variantOf(options);
   if (!variant) {
-    yield issue({ severity: 'error', file, message: `unknown PhoNER variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})` });
+    yield issue({
+      severity: 'error',
+      file,
+      message: `unknown PhoNER variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})`,
+    });
     return;
   }
   let records = 0;
@@ -62,7 +74,12 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
     if (text.trim() === '') continue;
     if (records === 0 && text.trimStart().startsWith('[')) {
       // A pretty-printed JSON array would otherwise give one error per line of the file.
-      yield issue({ severity: 'error', file, line, message: 'this looks like a JSON array; PhoNER files are JSON lines (one {"words", "tags"} object per line)' });
+      yield issue({
+        severity: 'error',
+        file,
+        line,
+        message: 'this looks like a JSON array; PhoNER files are JSON lines (one {"words", "tags"} object per line)',
+      });
       return;
     }
     records++;
@@ -73,7 +90,8 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
 
 function* decodeRecord(file: string, line: number, json: string, variant: Variant): Iterable<DecodeEvent> {
   const errors: Issue[] = [];
-  const fail = (field: string | undefined, message: string): void => void errors.push({ severity: 'error', file, line, field, message });
+  const fail = (field: string | undefined, message: string): void =>
+    void errors.push({ severity: 'error', file, line, field, message });
   const tooDeep = jsonDepthProblem(json);
   if (tooDeep) {
     yield issue({ severity: 'error', file, line, message: tooDeep });
@@ -97,13 +115,20 @@ function* decodeRecord(file: string, line: number, json: string, variant: Varian
     if (word.trim() === '') fail(`words[${i}]`, 'empty word');
     else if (LINE_BREAK.test(word)) fail(`words[${i}]`, 'word contains a line break');
   });
-  if (wordList && tagList && wordList.length !== tagList.length) fail('tags', `${tagList.length} tags for ${wordList.length} words`);
+  if (wordList && tagList && wordList.length !== tagList.length)
+    fail('tags', `${tagList.length} tags for ${wordList.length} words`);
   const warnings: Issue[] = [];
   let spans: TokenSpan[] = [];
   if (tagList) {
     try {
       spans = decodeBio(tagList, 'repair', (i, tag) =>
-        warnings.push({ severity: 'warning', file, line, field: `tags[${i}]`, message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}` }),
+        warnings.push({
+          severity: 'warning',
+          file,
+          line,
+          field: `tags[${i}]`,
+          message: `"${tag}" does not continue an entity; read as B-${tag.slice(2)}`,
+        }),
       );
     } catch (e) {
       if (!(e instanceof BioTagError)) throw e;
@@ -117,7 +142,11 @@ function* decodeRecord(file: string, line: number, json: string, variant: Varian
   for (const warning of warnings) yield issue(warning);
 
   const { text, tokens } = joinWords(wordList, variant);
-  const entities: Entity[] = spans.map((s) => ({ label: s.label, start: tokens[s.start].start, end: tokens[s.end - 1].end }));
+  const entities: Entity[] = spans.map((s) => ({
+    label: s.label,
+    start: tokens[s.start].start,
+    end: tokens[s.end - 1].end,
+  }));
   // A string id names the record and is written back from the name; a number id names it and stays in meta, so it
   // is written back as a number.
   const stringId = typeof extras.id === 'string' && extras.id !== '' ? extras.id : undefined;
@@ -129,11 +158,16 @@ function* decodeRecord(file: string, line: number, json: string, variant: Varian
 }
 
 // Checks that `value` is an array of strings; reports and returns undefined otherwise.
-function stringArray(value: unknown, field: string, fail: (field: string, message: string) => void): string[] | undefined {
+function stringArray(
+  value: unknown,
+  field: string,
+  fail: (field: string, message: string) => void,
+): string[] | undefined {
   if (value === undefined) return void fail(field, 'missing');
   if (!Array.isArray(value)) return void fail(field, 'is not an array');
   const bad = value.findIndex((v) => typeof v !== 'string');
-  if (bad >= 0) return void fail(`${field}[${bad}]`, `is not a string (${JSON.stringify(value[bad]) ?? typeof value[bad]})`);
+  if (bad >= 0)
+    return void fail(`${field}[${bad}]`, `is not a string (${JSON.stringify(value[bad]) ?? typeof value[bad]})`);
   return value as string[];
 }
 
@@ -174,7 +208,12 @@ async function* encodePhoner(docs: AsyncIterable<Doc>, options?: EncodeOptions):
 }
 
 // PhoNER holds one level: every span below the outermost is dropped, and said so with the span that displaced it.
-function reportInnerLevels(doc: Doc, levels: EntityTokenSpan[][], describe: (i: number) => string, report: (issue: Issue) => void): void {
+function reportInnerLevels(
+  doc: Doc,
+  levels: EntityTokenSpan[][],
+  describe: (i: number) => string,
+  report: (issue: Issue) => void,
+): void {
   const outer = levels[0] ?? [];
   for (const span of levels.slice(1).flat()) {
     // The outer spans are disjoint and sorted: the first one ending after span.start is the one it overlaps.

@@ -7,7 +7,8 @@ export function pythonJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return JSON.stringify(value) ?? 'null';
   // JSON.stringify escapes the same characters json.dumps does without ensure_ascii (quote, backslash, C0 controls).
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : pythonJson(item))).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : pythonJson(item))).join(', ')}]`;
   if (typeof value === 'object') {
     const fields = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     return `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;

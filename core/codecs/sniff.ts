@@ -11,15 +11,32 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function recordFormat(record: unknown): FormatId | undefined {
   if (!isObject(record)) return undefined;
   if (Array.isArray(record.words) && Array.isArray(record.tags)) return 'phoner';
-  if (isObject(record.data) && ('annotations' in record || 'predictions' in record || 'id' in record || Object.keys(record).length === 1)) return 'label-studio';
+  if (
+    isObject(record.data) &&
+    ('annotations' in record || 'predictions' in record || 'id' in record || Object.keys(record).length === 1)
+  )
+    return 'label-studio';
   if (typeof record.instruction === 'string' || Array.isArray(record.messages)) return 'instruction';
   // doccano: `text` with spans as `label: [[start, end, "L"], ...]` (sequence labelling) or `entities: [{start_offset, ...}]`.
   if (typeof record.text === 'string') {
     const spans = record.label ?? record.labels;
-    if (Array.isArray(spans) && spans.every((s) => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number')) return 'doccano';
-    if (Array.isArray(record.entities) && record.entities.every((e) => isObject(e) && 'start_offset' in e && 'end_offset' in e)) return 'doccano';
+    if (
+      Array.isArray(spans) &&
+      spans.every((s) => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number')
+    )
+      return 'doccano';
+    if (
+      Array.isArray(record.entities) &&
+      record.entities.every((e) => isObject(e) && 'start_offset' in e && 'end_offset' in e)
+    )
+      return 'doccano';
     // A bare {"text": ...} line (doccano's import shape before labelling) is doccano too.
-    if (!('label' in record) && !('entities' in record) && Object.keys(record).every((k) => ['id', 'text', 'meta', 'Comments', 'relations'].includes(k))) return 'doccano';
+    if (
+      !('label' in record) &&
+      !('entities' in record) &&
+      Object.keys(record).every((k) => ['id', 'text', 'meta', 'Comments', 'relations'].includes(k))
+    )
+      return 'doccano';
   }
   return undefined;
 }
@@ -54,7 +71,11 @@ export function sniffFormat(head: string): FormatId | undefined {
     }
   }
   // CoNLL: every line of the first sentence is "token<TAB or space>...<TAG>" with a BIO tag last.
-  const sentence = text.split(/\r?\n\s*\r?\n/)[0].split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('-DOCSTART-'));
-  if (sentence.length > 0 && sentence.every((l) => /^\S+(?:[\t ]+\S+)*[\t ]+(?:O|[BIES]-\S+)$/.test(l.trim()))) return 'conll';
+  const sentence = text
+    .split(/\r?\n\s*\r?\n/)[0]
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !l.startsWith('-DOCSTART-'));
+  if (sentence.length > 0 && sentence.every((l) => /^\S+(?:[\t ]+\S+)*[\t ]+(?:O|[BIES]-\S+)$/.test(l.trim())))
+    return 'conll';
   return undefined;
 }

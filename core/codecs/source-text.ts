@@ -29,9 +29,12 @@ export class SourceText {
 
   /** Checks that [start, end) is a non-empty span of whole numbers inside the raw text; undefined when it is. */
   check(start: unknown, end: unknown, length = this.raw.length): SpanFault | undefined {
-    if (typeof start !== 'number' || !Number.isInteger(start)) return { end: 'start', message: `start ${JSON.stringify(start)} is not a whole number` };
-    if (typeof end !== 'number' || !Number.isInteger(end)) return { end: 'end', message: `end ${JSON.stringify(end)} is not a whole number` };
-    if (start < 0 || start > length) return { end: 'start', message: `start ${start} is outside the text (0..${length})` };
+    if (typeof start !== 'number' || !Number.isInteger(start))
+      return { end: 'start', message: `start ${JSON.stringify(start)} is not a whole number` };
+    if (typeof end !== 'number' || !Number.isInteger(end))
+      return { end: 'end', message: `end ${JSON.stringify(end)} is not a whole number` };
+    if (start < 0 || start > length)
+      return { end: 'start', message: `start ${start} is outside the text (0..${length})` };
     if (end < 0 || end > length) return { end: 'end', message: `end ${end} is outside the text (0..${length})` };
     if (end < start) return { end: 'end', message: `end ${end} is before start ${start}` };
     if (end === start) return { end: 'end', message: `the span ${start}..${end} is empty` };
@@ -46,9 +49,17 @@ export class SourceText {
   /** Maps a checked raw span onto the NFC text, or says which end falls inside a composed character. */
   mapSpan(start: number, end: number): { start: number; end: number } | SpanFault {
     const s = this.toNfc(start);
-    if (s === undefined) return { end: 'start', message: `start ${start} falls inside a character that NFC composes (a base letter and its combining mark)` };
+    if (s === undefined)
+      return {
+        end: 'start',
+        message: `start ${start} falls inside a character that NFC composes (a base letter and its combining mark)`,
+      };
     const e = this.toNfc(end);
-    if (e === undefined) return { end: 'end', message: `end ${end} falls inside a character that NFC composes (a base letter and its combining mark)` };
+    if (e === undefined)
+      return {
+        end: 'end',
+        message: `end ${end} falls inside a character that NFC composes (a base letter and its combining mark)`,
+      };
     return { start: s, end: e };
   }
 
@@ -60,7 +71,9 @@ export class SourceText {
 
 /** True when every fragment of the entity is a non-empty span of whole code points inside a text of `length`. */
 export function entityFits(entity: Entity, length: number): boolean {
-  return fragmentsOf(entity).every((f) => Number.isInteger(f.start) && Number.isInteger(f.end) && f.start >= 0 && f.start < f.end && f.end <= length);
+  return fragmentsOf(entity).every(
+    (f) => Number.isInteger(f.start) && Number.isInteger(f.end) && f.start >= 0 && f.start < f.end && f.end <= length,
+  );
 }
 
 /** Shortens a text for a message, keeping it on one line. */

@@ -3,7 +3,15 @@
 import type { Doc } from '../document.js';
 import type { Issue } from '../issues.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, readAllWithin, recordTooLong } from '../source.js';
-import { scoredAreSuggestions, type Codec, type CodecInput, type DecodeEvent, type DecodeOptions, type EncodedPart, type EncodeOptions } from './codec.js';
+import {
+  scoredAreSuggestions,
+  type Codec,
+  type CodecInput,
+  type DecodeEvent,
+  type DecodeOptions,
+  type EncodedPart,
+  type EncodeOptions,
+} from './codec.js';
 
 const VARIANTS = ['lines', 'file'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -42,7 +50,11 @@ async function* decodeText(input: CodecInput, options?: DecodeOptions): AsyncIte
   const file = input.source.name;
   const variant = variantOf(options);
   if (!variant) {
-    yield issue({ severity: 'error', file, message: `unknown text variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})` });
+    yield issue({
+      severity: 'error',
+      file,
+      message: `unknown text variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})`,
+    });
     return;
   }
   let docs = 0;
@@ -88,15 +100,27 @@ async function* encodeText(docs: AsyncIterable<Doc>, options?: EncodeOptions): A
     if (variant === 'file') {
       yield { path: `${uniqueStem(doc.name, usedStems)}.txt`, text: doc.text };
     } else if (LINE_BREAK.test(doc.text)) {
-      report({ severity: 'error', file: doc.name, message: 'text has a line break, so it cannot be one line of a `lines` file; not written (export as `file`)' });
+      report({
+        severity: 'error',
+        file: doc.name,
+        message: 'text has a line break, so it cannot be one line of a `lines` file; not written (export as `file`)',
+      });
     } else if (doc.text.trim() === '') {
-      report({ severity: 'warning', file: doc.name, message: 'text is blank; not written (a blank line does not read back as a document)' });
+      report({
+        severity: 'warning',
+        file: doc.name,
+        message: 'text is blank; not written (a blank line does not read back as a document)',
+      });
     } else {
       yield { text: `${doc.text}\n` };
     }
   }
   if (unwritten > 0) {
-    report({ severity: 'warning', file: 'text export', message: `${unwritten} entities in ${docsWithEntities} documents not written (plain text holds no annotations)` });
+    report({
+      severity: 'warning',
+      file: 'text export',
+      message: `${unwritten} entities in ${docsWithEntities} documents not written (plain text holds no annotations)`,
+    });
   }
 }
 

@@ -51,7 +51,9 @@ export function viewOnTokens(doc: Doc, tokens: Range[], report: (issue: Issue) =
   const tokenTexts = tokens.map((t) => index.slice(t.start, t.end));
   const quote = (start: number, end: number): string => {
     const text = index.slice(start, end);
-    return JSON.stringify(Array.from(text).length > MAX_QUOTED ? `${Array.from(text).slice(0, MAX_QUOTED).join('')}…` : text);
+    return JSON.stringify(
+      Array.from(text).length > MAX_QUOTED ? `${Array.from(text).slice(0, MAX_QUOTED).join('')}…` : text,
+    );
   };
   const describeEntity = (e: Entity): string => `${e.label} ${quote(e.start, e.end)}`;
   const warn = (i: number, message: string): void =>
@@ -60,10 +62,17 @@ export function viewOnTokens(doc: Doc, tokens: Range[], report: (issue: Issue) =
   const spans: EntityTokenSpan[] = [];
   doc.entities.forEach((entity, i) => {
     if (UNUSABLE_LABEL.test(entity.label)) {
-      warn(i, `label ${JSON.stringify(entity.label)} cannot be written as a ${format} tag (empty or has whitespace other than spaces); entity dropped`);
+      warn(
+        i,
+        `label ${JSON.stringify(entity.label)} cannot be written as a ${format} tag (empty or has whitespace other than spaces); entity dropped`,
+      );
       return;
     }
-    if (entity.fragments) warn(i, `discontinuous entity ${describeEntity(entity)} is written as its whole extent (${format} has no fragments)`);
+    if (entity.fragments)
+      warn(
+        i,
+        `discontinuous entity ${describeEntity(entity)} is written as its whole extent (${format} has no fragments)`,
+      );
     const snapped = snapToTokens(entity, tokens);
     if (!snapped) {
       warn(i, `entity ${describeEntity(entity)} covers no token; dropped`);

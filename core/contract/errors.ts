@@ -1,7 +1,8 @@
 // Errors that cross the boundary: a code the UI can act on (reload on conflict) and a message a person can read.
 import type { z } from 'zod';
 
-export type ErrorCode = 'invalid' | 'unknown-method' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'failed';
+export type ErrorCode =
+  'invalid' | 'unknown-method' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'failed';
 
 /** The error shape both hosts send back. */
 export interface ErrorPayload {
@@ -14,15 +15,22 @@ export interface ErrorPayload {
 }
 
 export class ContractError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly field?: string, readonly detail?: Record<string, string | number>) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly detail?: Record<string, string | number>,
+  ) {
     super(message);
     this.name = 'ContractError';
   }
 
   toPayload(): ErrorPayload {
     return {
-      code: this.code, message: this.message,
-      ...(this.field !== undefined ? { field: this.field } : {}), ...(this.detail !== undefined ? { detail: this.detail } : {}),
+      code: this.code,
+      message: this.message,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.detail !== undefined ? { detail: this.detail } : {}),
     };
   }
 
@@ -37,5 +45,9 @@ export function validationError(method: string, error: z.ZodError): ContractErro
   const field = issue.path.map(String).join('.');
   const where = field === '' ? 'parameters' : field;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return new ContractError('invalid', `${method}: invalid ${where}: ${issue.message}${more}`, field === '' ? undefined : field);
+  return new ContractError(
+    'invalid',
+    `${method}: invalid ${where}: ${issue.message}${more}`,
+    field === '' ? undefined : field,
+  );
 }

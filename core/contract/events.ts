@@ -4,7 +4,12 @@ import type { JobInfo } from './types.js';
 export type WorkbenchEvent =
   | { type: 'job.progress'; job: JobInfo; documentId?: number }
   | { type: 'job.finished'; job: JobInfo }
-  | { type: 'document.changed'; documentId: number; revisionId: number | null; reason: 'edit' | 'suggestions' | 'status' }
+  | {
+      type: 'document.changed';
+      documentId: number;
+      revisionId: number | null;
+      reason: 'edit' | 'suggestions' | 'status';
+    }
   | { type: 'documents.imported'; projectId: number; count: number }
   /** A label was added, renamed, merged, deleted, recoloured or mapped; a rename, merge or delete rewrote documents. */
   | { type: 'labels.changed'; projectId: number }

@@ -9,7 +9,9 @@ import { MAX_IMPORT_BYTES } from './limits.js';
 const offset = z.number().int().min(0);
 const id = z.number().int().positive();
 
-export const rangeSchema = z.object({ start: offset, end: offset }).refine((r) => r.end > r.start, { message: 'end must be greater than start', path: ['end'] });
+export const rangeSchema = z
+  .object({ start: offset, end: offset })
+  .refine((r) => r.end > r.start, { message: 'end must be greater than start', path: ['end'] });
 
 /** An annotated entity as the editor sends it: label and code-point range (fragments for discontinuous ones). */
 export const spanSchema = z
@@ -59,7 +61,10 @@ export const listDocumentsSchema = z
     limit: z.number().int().min(1).max(5000).optional(),
   })
   .strict()
-  .refine((q) => [q.offset, q.after, q.before].filter((v) => v !== undefined).length <= 1, { message: 'give at most one of offset, after and before', path: ['after'] });
+  .refine((q) => [q.offset, q.after, q.before].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of offset, after and before',
+    path: ['after'],
+  });
 
 export const saveAnnotationsSchema = z
   .object({
@@ -71,20 +76,30 @@ export const saveAnnotationsSchema = z
      * What the edit did to suggested spans: accepting one, editing one into an entity, or `reopened` when an undo
      * takes back an accept or edit (the span is pending again; refused unless its latest outcome is one of those).
      */
-    outcomes: z.array(z.object({ suggestedSpanId: id, outcome: outcomeSchema }).strict()).max(100_000).optional(),
+    outcomes: z
+      .array(z.object({ suggestedSpanId: id, outcome: outcomeSchema }).strict())
+      .max(100_000)
+      .optional(),
     /** Why this revision exists: edit, undo, redo, accept... (kept in the revision's note). */
     note: z.string().max(200).optional(),
   })
   .strict();
 
-export const rejectSuggestionsSchema = z.object({ documentId: id, suggestedSpanIds: z.array(id).min(1).max(100_000) }).strict();
+export const rejectSuggestionsSchema = z
+  .object({ documentId: id, suggestedSpanIds: z.array(id).min(1).max(100_000) })
+  .strict();
 /** Takes back rejects (undo): each span's latest outcome must be `rejected`. */
 export const reopenSuggestionsSchema = rejectSuggestionsSchema;
 
 export const setStatusSchema = z.object({ documentId: id, status: settableStatusSchema }).strict();
 
 export const adjacentSchema = z
-  .object({ projectId: id, documentId: id, direction: z.enum(['next', 'previous']), status: documentStatusSchema.optional() })
+  .object({
+    projectId: id,
+    documentId: id,
+    direction: z.enum(['next', 'previous']),
+    status: documentStatusSchema.optional(),
+  })
   .strict();
 
 // Standard base64 with padding; the length bound is checked (and aborts) first, so the regex sees at most ~85 MB.
@@ -109,7 +124,10 @@ export const importSchema = z
      */
     contentBase64: z
       .string()
-      .max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4, { message: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, abort: true })
+      .max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4, {
+        message: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`,
+        abort: true,
+      })
       .refine((b) => b.length % 4 === 0 && BASE64.test(b), 'not base64')
       .optional(),
     /** Instead of the bytes: a file the host received for this import (the browser host's large bodies). */
@@ -118,7 +136,10 @@ export const importSchema = z
     variant: z.string().max(32).optional(),
   })
   .strict()
-  .refine((p) => (p.contentBase64 === undefined) !== (p.upload === undefined), { message: 'either the content or an upload, not both', path: ['contentBase64'] });
+  .refine((p) => (p.contentBase64 === undefined) !== (p.upload === undefined), {
+    message: 'either the content or an upload, not both',
+    path: ['contentBase64'],
+  });
 
 export const exportSchema = z
   .object({
@@ -144,7 +165,10 @@ export const exportSchema = z
 export const listFoldersSchema = z
   .object({
     path: z.string().min(1).max(4096).optional(),
-    extensions: z.array(z.string().regex(/^\.[\w.-]{1,16}$/u)).max(8).optional(),
+    extensions: z
+      .array(z.string().regex(/^\.[\w.-]{1,16}$/u))
+      .max(8)
+      .optional(),
   })
   .strict();
 
@@ -159,7 +183,10 @@ export const preannotateSchema = z
     disagreement: z.boolean().optional(),
   })
   .strict()
-  .refine((p) => p.scope !== 'selected' || (p.documentIds?.length ?? 0) > 0, { message: 'selected scope needs documentIds', path: ['documentIds'] });
+  .refine((p) => p.scope !== 'selected' || (p.documentIds?.length ?? 0) > 0, {
+    message: 'selected scope needs documentIds',
+    path: ['documentIds'],
+  });
 
 export const queueSchema = z
   .object({
@@ -182,7 +209,11 @@ export const fineTuneSchema = z
     reannotate: z.boolean().optional(),
     /** Trainer settings (its defaults otherwise). */
     epochs: z.number().int().min(1).max(200).optional(),
-    maxMinutes: z.number().positive().max(24 * 60).optional(),
+    maxMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional(),
   })
   .strict();
 
@@ -203,7 +234,11 @@ export const trainSchema = z
   .object({
     projectId: id,
     from: z.union([z.enum(['embedded', 'scratch']), id]).optional(),
-    maxMinutes: z.number().positive().max(24 * 60).optional(),
+    maxMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional(),
     /** When the new version becomes active, pre-annotate the unfinished documents with it (keep-learning always does). */
     reannotate: z.boolean().optional(),
   })
@@ -216,10 +251,14 @@ export const emptySchema = z.object({}).strict();
 
 // Label set changes (issue 12). A colour is `#rrggbb`; a shortcut is one key the editor does not use for itself.
 /** A label name as a person typed it: made canonical (NFC, trimmed), then the one rule of core/labels.ts. */
-export const labelNameSchema = z.string().max(1024).transform(normalizeLabel).superRefine((label, ctx) => {
-  const problem = labelProblem(label);
-  if (problem) ctx.addIssue({ code: 'custom', message: `a label ${problem}` });
-});
+export const labelNameSchema = z
+  .string()
+  .max(1024)
+  .transform(normalizeLabel)
+  .superRefine((label, ctx) => {
+    const problem = labelProblem(label);
+    if (problem) ctx.addIssue({ code: 'custom', message: `a label ${problem}` });
+  });
 const colourSchema = z.string().regex(/^#[0-9A-Fa-f]{6}$/u, 'a colour is #rrggbb');
 const shortcutSchema = z
   .string()
@@ -229,17 +268,41 @@ const shortcutSchema = z
   .refine((k) => k !== '[' && k !== ']', 'the editor uses [ and ] to walk the spans')
   .nullable();
 export const addLabelSchema = z
-  .object({ projectId: id, name: labelNameSchema, colour: colourSchema.optional(), shortcut: shortcutSchema.optional() })
+  .object({
+    projectId: id,
+    name: labelNameSchema,
+    colour: colourSchema.optional(),
+    shortcut: shortcutSchema.optional(),
+  })
   .strict();
-export const renameLabelSchema = z.object({ projectId: id, from: z.string().min(1).max(256), to: labelNameSchema }).strict();
-export const mergeLabelsSchema = z.object({ projectId: id, from: z.array(z.string().min(1).max(256)).min(1).max(50), into: z.string().min(1).max(256) }).strict();
+export const renameLabelSchema = z
+  .object({ projectId: id, from: z.string().min(1).max(256), to: labelNameSchema })
+  .strict();
+export const mergeLabelsSchema = z
+  .object({ projectId: id, from: z.array(z.string().min(1).max(256)).min(1).max(50), into: z.string().min(1).max(256) })
+  .strict();
 /** Without `force` a label that current annotations use is refused (`conflict`, detail: entities, documents). */
-export const deleteLabelSchema = z.object({ projectId: id, name: z.string().min(1).max(256), force: z.boolean().optional() }).strict();
+export const deleteLabelSchema = z
+  .object({ projectId: id, name: z.string().min(1).max(256), force: z.boolean().optional() })
+  .strict();
 export const updateLabelSchema = z
-  .object({ projectId: id, name: z.string().min(1).max(256), colour: colourSchema.optional(), shortcut: shortcutSchema.optional() })
+  .object({
+    projectId: id,
+    name: z.string().min(1).max(256),
+    colour: colourSchema.optional(),
+    shortcut: shortcutSchema.optional(),
+  })
   .strict()
-  .refine((p) => p.colour !== undefined || p.shortcut !== undefined, { message: 'give a colour or a shortcut', path: ['colour'] });
+  .refine((p) => p.colour !== undefined || p.shortcut !== undefined, {
+    message: 'give a colour or a shortcut',
+    path: ['colour'],
+  });
 /** Maps a model's label onto a project label (null: removes the mapping); no model: every model. */
 export const mapLabelSchema = z
-  .object({ projectId: id, model: z.string().min(1).max(256).optional(), modelLabel: z.string().min(1).max(256), projectLabel: z.string().min(1).max(256).nullable() })
+  .object({
+    projectId: id,
+    model: z.string().min(1).max(256).optional(),
+    modelLabel: z.string().min(1).max(256),
+    projectLabel: z.string().min(1).max(256).nullable(),
+  })
   .strict();

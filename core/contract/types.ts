@@ -161,8 +161,16 @@ export interface ModelInfo {
 
 /** Why a device was chosen, as a code the UI words in its own language (the English `reason` is the detail). */
 export type DeviceReason =
-  | 'cpu-chosen' | 'cuda-loaded' | 'cuda-fallback' | 'cuda-not-installed' | 'cuda-to-try' | 'pytorch' | 'no-engine'
-  | 'training-cpu' | 'trainer-auto' | 'fine-tuning';
+  | 'cpu-chosen'
+  | 'cuda-loaded'
+  | 'cuda-fallback'
+  | 'cuda-not-installed'
+  | 'cuda-to-try'
+  | 'pytorch'
+  | 'no-engine'
+  | 'training-cpu'
+  | 'trainer-auto'
+  | 'fine-tuning';
 
 export interface DeviceInfo {
   device: 'cuda' | 'cpu' | 'none';
@@ -293,9 +301,19 @@ export interface ModelVersion {
   createdAt: string;
   /** Held-out scores and training facts recorded when it was registered. */
   metrics: {
-    heldoutF1?: number; heldoutPrecision?: number; heldoutRecall?: number; trainDocs?: number; heldoutDocs?: number; seconds?: number;
+    heldoutF1?: number;
+    heldoutPrecision?: number;
+    heldoutRecall?: number;
+    trainDocs?: number;
+    heldoutDocs?: number;
+    seconds?: number;
     /** Versions trained for the project's labels: their labels, where they started, the active model's F1 on the same held-out documents, and the decision. */
-    labels?: string[]; from?: string; activeModel?: string | null; activeF1?: number | null; activated?: boolean; reason?: string;
+    labels?: string[];
+    from?: string;
+    activeModel?: string | null;
+    activeF1?: number | null;
+    activated?: boolean;
+    reason?: string;
   } | null;
   /** The F1 its model card reports (the manifest's first F1 evaluation), on the card's own dataset, not this project's. */
   card?: { f1: number; dataset: string };
@@ -333,7 +351,15 @@ export interface LearningCurves {
    * labels (models.train, keep-learning), `fine-tune` for fine-tunes of the active model; `labeled` is its training
    * documents. The Models view draws one line per kind.
    */
-  versions: { modelId: number; name: string; version: string; kind: 'train' | 'fine-tune'; labeled: number; f1: number; active: boolean }[];
+  versions: {
+    modelId: number;
+    name: string;
+    version: string;
+    kind: 'train' | 'fine-tune';
+    labeled: number;
+    f1: number;
+    active: boolean;
+  }[];
   /**
    * `workbench simulate` results found in the data folder's simulations/ (dev F1 per strategy), and the reference run
    * shipped in assets/simulations (`bundled`: on PhoNER_COVID19, not on this project's documents).

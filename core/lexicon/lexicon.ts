@@ -65,7 +65,10 @@ export class Lexicon {
   constructor(readonly prior: Prior = DEFAULT_PRIOR) {}
 
   /** Builds a lexicon from finished documents in two passes (entries, then their occurrences everywhere). */
-  static build(docs: Iterable<{ id?: number | string; text: string; entities: readonly Entity[] }>, prior?: Prior): Lexicon {
+  static build(
+    docs: Iterable<{ id?: number | string; text: string; entities: readonly Entity[] }>,
+    prior?: Prior,
+  ): Lexicon {
     const lexicon = new Lexicon(prior);
     const seen: { id: number | string; s: Syllables }[] = [];
     let n = 0;
@@ -204,7 +207,8 @@ export class Lexicon {
   /** Keys (with labels) annotated in the lexicon, for listing. */
   *pairs(): Generator<{ key: string; label: string; annotated: number; occurrences: number; score: number }> {
     for (const [key, e] of this.entries) {
-      for (const [label, annotated] of e.labels) if (annotated > 0) yield { key, label, annotated, occurrences: e.occurrences, score: this.score(key, label) };
+      for (const [label, annotated] of e.labels)
+        if (annotated > 0) yield { key, label, annotated, occurrences: e.occurrences, score: this.score(key, label) };
     }
   }
 
@@ -217,7 +221,8 @@ export class Lexicon {
         this.insertKey(s, surface.first, surface.end, surface.key);
       }
       if ((this.entries.get(surface.key)?.labels.get(surface.label) ?? 0) === 0) {
-        if (!change.newPairs.some((p) => p.key === surface.key && p.label === surface.label)) change.newPairs.push({ key: surface.key, label: surface.label });
+        if (!change.newPairs.some((p) => p.key === surface.key && p.label === surface.label))
+          change.newPairs.push({ key: surface.key, label: surface.label });
       }
       this.bumpLabel(surface.key, surface.label, 1);
       annotated.push({ key: surface.key, label: surface.label });

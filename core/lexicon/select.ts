@@ -9,9 +9,12 @@ export function select(candidates: readonly Entity[]): Entity[] {
   for (const c of candidates) {
     const at = `${c.start}-${c.end}`;
     const held = bestPerSpan.get(at);
-    if (!held || (c.score ?? 0) > (held.score ?? 0) || ((c.score ?? 0) === (held.score ?? 0) && c.label < held.label)) bestPerSpan.set(at, c);
+    if (!held || (c.score ?? 0) > (held.score ?? 0) || ((c.score ?? 0) === (held.score ?? 0) && c.label < held.label))
+      bestPerSpan.set(at, c);
   }
-  const ordered = [...bestPerSpan.values()].sort((a, b) => b.end - b.start - (a.end - a.start) || (b.score ?? 0) - (a.score ?? 0) || a.start - b.start);
+  const ordered = [...bestPerSpan.values()].sort(
+    (a, b) => b.end - b.start - (a.end - a.start) || (b.score ?? 0) - (a.score ?? 0) || a.start - b.start,
+  );
   const kept: Entity[] = [];
   for (const c of ordered) {
     const clash = kept.some((k) => crosses(k, c) || (k.label === c.label && k.start < c.end && c.start < k.end));

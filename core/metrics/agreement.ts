@@ -87,10 +87,14 @@ export function agreementMatrix(
 ): AgreementMatrix {
   for (const annotator of annotators) {
     if (annotator.docs.length !== tokens.length) {
-      throw new RangeError(`${annotator.name} covers ${annotator.docs.length} documents, tokens are given for ${tokens.length}`);
+      throw new RangeError(
+        `${annotator.name} covers ${annotator.docs.length} documents, tokens are given for ${tokens.length}`,
+      );
     }
   }
-  const tags = annotators.map((annotator) => annotator.docs.flatMap((entities, d) => levelTokenTags(tokens[d], entities, options.level)));
+  const tags = annotators.map((annotator) =>
+    annotator.docs.flatMap((entities, d) => levelTokenTags(tokens[d], entities, options.level)),
+  );
   const n = annotators.length;
   const spanF1 = Array.from({ length: n }, () => new Array<number>(n).fill(1));
   const kappa = Array.from({ length: n }, () => new Array<number>(n).fill(1));

@@ -16,7 +16,10 @@ function spanKeys(tags: readonly string[]): Map<string, string> {
  * seqeval's strict IOB2 classification report over sentences of tags. Throws RangeError when gold and pred differ
  * in shape and BioTagError on a tag that is not O, B-X or I-X (seqeval raises on both too).
  */
-export function seqevalStrictReport(gold: readonly (readonly string[])[], pred: readonly (readonly string[])[]): Report {
+export function seqevalStrictReport(
+  gold: readonly (readonly string[])[],
+  pred: readonly (readonly string[])[],
+): Report {
   if (gold.length !== pred.length) throw new RangeError(`gold has ${gold.length} sequences, pred has ${pred.length}`);
   const counts = new Map<string, Counts>();
   gold.forEach((goldTags, i) => {

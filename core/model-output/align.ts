@@ -61,7 +61,11 @@ function charsOf(text: string): Chars {
 }
 
 /** Units (words, single punctuation marks) as interned ids of their folded text, with code-point ranges. */
-function unitsOf(text: string, chars: Chars, intern: Map<string, number>): { ids: Int32Array; starts: Int32Array; ends: Int32Array } {
+function unitsOf(
+  text: string,
+  chars: Chars,
+  intern: Map<string, number>,
+): { ids: Int32Array; starts: Int32Array; ends: Int32Array } {
   const ids: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -83,14 +87,23 @@ function unitsOf(text: string, chars: Chars, intern: Map<string, number>): { ids
 }
 
 /** Matches characters of out[oFrom, oTo) to src[sFrom, sTo) into srcOf, keeping only runs that look deliberate. */
-function alignStretch(out: Chars, oFrom: number, oTo: number, src: Chars, sFrom: number, sTo: number, srcOf: Int32Array): boolean {
+function alignStretch(
+  out: Chars,
+  oFrom: number,
+  oTo: number,
+  src: Chars,
+  sFrom: number,
+  sTo: number,
+  srcOf: Int32Array,
+): boolean {
   const pairs: [number, number][] = [];
   const complete = diffMatches(out.folded, oFrom, oTo, src.folded, sFrom, sTo, (i, j) => pairs.push([i, j]));
   pairs.sort((a, b) => a[0] - b[0]);
   const kept: [number, number][] = [];
-  for (let r = 0; r < pairs.length; ) {
+  for (let r = 0; r < pairs.length;) {
     let end = r + 1;
-    while (end < pairs.length && pairs[end][0] === pairs[end - 1][0] + 1 && pairs[end][1] === pairs[end - 1][1] + 1) end++;
+    while (end < pairs.length && pairs[end][0] === pairs[end - 1][0] + 1 && pairs[end][1] === pairs[end - 1][1] + 1)
+      end++;
     const [i, j] = pairs[r];
     // A lone match counts only at an edge of the stretch, next to an anchor; elsewhere it is a coincidence.
     const atEdge = (i === oFrom && j === sFrom) || (i === oTo - 1 && j === sTo - 1);
@@ -105,7 +118,14 @@ function alignStretch(out: Chars, oFrom: number, oTo: number, src: Chars, sFrom:
 /** Aligns `output` (what the model wrote, tags removed) to `source`; offsets in and out are code points. */
 export function alignText(output: string, source: string): TextAlignment {
   if (output === source) {
-    return { identical: true, mapRange: (start, end) => ({ start, end }), missing: 0, extra: 0, changed: 0, gaveUp: false };
+    return {
+      identical: true,
+      mapRange: (start, end) => ({ start, end }),
+      missing: 0,
+      extra: 0,
+      changed: 0,
+      gaveUp: false,
+    };
   }
   const out = charsOf(output);
   const src = charsOf(source);
@@ -114,7 +134,9 @@ export function alignText(output: string, source: string): TextAlignment {
   const srcUnits = unitsOf(source, src, intern);
   const srcOf = new Int32Array(out.raw.length).fill(-1);
   const unitPairs: [number, number][] = [];
-  let complete = diffMatches(outUnits.ids, 0, outUnits.ids.length, srcUnits.ids, 0, srcUnits.ids.length, (i, j) => unitPairs.push([i, j]));
+  let complete = diffMatches(outUnits.ids, 0, outUnits.ids.length, srcUnits.ids, 0, srcUnits.ids.length, (i, j) =>
+    unitPairs.push([i, j]),
+  );
   unitPairs.sort((a, b) => a[0] - b[0]);
   let oFrom = 0;
   let sFrom = 0;
@@ -147,7 +169,8 @@ function alignmentFrom(srcOf: Int32Array, out: Int32Array, src: Int32Array, gave
   for (let p = 0; p < n; p++) {
     if (srcOf[p] >= 0) matched++;
     if (srcOf[p] >= 0 && out[p] !== src[srcOf[p]]) changed++;
-    if (!firstDifference && (srcOf[p] !== expected || out[p] !== src[expected])) firstDifference = { source: expected, output: p };
+    if (!firstDifference && (srcOf[p] !== expected || out[p] !== src[expected]))
+      firstDifference = { source: expected, output: p };
     if (srcOf[p] >= 0) expected = srcOf[p] + 1;
   }
   if (!firstDifference && expected < src.length) firstDifference = { source: expected, output: n };

@@ -60,8 +60,12 @@ export function parseAlignedBio(
 ): { entities: AlignedEntity[]; problems: string[] } {
   const problems: string[] = [];
   const known = options.labels ? new Set(options.labels) : undefined;
-  if (labelTokens.length < textTokens.length) problems.push(`${textTokens.length - labelTokens.length} text tokens have no label (output ended early); read as O`);
-  if (labelTokens.length > textTokens.length) problems.push(`${labelTokens.length - textTokens.length} labels beyond the text's tokens; ignored`);
+  if (labelTokens.length < textTokens.length)
+    problems.push(
+      `${textTokens.length - labelTokens.length} text tokens have no label (output ended early); read as O`,
+    );
+  if (labelTokens.length > textTokens.length)
+    problems.push(`${labelTokens.length - textTokens.length} labels beyond the text's tokens; ignored`);
   const read = textTokens.map((_, t) => {
     const { written, stack } = readLabelToken(labelTokens[t] ?? 'O');
     if (!stack) {
@@ -80,9 +84,16 @@ export function parseAlignedBio(
   const found = new Map<string, AlignedEntity>();
   for (let level = 0; level < depth; level++) {
     const tags = read.map((s) => s[level] ?? 'O');
-    const spans = decodeBio(tags, 'repair', (i, tag) => problems.push(`token ${i + 1}: ${tag} continues nothing; read as B-${tag.slice(2)}`));
+    const spans = decodeBio(tags, 'repair', (i, tag) =>
+      problems.push(`token ${i + 1}: ${tag} continues nothing; read as B-${tag.slice(2)}`),
+    );
     for (const span of spans) {
-      const entity = { label: span.label, start: textTokens[span.start].start, end: textTokens[span.end - 1].end, tokens: { start: span.start, end: span.end } };
+      const entity = {
+        label: span.label,
+        start: textTokens[span.start].start,
+        end: textTokens[span.end - 1].end,
+        tokens: { start: span.start, end: span.end },
+      };
       found.set(entityKey(entity), entity);
     }
   }

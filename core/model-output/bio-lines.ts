@@ -19,7 +19,11 @@ const TAG_FIELD = /\||^O$|^[A-Z]-\S/u;
  * Renders entities as `token TAG` lines over `tokens` of `text`. Entities whose boundaries are not token boundaries,
  * discontinuous ones and labels with whitespace or | are returned in `skipped`; exact duplicates are written once.
  */
-export function renderBioLines(text: string, tokens: readonly Range[], entities: readonly Entity[]): { output: string; skipped: Entity[] } {
+export function renderBioLines(
+  text: string,
+  tokens: readonly Range[],
+  entities: readonly Entity[],
+): { output: string; skipped: Entity[] } {
   const index = new CodePointIndex(text);
   const tokenStarting = new Map(tokens.map((t, i) => [t.start, i]));
   const tokenEnding = new Map(tokens.map((t, i) => [t.end, i]));
@@ -28,7 +32,13 @@ export function renderBioLines(text: string, tokens: readonly Range[], entities:
   for (const entity of [...entities].sort(compareEntities)) {
     const first = tokenStarting.get(entity.start);
     const last = tokenEnding.get(entity.end);
-    if ((entity.fragments && entity.fragments.length > 1) || !LABEL.test(entity.label) || first === undefined || last === undefined || last < first) {
+    if (
+      (entity.fragments && entity.fragments.length > 1) ||
+      !LABEL.test(entity.label) ||
+      first === undefined ||
+      last === undefined ||
+      last < first
+    ) {
       skipped.push(entity);
       continue;
     }
@@ -66,13 +76,16 @@ function readLines(output: string, known: Set<string> | undefined, problems: str
       else [text, field] = [line, ''];
       problems.push(field === '' ? `line ${i + 1}: no tag; read as O` : `line ${i + 1}: a tag with no token`);
     }
-    const tags = field === '' ? [] : field.split('|').map((tag) => {
-      if (tag === 'O') return undefined;
-      const m = TAG.exec(tag);
-      if (!m) return void problems.push(`line ${i + 1}: "${tag}" is not O, B-LABEL or I-LABEL; read as O`);
-      if (known && !known.has(m[2])) return void problems.push(`line ${i + 1}: unknown label "${m[2]}"; dropped`);
-      return { prefix: m[1] as 'B' | 'I', label: m[2] };
-    });
+    const tags =
+      field === ''
+        ? []
+        : field.split('|').map((tag) => {
+            if (tag === 'O') return undefined;
+            const m = TAG.exec(tag);
+            if (!m) return void problems.push(`line ${i + 1}: "${tag}" is not O, B-LABEL or I-LABEL; read as O`);
+            if (known && !known.has(m[2])) return void problems.push(`line ${i + 1}: unknown label "${m[2]}"; dropped`);
+            return { prefix: m[1] as 'B' | 'I', label: m[2] };
+          });
     tokens.push({ text, tags });
   });
   return tokens;
@@ -91,7 +104,10 @@ function decodeStacked(tokens: readonly OutputToken[], problems: string[]): Toke
       if (tag.prefix === 'I') {
         const canContinue = (s: TokenSpan | undefined) => s !== undefined && s.label === tag.label && !continued.has(s);
         span = canContinue(open[column]) ? open[column] : open.find(canContinue);
-        if (!span) problems.push(`token ${t + 1} (${JSON.stringify(token.text)}): I-${tag.label} does not continue a ${tag.label}; read as B-${tag.label}`);
+        if (!span)
+          problems.push(
+            `token ${t + 1} (${JSON.stringify(token.text)}): I-${tag.label} does not continue a ${tag.label}; read as B-${tag.label}`,
+          );
       }
       if (span) {
         span.end = t + 1;
@@ -144,27 +160,41 @@ export function parseBioLines(
     // Both sides are compared as tokens joined by single spaces: the format does not keep the source's spacing.
     const alignment = alignText(out.text, src.text);
     if (!alignment.identical) {
-      problems.push(`output tokens differ from the source tokens (${driftSummary(alignment)}); entities aligned to the source`);
+      problems.push(
+        `output tokens differ from the source tokens (${driftSummary(alignment)}); entities aligned to the source`,
+      );
     }
     const joinedSourceTokens = src.starts.map((start, i) => ({ start, end: src.ends[i] }));
     const placed = new Map<string, Entity>();
     for (const span of spans) {
-      const written = outTokens.slice(span.start, span.end).map((t) => t.text).join(' ');
+      const written = outTokens
+        .slice(span.start, span.end)
+        .map((t) => t.text)
+        .join(' ');
       const range = alignment.mapRange(out.starts[span.start], out.ends[span.end - 1]);
       const snapped = range && snapToTokens(range, joinedSourceTokens);
       if (!snapped) {
-        problems.push(`${span.label} ${JSON.stringify(written)} (token ${span.start + 1}) is not in the source; dropped`);
+        problems.push(
+          `${span.label} ${JSON.stringify(written)} (token ${span.start + 1}) is not in the source; dropped`,
+        );
         continue;
       }
       const found = sourceTexts.slice(snapped.first, snapped.end).join(' ');
-      if (found !== written) problems.push(`${span.label} ${JSON.stringify(written)} aligned to source tokens ${JSON.stringify(found)}`);
-      const entity = { label: span.label, start: sourceTokens[snapped.first].start, end: sourceTokens[snapped.end - 1].end };
+      if (found !== written)
+        problems.push(`${span.label} ${JSON.stringify(written)} aligned to source tokens ${JSON.stringify(found)}`);
+      const entity = {
+        label: span.label,
+        start: sourceTokens[snapped.first].start,
+        end: sourceTokens[snapped.end - 1].end,
+      };
       placed.set(entityKey(entity), entity);
     }
     return { entities: [...placed.values()].sort(compareEntities), problems };
   } catch (error) {
     // Defensive only: model output must never take the caller down; tests assert this path is not reached.
-    problems.push(`internal error while reading model output: ${error instanceof Error ? error.message : String(error)}`);
+    problems.push(
+      `internal error while reading model output: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return { entities: [], problems };
   }
 }

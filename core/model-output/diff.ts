@@ -11,8 +11,12 @@ const MAX_EDITS = 3000;
  * edits would be needed.
  */
 export function diffMatches(
-  a: ArrayLike<number>, aFrom: number, aTo: number,
-  b: ArrayLike<number>, bFrom: number, bTo: number,
+  a: ArrayLike<number>,
+  aFrom: number,
+  aTo: number,
+  b: ArrayLike<number>,
+  bFrom: number,
+  bTo: number,
   onMatch: (i: number, j: number) => void,
 ): boolean {
   while (aFrom < aTo && bFrom < bTo && a[aFrom] === b[bFrom]) onMatch(aFrom++, bFrom++);
@@ -27,9 +31,10 @@ export function diffMatches(
   for (let d = 0; d <= max; d++) {
     trace.push(v.slice(offset - d - 1, offset + d + 2)); // diagonals -d-1..d+1 as they were before step d
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let y = x - k;
-      while (x < n && y < m && a[aFrom + x] === b[bFrom + y]) x++, y++;
+      while (x < n && y < m && a[aFrom + x] === b[bFrom + y]) (x++, y++);
       v[offset + k] = x;
       if (x >= n && y >= m) {
         backtrack(trace, n, m, (i, j) => onMatch(aFrom + i, bFrom + j));

@@ -28,7 +28,13 @@ export function unescapeText(text: string): string {
 /** Why an entity cannot be written as inline tags, or undefined when it can (crossing depends on the others). */
 export function unrenderableReason(entity: Entity, length: number): string | undefined {
   if (entity.fragments && entity.fragments.length > 1) return 'discontinuous';
-  if (!Number.isInteger(entity.start) || !Number.isInteger(entity.end) || entity.start < 0 || entity.end > length || entity.start >= entity.end) {
+  if (
+    !Number.isInteger(entity.start) ||
+    !Number.isInteger(entity.end) ||
+    entity.start < 0 ||
+    entity.end > length ||
+    entity.start >= entity.end
+  ) {
     return 'empty or outside the text';
   }
   if (!TAG_LABEL.test(entity.label)) return 'label cannot be a tag name';
@@ -91,8 +97,14 @@ export type InlineTagsEntity = Entity & { at: number };
  * mismatched or a close tag missing; a later close for one of them at the same place is then accepted quietly);
  * a close with nothing to close is ignored; a tag never closed is dropped.
  */
-export function readInlineTags(output: string, options: { labels?: readonly string[] } = {}): {
-  text: string; rawText: string; entities: InlineTagsEntity[]; problems: string[];
+export function readInlineTags(
+  output: string,
+  options: { labels?: readonly string[] } = {},
+): {
+  text: string;
+  rawText: string;
+  entities: InlineTagsEntity[];
+  problems: string[];
 } {
   const known = options.labels ? new Set(options.labels) : undefined;
   const problems: string[] = [];
@@ -106,7 +118,8 @@ export function readInlineTags(output: string, options: { labels?: readonly stri
   let last = 0;
   const finish = (entry: { label: string; start: number; at: number }) => {
     if (known && !known.has(entry.label)) return; // reported at the opening tag
-    if (entry.start === plainLength) problems.push(`<${entry.label}> at output offset ${entry.at} marks no text; dropped`);
+    if (entry.start === plainLength)
+      problems.push(`<${entry.label}> at output offset ${entry.at} marks no text; dropped`);
     else entities.push({ label: entry.label, start: entry.start, end: plainLength, at: entry.at });
   };
   for (const match of output.matchAll(TAG)) {
@@ -138,7 +151,9 @@ export function readInlineTags(output: string, options: { labels?: readonly stri
     }
     while (open.length > depth + 1) {
       const inner = open.pop()!;
-      problems.push(`<${inner.label}> at output offset ${inner.at} closed by </${label}> at ${tagAt} (closing tags out of order or </${inner.label}> missing)`);
+      problems.push(
+        `<${inner.label}> at output offset ${inner.at} closed by </${label}> at ${tagAt} (closing tags out of order or </${inner.label}> missing)`,
+      );
       finish(inner);
       closedEarly.push({ label: inner.label, at: inner.at });
     }
@@ -180,7 +195,11 @@ function snippet(index: CodePointIndex, at: number): string {
  * given), unbalanced tags and text that drifted from the source are recovered where possible and reported;
  * drifted text is aligned back to the source so offsets are always code points into `source`.
  */
-export function parseInlineTags(output: string, source: string, options: { labels?: readonly string[] } = {}): { entities: Entity[]; problems: string[] } {
+export function parseInlineTags(
+  output: string,
+  source: string,
+  options: { labels?: readonly string[] } = {},
+): { entities: Entity[]; problems: string[] } {
   try {
     const read = readInlineTags(output, options);
     const { text, entities } = toNfc(read.text, read.entities);
@@ -193,18 +212,27 @@ export function parseInlineTags(output: string, source: string, options: { label
       const sourceIndex = new CodePointIndex(source);
       const textIndex = new CodePointIndex(text);
       const where = alignment.firstDifference;
-      problems.push(`output text differs from the source (${driftSummary(alignment)}${
-        where ? `; first at source offset ${where.source}: source ${snippet(sourceIndex, where.source)}, output ${snippet(textIndex, where.output)}` : ''
-      }); entities aligned to the source${alignment.gaveUp ? ', though part of the output was too different to align' : ''}`);
+      problems.push(
+        `output text differs from the source (${driftSummary(alignment)}${
+          where
+            ? `; first at source offset ${where.source}: source ${snippet(sourceIndex, where.source)}, output ${snippet(textIndex, where.output)}`
+            : ''
+        }); entities aligned to the source${alignment.gaveUp ? ', though part of the output was too different to align' : ''}`,
+      );
       for (const entity of entities) {
         const range = alignment.mapRange(entity.start, entity.end);
         const written = textIndex.slice(entity.start, entity.end);
         if (!range) {
-          problems.push(`${entity.label} ${JSON.stringify(written)} (output offset ${entity.at}) is not in the source; dropped`);
+          problems.push(
+            `${entity.label} ${JSON.stringify(written)} (output offset ${entity.at}) is not in the source; dropped`,
+          );
           continue;
         }
         const found = sourceIndex.slice(range.start, range.end);
-        if (found !== written) problems.push(`${entity.label} ${JSON.stringify(written)} aligned to source ${JSON.stringify(found)} [${range.start}, ${range.end})`);
+        if (found !== written)
+          problems.push(
+            `${entity.label} ${JSON.stringify(written)} aligned to source ${JSON.stringify(found)} [${range.start}, ${range.end})`,
+          );
         placed.push({ label: entity.label, ...range });
       }
     }
@@ -212,6 +240,11 @@ export function parseInlineTags(output: string, source: string, options: { label
     return { entities: [...unique.values()].sort(compareEntities), problems };
   } catch (error) {
     // Defensive only: model output must never take the caller down; tests assert this path is not reached.
-    return { entities: [], problems: [`internal error while reading model output: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      entities: [],
+      problems: [
+        `internal error while reading model output: ${error instanceof Error ? error.message : String(error)}`,
+      ],
+    };
   }
 }

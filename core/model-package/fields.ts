@@ -44,12 +44,22 @@ export class FieldReader {
     return typeof v === 'boolean' ? v : this.fail(join(path, key), 'must be true or false');
   }
 
-  integer(obj: Json, key: string, path: string, min: number, max = Number.MAX_SAFE_INTEGER, optional = false): number | undefined {
+  integer(
+    obj: Json,
+    key: string,
+    path: string,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+    optional = false,
+  ): number | undefined {
     const v = this.get(obj, key, path, optional);
     if (v === undefined) return undefined;
     return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
       ? v
-      : this.fail(join(path, key), max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer in ${min}..${max}`);
+      : this.fail(
+          join(path, key),
+          max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer in ${min}..${max}`,
+        );
   }
 
   number(obj: Json, key: string, path: string, optional = false): number | undefined {
@@ -61,7 +71,9 @@ export class FieldReader {
   oneOf<T extends string>(obj: Json, key: string, path: string, allowed: readonly T[]): T | undefined {
     const v = this.get(obj, key, path, false);
     if (v === undefined) return undefined;
-    return allowed.includes(v as T) ? (v as T) : this.fail(join(path, key), `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    return allowed.includes(v as T)
+      ? (v as T)
+      : this.fail(join(path, key), `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
 
   strings(obj: Json, key: string, path: string, optional = false): string[] | undefined {

@@ -106,8 +106,25 @@ export class ManifestError extends Error {
   }
 }
 
-const TOP_KEYS = ['formatVersion', 'name', 'version', 'description', 'graph', 'pytorch', 'tokenizer', 'tokens', 'shiftedLogits', 'maxLength',
-  'prompt', 'output', 'head', 'sampler', 'evaluation', 'provenance', 'training'] as const;
+const TOP_KEYS = [
+  'formatVersion',
+  'name',
+  'version',
+  'description',
+  'graph',
+  'pytorch',
+  'tokenizer',
+  'tokens',
+  'shiftedLogits',
+  'maxLength',
+  'prompt',
+  'output',
+  'head',
+  'sampler',
+  'evaluation',
+  'provenance',
+  'training',
+] as const;
 const TEXT_SLOT = '{text}';
 
 /** Validates parsed manifest.json; throws ManifestError naming every field at fault. */
@@ -117,14 +134,21 @@ export function parseManifest(json: unknown): ModelManifest {
   const version = json.formatVersion;
   if (version !== MANIFEST_FORMAT_VERSION) {
     const newer = typeof version === 'number' && version > MANIFEST_FORMAT_VERSION;
-    f.fail('formatVersion', newer ? `${version} is newer than this engine reads (${MANIFEST_FORMAT_VERSION}); update the workbench` : `must be ${MANIFEST_FORMAT_VERSION}`);
+    f.fail(
+      'formatVersion',
+      newer
+        ? `${version} is newer than this engine reads (${MANIFEST_FORMAT_VERSION}); update the workbench`
+        : `must be ${MANIFEST_FORMAT_VERSION}`,
+    );
     throw new ManifestError(f.issues);
   }
   f.onlyKeys(json, '', TOP_KEYS);
   // One backend per package: an ONNX graph, or a PyTorch checkpoint.
   const graph = f.object(json, 'graph', '', true);
-  if (json.graph === undefined && json.pytorch === undefined) f.fail('graph', "is missing (or give 'pytorch' with a checkpoint folder)");
-  if (json.graph !== undefined && json.pytorch !== undefined) f.fail('pytorch', 'cannot be given together with graph: a package runs on one backend');
+  if (json.graph === undefined && json.pytorch === undefined)
+    f.fail('graph', "is missing (or give 'pytorch' with a checkpoint folder)");
+  if (json.graph !== undefined && json.pytorch !== undefined)
+    f.fail('pytorch', 'cannot be given together with graph: a package runs on one backend');
   const tokens = f.object(json, 'tokens', '');
   const head = f.object(json, 'head', '');
   const manifest = {
@@ -132,12 +156,17 @@ export function parseManifest(json: unknown): ModelManifest {
     name: f.string(json, 'name', ''),
     version: f.string(json, 'version', ''),
     description: f.string(json, 'description', '', true),
-    graph: graph && { file: f.string(graph, 'file', 'graph'), externalData: f.strings(graph, 'externalData', 'graph', true) },
+    graph: graph && {
+      file: f.string(graph, 'file', 'graph'),
+      externalData: f.strings(graph, 'externalData', 'graph', true),
+    },
     pytorch: readPytorch(f, json),
     tokenizer: f.string(json, 'tokenizer', ''),
     tokens: tokens && {
-      mask: f.integer(tokens, 'mask', 'tokens', 0), eos: f.integer(tokens, 'eos', 'tokens', 0),
-      pad: f.integer(tokens, 'pad', 'tokens', 0), bos: f.integer(tokens, 'bos', 'tokens', 0, undefined, true),
+      mask: f.integer(tokens, 'mask', 'tokens', 0),
+      eos: f.integer(tokens, 'eos', 'tokens', 0),
+      pad: f.integer(tokens, 'pad', 'tokens', 0),
+      bos: f.integer(tokens, 'bos', 'tokens', 0, undefined, true),
     },
     shiftedLogits: f.boolean(json, 'shiftedLogits', ''),
     maxLength: f.integer(json, 'maxLength', '', 2),
@@ -149,7 +178,8 @@ export function parseManifest(json: unknown): ModelManifest {
     provenance: f.object(json, 'provenance', '', true),
     training: readTraining(f, json),
   };
-  if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos) f.fail('tokens.mask', 'must differ from tokens.eos');
+  if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos)
+    f.fail('tokens.mask', 'must differ from tokens.eos');
   if (f.issues.length > 0) throw new ManifestError(f.issues);
   return manifest as ModelManifest; // every field was read above; any gap would have been an issue
 }
@@ -160,7 +190,8 @@ function readPrompt(f: FieldReader, json: Record<string, unknown>): RawPrompt | 
   const kind = f.oneOf(prompt, 'kind', 'prompt', ['raw', 'chat'] as const);
   const addBos = f.boolean(prompt, 'addBos', 'prompt', true);
   const slot = (key: string, value: string | undefined) => {
-    if (value !== undefined && value.split(TEXT_SLOT).length !== 2) f.fail(`prompt.${key}`, `must contain ${TEXT_SLOT} exactly once`);
+    if (value !== undefined && value.split(TEXT_SLOT).length !== 2)
+      f.fail(`prompt.${key}`, `must contain ${TEXT_SLOT} exactly once`);
     return value;
   };
   if (kind === 'raw') {
@@ -170,8 +201,11 @@ function readPrompt(f: FieldReader, json: Record<string, unknown>): RawPrompt | 
   if (kind === 'chat') {
     f.onlyKeys(prompt, 'prompt', ['kind', 'system', 'user', 'chatTemplate', 'addBos']);
     return {
-      kind, system: f.string(prompt, 'system', 'prompt', true), user: slot('user', f.string(prompt, 'user', 'prompt'))!,
-      chatTemplate: f.string(prompt, 'chatTemplate', 'prompt', true), addBos,
+      kind,
+      system: f.string(prompt, 'system', 'prompt', true),
+      user: slot('user', f.string(prompt, 'user', 'prompt'))!,
+      chatTemplate: f.string(prompt, 'chatTemplate', 'prompt', true),
+      addBos,
     };
   }
   return undefined;
@@ -189,7 +223,8 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
     if (format === 'aligned-bio') {
       const problem = labelProblem(label);
       if (problem) f.fail(`output.labels[${i}]`, `"${label}" ${problem}`);
-    } else if (!/^[\p{L}_][\p{L}\p{N}_.:-]*$/u.test(label)) f.fail(`output.labels[${i}]`, `"${label}" cannot be a tag name (letters, digits, _ . : -)`);
+    } else if (!/^[\p{L}_][\p{L}\p{N}_.:-]*$/u.test(label))
+      f.fail(`output.labels[${i}]`, `"${label}" cannot be a tag name (letters, digits, _ . : -)`);
   });
   const canvas = f.object(output, 'canvas', 'output', true);
   const perTextToken = canvas && f.number(canvas, 'perTextToken', 'output.canvas');
@@ -204,9 +239,17 @@ function readPytorch(f: FieldReader, json: Record<string, unknown>): PytorchSpec
   f.onlyKeys(spec, 'pytorch', ['checkpoint', 'dtype', 'attention', 'randomInit']);
   const checkpoint = f.string(spec, 'checkpoint', 'pytorch');
   const dtype = spec.dtype === undefined ? undefined : f.oneOf(spec, 'dtype', 'pytorch', TORCH_DTYPES);
-  const attention = spec.attention === undefined ? undefined : f.oneOf(spec, 'attention', 'pytorch', ['sdpa', 'eager'] as const);
+  const attention =
+    spec.attention === undefined ? undefined : f.oneOf(spec, 'attention', 'pytorch', ['sdpa', 'eager'] as const);
   const randomInit = f.boolean(spec, 'randomInit', 'pytorch', true);
-  return checkpoint ? { checkpoint, ...(dtype ? { dtype } : {}), ...(attention ? { attention } : {}), ...(randomInit !== undefined ? { randomInit } : {}) } : undefined;
+  return checkpoint
+    ? {
+        checkpoint,
+        ...(dtype ? { dtype } : {}),
+        ...(attention ? { attention } : {}),
+        ...(randomInit !== undefined ? { randomInit } : {}),
+      }
+    : undefined;
 }
 
 function readTraining(f: FieldReader, json: Record<string, unknown>): TrainingSpec | undefined {
@@ -223,7 +266,8 @@ function readSampler(f: FieldReader, json: Record<string, unknown>): SamplerSett
   try {
     return resolveSettings(DREAM_DEFAULTS, sampler as Partial<SamplerSettings>);
   } catch (error) {
-    if (error instanceof SamplerSettingsError) return f.fail(`sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
+    if (error instanceof SamplerSettingsError)
+      return f.fail(`sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
     throw error;
   }
 }
@@ -236,8 +280,12 @@ function readEvaluation(f: FieldReader, json: Record<string, unknown>): Evaluati
     const path = `evaluation[${i}]`;
     if (!isObject(entry)) return f.fail(path, 'must be an object') ?? [];
     const result = {
-      dataset: f.string(entry, 'dataset', path), split: f.string(entry, 'split', path, true), metric: f.string(entry, 'metric', path),
-      value: f.number(entry, 'value', path), sampler: f.object(entry, 'sampler', path, true), date: f.string(entry, 'date', path, true),
+      dataset: f.string(entry, 'dataset', path),
+      split: f.string(entry, 'split', path, true),
+      metric: f.string(entry, 'metric', path),
+      value: f.number(entry, 'value', path),
+      sampler: f.object(entry, 'sampler', path, true),
+      date: f.string(entry, 'date', path, true),
     };
     return result.dataset && result.metric && result.value !== undefined ? [result as EvaluationResult] : [];
   });
@@ -247,6 +295,8 @@ function readEvaluation(f: FieldReader, json: Record<string, unknown>): Evaluati
 export function checkTokenIds(manifest: ModelManifest, vocabSize: number): FieldIssue[] {
   return (['mask', 'eos', 'pad', 'bos'] as const).flatMap((key) => {
     const id = manifest.tokens[key];
-    return id === undefined || id < vocabSize ? [] : [{ field: `tokens.${key}`, message: `id ${id} is outside the tokenizer's vocabulary (0..${vocabSize - 1})` }];
+    return id === undefined || id < vocabSize
+      ? []
+      : [{ field: `tokens.${key}`, message: `id ${id} is outside the tokenizer's vocabulary (0..${vocabSize - 1})` }];
   });
 }

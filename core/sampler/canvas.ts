@@ -18,7 +18,12 @@ const DEFAULT_RATIO: Record<CanvasRule['format'], { perTextToken: number; extra:
  * Canvas length for a text of `textTokens` tokens: `maxNewTokens` when fixed; for 'auto', exactly one label per
  * text token for aligned-bio, else ceil(textTokens * perTextToken) + extra, at most `room` (maxLength - prompt).
  */
-export function canvasLength(maxNewTokens: number | 'auto', rule: CanvasRule, textTokens: number, room: number): number {
+export function canvasLength(
+  maxNewTokens: number | 'auto',
+  rule: CanvasRule,
+  textTokens: number,
+  room: number,
+): number {
   if (maxNewTokens !== 'auto') return maxNewTokens;
   if (rule.format === 'aligned-bio') return textTokens;
   const { perTextToken, extra } = rule.canvas ?? DEFAULT_RATIO[rule.format];

@@ -144,7 +144,11 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     let out: HeadOutputs | undefined;
     if (need.length > 0) {
       if (config.isCancelled?.()) throw new CancelledError();
-      out = await config.forward(subset(need, seq, ids, attention, positions), { temperature: s.temperature, topP: s.topP, topK: s.topK });
+      out = await config.forward(subset(need, seq, ids, attention, positions), {
+        temperature: s.temperature,
+        topP: s.topP,
+        topK: s.topK,
+      });
       forwards++;
     }
     // Dream's literal cost: the rows whose count is 0 run too, in a pass of their own whose output is discarded (a
@@ -152,7 +156,11 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     const idle = s.forwardEveryStep && counted ? active.filter((r) => plan[r] === 0) : [];
     if (idle.length > 0) {
       if (config.isCancelled?.()) throw new CancelledError();
-      await config.forward(subset(idle, seq, ids, attention, positions), { temperature: s.temperature, topP: s.topP, topK: s.topK });
+      await config.forward(subset(idle, seq, ids, attention, positions), {
+        temperature: s.temperature,
+        topP: s.topP,
+        topK: s.topK,
+      });
       forwards++;
     }
     let committed = 0;
@@ -197,7 +205,9 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
         }
         let picked: number[];
         if (s.schedule === 'threshold') {
-          picked = row.lastStep() ? Array.from({ length: m }, (_, i) => i) : selectAboveThreshold(confidences, s.threshold);
+          picked = row.lastStep()
+            ? Array.from({ length: m }, (_, i) => i)
+            : selectAboveThreshold(confidences, s.threshold);
         } else {
           const k = plan[r];
           picked = s.algTemp > 0 ? selectSampled(confidences, k, s.algTemp, row.rng) : selectBest(confidences, k);
@@ -218,7 +228,13 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
   const results = rows.map((row, r): RowResult => {
     const canvas = ids.slice(r * seq + row.start, (r + 1) * seq);
     const eos = canvas.indexOf(tokens.eos);
-    return { canvas, tokens: Array.from(eos < 0 ? canvas : canvas.subarray(0, eos)), probabilities: probabilities[r], uncertainty: uncertainty[r], history: history?.[r] };
+    return {
+      canvas,
+      tokens: Array.from(eos < 0 ? canvas : canvas.subarray(0, eos)),
+      probabilities: probabilities[r],
+      uncertainty: uncertainty[r],
+      history: history?.[r],
+    };
   });
   return { rows: results, forwards, steps: step };
 }
@@ -241,7 +257,13 @@ function planCounts(rows: RowState[], live: number[], masked: Int32Array, plan: 
   }
 }
 
-function subset(need: number[], seq: number, ids: Int32Array, attention: Int32Array, positions: Int32Array): BatchInputs {
+function subset(
+  need: number[],
+  seq: number,
+  ids: Int32Array,
+  attention: Int32Array,
+  positions: Int32Array,
+): BatchInputs {
   const take = (src: Int32Array) => {
     const out = new Int32Array(need.length * seq);
     need.forEach((r, j) => out.set(src.subarray(r * seq, (r + 1) * seq), j * seq));

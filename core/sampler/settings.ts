@@ -61,7 +61,10 @@ export const DREAM_DEFAULTS: SamplerSettings = {
 
 /** A setting that cannot be used, named as in SamplerSettings. */
 export class SamplerSettingsError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`sampler setting ${field}: ${message}`);
     this.name = 'SamplerSettingsError';
   }
@@ -82,7 +85,11 @@ export function resolveSettings(base: SamplerSettings, overrides: Partial<Sample
     if (value !== undefined) (s as unknown as Record<string, unknown>)[key] = value;
   }
   check(isInt(s.steps) && s.steps >= 1, 'steps', 'must be an integer >= 1');
-  check(s.maxNewTokens === 'auto' || (isInt(s.maxNewTokens) && s.maxNewTokens >= 1), 'maxNewTokens', "must be an integer >= 1 or 'auto'");
+  check(
+    s.maxNewTokens === 'auto' || (isInt(s.maxNewTokens) && s.maxNewTokens >= 1),
+    'maxNewTokens',
+    "must be an integer >= 1 or 'auto'",
+  );
   check(isNum(s.temperature) && s.temperature >= 0, 'temperature', 'must be a number >= 0');
   check(isNum(s.topP) && s.topP > 0 && s.topP <= 1, 'topP', 'must be in (0, 1]');
   check(isInt(s.topK) && s.topK >= 0, 'topK', 'must be an integer >= 0 (0 = off)');
@@ -91,7 +98,11 @@ export function resolveSettings(base: SamplerSettings, overrides: Partial<Sample
   check(isNum(s.eps) && s.eps >= 0 && s.eps < 1, 'eps', 'must be in [0, 1)');
   check(s.schedule === 'dream' || s.schedule === 'threshold', 'schedule', "must be 'dream' or 'threshold'");
   check(isNum(s.threshold), 'threshold', 'must be a number');
-  check(!(s.schedule === 'threshold' && s.alg === 'origin'), 'schedule', "'threshold' needs a confidence: alg 'origin' has none");
+  check(
+    !(s.schedule === 'threshold' && s.alg === 'origin'),
+    'schedule',
+    "'threshold' needs a confidence: alg 'origin' has none",
+  );
   check(isInt(s.blockLength) && s.blockLength >= 0, 'blockLength', 'must be an integer >= 0 (0 = one block)');
   check(typeof s.earlyStop === 'boolean', 'earlyStop', 'must be true or false');
   check(isInt(s.seed) && s.seed >= 0 && s.seed <= 0xffffffff, 'seed', 'must be an integer in 0..2^32-1');

@@ -19,7 +19,13 @@ export interface TokenChoice {
  * candidates in proportion to their probabilities - Dream's categorical draw, exact when the filtered
  * distribution has at most K tokens.
  */
-export function chooseToken(out: HeadOutputs, at: number, alg: SamplerAlg, temperature: number, rng: Xoshiro128): TokenChoice {
+export function chooseToken(
+  out: HeadOutputs,
+  at: number,
+  alg: SamplerAlg,
+  temperature: number,
+  rng: Xoshiro128,
+): TokenChoice {
   const base = at * out.k;
   let pick = 0;
   if (temperature > 0) pick = pickIndex(out.topkProbs.subarray(base, base + out.k), rng.uniform());

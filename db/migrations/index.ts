@@ -12,4 +12,14 @@ import { labelNames } from './0009-label-names.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, activeLearning, reopenSuggestions, stagedImports, fineTuneOwner, documentSummaries, labelMappings, teamUsers, labelNames];
+export const migrations: readonly Migration[] = [
+  initial,
+  activeLearning,
+  reopenSuggestions,
+  stagedImports,
+  fineTuneOwner,
+  documentSummaries,
+  labelMappings,
+  teamUsers,
+  labelNames,
+];

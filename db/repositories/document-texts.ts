@@ -3,7 +3,10 @@ import type { Db } from '../open-database.js';
 
 /** Ids and texts of a project's documents of some statuses, in id order, a slice at a time (scans that yield between slices). */
 export class DocumentTextRepository {
-  private readonly sliceStmt: Statement<[{ project: number; statuses: string; after: number; through: number; limit: number }], { id: number; text: string }>;
+  private readonly sliceStmt: Statement<
+    [{ project: number; statuses: string; after: number; through: number; limit: number }],
+    { id: number; text: string }
+  >;
 
   constructor(db: Db) {
     this.sliceStmt = db.prepare(
@@ -13,7 +16,13 @@ export class DocumentTextRepository {
   }
 
   /** Up to `limit` documents with ids in (after, through]. */
-  slice(projectId: number, statuses: readonly string[], after: number, through: number, limit: number): { id: number; text: string }[] {
+  slice(
+    projectId: number,
+    statuses: readonly string[],
+    after: number,
+    through: number,
+    limit: number,
+  ): { id: number; text: string }[] {
     return this.sliceStmt.all({ project: projectId, statuses: JSON.stringify(statuses), after, through, limit });
   }
 }

@@ -5,7 +5,6 @@ import type { DocumentStatus } from '../../core/document-status.js';
 import type { Db } from '../open-database.js';
 import { entitiesFromJson, metaFromJson, metaToJson, nowIso, tokensFromJson, tokensToJson } from '../json-columns.js';
 
-
 export interface NewDocument {
   projectId: number;
   name: string;
@@ -99,7 +98,8 @@ export interface DocumentFilter {
 }
 
 const SEPARATOR = '\u001f';
-const labelsToColumn = (labels: readonly string[]) => (labels.length === 0 ? '' : `${SEPARATOR}${labels.join(SEPARATOR)}${SEPARATOR}`);
+const labelsToColumn = (labels: readonly string[]) =>
+  labels.length === 0 ? '' : `${SEPARATOR}${labels.join(SEPARATOR)}${SEPARATOR}`;
 const PREVIEW = 160;
 const LIST_COLUMNS = `id, name, status, entity_count AS entityCount, pending_count AS pendingSuggestions, uncertainty, substr(text, 1, ${PREVIEW}) AS preview`;
 
@@ -149,7 +149,11 @@ export class DocumentRepository {
     // Case-insensitive search beyond ASCII (SQLite's lower() folds ASCII only). Vietnamese has no locale-specific
     // case rules, so plain toLowerCase folds it as toLocaleLowerCase('vi') would, several times faster.
     db.function('wb_contains', { deterministic: true }, (name, text, needle) =>
-      ((name as string).toLowerCase().includes(needle as string) || (text as string).toLowerCase().includes(needle as string) ? 1 : 0));
+      (name as string).toLowerCase().includes(needle as string) ||
+      (text as string).toLowerCase().includes(needle as string)
+        ? 1
+        : 0,
+    );
     this.insertStmt = db.prepare(
       `INSERT INTO documents (project_id, name, text, content_hash, source, source_ref, split, status, tokens, meta, created_at, updated_at,
                               entity_count, pending_count, uncertainty, labels, label_counts, summary_stale)
@@ -173,17 +177,28 @@ export class DocumentRepository {
        label_counts = @labelCounts, summary_stale = 0 WHERE id = @id`,
     );
     this.staleStmt = db.prepare('SELECT id FROM documents WHERE summary_stale = 1 ORDER BY id LIMIT ?');
-    this.uncertaintyStmt = db.prepare('SELECT uncertainty FROM documents WHERE id = ?').pluck() as Statement<[number], number | null>;
+    this.uncertaintyStmt = db.prepare('SELECT uncertainty FROM documents WHERE id = ?').pluck() as Statement<
+      [number],
+      number | null
+    >;
     this.projectStmt = db.prepare('SELECT project_id AS projectId, length(text) AS length FROM documents WHERE id = ?');
-    this.statusTotalsStmt = db.prepare('SELECT status AS key, n FROM status_totals WHERE project_id = ? AND n > 0 ORDER BY status');
-    this.labelTotalsStmt = db.prepare('SELECT label AS key, n FROM label_totals WHERE project_id = ? AND n > 0 ORDER BY label');
+    this.statusTotalsStmt = db.prepare(
+      'SELECT status AS key, n FROM status_totals WHERE project_id = ? AND n > 0 ORDER BY status',
+    );
+    this.labelTotalsStmt = db.prepare(
+      'SELECT label AS key, n FROM label_totals WHERE project_id = ? AND n > 0 ORDER BY label',
+    );
   }
 
   /** Stores what the list shows for a document. */
   setSummary(id: number, summary: DocumentSummaryColumns): void {
     this.summaryStmt.run({
-      id, entityCount: summary.entityCount, pendingCount: summary.pendingCount, uncertainty: summary.uncertainty,
-      labels: labelsToColumn(summary.labels), labelCounts: JSON.stringify(summary.labelCounts),
+      id,
+      entityCount: summary.entityCount,
+      pendingCount: summary.pendingCount,
+      uncertainty: summary.uncertainty,
+      labels: labelsToColumn(summary.labels),
+      labelCounts: JSON.stringify(summary.labelCounts),
     });
   }
 
@@ -215,16 +230,31 @@ export class DocumentRepository {
       else {
         const u = this.uncertaintyStmt.get(cursor);
         if (u === undefined) return [];
-        parts = u === null
-          ? forward
-            ? [select('uncertainty IS NULL AND id > @id', 'id')]
-            : [select('uncertainty IS NULL AND id < @id', 'id DESC'), select('uncertainty IS NOT NULL', 'uncertainty, id DESC')]
-          : forward
-            ? [select('uncertainty = @u AND id > @id', 'id'), select('uncertainty < @u', 'uncertainty DESC, id'), select('uncertainty IS NULL', 'id')]
-            : [select('uncertainty = @u AND id < @id', 'id DESC'), select('uncertainty > @u', 'uncertainty, id DESC')];
+        parts =
+          u === null
+            ? forward
+              ? [select('uncertainty IS NULL AND id > @id', 'id')]
+              : [
+                  select('uncertainty IS NULL AND id < @id', 'id DESC'),
+                  select('uncertainty IS NOT NULL', 'uncertainty, id DESC'),
+                ]
+            : forward
+              ? [
+                  select('uncertainty = @u AND id > @id', 'id'),
+                  select('uncertainty < @u', 'uncertainty DESC, id'),
+                  select('uncertainty IS NULL', 'id'),
+                ]
+              : [
+                  select('uncertainty = @u AND id < @id', 'id DESC'),
+                  select('uncertainty > @u', 'uncertainty, id DESC'),
+                ];
         params.u = u;
       }
-      const rows = this.statement(`${parts.join(' UNION ALL ')} LIMIT @limit`).all({ ...params, id: cursor, limit }) as DocumentListRow[];
+      const rows = this.statement(`${parts.join(' UNION ALL ')} LIMIT @limit`).all({
+        ...params,
+        id: cursor,
+        limit,
+      }) as DocumentListRow[];
       return forward ? rows : rows.reverse();
     }
     const sort = order === 'uncertainty' ? 'uncertainty DESC, id' : 'id';
@@ -245,13 +275,18 @@ export class DocumentRepository {
   /** Documents matching a filter with ids in (after, through]: a slice of a scan that yields between slices. */
   matchesIn(filter: DocumentFilter, after: number, through: number): { id: number; uncertainty: number | null }[] {
     const { where, params } = filterSql(filter);
-    return this.statement(`SELECT id, uncertainty FROM documents WHERE ${where} AND id > @after AND id <= @through ORDER BY id`)
-      .all({ ...params, after, through }) as { id: number; uncertainty: number | null }[];
+    return this.statement(
+      `SELECT id, uncertainty FROM documents WHERE ${where} AND id > @after AND id <= @through ORDER BY id`,
+    ).all({ ...params, after, through }) as { id: number; uncertainty: number | null }[];
   }
 
   /** The highest document id of a project (0 when it has none). */
   lastId(projectId: number): number {
-    return (this.statement('SELECT max(id) FROM documents WHERE project_id = @project').pluck().get({ project: projectId }) as number | null) ?? 0;
+    return (
+      (this.statement('SELECT max(id) FROM documents WHERE project_id = @project')
+        .pluck()
+        .get({ project: projectId }) as number | null) ?? 0
+    );
   }
 
   /** How many documents match a filter. */
@@ -263,16 +298,24 @@ export class DocumentRepository {
   /** The next (or previous) document id in order, optionally of one status; null at either end. */
   adjacent(projectId: number, id: number, direction: 'next' | 'previous', status?: DocumentStatus): number | null {
     const { where, params } = filterSql({ projectId, status });
-    const sql = direction === 'next'
-      ? `SELECT id FROM documents WHERE ${where} AND id > @id ORDER BY id LIMIT 1`
-      : `SELECT id FROM documents WHERE ${where} AND id < @id ORDER BY id DESC LIMIT 1`;
-    return (this.statement(sql).pluck().get({ ...params, id }) as number | undefined) ?? null;
+    const sql =
+      direction === 'next'
+        ? `SELECT id FROM documents WHERE ${where} AND id > @id ORDER BY id LIMIT 1`
+        : `SELECT id FROM documents WHERE ${where} AND id < @id ORDER BY id DESC LIMIT 1`;
+    return (
+      (this.statement(sql)
+        .pluck()
+        .get({ ...params, id }) as number | undefined) ?? null
+    );
   }
 
   /** Ids of a project's documents with one of `statuses`, in order. */
   ids(projectId: number, statuses: readonly DocumentStatus[]): number[] {
-    return this.statement('SELECT id FROM documents WHERE project_id = @project AND status IN (SELECT value FROM json_each(@statuses)) ORDER BY id')
-      .pluck().all({ project: projectId, statuses: JSON.stringify(statuses) }) as number[];
+    return this.statement(
+      'SELECT id FROM documents WHERE project_id = @project AND status IN (SELECT value FROM json_each(@statuses)) ORDER BY id',
+    )
+      .pluck()
+      .all({ project: projectId, statuses: JSON.stringify(statuses) }) as number[];
   }
 
   /** Documents per status (kept by triggers, migration 0006). */
@@ -299,10 +342,24 @@ export class DocumentRepository {
   insert(doc: NewDocument, now = nowIso()): number {
     const summary = doc.summary;
     const result = this.insertStmt.run(
-      doc.projectId, doc.name, doc.text, doc.contentHash, doc.source, doc.sourceRef, doc.split, doc.status,
-      tokensToJson(doc.tokens), metaToJson(doc.meta), now, now,
-      summary?.entityCount ?? 0, summary?.pendingCount ?? 0, summary?.uncertainty ?? null, labelsToColumn(summary?.labels ?? []),
-      JSON.stringify(summary?.labelCounts ?? {}), summary ? 0 : 1,
+      doc.projectId,
+      doc.name,
+      doc.text,
+      doc.contentHash,
+      doc.source,
+      doc.sourceRef,
+      doc.split,
+      doc.status,
+      tokensToJson(doc.tokens),
+      metaToJson(doc.meta),
+      now,
+      now,
+      summary?.entityCount ?? 0,
+      summary?.pendingCount ?? 0,
+      summary?.uncertainty ?? null,
+      labelsToColumn(summary?.labels ?? []),
+      JSON.stringify(summary?.labelCounts ?? {}),
+      summary ? 0 : 1,
     );
     return Number(result.lastInsertRowid);
   }

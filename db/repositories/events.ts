@@ -29,14 +29,18 @@ export class EventRepository {
   private readonly latestStmt: Statement<[string, number], { payload: string }>;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO events (type, project_id, document_id, actor, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO events (type, project_id, document_id, actor, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.recentStmt = db.prepare(
       `SELECT id, type, actor, project_id AS projectId, document_id AS documentId, payload, created_at AS createdAt
        FROM events WHERE (@type IS NULL OR type = @type) AND (@project IS NULL OR project_id = @project) ORDER BY id DESC LIMIT @limit`,
     );
     // By the type index: a rare type (a setting) is found without reading the project's other events, and its
     // absence costs one index seek, not a scan of the log (the optional filters above make SQLite scan).
-    this.latestStmt = db.prepare('SELECT payload FROM events INDEXED BY events_by_type WHERE type = ? AND project_id = ? ORDER BY id DESC LIMIT 1');
+    this.latestStmt = db.prepare(
+      'SELECT payload FROM events INDEXED BY events_by_type WHERE type = ? AND project_id = ? ORDER BY id DESC LIMIT 1',
+    );
   }
 
   /** The payload of a project's latest event of `type` (a setting kept in the log), or undefined. */
@@ -47,7 +51,10 @@ export class EventRepository {
 
   append(event: NewEvent, now = nowIso()): number {
     const payload = JSON.stringify(event.payload ?? {});
-    return Number(this.insertStmt.run(event.type, event.projectId ?? null, event.documentId ?? null, event.actor, payload, now).lastInsertRowid);
+    return Number(
+      this.insertStmt.run(event.type, event.projectId ?? null, event.documentId ?? null, event.actor, payload, now)
+        .lastInsertRowid,
+    );
   }
 
   /** Latest events first, optionally of one type and one project. */

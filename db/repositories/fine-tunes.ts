@@ -39,22 +39,48 @@ export class FineTuneRepository {
   private readonly interruptedStmt: Statement<[string, string, number]>;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     // A run recovery marked interrupted can still be finished by its owner: the owner knows, recovery guessed.
-    this.finishStmt = db.prepare("UPDATE fine_tunes SET state = ?, model_id = ?, metrics = ?, message = ?, finished_at = ?, interrupted = 0 WHERE id = ? AND (state = 'running' OR interrupted = 1)");
+    this.finishStmt = db.prepare(
+      "UPDATE fine_tunes SET state = ?, model_id = ?, metrics = ?, message = ?, finished_at = ?, interrupted = 0 WHERE id = ? AND (state = 'running' OR interrupted = 1)",
+    );
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM fine_tunes WHERE project_id = ? ORDER BY id`);
     this.runningStmt = db.prepare("SELECT id, owner FROM fine_tunes WHERE state = 'running' ORDER BY id");
-    this.interruptedStmt = db.prepare("UPDATE fine_tunes SET state = 'failed', interrupted = 1, message = ?, finished_at = ? WHERE id = ? AND state = 'running'");
+    this.interruptedStmt = db.prepare(
+      "UPDATE fine_tunes SET state = 'failed', interrupted = 1, message = ?, finished_at = ? WHERE id = ? AND state = 'running'",
+    );
   }
 
   /** Logs a run as 'running', owned by `owner` (this process unless told). */
-  start(run: { projectId: number; baseModelId: number; trainDocs: number; heldoutDocs: number }, now = nowIso(), owner = currentOwner()): number {
-    return Number(this.insertStmt.run(run.projectId, run.baseModelId, 'running', run.trainDocs, run.heldoutDocs, now, owner).lastInsertRowid);
+  start(
+    run: { projectId: number; baseModelId: number; trainDocs: number; heldoutDocs: number },
+    now = nowIso(),
+    owner = currentOwner(),
+  ): number {
+    return Number(
+      this.insertStmt.run(run.projectId, run.baseModelId, 'running', run.trainDocs, run.heldoutDocs, now, owner)
+        .lastInsertRowid,
+    );
   }
 
   /** Records how a run ended; false when it had already ended (and recovery did not merely guess so). */
-  finish(id: number, end: { state: Exclude<FineTuneState, 'running'>; modelId?: number; metrics?: unknown; message?: string }, now = nowIso()): boolean {
-    return this.finishStmt.run(end.state, end.modelId ?? null, end.metrics === undefined ? null : JSON.stringify(end.metrics), end.message ?? null, now, id).changes > 0;
+  finish(
+    id: number,
+    end: { state: Exclude<FineTuneState, 'running'>; modelId?: number; metrics?: unknown; message?: string },
+    now = nowIso(),
+  ): boolean {
+    return (
+      this.finishStmt.run(
+        end.state,
+        end.modelId ?? null,
+        end.metrics === undefined ? null : JSON.stringify(end.metrics),
+        end.message ?? null,
+        now,
+        id,
+      ).changes > 0
+    );
   }
 
   /**
@@ -70,6 +96,8 @@ export class FineTuneRepository {
   }
 
   list(projectId: number): FineTuneEntry[] {
-    return this.listStmt.all(projectId).map((r) => ({ ...r, metrics: r.metrics === null ? null : JSON.parse(r.metrics) }));
+    return this.listStmt
+      .all(projectId)
+      .map((r) => ({ ...r, metrics: r.metrics === null ? null : JSON.parse(r.metrics) }));
   }
 }

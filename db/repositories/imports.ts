@@ -53,11 +53,15 @@ export class ImportRepository {
   private readonly countsStmt: Statement<[string, number]>;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare("INSERT INTO imports (project_id, source, format, state, owner, actor, started_at) VALUES (?, ?, ?, 'staging', ?, ?, ?)");
+    this.insertStmt = db.prepare(
+      "INSERT INTO imports (project_id, source, format, state, owner, actor, started_at) VALUES (?, ?, ?, 'staging', ?, ?, ?)",
+    );
     this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM imports WHERE id = ?`);
     this.unfinishedStmt = db.prepare(`SELECT ${COLUMNS} FROM imports ORDER BY id`);
     this.stageStmt = db.prepare('INSERT INTO staged_records (import_id, seq, line, record) VALUES (?, ?, ?, ?)');
-    this.stagedStmt = db.prepare('SELECT seq, line, record FROM staged_records WHERE import_id = ? ORDER BY seq LIMIT ?');
+    this.stagedStmt = db.prepare(
+      'SELECT seq, line, record FROM staged_records WHERE import_id = ? ORDER BY seq LIMIT ?',
+    );
     this.dropStagedStmt = db.prepare('DELETE FROM staged_records WHERE import_id = ? AND seq <= ?');
     this.dropSomeStagedStmt = db.prepare(
       'DELETE FROM staged_records WHERE import_id = ? AND seq IN (SELECT seq FROM staged_records WHERE import_id = ? ORDER BY seq LIMIT ?)',
@@ -68,8 +72,14 @@ export class ImportRepository {
     this.countsStmt = db.prepare('UPDATE imports SET counts = ? WHERE id = ?');
   }
 
-  start(entry: { projectId: number; source: string; format: string; actor: string }, owner: string, now = nowIso()): number {
-    return Number(this.insertStmt.run(entry.projectId, entry.source, entry.format, owner, entry.actor, now).lastInsertRowid);
+  start(
+    entry: { projectId: number; source: string; format: string; actor: string },
+    owner: string,
+    now = nowIso(),
+  ): number {
+    return Number(
+      this.insertStmt.run(entry.projectId, entry.source, entry.format, owner, entry.actor, now).lastInsertRowid,
+    );
   }
 
   get(id: number): ImportEntry | undefined {

@@ -20,10 +20,16 @@ export class LabelMappingRepository {
       `INSERT INTO label_mappings (project_id, model_name, model_label, project_label) VALUES (?, ?, ?, ?)
        ON CONFLICT (project_id, model_name, model_label) DO UPDATE SET project_label = excluded.project_label`,
     );
-    this.removeStmt = db.prepare('DELETE FROM label_mappings WHERE project_id = ? AND model_name = ? AND model_label = ?');
-    this.retargetStmt = db.prepare('UPDATE label_mappings SET project_label = ? WHERE project_id = ? AND project_label = ?');
+    this.removeStmt = db.prepare(
+      'DELETE FROM label_mappings WHERE project_id = ? AND model_name = ? AND model_label = ?',
+    );
+    this.retargetStmt = db.prepare(
+      'UPDATE label_mappings SET project_label = ? WHERE project_id = ? AND project_label = ?',
+    );
     this.dropTargetStmt = db.prepare('DELETE FROM label_mappings WHERE project_id = ? AND project_label = ?');
-    this.dropIdentityStmt = db.prepare('DELETE FROM label_mappings WHERE project_id = ? AND model_label = project_label');
+    this.dropIdentityStmt = db.prepare(
+      'DELETE FROM label_mappings WHERE project_id = ? AND model_label = project_label',
+    );
   }
 
   list(projectId: number): LabelMappingRow[] {

@@ -38,7 +38,9 @@ export class LabelRepository {
   private readonly usingStmt: Statement<[number, string], { documentId: number; revisionId: number; spans: string }>;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO labels (project_id, name, colour, shortcut, description, sort_order) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO labels (project_id, name, colour, shortcut, description, sort_order) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.listStmt = db.prepare(
       `SELECT id, project_id AS projectId, name, colour, shortcut, description, sort_order AS sortOrder
        FROM labels WHERE project_id = ? ORDER BY sort_order, id`,
@@ -79,8 +81,13 @@ export class LabelRepository {
   }
 
   /** The current annotation of every document whose latest revision uses one of `labels`, in document order. */
-  currentUsing(projectId: number, labels: readonly string[]): { documentId: number; revisionId: number; entities: Entity[] }[] {
-    return this.usingStmt.all(projectId, JSON.stringify(labels)).map((r) => ({ documentId: r.documentId, revisionId: r.revisionId, entities: entitiesFromJson(r.spans) }));
+  currentUsing(
+    projectId: number,
+    labels: readonly string[],
+  ): { documentId: number; revisionId: number; entities: Entity[] }[] {
+    return this.usingStmt
+      .all(projectId, JSON.stringify(labels))
+      .map((r) => ({ documentId: r.documentId, revisionId: r.revisionId, entities: entitiesFromJson(r.spans) }));
   }
 
   list(projectId: number): Label[] {
@@ -92,11 +99,15 @@ export class LabelRepository {
     const existing = this.list(projectId);
     const usedColours = new Set(existing.map((l) => l.colour.toLowerCase()));
     const usedKeys = new Set(existing.map((l) => l.shortcut));
-    const colour = label.colour ?? PALETTE.find((c) => !usedColours.has(c)) ?? PALETTE[existing.length % PALETTE.length];
-    const shortcut = label.shortcut === undefined ? ([...SHORTCUTS].find((k) => !usedKeys.has(k)) ?? null) : label.shortcut;
+    const colour =
+      label.colour ?? PALETTE.find((c) => !usedColours.has(c)) ?? PALETTE[existing.length % PALETTE.length];
+    const shortcut =
+      label.shortcut === undefined ? ([...SHORTCUTS].find((k) => !usedKeys.has(k)) ?? null) : label.shortcut;
     const sortOrder = existing.length === 0 ? 0 : Math.max(...existing.map((l) => l.sortOrder)) + 1;
     const description = label.description ?? '';
-    const id = Number(this.insertStmt.run(projectId, label.name, colour, shortcut, description, sortOrder).lastInsertRowid);
+    const id = Number(
+      this.insertStmt.run(projectId, label.name, colour, shortcut, description, sortOrder).lastInsertRowid,
+    );
     return { id, projectId, name: label.name, colour, shortcut, description, sortOrder };
   }
 }

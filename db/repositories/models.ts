@@ -28,12 +28,22 @@ export interface NewModel {
   projectId?: number;
 }
 
-type ModelRow = Omit<ModelEntry, 'manifest' | 'metrics' | 'active'> & { manifest: string; metrics: string | null; active: number };
+type ModelRow = Omit<ModelEntry, 'manifest' | 'metrics' | 'active'> & {
+  manifest: string;
+  metrics: string | null;
+  active: number;
+};
 
-const COLUMNS = 'id, name, version, path, manifest, metrics, created_at AS createdAt, active, parent_id AS parentId, project_id AS projectId';
+const COLUMNS =
+  'id, name, version, path, manifest, metrics, created_at AS createdAt, active, parent_id AS parentId, project_id AS projectId';
 
 function toEntry(row: ModelRow): ModelEntry {
-  return { ...row, manifest: JSON.parse(row.manifest), metrics: row.metrics === null ? null : JSON.parse(row.metrics), active: row.active === 1 };
+  return {
+    ...row,
+    manifest: JSON.parse(row.manifest),
+    metrics: row.metrics === null ? null : JSON.parse(row.metrics),
+    active: row.active === 1,
+  };
 }
 
 /** The registry of model packages; at most one is active (a partial unique index guarantees it). */
@@ -51,7 +61,9 @@ export class ModelRepository {
   private readonly ensure_: (model: { name: string; version: string; path: string; manifest: unknown }) => number;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO models (name, version, path, manifest, metrics, created_at, parent_id, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO models (name, version, path, manifest, metrics, created_at, parent_id, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY name, created_at`);
     this.activeStmt = db.prepare(`SELECT ${COLUMNS} FROM models WHERE active = 1`);
@@ -75,7 +87,16 @@ export class ModelRepository {
 
   register(model: NewModel, now = nowIso()): number {
     const metrics = model.metrics === undefined ? null : JSON.stringify(model.metrics);
-    const row = [model.name, model.version, model.path, JSON.stringify(model.manifest), metrics, now, model.parentId ?? null, model.projectId ?? null];
+    const row = [
+      model.name,
+      model.version,
+      model.path,
+      JSON.stringify(model.manifest),
+      metrics,
+      now,
+      model.parentId ?? null,
+      model.projectId ?? null,
+    ];
     return Number(this.insertStmt.run(...row).lastInsertRowid);
   }
 

@@ -21,7 +21,9 @@ export class ProjectRepository {
   private readonly touchStmt: Statement<[string, number]>;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO projects (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      'INSERT INTO projects (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    );
     this.byNameStmt = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE name = ?`);
     this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM projects ORDER BY id`);

@@ -27,7 +27,8 @@ interface RevisionRow extends Omit<Revision, 'entities'> {
   spans: string;
 }
 
-const COLUMNS = 'id, document_id AS documentId, revision, parent_id AS parentId, author, created_at AS createdAt, spans, note';
+const COLUMNS =
+  'id, document_id AS documentId, revision, parent_id AS parentId, author, created_at AS createdAt, spans, note';
 
 /** Append-only annotation history; the database refuses updates and deletes. */
 export class RevisionRepository {
@@ -42,8 +43,12 @@ export class RevisionRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.numberStmt = db.prepare('SELECT revision FROM annotation_revisions WHERE id = ?');
-    this.latestStmt = db.prepare(`SELECT ${COLUMNS} FROM annotation_revisions WHERE document_id = ? ORDER BY revision DESC LIMIT 1`);
-    this.historyStmt = db.prepare(`SELECT ${COLUMNS} FROM annotation_revisions WHERE document_id = ? ORDER BY revision`);
+    this.latestStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM annotation_revisions WHERE document_id = ? ORDER BY revision DESC LIMIT 1`,
+    );
+    this.historyStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM annotation_revisions WHERE document_id = ? ORDER BY revision`,
+    );
   }
 
   /** Appends a revision after `parentId` and returns its id and number. */
@@ -55,7 +60,14 @@ export class RevisionRepository {
       revision = parent.revision + 1;
     }
     const result = this.insertStmt.run(
-      rev.documentId, revision, rev.parentId, rev.author, now, entitiesToJson(rev.entities), rev.entities.length, rev.note ?? null,
+      rev.documentId,
+      revision,
+      rev.parentId,
+      rev.author,
+      now,
+      entitiesToJson(rev.entities),
+      rev.entities.length,
+      rev.note ?? null,
     );
     return { id: Number(result.lastInsertRowid), revision };
   }

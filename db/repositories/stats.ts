@@ -11,7 +11,10 @@ export class StatsRepository {
   private readonly byStatusStmt: Statement<[number], Count>;
   private readonly bySplitStmt: Statement<[number], Count>;
   private readonly byLabelStmt: Statement<[number], Count>;
-  private readonly totalsStmt: Statement<[{ project: number }], { documents: number; annotated: number; entities: number; revisions: number }>;
+  private readonly totalsStmt: Statement<
+    [{ project: number }],
+    { documents: number; annotated: number; entities: number; revisions: number }
+  >;
   private readonly suggestionsStmt: Statement<[number], { suggestions: number; spans: number }>;
   private readonly outcomesStmt: Statement<[number], Count>;
 
@@ -19,8 +22,12 @@ export class StatsRepository {
     const latest = `(SELECT r.* FROM documents d JOIN annotation_revisions r
       ON r.id = (SELECT id FROM annotation_revisions WHERE document_id = d.id ORDER BY revision DESC LIMIT 1)
       WHERE d.project_id = ?)`;
-    this.byStatusStmt = db.prepare('SELECT status AS key, count(*) AS count FROM documents WHERE project_id = ? GROUP BY status ORDER BY status');
-    this.bySplitStmt = db.prepare('SELECT split AS key, count(*) AS count FROM documents WHERE project_id = ? GROUP BY split ORDER BY split');
+    this.byStatusStmt = db.prepare(
+      'SELECT status AS key, count(*) AS count FROM documents WHERE project_id = ? GROUP BY status ORDER BY status',
+    );
+    this.bySplitStmt = db.prepare(
+      'SELECT split AS key, count(*) AS count FROM documents WHERE project_id = ? GROUP BY split ORDER BY split',
+    );
     this.byLabelStmt = db.prepare(
       // Grouped by position, not alias: json_each has a column of its own called "key".
       `SELECT json_extract(j.value, '$.label') AS key, count(*) AS count FROM ${latest} AS r, json_each(r.spans) AS j

@@ -54,7 +54,10 @@ export class SuggestionRepository {
   private readonly insertStmt: Statement;
   private readonly insertSpanStmt: Statement;
   private readonly outcomeStmt: Statement;
-  private readonly byDocumentStmt: Statement<[number], Omit<Suggestion, 'spans' | 'signals'> & { signals: string | null }>;
+  private readonly byDocumentStmt: Statement<
+    [number],
+    Omit<Suggestion, 'spans' | 'signals'> & { signals: string | null }
+  >;
   private readonly spansStmt: Statement<[number], SpanRow>;
   private readonly latestSignalsStmt: Statement<[number], { documentId: number; signals: string | null }>;
 
@@ -86,9 +89,26 @@ export class SuggestionRepository {
 
   /** Stores one model run's spans for a document; returns the suggestion id. Call inside a transaction. */
   add(s: NewSuggestion, now = nowIso()): number {
-    const id = Number(this.insertStmt.run(s.documentId, s.modelId, s.modelName, s.modelVersion, s.score ?? null, s.signals ? JSON.stringify(s.signals) : null, now).lastInsertRowid);
+    const id = Number(
+      this.insertStmt.run(
+        s.documentId,
+        s.modelId,
+        s.modelName,
+        s.modelVersion,
+        s.score ?? null,
+        s.signals ? JSON.stringify(s.signals) : null,
+        now,
+      ).lastInsertRowid,
+    );
     for (const span of s.spans) {
-      this.insertSpanStmt.run(id, span.label, span.start, span.end, span.fragments ? JSON.stringify(span.fragments) : null, span.score ?? null);
+      this.insertSpanStmt.run(
+        id,
+        span.label,
+        span.start,
+        span.end,
+        span.fragments ? JSON.stringify(span.fragments) : null,
+        span.score ?? null,
+      );
     }
     return id;
   }
@@ -97,14 +117,21 @@ export class SuggestionRepository {
    * Records what a person did with a suggested span; `revisionId` is the revision that resulted (null for a reject,
    * and for a reopen that takes back a reject).
    */
-  recordOutcome(spanId: number, outcome: SuggestionOutcome, actor: string, revisionId: number | null, now = nowIso()): void {
+  recordOutcome(
+    spanId: number,
+    outcome: SuggestionOutcome,
+    actor: string,
+    revisionId: number | null,
+    now = nowIso(),
+  ): void {
     this.outcomeStmt.run(spanId, outcome, actor, now, revisionId);
   }
 
   /** The signals of each document's latest model run in a project (documents whose latest run has none are left out). */
   latestSignals(projectId: number): Map<number, UncertaintySignals> {
     const out = new Map<number, UncertaintySignals>();
-    for (const row of this.latestSignalsStmt.iterate(projectId)) if (row.signals !== null) out.set(row.documentId, JSON.parse(row.signals));
+    for (const row of this.latestSignalsStmt.iterate(projectId))
+      if (row.signals !== null) out.set(row.documentId, JSON.parse(row.signals));
     return out;
   }
 

@@ -19,15 +19,19 @@ export interface SessionRow {
 }
 
 type RawUser = Omit<UserRow, 'disabled'> & { disabled: number };
-const USER_COLUMNS = 'id, name, role, password_hash AS passwordHash, disabled, created_at AS createdAt, password_set_at AS passwordSetAt';
-const toUser = (row: RawUser | undefined): UserRow | undefined => (row ? { ...row, disabled: row.disabled === 1 } : undefined);
+const USER_COLUMNS =
+  'id, name, role, password_hash AS passwordHash, disabled, created_at AS createdAt, password_set_at AS passwordSetAt';
+const toUser = (row: RawUser | undefined): UserRow | undefined =>
+  row ? { ...row, disabled: row.disabled === 1 } : undefined;
 
 /** Team-mode users, their sessions (by hashed id) and the install's secrets (migration 0008). */
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
   list(): UserRow[] {
-    return (this.db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY name`).all() as RawUser[]).map((r) => toUser(r)!);
+    return (this.db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY name`).all() as RawUser[]).map((r) =>
+      toUser(r)!,
+    );
   }
 
   byName(name: string): UserRow | undefined {
@@ -39,14 +43,21 @@ export class UserRepository {
   }
 
   add(name: string, role: UserRole, passwordHash: string): UserRow {
-    const id = Number(this.db.prepare('INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)').run(name, role, passwordHash).lastInsertRowid);
+    const id = Number(
+      this.db.prepare('INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)').run(name, role, passwordHash)
+        .lastInsertRowid,
+    );
     return this.byId(id)!;
   }
 
   /** A new password ends every session of the user (a stolen cookie stops working with the old password). */
   setPassword(id: number, passwordHash: string): void {
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE users SET password_hash = ?, password_set_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(passwordHash, id);
+      this.db
+        .prepare(
+          `UPDATE users SET password_hash = ?, password_set_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+        )
+        .run(passwordHash, id);
       this.endSessions(id);
     })();
   }
@@ -64,11 +75,15 @@ export class UserRepository {
   }
 
   addSession(idHash: string, userId: number, expiresAt: string, address: string | null): void {
-    this.db.prepare('INSERT INTO sessions (id_hash, user_id, expires_at, address) VALUES (?, ?, ?, ?)').run(idHash, userId, expiresAt, address);
+    this.db
+      .prepare('INSERT INTO sessions (id_hash, user_id, expires_at, address) VALUES (?, ?, ?, ?)')
+      .run(idHash, userId, expiresAt, address);
   }
 
   session(idHash: string): SessionRow | undefined {
-    return this.db.prepare('SELECT user_id AS userId, expires_at AS expiresAt FROM sessions WHERE id_hash = ?').get(idHash) as SessionRow | undefined;
+    return this.db
+      .prepare('SELECT user_id AS userId, expires_at AS expiresAt FROM sessions WHERE id_hash = ?')
+      .get(idHash) as SessionRow | undefined;
   }
 
   endSession(idHash: string): void {
@@ -86,7 +101,9 @@ export class UserRepository {
 
   /** The install's secret called `name`: made (32 random bytes) on first use and kept for the database's life. */
   secret(name: string): Buffer {
-    const read = () => (this.db.prepare('SELECT value FROM install_secrets WHERE name = ?').get(name) as { value: Buffer } | undefined)?.value;
+    const read = () =>
+      (this.db.prepare('SELECT value FROM install_secrets WHERE name = ?').get(name) as { value: Buffer } | undefined)
+        ?.value;
     const existing = read();
     if (existing) return existing;
     // Two processes may race to make it: the first insert wins and both read the winner.

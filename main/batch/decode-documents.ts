@@ -24,10 +24,16 @@ export interface BatchDocument {
 }
 
 /** Every usable document of a file or folder, numbered from 0, with the source name an import would record. */
-export async function* batchDocuments(path: string, format: string | undefined, variant: string | undefined, report: (issue: Issue) => void): AsyncGenerator<BatchDocument> {
+export async function* batchDocuments(
+  path: string,
+  format: string | undefined,
+  variant: string | undefined,
+  report: (issue: Issue) => void,
+): AsyncGenerator<BatchDocument> {
   const codec = codecOption(format, 'decode-documents --input PATH [--format F]', path);
   let index = 0;
-  for await (const { doc, source } of decodePath(path, codec, variant, report)) yield { index: index++, source, name: doc.name, text: doc.text };
+  for await (const { doc, source } of decodePath(path, codec, variant, report))
+    yield { index: index++, source, name: doc.name, text: doc.text };
 }
 
 /**
@@ -35,7 +41,12 @@ export async function* batchDocuments(path: string, format: string | undefined, 
  * also breaks at U+0085, U+2028 and U+2029, characters JSON.stringify leaves raw.
  */
 export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return (
+    JSON.stringify(value).replace(
+      /[\u0085\u2028\u2029]/gu,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ) + '\n'
+  );
 }
 
 /** The format a path's name says, else doccano for JSON lines (a JSONL of {"text": ...} records is doccano without labels), text for a .txt file. */
@@ -49,8 +60,11 @@ export function defaultFormat(path: string): string {
 
 async function main(): Promise<void> {
   const string = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { input: string, format: string, variant: string, out: string, 'shard-size': string } });
-  if (typeof values.input !== 'string' || typeof values.out !== 'string') throw new Error('--input and --out are required');
+  const { values } = parseArgs({
+    options: { input: string, format: string, variant: string, out: string, 'shard-size': string },
+  });
+  if (typeof values.input !== 'string' || typeof values.out !== 'string')
+    throw new Error('--input and --out are required');
   const shardSize = Number(values['shard-size'] ?? 10_000);
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error('--shard-size must be a whole number >= 1');
   mkdirSync(values.out, { recursive: true });
@@ -71,7 +85,9 @@ async function main(): Promise<void> {
   }
   if (fd !== undefined) closeSync(fd);
   printIssues(log.kept, log.total);
-  process.stdout.write(JSON.stringify({ documents, shards, errors: log.errors, warnings: log.warnings, format }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ documents, shards, errors: log.errors, warnings: log.warnings, format }) + '\n',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -52,14 +52,19 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { package: string, device: string, threads: string, sampler: string } });
   if (typeof values.package !== 'string') throw new Error('--package is required');
   const device = (values.device ?? 'auto') as DeviceChoice;
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new Error(`--device must be auto, cpu or cuda (got "${device}")`);
+  if (!['auto', 'cpu', 'cuda'].includes(device))
+    throw new Error(`--device must be auto, cpu or cuda (got "${device}")`);
   const settings = values.sampler === undefined ? undefined : (JSON.parse(values.sampler) as Partial<SamplerSettings>);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   const engine = await DiffusionEngine.open(values.package, { device, intraOpThreads: threads });
   const { info } = engine;
   write({
-    ready: true, model: { name: info.name, version: info.version }, backend: info.backend, device: info.device,
-    ...(info.runtime ? { runtime: info.runtime } : {}), ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}),
+    ready: true,
+    model: { name: info.name, version: info.version },
+    backend: info.backend,
+    device: info.device,
+    ...(info.runtime ? { runtime: info.runtime } : {}),
+    ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}),
   });
   try {
     // One request at a time, in order: the engine batches the texts of a request by length itself.
@@ -71,8 +76,14 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        const results = await engine.annotate(request.texts.map((text, i) => ({ id: String(i), text })), { settings });
-        write({ id: request.id, results: results.map((r): PipeResult => ({ entities: r.entities, problems: r.problems, signals: r.signals })) });
+        const results = await engine.annotate(
+          request.texts.map((text, i) => ({ id: String(i), text })),
+          { settings },
+        );
+        write({
+          id: request.id,
+          results: results.map((r): PipeResult => ({ entities: r.entities, problems: r.problems, signals: r.signals })),
+        });
       } catch (error) {
         write({ id: request.id, error: error instanceof Error ? error.message : String(error) });
       }

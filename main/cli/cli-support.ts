@@ -13,7 +13,10 @@ import { Store } from '../../db/store.js';
 
 /** A command line that cannot be run as given; main prints the message and the command's usage, exit 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -32,7 +35,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** parseArgs with `--help`, and usage errors that name the command. */
 export function parse<O extends Options>(args: string[], options: O, usage: string) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), usage);
   }
@@ -40,7 +48,8 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
 
 /** What a path's name (or a folder's .ann files, or a file's first record) says its format is. */
 function guessPathFormat(path: string): string | undefined {
-  if (existsSync(path) && statSync(path).isDirectory()) return readdirSync(path).some((f) => f.endsWith('.ann')) ? 'brat' : undefined;
+  if (existsSync(path) && statSync(path).isDirectory())
+    return readdirSync(path).some((f) => f.endsWith('.ann')) ? 'brat' : undefined;
   return guessFormat(path, existsSync(path) ? fileHead(path) : undefined);
 }
 
@@ -56,9 +65,15 @@ export function codecOption(format: string | undefined, usage: string, path?: st
 }
 
 /** Checks a choice option against its allowed values. */
-export function choice<T extends string>(value: string | undefined, allowed: readonly T[], option: string, usage: string): T | undefined {
+export function choice<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  option: string,
+  usage: string,
+): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`, usage);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`, usage);
   return value as T;
 }
 
@@ -72,7 +87,8 @@ export function positiveNumber(value: string | undefined, option: string, usage:
 
 /** Opens an existing workbench database. */
 export function openStore(path: string): Store {
-  if (!existsSync(path)) throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);
+  if (!existsSync(path))
+    throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);
   return new Store(openDatabase(path, { mustExist: true }));
 }
 
@@ -80,13 +96,23 @@ export function openStore(path: string): Store {
 export function pickProject(store: Store, name: string | undefined): Project {
   if (name !== undefined) {
     const project = store.projects.byName(name);
-    if (!project) throw new UsageError(`no project named "${name}" (projects: ${store.projects.list().map((p) => p.name).join(', ') || 'none'})`);
+    if (!project)
+      throw new UsageError(
+        `no project named "${name}" (projects: ${
+          store.projects
+            .list()
+            .map((p) => p.name)
+            .join(', ') || 'none'
+        })`,
+      );
     return project;
   }
   const projects = store.projects.list();
   if (projects.length === 1) return projects[0];
   if (projects.length === 0) throw new UsageError('the database has no project (create one with: workbench init)');
-  throw new UsageError(`the database has ${projects.length} projects; pick one with --project (${projects.map((p) => p.name).join(', ')})`);
+  throw new UsageError(
+    `the database has ${projects.length} projects; pick one with --project (${projects.map((p) => p.name).join(', ')})`,
+  );
 }
 
 /** Prints issues to stderr, at most `limit`, then a count of the rest. */
@@ -97,7 +123,14 @@ export function printIssues(issues: readonly Issue[], total = issues.length, lim
 
 /** Exactly `count` positionals, or a usage error naming what is missing. */
 export function positionals(values: string[], names: string[], usage: string): string[] {
-  if (values.length < names.length) throw new UsageError(`missing ${names.slice(values.length).map((n) => `<${n}>`).join(' ')}`, usage);
+  if (values.length < names.length)
+    throw new UsageError(
+      `missing ${names
+        .slice(values.length)
+        .map((n) => `<${n}>`)
+        .join(' ')}`,
+      usage,
+    );
   if (values.length > names.length) throw new UsageError(`unexpected argument "${values[names.length]}"`, usage);
   return values;
 }

@@ -15,6 +15,7 @@ export const MAX_RECORD_HELP = `  --max-record-mb longest record read, in millio
 export function withRecordLimit(codec: Codec, value: string | undefined, usage: string): Codec {
   if (value === undefined) return codec;
   const mb = Number(value);
-  if (!/^\d+(\.\d+)?$/u.test(value.trim()) || !(mb > 0) || mb > 1024) throw new UsageError(`--max-record-mb must be a number above 0 and at most 1024, not "${value}"`, usage);
+  if (!/^\d+(\.\d+)?$/u.test(value.trim()) || !(mb > 0) || mb > 1024)
+    throw new UsageError(`--max-record-mb must be a number above 0 and at most 1024, not "${value}"`, usage);
   return withDecodeDefaults(codec, { maxRecordChars: Math.floor(mb * MIB) });
 }

@@ -24,6 +24,9 @@ export function formatMatrix(names: readonly string[], values: readonly (readonl
   const width = Math.max(8, ...names.map((n) => n.length));
   return [
     `${''.padStart(width)}  ${names.map((n) => n.padStart(width)).join('  ')}`,
-    ...values.map((row, i) => `${names[i].padStart(width)}  ${row.map((v) => (Number.isNaN(v) ? 'n/a' : f(v)).padStart(width)).join('  ')}`),
+    ...values.map(
+      (row, i) =>
+        `${names[i].padStart(width)}  ${row.map((v) => (Number.isNaN(v) ? 'n/a' : f(v)).padStart(width)).join('  ')}`,
+    ),
   ].join('\n');
 }

@@ -17,7 +17,10 @@ export class DeviceError extends Error {
 
 /** The graph's inputs or outputs are not those of the contract. */
 export class GraphContractError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file} does not follow the graph contract (docs/model-package.md):\n  ${problems.join('\n  ')}`);
     this.name = 'GraphContractError';
   }

@@ -24,8 +24,10 @@ export function lengthBuckets(lengths: readonly number[], limits: BatchLimits = 
   let current: number[] = [];
   for (const row of order) {
     const shortest = current.length > 0 ? lengths[current[0]] : lengths[row];
-    const fits = current.length < limits.maxRows && (current.length + 1) * lengths[row] <= limits.maxTokens
-      && lengths[row] <= shortest * limits.maxSpread + 8;
+    const fits =
+      current.length < limits.maxRows &&
+      (current.length + 1) * lengths[row] <= limits.maxTokens &&
+      lengths[row] <= shortest * limits.maxSpread + 8;
     if (current.length > 0 && !fits) {
       batches.push(current);
       current = [];

@@ -35,7 +35,10 @@ export class EngineClient {
   readonly stats: RunStats = noRuns();
   private exited = false;
 
-  private constructor(private readonly worker: Worker, readonly info: EngineInfo) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly info: EngineInfo,
+  ) {
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => {
@@ -65,7 +68,11 @@ export class EngineClient {
         if (message.type === 'opened') resolve(new EngineClient(worker, message.info));
         else {
           void worker.terminate();
-          reject(message.type === 'error' ? deserializeError(message.error) : new Error(`unexpected ${message.type} from the engine worker`));
+          reject(
+            message.type === 'error'
+              ? deserializeError(message.error)
+              : new Error(`unexpected ${message.type} from the engine worker`),
+          );
         }
       };
       worker.on('message', onMessage);
@@ -77,9 +84,19 @@ export class EngineClient {
   annotate(items: AnnotateItem[], options: JobOptions = {}): EngineJob {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
-    const done = new Promise<ItemResult[]>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
+    const done = new Promise<ItemResult[]>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, onProgress: options.onProgress }),
+    );
     const { settings, keepHistory, disagreementTemperature } = options;
-    this.worker.postMessage({ type: 'annotate', id, items, settings, keepHistory, disagreementTemperature, cancel } satisfies ToWorker);
+    this.worker.postMessage({
+      type: 'annotate',
+      id,
+      items,
+      settings,
+      keepHistory,
+      disagreementTemperature,
+      cancel,
+    } satisfies ToWorker);
     return { done, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
   }
 

@@ -10,7 +10,14 @@ import type { Entity } from '../../core/document.js';
 import { ManifestError, parseManifest } from '../../core/model-package/manifest.js';
 import { CancelledError } from '../../core/sampler/denoiser.js';
 import type { SamplerSettings } from '../../core/sampler/settings.js';
-import { abortError, type AnnotateRequest, type BatchProgress, type EnginePort, type EngineSession, type TextSuggestions } from '../services/engine-port.js';
+import {
+  abortError,
+  type AnnotateRequest,
+  type BatchProgress,
+  type EnginePort,
+  type EngineSession,
+  type TextSuggestions,
+} from '../services/engine-port.js';
 import { EngineClient } from './engine-client.js';
 import type { EngineInfo, EngineOptions, EngineProgress } from './engine.js';
 import { MANIFEST_FILE } from './package-loader.js';
@@ -36,7 +43,10 @@ function embeddedStatus(dir: string): EmbeddedStatus {
     const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')));
     return { available: true, name: manifest.name, version: manifest.version };
   } catch (error) {
-    const detail = error instanceof ManifestError ? error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`).join('; ') : `${MANIFEST_FILE}: ${(error as Error).message}`;
+    const detail =
+      error instanceof ManifestError
+        ? error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`).join('; ')
+        : `${MANIFEST_FILE}: ${(error as Error).message}`;
     return { available: false, reason: `the embedded model at ${dir} cannot be used: ${detail}` };
   }
 }
@@ -55,8 +65,15 @@ function cudaProviderInstalled(): boolean {
 /** The device an opened engine runs on, with the reason the UI shows. */
 export function deviceOf(info: EngineInfo): DeviceInfo {
   const backend = info.backend;
-  if (info.fallbackReason) return { device: info.device, backend, code: 'cuda-fallback', reason: info.fallbackReason + (info.runtime ? ` (${info.runtime})` : '') };
-  if (backend === 'pytorch') return { device: info.device, backend, code: 'pytorch', reason: info.runtime ?? 'PyTorch worker loaded' };
+  if (info.fallbackReason)
+    return {
+      device: info.device,
+      backend,
+      code: 'cuda-fallback',
+      reason: info.fallbackReason + (info.runtime ? ` (${info.runtime})` : ''),
+    };
+  if (backend === 'pytorch')
+    return { device: info.device, backend, code: 'pytorch', reason: info.runtime ?? 'PyTorch worker loaded' };
   return info.device === 'cuda'
     ? { device: info.device, backend, code: 'cuda-loaded', reason: 'CUDA execution provider loaded' }
     : { device: info.device, backend, code: 'cpu-chosen', reason: "running on the CPU (device 'cpu' was chosen)" };
@@ -79,7 +96,8 @@ export function fractionOf(p: EngineProgress): number {
 }
 
 // A probability in float32 can land a hair outside [0, 1]; the store refuses such a score.
-const clampScore = (e: Entity): Entity => (e.score === undefined ? e : { ...e, score: Number.isFinite(e.score) ? Math.min(1, Math.max(0, e.score)) : 0 });
+const clampScore = (e: Entity): Entity =>
+  e.score === undefined ? e : { ...e, score: Number.isFinite(e.score) ? Math.min(1, Math.max(0, e.score)) : 0 };
 
 export class DiffusionEnginePort implements EnginePort {
   private readonly clients = new Set<EngineClient>();
@@ -94,17 +112,41 @@ export class DiffusionEnginePort implements EnginePort {
   device(): DeviceInfo {
     if (this.lastDevice) return this.lastDevice;
     // Nothing opened yet: say what opening will try. The job then reports the device it really got.
-    if (this.engineOptions.device === 'cpu') return { device: 'cpu', code: 'cpu-chosen', reason: "running on the CPU (device 'cpu' was chosen)" };
-    if (cudaProviderInstalled()) return { device: 'cuda', code: 'cuda-to-try', reason: 'the CUDA execution provider is installed; it is tried when a model opens, with the CPU as fallback' };
-    return { device: 'cpu', code: 'cuda-not-installed', reason: 'the CUDA execution provider is not installed (`npm run install-cuda`, needs CUDA 12 + cuDNN 9): the engine runs on the CPU' };
+    if (this.engineOptions.device === 'cpu')
+      return { device: 'cpu', code: 'cpu-chosen', reason: "running on the CPU (device 'cpu' was chosen)" };
+    if (cudaProviderInstalled())
+      return {
+        device: 'cuda',
+        code: 'cuda-to-try',
+        reason: 'the CUDA execution provider is installed; it is tried when a model opens, with the CPU as fallback',
+      };
+    return {
+      device: 'cpu',
+      code: 'cuda-not-installed',
+      reason:
+        'the CUDA execution provider is not installed (`npm run install-cuda`, needs CUDA 12 + cuDNN 9): the engine runs on the CPU',
+    };
   }
 
   models(): ModelInfo[] {
     const embedded = embeddedStatus(this.options.embeddedDir);
     return [
       embedded.available
-        ? { id: 'embedded', name: `${embedded.name} ${embedded.version}`, kind: 'embedded', path: this.options.embeddedDir, available: true }
-        : { id: 'embedded', name: 'embedded', kind: 'embedded', path: this.options.embeddedDir, available: false, reason: embedded.reason },
+        ? {
+            id: 'embedded',
+            name: `${embedded.name} ${embedded.version}`,
+            kind: 'embedded',
+            path: this.options.embeddedDir,
+            available: true,
+          }
+        : {
+            id: 'embedded',
+            name: 'embedded',
+            kind: 'embedded',
+            path: this.options.embeddedDir,
+            available: false,
+            reason: embedded.reason,
+          },
     ];
   }
 
@@ -156,19 +198,32 @@ export class DiffusionEnginePort implements EnginePort {
     await client.close();
   }
 
-  private async annotate(client: EngineClient, texts: readonly string[], signal: AbortSignal, onProgress?: (p: BatchProgress) => void,
-    options: AnnotateRequest = {}): Promise<TextSuggestions[]> {
+  private async annotate(
+    client: EngineClient,
+    texts: readonly string[],
+    signal: AbortSignal,
+    onProgress?: (p: BatchProgress) => void,
+    options: AnnotateRequest = {},
+  ): Promise<TextSuggestions[]> {
     if (signal.aborted) throw abortError();
     if (!this.clients.has(client)) throw new Error('the model was closed');
     let fraction = 0;
-    const job = client.annotate(texts.map((text, i) => ({ id: String(i), text })), {
-      ...options,
-      settings: options.settings ? { ...this.options.settings, ...options.settings } : this.options.settings,
-      onProgress: (p) => {
-        fraction = Math.max(fraction, fractionOf(p));
-        onProgress?.({ textsDone: p.itemsDone, texts: p.items, fraction, step: { step: p.step, totalSteps: p.totalSteps, batch: p.batch, batches: p.batches } });
+    const job = client.annotate(
+      texts.map((text, i) => ({ id: String(i), text })),
+      {
+        ...options,
+        settings: options.settings ? { ...this.options.settings, ...options.settings } : this.options.settings,
+        onProgress: (p) => {
+          fraction = Math.max(fraction, fractionOf(p));
+          onProgress?.({
+            textsDone: p.itemsDone,
+            texts: p.items,
+            fraction,
+            step: { step: p.step, totalSteps: p.totalSteps, batch: p.batch, batches: p.batches },
+          });
+        },
       },
-    });
+    );
     const cancel = () => job.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -179,7 +234,13 @@ export class DiffusionEnginePort implements EnginePort {
         if (!result) return { entities: [] };
         const aligned = client.info.outputFormat === 'aligned-bio';
         const history = options.keepHistory
-          ? result.segments.map((s) => ({ start: s.start, end: s.end, tokens: s.textTokens ?? [], aligned, steps: s.history ?? [] }))
+          ? result.segments.map((s) => ({
+              start: s.start,
+              end: s.end,
+              tokens: s.textTokens ?? [],
+              aligned,
+              steps: s.history ?? [],
+            }))
           : undefined;
         return { entities: result.entities.map(clampScore), signals: result.signals, ...(history ? { history } : {}) };
       });

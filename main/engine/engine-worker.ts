@@ -31,7 +31,9 @@ async function handle(message: ToWorker): Promise<void> {
       let lastProgress = -Infinity;
       const { settings, keepHistory, disagreementTemperature } = message;
       const results = await engine.annotate(message.items, {
-        settings, keepHistory, disagreementTemperature,
+        settings,
+        keepHistory,
+        disagreementTemperature,
         isCancelled: () => Atomics.load(cancelled, 0) === 1,
         onProgress: (progress) => {
           const now = performance.now();

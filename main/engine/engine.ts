@@ -2,14 +2,26 @@
 // worker thread (engine-client.ts); scripts and tests may use it directly. The backend comes from the manifest:
 // onnxruntime for a graph (ort-session.ts, loaded only then), a PyTorch worker for a checkpoint (torch-session.ts).
 
-import { disagreement, mergeSignals, summariseTokens, type UncertaintySignals } from '../../core/active-learning/signals.js';
+import {
+  disagreement,
+  mergeSignals,
+  summariseTokens,
+  type UncertaintySignals,
+} from '../../core/active-learning/signals.js';
 import type { Entity, Range } from '../../core/document.js';
 import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { DEFAULT_BATCH_LIMITS, GPU_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
-import { DeviceError, GraphContractError, noRuns, type BackendKind, type OpenedBackend, type RunStats } from './backend.js';
+import {
+  DeviceError,
+  GraphContractError,
+  noRuns,
+  type BackendKind,
+  type OpenedBackend,
+  type RunStats,
+} from './backend.js';
 import type { SessionOptions } from './ort-session.js';
 import { loadPackage, PackageError, type LoadedPackage } from './package-loader.js';
 import { openTorchBackend } from './torch-session.js';
@@ -100,9 +112,14 @@ interface Row {
 export class DiffusionEngine {
   private readonly limits: BatchLimits;
 
-  private constructor(readonly pkg: LoadedPackage, readonly info: EngineInfo, private readonly opened: OpenedBackend,
+  private constructor(
+    readonly pkg: LoadedPackage,
+    readonly info: EngineInfo,
+    private readonly opened: OpenedBackend,
     /** What ran (bench/engine.ts). */
-    readonly stats: RunStats, options: EngineOptions) {
+    readonly stats: RunStats,
+    options: EngineOptions,
+  ) {
     this.limits = { ...(opened.device === 'cuda' ? GPU_BATCH_LIMITS : DEFAULT_BATCH_LIMITS), ...options.batch };
   }
 
@@ -114,12 +131,26 @@ export class DiffusionEngine {
     const pkg = loadPackage(dir);
     const m = pkg.manifest;
     const stats = noRuns();
-    const opened = m.pytorch && pkg.checkpointPath
-      ? await openTorchBackend(pkg.checkpointPath, m.pytorch, m.head.topK, { device: options.device, threads: options.intraOpThreads }, stats)
-      : await openOnnx(pkg, options, stats);
+    const opened =
+      m.pytorch && pkg.checkpointPath
+        ? await openTorchBackend(
+            pkg.checkpointPath,
+            m.pytorch,
+            m.head.topK,
+            { device: options.device, threads: options.intraOpThreads },
+            stats,
+          )
+        : await openOnnx(pkg, options, stats);
     const info: EngineInfo = {
-      name: m.name, version: m.version, backend: opened.backend, device: opened.device, fallbackReason: opened.fallbackReason,
-      ...(opened.runtime ? { runtime: opened.runtime } : {}), outputFormat: m.output.format, labels: m.output.labels, defaults: m.sampler,
+      name: m.name,
+      version: m.version,
+      backend: opened.backend,
+      device: opened.device,
+      fallbackReason: opened.fallbackReason,
+      ...(opened.runtime ? { runtime: opened.runtime } : {}),
+      outputFormat: m.output.format,
+      labels: m.output.labels,
+      defaults: m.sampler,
     };
     return new DiffusionEngine(pkg, info, opened, stats, options);
   }
@@ -160,7 +191,11 @@ export class DiffusionEngine {
     return results;
   }
 
-  private async pass(items: readonly AnnotateItem[], settings: SamplerSettings, options: AnnotateOptions): Promise<ItemResult[]> {
+  private async pass(
+    items: readonly AnnotateItem[],
+    settings: SamplerSettings,
+    options: AnnotateOptions,
+  ): Promise<ItemResult[]> {
     const fits = (text: string) => this.fitsTokens(settings, this.pkg.tokenizer.encode(text).length);
     const rows: Row[] = [];
     items.forEach((item, i) => {
@@ -174,11 +209,25 @@ export class DiffusionEngine {
       };
       for (const segment of splitForWindow(item.text, fitsFirstWhole)) {
         const prompt = segment.text === whole?.text ? whole.prompt : this.pkg.prompt.build(segment.text);
-        rows.push({ item: i, ...segment, prompt, canvas: this.canvasFor(settings, prompt.textTokens.length, prompt.ids.length) });
+        rows.push({
+          item: i,
+          ...segment,
+          prompt,
+          canvas: this.canvasFor(settings, prompt.textTokens.length, prompt.ids.length),
+        });
       }
     });
-    const batches = lengthBuckets(rows.map((r) => r.prompt.ids.length + r.canvas), this.limits);
-    const results: ItemResult[] = items.map((item) => ({ id: item.id, entities: [], problems: [], segments: [], signals: summariseTokens([], [], []) }));
+    const batches = lengthBuckets(
+      rows.map((r) => r.prompt.ids.length + r.canvas),
+      this.limits,
+    );
+    const results: ItemResult[] = items.map((item) => ({
+      id: item.id,
+      entities: [],
+      problems: [],
+      segments: [],
+      signals: summariseTokens([], [], []),
+    }));
     const rowSignals: { start: number; signals: UncertaintySignals }[][] = items.map(() => []);
     let rowsDone = 0;
     const rowsLeft = items.map(() => 0);
@@ -189,33 +238,76 @@ export class DiffusionEngine {
     for (const [b, batch] of batches.entries()) {
       const onStep = (e: StepEvent) => {
         this.stats.steps++;
-        options.onProgress?.({ batch: b + 1, batches: batches.length, step: e.step, totalSteps: e.totalSteps, forwardRows: e.forwardRows, rowsDone, rows: rows.length, itemsDone, items: items.length });
+        options.onProgress?.({
+          batch: b + 1,
+          batches: batches.length,
+          step: e.step,
+          totalSteps: e.totalSteps,
+          forwardRows: e.forwardRows,
+          rowsDone,
+          rows: rows.length,
+          itemsDone,
+          items: items.length,
+        });
       };
-      const out = await this.run(batch.map((r) => rows[r].prompt.ids), batch.map((r) => rows[r].canvas), batch, settings, { ...options, onStep });
+      const out = await this.run(
+        batch.map((r) => rows[r].prompt.ids),
+        batch.map((r) => rows[r].canvas),
+        batch,
+        settings,
+        { ...options, onStep },
+      );
       batch.forEach((r, j) => {
         const row = rows[r];
-        const parsed = parseOutput(this.pkg.manifest.output, this.pkg.tokenizer, row.text, row.prompt.textTokens, out.rows[j].tokens, out.rows[j].probabilities);
+        const parsed = parseOutput(
+          this.pkg.manifest.output,
+          this.pkg.tokenizer,
+          row.text,
+          row.prompt.textTokens,
+          out.rows[j].tokens,
+          out.rows[j].probabilities,
+        );
         const result = results[row.item];
         const { entropy, margin } = out.rows[j].uncertainty;
-        rowSignals[row.item].push({ start: row.start, signals: summariseTokens(entropy, margin, parsed.tokenIsEntity) });
-        result.entities.push(...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })));
-        result.problems.push(...parsed.problems.map((p) => (segmentsOf[row.item] > 1 ? `text at ${row.start}: ${p}` : p)));
-        const history = out.rows[j].history?.map((canvas) => Array.from(canvas, (id) => (id === mask ? null : this.pkg.tokenizer.decode([id]))));
-        const textTokens = history && row.prompt.textTokens.map((t) => ({ start: t.start + row.start, end: t.end + row.start }));
-        result.segments.push({ start: row.start, end: row.end, output: parsed.output, forwards: out.forwards, ...(history ? { history, textTokens } : {}) });
+        rowSignals[row.item].push({
+          start: row.start,
+          signals: summariseTokens(entropy, margin, parsed.tokenIsEntity),
+        });
+        result.entities.push(
+          ...parsed.entities.map((e) => ({ ...e, start: e.start + row.start, end: e.end + row.start })),
+        );
+        result.problems.push(
+          ...parsed.problems.map((p) => (segmentsOf[row.item] > 1 ? `text at ${row.start}: ${p}` : p)),
+        );
+        const history = out.rows[j].history?.map((canvas) =>
+          Array.from(canvas, (id) => (id === mask ? null : this.pkg.tokenizer.decode([id]))),
+        );
+        const textTokens =
+          history && row.prompt.textTokens.map((t) => ({ start: t.start + row.start, end: t.end + row.start }));
+        result.segments.push({
+          start: row.start,
+          end: row.end,
+          output: parsed.output,
+          forwards: out.forwards,
+          ...(history ? { history, textTokens } : {}),
+        });
       });
       rowsDone += batch.length;
       for (const r of batch) if (--rowsLeft[rows[r].item] === 0) itemsDone++;
     }
     results.forEach((result, i) => {
       result.segments.sort((a, b) => a.start - b.start);
-      if (rowSignals[i].length > 0) result.signals = mergeSignals(rowSignals[i].sort((a, b) => a.start - b.start).map((r) => r.signals));
+      if (rowSignals[i].length > 0)
+        result.signals = mergeSignals(rowSignals[i].sort((a, b) => a.start - b.start).map((r) => r.signals));
     });
     return results;
   }
 
   /** Denoises explicit batches of texts (parity checks, scripts/engine-generate.ts); streams number rows across batches. */
-  async generate(batches: readonly (readonly string[])[], overrides: Partial<SamplerSettings> = {}): Promise<{ tokens: number[][]; text: string[]; forwards: number }[]> {
+  async generate(
+    batches: readonly (readonly string[])[],
+    overrides: Partial<SamplerSettings> = {},
+  ): Promise<{ tokens: number[][]; text: string[]; forwards: number }[]> {
     const settings = resolveSettings(this.pkg.manifest.sampler, overrides);
     const out = [];
     let stream = 0;
@@ -223,21 +315,44 @@ export class DiffusionEngine {
       const prompts = texts.map((t) => this.pkg.prompt.build(t));
       const streams = texts.map((_, i) => stream + i);
       stream += texts.length;
-      const result = await this.run(prompts.map((p) => p.ids), prompts.map((p) => this.canvasFor(settings, p.textTokens.length, p.ids.length)), streams, settings, {});
-      out.push({ tokens: result.rows.map((r) => r.tokens), text: result.rows.map((r) => this.pkg.tokenizer.decode(r.tokens)), forwards: result.forwards });
+      const result = await this.run(
+        prompts.map((p) => p.ids),
+        prompts.map((p) => this.canvasFor(settings, p.textTokens.length, p.ids.length)),
+        streams,
+        settings,
+        {},
+      );
+      out.push({
+        tokens: result.rows.map((r) => r.tokens),
+        text: result.rows.map((r) => this.pkg.tokenizer.decode(r.tokens)),
+        forwards: result.forwards,
+      });
     }
     return out;
   }
 
-  private async run(prompts: number[][], canvases: number[], streams: number[], settings: SamplerSettings,
-    options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & { onStep?: (e: StepEvent) => void }) {
+  private async run(
+    prompts: number[][],
+    canvases: number[],
+    streams: number[],
+    settings: SamplerSettings,
+    options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & { onStep?: (e: StepEvent) => void },
+  ) {
     const m = this.pkg.manifest;
     const started = performance.now();
     try {
-      return await denoise({ prompts, canvasLengths: canvases, streams }, {
-        settings, tokens: m.tokens, shiftedLogits: m.shiftedLogits, forward: this.opened.forward,
-        onStep: options.onStep, keepHistory: options.keepHistory, isCancelled: options.isCancelled,
-      });
+      return await denoise(
+        { prompts, canvasLengths: canvases, streams },
+        {
+          settings,
+          tokens: m.tokens,
+          shiftedLogits: m.shiftedLogits,
+          forward: this.opened.forward,
+          onStep: options.onStep,
+          keepHistory: options.keepHistory,
+          isCancelled: options.isCancelled,
+        },
+      );
     } finally {
       this.stats.loopMs += performance.now() - started;
     }
@@ -259,7 +374,10 @@ async function openOnnx(pkg: LoadedPackage, options: EngineOptions, stats: RunSt
   }
   const session = opened.session;
   return {
-    backend: 'onnxruntime', device: opened.device, ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}),
-    forward: ort.makeForward(session, pkg.manifest.head.topK, stats), release: () => session.release(),
+    backend: 'onnxruntime',
+    device: opened.device,
+    ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}),
+    forward: ort.makeForward(session, pkg.manifest.head.topK, stats),
+    release: () => session.release(),
   };
 }

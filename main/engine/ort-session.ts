@@ -8,7 +8,15 @@ import type { BatchInputs, ForwardFn, HeadOutputs, HeadScalars } from '../../cor
 import { DeviceError, GraphContractError, type DeviceChoice, type RunStats } from './backend.js';
 
 // Shared with the PyTorch backend; re-exported for the modules and tests that import them from here.
-export { addRuns, DeviceError, GraphContractError, noRuns, runsSince, type DeviceChoice, type RunStats } from './backend.js';
+export {
+  addRuns,
+  DeviceError,
+  GraphContractError,
+  noRuns,
+  runsSince,
+  type DeviceChoice,
+  type RunStats,
+} from './backend.js';
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface SessionOptions {
@@ -32,12 +40,19 @@ export interface OpenedSession {
   fallbackReason?: string;
 }
 
-
 const CONTRACT_INPUTS: [string, string, number][] = [
-  ['input_ids', 'int64', 2], ['attention_mask', 'int64', 2], ['position_ids', 'int64', 2],
-  ['temperature', 'float32', 1], ['top_p', 'float32', 1], ['top_k', 'int64', 1],
+  ['input_ids', 'int64', 2],
+  ['attention_mask', 'int64', 2],
+  ['position_ids', 'int64', 2],
+  ['temperature', 'float32', 1],
+  ['top_p', 'float32', 1],
+  ['top_k', 'int64', 1],
 ];
-const CONTRACT_OUTPUTS: [string, string, number][] = [['topk_ids', 'int64', 3], ['topk_probs', 'float32', 3], ['neg_entropy', 'float32', 2]];
+const CONTRACT_OUTPUTS: [string, string, number][] = [
+  ['topk_ids', 'int64', 3],
+  ['topk_probs', 'float32', 3],
+  ['neg_entropy', 'float32', 2],
+];
 
 function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.InferenceSession.SessionOptions {
   return {
@@ -47,7 +62,12 @@ function sessionOptions(options: SessionOptions, provider: 'cuda' | 'cpu'): ort.
     ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
     // A missing CUDA library is reported through fallbackReason/DeviceError, not onnxruntime's console.
     logSeverityLevel: provider === 'cuda' ? 4 : 3,
-    extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, inter_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+    extra: {
+      session: {
+        intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' },
+        inter_op: { allow_spinning: options.allowSpinning ? '1' : '0' },
+      },
+    },
   };
 }
 
@@ -58,16 +78,28 @@ ort.env.logLevel = 'fatal';
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
 /** Opens the graph on the chosen device; 'auto' tries CUDA first and falls back to the CPU, keeping the reason. */
-export async function openSession(graphPath: string, manifest: ModelManifest, options: SessionOptions): Promise<OpenedSession> {
+export async function openSession(
+  graphPath: string,
+  manifest: ModelManifest,
+  options: SessionOptions,
+): Promise<OpenedSession> {
   let opened: OpenedSession | undefined;
   if (options.device !== 'cpu') {
     try {
-      opened = { session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cuda')), device: 'cuda' };
+      opened = {
+        session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cuda')),
+        device: 'cuda',
+      };
     } catch (error) {
       if (options.device === 'cuda') {
-        throw new DeviceError(`device 'cuda' was asked for but the CUDA execution provider cannot be used: ${reasonOf(error)}. Install it with \`npm run install-cuda\` (CUDA 12 + cuDNN 9), or choose device 'auto' or 'cpu'.`);
+        throw new DeviceError(
+          `device 'cuda' was asked for but the CUDA execution provider cannot be used: ${reasonOf(error)}. Install it with \`npm run install-cuda\` (CUDA 12 + cuDNN 9), or choose device 'auto' or 'cpu'.`,
+        );
       }
-      opened = { ...(await openCpu(graphPath, options)), fallbackReason: `CUDA unavailable, running on the CPU: ${reasonOf(error)}` };
+      opened = {
+        ...(await openCpu(graphPath, options)),
+        fallbackReason: `CUDA unavailable, running on the CPU: ${reasonOf(error)}`,
+      };
     }
   } else {
     opened = await openCpu(graphPath, options);
@@ -84,31 +116,38 @@ async function openCpu(graphPath: string, options: SessionOptions): Promise<Open
   return { session: await ort.InferenceSession.create(graphPath, sessionOptions(options, 'cpu')), device: 'cpu' };
 }
 
-
 /** Every way the session's inputs and outputs differ from the contract (names, element types, ranks, K). */
 export function checkContract(session: ort.InferenceSession, manifest: ModelManifest): string[] {
   const problems: string[] = [];
-  const check = (kind: string, metadata: readonly ort.InferenceSession.ValueMetadata[], expected: [string, string, number][]) => {
+  const check = (
+    kind: string,
+    metadata: readonly ort.InferenceSession.ValueMetadata[],
+    expected: [string, string, number][],
+  ) => {
     const byName = new Map(metadata.map((m) => [m.name, m]));
     for (const [name, type, rank] of expected) {
       const m = byName.get(name);
       if (!m) {
-        problems.push(`${kind} '${name}' is missing (the graph has ${metadata.map((x) => `'${x.name}'`).join(', ') || 'none'})`);
+        problems.push(
+          `${kind} '${name}' is missing (the graph has ${metadata.map((x) => `'${x.name}'`).join(', ') || 'none'})`,
+        );
       } else if (!m.isTensor || m.type !== type) {
         problems.push(`${kind} '${name}' is ${m.isTensor ? m.type : 'not a tensor'}, expected ${type}`);
       } else if (m.shape.length !== rank) {
         problems.push(`${kind} '${name}' has rank ${m.shape.length}, expected ${rank}`);
       } else if (name.startsWith('topk_') && typeof m.shape[2] === 'number' && m.shape[2] !== manifest.head.topK) {
-        problems.push(`${kind} '${name}' returns ${m.shape[2]} candidates per position but manifest head.topK is ${manifest.head.topK}`);
+        problems.push(
+          `${kind} '${name}' returns ${m.shape[2]} candidates per position but manifest head.topK is ${manifest.head.topK}`,
+        );
       }
     }
-    for (const m of metadata) if (!expected.some(([name]) => name === m.name)) problems.push(`${kind} '${m.name}' is not part of the contract`);
+    for (const m of metadata)
+      if (!expected.some(([name]) => name === m.name)) problems.push(`${kind} '${m.name}' is not part of the contract`);
   };
   check('input', session.inputMetadata, CONTRACT_INPUTS);
   check('output', session.outputMetadata, CONTRACT_OUTPUTS);
   return problems;
 }
-
 
 // int32 <-> int64 through the 32-bit halves of each int64 (little-endian: low word first), so no BigInt is made per
 // element: BigInt64Array.from(data, BigInt) and back cost more than the rest of a step's JavaScript together.
@@ -163,10 +202,14 @@ export function makeForward(session: ort.InferenceSession, topK: number, stats?:
     const ids = out.topk_ids;
     const k = ids.dims[2];
     if (k !== topK || ids.dims[0] !== inputs.batch || ids.dims[1] !== inputs.seq) {
-      throw new GraphContractError('graph', [`topk_ids came back with shape [${ids.dims.join(', ')}], expected [${inputs.batch}, ${inputs.seq}, ${topK}]`]);
+      throw new GraphContractError('graph', [
+        `topk_ids came back with shape [${ids.dims.join(', ')}], expected [${inputs.batch}, ${inputs.seq}, ${topK}]`,
+      ]);
     }
     return {
-      batch: inputs.batch, seq: inputs.seq, k,
+      batch: inputs.batch,
+      seq: inputs.seq,
+      k,
       topkIds: narrowInt64(ids.data as BigInt64Array),
       topkProbs: out.topk_probs.data as Float32Array,
       negEntropy: out.neg_entropy.data as Float32Array,

@@ -13,7 +13,10 @@ export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
 
 /** A package that cannot be used; `problems` are `file: field: message` lines. */
 export class PackageError extends Error {
-  constructor(readonly dir: string, readonly problems: string[]) {
+  constructor(
+    readonly dir: string,
+    readonly problems: string[],
+  ) {
     super(`model package ${dir} cannot be used:\n  ${problems.join('\n  ')}`);
     this.name = 'PackageError';
   }
@@ -54,20 +57,31 @@ export function loadPackage(dir: string): LoadedPackage {
     manifest = parseManifest(json);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    throw new PackageError(dir, error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`));
+    throw new PackageError(
+      dir,
+      error.issues.map((i) => `${MANIFEST_FILE}: ${i.field ? `${i.field}: ` : ''}${i.message}`),
+    );
   }
   const graph = manifest.graph;
   for (const file of graph ? [graph.file, ...(graph.externalData ?? [])] : []) {
     if (!existsSync(join(dir, file))) problems.push(`${file}: is missing (named by ${MANIFEST_FILE} graph)`);
-    else if (!statSync(join(dir, file)).isFile()) problems.push(`${file}: is a folder, not a file (named by ${MANIFEST_FILE} graph)`);
+    else if (!statSync(join(dir, file)).isFile())
+      problems.push(`${file}: is a folder, not a file (named by ${MANIFEST_FILE} graph)`);
   }
-  const checkpointPath = manifest.pytorch && (isAbsolute(manifest.pytorch.checkpoint) ? manifest.pytorch.checkpoint : join(dir, manifest.pytorch.checkpoint));
-  if (manifest.pytorch && checkpointPath) problems.push(...checkpointProblems(checkpointPath, manifest.pytorch.checkpoint, manifest.pytorch.randomInit === true));
+  const checkpointPath =
+    manifest.pytorch &&
+    (isAbsolute(manifest.pytorch.checkpoint) ? manifest.pytorch.checkpoint : join(dir, manifest.pytorch.checkpoint));
+  if (manifest.pytorch && checkpointPath)
+    problems.push(
+      ...checkpointProblems(checkpointPath, manifest.pytorch.checkpoint, manifest.pytorch.randomInit === true),
+    );
   const checkpoint = manifest.training?.checkpoint;
-  if (checkpoint !== undefined && !existsSync(join(dir, checkpoint))) problems.push(`${checkpoint}: is missing (named by ${MANIFEST_FILE} training)`);
+  if (checkpoint !== undefined && !existsSync(join(dir, checkpoint)))
+    problems.push(`${checkpoint}: is missing (named by ${MANIFEST_FILE} training)`);
   const tokenizerJson = readJson(dir, manifest.tokenizer, problems);
   const needsConfig = manifest.prompt.kind === 'chat' && !manifest.prompt.chatTemplate;
-  const config = existsSync(join(dir, TOKENIZER_CONFIG_FILE)) || needsConfig ? readJson(dir, TOKENIZER_CONFIG_FILE, problems) : {};
+  const config =
+    existsSync(join(dir, TOKENIZER_CONFIG_FILE)) || needsConfig ? readJson(dir, TOKENIZER_CONFIG_FILE, problems) : {};
   if (needsConfig && config && typeof config.chat_template !== 'string') {
     problems.push(`${TOKENIZER_CONFIG_FILE}: has no chat_template, which the chat prompt needs`);
   }
@@ -76,10 +90,14 @@ export function loadPackage(dir: string): LoadedPackage {
     try {
       tokenizer = new TextTokenizer(tokenizerJson, config ?? {});
     } catch (error) {
-      problems.push(`${manifest.tokenizer}: cannot be read as a tokenizer (${error instanceof Error ? error.message : String(error)})`);
+      problems.push(
+        `${manifest.tokenizer}: cannot be read as a tokenizer (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   }
-  if (tokenizer) for (const issue of checkTokenIds(manifest, tokenizer.vocabSize)) problems.push(`${MANIFEST_FILE}: ${issue.field}: ${issue.message}`);
+  if (tokenizer)
+    for (const issue of checkTokenIds(manifest, tokenizer.vocabSize))
+      problems.push(`${MANIFEST_FILE}: ${issue.field}: ${issue.message}`);
   let prompt: PromptBuilder | undefined;
   if (tokenizer && config && problems.length === 0) {
     try {
@@ -89,7 +107,14 @@ export function loadPackage(dir: string): LoadedPackage {
     }
   }
   if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
-  return { dir, manifest, ...(graph ? { graphPath: join(dir, graph.file) } : {}), ...(checkpointPath ? { checkpointPath } : {}), tokenizer, prompt };
+  return {
+    dir,
+    manifest,
+    ...(graph ? { graphPath: join(dir, graph.file) } : {}),
+    ...(checkpointPath ? { checkpointPath } : {}),
+    tokenizer,
+    prompt,
+  };
 }
 
 /** What a PyTorch checkpoint folder lacks: config.json, and *.safetensors unless the weights are random. */
@@ -99,6 +124,7 @@ function checkpointProblems(path: string, named: string, randomInit: boolean): s
   if (!statSync(path).isDirectory()) return [`${named}: is a file, not a checkpoint folder ${by}`];
   const problems: string[] = [];
   if (!existsSync(join(path, 'config.json'))) problems.push(`${named}: has no config.json ${by}`);
-  if (!randomInit && !readdirSync(path).some((f) => f.endsWith('.safetensors'))) problems.push(`${named}: has no *.safetensors weights ${by}`);
+  if (!randomInit && !readdirSync(path).some((f) => f.endsWith('.safetensors')))
+    problems.push(`${named}: has no *.safetensors weights ${by}`);
   return problems;
 }

@@ -23,13 +23,19 @@ export function renderPromptParts(manifest: ModelManifest, tokenizerConfig: Reco
     rendered = prompt.template.replace('{text}', SENTINEL);
   } else {
     const template = prompt.chatTemplate ?? tokenizerConfig.chat_template;
-    if (typeof template !== 'string') throw new Error('prompt.kind is chat but neither prompt.chatTemplate nor tokenizer_config.json has a chat_template');
+    if (typeof template !== 'string')
+      throw new Error(
+        'prompt.kind is chat but neither prompt.chatTemplate nor tokenizer_config.json has a chat_template',
+      );
     const messages = [
       ...(prompt.system ? [{ role: 'system', content: prompt.system }] : []),
       { role: 'user', content: prompt.user.replace('{text}', SENTINEL) },
     ];
     rendered = new Template(template).render({
-      messages, add_generation_prompt: true, bos_token: tokenizerConfig.bos_token ?? '', eos_token: tokenizerConfig.eos_token ?? '',
+      messages,
+      add_generation_prompt: true,
+      bos_token: tokenizerConfig.bos_token ?? '',
+      eos_token: tokenizerConfig.eos_token ?? '',
     });
   }
   const parts = rendered.split(SENTINEL);
@@ -50,7 +56,11 @@ export class PromptBuilder {
   private readonly prefixIds: number[];
   private readonly suffixIds: number[];
 
-  constructor(private readonly manifest: ModelManifest, private readonly tokenizer: TextTokenizer, parts: PromptParts) {
+  constructor(
+    private readonly manifest: ModelManifest,
+    private readonly tokenizer: TextTokenizer,
+    parts: PromptParts,
+  ) {
     const bos = manifest.prompt.addBos && manifest.tokens.bos !== undefined ? [manifest.tokens.bos] : [];
     this.prefixIds = [...bos, ...tokenizer.encode(parts.prefix)];
     this.suffixIds = tokenizer.encode(parts.suffix);
@@ -63,6 +73,10 @@ export class PromptBuilder {
 
   build(text: string): BuiltPrompt {
     const { ids, ranges } = this.tokenizer.encodeWithOffsets(text);
-    return { ids: [...this.prefixIds, ...ids, ...this.suffixIds], textStart: this.prefixIds.length, textTokens: ranges };
+    return {
+      ids: [...this.prefixIds, ...ids, ...this.suffixIds],
+      textStart: this.prefixIds.length,
+      textTokens: ranges,
+    };
   }
 }

@@ -45,7 +45,9 @@ function meanOver(ranges: readonly Range[], probabilities: Float32Array, start: 
 
 /** Code points of the raw character (or &lt; &gt; &amp; entity) at raw code-point offset `at`. */
 function rawLengthAt(output: string, at: number): number {
-  const rest = Array.from(output).slice(at, at + 5).join('');
+  const rest = Array.from(output)
+    .slice(at, at + 5)
+    .join('');
   return /^&(?:lt|gt|amp);/u.exec(rest)?.[0].length ?? 1;
 }
 
@@ -76,14 +78,27 @@ function plainToRaw(output: string): number[] {
 
 /** Entities of one generated output over `text`, whose tokens are `textTokens`. */
 export function parseOutput(
-  spec: OutputSpec, tokenizer: TextTokenizer, text: string, textTokens: readonly Range[], tokens: readonly number[], probabilities: Float32Array,
+  spec: OutputSpec,
+  tokenizer: TextTokenizer,
+  text: string,
+  textTokens: readonly Range[],
+  tokens: readonly number[],
+  probabilities: Float32Array,
 ): ParsedOutput {
   const labels = spec.labels;
   if (spec.format === 'aligned-bio') {
     const labelTokens = tokens.map((id) => tokenizer.decode([id]));
     const parsed = parseAlignedBio(labelTokens, textTokens, { labels });
-    const entities = parsed.entities.map(({ tokens: span, ...entity }) => ({ ...entity, score: mean(probabilities, span.start, span.end) }));
-    return { entities, problems: parsed.problems, output: labelTokens.join(' '), tokenIsEntity: labelTokens.map((t) => t !== 'O') };
+    const entities = parsed.entities.map(({ tokens: span, ...entity }) => ({
+      ...entity,
+      score: mean(probabilities, span.start, span.end),
+    }));
+    return {
+      entities,
+      problems: parsed.problems,
+      output: labelTokens.join(' '),
+      tokenIsEntity: labelTokens.map((t) => t !== 'O'),
+    };
   }
   const { text: output, ranges } = tokenizer.decodeWithOffsets(tokens);
   if (spec.format === 'inline-tags') {
@@ -91,9 +106,12 @@ export function parseOutput(
     const read = readInlineTags(output, { labels });
     const toRaw = plainToRaw(output);
     // Just after the entity's last character, then its closing tag (an escaped last character is several raw ones).
-    const rawEnd = (e: { label: string; end: number }) => toRaw[e.end - 1] + rawLengthAt(output, toRaw[e.end - 1]) + codePointLength(`</${e.label}>`);
+    const rawEnd = (e: { label: string; end: number }) =>
+      toRaw[e.end - 1] + rawLengthAt(output, toRaw[e.end - 1]) + codePointLength(`</${e.label}>`);
     const entities = parsed.entities.map((entity) => {
-      const own = read.entities.find((e) => e.label === entity.label && e.start === entity.start && e.end === entity.end);
+      const own = read.entities.find(
+        (e) => e.label === entity.label && e.start === entity.start && e.end === entity.end,
+      );
       return { ...entity, score: own ? meanOver(ranges, probabilities, own.at, rawEnd(own)) : mean(probabilities) };
     });
     return { entities, problems: parsed.problems, output, tokenIsEntity: tokens.map(() => true) };
@@ -105,7 +123,10 @@ export function parseOutput(
     const first = sourceTokens.findIndex((t) => t.start === entity.start);
     const last = sourceTokens.findIndex((t) => t.end === entity.end);
     const traceable = lines.length === sourceTokens.length && first >= 0 && last >= first;
-    return { ...entity, score: traceable ? meanOver(ranges, probabilities, lines[first].start, lines[last].end) : mean(probabilities) };
+    return {
+      ...entity,
+      score: traceable ? meanOver(ranges, probabilities, lines[first].start, lines[last].end) : mean(probabilities),
+    };
   });
   return { entities, problems: parsed.problems, output, tokenIsEntity: tokens.map(() => true) };
 }

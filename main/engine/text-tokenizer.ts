@@ -27,7 +27,10 @@ const utf8 = new TextEncoder();
 
 /** A vocabulary entry's own text: without WordPiece's `##`, BPE's `</w>`, SentencePiece's `▁` or GPT-2's `Ġ`. */
 function surfaceOf(token: string): string {
-  return token.replace(/^##/, '').replace(/<\/w>$/, '').replace(/^[\u2581\u0120]/, '');
+  return token
+    .replace(/^##/, '')
+    .replace(/<\/w>$/, '')
+    .replace(/^[\u2581\u0120]/, '');
 }
 
 function usesByteLevel(json: Record<string, unknown>): boolean {
@@ -47,7 +50,10 @@ interface Step {
 }
 
 const allOf = (step: Step | null | undefined, allowed: Set<string>, nested: 'normalizers' | 'pretokenizers'): boolean =>
-  !step || (step.type === 'Sequence' ? (step[nested] ?? []).every((s) => allOf(s, allowed, nested)) : allowed.has(step.type ?? ''));
+  !step ||
+  (step.type === 'Sequence'
+    ? (step[nested] ?? []).every((s) => allOf(s, allowed, nested))
+    : allowed.has(step.type ?? ''));
 
 /**
  * Whether encoding each whitespace-separated word on its own gives exactly the ids of encoding the whole text, so
@@ -55,11 +61,19 @@ const allOf = (step: Step | null | undefined, allowed: Set<string>, nested: 'nor
  * most of a short sentence's cost). Also needs no post-processor and no added token that holds or strips whitespace.
  */
 export function encodesWordByWord(json: Record<string, unknown>): boolean {
-  const added = (json.added_tokens ?? []) as { content: string; lstrip?: boolean; rstrip?: boolean; single_word?: boolean }[];
-  return allOf(json.normalizer as Step | null, PER_CHARACTER_NORMALIZERS, 'normalizers') &&
-    json.pre_tokenizer != null && allOf(json.pre_tokenizer as Step, WHITESPACE_FIRST_PRE_TOKENIZERS, 'pretokenizers') &&
+  const added = (json.added_tokens ?? []) as {
+    content: string;
+    lstrip?: boolean;
+    rstrip?: boolean;
+    single_word?: boolean;
+  }[];
+  return (
+    allOf(json.normalizer as Step | null, PER_CHARACTER_NORMALIZERS, 'normalizers') &&
+    json.pre_tokenizer != null &&
+    allOf(json.pre_tokenizer as Step, WHITESPACE_FIRST_PRE_TOKENIZERS, 'pretokenizers') &&
     json.post_processor == null &&
-    added.every((t) => !/\s/u.test(t.content) && !t.lstrip && !t.rstrip && !t.single_word);
+    added.every((t) => !/\s/u.test(t.content) && !t.lstrip && !t.rstrip && !t.single_word)
+  );
 }
 
 interface Encoded {
@@ -69,7 +83,8 @@ interface Encoded {
 
 const SPACE = /\s/u;
 /** Whether UTF-16 unit `c` is whitespace as the pre-tokenisers' `\s` sees it (ASCII without a regular expression). */
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && SPACE.test(String.fromCharCode(c)));
+const isSpace = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && SPACE.test(String.fromCharCode(c)));
 const WORD_CACHE_LIMIT = 200_000;
 
 export class TextTokenizer {
@@ -89,7 +104,11 @@ export class TextTokenizer {
   private readonly words?: Map<string, Encoded & { length: number }>;
 
   /** `wordByWord: false` encodes every text whole (tests compare the two ways). */
-  constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}, options: { wordByWord?: boolean } = {}) {
+  constructor(
+    json: Record<string, unknown>,
+    config: Record<string, unknown> = {},
+    options: { wordByWord?: boolean } = {},
+  ) {
     this.tokenizer = new Tokenizer(json, config);
     this.unknownToken = (json.model as { unk_token?: string } | undefined)?.unk_token ?? undefined;
     if (usesByteLevel(json)) this.byteLevel = byteLevelTable();
@@ -112,7 +131,10 @@ export class TextTokenizer {
       // The aligned-canvas output is decoded one label token at a time: a small vocabulary, asked for over and over.
       const cached = this.decoded.get(ids[0]);
       if (cached !== undefined) return cached;
-      const text: string = this.tokenizer.decode([ids[0]], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+      const text: string = this.tokenizer.decode([ids[0]], {
+        skip_special_tokens: false,
+        clean_up_tokenization_spaces: false,
+      });
       this.decoded.set(ids[0], text);
       return text;
     }
@@ -125,7 +147,11 @@ export class TextTokenizer {
       const token = this.tokenizer.id_to_token(id);
       // An added token (a prompt tag, a label token) written in the text itself is matched as written.
       const surface = this.added.has(id) ? (token ?? '') : surfaceOf(token ?? '');
-      info = { surface, length: Array.from(surface).length, unknown: this.unknownToken !== undefined && token === this.unknownToken };
+      info = {
+        surface,
+        length: Array.from(surface).length,
+        unknown: this.unknownToken !== undefined && token === this.unknownToken,
+      };
       this.surfaces.set(id, info);
     }
     return info;
@@ -159,7 +185,9 @@ export class TextTokenizer {
     if (text === '') return { ids: [], ranges: [] };
     const encoding = this.tokenizer.encode(text, { add_special_tokens: false });
     const ranges =
-      (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ?? this.surfaceRanges(text, encoding.ids) ?? this.decodedRanges(text, encoding.ids);
+      (this.byteLevel && this.byteRanges(text, encoding.ids, encoding.tokens)) ??
+      this.surfaceRanges(text, encoding.ids) ??
+      this.decodedRanges(text, encoding.ids);
     return { ids: encoding.ids, ranges };
   }
 
@@ -208,7 +236,9 @@ export class TextTokenizer {
       let rebuilt = '';
       for (const id of ids) {
         const token = this.tokenizer.id_to_token(id) ?? '';
-        const bytes = this.added.has(id) ? utf8.encode(token) : Uint8Array.from(Array.from(token, (ch: string) => this.byteLevel!.get(ch) ?? 63));
+        const bytes = this.added.has(id)
+          ? utf8.encode(token)
+          : Uint8Array.from(Array.from(token, (ch: string) => this.byteLevel!.get(ch) ?? 63));
         const piece = stream.decode(bytes, { stream: true });
         rebuilt += piece;
         const n = Array.from(piece).length;
@@ -276,7 +306,10 @@ export class TextTokenizer {
     };
     const lengthOf = (i: number) => info[i].length;
     const matchesAt = (surface: string, from: number, length: number) =>
-      surface !== '' && from + length <= cps.length && utf16[from + length] - utf16[from] === surface.length && text.startsWith(surface, utf16[from]);
+      surface !== '' &&
+      from + length <= cps.length &&
+      utf16[from + length] - utf16[from] === surface.length &&
+      text.startsWith(surface, utf16[from]);
     for (let i = 0; i < ids.length; i++) {
       at = skipSpace(at);
       if (unknown[i]) {
@@ -288,7 +321,12 @@ export class TextTokenizer {
           at = end;
           continue;
         }
-        while (end < cps.length && !/\s/u.test(cps[end]) && !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end, lengthOf(i + 1)))) end++;
+        while (
+          end < cps.length &&
+          !/\s/u.test(cps[end]) &&
+          !(i + 1 < ids.length && matchesAt(surfaces[i + 1], end, lengthOf(i + 1)))
+        )
+          end++;
         ranges.push({ start: at, end: Math.min(end, cps.length) });
         at = end;
         continue;

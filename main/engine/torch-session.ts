@@ -10,7 +10,8 @@ import type { BatchInputs, ForwardFn, HeadOutputs, HeadScalars } from '../../cor
 import { findPython, PythonEnvError } from '../training/python-env.js';
 import { DeviceError, type DeviceChoice, type OpenedBackend, type RunStats } from './backend.js';
 
-export const TORCH_SETUP_HINT = 'install it with `npm run setup:python` (torch, transformers, safetensors and the training package dnw), or point $WORKBENCH_PYTHON at a Python that has them';
+export const TORCH_SETUP_HINT =
+  'install it with `npm run setup:python` (torch, transformers, safetensors and the training package dnw), or point $WORKBENCH_PYTHON at a Python that has them';
 
 export interface TorchOptions {
   device: DeviceChoice;
@@ -57,8 +58,17 @@ interface Frame {
 }
 
 /** One frame's bytes. */
-export function encodeFrame(header: Record<string, unknown>, arrays: [string, Int32Array | Float32Array, number[]][] = []): Buffer {
-  const full = arrays.length === 0 ? header : { ...header, arrays: arrays.map(([name, data, shape]) => [name, data instanceof Int32Array ? 'int32' : 'float32', shape]) };
+export function encodeFrame(
+  header: Record<string, unknown>,
+  arrays: [string, Int32Array | Float32Array, number[]][] = [],
+): Buffer {
+  const full =
+    arrays.length === 0
+      ? header
+      : {
+          ...header,
+          arrays: arrays.map(([name, data, shape]) => [name, data instanceof Int32Array ? 'int32' : 'float32', shape]),
+        };
   const head = Buffer.from(JSON.stringify(full));
   const payload = arrays.reduce((n, [, data]) => n + data.byteLength, 0);
   const out = Buffer.allocUnsafe(8 + head.length + payload);
@@ -135,42 +145,75 @@ export class TorchSession {
   private helloWaiter: Pending | undefined;
   hello: TorchHello | undefined;
 
-  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, Readable>, private readonly graceSeconds: number) {
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
+    private readonly graceSeconds: number,
+  ) {
     const reader = new FrameReader((frame) => this.receive(frame));
     child.stdout.on('data', (chunk: Buffer) => reader.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEEP)));
+    child.stderr.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEEP)),
+    );
     child.stdin.on('error', () => undefined); // EPIPE after the worker died: its exit says what happened
-    this.exit = new Promise((resolve) => child.once('close', (code, signal) => {
-      this.exited = { code, signal };
-      const error = new TorchBackendError(`the PyTorch worker exited (${signal ? `signal ${signal}` : `code ${code}`})${this.stderrTail()}`);
-      this.helloWaiter?.reject(error);
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-      resolve();
-    }));
+    this.exit = new Promise((resolve) =>
+      child.once('close', (code, signal) => {
+        this.exited = { code, signal };
+        const error = new TorchBackendError(
+          `the PyTorch worker exited (${signal ? `signal ${signal}` : `code ${code}`})${this.stderrTail()}`,
+        );
+        this.helloWaiter?.reject(error);
+        for (const p of this.pending.values()) p.reject(error);
+        this.pending.clear();
+        resolve();
+      }),
+    );
   }
 
   /** Starts the worker on `checkpoint` and waits for its hello; throws DeviceError or TorchBackendError. */
-  static async start(checkpoint: string, spec: PytorchSpec, topK: number, options: TorchOptions): Promise<TorchSession> {
+  static async start(
+    checkpoint: string,
+    spec: PytorchSpec,
+    topK: number,
+    options: TorchOptions,
+  ): Promise<TorchSession> {
     let python: ReturnType<typeof findPython>;
     try {
       python = findPython();
     } catch (error) {
       if (!(error instanceof PythonEnvError)) throw error;
-      throw new TorchBackendError(`the PyTorch backend needs Python with torch and the training package (dnw); none found (tried ${error.tried.join(', ')}): ${TORCH_SETUP_HINT}`);
+      throw new TorchBackendError(
+        `the PyTorch backend needs Python with torch and the training package (dnw); none found (tried ${error.tried.join(', ')}): ${TORCH_SETUP_HINT}`,
+      );
     }
-    const args = ['-m', 'dnw.dream.torch_worker', '--checkpoint', checkpoint, '--device', options.device, '--top-k', String(topK),
-      '--dtype', spec.dtype ?? 'auto', '--attention', spec.attention ?? 'sdpa',
-      ...(options.threads ? ['--threads', String(options.threads)] : []), ...(spec.randomInit ? ['--random-init'] : [])];
+    const args = [
+      '-m',
+      'dnw.dream.torch_worker',
+      '--checkpoint',
+      checkpoint,
+      '--device',
+      options.device,
+      '--top-k',
+      String(topK),
+      '--dtype',
+      spec.dtype ?? 'auto',
+      '--attention',
+      spec.attention ?? 'sdpa',
+      ...(options.threads ? ['--threads', String(options.threads)] : []),
+      ...(spec.randomInit ? ['--random-init'] : []),
+    ];
     const child = await new Promise<ChildProcessByStdio<Writable, Readable, Readable>>((resolve, reject) => {
       const c = spawn(python.python, args, { env: python.env, stdio: ['pipe', 'pipe', 'pipe'] });
       c.once('spawn', () => resolve(c));
-      c.once('error', (error) => reject(new TorchBackendError(`cannot start ${python.python}: ${error.message}: ${TORCH_SETUP_HINT}`)));
+      c.once('error', (error) =>
+        reject(new TorchBackendError(`cannot start ${python.python}: ${error.message}: ${TORCH_SETUP_HINT}`)),
+      );
     });
     const session = new TorchSession(child, options.closeGraceSeconds ?? 5);
     const frame = await new Promise<Frame>((resolve, reject) => {
       session.helloWaiter = { resolve, reject };
-      if (session.exited) reject(new TorchBackendError(`the PyTorch worker exited before it answered${session.stderrTail()}`));
+      if (session.exited)
+        reject(new TorchBackendError(`the PyTorch worker exited before it answered${session.stderrTail()}`));
     }).catch(async (error: unknown) => {
       session.kill();
       throw error;
@@ -179,7 +222,8 @@ export class TorchSession {
     if (frame.header.type === 'error') {
       const message = String(frame.header.message);
       await session.close();
-      if (frame.header.kind === 'device') throw new DeviceError(`${message}. Choose device 'auto' or 'cpu', or install a CUDA-enabled torch.`);
+      if (frame.header.kind === 'device')
+        throw new DeviceError(`${message}. Choose device 'auto' or 'cpu', or install a CUDA-enabled torch.`);
       if (frame.header.kind === 'dependency') throw new TorchBackendError(message);
       throw new TorchBackendError(`the PyTorch worker cannot load ${checkpoint}: ${message}`);
     }
@@ -207,11 +251,15 @@ export class TorchSession {
       return;
     }
     this.pending.delete(id);
-    if (frame.header.type === 'error') pending.reject(new TorchBackendError(`the PyTorch worker failed a forward: ${String(frame.header.message)}`));
+    if (frame.header.type === 'error')
+      pending.reject(new TorchBackendError(`the PyTorch worker failed a forward: ${String(frame.header.message)}`));
     else pending.resolve(frame);
   }
 
-  private request(header: Record<string, unknown>, arrays: [string, Int32Array | Float32Array, number[]][] = []): Promise<Frame> {
+  private request(
+    header: Record<string, unknown>,
+    arrays: [string, Int32Array | Float32Array, number[]][] = [],
+  ): Promise<Frame> {
     if (this.exited) return Promise.reject(new TorchBackendError(`the PyTorch worker has exited${this.stderrTail()}`));
     const id = this.nextId++;
     return new Promise<Frame>((resolve, reject) => {
@@ -224,16 +272,36 @@ export class TorchSession {
   forward(inputs: BatchInputs, scalars: HeadScalars): Promise<HeadOutputs> {
     const dims = [inputs.batch, inputs.seq];
     return this.request(
-      { type: 'forward', batch: inputs.batch, seq: inputs.seq, temperature: scalars.temperature, top_p: scalars.topP, top_k: scalars.topK },
-      [['input_ids', inputs.inputIds, dims], ['attention_mask', inputs.attentionMask, dims], ['position_ids', inputs.positionIds, dims]],
+      {
+        type: 'forward',
+        batch: inputs.batch,
+        seq: inputs.seq,
+        temperature: scalars.temperature,
+        top_p: scalars.topP,
+        top_k: scalars.topK,
+      },
+      [
+        ['input_ids', inputs.inputIds, dims],
+        ['attention_mask', inputs.attentionMask, dims],
+        ['position_ids', inputs.positionIds, dims],
+      ],
     ).then((frame) => {
       const ids = frame.arrays.get('topk_ids');
       const probs = frame.arrays.get('topk_probs');
       const entropy = frame.arrays.get('neg_entropy');
       const k = this.hello?.topK ?? 0;
       const n = inputs.batch * inputs.seq;
-      if (!(ids instanceof Int32Array) || !(probs instanceof Float32Array) || !(entropy instanceof Float32Array) || ids.length !== n * k || probs.length !== n * k || entropy.length !== n) {
-        throw new TorchBackendError(`the PyTorch worker answered arrays of the wrong shape for [${inputs.batch}, ${inputs.seq}, ${k}]`);
+      if (
+        !(ids instanceof Int32Array) ||
+        !(probs instanceof Float32Array) ||
+        !(entropy instanceof Float32Array) ||
+        ids.length !== n * k ||
+        probs.length !== n * k ||
+        entropy.length !== n
+      ) {
+        throw new TorchBackendError(
+          `the PyTorch worker answered arrays of the wrong shape for [${inputs.batch}, ${inputs.seq}, ${k}]`,
+        );
       }
       return { batch: inputs.batch, seq: inputs.seq, k, topkIds: ids, topkProbs: probs, negEntropy: entropy };
     });
@@ -270,7 +338,13 @@ export function describeRuntime(hello: TorchHello): string {
 }
 
 /** Opens the PyTorch backend for a package's checkpoint. */
-export async function openTorchBackend(checkpoint: string, spec: PytorchSpec, topK: number, options: TorchOptions, stats: RunStats): Promise<OpenedBackend & { session: TorchSession }> {
+export async function openTorchBackend(
+  checkpoint: string,
+  spec: PytorchSpec,
+  topK: number,
+  options: TorchOptions,
+  stats: RunStats,
+): Promise<OpenedBackend & { session: TorchSession }> {
   const session = await TorchSession.start(checkpoint, spec, topK, options);
   const hello = session.hello!;
   const forward: ForwardFn = async (inputs, scalars) => {
@@ -282,7 +356,13 @@ export async function openTorchBackend(checkpoint: string, spec: PytorchSpec, to
     return out;
   };
   return {
-    backend: 'pytorch', device: hello.device, ...(hello.fallbackReason ? { fallbackReason: hello.fallbackReason } : {}),
-    runtime: describeRuntime(hello), forward, stats: () => session.stats(), release: () => session.close(), session,
+    backend: 'pytorch',
+    device: hello.device,
+    ...(hello.fallbackReason ? { fallbackReason: hello.fallbackReason } : {}),
+    runtime: describeRuntime(hello),
+    forward,
+    stats: () => session.stats(),
+    release: () => session.close(),
+    session,
   };
 }

@@ -33,17 +33,29 @@ export interface SerializedError {
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const extra = error as Error & Partial<Record<'dir' | 'file' | 'field', string> & { problems: string[] }>;
-  return { name: error.name, message: error.message, dir: extra.dir, file: extra.file, field: extra.field, problems: extra.problems };
+  return {
+    name: error.name,
+    message: error.message,
+    dir: extra.dir,
+    file: extra.file,
+    field: extra.field,
+    problems: extra.problems,
+  };
 }
 
 /** The error class the worker threw, rebuilt on this side. */
 export function deserializeError(e: SerializedError): Error {
   switch (e.name) {
-    case 'PackageError': return new PackageError(e.dir ?? '', e.problems ?? []);
-    case 'GraphContractError': return new GraphContractError(e.file ?? '', e.problems ?? []);
-    case 'DeviceError': return new DeviceError(e.message);
-    case 'CancelledError': return new CancelledError();
-    case 'SamplerSettingsError': return new SamplerSettingsError(e.field ?? '', e.message.replace(/^sampler setting \S+: /, ''));
+    case 'PackageError':
+      return new PackageError(e.dir ?? '', e.problems ?? []);
+    case 'GraphContractError':
+      return new GraphContractError(e.file ?? '', e.problems ?? []);
+    case 'DeviceError':
+      return new DeviceError(e.message);
+    case 'CancelledError':
+      return new CancelledError();
+    case 'SamplerSettingsError':
+      return new SamplerSettingsError(e.field ?? '', e.message.replace(/^sampler setting \S+: /, ''));
     default: {
       const error = new Error(e.message);
       error.name = e.name;

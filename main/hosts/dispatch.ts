@@ -31,19 +31,27 @@ export interface Dispatcher<C> {
 function checkRole(context: CallContext | undefined, method: MethodName): void {
   const needed = METHOD_ROLES[method];
   if (context && !roleAllows(context.role, needed)) {
-    throw new ContractError('forbidden', `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'curator' ? 'a' : 'an'} ${context.role}`);
+    throw new ContractError(
+      'forbidden',
+      `${method} needs the ${needed} role; ${context.actor} is ${context.role === 'curator' ? 'a' : 'an'} ${context.role}`,
+    );
   }
 }
 
 /** Builds the validated entry point over a service implementation. */
-export function createDispatcher<C>(api: ServiceApi, checkCaller: CallerCheck<C>, log: (message: string) => void = () => {}): Dispatcher<C> {
+export function createDispatcher<C>(
+  api: ServiceApi,
+  checkCaller: CallerCheck<C>,
+  log: (message: string) => void = () => {},
+): Dispatcher<C> {
   return {
     authorize(caller, method) {
       if (isMethodName(method)) checkRole(checkCaller(caller, method) ?? undefined, method);
     },
     async call(caller, method, params) {
       try {
-        if (!isMethodName(method)) throw new ContractError('unknown-method', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+        if (!isMethodName(method))
+          throw new ContractError('unknown-method', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
         const context = checkCaller(caller, method) ?? undefined;
         checkRole(context, method);
         const parsed = paramSchemas[method].safeParse(params ?? {});

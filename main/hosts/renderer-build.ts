@@ -34,7 +34,11 @@ export async function ensureRendererBuilt(log: (message: string) => void = () =>
   const vite = await import('vite');
   // Built beside and swapped in, so two test processes building at once never serve a half-written folder.
   const staging = `${rendererDist}-${process.pid}`;
-  await vite.build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'error', build: { outDir: staging, emptyOutDir: true } });
+  await vite.build({
+    configFile: join(repoRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: staging, emptyOutDir: true },
+  });
   if (rendererIsStale()) {
     rmSync(rendererDist, { recursive: true, force: true });
     try {

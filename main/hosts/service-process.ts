@@ -17,15 +17,30 @@ interface ParentPort {
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 const send = (message: FromService) => (parentPort ? parentPort.postMessage(message) : process.send?.(message));
 const onMessage = (listener: (message: ToService) => void) =>
-  parentPort ? parentPort.on('message', (e) => listener(e.data)) : process.on('message', (m) => listener(m as ToService));
+  parentPort
+    ? parentPort.on('message', (e) => listener(e.data))
+    : process.on('message', (m) => listener(m as ToService));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, 'no-samples': { type: 'boolean' }, engine: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, 'no-samples': { type: 'boolean' }, engine: { type: 'string' } },
+    strict: true,
+  });
   if (!values.data) throw new Error('--data is required');
   const workspace = await openWorkspace(values.data, { samples: !values['no-samples'] });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: workspace.dataDir, host: 'electron', engine: await loadEngine(values.engine), version: appVersion() });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: workspace.dataDir,
+    host: 'electron',
+    engine: await loadEngine(values.engine),
+    version: appVersion(),
+  });
   // Main already checked the sender and validated; validating again costs little and keeps one code path.
-  const dispatcher = createDispatcher<null>(service, () => {}, (m) => console.error(m));
+  const dispatcher = createDispatcher<null>(
+    service,
+    () => {},
+    (m) => console.error(m),
+  );
   service.events.on((event) => send({ type: 'event', event }));
   onMessage(async (message) => {
     if (message?.type !== 'call') return;

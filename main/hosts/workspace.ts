@@ -9,7 +9,18 @@ import { recoverImports } from '../services/import-publish.js';
 import { importPath } from '../services/import-service.js';
 
 /** The labels of the default project, in shortcut order (1..9, 0): PhoNER_COVID19's, which the embedded model tags. */
-export const DEFAULT_LABELS = ['PATIENT_ID', 'NAME', 'AGE', 'GENDER', 'JOB', 'LOCATION', 'ORGANIZATION', 'DATE', 'SYMPTOM_AND_DISEASE', 'TRANSPORTATION'];
+export const DEFAULT_LABELS = [
+  'PATIENT_ID',
+  'NAME',
+  'AGE',
+  'GENDER',
+  'JOB',
+  'LOCATION',
+  'ORGANIZATION',
+  'DATE',
+  'SYMPTOM_AND_DISEASE',
+  'TRANSPORTATION',
+];
 export const DEFAULT_PROJECT = 'Y tế';
 
 import { repoRoot } from '../repo-root.js';
@@ -36,12 +47,24 @@ export async function openWorkspace(dataDir: string, options: { samples: boolean
     const project = store.transaction(() => {
       const created = store.projects.create(DEFAULT_PROJECT, 'Thực thể có tên lồng nhau trong văn bản y tế tiếng Việt');
       for (const name of DEFAULT_LABELS) store.labels.add(created.id, { name });
-      store.events.append({ type: 'project-created', actor: 'workbench', projectId: created.id, payload: { labels: DEFAULT_LABELS } });
+      store.events.append({
+        type: 'project-created',
+        actor: 'workbench',
+        projectId: created.id,
+        payload: { labels: DEFAULT_LABELS },
+      });
       return created;
     });
     if (options.samples && existsSync(samplesDir)) {
-      for (const file of readdirSync(samplesDir).filter((f) => f.endsWith('.txt')).sort()) {
-        await importPath(store, join(samplesDir, file), { projectId: project.id, format: codecFor('text'), variant: 'lines', actor: 'workbench' });
+      for (const file of readdirSync(samplesDir)
+        .filter((f) => f.endsWith('.txt'))
+        .sort()) {
+        await importPath(store, join(samplesDir, file), {
+          projectId: project.id,
+          format: codecFor('text'),
+          variant: 'lines',
+          actor: 'workbench',
+        });
       }
       return { store, dataDir, dbPath, samplesProject: project.id };
     }
@@ -59,12 +82,20 @@ interface PreannotatePort {
  * On the first start with the samples, starts pre-annotating them with the embedded model (as a job the UI shows),
  * so they open with suggestions, as the README says. Nothing happens when the embedded model is not built.
  */
-export async function preannotateSamples(service: PreannotatePort, workspace: Workspace, log: (message: string) => void): Promise<void> {
+export async function preannotateSamples(
+  service: PreannotatePort,
+  workspace: Workspace,
+  log: (message: string) => void,
+): Promise<void> {
   if (workspace.samplesProject === undefined) return;
   try {
     const { models } = await service['models.list']();
     if (!models.some((m) => m.kind === 'embedded' && m.available)) return;
-    await service['preannotate.start']({ projectId: workspace.samplesProject, scope: 'unfinished', model: { kind: 'embedded' } });
+    await service['preannotate.start']({
+      projectId: workspace.samplesProject,
+      scope: 'unfinished',
+      model: { kind: 'embedded' },
+    });
   } catch (error) {
     log(`pre-annotating the sample documents did not start: ${(error as Error).message}`);
   }

@@ -43,7 +43,8 @@ export function canonicalPath(path: string): string {
   }
 }
 
-const inside = (path: string, folder: string) => path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+const inside = (path: string, folder: string) =>
+  path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 
 export interface ProtectedPlaces {
   /** The workbench data folder: refused, and everything in it except its exports/ subfolder. */
@@ -59,14 +60,26 @@ export type DestinationGuard = (path: string) => void;
 export function destinationGuard(places: ProtectedPlaces): DestinationGuard {
   const dataDir = places.dataDir === undefined ? undefined : canonicalPath(places.dataDir);
   const exportsDir = dataDir === undefined ? undefined : canonicalPath(join(dataDir, 'exports'));
-  const db = places.dbPath === undefined || places.dbPath === '' || places.dbPath === ':memory:' ? undefined : canonicalPath(places.dbPath);
+  const db =
+    places.dbPath === undefined || places.dbPath === '' || places.dbPath === ':memory:'
+      ? undefined
+      : canonicalPath(places.dbPath);
   const dbFiles = db === undefined ? [] : [db, `${db}-wal`, `${db}-shm`, `${db}-journal`].map(key);
   return (path) => {
     const target = canonicalPath(path);
     if (dbFiles.includes(key(target))) {
-      throw new ContractError('invalid', `cannot export to ${path}: it is the workbench's database (${db}); choose another file`, 'destination');
+      throw new ContractError(
+        'invalid',
+        `cannot export to ${path}: it is the workbench's database (${db}); choose another file`,
+        'destination',
+      );
     }
-    if (dataDir !== undefined && exportsDir !== undefined && inside(key(target), key(dataDir)) && !inside(key(target), key(exportsDir))) {
+    if (
+      dataDir !== undefined &&
+      exportsDir !== undefined &&
+      inside(key(target), key(dataDir)) &&
+      !inside(key(target), key(exportsDir))
+    ) {
       throw new ContractError(
         'invalid',
         `cannot export to ${path}: it is ${key(target) === key(dataDir) ? '' : 'inside '}the workbench's data folder ${dataDir}; ` +

@@ -29,12 +29,23 @@ function readBytes(path: string, chunkSize: number): AsyncIterable<Buffer> {
 
 async function encodingError(path: string, name: string, encoding: Encoding, chunkSize: number): Promise<InputError> {
   if (encoding !== 'utf-8') {
-    return new InputError([{ severity: 'error', file: name, message: `invalid ${encoding.toUpperCase()} (an unpaired surrogate); save the file as UTF-8` }]);
+    return new InputError([
+      {
+        severity: 'error',
+        file: name,
+        message: `invalid ${encoding.toUpperCase()} (an unpaired surrogate); save the file as UTF-8`,
+      },
+    ]);
   }
   const fault = await findUtf8Fault(readBytes(path, chunkSize));
   const where = fault ? ` at byte ${fault.offset}` : '';
   return new InputError([
-    { severity: 'error', file: name, line: fault?.line, message: `invalid UTF-8${where}; save the file as UTF-8 (or UTF-16 with a BOM)` },
+    {
+      severity: 'error',
+      file: name,
+      line: fault?.line,
+      message: `invalid UTF-8${where}; save the file as UTF-8 (or UTF-16 with a BOM)`,
+    },
   ]);
 }
 

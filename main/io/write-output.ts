@@ -3,7 +3,17 @@
 // files is ever deleted: an existing file is replaced only when the call says `overwrite` (by one rename), and an
 // existing folder is never removed, only written into (same-named files replaced one by one, everything else kept).
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { EncodedPart } from '../../core/codecs/codec.js';
@@ -107,9 +117,15 @@ function existing(path: string, stats: Stats): ContractError {
       { path, kind: 'folder', entries },
     );
   }
-  return destinationError('conflict', `${path} already exists (a file of ${stats.size} bytes); it is replaced only when the export is asked to overwrite`, {
-    path, kind: 'file', bytes: stats.size,
-  });
+  return destinationError(
+    'conflict',
+    `${path} already exists (a file of ${stats.size} bytes); it is replaced only when the export is asked to overwrite`,
+    {
+      path,
+      kind: 'file',
+      bytes: stats.size,
+    },
+  );
 }
 
 /**
@@ -124,7 +140,8 @@ function place(temp: string, path: string, overwrite: boolean): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw existing(path, statSync(path));
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV')
+      throw error;
     const stats = statOf(path);
     if (stats) throw existing(path, stats);
     return renameSync(temp, path);
@@ -132,18 +149,25 @@ function place(temp: string, path: string, overwrite: boolean): void {
   unlinkSync(temp);
 }
 
-async function writeSingle(dest: string, parts: AsyncIterable<EncodedPart>, options: WriteOptions): Promise<WriteResult> {
+async function writeSingle(
+  dest: string,
+  parts: AsyncIterable<EncodedPart>,
+  options: WriteOptions,
+): Promise<WriteResult> {
   let path = dest;
   let stats = statOf(dest);
-  if (options.folder && stats && !stats.isDirectory()) throw destinationError('invalid', `${dest} is a file, not a folder`);
+  if (options.folder && stats && !stats.isDirectory())
+    throw destinationError('invalid', `${dest} is a file, not a folder`);
   if (stats?.isDirectory() || options.folder) {
-    if (options.fileName === undefined) throw destinationError('invalid', `${dest} is a folder; this export writes one file, so name the file`);
+    if (options.fileName === undefined)
+      throw destinationError('invalid', `${dest} is a folder; this export writes one file, so name the file`);
     path = join(dest, options.fileName);
     stats = statOf(path);
   }
   options.guard?.(path);
   if (stats) {
-    if (stats.isDirectory()) throw destinationError('invalid', `${path} is a folder; this export writes one file, so name a file`);
+    if (stats.isDirectory())
+      throw destinationError('invalid', `${path} is a folder; this export writes one file, so name a file`);
     if (!stats.isFile()) throw destinationError('invalid', `${path} exists and is not a regular file`);
     if (!options.overwrite) throw existing(path, stats);
   }
@@ -207,11 +231,16 @@ class FolderWriter {
 
 const YIELD_EVERY = 256;
 
-async function writeFolder(dest: string, parts: AsyncIterable<EncodedPart>, options: WriteOptions): Promise<WriteResult> {
+async function writeFolder(
+  dest: string,
+  parts: AsyncIterable<EncodedPart>,
+  options: WriteOptions,
+): Promise<WriteResult> {
   const root = options.subfolder === undefined ? dest : join(dest, options.subfolder);
   const stats = statOf(root);
   options.guard?.(root);
-  if (stats && !stats.isDirectory()) throw destinationError('invalid', `${root} is a file; this export writes a folder of files, so name a folder`);
+  if (stats && !stats.isDirectory())
+    throw destinationError('invalid', `${root} is a file; this export writes a folder of files, so name a folder`);
   if (stats && readdirSync(root).length > 0 && !options.overwrite) throw existing(root, stats);
   // A new folder is built beside its place and renamed in whole; an existing one gets the files moved in one by one.
   if (!stats) mkdirSync(dirname(root), { recursive: true });
@@ -264,14 +293,21 @@ function renameNew(temp: string, root: string): void {
  * move, so a refusal leaves the folder as it was; then each file is placed by one rename (replacing a same-named
  * file only with overwrite). Nothing else in `root` is touched.
  */
-async function moveInto(temp: string, root: string, relatives: readonly string[], options: WriteOptions): Promise<void> {
+async function moveInto(
+  temp: string,
+  root: string,
+  relatives: readonly string[],
+  options: WriteOptions,
+): Promise<void> {
   const overwrite = options.overwrite ?? false;
   for (const relative of relatives) {
     const target = join(root, relative);
     options.guard?.(target);
     const stats = statOf(target);
-    if (stats?.isDirectory()) throw destinationError('invalid', `cannot write ${target}: a folder of that name is in the way`);
-    if (stats && !stats.isFile()) throw destinationError('invalid', `cannot write ${target}: it exists and is not a regular file`);
+    if (stats?.isDirectory())
+      throw destinationError('invalid', `cannot write ${target}: a folder of that name is in the way`);
+    if (stats && !stats.isFile())
+      throw destinationError('invalid', `cannot write ${target}: it exists and is not a regular file`);
     if (stats && !overwrite) throw existing(target, stats);
   }
   let sinceYield = 0;
@@ -288,7 +324,10 @@ async function moveInto(temp: string, root: string, relatives: readonly string[]
 }
 
 /** The parts again, with the first one put back in front. */
-async function* prepend(first: IteratorResult<EncodedPart>, rest: AsyncIterator<EncodedPart>): AsyncGenerator<EncodedPart> {
+async function* prepend(
+  first: IteratorResult<EncodedPart>,
+  rest: AsyncIterator<EncodedPart>,
+): AsyncGenerator<EncodedPart> {
   if (first.done) return;
   yield first.value;
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
@@ -328,7 +367,11 @@ function refusal(error: unknown, dest: string): unknown {
  * it. Existing files and non-empty folders are refused unless `options.overwrite`; nothing is ever deleted.
  * File-system failures come back as ContractError (`invalid`, or `conflict` when something is in the way).
  */
-export async function writeOutput(dest: string, parts: AsyncIterable<EncodedPart>, options: WriteOptions): Promise<WriteResult> {
+export async function writeOutput(
+  dest: string,
+  parts: AsyncIterable<EncodedPart>,
+  options: WriteOptions,
+): Promise<WriteResult> {
   try {
     const iterator = parts[Symbol.asyncIterator]();
     const first = await iterator.next();

@@ -35,25 +35,51 @@ export class AnnotationService {
     const doc = this.document(params.documentId);
     const length = codePointLength(doc.text);
     const entities: Entity[] = params.entities.map((e, i) => {
-      if (e.end > length) throw new ContractError('invalid', `annotations.save: invalid entities.${i}.end: ${e.end} is past the end of the text (${length})`, `entities.${i}.end`);
-      return e.fragments ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments } : { label: e.label, start: e.start, end: e.end };
+      if (e.end > length)
+        throw new ContractError(
+          'invalid',
+          `annotations.save: invalid entities.${i}.end: ${e.end} is past the end of the text (${length})`,
+          `entities.${i}.end`,
+        );
+      return e.fragments
+        ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments }
+        : { label: e.label, start: e.start, end: e.end };
     });
     entities.sort(compareEntities);
     const result = this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
       params.outcomes?.forEach((o, i) => {
-        if (!outcomes.has(o.suggestedSpanId)) throw new ContractError('invalid', `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`, `outcomes.${i}.suggestedSpanId`);
+        if (!outcomes.has(o.suggestedSpanId))
+          throw new ContractError(
+            'invalid',
+            `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`,
+            `outcomes.${i}.suggestedSpanId`,
+          );
         const current = outcomes.get(o.suggestedSpanId);
         if (o.outcome === 'reopened' && current !== 'accepted' && current !== 'edited') {
-          throw new ContractError('conflict', `annotations.save: outcomes.${i}: suggestion ${o.suggestedSpanId} is ${describe(current)}, so there is no accept or edit to take back; reload the document`, `outcomes.${i}.outcome`);
+          throw new ContractError(
+            'conflict',
+            `annotations.save: outcomes.${i}: suggestion ${o.suggestedSpanId} is ${describe(current)}, so there is no accept or edit to take back; reload the document`,
+            `outcomes.${i}.outcome`,
+          );
         }
       });
       const latest = this.store.revisions.latest(doc.id);
       if ((latest?.id ?? null) !== params.parentRevisionId) {
-        throw new ContractError('conflict', `document ${doc.id} changed since revision ${params.parentRevisionId ?? 'none'} (now ${latest?.id ?? 'none'}); reload it`);
+        throw new ContractError(
+          'conflict',
+          `document ${doc.id} changed since revision ${params.parentRevisionId ?? 'none'} (now ${latest?.id ?? 'none'}); reload it`,
+        );
       }
-      const rev = this.store.revisions.append({ documentId: doc.id, parentId: params.parentRevisionId, author: this.actor, entities, note: params.note });
-      for (const o of params.outcomes ?? []) this.store.suggestions.recordOutcome(o.suggestedSpanId, o.outcome, this.actor, rev.id);
+      const rev = this.store.revisions.append({
+        documentId: doc.id,
+        parentId: params.parentRevisionId,
+        author: this.actor,
+        entities,
+        note: params.note,
+      });
+      for (const o of params.outcomes ?? [])
+        this.store.suggestions.recordOutcome(o.suggestedSpanId, o.outcome, this.actor, rev.id);
       let status = doc.status;
       if (status === 'new' || status === 'pre-annotated') {
         status = 'in_progress';
@@ -75,10 +101,19 @@ export class AnnotationService {
     this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
       params.suggestedSpanIds.forEach((id, i) => {
-        if (!outcomes.has(id)) throw new ContractError('invalid', `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
+        if (!outcomes.has(id))
+          throw new ContractError(
+            'invalid',
+            `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`,
+            `suggestedSpanIds.${i}`,
+          );
         const current = outcomes.get(id);
         if (current !== undefined && current !== 'reopened') {
-          throw new ContractError('conflict', `suggestions.reject: suggestedSpanIds.${i}: suggestion ${id} is already ${current} (another window acted on it); reload the document`, `suggestedSpanIds.${i}`);
+          throw new ContractError(
+            'conflict',
+            `suggestions.reject: suggestedSpanIds.${i}: suggestion ${id} is already ${current} (another window acted on it); reload the document`,
+            `suggestedSpanIds.${i}`,
+          );
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
@@ -94,10 +129,19 @@ export class AnnotationService {
     this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
       params.suggestedSpanIds.forEach((id, i) => {
-        if (!outcomes.has(id)) throw new ContractError('invalid', `suggestions.reopen: invalid suggestedSpanIds.${i}: not a suggestion of this document`, `suggestedSpanIds.${i}`);
+        if (!outcomes.has(id))
+          throw new ContractError(
+            'invalid',
+            `suggestions.reopen: invalid suggestedSpanIds.${i}: not a suggestion of this document`,
+            `suggestedSpanIds.${i}`,
+          );
         const current = outcomes.get(id);
         if (current !== 'rejected') {
-          throw new ContractError('conflict', `suggestions.reopen: suggestedSpanIds.${i}: suggestion ${id} is ${describe(current)}, not rejected; only a rejected suggestion can be reopened`, `suggestedSpanIds.${i}`);
+          throw new ContractError(
+            'conflict',
+            `suggestions.reopen: suggestedSpanIds.${i}: suggestion ${id} is ${describe(current)}, not rejected; only a rejected suggestion can be reopened`,
+            `suggestedSpanIds.${i}`,
+          );
         }
       });
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'reopened', this.actor, null);
@@ -108,13 +152,22 @@ export class AnnotationService {
 
   /** Every suggested span of the document (all runs) with its latest outcome (undefined: none yet). */
   private latestOutcomes(documentId: number): Map<number, SuggestionOutcome | undefined> {
-    return new Map(this.store.suggestions.forDocument(documentId).flatMap((s) => s.spans.map((span) => [span.id, span.outcome] as const)));
+    return new Map(
+      this.store.suggestions
+        .forDocument(documentId)
+        .flatMap((s) => s.spans.map((span) => [span.id, span.outcome] as const)),
+    );
   }
 
   history(documentId: number): RevisionInfo[] {
     this.document(documentId);
     return this.store.revisions.history(documentId).map((r) => ({
-      id: r.id, revision: r.revision, author: r.author, createdAt: r.createdAt, entityCount: r.entities.length, note: r.note,
+      id: r.id,
+      revision: r.revision,
+      author: r.author,
+      createdAt: r.createdAt,
+      entityCount: r.entities.length,
+      note: r.note,
     }));
   }
 
@@ -123,8 +176,15 @@ export class AnnotationService {
     const r = this.store.revisions.history(documentId).find((x) => x.id === revisionId);
     if (!r) throw new ContractError('not-found', `document ${documentId} has no revision ${revisionId}`, 'revisionId');
     return {
-      id: r.id, revision: r.revision, author: r.author, createdAt: r.createdAt, entityCount: r.entities.length, note: r.note,
-      entities: r.entities.map(({ label, start, end, fragments }) => (fragments ? { label, start, end, fragments } : { label, start, end })),
+      id: r.id,
+      revision: r.revision,
+      author: r.author,
+      createdAt: r.createdAt,
+      entityCount: r.entities.length,
+      note: r.note,
+      entities: r.entities.map(({ label, start, end, fragments }) =>
+        fragments ? { label, start, end, fragments } : { label, start, end },
+      ),
     };
   }
 
@@ -132,7 +192,13 @@ export class AnnotationService {
     const doc = this.document(params.documentId);
     this.store.transaction(() => {
       this.store.documents.setStatus(doc.id, params.status);
-      this.store.events.append({ type: 'status', actor: this.actor, projectId: doc.projectId, documentId: doc.id, payload: { from: doc.status, to: params.status } });
+      this.store.events.append({
+        type: 'status',
+        actor: this.actor,
+        projectId: doc.projectId,
+        documentId: doc.id,
+        payload: { from: doc.status, to: params.status },
+      });
     });
   }
 }

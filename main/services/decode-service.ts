@@ -16,7 +16,12 @@ export interface DecodedDoc {
 }
 
 /** Every usable document of a file or folder, in order, with issues reported as found (bad records are skipped). */
-export async function* decodePath(path: string, codec: Codec, variant: string | undefined, report: (issue: Issue) => void): AsyncGenerator<DecodedDoc> {
+export async function* decodePath(
+  path: string,
+  codec: Codec,
+  variant: string | undefined,
+  report: (issue: Issue) => void,
+): AsyncGenerator<DecodedDoc> {
   for (const file of inputFiles(path, codec)) {
     try {
       for await (const event of codec.decode(fileInput(file.path), { variant })) {
@@ -36,7 +41,11 @@ export async function* decodePath(path: string, codec: Codec, variant: string | 
 }
 
 /** All documents of a path in memory (eval, agreement); throws InputError when any record has an error. */
-export async function readDocs(path: string, codec: Codec, variant?: string): Promise<{ docs: DecodedDoc[]; warnings: Issue[] }> {
+export async function readDocs(
+  path: string,
+  codec: Codec,
+  variant?: string,
+): Promise<{ docs: DecodedDoc[]; warnings: Issue[] }> {
   const log = new IssueLog();
   const docs: DecodedDoc[] = [];
   for await (const decoded of decodePath(path, codec, variant, (issue) => log.add(issue))) docs.push(decoded);

@@ -10,10 +10,19 @@ import type { EnginePort } from './engine-port.js';
 export const TRACE_MAX_CHARACTERS = 5_000;
 
 /** The denoising history of `text` under `model`, in a session of its own that is closed afterwards. */
-export async function traceText(engine: EnginePort, documentId: number, text: string, model: ModelChoice): Promise<DenoisingTrace> {
+export async function traceText(
+  engine: EnginePort,
+  documentId: number,
+  text: string,
+  model: ModelChoice,
+): Promise<DenoisingTrace> {
   const length = codePointLength(text);
   if (length > TRACE_MAX_CHARACTERS) {
-    throw new ContractError('invalid', `the replay works on documents of up to ${TRACE_MAX_CHARACTERS.toLocaleString('en')} characters; this one has ${length.toLocaleString('en')}`, 'documentId');
+    throw new ContractError(
+      'invalid',
+      `the replay works on documents of up to ${TRACE_MAX_CHARACTERS.toLocaleString('en')} characters; this one has ${length.toLocaleString('en')}`,
+      'documentId',
+    );
   }
   const abort = new AbortController();
   const session = await engine.open(model, abort.signal);

@@ -70,7 +70,12 @@ export class DocumentIndex {
   async list(projectId: number, query: ListQuery): Promise<DocumentPage> {
     if (this.summariseSlice()) void this.summariseStale();
     const needle = query.text?.trim().normalize('NFC').toLowerCase() ?? '';
-    const filter: DocumentFilter = { projectId, status: query.status, label: query.label || undefined, needle: needle || undefined };
+    const filter: DocumentFilter = {
+      projectId,
+      status: query.status,
+      label: query.label || undefined,
+      needle: needle || undefined,
+    };
     const sort = query.sort ?? 'order';
     const limit = query.limit ?? 200;
     if (!filter.needle && !filter.label) {
@@ -94,9 +99,12 @@ export class DocumentIndex {
       return i < 0 ? matches.length : i;
     };
     const offset = query.offset ?? 0;
-    const [start, end] = query.after !== undefined ? [position(query.after) + 1, position(query.after) + 1 + limit]
-      : query.before !== undefined ? [Math.max(0, position(query.before) - limit), position(query.before)]
-      : [offset, offset + limit];
+    const [start, end] =
+      query.after !== undefined
+        ? [position(query.after) + 1, position(query.after) + 1 + limit]
+        : query.before !== undefined
+          ? [Math.max(0, position(query.before) - limit), position(query.before)]
+          : [offset, offset + limit];
     return { items: this.store.documents.rows(matches.slice(start, end).map((m) => m.id)), total };
   }
 

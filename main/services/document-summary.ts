@@ -7,7 +7,10 @@ import { ANY_MODEL, labelMapper } from '../../core/label-mapping.js';
 import { pendingSuggestions } from './pending-suggestions.js';
 
 /** The summary of a document with `entities` and these pending suggested spans. */
-export function summarize(entities: readonly Entity[], pending: readonly { label: string; score?: number | null }[]): DocumentSummaryColumns {
+export function summarize(
+  entities: readonly Entity[],
+  pending: readonly { label: string; score?: number | null }[],
+): DocumentSummaryColumns {
   const labelCounts: Record<string, number> = {};
   for (const e of entities) labelCounts[e.label] = (labelCounts[e.label] ?? 0) + 1;
   const scores = pending.map((s) => s.score).filter((s): s is number => typeof s === 'number');
@@ -24,7 +27,11 @@ export function summarize(entities: readonly Entity[], pending: readonly { label
  * The summary of a document about to be inserted with `entities` and one suggestion run of `suggested` spans: what
  * refreshSummary would compute once it is stored (no span has an outcome yet), without reading it back.
  */
-export function summarizeNew(entities: readonly Entity[], suggested: readonly Entity[], mapLabel: (label: string) => string): DocumentSummaryColumns {
+export function summarizeNew(
+  entities: readonly Entity[],
+  suggested: readonly Entity[],
+  mapLabel: (label: string) => string,
+): DocumentSummaryColumns {
   const taken = new Set(entities.map(entityKey));
   const pending = suggested.map((s) => ({ ...s, label: mapLabel(s.label) })).filter((s) => !taken.has(entityKey(s)));
   return summarize(entities, pending);
@@ -34,7 +41,11 @@ export function summarizeNew(entities: readonly Entity[], suggested: readonly En
 export function refreshSummary(store: Store, documentId: number): void {
   const doc = store.documents.get(documentId);
   if (!doc) return;
-  const pending = pendingSuggestions(doc.entities, store.suggestions.forDocument(doc.id), suggestionLabels(store, documentId));
+  const pending = pendingSuggestions(
+    doc.entities,
+    store.suggestions.forDocument(doc.id),
+    suggestionLabels(store, documentId),
+  );
   store.documents.setSummary(documentId, summarize(doc.entities, pending));
 }
 

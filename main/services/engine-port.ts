@@ -60,7 +60,12 @@ export interface EngineSession {
    * far faster than one at a time. Rejects with an AbortError when `signal` aborts, and then yields nothing for any
    * of the texts.
    */
-  annotateMany(texts: readonly string[], signal: AbortSignal, onProgress?: (progress: BatchProgress) => void, options?: AnnotateRequest): Promise<TextSuggestions[]>;
+  annotateMany(
+    texts: readonly string[],
+    signal: AbortSignal,
+    onProgress?: (progress: BatchProgress) => void,
+    options?: AnnotateRequest,
+  ): Promise<TextSuggestions[]>;
   /** Frees the model (its worker thread); the session is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -83,7 +88,16 @@ export function abortError(): Error {
 
 export const unavailableEngine: EnginePort = {
   device: () => ({ device: 'none', code: 'no-engine', reason: 'the diffusion engine is not part of this build yet' }),
-  models: () => [{ id: 'embedded', name: 'embedded', kind: 'embedded', path: null, available: false, reason: 'the diffusion engine is not part of this build yet' }],
+  models: () => [
+    {
+      id: 'embedded',
+      name: 'embedded',
+      kind: 'embedded',
+      path: null,
+      available: false,
+      reason: 'the diffusion engine is not part of this build yet',
+    },
+  ],
   async open() {
     throw new Error('pre-annotation needs the diffusion engine, which is not part of this build yet');
   },

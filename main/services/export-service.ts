@@ -46,7 +46,13 @@ export interface ExportSummary {
 
 /** A stored document as the codecs see it. (The split is not added to meta: codecs write meta back verbatim.) */
 function toDoc(doc: CurrentDocument, name: string): Doc {
-  return { name, text: doc.text, entities: doc.entities, ...(doc.tokens ? { tokens: doc.tokens } : {}), ...(doc.meta ? { meta: doc.meta } : {}) };
+  return {
+    name,
+    text: doc.text,
+    entities: doc.entities,
+    ...(doc.tokens ? { tokens: doc.tokens } : {}),
+    ...(doc.meta ? { meta: doc.meta } : {}),
+  };
 }
 
 /**
@@ -69,16 +75,26 @@ function stem(source: string): string {
  * aimed at a folder (an existing one, or a path ending with a separator) gets `<project>-<scope>-<stamp><ext>`
  * inside it; no `dest` means a new such file or folder in the data folder's exports/.
  */
-export async function exportProject(store: Store, dest: string | undefined, options: ExportOptions): Promise<ExportSummary> {
+export async function exportProject(
+  store: Store,
+  dest: string | undefined,
+  options: ExportOptions,
+): Promise<ExportSummary> {
   const codec = typeof options.format === 'string' ? codecFor(options.format) : options.format;
   const scope = options.scope ?? 'done';
   const statuses = SCOPE_STATUSES[scope];
   const project = store.projects.byId(options.projectId);
   const name = exportBaseName(project?.name ?? `project-${options.projectId}`, scope);
-  if (dest === undefined && options.dataDir === undefined) throw new Error('exportProject: no destination and no data folder to put the export in');
-  const target = dest === undefined
-    ? { path: join(options.dataDir as string, 'exports'), folder: true, subfolder: name }
-    : { path: resolveDestination(dest, options.base ?? process.cwd()), folder: namesFolder(dest), subfolder: undefined };
+  if (dest === undefined && options.dataDir === undefined)
+    throw new Error('exportProject: no destination and no data folder to put the export in');
+  const target =
+    dest === undefined
+      ? { path: join(options.dataDir as string, 'exports'), folder: true, subfolder: name }
+      : {
+          path: resolveDestination(dest, options.base ?? process.cwd()),
+          folder: namesFolder(dest),
+          subfolder: undefined,
+        };
   const repeated = store.documents.repeatedNames(options.projectId, statuses);
   const log = new IssueLog();
   let docs = 0;
@@ -94,23 +110,45 @@ export async function exportProject(store: Store, dest: string | undefined, opti
       yield toDoc(doc, exportName(doc, docs, repeated, codec.multiFile));
     }
   }
-  const written = await writeOutput(target.path, codec.encode(stream(), { variant: options.variant, report: (issue) => log.add(issue) }), {
-    multiFile: codec.multiFile,
-    overwrite: options.overwrite ?? false,
-    fileName: `${name}${codec.extensions[0] ?? '.txt'}`,
-    folder: target.folder,
-    subfolder: target.subfolder,
-    // better-sqlite3 keeps the file name the database was opened with.
-    guard: destinationGuard({ dataDir: options.dataDir, dbPath: store.db.name }),
-  });
+  const written = await writeOutput(
+    target.path,
+    codec.encode(stream(), { variant: options.variant, report: (issue) => log.add(issue) }),
+    {
+      multiFile: codec.multiFile,
+      overwrite: options.overwrite ?? false,
+      fileName: `${name}${codec.extensions[0] ?? '.txt'}`,
+      folder: target.folder,
+      subfolder: target.subfolder,
+      // better-sqlite3 keeps the file name the database was opened with.
+      guard: destinationGuard({ dataDir: options.dataDir, dbPath: store.db.name }),
+    },
+  );
   const total = store.stats.totals(options.projectId).documents;
   const summary: ExportSummary = {
-    destination: written.path, docs, entities, leftOut: total - docs, files: written.files, bytes: written.bytes,
-    errors: log.errors, warnings: log.warnings, issues: log.summary(written.path),
+    destination: written.path,
+    docs,
+    entities,
+    leftOut: total - docs,
+    files: written.files,
+    bytes: written.bytes,
+    errors: log.errors,
+    warnings: log.warnings,
+    issues: log.summary(written.path),
   };
   store.events.append({
-    type: 'export', actor: options.actor ?? 'cli', projectId: options.projectId,
-    payload: { dest: written.path, format: codec.id, variant: options.variant ?? null, scope, overwrite: options.overwrite ?? false, docs, entities, issues: log.total },
+    type: 'export',
+    actor: options.actor ?? 'cli',
+    projectId: options.projectId,
+    payload: {
+      dest: written.path,
+      format: codec.id,
+      variant: options.variant ?? null,
+      scope,
+      overwrite: options.overwrite ?? false,
+      docs,
+      entities,
+      issues: log.total,
+    },
   });
   return summary;
 }

@@ -50,7 +50,14 @@ export function cardF1(manifest: unknown): ModelVersion['card'] {
 export function toVersion(m: ModelEntry): ModelVersion {
   const card = cardF1(m.manifest);
   return {
-    id: m.id, name: m.name, version: m.version, path: m.path, active: m.active, parentId: m.parentId, createdAt: m.createdAt, metrics: m.metrics as ModelVersion['metrics'],
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    path: m.path,
+    active: m.active,
+    parentId: m.parentId,
+    createdAt: m.createdAt,
+    metrics: m.metrics as ModelVersion['metrics'],
     ...(card ? { card } : {}),
   };
 }
@@ -62,7 +69,12 @@ export function applyTrainerProgress(info: JobInfo, p: FineTuneProgress): void {
   info.total = p.steps;
   if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
   // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
-  if (p.device) info.device = { device: p.device.startsWith('cuda') ? 'cuda' : 'cpu', code: 'fine-tuning', reason: `fine-tuning on ${p.device}` };
+  if (p.device)
+    info.device = {
+      device: p.device.startsWith('cuda') ? 'cuda' : 'cpu',
+      code: 'fine-tuning',
+      reason: `fine-tuning on ${p.device}`,
+    };
   // Training is most of the time; exporting and scoring the held-out part the rest.
   info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
 }
@@ -100,17 +112,31 @@ export class FineTuneService extends JobTable {
   versions(projectId: number): Results['models.versions'] {
     const embedded = this.embeddedEntry();
     const current = this.current();
-    const versions = this.store.models.list()
+    const versions = this.store.models
+      .list()
       .filter((m) => m.projectId === projectId || m.id === embedded?.id || m.active)
       .map((m) => ({ ...m, active: m.id === current?.id }));
-    return { versions: versions.sort((a, b) => a.id - b.id).map(toVersion), fineTunes: this.runs(projectId), trainer: { ...this.trainer(current), minFinished: MIN_FINISHED } };
+    return {
+      versions: versions.sort((a, b) => a.id - b.id).map(toVersion),
+      fineTunes: this.runs(projectId),
+      trainer: { ...this.trainer(current), minFinished: MIN_FINISHED },
+    };
   }
 
   /** Whether a fine-tune can start from `base` here, and why not. */
   private trainer(base: ModelEntry | undefined): Results['models.versions']['trainer'] {
-    if (!base) return { available: false, code: 'no-model', reason: 'there is no model to fine-tune: the embedded model is not built' };
+    if (!base)
+      return {
+        available: false,
+        code: 'no-model',
+        reason: 'there is no model to fine-tune: the embedded model is not built',
+      };
     if (!parseManifest(base.manifest).training) {
-      return { available: false, code: 'no-weights', reason: `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned` };
+      return {
+        available: false,
+        code: 'no-weights',
+        reason: `${base.name} ${base.version} carries no trainable weights (its manifest has no "training" entry), so it cannot be fine-tuned`,
+      };
     }
     try {
       findPython();
@@ -122,8 +148,16 @@ export class FineTuneService extends JobTable {
 
   private runs(projectId: number): Results['models.versions']['fineTunes'] {
     return this.store.fineTunes.list(projectId).map((f) => ({
-      id: f.id, state: f.state, baseModelId: f.baseModelId, modelId: f.modelId, trainDocs: f.trainDocs, heldoutDocs: f.heldoutDocs,
-      heldoutF1: heldoutOf((f.metrics ?? {}) as Record<string, unknown>).f1 ?? null, message: f.message, startedAt: f.startedAt, finishedAt: f.finishedAt,
+      id: f.id,
+      state: f.state,
+      baseModelId: f.baseModelId,
+      modelId: f.modelId,
+      trainDocs: f.trainDocs,
+      heldoutDocs: f.heldoutDocs,
+      heldoutF1: heldoutOf((f.metrics ?? {}) as Record<string, unknown>).f1 ?? null,
+      message: f.message,
+      startedAt: f.startedAt,
+      finishedAt: f.finishedAt,
     }));
   }
 
@@ -131,25 +165,63 @@ export class FineTuneService extends JobTable {
   activate(modelId: number, actor = this.actor): { modelId: number } {
     const model = this.store.models.get(modelId);
     if (!model) throw new ContractError('not-found', `no model ${modelId}`, 'modelId');
-    if (!existsSync(join(model.path, 'manifest.json'))) throw new ContractError('failed', `model ${model.name} ${model.version}: its package folder ${model.path} is gone`);
+    if (!existsSync(join(model.path, 'manifest.json')))
+      throw new ContractError(
+        'failed',
+        `model ${model.name} ${model.version}: its package folder ${model.path} is gone`,
+      );
     this.store.models.activate(modelId);
-    this.store.events.append({ type: 'model.activate', actor, projectId: model.projectId, payload: { modelId, name: model.name, version: model.version } });
+    this.store.events.append({
+      type: 'model.activate',
+      actor,
+      projectId: model.projectId,
+      payload: { modelId, name: model.name, version: model.version },
+    });
     return { modelId };
   }
 
   start(p: Params<'fineTune.start'>, actor = this.actor): JobInfo {
-    if (this.running()) throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, { reason: 'fine-tune-running' });
+    if (this.running())
+      throw new ContractError('conflict', 'a fine-tune is already running; cancel it or wait for it', undefined, {
+        reason: 'fine-tune-running',
+      });
     const base = this.current();
     const trainer = this.trainer(base);
-    if (!base || !trainer.available) throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, { reason: `trainer-${trainer.code ?? 'unavailable'}` });
+    if (!base || !trainer.available)
+      throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, {
+        reason: `trainer-${trainer.code ?? 'unavailable'}`,
+      });
     const docs = [...this.store.documents.current(p.projectId, ANSWERED_STATUSES)];
-    if (docs.length < MIN_FINISHED) throw new ContractError('failed', `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`, undefined, { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length });
+    if (docs.length < MIN_FINISHED)
+      throw new ContractError(
+        'failed',
+        `fine-tuning needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`,
+        undefined,
+        { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length },
+      );
     const heldout = docs.filter((_, i) => i % HELDOUT_EVERY === HELDOUT_EVERY - 1);
     const train = docs.filter((_, i) => i % HELDOUT_EVERY !== HELDOUT_EVERY - 1);
     const info: JobInfo = {
-      id: randomUUID(), kind: 'fine-tune', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'trainer-auto', reason: 'the trainer picks CUDA when torch sees a GPU, else the CPU' }, phase: 'prepare',
+      id: randomUUID(),
+      kind: 'fine-tune',
+      state: 'running',
+      done: 0,
+      total: 0,
+      progress: 0,
+      spans: 0,
+      device: {
+        device: 'cpu',
+        code: 'trainer-auto',
+        reason: 'the trainer picks CUDA when torch sees a GPU, else the CPU',
+      },
+      phase: 'prepare',
     };
-    const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
+    const runId = this.store.fineTunes.start({
+      projectId: p.projectId,
+      baseModelId: base.id,
+      trainDocs: train.length,
+      heldoutDocs: heldout.length,
+    });
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
     const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities });
@@ -163,7 +235,15 @@ export class FineTuneService extends JobTable {
     this.hooks.emit({ type: 'job.progress', job: { ...job.info } });
   }
 
-  private async run(job: RunningJob, runId: number, p: Params<'fineTune.start'>, base: ModelEntry, train: Doc[], heldout: Doc[], actor: string): Promise<void> {
+  private async run(
+    job: RunningJob,
+    runId: number,
+    p: Params<'fineTune.start'>,
+    base: ModelEntry,
+    train: Doc[],
+    heldout: Doc[],
+    actor: string,
+  ): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', String(runId));
     const out = join(this.dataDir, 'models', `${base.name}-p${p.projectId}-ft${runId}`);
@@ -173,18 +253,43 @@ export class FineTuneService extends JobTable {
       await writeInstructionFile(join(work, 'train.jsonl'), train);
       if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
-      const result = await runFineTune({
-        base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out,
-        name: base.name, version: `p${p.projectId}-ft${runId}`, ...this.defaults,
-        ...(p.epochs === undefined ? {} : { epochs: p.epochs }), ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
-      }, abort.signal, (progress) => this.progress(job, progress));
+      const result = await runFineTune(
+        {
+          base: base.path,
+          train: join(work, 'train.jsonl'),
+          heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined,
+          out,
+          name: base.name,
+          version: `p${p.projectId}-ft${runId}`,
+          ...this.defaults,
+          ...(p.epochs === undefined ? {} : { epochs: p.epochs }),
+          ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
+        },
+        abort.signal,
+        (progress) => this.progress(job, progress),
+      );
       info.phase = 'register';
       const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
       parseManifest(manifest); // a package the engine would refuse must not become the active model
       const h = heldoutOf(result.metrics);
-      const metrics = { heldoutF1: h.f1, heldoutPrecision: h.precision, heldoutRecall: h.recall, trainDocs: train.length, heldoutDocs: heldout.length, seconds: result.seconds };
+      const metrics = {
+        heldoutF1: h.f1,
+        heldoutPrecision: h.precision,
+        heldoutRecall: h.recall,
+        trainDocs: train.length,
+        heldoutDocs: heldout.length,
+        seconds: result.seconds,
+      };
       const modelId = this.store.transaction(() => {
-        const id = this.store.models.register({ name: manifest.name, version: manifest.version, path: resolve(result.package), manifest, metrics, parentId: base.id, projectId: p.projectId });
+        const id = this.store.models.register({
+          name: manifest.name,
+          version: manifest.version,
+          path: resolve(result.package),
+          manifest,
+          metrics,
+          parentId: base.id,
+          projectId: p.projectId,
+        });
         this.store.models.activate(id);
         this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
         return id;
@@ -192,14 +297,24 @@ export class FineTuneService extends JobTable {
       info.modelId = modelId;
       info.state = 'done';
       info.progress = 1;
-      this.store.events.append({ type: 'fine-tune', actor, projectId: p.projectId, payload: { runId, modelId, state: 'done', metrics } });
+      this.store.events.append({
+        type: 'fine-tune',
+        actor,
+        projectId: p.projectId,
+        payload: { runId, modelId, state: 'done', metrics },
+      });
       if (p.reannotate) this.hooks.reannotate(p.projectId, resolve(result.package));
     } catch (error) {
       const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
       info.state = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) info.error = (error as Error).message;
       this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({ type: 'fine-tune', actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      this.store.events.append({
+        type: 'fine-tune',
+        actor,
+        projectId: p.projectId,
+        payload: { runId, state: info.state, error: info.error ?? null },
+      });
       if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });

@@ -34,7 +34,8 @@ export function listFolders(path: string | undefined, options: ListFoldersOption
   const home = real(resolve(options.home ?? homedir()));
   const asked = path === undefined ? home : resolveDestination(path, home, home);
   const folder = real(asked);
-  if (!within(folder, home)) throw new ContractError('forbidden', `${asked} is outside the home folder ${home}`, 'path');
+  if (!within(folder, home))
+    throw new ContractError('forbidden', `${asked} is outside the home folder ${home}`, 'path');
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });

@@ -15,7 +15,8 @@ function entityProblem(entity: Entity, length: number): string | undefined {
       return `span ${f.start}-${f.end} is outside the text (0-${length}) or empty`;
     }
   }
-  if (entity.score !== undefined && !(entity.score >= 0 && entity.score <= 1)) return `score ${entity.score} is not in [0, 1]`;
+  if (entity.score !== undefined && !(entity.score >= 0 && entity.score <= 1))
+    return `score ${entity.score} is not in [0, 1]`;
   return undefined;
 }
 
@@ -26,7 +27,8 @@ function entityProblem(entity: Entity, length: number): string | undefined {
 export function documentErrors(doc: Doc, file: string, line: number, carried?: Carried): Issue[] {
   const issues: Issue[] = [];
   const at = (field: string, message: string): Issue => ({ severity: 'error', file, line, field, message });
-  if (doc.text.normalize('NFC') !== doc.text) issues.push(at('text', 'text is not NFC-normalised (a codec bug: please report it)'));
+  if (doc.text.normalize('NFC') !== doc.text)
+    issues.push(at('text', 'text is not NFC-normalised (a codec bug: please report it)'));
   const length = codePointLength(doc.text);
   doc.entities.forEach((entity, i) => {
     const problem = entityProblem(entity, length);

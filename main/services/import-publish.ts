@@ -42,7 +42,6 @@ const READ_MAX = 4000;
 /** Staged records dropped per transaction when an import is abandoned. */
 const DROP_BATCH = 5000;
 
-
 export interface PublishHooks {
   /** Issues found while publishing (a record imported before with another text, a label added). */
   report?: (issue: Issue) => void;
@@ -61,7 +60,10 @@ export async function publishImport(store: Store, id: number, hooks: PublishHook
   let read = READ_FIRST;
   for (;;) {
     // Slices are not synced one by one: the import is acknowledged only after finishImport's commit, which is.
-    const { done, published } = store.transaction(() => publishBatch(store, entry, counts, known, author, file, read, hooks.report), { durable: false });
+    const { done, published } = store.transaction(
+      () => publishBatch(store, entry, counts, known, author, file, read, hooks.report),
+      { durable: false },
+    );
     if (done) {
       store.transaction(() => finishImport(store, entry, counts));
       return counts;
@@ -73,7 +75,14 @@ export async function publishImport(store: Store, id: number, hooks: PublishHook
 
 /** Publishes up to `read` staged records within the slice; done when none is left. */
 function publishBatch(
-  store: Store, entry: ImportEntry, counts: PublishCounts, known: Set<string>, author: string, file: string, read: number, report?: (issue: Issue) => void,
+  store: Store,
+  entry: ImportEntry,
+  counts: PublishCounts,
+  known: Set<string>,
+  author: string,
+  file: string,
+  read: number,
+  report?: (issue: Issue) => void,
 ): { done: boolean; published: number } {
   const rows = store.imports.staged(entry.id, read);
   const now = new Date().toISOString();
@@ -89,7 +98,13 @@ function publishBatch(
       if (existing.contentHash === record.hash) counts.unchanged++;
       else {
         counts.changed++;
-        report?.({ severity: 'warning', file, line: row.line, field: 'text', message: `record "${record.name}" was imported before with a different text; the stored document is left as it was` });
+        report?.({
+          severity: 'warning',
+          file,
+          line: row.line,
+          field: 'text',
+          message: `record "${record.name}" was imported before with a different text; the stored document is left as it was`,
+        });
       }
       continue;
     }
@@ -97,18 +112,34 @@ function publishBatch(
       if (known.has(entity.label)) continue;
       store.labels.add(entry.projectId, { name: entity.label });
       known.add(entity.label);
-      report?.({ severity: 'warning', file, line: row.line, field: 'label', message: `label "${entity.label}" was not in the project; added it` });
+      report?.({
+        severity: 'warning',
+        file,
+        line: row.line,
+        field: 'label',
+        message: `label "${entity.label}" was not in the project; added it`,
+      });
     }
     const documentId = store.documents.insert(
       {
-        projectId: entry.projectId, name: record.name, text: record.text, contentHash: record.hash, source: entry.source, sourceRef: record.name,
-        split: record.split, status: record.status, tokens: record.tokens, meta: record.meta,
+        projectId: entry.projectId,
+        name: record.name,
+        text: record.text,
+        contentHash: record.hash,
+        source: entry.source,
+        sourceRef: record.name,
+        split: record.split,
+        status: record.status,
+        tokens: record.tokens,
+        meta: record.meta,
         summary: summarizeNew(record.annotated ?? [], record.suggested, mapLabel),
       },
       now,
     );
-    if (record.annotated) store.revisions.append({ documentId, parentId: null, author, entities: record.annotated }, now);
-    if (record.suggested.length > 0) store.suggestions.add({ documentId, modelId: null, ...record.origin, spans: record.suggested }, now);
+    if (record.annotated)
+      store.revisions.append({ documentId, parentId: null, author, entities: record.annotated }, now);
+    if (record.suggested.length > 0)
+      store.suggestions.add({ documentId, modelId: null, ...record.origin, spans: record.suggested }, now);
     counts.imported++;
     counts.entities += record.annotated?.length ?? 0;
     counts.suggestedSpans += record.suggested.length;
@@ -122,7 +153,15 @@ function publishBatch(
 function finishImport(store: Store, entry: ImportEntry, counts: PublishCounts): void {
   if (counts.imported > 0) {
     store.projects.touch(entry.projectId);
-    store.events.append({ type: 'import', actor: entry.actor, projectId: entry.projectId, payload: { ...counts, format: entry.format, importId: entry.id } }, new Date().toISOString());
+    store.events.append(
+      {
+        type: 'import',
+        actor: entry.actor,
+        projectId: entry.projectId,
+        payload: { ...counts, format: entry.format, importId: entry.id },
+      },
+      new Date().toISOString(),
+    );
   }
   store.imports.finish(entry.id);
 }
@@ -138,7 +177,10 @@ export async function abandonImport(store: Store, id: number): Promise<void> {
  * Finishes what dead processes left: an import cut short while publishing is published, one cut short while staging
  * (or while being abandoned) is abandoned. Imports of live processes are left to them. Returns what it recovered.
  */
-export async function recoverImports(store: Store, hooks: PublishHooks = {}): Promise<{ published: number[]; abandoned: number[] }> {
+export async function recoverImports(
+  store: Store,
+  hooks: PublishHooks = {},
+): Promise<{ published: number[]; abandoned: number[] }> {
   const me = currentOwner();
   const recovered = { published: [] as number[], abandoned: [] as number[] };
   for (const entry of store.imports.unfinished()) {

@@ -73,9 +73,21 @@ export async function importPath(store: Store, path: string, options: ImportOpti
   const codec = typeof options.format === 'string' ? codecFor(options.format) : options.format;
   const files = inputFiles(path, codec);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const reportPath = options.skipInvalid ? (options.reportPath ?? join(options.reportDir ?? '.', `import-${stamp}.issues.jsonl`)) : undefined;
+  const reportPath = options.skipInvalid
+    ? (options.reportPath ?? join(options.reportDir ?? '.', `import-${stamp}.issues.jsonl`))
+    : undefined;
   const log = new IssueLog(reportPath);
-  const result: ImportResult = { files: [], imported: 0, unchanged: 0, changed: 0, entities: 0, suggestedSpans: 0, errors: 0, warnings: 0, issues: [] };
+  const result: ImportResult = {
+    files: [],
+    imported: 0,
+    unchanged: 0,
+    changed: 0,
+    entities: 0,
+    suggestedSpans: 0,
+    errors: 0,
+    warnings: 0,
+    issues: [],
+  };
   try {
     for (const file of files) {
       let counts: FileImport;
@@ -90,7 +102,8 @@ export async function importPath(store: Store, path: string, options: ImportOpti
         throw error;
       }
       result.files.push(counts);
-      for (const key of ['imported', 'unchanged', 'changed', 'entities', 'suggestedSpans'] as const) result[key] += counts[key];
+      for (const key of ['imported', 'unchanged', 'changed', 'entities', 'suggestedSpans'] as const)
+        result[key] += counts[key];
     }
   } finally {
     log.close();
@@ -112,7 +125,10 @@ class Stager {
   private seq = 0;
   importId: number | undefined;
 
-  constructor(private readonly store: Store, private readonly entry: { projectId: number; source: string; format: string; actor: string }) {}
+  constructor(
+    private readonly store: Store,
+    private readonly entry: { projectId: number; source: string; format: string; actor: string },
+  ) {}
 
   add(record: StagedRecord, line: number): void {
     const json = JSON.stringify(record);
@@ -127,12 +143,15 @@ class Stager {
     const rows = this.rows;
     this.rows = [];
     this.size = 0;
-    return this.store.transaction(() => {
-      const id = (this.importId ??= this.store.imports.start(this.entry, currentOwner()));
-      for (const row of rows) this.store.imports.stage(id, ++this.seq, row.line, row.record);
-      then?.(id);
-      return id;
-    }, { durable: false });
+    return this.store.transaction(
+      () => {
+        const id = (this.importId ??= this.store.imports.start(this.entry, currentOwner()));
+        for (const row of rows) this.store.imports.stage(id, ++this.seq, row.line, row.record);
+        then?.(id);
+        return id;
+      },
+      { durable: false },
+    );
   }
 
   /** Drops what was staged, if anything was. */
@@ -146,7 +165,13 @@ class Stager {
 const STAGE_BATCH = 500;
 const STAGE_BATCH_CHARS = 4_000_000;
 
-async function importFile(store: Store, codec: Codec, file: InputFile, options: ImportOptions, log: IssueLog): Promise<FileImport> {
+async function importFile(
+  store: Store,
+  codec: Codec,
+  file: InputFile,
+  options: ImportOptions,
+  log: IssueLog,
+): Promise<FileImport> {
   const fileLog = new IssueLog(); // this file's issues, for the error thrown when it fails
   const report = (issue: Issue) => {
     log.add(issue);
@@ -157,12 +182,21 @@ async function importFile(store: Store, codec: Codec, file: InputFile, options: 
   const recordOf = (doc: Doc, { answer, suggested, modelVersion }: Carried): StagedRecord => {
     const hasAnswer = answer !== null;
     const metaStatus = metaString(doc.meta, 'status');
-    const status = options.status ?? (metaStatus !== undefined && isDocumentStatus(metaStatus) ? metaStatus : undefined)
-      ?? (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
+    const status =
+      options.status ??
+      (metaStatus !== undefined && isDocumentStatus(metaStatus) ? metaStatus : undefined) ??
+      (hasAnswer ? 'done' : suggested.length > 0 ? 'pre-annotated' : 'new');
     return {
-      name: doc.name, text: doc.text, hash: sha256(doc.text), split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit, status,
-      ...(doc.tokens ? { tokens: [...doc.tokens] } : {}), ...(doc.meta ? { meta: doc.meta } : {}),
-      annotated: answer, suggested, origin: { modelName: `import:${file.sourceName}`, modelVersion: modelVersion ?? 'unknown' },
+      name: doc.name,
+      text: doc.text,
+      hash: sha256(doc.text),
+      split: options.split ?? metaString(doc.meta, 'split') ?? fileSplit,
+      status,
+      ...(doc.tokens ? { tokens: [...doc.tokens] } : {}),
+      ...(doc.meta ? { meta: doc.meta } : {}),
+      annotated: answer,
+      suggested,
+      origin: { modelName: `import:${file.sourceName}`, modelVersion: modelVersion ?? 'unknown' },
     };
   };
 

@@ -42,14 +42,38 @@ export class JobService extends JobTable {
   }
 
   /** Starts a job; `actor` (default: the service's) is who started it, in the event log. */
-  start(projectId: number, documentIds: number[], model: ModelChoice, options: { disagreement?: boolean; actor?: string } = {}): JobInfo {
+  start(
+    projectId: number,
+    documentIds: number[],
+    model: ModelChoice,
+    options: { disagreement?: boolean; actor?: string } = {},
+  ): JobInfo {
     if (this.running()) {
-      throw new ContractError('conflict', 'a pre-annotation job is already running; cancel it or wait for it to finish');
+      throw new ContractError(
+        'conflict',
+        'a pre-annotation job is already running; cancel it or wait for it to finish',
+      );
     }
-    const info: JobInfo = { id: randomUUID(), kind: 'preannotate', state: 'running', done: 0, total: documentIds.length, progress: 0, spans: 0, device: this.engine.device() };
+    const info: JobInfo = {
+      id: randomUUID(),
+      kind: 'preannotate',
+      state: 'running',
+      done: 0,
+      total: documentIds.length,
+      progress: 0,
+      spans: 0,
+      device: this.engine.device(),
+    };
     const abort = new AbortController();
     const job: RunningJob = { info, abort, finished: Promise.resolve() };
-    job.finished = this.run(job, projectId, documentIds, model, options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined, options.actor ?? this.actor);
+    job.finished = this.run(
+      job,
+      projectId,
+      documentIds,
+      model,
+      options.disagreement ? DISAGREEMENT_TEMPERATURE : undefined,
+      options.actor ?? this.actor,
+    );
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -71,7 +95,11 @@ export class JobService extends JobTable {
     let characters = 0;
     for (const id of documentIds) {
       const doc = this.store.documents.get(id);
-      if (doc && docs.length > 0 && (docs.length >= this.chunk.documents || characters + doc.text.length > this.chunk.characters)) {
+      if (
+        doc &&
+        docs.length > 0 &&
+        (docs.length >= this.chunk.documents || characters + doc.text.length > this.chunk.characters)
+      ) {
         yield { ids, docs };
         ids = [];
         docs = [];
@@ -86,7 +114,14 @@ export class JobService extends JobTable {
     if (ids.length > 0) yield { ids, docs };
   }
 
-  private async run(job: RunningJob, projectId: number, documentIds: number[], model: ModelChoice, disagreementTemperature: number | undefined, actor: string): Promise<void> {
+  private async run(
+    job: RunningJob,
+    projectId: number,
+    documentIds: number[],
+    model: ModelChoice,
+    disagreementTemperature: number | undefined,
+    actor: string,
+  ): Promise<void> {
     const { info, abort } = job;
     let lastEmit = 0;
     const progress = (always: boolean, documentId?: number) => {
@@ -100,33 +135,63 @@ export class JobService extends JobTable {
       try {
         info.device = session.device;
         const modelId = session.package
-          ? this.store.models.ensure({ name: session.modelName, version: session.modelVersion, path: session.package.path, manifest: session.package.manifest })
+          ? this.store.models.ensure({
+              name: session.modelName,
+              version: session.modelVersion,
+              path: session.package.path,
+              manifest: session.package.manifest,
+            })
           : null;
         progress(true); // the device the engine really got
         for (const { ids, docs } of this.chunks(documentIds)) {
           if (abort.signal.aborted) break;
           const before = info.done;
-          const results = docs.length === 0 ? [] : await session.annotateMany(docs.map((d) => d.text), abort.signal, (p) => {
-            info.progress = Math.max(info.progress, (before + p.fraction * ids.length) / info.total);
-            info.step = p.step;
-            progress(false);
-          }, { disagreementTemperature });
+          const results =
+            docs.length === 0
+              ? []
+              : await session.annotateMany(
+                  docs.map((d) => d.text),
+                  abort.signal,
+                  (p) => {
+                    info.progress = Math.max(info.progress, (before + p.fraction * ids.length) / info.total);
+                    info.step = p.step;
+                    progress(false);
+                  },
+                  { disagreementTemperature },
+                );
           if (abort.signal.aborted) break;
           // Status and revision are read again: someone may have edited a document while the engine ran.
-          const revisions = this.store.transaction(() => docs.map((doc, i) => {
-            // The model's labels onto the project's (its mapping for this model, then `*`; unmapped labels stay), read
-            // in this transaction so a label change made while the engine ran applies.
-            const mappings = this.store.labelMappings.list(projectId);
-            const spans = mappings.length === 0 ? results[i].entities : mapSuggestedSpans(results[i].entities, labelMapper(mappings, session.modelName));
-            this.store.suggestions.add({ documentId: doc.id, modelId, modelName: session.modelName, modelVersion: session.modelVersion, spans, signals: results[i].signals });
-            const current = this.store.documents.get(doc.id);
-            if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
-            refreshSummary(this.store, doc.id);
-            return current?.revisionId ?? null;
-          }));
+          const revisions = this.store.transaction(() =>
+            docs.map((doc, i) => {
+              // The model's labels onto the project's (its mapping for this model, then `*`; unmapped labels stay), read
+              // in this transaction so a label change made while the engine ran applies.
+              const mappings = this.store.labelMappings.list(projectId);
+              const spans =
+                mappings.length === 0
+                  ? results[i].entities
+                  : mapSuggestedSpans(results[i].entities, labelMapper(mappings, session.modelName));
+              this.store.suggestions.add({
+                documentId: doc.id,
+                modelId,
+                modelName: session.modelName,
+                modelVersion: session.modelVersion,
+                spans,
+                signals: results[i].signals,
+              });
+              const current = this.store.documents.get(doc.id);
+              if (current?.status === 'new') this.store.documents.setStatus(doc.id, 'pre-annotated');
+              refreshSummary(this.store, doc.id);
+              return current?.revisionId ?? null;
+            }),
+          );
           docs.forEach((doc, i) => {
             info.spans += results[i].entities.length;
-            this.emit({ type: 'document.changed', documentId: doc.id, revisionId: revisions[i], reason: 'suggestions' });
+            this.emit({
+              type: 'document.changed',
+              documentId: doc.id,
+              revisionId: revisions[i],
+              reason: 'suggestions',
+            });
           });
           info.done += ids.length;
           info.progress = info.done / info.total;
@@ -144,7 +209,12 @@ export class JobService extends JobTable {
       if (!aborted) info.error = (error as Error).message;
     }
     delete info.step;
-    this.store.events.append({ type: 'preannotate', actor, projectId, payload: { state: info.state, done: info.done, total: info.total, spans: info.spans, error: info.error ?? null } });
+    this.store.events.append({
+      type: 'preannotate',
+      actor,
+      projectId,
+      payload: { state: info.state, done: info.done, total: info.total, spans: info.spans, error: info.error ?? null },
+    });
     this.emit({ type: 'job.finished', job: { ...info } });
   }
 }

@@ -37,7 +37,8 @@ export class KeepLearning {
   /** The project's N, or null when keep-learning is off. */
   retrainEvery(projectId: number): number | null {
     // Read on every check (an index seek), so a change made with the CLI holds at once in a running workbench.
-    const n = (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { retrainEvery?: unknown } | undefined)?.retrainEvery;
+    const n = (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { retrainEvery?: unknown } | undefined)
+      ?.retrainEvery;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
   }
 
@@ -59,7 +60,12 @@ export class KeepLearning {
   }
 
   settings(projectId: number, lexicon: boolean): ProjectSettings {
-    return { retrainEvery: this.retrainEvery(projectId), lexicon, finished: this.finished(projectId), finishedAtLastTraining: this.finishedAtLastTraining(projectId) };
+    return {
+      retrainEvery: this.retrainEvery(projectId),
+      lexicon,
+      finished: this.finished(projectId),
+      finishedAtLastTraining: this.finishedAtLastTraining(projectId),
+    };
   }
 
   /** Checks the project once the current call has answered: the status change it follows is not held up. */
@@ -85,7 +91,12 @@ export class KeepLearning {
     } catch (error) {
       // Nothing to train with (no Python, no labels, no base model): said once per N documents, in the log.
       const message = error instanceof ContractError || error instanceof Error ? error.message : String(error);
-      this.store.events.append({ type: 'model.train', actor: this.actor, projectId, payload: { trigger: 'auto', state: 'failed', error: message } });
+      this.store.events.append({
+        type: 'model.train',
+        actor: this.actor,
+        projectId,
+        payload: { trigger: 'auto', state: 'failed', error: message },
+      });
       return undefined;
     }
   }

@@ -22,14 +22,23 @@ export class LabelService {
   ) {}
 
   private project(projectId: number): void {
-    if (!this.store.projects.byId(projectId)) throw new ContractError('not-found', `no project ${projectId}`, 'projectId');
+    if (!this.store.projects.byId(projectId))
+      throw new ContractError('not-found', `no project ${projectId}`, 'projectId');
   }
 
   private label(method: string, projectId: number, name: string, field: string): Label {
     const label = this.store.labels.byName(projectId, name);
     if (!label) {
-      const names = this.store.labels.list(projectId).map((l) => l.name).join(', ') || 'none';
-      throw new ContractError('not-found', `${method}: ${field}: the project has no label "${name}" (labels: ${names})`, field);
+      const names =
+        this.store.labels
+          .list(projectId)
+          .map((l) => l.name)
+          .join(', ') || 'none';
+      throw new ContractError(
+        'not-found',
+        `${method}: ${field}: the project has no label "${name}" (labels: ${names})`,
+        field,
+      );
     }
     return label;
   }
@@ -39,7 +48,9 @@ export class LabelService {
     this.project(projectId);
     const totals = this.store.documents.labelTotals(projectId);
     return {
-      labels: this.store.labels.list(projectId).map((l) => ({ name: l.name, colour: l.colour, shortcut: l.shortcut, entities: totals.get(l.name) ?? 0 })),
+      labels: this.store.labels
+        .list(projectId)
+        .map((l) => ({ name: l.name, colour: l.colour, shortcut: l.shortcut, entities: totals.get(l.name) ?? 0 })),
       mappings: this.store.labelMappings.list(projectId),
     };
   }
@@ -48,9 +59,14 @@ export class LabelService {
     this.project(p.projectId);
     this.store.transaction(() => {
       const labels = this.store.labels.list(p.projectId);
-      if (labels.some((l) => l.name === p.name)) throw new ContractError('conflict', `labels.add: name: the project already has a label "${p.name}"`, 'name');
+      if (labels.some((l) => l.name === p.name))
+        throw new ContractError('conflict', `labels.add: name: the project already has a label "${p.name}"`, 'name');
       if (labels.length >= MAX_LABELS_PER_PROJECT) {
-        throw new ContractError('invalid', `labels.add: name: a project has at most ${MAX_LABELS_PER_PROJECT} labels; merge or delete one first`, 'name');
+        throw new ContractError(
+          'invalid',
+          `labels.add: name: a project has at most ${MAX_LABELS_PER_PROJECT} labels; merge or delete one first`,
+          'name',
+        );
       }
       if (p.shortcut) this.shortcutFree(labels, p.shortcut, p.name, 'labels.add');
       this.store.labels.add(p.projectId, { name: p.name, colour: p.colour?.toLowerCase(), shortcut: p.shortcut });
@@ -66,13 +82,23 @@ export class LabelService {
     this.project(p.projectId);
     const changed = this.store.transaction(() => {
       this.label('labels.rename', p.projectId, p.from, 'from');
-      if (p.to === p.from) throw new ContractError('invalid', `labels.rename: to: "${p.to}" is the label's name already`, 'to');
+      if (p.to === p.from)
+        throw new ContractError('invalid', `labels.rename: to: "${p.to}" is the label's name already`, 'to');
       if (this.store.labels.byName(p.projectId, p.to)) {
-        throw new ContractError('conflict', `labels.rename: to: the project already has a label "${p.to}"; merge the two instead`, 'to');
+        throw new ContractError(
+          'conflict',
+          `labels.rename: to: the project already has a label "${p.to}"; merge the two instead`,
+          'to',
+        );
       }
       this.store.labels.rename(p.projectId, p.from, p.to);
       this.remap(p.projectId, [p.from], p.to);
-      const changed = this.rewrite(p.projectId, [p.from], (l) => (l === p.from ? p.to : l), `rename ${p.from} → ${p.to}`);
+      const changed = this.rewrite(
+        p.projectId,
+        [p.from],
+        (l) => (l === p.from ? p.to : l),
+        `rename ${p.from} → ${p.to}`,
+      );
       this.log(p.projectId, { action: 'rename', from: p.from, to: p.to, ...changed });
       return changed;
     });
@@ -86,12 +112,22 @@ export class LabelService {
       this.label('labels.merge', p.projectId, p.into, 'into');
       p.from.forEach((name, i) => {
         this.label('labels.merge', p.projectId, name, `from.${i}`);
-        if (name === p.into) throw new ContractError('invalid', `labels.merge: from.${i}: "${name}" is the label merged into`, `from.${i}`);
+        if (name === p.into)
+          throw new ContractError(
+            'invalid',
+            `labels.merge: from.${i}: "${name}" is the label merged into`,
+            `from.${i}`,
+          );
       });
       for (const name of from) this.store.labels.remove(p.projectId, name);
       this.remap(p.projectId, from, p.into);
       const merged = new Set(from);
-      const changed = this.rewrite(p.projectId, from, (l) => (merged.has(l) ? p.into : l), `merge ${from.join(', ')} → ${p.into}`);
+      const changed = this.rewrite(
+        p.projectId,
+        from,
+        (l) => (merged.has(l) ? p.into : l),
+        `merge ${from.join(', ')} → ${p.into}`,
+      );
       this.log(p.projectId, { action: 'merge', from, into: p.into, ...changed });
       return changed;
     });
@@ -135,7 +171,12 @@ export class LabelService {
         if (p.shortcut !== null) this.shortcutFree(others, p.shortcut, p.name, 'labels.update');
         this.store.labels.setShortcut(p.projectId, p.name, p.shortcut);
       }
-      this.log(p.projectId, { action: 'update', name: p.name, ...(p.colour !== undefined ? { colour: p.colour } : {}), ...(p.shortcut !== undefined ? { shortcut: p.shortcut } : {}) });
+      this.log(p.projectId, {
+        action: 'update',
+        name: p.name,
+        ...(p.colour !== undefined ? { colour: p.colour } : {}),
+        ...(p.shortcut !== undefined ? { shortcut: p.shortcut } : {}),
+      });
     });
     return this.list(p.projectId);
   }
@@ -147,7 +188,11 @@ export class LabelService {
     this.store.transaction(() => {
       if (p.projectLabel === null) {
         if (!this.store.labelMappings.remove(p.projectId, model, p.modelLabel)) {
-          throw new ContractError('not-found', `labels.map: modelLabel: no mapping of "${p.modelLabel}" for ${model === ANY_MODEL ? 'every model' : `model ${model}`}`, 'modelLabel');
+          throw new ContractError(
+            'not-found',
+            `labels.map: modelLabel: no mapping of "${p.modelLabel}" for ${model === ANY_MODEL ? 'every model' : `model ${model}`}`,
+            'modelLabel',
+          );
         }
       } else {
         this.label('labels.map', p.projectId, p.projectLabel, 'projectLabel');
@@ -174,19 +219,33 @@ export class LabelService {
    * Appends a revision with `map` applied to every document whose current annotation uses one of `labels`, and
    * recomputes the summaries of those and of the documents whose pending suggestions carry one of them.
    */
-  private rewrite(projectId: number, labels: readonly string[], map: (label: string) => string | null, note: string): { documents: number; entities: number } {
+  private rewrite(
+    projectId: number,
+    labels: readonly string[],
+    map: (label: string) => string | null,
+    note: string,
+  ): { documents: number; entities: number } {
     let entities = 0;
     let documents = 0;
     const affected = new Set(labels);
     // The summaries as refreshSummary computes them, with the mapping (already changed) read once for all documents.
     const mapLabel = labelMapper(this.store.labelMappings.list(projectId), ANY_MODEL);
     const summarise = (documentId: number, current: readonly Entity[]) =>
-      this.store.documents.setSummary(documentId, summarize(current, pendingSuggestions(current, this.store.suggestions.forDocument(documentId), mapLabel)));
+      this.store.documents.setSummary(
+        documentId,
+        summarize(current, pendingSuggestions(current, this.store.suggestions.forDocument(documentId), mapLabel)),
+      );
     const done = new Set<number>();
     for (const doc of this.store.labels.currentUsing(projectId, labels)) {
       entities += doc.entities.filter((e) => affected.has(e.label)).length;
       const next = relabelEntities(doc.entities, map);
-      this.store.revisions.append({ documentId: doc.documentId, parentId: doc.revisionId, author: this.actor, entities: next, note });
+      this.store.revisions.append({
+        documentId: doc.documentId,
+        parentId: doc.revisionId,
+        author: this.actor,
+        entities: next,
+        note,
+      });
       summarise(doc.documentId, next);
       done.add(doc.documentId);
       documents++;
@@ -210,6 +269,11 @@ export class LabelService {
 
   private shortcutFree(labels: readonly Label[], shortcut: string, name: string, method: string): void {
     const taken = labels.find((l) => l.shortcut === shortcut && l.name !== name);
-    if (taken) throw new ContractError('conflict', `${method}: shortcut: "${shortcut}" is the shortcut of "${taken.name}" already`, 'shortcut');
+    if (taken)
+      throw new ContractError(
+        'conflict',
+        `${method}: shortcut: "${shortcut}" is the shortcut of "${taken.name}" already`,
+        'shortcut',
+      );
   }
 }

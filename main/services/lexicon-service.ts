@@ -49,7 +49,6 @@ interface ProjectLexicon {
   swept?: boolean;
 }
 
-
 /** Yields to the event loop once TURN_MS of work have passed since the last turn. */
 class Pacer {
   private since = performance.now();
@@ -92,7 +91,9 @@ export class LexiconService {
    */
   enabled(projectId: number): boolean {
     if (this.settings.enabled === false) return false;
-    const on = (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { enabled?: boolean } | undefined)?.enabled !== false;
+    const on =
+      (this.store.events.latestPayload(SETTINGS_EVENT, projectId) as { enabled?: boolean } | undefined)?.enabled !==
+      false;
     const was = this.switches.get(projectId);
     this.switches.set(projectId, on);
     if (was !== undefined && was !== on) {
@@ -144,12 +145,14 @@ export class LexiconService {
   private enqueue(work: () => Promise<void>): void {
     // One update at a time, in order; a failed one is logged and does not stop the next.
     this.waiting++;
-    this.queue = this.queue.then(() => {
-      this.waiting--;
-      return work();
-    }).catch((error: unknown) => {
-      if (!this.closed) console.error(`lexicon suggestions: ${(error as Error).stack ?? error}`);
-    });
+    this.queue = this.queue
+      .then(() => {
+        this.waiting--;
+        return work();
+      })
+      .catch((error: unknown) => {
+        if (!this.closed) console.error(`lexicon suggestions: ${(error as Error).stack ?? error}`);
+      });
   }
 
   private async state(projectId: number, except?: number): Promise<ProjectLexicon> {
@@ -189,7 +192,8 @@ export class LexiconService {
     const at = this.store.documents.locate(documentId);
     if (!at || !this.enabled(at.projectId)) return;
     const projectId = at.projectId;
-    const finished = (doc: { status: string } | undefined) => doc !== undefined && (FINISHED as readonly string[]).includes(doc.status);
+    const finished = (doc: { status: string } | undefined) =>
+      doc !== undefined && (FINISHED as readonly string[]).includes(doc.status);
     // An edit of an unfinished document changes nothing the lexicon holds, but it is the sign that a document of the
     // project may soon be marked done: the lexicon is built now (in the background), not when that happens.
     if (!this.projects.has(projectId) && !finished(this.store.documents.get(documentId))) {
@@ -205,7 +209,8 @@ export class LexiconService {
     }
     const change = state.lexicon.addDocument(documentId, doc.text, doc.entities);
     if (change.newKeys.length > 0) await this.backfill(projectId, state.lexicon, documentId, change.newKeys);
-    if (change.newPairs.length > 0) await this.resuggest(projectId, state, new Set(change.newPairs.map((p) => p.key)), documentId);
+    if (change.newPairs.length > 0)
+      await this.resuggest(projectId, state, new Set(change.newPairs.map((p) => p.key)), documentId);
     if (!state.swept) this.enqueue(() => this.sweep(projectId));
   }
 
@@ -258,7 +263,14 @@ export class LexiconService {
    * Gives the unfinished documents with ids in (after, last] that hold one of `keys` (any key when undefined) a new
    * lexicon run. Returns the id to resume after when `interrupt` stopped it, else undefined.
    */
-  private async scan(projectId: number, state: ProjectLexicon, keys: Set<string> | undefined, first: number, last: number, interrupt?: () => boolean): Promise<number | undefined> {
+  private async scan(
+    projectId: number,
+    state: ProjectLexicon,
+    keys: Set<string> | undefined,
+    first: number,
+    last: number,
+    interrupt?: () => boolean,
+  ): Promise<number | undefined> {
     const holds = keys ? Lexicon.prefilter(keys) : () => true;
     const pacer = new Pacer();
     let wrote = false;
@@ -302,29 +314,47 @@ export class LexiconService {
           if (written) changed.push(written);
         }
       });
-      for (const c of changed) this.emit({ type: 'document.changed', documentId: c.documentId, revisionId: c.revisionId, reason: 'suggestions' });
+      for (const c of changed)
+        this.emit({
+          type: 'document.changed',
+          documentId: c.documentId,
+          revisionId: c.revisionId,
+          reason: 'suggestions',
+        });
       if (i < ids.length) await nextTurn();
     }
     return [];
   }
 
   /** One document's lexicon run, inside the caller's transaction; undefined when nothing was written. */
-  private suggest(projectId: number, lexicon: Lexicon, documentId: number, version: string, heldoutF1: number | undefined): { documentId: number; revisionId: number | null } | undefined {
+  private suggest(
+    projectId: number,
+    lexicon: Lexicon,
+    documentId: number,
+    version: string,
+    heldoutF1: number | undefined,
+  ): { documentId: number; revisionId: number | null } | undefined {
     // Read again inside the transaction: an edit, a status change or a model run may have happened meanwhile.
     const doc = this.store.documents.get(documentId);
     if (!doc || !(UNFINISHED as readonly string[]).includes(doc.status)) return undefined;
     const runs = this.store.suggestions.forDocument(documentId);
     const latest = runs[runs.length - 1];
-    if (latest && latest.modelName !== LEXICON_MODEL && !this.lexiconBeats(projectId, latest, heldoutF1)) return undefined;
+    if (latest && latest.modelName !== LEXICON_MODEL && !this.lexiconBeats(projectId, latest, heldoutF1))
+      return undefined;
     // What a person rejected stays rejected; what is already an entity is not suggested again. Stored labels are read
     // through the project's label mapping (a rename or merge since), as the editor shows them.
     const mapLabel = suggestionLabels(this.store, documentId);
     const declined = new Set<string>();
-    for (const run of runs) for (const span of run.spans) if (span.outcome === 'rejected') declined.add(spanKey({ ...span, label: mapLabel(span.label) }));
+    for (const run of runs)
+      for (const span of run.spans)
+        if (span.outcome === 'rejected') declined.add(spanKey({ ...span, label: mapLabel(span.label) }));
     for (const e of doc.entities) declined.add(spanKey(e));
-    const spans = lexicon.match(doc.text, { minScore: this.settings.minScore ?? DEFAULT_MIN_SCORE }).filter((s) => !declined.has(spanKey(s)));
+    const spans = lexicon
+      .match(doc.text, { minScore: this.settings.minScore ?? DEFAULT_MIN_SCORE })
+      .filter((s) => !declined.has(spanKey(s)));
     if (spans.length === 0) return undefined;
-    if (latest?.modelName === LEXICON_MODEL && sameSpans(pendingSuggestions(doc.entities, runs, mapLabel), spans)) return undefined;
+    if (latest?.modelName === LEXICON_MODEL && sameSpans(pendingSuggestions(doc.entities, runs, mapLabel), spans))
+      return undefined;
     this.store.suggestions.add({ documentId, modelId: null, modelName: LEXICON_MODEL, modelVersion: version, spans });
     if (doc.status === 'new') this.store.documents.setStatus(documentId, 'pre-annotated');
     refreshSummary(this.store, documentId);
@@ -352,7 +382,11 @@ export class LexiconService {
     const needed = ids.some((id) => {
       const runs = this.store.suggestions.forDocument(id);
       const latest = runs[runs.length - 1];
-      return latest !== undefined && latest.modelName !== LEXICON_MODEL && this.modelF1(projectId, latest.modelId) !== undefined;
+      return (
+        latest !== undefined &&
+        latest.modelName !== LEXICON_MODEL &&
+        this.modelF1(projectId, latest.modelId) !== undefined
+      );
     });
     if (!needed) return undefined;
     const docs: { text: string; entities: Entity[] }[] = [];
@@ -371,7 +405,10 @@ export class LexiconService {
 }
 
 // Whether the latest run's pending spans are exactly `spans` (then a new run would change nothing on screen).
-function sameSpans(pending: readonly { label: string; start: number; end: number }[], spans: readonly Entity[]): boolean {
+function sameSpans(
+  pending: readonly { label: string; start: number; end: number }[],
+  spans: readonly Entity[],
+): boolean {
   if (pending.length !== spans.length) return false;
   const keys = new Set(pending.map(spanKey));
   return spans.every((s) => keys.has(spanKey(s)));

@@ -7,7 +7,11 @@ import { entityKey, type Entity } from '../../core/document.js';
 import type { Suggestion } from '../../db/repositories/suggestions.js';
 
 /** The pending suggested spans of a document, given its current entities, its suggestion runs and the label mapping. */
-export function pendingSuggestions(entities: readonly Entity[], runs: readonly Suggestion[], mapLabel: (label: string) => string = (l) => l): SuggestedSpan[] {
+export function pendingSuggestions(
+  entities: readonly Entity[],
+  runs: readonly Suggestion[],
+  mapLabel: (label: string) => string = (l) => l,
+): SuggestedSpan[] {
   const latest = runs[runs.length - 1];
   if (!latest) return [];
   const taken = new Set(entities.map(entityKey));

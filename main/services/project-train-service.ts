@@ -16,7 +16,12 @@ import { labelMapper } from '../../core/label-mapping.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
-import { runFineTune, type FineTuneArgs, type FineTuneProgress, type FineTuneResult } from '../training/fine-tune-process.js';
+import {
+  runFineTune,
+  type FineTuneArgs,
+  type FineTuneProgress,
+  type FineTuneResult,
+} from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
@@ -36,25 +41,49 @@ export const HELDOUT_EVERY = 5;
 export function splitHeldout<T extends { id: number }>(docs: readonly T[]): { train: T[]; heldout: T[] } {
   let heldout = docs.filter((d) => d.id % HELDOUT_EVERY === 0);
   if (heldout.length === 0 && docs.length > 1) heldout = [docs[docs.length - 1]];
-  if (heldout.length === docs.length && docs.length > 1) heldout = heldout.slice(0, Math.ceil(docs.length / HELDOUT_EVERY));
+  if (heldout.length === docs.length && docs.length > 1)
+    heldout = heldout.slice(0, Math.ceil(docs.length / HELDOUT_EVERY));
   const held = new Set(heldout);
   return { train: docs.filter((d) => !held.has(d)), heldout };
 }
 
 /** The decision: the new version becomes active only when it beats the active model on the same held-out documents. */
-export function decide(newF1: number | null, active: { name: string; f1: number | null; error?: string } | undefined, heldoutDocs: number): { activated: boolean; reason: string } {
+export function decide(
+  newF1: number | null,
+  active: { name: string; f1: number | null; error?: string } | undefined,
+  heldoutDocs: number,
+): { activated: boolean; reason: string } {
   const f = (x: number) => x.toFixed(4);
-  if (newF1 === null) return { activated: false, reason: 'it has no held-out score (no held-out documents), so it cannot be shown to be better' };
-  if (!active) return { activated: true, reason: `no model was active; held-out F1 ${f(newF1)} on ${heldoutDocs} documents` };
+  if (newF1 === null)
+    return {
+      activated: false,
+      reason: 'it has no held-out score (no held-out documents), so it cannot be shown to be better',
+    };
+  if (!active)
+    return { activated: true, reason: `no model was active; held-out F1 ${f(newF1)} on ${heldoutDocs} documents` };
   if (active.f1 === null) {
-    return { activated: false, reason: `the active model ${active.name} could not be scored on the same held-out documents (${active.error ?? 'unknown'}); activate the new version by hand if you want it` };
+    return {
+      activated: false,
+      reason: `the active model ${active.name} could not be scored on the same held-out documents (${active.error ?? 'unknown'}); activate the new version by hand if you want it`,
+    };
   }
-  if (newF1 > active.f1) return { activated: true, reason: `held-out F1 ${f(newF1)} beats the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents` };
-  return { activated: false, reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active` };
+  if (newF1 > active.f1)
+    return {
+      activated: true,
+      reason: `held-out F1 ${f(newF1)} beats the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents`,
+    };
+  return {
+    activated: false,
+    reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active`,
+  };
 }
 
 /** What runs the trainer: the Python child process, or a stand-in in tests of what happens around it. */
-export type TrainerRunner = (args: FineTuneArgs, signal: AbortSignal, onProgress?: (p: FineTuneProgress) => void) => Promise<FineTuneResult>;
+export type TrainerRunner = (
+  args: FineTuneArgs,
+  signal: AbortSignal,
+  onProgress?: (p: FineTuneProgress) => void,
+) => Promise<FineTuneResult>;
 
 /** How a run was asked for: a person (the UI, the CLI) or keep-learning (keep-learning.ts), which also re-annotates. */
 export interface TrainRequest extends Params<'models.train'> {
@@ -79,18 +108,25 @@ export class ProjectTrainService extends JobTable {
     if (typeof from === 'number') {
       const model = this.store.models.get(from);
       if (!model) throw new ContractError('not-found', `no model ${from}`, 'from');
-      if (!parseManifest(model.manifest).training) throw new ContractError('failed', `${model.name} ${model.version} carries no trainable weights (its manifest has no "training" entry)`, 'from');
+      if (!parseManifest(model.manifest).training)
+        throw new ContractError(
+          'failed',
+          `${model.name} ${model.version} carries no trainable weights (its manifest has no "training" entry)`,
+          'from',
+        );
       return model;
     }
     const embedded = this.fineTunes.embeddedEntry();
-    if (!embedded) throw new ContractError('failed', 'the embedded model is not built, so there is nothing to start from');
+    if (!embedded)
+      throw new ContractError('failed', 'the embedded model is not built, so there is nothing to start from');
     return embedded;
   }
 
   /** Starts a training run; `actor` (default: the service's) is who asked, in the event log. */
   start(request: TrainRequest, actor = this.actor): JobInfo {
     const p = { ...request, from: request.from ?? DEFAULT_FROM };
-    if (this.running()) throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
+    if (this.running())
+      throw new ContractError('conflict', 'a model is already being trained; cancel it or wait for it');
     try {
       if (this.runner === runFineTune) findPython(); // a stand-in trainer needs no Python
     } catch (error) {
@@ -102,14 +138,39 @@ export class ProjectTrainService extends JobTable {
     const known = new Set(labels);
     const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
     if (docs.length < MIN_FINISHED) {
-      throw new ContractError('failed', `training needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`, undefined, { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length });
+      throw new ContractError(
+        'failed',
+        `training needs at least ${MIN_FINISHED} finished (done or reviewed) documents; this project has ${docs.length}`,
+        undefined,
+        { reason: 'too-few-finished', needed: MIN_FINISHED, have: docs.length },
+      );
     }
     const { train, heldout } = splitHeldout(docs);
     const index = new Map(labels.map((l, i) => [l, `_${i}`]));
     // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.
-    const toDoc = (d: (typeof docs)[number]): Doc => ({ name: d.name, text: d.text, entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })) });
-    const info: JobInfo = { id: randomUUID(), kind: 'train', state: 'running', done: 0, total: 0, progress: 0, spans: 0, device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' }, phase: 'prepare', ...(p.trigger ? { trigger: p.trigger } : {}) };
-    const runId = this.store.fineTunes.start({ projectId: p.projectId, baseModelId: base.id, trainDocs: train.length, heldoutDocs: heldout.length });
+    const toDoc = (d: (typeof docs)[number]): Doc => ({
+      name: d.name,
+      text: d.text,
+      entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })),
+    });
+    const info: JobInfo = {
+      id: randomUUID(),
+      kind: 'train',
+      state: 'running',
+      done: 0,
+      total: 0,
+      progress: 0,
+      spans: 0,
+      device: { device: 'cpu', code: 'fine-tuning', reason: 'training: device not known yet' },
+      phase: 'prepare',
+      ...(p.trigger ? { trigger: p.trigger } : {}),
+    };
+    const runId = this.store.fineTunes.start({
+      projectId: p.projectId,
+      baseModelId: base.id,
+      trainDocs: train.length,
+      heldoutDocs: heldout.length,
+    });
     const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
     job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc), actor);
     this.jobs.set(info.id, job);
@@ -120,7 +181,6 @@ export class ProjectTrainService extends JobTable {
     applyTrainerProgress(job.info, p);
     this.hooks.emit({ type: 'job.progress', job: { ...job.info } });
   }
-
 
   /** Starts re-annotating the unfinished documents: how many; 0 when that could not start (a pre-annotation job runs). */
   private reannotate(projectId: number, path: string): number {
@@ -139,13 +199,23 @@ export class ProjectTrainService extends JobTable {
     return Object.fromEntries(modelLabels.map((l) => [l, map(l)] as const).filter(([, to]) => known.has(to)));
   }
 
-  private async run(job: RunningJob, runId: number, p: TrainRequest, base: ModelEntry, labels: string[], train: Doc[], heldout: Doc[], actor: string): Promise<void> {
+  private async run(
+    job: RunningJob,
+    runId: number,
+    p: TrainRequest,
+    base: ModelEntry,
+    labels: string[],
+    train: Doc[],
+    heldout: Doc[],
+    actor: string,
+  ): Promise<void> {
     const { info, abort } = job;
     const work = join(this.dataDir, 'fine-tunes', `train-${runId}`);
     const name = `dnw-p${p.projectId}`;
     const version = `t${runId}`;
     const out = join(this.dataDir, 'models', `${name}-${version}`);
-    const from = p.from === 'scratch' ? 'scratch' : typeof p.from === 'number' ? `${base.name} ${base.version}` : 'embedded';
+    const from =
+      p.from === 'scratch' ? 'scratch' : typeof p.from === 'number' ? `${base.name} ${base.version}` : 'embedded';
     const active = this.fineTunes.current();
     try {
       mkdirSync(work, { recursive: true });
@@ -153,14 +223,29 @@ export class ProjectTrainService extends JobTable {
       await writeInstructionFile(join(work, 'train.jsonl'), train);
       if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
       // Both maps go in one file: the base's (to initialise label rows) and the active model's (to score it).
-      const map = { ...(active ? this.mapFor(p.projectId, active, labels) : {}), ...this.mapFor(p.projectId, base, labels) };
+      const map = {
+        ...(active ? this.mapFor(p.projectId, active, labels) : {}),
+        ...this.mapFor(p.projectId, base, labels),
+      };
       writeFileSync(join(work, 'labels.json'), JSON.stringify({ labels, map, indexed: true }, null, 1));
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
-      const result = await this.runner({
-        base: base.path, train: join(work, 'train.jsonl'), heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined, out, name, version,
-        labels: join(work, 'labels.json'), compare: active && heldout.length > 0 ? active.path : undefined, fromScratch: p.from === 'scratch',
-        ...this.defaults, ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
-      }, abort.signal, (progress) => this.progress(job, progress));
+      const result = await this.runner(
+        {
+          base: base.path,
+          train: join(work, 'train.jsonl'),
+          heldout: heldout.length > 0 ? join(work, 'heldout.jsonl') : undefined,
+          out,
+          name,
+          version,
+          labels: join(work, 'labels.json'),
+          compare: active && heldout.length > 0 ? active.path : undefined,
+          fromScratch: p.from === 'scratch',
+          ...this.defaults,
+          ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
+        },
+        abort.signal,
+        (progress) => this.progress(job, progress),
+      );
       info.phase = 'register';
       const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
       parseManifest(manifest); // a package the engine would refuse must not be registered
@@ -168,19 +253,52 @@ export class ProjectTrainService extends JobTable {
       const m = result.metrics;
       const compare = (m.compare ?? undefined) as { package?: string; f1?: number; error?: string } | undefined;
       const activeName = active ? `${active.name} ${active.version}` : null;
-      const decision = decide(num(m.f1), active && { name: activeName!, f1: num(compare?.f1), error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined) }, heldout.length);
+      const decision = decide(
+        num(m.f1),
+        active && {
+          name: activeName!,
+          f1: num(compare?.f1),
+          error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined),
+        },
+        heldout.length,
+      );
       const metrics = {
-        heldoutF1: num(m.f1) ?? undefined, heldoutPrecision: num(m.precision) ?? undefined, heldoutRecall: num(m.recall) ?? undefined,
-        trainDocs: train.length, heldoutDocs: heldout.length, seconds: result.seconds, labels, from,
-        activeModel: activeName, activeF1: num(compare?.f1), activated: decision.activated, reason: decision.reason,
+        heldoutF1: num(m.f1) ?? undefined,
+        heldoutPrecision: num(m.precision) ?? undefined,
+        heldoutRecall: num(m.recall) ?? undefined,
+        trainDocs: train.length,
+        heldoutDocs: heldout.length,
+        seconds: result.seconds,
+        labels,
+        from,
+        activeModel: activeName,
+        activeF1: num(compare?.f1),
+        activated: decision.activated,
+        reason: decision.reason,
       };
       const modelId = this.store.transaction(() => {
-        const id = this.store.models.register({ name: manifest.name, version: manifest.version, path: resolve(result.package), manifest, metrics, parentId: base.id, projectId: p.projectId });
+        const id = this.store.models.register({
+          name: manifest.name,
+          version: manifest.version,
+          path: resolve(result.package),
+          manifest,
+          metrics,
+          parentId: base.id,
+          projectId: p.projectId,
+        });
         if (decision.activated) this.store.models.activate(id);
         this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
         return id;
       });
-      const outcome: TrainResult = { modelId, heldoutF1: num(m.f1), activeModel: activeName, activeF1: num(compare?.f1), trainDocs: train.length, heldoutDocs: heldout.length, ...decision };
+      const outcome: TrainResult = {
+        modelId,
+        heldoutF1: num(m.f1),
+        activeModel: activeName,
+        activeF1: num(compare?.f1),
+        trainDocs: train.length,
+        heldoutDocs: heldout.length,
+        ...decision,
+      };
       // Keep-learning: the unfinished documents get the better version's suggestions (not a worse one's).
       if (decision.activated && (p.reannotate || p.trigger === 'auto') && this.hooks.reannotate) {
         outcome.reannotated = this.reannotate(p.projectId, resolve(result.package));
@@ -192,7 +310,12 @@ export class ProjectTrainService extends JobTable {
       info.state = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) info.error = (error as Error).message;
       this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({ type: 'model.train', actor, projectId: p.projectId, payload: { runId, state: info.state, error: info.error ?? null } });
+      this.store.events.append({
+        type: 'model.train',
+        actor,
+        projectId: p.projectId,
+        payload: { runId, state: info.state, error: info.error ?? null },
+      });
       if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });

@@ -17,16 +17,30 @@ export function nextDocuments(store: Store, p: Params<'queue.next'>): Results['q
   const ids = store.documents.ids(p.projectId, UNFINISHED_STATUSES);
   const options = { strategy: p.strategy, costAware: p.costAware ?? false, seed: p.seed ?? 0 };
   // Rank all by signal alone, then rank the top window again with its texts to push near-duplicates back.
-  const byScore = rankDocuments(ids.map((id) => ({ id, text: '', signals: signals.get(id) })), { ...options, duplicateThreshold: 1 });
+  const byScore = rankDocuments(
+    ids.map((id) => ({ id, text: '', signals: signals.get(id) })),
+    { ...options, duplicateThreshold: 1 },
+  );
   const top = byScore.slice(0, DUPLICATE_WINDOW).map((r) => store.documents.get(r.id)!);
-  const topRanked = rankDocuments(top.map((d) => ({ id: d.id, text: d.text, signals: signals.get(d.id) })), { ...options, duplicateWindow: DUPLICATE_WINDOW });
+  const topRanked = rankDocuments(
+    top.map((d) => ({ id: d.id, text: d.text, signals: signals.get(d.id) })),
+    { ...options, duplicateWindow: DUPLICATE_WINDOW },
+  );
   const firstDuplicate = topRanked.findIndex((r) => r.reason.nearDuplicateOf !== undefined);
   const kept = firstDuplicate < 0 ? topRanked : topRanked.slice(0, firstDuplicate);
   const ranked = [...kept, ...byScore.slice(DUPLICATE_WINDOW), ...topRanked.slice(kept.length)];
   const docs = new Map(top.map((d) => [d.id, d]));
   const items = ranked.slice(0, p.limit ?? 50).map((r) => {
     const doc = docs.get(r.id) ?? store.documents.get(r.id)!;
-    return { documentId: r.id, name: doc.name, preview: Array.from(doc.text).slice(0, PREVIEW).join(''), status: doc.status, score: r.score, uncertainty: store.documents.uncertaintyOf(r.id), reason: r.reason };
+    return {
+      documentId: r.id,
+      name: doc.name,
+      preview: Array.from(doc.text).slice(0, PREVIEW).join(''),
+      status: doc.status,
+      score: r.score,
+      uncertainty: store.documents.uncertaintyOf(r.id),
+      reason: r.reason,
+    };
   });
   return { items, total: ranked.length, scored: ranked.filter((r) => r.score !== null).length };
 }

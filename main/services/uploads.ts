@@ -24,7 +24,8 @@ export class Uploads {
     try {
       renameSync(join(this.dir, id), destination);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContractError('not-found', 'no such upload (it was imported already, or never arrived)', 'upload');
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ContractError('not-found', 'no such upload (it was imported already, or never arrived)', 'upload');
       throw error;
     }
   }

@@ -84,18 +84,33 @@ export class WorkbenchService implements WorkbenchApi {
       emit: (event) => this.events.emit(event),
       reannotate: (projectId, path) => this.reannotate(projectId, path),
     });
-    this.training = new ProjectTrainService(this.store, this.fineTunes, options.dataDir, actor, options.fineTune ?? {}, {
-      emit: (event) => this.events.emit(event),
-      reannotate: (projectId, path) => this.reannotate(projectId, path),
-    }, options.trainer);
-    this.keepLearning = new KeepLearning(this.store, this.training, () => this.fineTunes.list().some((j) => j.state === 'running'), actor);
+    this.training = new ProjectTrainService(
+      this.store,
+      this.fineTunes,
+      options.dataDir,
+      actor,
+      options.fineTune ?? {},
+      {
+        emit: (event) => this.events.emit(event),
+        reannotate: (projectId, path) => this.reannotate(projectId, path),
+      },
+      options.trainer,
+    );
+    this.keepLearning = new KeepLearning(
+      this.store,
+      this.training,
+      () => this.fineTunes.list().some((j) => j.state === 'running'),
+      actor,
+    );
     this.lexicon = new LexiconService(this.store, (event) => this.events.emit(event), actor, options.lexicon);
     // The lexicon follows what the methods report: a status change or an edit may change a finished document (and
     // so the lexicon, then other documents' suggestions); an import or a label change may change many, so the
     // project's lexicon is rebuilt and swept. Its own `suggestions` events are not fed back.
     this.events.on((event) => {
-      if (event.type === 'document.changed' && event.reason !== 'suggestions') this.lexicon.documentChanged(event.documentId);
-      else if (event.type === 'documents.imported' || event.type === 'labels.changed') this.lexicon.invalidate(event.projectId);
+      if (event.type === 'document.changed' && event.reason !== 'suggestions')
+        this.lexicon.documentChanged(event.documentId);
+      else if (event.type === 'documents.imported' || event.type === 'labels.changed')
+        this.lexicon.invalidate(event.projectId);
       // Keep-learning counts finished documents: a status change or an import (of finished documents) may add some.
       if (event.type === 'document.changed' && event.reason === 'status') {
         const at = this.store.documents.locate(event.documentId);
@@ -133,7 +148,12 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'app.info'(_p?: Params<'app.info'>, context?: CallContext): Promise<Results['app.info']> {
-    const formats = Object.values(codecs).map((c) => ({ id: c.id, title: c.title, extensions: [...c.extensions], multiFile: c.multiFile }));
+    const formats = Object.values(codecs).map((c) => ({
+      id: c.id,
+      title: c.title,
+      extensions: [...c.extensions],
+      multiFile: c.multiFile,
+    }));
     const user = context && { name: context.actor, role: context.role };
     // The server's own folders are an admin's business on a team server (only admins export or browse them).
     const dataDir = context === undefined || context.role === 'admin' ? this.options.dataDir : '';
@@ -169,8 +189,14 @@ export class WorkbenchService implements WorkbenchApi {
       ...(doc.tokens ? { tokens: doc.tokens } : {}),
       revisionId: doc.revisionId,
       revision,
-      entities: doc.entities.map(({ label, start, end, fragments }) => (fragments ? { label, start, end, fragments } : { label, start, end })),
-      suggestions: pendingSuggestions(doc.entities, this.store.suggestions.forDocument(doc.id), suggestionLabels(this.store, doc.id)),
+      entities: doc.entities.map(({ label, start, end, fragments }) =>
+        fragments ? { label, start, end, fragments } : { label, start, end },
+      ),
+      suggestions: pendingSuggestions(
+        doc.entities,
+        this.store.suggestions.forDocument(doc.id),
+        suggestionLabels(this.store, doc.id),
+      ),
     };
   }
 
@@ -178,7 +204,10 @@ export class WorkbenchService implements WorkbenchApi {
     return { documentId: this.store.documents.adjacent(p.projectId, p.documentId, p.direction, p.status) };
   }
 
-  async 'documents.setStatus'(p: Params<'documents.setStatus'>, context?: CallContext): Promise<Results['documents.setStatus']> {
+  async 'documents.setStatus'(
+    p: Params<'documents.setStatus'>,
+    context?: CallContext,
+  ): Promise<Results['documents.setStatus']> {
     this.annotationsFor(context).setStatus(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' });
     return { status: p.status };
@@ -195,7 +224,12 @@ export class WorkbenchService implements WorkbenchApi {
     else writeFileSync(path, Buffer.from(p.contentBase64 ?? '', 'base64'));
     // A name that cannot tell (.json, .jsonl) is decided by the first record; the file came alone (no brat pair).
     const format = p.format ?? guessFormat(p.name, fileHead(path), { alone: true });
-    if (!format) throw new ContractError('invalid', `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`, 'format');
+    if (!format)
+      throw new ContractError(
+        'invalid',
+        `documents.import: invalid format: cannot tell the format of "${p.name}"; choose one`,
+        'format',
+      );
     let codec;
     try {
       codec = codecFor(format);
@@ -203,21 +237,40 @@ export class WorkbenchService implements WorkbenchApi {
       throw new ContractError('invalid', `documents.import: invalid format: ${(error as Error).message}`, 'format');
     }
     try {
-      const result = await importPath(this.store, path, { projectId: p.projectId, format: codec, variant: p.variant, actor: this.actorOf(context) });
+      const result = await importPath(this.store, path, {
+        projectId: p.projectId,
+        format: codec,
+        variant: p.variant,
+        actor: this.actorOf(context),
+      });
       this.events.emit({ type: 'documents.imported', projectId: p.projectId, count: result.imported });
       return {
-        imported: result.imported, unchanged: result.unchanged, entities: result.entities, suggestedSpans: result.suggestedSpans,
-        warnings: result.warnings, issues: result.issues.slice(0, 50).map(formatIssue),
+        imported: result.imported,
+        unchanged: result.unchanged,
+        entities: result.entities,
+        suggestedSpans: result.suggestedSpans,
+        warnings: result.warnings,
+        issues: result.issues.slice(0, 50).map(formatIssue),
       };
     } catch (error) {
-      if (error instanceof InputError) throw new ContractError('invalid', `the file has errors; nothing was imported:\n${error.issues.slice(0, 20).map(formatIssue).join('\n')}`, 'content');
+      if (error instanceof InputError)
+        throw new ContractError(
+          'invalid',
+          `the file has errors; nothing was imported:\n${error.issues.slice(0, 20).map(formatIssue).join('\n')}`,
+          'content',
+        );
       throw error;
     }
   }
 
   async 'annotations.save'(p: Params<'annotations.save'>, context?: CallContext): Promise<Results['annotations.save']> {
     const result = this.annotationsFor(context).save(p);
-    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: result.revisionId, reason: 'edit' });
+    this.events.emit({
+      type: 'document.changed',
+      documentId: p.documentId,
+      revisionId: result.revisionId,
+      reason: 'edit',
+    });
     return result;
   }
 
@@ -229,13 +282,19 @@ export class WorkbenchService implements WorkbenchApi {
     return this.annotations.revision(p.documentId, p.revisionId);
   }
 
-  async 'suggestions.reject'(p: Params<'suggestions.reject'>, context?: CallContext): Promise<Results['suggestions.reject']> {
+  async 'suggestions.reject'(
+    p: Params<'suggestions.reject'>,
+    context?: CallContext,
+  ): Promise<Results['suggestions.reject']> {
     const rejected = this.annotationsFor(context).reject(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { rejected };
   }
 
-  async 'suggestions.reopen'(p: Params<'suggestions.reopen'>, context?: CallContext): Promise<Results['suggestions.reopen']> {
+  async 'suggestions.reopen'(
+    p: Params<'suggestions.reopen'>,
+    context?: CallContext,
+  ): Promise<Results['suggestions.reopen']> {
     const reopened = this.annotationsFor(context).reopen(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { reopened };
@@ -251,12 +310,26 @@ export class WorkbenchService implements WorkbenchApi {
     }
     // A typed destination is the user's: `~` and relative paths mean their home folder, never the server's cwd.
     const summary = await exportProject(this.store, p.destination, {
-      projectId: p.projectId, format: codec, variant: p.variant, scope: p.scope, actor: this.actorOf(context),
-      overwrite: p.overwrite ?? false, base: homedir(), dataDir: this.options.dataDir,
+      projectId: p.projectId,
+      format: codec,
+      variant: p.variant,
+      scope: p.scope,
+      actor: this.actorOf(context),
+      overwrite: p.overwrite ?? false,
+      base: homedir(),
+      dataDir: this.options.dataDir,
     });
     return {
-      destination: summary.destination, format: codec.id, scope: p.scope, docs: summary.docs, entities: summary.entities, leftOut: summary.leftOut,
-      files: summary.files, bytes: summary.bytes, warnings: summary.warnings, issues: summary.issues.slice(0, 50).map(formatIssue),
+      destination: summary.destination,
+      format: codec.id,
+      scope: p.scope,
+      docs: summary.docs,
+      entities: summary.entities,
+      leftOut: summary.leftOut,
+      files: summary.files,
+      bytes: summary.bytes,
+      warnings: summary.warnings,
+      issues: summary.issues.slice(0, 50).map(formatIssue),
     };
   }
 
@@ -267,17 +340,32 @@ export class WorkbenchService implements WorkbenchApi {
   async 'models.list'(): Promise<Results['models.list']> {
     // The engine's models, then the fine-tuned versions in the registry; the active one is marked (and offered first).
     const active = this.store.models.active();
-    const models = this.options.engine.models().map((m) => ({ ...m, active: m.kind === 'embedded' && (!active || active.parentId === null) }));
+    const models = this.options.engine
+      .models()
+      .map((m) => ({ ...m, active: m.kind === 'embedded' && (!active || active.parentId === null) }));
     for (const v of this.store.models.list().filter((m) => m.parentId !== null)) {
-      models.push({ id: `model:${v.id}`, name: `${v.name} ${v.version}`, kind: 'package', path: v.path, available: true, active: v.active });
+      models.push({
+        id: `model:${v.id}`,
+        name: `${v.name} ${v.version}`,
+        kind: 'package',
+        path: v.path,
+        available: true,
+        active: v.active,
+      });
     }
     return { models, device: this.options.engine.device() };
   }
 
-  async 'preannotate.start'(p: Params<'preannotate.start'>, context?: CallContext): Promise<Results['preannotate.start']> {
+  async 'preannotate.start'(
+    p: Params<'preannotate.start'>,
+    context?: CallContext,
+  ): Promise<Results['preannotate.start']> {
     this.project(p.projectId);
     const ids = this.jobs.documentsFor(p.projectId, p.scope, p.documentIds);
-    return this.jobs.start(p.projectId, ids, p.model, { disagreement: p.disagreement ?? false, actor: this.actorOf(context) });
+    return this.jobs.start(p.projectId, ids, p.model, {
+      disagreement: p.disagreement ?? false,
+      actor: this.actorOf(context),
+    });
   }
 
   async 'preannotate.trace'(p: Params<'preannotate.trace'>): Promise<Results['preannotate.trace']> {
@@ -366,10 +454,14 @@ export class WorkbenchService implements WorkbenchApi {
     return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
   }
 
-  async 'projects.updateSettings'(p: Params<'projects.updateSettings'>, context?: CallContext): Promise<Results['projects.updateSettings']> {
+  async 'projects.updateSettings'(
+    p: Params<'projects.updateSettings'>,
+    context?: CallContext,
+  ): Promise<Results['projects.updateSettings']> {
     this.project(p.projectId);
     const actor = this.actorOf(context);
-    if (p.retrainEvery !== undefined && p.retrainEvery !== this.keepLearning.retrainEvery(p.projectId)) this.keepLearning.setRetrainEvery(p.projectId, p.retrainEvery, actor);
+    if (p.retrainEvery !== undefined && p.retrainEvery !== this.keepLearning.retrainEvery(p.projectId))
+      this.keepLearning.setRetrainEvery(p.projectId, p.retrainEvery, actor);
     if (p.lexicon !== undefined && p.lexicon !== this.lexicon.enabled(p.projectId)) {
       this.lexicon.setEnabled(p.projectId, p.lexicon, actor);
       if (p.lexicon) this.lexicon.invalidate(p.projectId); // rebuilt and swept: suggestions come back without a new edit

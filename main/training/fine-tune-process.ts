@@ -47,7 +47,10 @@ export interface FineTuneResult {
 }
 
 export class FineTuneError extends Error {
-  constructor(message: string, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
     super(message);
     this.name = 'FineTuneError';
   }
@@ -55,7 +58,8 @@ export class FineTuneError extends Error {
 
 function argv(a: FineTuneArgs): string[] {
   const out = ['-m', 'dnw.package.finetune_package', '--base', a.base, '--train', a.train, '--out', a.out];
-  const opt = (flag: string, value: string | number | undefined) => value !== undefined && out.push(flag, String(value));
+  const opt = (flag: string, value: string | number | undefined) =>
+    value !== undefined && out.push(flag, String(value));
   opt('--heldout', a.heldout);
   if (a.fromScratch) out.push('--from-scratch');
   opt('--epochs', a.epochs);
@@ -74,11 +78,18 @@ function argv(a: FineTuneArgs): string[] {
 }
 
 /** Runs a fine-tune to completion; rejects with FineTuneError (its message from the trainer), or an AbortError. */
-export function runFineTune(args: FineTuneArgs, signal: AbortSignal, onProgress?: (p: FineTuneProgress) => void): Promise<FineTuneResult> {
+export function runFineTune(
+  args: FineTuneArgs,
+  signal: AbortSignal,
+  onProgress?: (p: FineTuneProgress) => void,
+): Promise<FineTuneResult> {
   const { python, env } = findPython();
   return new Promise((resolvePromise, reject) => {
     if (signal.aborted) return reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-    const child = spawn(python, argv(args), { env: { ...env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, argv(args), {
+      env: { ...env, PYTHONUNBUFFERED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let done: FineTuneResult | undefined;
     let failure: string | undefined;
@@ -92,10 +103,29 @@ export function runFineTune(args: FineTuneArgs, signal: AbortSignal, onProgress?
       } catch {
         return; // a library's stray print; the events are JSON objects
       }
-      if (event.event === 'start') last = { ...last, steps: Number(event.steps) || 0, ...(typeof event.device === 'string' ? { device: event.device } : {}) };
-      else if (event.event === 'step') last = { ...last, phase, step: Number(event.step), steps: Number(event.steps), loss: Number(event.loss), elapsed: Number(event.elapsed) };
-      else if (event.event === 'phase') last = { ...last, phase: (phase = event.phase === 'export' ? 'export' : 'evaluate') };
-      else if (event.event === 'done') done = { package: String(event.package), metrics: (event.metrics ?? {}) as Record<string, unknown>, seconds: Number(event.seconds) };
+      if (event.event === 'start')
+        last = {
+          ...last,
+          steps: Number(event.steps) || 0,
+          ...(typeof event.device === 'string' ? { device: event.device } : {}),
+        };
+      else if (event.event === 'step')
+        last = {
+          ...last,
+          phase,
+          step: Number(event.step),
+          steps: Number(event.steps),
+          loss: Number(event.loss),
+          elapsed: Number(event.elapsed),
+        };
+      else if (event.event === 'phase')
+        last = { ...last, phase: (phase = event.phase === 'export' ? 'export' : 'evaluate') };
+      else if (event.event === 'done')
+        done = {
+          package: String(event.package),
+          metrics: (event.metrics ?? {}) as Record<string, unknown>,
+          seconds: Number(event.seconds),
+        };
       else if (event.event === 'error') failure = String(event.message);
       else return;
       onProgress?.(last);

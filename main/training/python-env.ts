@@ -7,7 +7,8 @@ import { repoRoot } from '../repo-root.js';
 
 const TRAINING_DIR = join(repoRoot, 'training');
 
-export const SETUP_HINT = 'set up the training environment with `npm run setup:python` (or point $WORKBENCH_PYTHON at a Python that has training/ installed)';
+export const SETUP_HINT =
+  'set up the training environment with `npm run setup:python` (or point $WORKBENCH_PYTHON at a Python that has training/ installed)';
 
 export interface PythonEnv {
   python: string;
@@ -17,14 +18,23 @@ export interface PythonEnv {
 
 export class PythonEnvError extends Error {
   constructor(readonly tried: string[]) {
-    super(`fine-tuning needs Python with the training package (dnw); none found (tried ${tried.join(', ')}): ${SETUP_HINT}`);
+    super(
+      `fine-tuning needs Python with the training package (dnw); none found (tried ${tried.join(', ')}): ${SETUP_HINT}`,
+    );
     this.name = 'PythonEnvError';
   }
 }
 
 function candidates(): string[] {
-  const venv = process.platform === 'win32' ? join(repoRoot, '.venv', 'Scripts', 'python.exe') : join(repoRoot, '.venv', 'bin', 'python');
-  const list = [process.env.WORKBENCH_PYTHON, existsSync(venv) ? venv : undefined, process.platform === 'win32' ? 'python' : 'python3'];
+  const venv =
+    process.platform === 'win32'
+      ? join(repoRoot, '.venv', 'Scripts', 'python.exe')
+      : join(repoRoot, '.venv', 'bin', 'python');
+  const list = [
+    process.env.WORKBENCH_PYTHON,
+    existsSync(venv) ? venv : undefined,
+    process.platform === 'win32' ? 'python' : 'python3',
+  ];
   return list.filter((p): p is string => Boolean(p));
 }
 
@@ -38,10 +48,17 @@ const RETRY_MS = 30_000;
 export function findPython(): PythonEnv {
   if (found) return found;
   if (missed && Date.now() - missedAt < RETRY_MS) throw missed;
-  const env = { ...process.env, PYTHONPATH: [TRAINING_DIR, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':') };
+  const env = {
+    ...process.env,
+    PYTHONPATH: [TRAINING_DIR, process.env.PYTHONPATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':'),
+  };
   const tried = candidates();
   for (const python of tried) {
-    const probe = spawnSync(python, ['-c', 'import dnw.package.finetune_package'], { env, encoding: 'utf8', timeout: 60_000 });
+    const probe = spawnSync(python, ['-c', 'import dnw.package.finetune_package'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (probe.status === 0) return (found = { python, env });
   }
   missedAt = Date.now();

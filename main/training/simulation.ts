@@ -82,13 +82,23 @@ function sample(ids: readonly number[], n: number, seed: number): number[] {
   return a.slice(0, n).sort((x, y) => x - y);
 }
 
-async function annotate(model: string, docs: readonly Doc[], threads: number, disagreementTemperature?: number): Promise<{ entities: Entity[]; signals: UncertaintySignals }[]> {
+async function annotate(
+  model: string,
+  docs: readonly Doc[],
+  threads: number,
+  disagreementTemperature?: number,
+): Promise<{ entities: Entity[]; signals: UncertaintySignals }[]> {
   const engine = await DiffusionEngine.open(model, { device: 'cpu', intraOpThreads: threads });
   try {
     const out = [];
     for (let from = 0; from < docs.length; from += 512) {
       const batch = docs.slice(from, from + 512);
-      out.push(...(await engine.annotate(batch.map((d, i) => ({ id: String(i), text: d.text })), { disagreementTemperature })));
+      out.push(
+        ...(await engine.annotate(
+          batch.map((d, i) => ({ id: String(i), text: d.text })),
+          { disagreementTemperature },
+        )),
+      );
     }
     return out;
   } finally {
@@ -102,18 +112,32 @@ async function devScore(model: string, dev: readonly Doc[], threads: number): Pr
   return { p: micro.precision, r: micro.recall, f1: micro.f1 };
 }
 
-async function fineTune(o: SimulationOptions, base: string, ids: readonly number[], out: string, fromScratch: boolean, training: TrainerSettings): Promise<number> {
+async function fineTune(
+  o: SimulationOptions,
+  base: string,
+  ids: readonly number[],
+  out: string,
+  fromScratch: boolean,
+  training: TrainerSettings,
+): Promise<number> {
   const started = performance.now();
   mkdirSync(join(out, '..'), { recursive: true });
   const data = join(out, '..', 'train.jsonl');
-  await writeInstructionFile(data, ids.map((i) => o.train[i]));
+  await writeInstructionFile(
+    data,
+    ids.map((i) => o.train[i]),
+  );
   if (existsSync(out)) rmSync(out, { recursive: true });
   let lastLog = 0;
-  await runFineTune({ base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...training }, new AbortController().signal, (p) => {
-    if (performance.now() - lastLog < 30_000) return;
-    lastLog = performance.now();
-    o.log(`  ${p.phase} step ${p.step}/${p.steps}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`);
-  });
+  await runFineTune(
+    { base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...training },
+    new AbortController().signal,
+    (p) => {
+      if (performance.now() - lastLog < 30_000) return;
+      lastLog = performance.now();
+      o.log(`  ${p.phase} step ${p.step}/${p.steps}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`);
+    },
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -122,13 +146,25 @@ async function seedModel(o: SimulationOptions): Promise<{ ids: number[]; model: 
   const dir = join(o.out, 'seed');
   const statePath = join(dir, 'seed.json');
   if (existsSync(statePath)) return readJson(statePath);
-  const ids = sample(o.train.map((_, i) => i), o.seedSize, o.seed);
+  const ids = sample(
+    o.train.map((_, i) => i),
+    o.seedSize,
+    o.seed,
+  );
   const model = join(dir, 'model');
   o.log(`seed model: ${ids.length} sentences, from scratch`);
   const fineTuneSeconds = await fineTune(o, o.base, ids, model, true, o.seedTraining);
   const t = performance.now();
   const dev = await devScore(model, o.dev, o.threads);
-  const result: RoundResult = { round: 0, labeled: ids.length, dev, editsPerSentence: null, fineTuneSeconds, rankSeconds: 0, evalSeconds: (performance.now() - t) / 1000 };
+  const result: RoundResult = {
+    round: 0,
+    labeled: ids.length,
+    dev,
+    editsPerSentence: null,
+    fineTuneSeconds,
+    rankSeconds: 0,
+    evalSeconds: (performance.now() - t) / 1000,
+  };
   o.log(`seed: dev F1 ${dev.f1.toFixed(4)} (fine-tune ${fineTuneSeconds.toFixed(0)} s)`);
   const seed = { ids, model, result };
   writeJson(statePath, seed);
@@ -144,7 +180,11 @@ export async function simulate(o: SimulationOptions): Promise<StrategyRun[]> {
   return runs;
 }
 
-async function simulateStrategy(o: SimulationOptions, choice: StrategyChoice, seed: { ids: number[]; model: string; result: RoundResult }): Promise<StrategyRun> {
+async function simulateStrategy(
+  o: SimulationOptions,
+  choice: StrategyChoice,
+  seed: { ids: number[]; model: string; result: RoundResult },
+): Promise<StrategyRun> {
   const name = runName(choice);
   const dir = join(o.out, name);
   const statePath = join(dir, 'run.json');
@@ -161,23 +201,51 @@ async function simulateStrategy(o: SimulationOptions, choice: StrategyChoice, se
     // Random needs no signals; it still runs the model on the picked sentences to count the edits they needed.
     const needsSignals = choice.strategy !== 'random';
     const temperature = choice.strategy === 'disagreement' ? o.disagreementTemperature : undefined;
-    const annotated = needsSignals ? await annotate(run.model, pool.map((i) => o.train[i]), o.threads, temperature) : undefined;
-    const ranked = rankDocuments(pool.map((id, k) => ({ id, text: o.train[id].text, signals: annotated?.[k].signals })), { ...choice, seed: o.seed + round });
+    const annotated = needsSignals
+      ? await annotate(
+          run.model,
+          pool.map((i) => o.train[i]),
+          o.threads,
+          temperature,
+        )
+      : undefined;
+    const ranked = rankDocuments(
+      pool.map((id, k) => ({ id, text: o.train[id].text, signals: annotated?.[k].signals })),
+      { ...choice, seed: o.seed + round },
+    );
     const picked = ranked.slice(0, o.step).map((r) => r.id);
     const suggestions = annotated
       ? picked.map((id) => annotated[pool.indexOf(id)].entities)
-      : (await annotate(run.model, picked.map((i) => o.train[i]), o.threads)).map((r) => r.entities);
+      : (
+          await annotate(
+            run.model,
+            picked.map((i) => o.train[i]),
+            o.threads,
+          )
+        ).map((r) => r.entities);
     const edits = picked.reduce((n, id, k) => n + spanEdits(suggestions[k], o.train[id].entities), 0);
     const rankSeconds = (performance.now() - t0) / 1000;
 
     const labeledIds = [...run.labeledIds, ...picked].sort((a, b) => a - b);
     const model = join(dir, `round-${round}`, 'model');
-    o.log(`${name} round ${round}: ${labeledIds.length} sentences (picked ${picked.length}, ${(edits / picked.length).toFixed(2)} edits/sentence)`);
+    o.log(
+      `${name} round ${round}: ${labeledIds.length} sentences (picked ${picked.length}, ${(edits / picked.length).toFixed(2)} edits/sentence)`,
+    );
     const fineTuneSeconds = await fineTune(o, run.model, labeledIds, model, false, o.training);
     const t1 = performance.now();
     const dev = await devScore(model, o.dev, o.threads);
-    const result: RoundResult = { round, labeled: labeledIds.length, dev, editsPerSentence: edits / picked.length, fineTuneSeconds, rankSeconds, evalSeconds: (performance.now() - t1) / 1000 };
-    o.log(`${name} round ${round}: dev F1 ${dev.f1.toFixed(4)} (fine-tune ${fineTuneSeconds.toFixed(0)} s, rank ${rankSeconds.toFixed(0)} s)`);
+    const result: RoundResult = {
+      round,
+      labeled: labeledIds.length,
+      dev,
+      editsPerSentence: edits / picked.length,
+      fineTuneSeconds,
+      rankSeconds,
+      evalSeconds: (performance.now() - t1) / 1000,
+    };
+    o.log(
+      `${name} round ${round}: dev F1 ${dev.f1.toFixed(4)} (fine-tune ${fineTuneSeconds.toFixed(0)} s, rank ${rankSeconds.toFixed(0)} s)`,
+    );
     const previous = run.model;
     run = { ...run, rounds: [...run.rounds, result], labeledIds, model };
     writeJson(statePath, run);

@@ -13,7 +13,12 @@ import { repoRoot } from './support/server.js';
 
 const binary = electronBinary();
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const skip = 'reason' in binary ? `no Electron binary: ${binary.reason}` : !display ? 'no display for Electron (run under xvfb-run)' : false;
+const skip =
+  'reason' in binary
+    ? `no Electron binary: ${binary.reason}`
+    : !display
+      ? 'no display for Electron (run under xvfb-run)'
+      : false;
 
 test('the desktop app opens, is locked down, and answers through IPC', { skip, timeout: 120_000 }, async () => {
   await ensureRendererBuilt();
@@ -28,10 +33,16 @@ test('the desktop app opens, is locked down, and answers through IPC', { skip, t
     const page = await app.firstWindow();
     await page.locator('main[data-ready="true"]').waitFor();
     assert.match(page.url(), /^app:\/\/workbench\//);
-    assert.deepEqual(await page.evaluate('({ require: typeof require, process: typeof process })'), { require: 'undefined', process: 'undefined' });
+    assert.deepEqual(await page.evaluate('({ require: typeof require, process: typeof process })'), {
+      require: 'undefined',
+      process: 'undefined',
+    });
     const projects = (await page.evaluate(`window.workbench.methods['projects.list']({})`)) as { ok: boolean };
     assert.equal(projects.ok, true);
-    const bad = (await page.evaluate(`window.workbench.methods['documents.get']({ documentId: 'x' })`)) as { ok: boolean; error: { field: string } };
+    const bad = (await page.evaluate(`window.workbench.methods['documents.get']({ documentId: 'x' })`)) as {
+      ok: boolean;
+      error: { field: string };
+    };
     assert.equal(bad.error.field, 'documentId');
     assert.equal(await page.evaluate('typeof window.workbench.ipcRenderer'), 'undefined');
     const opened = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);

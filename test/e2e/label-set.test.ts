@@ -17,52 +17,71 @@ function at(phrase: string): [number, number] {
   return [start, start + Array.from(phrase).length];
 }
 
-const FILE = `${JSON.stringify({ text: TEXT, label: [[...at('12/3'), 'DATE'], [...at('Hà Nội'), 'LOCATION'], [...at('Đà Nẵng'), 'LOCATION']] })}\n`;
+const FILE = `${JSON.stringify({
+  text: TEXT,
+  label: [
+    [...at('12/3'), 'DATE'],
+    [...at('Hà Nội'), 'LOCATION'],
+    [...at('Đà Nẵng'), 'LOCATION'],
+  ],
+})}\n`;
 
-test('rename a label in the labels panel and see it on the text; delete one in use after being told how many entities go', { skip: noChromium, timeout: 120_000 }, async () => {
-  const wb = await openWorkbench();
-  try {
-    const page = wb.page;
-    const docs = new DocumentsPage(page);
-    const ed = new EditorPage(page);
-    const labels = new LabelsPage(page);
-    await docs.importFile('ca-benh.jsonl', FILE, 'doccano');
-    await docs.row('1').waitFor();
+test(
+  'rename a label in the labels panel and see it on the text; delete one in use after being told how many entities go',
+  { skip: noChromium, timeout: 120_000 },
+  async () => {
+    const wb = await openWorkbench();
+    try {
+      const page = wb.page;
+      const docs = new DocumentsPage(page);
+      const ed = new EditorPage(page);
+      const labels = new LabelsPage(page);
+      await docs.importFile('ca-benh.jsonl', FILE, 'doccano');
+      await docs.row('1').waitFor();
 
-    await docs.open('1');
-    await ed.span('DATE: 12/3').waitFor();
-    await docs.show();
+      await docs.open('1');
+      await ed.span('DATE: 12/3').waitFor();
+      await docs.show();
 
-    await labels.show();
-    const question = await labels.rename('DATE', 'ngày khám');
-    assert.match(question, /DATE.*ngày khám.*1/u, 'the question names both names and the entities it rewrites (Vietnamese UI)');
-    await labels.row('ngày khám').waitFor();
-    assert.equal(await labels.row('DATE').count(), 0);
+      await labels.show();
+      const question = await labels.rename('DATE', 'ngày khám');
+      assert.match(
+        question,
+        /DATE.*ngày khám.*1/u,
+        'the question names both names and the entities it rewrites (Vietnamese UI)',
+      );
+      await labels.row('ngày khám').waitFor();
+      assert.equal(await labels.row('DATE').count(), 0);
 
-    // Back to the document left open in the editor: it is read again, with the new name.
-    await page.getByRole('tab', { name: 'Editor' }).click();
-    await ed.span('ngày khám: 12/3').waitFor();
-    assert.equal(await ed.span('DATE: 12/3').count(), 0);
-    assert.equal(await page.getByTestId('save-status').getAttribute('data-revision'), '2', 'the rename is a new revision');
+      // Back to the document left open in the editor: it is read again, with the new name.
+      await page.getByRole('tab', { name: 'Editor' }).click();
+      await ed.span('ngày khám: 12/3').waitFor();
+      assert.equal(await ed.span('DATE: 12/3').count(), 0);
+      assert.equal(
+        await page.getByTestId('save-status').getAttribute('data-revision'),
+        '2',
+        'the rename is a new revision',
+      );
 
-    await docs.show();
-    await labels.show();
-    const refused = await labels.delete('LOCATION');
-    assert.match(refused, /LOCATION.*2.*1/u, 'the question says how many entities in how many documents go');
-    await labels.row('LOCATION').waitFor({ state: 'detached' });
-    await docs.open('1');
-    await ed.span('ngày khám: 12/3').waitFor();
-    assert.equal(await page.getByRole('button', { name: /^LOCATION: / }).count(), 0);
-    assert.equal(await page.getByTestId('save-status').getAttribute('data-revision'), '3');
+      await docs.show();
+      await labels.show();
+      const refused = await labels.delete('LOCATION');
+      assert.match(refused, /LOCATION.*2.*1/u, 'the question says how many entities in how many documents go');
+      await labels.row('LOCATION').waitFor({ state: 'detached' });
+      await docs.open('1');
+      await ed.span('ngày khám: 12/3').waitFor();
+      assert.equal(await page.getByRole('button', { name: /^LOCATION: / }).count(), 0);
+      assert.equal(await page.getByTestId('save-status').getAttribute('data-revision'), '3');
 
-    // A model that says PER: its suggestions are stored as ngày khám; the mapping is listed and can be removed.
-    await docs.show();
-    await labels.show();
-    await labels.map('PER', 'ngày khám');
-    assert.match((await labels.mapping('PER').textContent()) ?? '', /PER → ngày khám/u);
-    await page.getByRole('button', { name: /Remove mapping PER/ }).click();
-    await labels.mapping('PER').waitFor({ state: 'detached' });
-  } finally {
-    await wb.close();
-  }
-});
+      // A model that says PER: its suggestions are stored as ngày khám; the mapping is listed and can be removed.
+      await docs.show();
+      await labels.show();
+      await labels.map('PER', 'ngày khám');
+      assert.match((await labels.mapping('PER').textContent()) ?? '', /PER → ngày khám/u);
+      await page.getByRole('button', { name: /Remove mapping PER/ }).click();
+      await labels.mapping('PER').waitFor({ state: 'detached' });
+    } finally {
+      await wb.close();
+    }
+  },
+);

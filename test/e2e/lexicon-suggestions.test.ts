@@ -8,30 +8,37 @@ import { EditorPage } from './pages/editor-page.js';
 
 const FILE = 'Bệnh nhân 😷 ở Hà Nội bị sốt.\nCa mới ở Hà Nội, không ở Hà Nộii.\n';
 
-test('annotate a document, mark it done, open another: the lexicon suggests what was annotated', { skip: noChromium, timeout: 120_000 }, async () => {
-  const wb = await openWorkbench();
-  try {
-    const page = wb.page;
-    const docs = new DocumentsPage(page);
-    const ed = new EditorPage(page);
-    await docs.importFile('lexicon.txt', FILE, 'text');
-    await docs.open('1');
-    await ed.dragSelect('Hà Nội');
-    await ed.press('6');
-    await ed.span('LOCATION: Hà Nội').waitFor();
-    await ed.saved();
-    await ed.button('Mark done').click();
-    await page.locator('.editor[data-status="done"]').waitFor();
+test(
+  'annotate a document, mark it done, open another: the lexicon suggests what was annotated',
+  { skip: noChromium, timeout: 120_000 },
+  async () => {
+    const wb = await openWorkbench();
+    try {
+      const page = wb.page;
+      const docs = new DocumentsPage(page);
+      const ed = new EditorPage(page);
+      await docs.importFile('lexicon.txt', FILE, 'text');
+      await docs.open('1');
+      await ed.dragSelect('Hà Nội');
+      await ed.press('6');
+      await ed.span('LOCATION: Hà Nội').waitFor();
+      await ed.saved();
+      await ed.button('Mark done').click();
+      await page.locator('.editor[data-status="done"]').waitFor();
 
-    await docs.show();
-    // The list follows the lexicon's `document.changed` event: one pending suggestion on document 2.
-    await docs.row('2').locator('td').nth(5).filter({ hasText: /^1$/ }).waitFor();
-    await docs.open('2');
-    const suggestion = ed.suggestion('LOCATION', 'Hà Nội');
-    await suggestion.waitFor();
-    await suggestion.click();
-    await page.getByText(/lexicon \d+d-[0-9a-f]{8}/).first().waitFor();
-  } finally {
-    await wb.close();
-  }
-});
+      await docs.show();
+      // The list follows the lexicon's `document.changed` event: one pending suggestion on document 2.
+      await docs.row('2').locator('td').nth(5).filter({ hasText: /^1$/ }).waitFor();
+      await docs.open('2');
+      const suggestion = ed.suggestion('LOCATION', 'Hà Nội');
+      await suggestion.waitFor();
+      await suggestion.click();
+      await page
+        .getByText(/lexicon \d+d-[0-9a-f]{8}/)
+        .first()
+        .waitFor();
+    } finally {
+      await wb.close();
+    }
+  },
+);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataFolder, workbench } from './cli-run.js';
 
-test('annotate --db writes the project\'s labels through its mapping', { timeout: 200_000 }, () => {
+test("annotate --db writes the project's labels through its mapping", { timeout: 200_000 }, () => {
   const dir = dataFolder();
   const db = join(dir, 'clinic.db');
   const ok = (args: string[]) => {
@@ -19,13 +19,20 @@ test('annotate --db writes the project\'s labels through its mapping', { timeout
   ok(['labels', db, 'map', 'SYMPTOM_AND_DISEASE', 'Triệu_chứng']);
   ok(['labels', db, 'map', 'LOCATION', 'Nơi|chốn']);
   const input = join(dir, 'in.jsonl');
-  writeFileSync(input, JSON.stringify({ text: 'Bệnh nhân BN 123 , 45 tuổi , bị sốt và ho , trú tại Đà Nẵng .', label: [] }) + '\n');
+  writeFileSync(
+    input,
+    JSON.stringify({ text: 'Bệnh nhân BN 123 , 45 tuổi , bị sốt và ho , trú tại Đà Nẵng .', label: [] }) + '\n',
+  );
   const out = join(dir, 'out.jsonl');
   const r = ok(['annotate', input, out, '--format', 'doccano', '--db', db, '--threads', '1']);
   assert.match(r.stderr, /project Phòng khám: no active model of its own; the embedded model/);
   const labels = new Set((JSON.parse(readFileSync(out, 'utf8')).label as [number, number, string][]).map((s) => s[2]));
   assert.ok(labels.has('Triệu_chứng') && labels.has('Nơi|chốn'), [...labels].join(', '));
-  assert.deepEqual([...labels].filter((l) => l !== 'Triệu_chứng' && l !== 'Nơi|chốn'), [], 'PATIENT_ID and AGE are not the project\'s: dropped');
+  assert.deepEqual(
+    [...labels].filter((l) => l !== 'Triệu_chứng' && l !== 'Nơi|chốn'),
+    [],
+    "PATIENT_ID and AGE are not the project's: dropped",
+  );
 
   const usage = workbench(['annotate', input, out, '--format', 'doccano', '--project', 'x']);
   assert.equal(usage.status, 2);

@@ -17,10 +17,22 @@ test('CLI: --max-record-mb sets the record limit of validate and import; a longe
   const dir = dataFolder();
   try {
     const file = join(dir, 'train_syllable.jsonl');
-    writeFileSync(file, [record(['Hà', 'Nội'], ['B-LOCATION', 'I-LOCATION']), record(['x'.repeat(2000)], ['O']), record(['Huế'], ['B-LOCATION'])].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        record(['Hà', 'Nội'], ['B-LOCATION', 'I-LOCATION']),
+        record(['x'.repeat(2000)], ['O']),
+        record(['Huế'], ['B-LOCATION']),
+      ].join('\n') + '\n',
+    );
     const small = workbench(['validate', file, '--format', 'phoner', '--max-record-mb', '0.001']);
     assert.equal(small.status, 1, small.stderr);
-    assert.match(small.stdout + small.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: error: record longer than 1048 characters \\(raise --max-record-mb to allow it\\)`));
+    assert.match(
+      small.stdout + small.stderr,
+      new RegExp(
+        `${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: error: record longer than 1048 characters \\(raise --max-record-mb to allow it\\)`,
+      ),
+    );
     assert.match(small.stdout, /2 documents/);
     assert.equal(workbench(['validate', file, '--format', 'phoner', '--max-record-mb', '0.01']).status, 0);
     const bad = workbench(['validate', file, '--format', 'phoner', '--max-record-mb', '0']);
@@ -50,7 +62,10 @@ test('CLI import: a label of 100 characters is refused with file:line:field and 
     const before = fingerprint(db);
     const result = workbench(['import', db, file, '--format', 'doccano']);
     assert.notEqual(result.status, 0);
-    assert.match(result.stdout + result.stderr, /doccano\.jsonl:1: error: entities\[0\]: label "L{64}.*" is longer than 64 characters/);
+    assert.match(
+      result.stdout + result.stderr,
+      /doccano\.jsonl:1: error: entities\[0\]: label "L{64}.*" is longer than 64 characters/,
+    );
     assert.equal(fingerprint(db), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +85,8 @@ test('browser import: bytes travel; invalid UTF-8 is refused with its line and n
   const env = await tempService();
   try {
     const dispatch = createDispatcher(env.service, () => {});
-    const call = (params: Record<string, unknown>) => dispatch.call(undefined, 'documents.import', { projectId: 1, format: 'text', ...params });
+    const call = (params: Record<string, unknown>) =>
+      dispatch.call(undefined, 'documents.import', { projectId: 1, format: 'text', ...params });
     const before = contentFingerprint(env.store.db);
     const first = Buffer.from('Bệnh nhân ở Hà Nội.\n');
     const bytes = Buffer.concat([first, Buffer.from([0x42, 0xe0, 0x80, 0x0a])]);

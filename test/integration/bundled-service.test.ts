@@ -27,7 +27,9 @@ let nextId = 1;
 function call<T>(method: string, params: unknown): Promise<T> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    waiting.set(id, (outcome) => (outcome.ok ? resolve(outcome.result as T) : reject(new Error(JSON.stringify(outcome.error)))));
+    waiting.set(id, (outcome) =>
+      outcome.ok ? resolve(outcome.result as T) : reject(new Error(JSON.stringify(outcome.error))),
+    );
     child.send({ type: 'call', id, method, params });
   });
 }
@@ -40,7 +42,11 @@ before(async () => {
   await bundleElectron(bundleDir);
   dataDir = mkdtempSync(join(tmpdir(), 'wb-bundled-'));
   // Plain Node, outside the repository, so only the bundle's own files can be found relative to it.
-  child = fork(join(bundleDir, 'service.mjs'), [`--data=${dataDir}`, '--no-samples'], { execArgv: [], cwd: tmpdir(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child = fork(join(bundleDir, 'service.mjs'), [`--data=${dataDir}`, '--no-samples'], {
+    execArgv: [],
+    cwd: tmpdir(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.on('message', (m: FromService) => {
       if (m.type === 'ready') resolve();
@@ -57,20 +63,33 @@ after(() => {
   for (const dir of [dataDir, bundleDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the bundled service pre-annotates with the embedded model in its worker thread', { skip, timeout: 120_000 }, async () => {
-  const text = 'Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt.\nBà Hoa ở Huế đã âm tính.\n';
-  await call('documents.import', { projectId: 1, name: 'ca-benh.txt', contentBase64: Buffer.from(text).toString('base64'), format: 'text' });
-  // Listening before the start: the job may finish before its start call's answer arrives.
-  const finished = new Map<string, JobInfo>();
-  const waiters = new Map<string, (job: JobInfo) => void>();
-  listeners.add((e) => {
-    if (e.type !== 'job.finished') return;
-    finished.set(e.job.id, e.job);
-    waiters.get(e.job.id)?.(e.job);
-  });
-  const started = await call<JobInfo>('preannotate.start', { projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
-  const job = finished.get(started.id) ?? (await new Promise<JobInfo>((resolve) => waiters.set(started.id, resolve)));
-  assert.equal(job.state, 'done', job.error);
-  assert.equal(job.device.device, 'cpu');
-  assert.ok(job.spans >= 2, `expected the embedded model to find entities, got ${job.spans}`);
-});
+test(
+  'the bundled service pre-annotates with the embedded model in its worker thread',
+  { skip, timeout: 120_000 },
+  async () => {
+    const text = 'Bệnh nhân 35 tuổi ở Hà Nội có triệu chứng sốt.\nBà Hoa ở Huế đã âm tính.\n';
+    await call('documents.import', {
+      projectId: 1,
+      name: 'ca-benh.txt',
+      contentBase64: Buffer.from(text).toString('base64'),
+      format: 'text',
+    });
+    // Listening before the start: the job may finish before its start call's answer arrives.
+    const finished = new Map<string, JobInfo>();
+    const waiters = new Map<string, (job: JobInfo) => void>();
+    listeners.add((e) => {
+      if (e.type !== 'job.finished') return;
+      finished.set(e.job.id, e.job);
+      waiters.get(e.job.id)?.(e.job);
+    });
+    const started = await call<JobInfo>('preannotate.start', {
+      projectId: 1,
+      scope: 'unfinished',
+      model: { kind: 'embedded' },
+    });
+    const job = finished.get(started.id) ?? (await new Promise<JobInfo>((resolve) => waiters.set(started.id, resolve)));
+    assert.equal(job.state, 'done', job.error);
+    assert.equal(job.device.device, 'cpu');
+    assert.ok(job.spans >= 2, `expected the embedded model to find entities, got ${job.spans}`);
+  },
+);

@@ -12,10 +12,25 @@ test('workbench labels: add, rename, merge, delete (refused, then --force), reco
   const db = join(dir, 'w.sqlite');
   assert.equal(workbench(['init', db, '--labels', 'PER,LOC,ORG']).status, 0);
   const file = join(dir, 'a.jsonl');
-  writeFileSync(file, [
-    JSON.stringify({ text: 'Anh Nam ở Hà Nội', label: [[0, 7, 'PER'], [10, 16, 'LOC']] }),
-    JSON.stringify({ text: 'Chị Lan ở Huế', label: [[0, 7, 'PER'], [10, 13, 'ORG']] }),
-  ].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({
+        text: 'Anh Nam ở Hà Nội',
+        label: [
+          [0, 7, 'PER'],
+          [10, 16, 'LOC'],
+        ],
+      }),
+      JSON.stringify({
+        text: 'Chị Lan ở Huế',
+        label: [
+          [0, 7, 'PER'],
+          [10, 13, 'ORG'],
+        ],
+      }),
+    ].join('\n') + '\n',
+  );
   assert.equal(workbench(['import', db, file, '--format', 'doccano']).status, 0);
 
   const list = workbench(['labels', db]);
@@ -44,18 +59,35 @@ test('workbench labels: add, rename, merge, delete (refused, then --force), reco
   assert.equal(mapped.status, 0, mapped.stderr);
   const json = JSON.parse(workbench(['labels', db, 'list', '--json']).stdout);
   assert.deepEqual(json.labels, [{ name: 'NGƯỜI', colour: '#00aa00', shortcut: 'p', entities: 2 }]);
-  assert.deepEqual(json.mappings, [
-    { model: '*', modelLabel: 'PER', projectLabel: 'NGƯỜI' },
-    { model: 'my-model', modelLabel: 'PERSON', projectLabel: 'NGƯỜI' },
-  ], 'the deleted label took its mappings with it');
+  assert.deepEqual(
+    json.mappings,
+    [
+      { model: '*', modelLabel: 'PER', projectLabel: 'NGƯỜI' },
+      { model: 'my-model', modelLabel: 'PERSON', projectLabel: 'NGƯỜI' },
+    ],
+    'the deleted label took its mappings with it',
+  );
   assert.equal(workbench(['labels', db, 'unmap', 'PERSON', '--model', 'my-model']).status, 0);
 
   // Every step is a revision; the first is still there.
   const raw = new Database(db, { readonly: true });
-  const history = raw.prepare('SELECT revision, author, note, spans FROM annotation_revisions WHERE document_id = 1 ORDER BY revision').all() as { revision: number; author: string; note: string | null; spans: string }[];
+  const history = raw
+    .prepare('SELECT revision, author, note, spans FROM annotation_revisions WHERE document_id = 1 ORDER BY revision')
+    .all() as { revision: number; author: string; note: string | null; spans: string }[];
   raw.close();
-  assert.deepEqual(history.map((h) => [h.author, h.note]), [['import:a.jsonl', null], ['cli', 'rename PER → NGƯỜI'], ['cli', 'merge LOC, ORG → NƠI_CHỐN'], ['cli', 'delete NƠI_CHỐN']]);
-  assert.deepEqual(JSON.parse(history[0].spans).map((e: { label: string }) => e.label), ['PER', 'LOC']);
+  assert.deepEqual(
+    history.map((h) => [h.author, h.note]),
+    [
+      ['import:a.jsonl', null],
+      ['cli', 'rename PER → NGƯỜI'],
+      ['cli', 'merge LOC, ORG → NƠI_CHỐN'],
+      ['cli', 'delete NƠI_CHỐN'],
+    ],
+  );
+  assert.deepEqual(
+    JSON.parse(history[0].spans).map((e: { label: string }) => e.label),
+    ['PER', 'LOC'],
+  );
   assert.deepEqual(JSON.parse(history[3].spans), [{ label: 'NGƯỜI', start: 0, end: 7 }]);
 
   // Refusals: bad input exits 1 naming the field, a bad command line exits 2.

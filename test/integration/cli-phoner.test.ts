@@ -11,12 +11,20 @@ const SPLITS = ['train', 'dev', 'test'].map((split) => join(phoner, `${split}_sy
 const missing = !SPLITS.every((path) => existsSync(path)) && `PhoNER_COVID19 not found at ${phoner}`;
 
 const phonerTags = (path: string): string[][] =>
-  readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l).tags as string[]);
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l).tags as string[]);
 
 function conllTags(path: string): string[][] {
   return readFileSync(path, 'utf8')
     .split(/\n\s*\n/)
-    .map((block) => block.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('-DOCSTART-')).map((l) => l.split('\t')[1]))
+    .map((block) =>
+      block
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('-DOCSTART-'))
+        .map((l) => l.split('\t')[1]),
+    )
     .filter((tags) => tags.length > 0);
 }
 
@@ -31,30 +39,37 @@ function counts(db: string): [number, number] {
   return [documents, entities];
 }
 
-test('PhoNER syllable train+dev+test: import, export to phoner and conll, re-import: tags identical', { skip: missing }, () => {
-  const dir = dataFolder();
-  const db = join(dir, 'phoner.sqlite');
-  run(['init', db]);
-  for (const path of SPLITS) run(['import', db, path, '--format', 'phoner']);
-  assert.deepEqual(counts(db), [10_027, 34_980]);
-  const original = SPLITS.flatMap(phonerTags);
+test(
+  'PhoNER syllable train+dev+test: import, export to phoner and conll, re-import: tags identical',
+  { skip: missing },
+  () => {
+    const dir = dataFolder();
+    const db = join(dir, 'phoner.sqlite');
+    run(['init', db]);
+    for (const path of SPLITS) run(['import', db, path, '--format', 'phoner']);
+    assert.deepEqual(counts(db), [10_027, 34_980]);
+    const original = SPLITS.flatMap(phonerTags);
 
-  const asPhoner = join(dir, 'all.jsonl');
-  const asConll = join(dir, 'all.conll');
-  run(['export', db, asPhoner, '--format', 'phoner']);
-  run(['export', db, asConll, '--format', 'conll']);
-  assert.deepEqual(phonerTags(asPhoner), original);
-  assert.deepEqual(conllTags(asConll), original);
+    const asPhoner = join(dir, 'all.jsonl');
+    const asConll = join(dir, 'all.conll');
+    run(['export', db, asPhoner, '--format', 'phoner']);
+    run(['export', db, asConll, '--format', 'conll']);
+    assert.deepEqual(phonerTags(asPhoner), original);
+    assert.deepEqual(conllTags(asConll), original);
 
-  for (const [file, format] of [[asPhoner, 'phoner'], [asConll, 'conll']] as const) {
-    const again = join(dir, `again-${format}.sqlite`);
-    run(['init', again]);
-    run(['import', again, file, '--format', format]);
-    assert.deepEqual(counts(again), [10_027, 34_980], format);
-    const back = join(dir, `back-${format}.jsonl`);
-    run(['export', again, back, '--format', 'phoner']);
-    assert.deepEqual(phonerTags(back), original, `tags after a round trip through ${format}`);
-  }
-  // Importing the same file again adds nothing.
-  assert.match(run(['import', db, SPLITS[1], '--format', 'phoner']), /imported 0 documents .* 2000 already there/);
-});
+    for (const [file, format] of [
+      [asPhoner, 'phoner'],
+      [asConll, 'conll'],
+    ] as const) {
+      const again = join(dir, `again-${format}.sqlite`);
+      run(['init', again]);
+      run(['import', again, file, '--format', format]);
+      assert.deepEqual(counts(again), [10_027, 34_980], format);
+      const back = join(dir, `back-${format}.jsonl`);
+      run(['export', again, back, '--format', 'phoner']);
+      assert.deepEqual(phonerTags(back), original, `tags after a round trip through ${format}`);
+    }
+    // Importing the same file again adds nothing.
+    assert.match(run(['import', db, SPLITS[1], '--format', 'phoner']), /imported 0 documents .* 2000 already there/);
+  },
+);

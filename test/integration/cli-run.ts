@@ -14,7 +14,11 @@ export interface CliResult {
 
 /** `node bin/workbench.js ...args` in `cwd`. */
 export function workbench(args: string[], cwd = repoRoot): CliResult {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -16,7 +16,10 @@ test('workbench settings: retrain every N and the lexicon switch are kept; bad v
   const set = workbench(['settings', db, '--retrain-every', '25', '--lexicon', 'off']);
   assert.equal(set.status, 0, set.stderr);
   const json = JSON.parse(workbench(['settings', db, '--json']).stdout);
-  assert.deepEqual({ retrainEvery: json.retrainEvery, lexicon: json.lexicon, finished: json.finished }, { retrainEvery: 25, lexicon: false, finished: 0 });
+  assert.deepEqual(
+    { retrainEvery: json.retrainEvery, lexicon: json.lexicon, finished: json.finished },
+    { retrainEvery: 25, lexicon: false, finished: 0 },
+  );
 
   assert.equal(workbench(['settings', db, '--retrain-every', 'off']).status, 0);
   assert.match(workbench(['settings', db]).stdout, /retrain every: off/);

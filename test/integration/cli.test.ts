@@ -7,7 +7,10 @@ import { dataFolder, workbench } from './cli-run.js';
 const sentence = (words: string[], tags: string[]) => JSON.stringify({ words, tags });
 const GOLD = [
   sentence(['Bệnh', 'nhân', '91', 'ở', 'Hà', 'Nội'], ['O', 'O', 'B-PATIENT_ID', 'O', 'B-LOCATION', 'I-LOCATION']),
-  sentence(['Sốt', ',', 'ho', 'khan'], ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE']),
+  sentence(
+    ['Sốt', ',', 'ho', 'khan'],
+    ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE'],
+  ),
 ];
 
 function phonerFile(dir: string, name: string, lines: string[]): string {
@@ -19,7 +22,8 @@ function phonerFile(dir: string, name: string, lines: string[]): string {
 test('--help lists the commands; each command has its own help; unknown commands fail with usage', () => {
   const help = workbench(['--help']);
   assert.equal(help.status, 0);
-  for (const name of ['init', 'import', 'export', 'stats', 'validate', 'eval', 'agreement']) assert.match(help.stdout, new RegExp(`\\b${name}\\b`));
+  for (const name of ['init', 'import', 'export', 'stats', 'validate', 'eval', 'agreement'])
+    assert.match(help.stdout, new RegExp(`\\b${name}\\b`));
   const importHelp = workbench(['import', '--help']);
   assert.equal(importHelp.status, 0);
   assert.match(importHelp.stdout, /--skip-invalid/);
@@ -62,7 +66,13 @@ test('init, import, re-import, stats, export on a fresh data folder', () => {
   const exported = workbench(['export', db, out, '--format', 'phoner']);
   assert.equal(exported.status, 0, exported.stderr);
   assert.match(exported.stdout, /exported 2 documents \(4 entities\)/);
-  assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)), GOLD.map((l) => JSON.parse(l)));
+  assert.deepEqual(
+    readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    GOLD.map((l) => JSON.parse(l)),
+  );
   const brat = workbench(['export', db, join(dir, 'brat'), '--format', 'brat']);
   assert.equal(brat.status, 0, brat.stderr);
   assert.ok(readdirSync(join(dir, 'brat')).some((f) => f.endsWith('.ann')));
@@ -82,14 +92,23 @@ test('a broken file is refused with file:line messages, exit 1, and nothing impo
   assert.match(skipped.stdout, /imported 2 documents/);
   const report = /issues written to (.*)$/m.exec(skipped.stdout)?.[1];
   assert.ok(report && existsSync(report) && report.startsWith(join(dir, 'reports')), skipped.stdout);
-  const issues = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(issues.filter((i) => i.severity === 'error').map((i) => [i.file, i.line]), [[file, 2]]);
+  const issues = readFileSync(report, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    issues.filter((i) => i.severity === 'error').map((i) => [i.file, i.line]),
+    [[file, 2]],
+  );
 });
 
 test('invalid UTF-8 is refused with the file and line', () => {
   const dir = dataFolder();
   const file = join(dir, 'latin1.jsonl');
-  writeFileSync(file, Buffer.concat([Buffer.from(`${GOLD[0]}\n`), Buffer.from('{"words": ["Ph\xf4"], "tags": ["O"]}\n', 'latin1')]));
+  writeFileSync(
+    file,
+    Buffer.concat([Buffer.from(`${GOLD[0]}\n`), Buffer.from('{"words": ["Ph\xf4"], "tags": ["O"]}\n', 'latin1')]),
+  );
   const result = workbench(['validate', file, '--format', 'phoner']);
   assert.equal(result.status, 1);
   assert.match(result.stderr, /latin1\.jsonl:2: error: invalid UTF-8/);
@@ -100,7 +119,12 @@ test('validate reports and writes nothing; exit 1 only on errors', () => {
   const good = workbench(['validate', phonerFile(dir, 'good.jsonl', GOLD), '--format', 'phoner']);
   assert.equal(good.status, 0, good.stderr);
   assert.match(good.stdout, /2 documents, 4 entities .*0 errors/);
-  const bad = workbench(['validate', phonerFile(dir, 'bad.jsonl', [GOLD[0], sentence(['a'], ['B-X', 'O'])]), '--format', 'phoner']);
+  const bad = workbench([
+    'validate',
+    phonerFile(dir, 'bad.jsonl', [GOLD[0], sentence(['a'], ['B-X', 'O'])]),
+    '--format',
+    'phoner',
+  ]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /bad\.jsonl:2: error: tags: 2 tags for 1 words/);
   assert.deepEqual(readdirSync(dir).sort(), ['bad.jsonl', 'good.jsonl']);
@@ -111,7 +135,10 @@ test('eval on flat BIO follows seqeval strict: a stray I- tag is not an entity',
   const gold = phonerFile(dir, 'gold.jsonl', GOLD);
   const pred = phonerFile(dir, 'pred.jsonl', [
     sentence(['Bệnh', 'nhân', '91', 'ở', 'Hà', 'Nội'], ['O', 'O', 'B-PATIENT_ID', 'O', 'I-LOCATION', 'I-LOCATION']),
-    sentence(['Sốt', ',', 'ho', 'khan'], ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE']),
+    sentence(
+      ['Sốt', ',', 'ho', 'khan'],
+      ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE'],
+    ),
   ]);
   const result = workbench(['eval', '--gold', gold, '--pred', pred, '--format', 'phoner', '--json']);
   assert.equal(result.status, 0, result.stderr);
@@ -126,7 +153,15 @@ test('eval on flat BIO follows seqeval strict: a stray I- tag is not an entity',
 
 test('eval refuses files whose documents do not line up', () => {
   const dir = dataFolder();
-  const result = workbench(['eval', '--gold', phonerFile(dir, 'g.jsonl', GOLD), '--pred', phonerFile(dir, 'p.jsonl', GOLD.slice(0, 1)), '--format', 'phoner']);
+  const result = workbench([
+    'eval',
+    '--gold',
+    phonerFile(dir, 'g.jsonl', GOLD),
+    '--pred',
+    phonerFile(dir, 'p.jsonl', GOLD.slice(0, 1)),
+    '--format',
+    'phoner',
+  ]);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /has 2 documents, .* has 1/);
 });
@@ -134,7 +169,10 @@ test('eval refuses files whose documents do not line up', () => {
 test('agreement prints pairwise span F1 and token kappa', () => {
   const dir = dataFolder();
   const a = phonerFile(dir, 'a.jsonl', GOLD);
-  const b = phonerFile(dir, 'b.jsonl', [GOLD[0], sentence(['Sốt', ',', 'ho', 'khan'], ['B-SYMPTOM_AND_DISEASE', 'O', 'O', 'O'])]);
+  const b = phonerFile(dir, 'b.jsonl', [
+    GOLD[0],
+    sentence(['Sốt', ',', 'ho', 'khan'], ['B-SYMPTOM_AND_DISEASE', 'O', 'O', 'O']),
+  ]);
   const result = workbench(['agreement', a, b, a, '--format', 'phoner', '--json']);
   assert.equal(result.status, 0, result.stderr);
   const matrix = JSON.parse(result.stdout);
@@ -153,13 +191,28 @@ test('eval on CoNLL with one tag column is flat BIO too; with two columns it is 
     writeFileSync(path, `${rows.map((r) => r.join('\t')).join('\n')}\n\n`);
     return path;
   };
-  const gold = conll('gold.conll', [['Hà', 'B-LOCATION'], ['Nội', 'I-LOCATION'], ['sốt', 'B-SYMPTOM_AND_DISEASE']]);
-  const pred = conll('pred.conll', [['Hà', 'I-LOCATION'], ['Nội', 'I-LOCATION'], ['sốt', 'B-SYMPTOM_AND_DISEASE']]);
+  const gold = conll('gold.conll', [
+    ['Hà', 'B-LOCATION'],
+    ['Nội', 'I-LOCATION'],
+    ['sốt', 'B-SYMPTOM_AND_DISEASE'],
+  ]);
+  const pred = conll('pred.conll', [
+    ['Hà', 'I-LOCATION'],
+    ['Nội', 'I-LOCATION'],
+    ['sốt', 'B-SYMPTOM_AND_DISEASE'],
+  ]);
   const flat = JSON.parse(workbench(['eval', '--gold', gold, '--pred', pred, '--format', 'conll', '--json']).stdout);
   assert.equal(flat.mode, 'seqeval strict IOB2');
   assert.deepEqual([flat.micro.tp, flat.micro.fp, flat.micro.fn], [1, 0, 1]);
-  const nestedGold = conll('ng.conll', [['Bệnh', 'B-ORGANIZATION', 'O'], ['viện', 'I-ORGANIZATION', 'O'], ['Hà', 'I-ORGANIZATION', 'B-LOCATION'], ['Nội', 'I-ORGANIZATION', 'I-LOCATION']]);
-  const nested = JSON.parse(workbench(['eval', '--gold', nestedGold, '--pred', nestedGold, '--format', 'conll', '--json']).stdout);
+  const nestedGold = conll('ng.conll', [
+    ['Bệnh', 'B-ORGANIZATION', 'O'],
+    ['viện', 'I-ORGANIZATION', 'O'],
+    ['Hà', 'I-ORGANIZATION', 'B-LOCATION'],
+    ['Nội', 'I-ORGANIZATION', 'I-LOCATION'],
+  ]);
+  const nested = JSON.parse(
+    workbench(['eval', '--gold', nestedGold, '--pred', nestedGold, '--format', 'conll', '--json']).stdout,
+  );
   assert.equal(nested.mode, 'strict entity match');
   assert.deepEqual([nested.micro.tp, nested.micro.f1], [2, 1]);
 });
@@ -175,8 +228,14 @@ test('models lists the embedded version as active; finetune refuses a project wi
   const refused = workbench(['finetune', db]);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /at least 10 finished \(done or reviewed\) documents; this project has 2/);
-  const after = JSON.parse(workbench(['models', db, '--json']).stdout) as { versions: { active: boolean }[]; fineTunes: unknown[] };
-  assert.deepEqual(after.versions.map((v) => v.active), [true]);
+  const after = JSON.parse(workbench(['models', db, '--json']).stdout) as {
+    versions: { active: boolean }[];
+    fineTunes: unknown[];
+  };
+  assert.deepEqual(
+    after.versions.map((v) => v.active),
+    [true],
+  );
   assert.deepEqual(after.fineTunes, []);
   assert.equal(workbench(['models', db, '--activate', 'x']).status, 2);
 });

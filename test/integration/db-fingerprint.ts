@@ -7,10 +7,14 @@ import type { Db } from '../../db/open-database.js';
 export function contentFingerprint(db: Db): string {
   const hash = createHash('sha256');
   hash.update(String(db.pragma('user_version', { simple: true })));
-  const tables = db.prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name").all() as { name: string; sql: string | null }[];
+  const tables = db.prepare('SELECT name, sql FROM sqlite_master ORDER BY type, name').all() as {
+    name: string;
+    sql: string | null;
+  }[];
   for (const { name, sql } of tables) {
     hash.update(`${name}\0${sql ?? ''}\0`);
-    if (sql?.startsWith('CREATE TABLE')) for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()) hash.update(JSON.stringify(row));
+    if (sql?.startsWith('CREATE TABLE'))
+      for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()) hash.update(JSON.stringify(row));
   }
   return hash.digest('hex');
 }

@@ -12,7 +12,11 @@ const MODEL = join(repoRoot, 'assets', 'model', 'manifest.json');
 // two points below it, so a real regression fails and thread-count noise does not.
 const MEASURED_MICRO_F1 = 0.892;
 
-const skip = !existsSync(DEV) ? `PhoNER_COVID19 not found at ${DEV}` : !existsSync(MODEL) ? 'the embedded model is not built (assets/model)' : false;
+const skip = !existsSync(DEV)
+  ? `PhoNER_COVID19 not found at ${DEV}`
+  : !existsSync(MODEL)
+    ? 'the embedded model is not built (assets/model)'
+    : false;
 
 test('the embedded model keeps its micro-F1 on 300 dev sentences', { skip, timeout: 300_000 }, () => {
   const folder = dataFolder();
@@ -25,5 +29,8 @@ test('the embedded model keeps its micro-F1 on 300 dev sentences', { skip, timeo
   assert.equal(scored.status, 0, scored.stderr);
   const report = JSON.parse(scored.stdout) as { documents: number; micro: { f1: number } };
   assert.equal(report.documents, 300);
-  assert.ok(report.micro.f1 >= MEASURED_MICRO_F1 - 0.02, `micro-F1 ${report.micro.f1.toFixed(4)} fell below ${MEASURED_MICRO_F1} - 0.02`);
+  assert.ok(
+    report.micro.f1 >= MEASURED_MICRO_F1 - 0.02,
+    `micro-F1 ${report.micro.f1.toFixed(4)} fell below ${MEASURED_MICRO_F1} - 0.02`,
+  );
 });

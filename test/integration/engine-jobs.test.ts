@@ -39,12 +39,26 @@ interface Env {
 async function environment(engine: EnginePort, chunk: ChunkLimits): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'wb-engine-jobs-'));
   const workspace = await openWorkspace(dir, { samples: false });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test', chunk });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: dir,
+    host: 'browser',
+    engine,
+    version: 'test',
+    chunk,
+  });
   const events: WorkbenchEvent[] = [];
   service.events.on((e) => events.push(e));
-  await service['documents.import']({ projectId: 1, name: 'ca-benh.txt', contentBase64: Buffer.from(SENTENCES.join('\n') + '\n').toString('base64'), format: 'text' });
+  await service['documents.import']({
+    projectId: 1,
+    name: 'ca-benh.txt',
+    contentBase64: Buffer.from(SENTENCES.join('\n') + '\n').toString('base64'),
+    format: 'text',
+  });
   return {
-    service, workspace, events,
+    service,
+    workspace,
+    events,
     async close() {
       await service.close();
       workspace.store.close();
@@ -54,13 +68,18 @@ async function environment(engine: EnginePort, chunk: ChunkLimits): Promise<Env>
 }
 
 async function runJob(env: Env, path: string): Promise<JobInfo> {
-  const job = await env.service['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'package', path } });
+  const job = await env.service['preannotate.start']({
+    projectId: 1,
+    scope: 'unfinished',
+    model: { kind: 'package', path },
+  });
   const finished = await env.service.jobs.settled(job.id);
   assert.ok(finished);
   return finished;
 }
 
-const tinyPort = () => new DiffusionEnginePort({ embeddedDir: join(tmpdir(), 'no-such-embedded-model'), engine: CPU_1, settings: SETTINGS });
+const tinyPort = () =>
+  new DiffusionEnginePort({ embeddedDir: join(tmpdir(), 'no-such-embedded-model'), engine: CPU_1, settings: SETTINGS });
 
 describe('pre-annotation with the diffusion engine', () => {
   let engine: DiffusionEnginePort;
@@ -84,7 +103,10 @@ describe('pre-annotation with the diffusion engine', () => {
     for (let id = 1; id <= SENTENCES.length; id++) {
       const suggestions = store.suggestions.forDocument(id);
       assert.equal(suggestions.length, 1, `document ${id} has one suggestion`);
-      assert.deepEqual([suggestions[0].modelId, suggestions[0].modelName, suggestions[0].modelVersion], [model.id, model.name, model.version]);
+      assert.deepEqual(
+        [suggestions[0].modelId, suggestions[0].modelName, suggestions[0].modelVersion],
+        [model.id, model.name, model.version],
+      );
       assert.equal(store.documents.get(id)?.status, 'pre-annotated');
       // The tiny model's junk rarely parses into spans; any it writes must carry a score in [0, 1].
       for (const span of suggestions[0].spans) {
@@ -95,7 +117,11 @@ describe('pre-annotation with the diffusion engine', () => {
     assert.equal(job.spans, spans);
 
     // The device is the engine's own: on this machine the CPU, with the reason CUDA could not be used.
-    assert.equal(job.device.device === 'cuda' || /^CUDA unavailable, running on the CPU: /.test(job.device.reason), true, job.device.reason);
+    assert.equal(
+      job.device.device === 'cuda' || /^CUDA unavailable, running on the CPU: /.test(job.device.reason),
+      true,
+      job.device.reason,
+    );
     // The same reason as a code, which the UI words in its own language.
     assert.equal(job.device.code, job.device.device === 'cuda' ? 'cuda-loaded' : 'cuda-fallback');
     assert.deepEqual(engine.device(), job.device);
@@ -104,8 +130,14 @@ describe('pre-annotation with the diffusion engine', () => {
     const stored = progress.filter((e) => e.documentId !== undefined).map((e) => e.job.done);
     assert.deepEqual(stored, [3, 6, 8], 'one event per stored chunk');
     const fractions = progress.map((e) => e.job.progress);
-    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `progress only grows: ${fractions.join(' ')}`);
-    assert.ok(progress.some((e) => e.job.step && e.job.step.step >= 1 && e.job.step.totalSteps >= e.job.step.step), 'denoising steps reach the job events');
+    assert.ok(
+      fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])),
+      `progress only grows: ${fractions.join(' ')}`,
+    );
+    assert.ok(
+      progress.some((e) => e.job.step && e.job.step.step >= 1 && e.job.step.totalSteps >= e.job.step.step),
+      'denoising steps reach the job events',
+    );
     const changed = env.events.filter((e) => e.type === 'document.changed' && e.reason === 'suggestions');
     assert.equal(changed.length, SENTENCES.length);
   });
@@ -113,13 +145,24 @@ describe('pre-annotation with the diffusion engine', () => {
   test('the same package opened again keeps its registry entry', async () => {
     const before = env.workspace.store.models.list();
     await env.service['documents.setStatus']({ documentId: 1, status: 'in_progress' });
-    const job = await env.service['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [1], model: { kind: 'package', path: TINY_PACKAGE } });
+    const job = await env.service['preannotate.start']({
+      projectId: 1,
+      scope: 'selected',
+      documentIds: [1],
+      model: { kind: 'package', path: TINY_PACKAGE },
+    });
     assert.equal((await env.service.jobs.settled(job.id))?.state, 'done');
-    assert.deepEqual(env.workspace.store.models.list().map((m) => m.id), before.map((m) => m.id));
-    assert.deepEqual(env.workspace.store.suggestions.forDocument(1).map((s) => s.modelId), [before[0].id, before[0].id]);
+    assert.deepEqual(
+      env.workspace.store.models.list().map((m) => m.id),
+      before.map((m) => m.id),
+    );
+    assert.deepEqual(
+      env.workspace.store.suggestions.forDocument(1).map((s) => s.modelId),
+      [before[0].id, before[0].id],
+    );
   });
 
-  test('a broken package fails the job with the loader\'s message', async () => {
+  test("a broken package fails the job with the loader's message", async () => {
     const dir = tinyPackageCopy((m) => {
       delete m.tokens;
       m.maxLength = 1;
@@ -141,7 +184,11 @@ describe('pre-annotation with the diffusion engine', () => {
   test('the embedded model, when not built, is listed as unavailable and says how to build it', async () => {
     const [embedded] = (await env.service['models.list']()).models;
     assert.deepEqual([embedded.kind, embedded.available, embedded.reason], ['embedded', false, EMBEDDED_NOT_BUILT]);
-    const job = await env.service['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
+    const job = await env.service['preannotate.start']({
+      projectId: 1,
+      scope: 'unfinished',
+      model: { kind: 'embedded' },
+    });
     const finished = await env.service.jobs.settled(job.id);
     assert.deepEqual([finished?.state, finished?.error], ['failed', EMBEDDED_NOT_BUILT]);
   });
@@ -177,16 +224,25 @@ test('cancelling stores nothing for the chunk in flight; the chunks before it ke
   };
   const env = await environment(engine, { documents: 4, characters: 1e6 });
   try {
-    const job = await env.service['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'package', path: TINY_PACKAGE } });
+    const job = await env.service['preannotate.start']({
+      projectId: 1,
+      scope: 'unfinished',
+      model: { kind: 'package', path: TINY_PACKAGE },
+    });
     cancelJob = () => {
       cancelJob = () => {};
       void env.service['jobs.cancel']({ jobId: job.id });
     };
     const finished = await env.service.jobs.settled(job.id);
     assert.deepEqual([finished?.state, finished?.done, calls], ['cancelled', 4, 2]);
-    assert.equal(((await inFlight) as Error | undefined)?.name, 'AbortError', 'the engine call in flight was cancelled');
+    assert.equal(
+      ((await inFlight) as Error | undefined)?.name,
+      'AbortError',
+      'the engine call in flight was cancelled',
+    );
     const store = env.workspace.store;
-    for (let id = 1; id <= 4; id++) assert.equal(store.suggestions.forDocument(id).length, 1, `document ${id} (first chunk) keeps its suggestions`);
+    for (let id = 1; id <= 4; id++)
+      assert.equal(store.suggestions.forDocument(id).length, 1, `document ${id} (first chunk) keeps its suggestions`);
     for (let id = 5; id <= 8; id++) {
       assert.equal(store.suggestions.forDocument(id).length, 0, `document ${id} (chunk in flight) has no suggestions`);
       assert.equal(store.documents.get(id)?.status, 'new');

@@ -27,20 +27,36 @@ function refusal(dir: string): string[] {
 
 const breakages: [string, (dir: string) => void, RegExp][] = [
   ['no manifest', (dir) => rmSync(join(dir, 'manifest.json')), /^manifest\.json: is missing/],
-  ['manifest not JSON', (dir) => writeFileSync(join(dir, 'manifest.json'), '{"name": '), /^manifest\.json: is not valid JSON/],
+  [
+    'manifest not JSON',
+    (dir) => writeFileSync(join(dir, 'manifest.json'), '{"name": '),
+    /^manifest\.json: is not valid JSON/,
+  ],
   ['no graph', (dir) => rmSync(join(dir, 'model.onnx')), /^model\.onnx: is missing \(named by manifest\.json graph\)/],
-  ['a folder where the graph should be', (dir) => {
-    rmSync(join(dir, 'model.onnx'));
-    mkdirSync(join(dir, 'model.onnx'));
-  }, /^model\.onnx: is a folder, not a file/],
+  [
+    'a folder where the graph should be',
+    (dir) => {
+      rmSync(join(dir, 'model.onnx'));
+      mkdirSync(join(dir, 'model.onnx'));
+    },
+    /^model\.onnx: is a folder, not a file/,
+  ],
   ['no tokenizer', (dir) => rmSync(join(dir, 'tokenizer.json')), /^tokenizer\.json: is missing/],
-  ['tokenizer not a tokenizer', (dir) => writeFileSync(join(dir, 'tokenizer.json'), '{"model": 3}'), /^tokenizer\.json: cannot be read as a tokenizer/],
-  ['chat prompt without a chat template', (dir) => {
-    writeFileSync(join(dir, 'tokenizer_config.json'), '{}');
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    m.prompt = { kind: 'chat', user: '{text}' };
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-  }, /^tokenizer_config\.json: has no chat_template/],
+  [
+    'tokenizer not a tokenizer',
+    (dir) => writeFileSync(join(dir, 'tokenizer.json'), '{"model": 3}'),
+    /^tokenizer\.json: cannot be read as a tokenizer/,
+  ],
+  [
+    'chat prompt without a chat template',
+    (dir) => {
+      writeFileSync(join(dir, 'tokenizer_config.json'), '{}');
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      m.prompt = { kind: 'chat', user: '{text}' };
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    },
+    /^tokenizer_config\.json: has no chat_template/,
+  ],
 ];
 
 for (const [name, breakIt, message] of breakages) {
@@ -48,25 +64,41 @@ for (const [name, breakIt, message] of breakages) {
     const dir = tinyPackageCopy();
     breakIt(dir);
     const problems = refusal(dir);
-    assert.ok(problems.some((p) => message.test(p)), `${JSON.stringify(problems)} should match ${message}`);
+    assert.ok(
+      problems.some((p) => message.test(p)),
+      `${JSON.stringify(problems)} should match ${message}`,
+    );
   });
 }
 
 test('refuses ids out of the vocabulary, and missing external weights, naming each', () => {
-  const problems = refusal(tinyPackageCopy((m) => {
-    m.tokens.mask = 99999;
-    m.graph.externalData = ['model.onnx.data'];
-  }));
-  assert.ok(problems.includes("manifest.json: tokens.mask: id 99999 is outside the tokenizer's vocabulary (0..331)"), problems.join('\n'));
+  const problems = refusal(
+    tinyPackageCopy((m) => {
+      m.tokens.mask = 99999;
+      m.graph.externalData = ['model.onnx.data'];
+    }),
+  );
+  assert.ok(
+    problems.includes("manifest.json: tokens.mask: id 99999 is outside the tokenizer's vocabulary (0..331)"),
+    problems.join('\n'),
+  );
   assert.ok(problems.includes('model.onnx.data: is missing (named by manifest.json graph)'), problems.join('\n'));
 });
 
 test('refuses an invalid manifest field by field', () => {
-  const problems = refusal(tinyPackageCopy((m) => {
-    delete m.shiftedLogits;
-    m.output.format = 'xml';
-  }));
-  assert.deepEqual(problems.sort(), ["manifest.json: output.format: must be one of 'inline-tags', 'bio-lines', 'aligned-bio'", 'manifest.json: shiftedLogits: is missing'].sort());
+  const problems = refusal(
+    tinyPackageCopy((m) => {
+      delete m.shiftedLogits;
+      m.output.format = 'xml';
+    }),
+  );
+  assert.deepEqual(
+    problems.sort(),
+    [
+      "manifest.json: output.format: must be one of 'inline-tags', 'bio-lines', 'aligned-bio'",
+      'manifest.json: shiftedLogits: is missing',
+    ].sort(),
+  );
 });
 
 test('refuses a missing folder', () => {
@@ -74,7 +106,10 @@ test('refuses a missing folder', () => {
 });
 
 test('refuses a damaged graph file under its name, with what onnxruntime said', async () => {
-  for (const [name, damage] of [['garbage', () => Buffer.from('not an ONNX graph at all')], ['truncated', (bytes: Buffer) => bytes.subarray(0, bytes.length >> 2)]] as const) {
+  for (const [name, damage] of [
+    ['garbage', () => Buffer.from('not an ONNX graph at all')],
+    ['truncated', (bytes: Buffer) => bytes.subarray(0, bytes.length >> 2)],
+  ] as const) {
     const dir = tinyPackageCopy();
     writeFileSync(join(dir, 'model.onnx'), damage(readFileSync(join(dir, 'model.onnx'))));
     await assert.rejects(DiffusionEngine.open(dir, { device: 'auto', intraOpThreads: 1 }), (error: unknown) => {
@@ -86,7 +121,10 @@ test('refuses a damaged graph file under its name, with what onnxruntime said', 
 });
 
 const contractBreakers: [string, RegExp][] = [
-  ['renamed-input', /input 'input_ids' is missing \(the graph has 'ids', .*\)[\s\S]*input 'ids' is not part of the contract/],
+  [
+    'renamed-input',
+    /input 'input_ids' is missing \(the graph has 'ids', .*\)[\s\S]*input 'ids' is not part of the contract/,
+  ],
   ['wrong-k', /output 'topk_ids' returns 4 candidates per position but manifest head\.topK is 8/],
   ['float16-probs', /output 'topk_probs' is float16, expected float32/],
 ];
@@ -106,14 +144,21 @@ for (const [graph, message] of contractBreakers) {
 
 test('prompt ids equal Python tokenizers for every fixture text (raw template)', () => {
   const pkg = loadPackage(TINY_PACKAGE);
-  texts.forEach((text, i) => assert.deepEqual(pkg.prompt.build(text).ids, expected.promptIds.raw[i], JSON.stringify(text)));
+  texts.forEach((text, i) =>
+    assert.deepEqual(pkg.prompt.build(text).ids, expected.promptIds.raw[i], JSON.stringify(text)),
+  );
 });
 
 test('chat prompts render with the tokenizer_config chat template as transformers renders them', () => {
   const pkg = loadPackage(tinyPackageCopy((m) => (m.prompt = expected.promptIds.chatPrompt)));
-  texts.forEach((text, i) => assert.deepEqual(pkg.prompt.build(text).ids, expected.promptIds.chat[i], JSON.stringify(text)));
+  texts.forEach((text, i) =>
+    assert.deepEqual(pkg.prompt.build(text).ids, expected.promptIds.chat[i], JSON.stringify(text)),
+  );
   const built = pkg.prompt.build('sốt');
-  assert.equal(pkg.tokenizer.decode(built.ids.slice(0, built.textStart)), '<|im_start|>system\nBạn là trợ lý y tế.<|im_end|>\n<|im_start|>user\nGắn nhãn thực thể:\n<ner>\n');
+  assert.equal(
+    pkg.tokenizer.decode(built.ids.slice(0, built.textStart)),
+    '<|im_start|>system\nBạn là trợ lý y tế.<|im_end|>\n<|im_start|>user\nGắn nhãn thực thể:\n<ner>\n',
+  );
 });
 
 test('text tokens carry exact code-point offsets, also where a token splits a character', () => {
@@ -122,7 +167,8 @@ test('text tokens carry exact code-point offsets, also where a token splits a ch
   const { textTokens, ids, textStart } = pkg.prompt.build(text);
   assert.equal(textTokens[0].start, 0);
   assert.equal(textTokens[textTokens.length - 1].end, Array.from(text).length);
-  for (let i = 1; i < textTokens.length; i++) assert.ok(textTokens[i].start <= textTokens[i - 1].end && textTokens[i].start >= textTokens[i - 1].start);
+  for (let i = 1; i < textTokens.length; i++)
+    assert.ok(textTokens[i].start <= textTokens[i - 1].end && textTokens[i].start >= textTokens[i - 1].start);
   assert.equal(pkg.tokenizer.decode(ids.slice(textStart, textStart + textTokens.length)), text);
 });
 

@@ -22,10 +22,18 @@ const expected = JSON.parse(readFileSync(`${FIXTURE}/expected.json`, 'utf8')) as
 /** The reference's snake_case settings as engine settings. */
 export function engineSettings(s: Record<string, unknown>): Partial<SamplerSettings> {
   return {
-    steps: s.steps as number, maxNewTokens: s.max_new_tokens as number | 'auto', temperature: s.temperature as number,
-    topP: (s.top_p as number | null) ?? 1, topK: (s.top_k as number | null) ?? 0, alg: s.alg as SamplerSettings['alg'],
-    algTemp: (s.alg_temp as number | null) ?? 0, eps: s.eps as number, schedule: s.schedule as SamplerSettings['schedule'],
-    threshold: s.threshold as number, blockLength: (s.block_length as number | null) ?? 0, earlyStop: s.early_stop as boolean,
+    steps: s.steps as number,
+    maxNewTokens: s.max_new_tokens as number | 'auto',
+    temperature: s.temperature as number,
+    topP: (s.top_p as number | null) ?? 1,
+    topK: (s.top_k as number | null) ?? 0,
+    alg: s.alg as SamplerSettings['alg'],
+    algTemp: (s.alg_temp as number | null) ?? 0,
+    eps: s.eps as number,
+    schedule: s.schedule as SamplerSettings['schedule'],
+    threshold: s.threshold as number,
+    blockLength: (s.block_length as number | null) ?? 0,
+    earlyStop: s.early_stop as boolean,
     seed: s.seed as number,
   };
 }
@@ -43,7 +51,9 @@ describe('engine matches the PyTorch reference token for token', () => {
       assert.ok(batches.flat().length >= 20 && batches.some((b) => b.length > 1), 'at least 20 prompts, some batched');
       const got = await engine.generate(batches, engineSettings(run.settings));
       got.forEach((batch, b) => {
-        batch.tokens.forEach((tokens, r) => assert.deepEqual(tokens, run.batches[b].tokens[r], `batch ${b} row ${r}: ${JSON.stringify(batches[b][r])}`));
+        batch.tokens.forEach((tokens, r) =>
+          assert.deepEqual(tokens, run.batches[b].tokens[r], `batch ${b} row ${r}: ${JSON.stringify(batches[b][r])}`),
+        );
         assert.equal(batch.forwards, run.batches[b].forwards, `batch ${b}: forward passes`);
       });
     });
@@ -52,7 +62,10 @@ describe('engine matches the PyTorch reference token for token', () => {
   test('early stop changes the cost, not the output', () => {
     const full = expected.runs.maskgit_plus.batches;
     const stopped = expected.runs.early_stop.batches;
-    assert.deepEqual(stopped.map((b) => b.tokens), full.map((b) => b.tokens));
+    assert.deepEqual(
+      stopped.map((b) => b.tokens),
+      full.map((b) => b.tokens),
+    );
     assert.ok(stopped.reduce((n, b) => n + b.forwards, 0) < full.reduce((n, b) => n + b.forwards, 0));
   });
 });

@@ -13,7 +13,8 @@ const SENTENCES = [
   'Sở Y tế cho biết ca bệnh tại Đà Nẵng đã hết ho khan.',
   'Theo CDC Hà Nội, người phụ nữ 62 tuổi sống tại Cần Thơ đã âm tính.',
 ];
-const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `d${i}`, text: SENTENCES[i % SENTENCES.length] }));
+const items = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `d${i}`, text: SENTENCES[i % SENTENCES.length] }));
 const SLOW = { steps: 24, maxNewTokens: 24 };
 
 describe('engine worker', () => {
@@ -56,21 +57,30 @@ describe('engine worker', () => {
       onProgress: () => job.cancel(),
     });
     let results: unknown;
-    await assert.rejects(job.done.then((r) => (results = r)), CancelledError);
+    await assert.rejects(
+      job.done.then((r) => (results = r)),
+      CancelledError,
+    );
     assert.equal(results, undefined);
     const next = await client.annotate(items(1), { settings: { steps: 4, maxNewTokens: 8 } }).done;
     assert.equal(next.length, 1);
   });
 
   test('keepHistory returns the canvas after every step: tokens fill in, nothing written is taken back', async () => {
-    const [result] = await client.annotate(items(1), { settings: { steps: 4, maxNewTokens: 8 }, keepHistory: true }).done;
+    const [result] = await client.annotate(items(1), { settings: { steps: 4, maxNewTokens: 8 }, keepHistory: true })
+      .done;
     const { history, textTokens } = result.segments[0];
     assert.equal(history?.length, 4);
     assert.ok(history.every((canvas) => canvas.length === 8));
     const masked = history.map((canvas) => canvas.filter((token) => token === null).length);
     assert.ok(masked[0] > 0 && masked[3] === 0, `masked per step: ${masked.join(', ')}`);
-    for (let s = 1; s < 4; s++) history[s - 1].forEach((token, i) => token !== null && assert.equal(history[s][i], token));
-    assert.ok(textTokens && textTokens.length > 0 && textTokens.every((t, i) => t.start < t.end && (i === 0 || t.start >= textTokens[i - 1].start)));
+    for (let s = 1; s < 4; s++)
+      history[s - 1].forEach((token, i) => token !== null && assert.equal(history[s][i], token));
+    assert.ok(
+      textTokens &&
+        textTokens.length > 0 &&
+        textTokens.every((t, i) => t.start < t.end && (i === 0 || t.start >= textTokens[i - 1].start)),
+    );
   });
 });
 
@@ -81,7 +91,10 @@ test("device 'cuda' without a CUDA provider is a clear error, not a silent CPU r
     t.skip('a working CUDA execution provider is installed here');
   } catch (error) {
     assert.ok(error instanceof DeviceError, String(error));
-    assert.match(error.message, /device 'cuda' was asked for but the CUDA execution provider cannot be used: .+npm run install-cuda/);
+    assert.match(
+      error.message,
+      /device 'cuda' was asked for but the CUDA execution provider cannot be used: .+npm run install-cuda/,
+    );
   }
 });
 

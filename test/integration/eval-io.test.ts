@@ -21,18 +21,30 @@ const tagged = (tags: string[][]) => WORDS.map((words, s) => words.map((w, i) =>
 test('eval reads an IO-tagged gold file with each run of one label as one entity', () => {
   const dir = dataFolder();
   // "Hà Nội" and "Đà Nẵng" touch: in IO they are one LOCATION run; "Sốt cao" and "ho khan" are two SYMPTOM runs.
-  const gold = conll(dir, 'gold.conll', tagged([
-    ['O', 'O', 'O', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION'],
-    ['I-SYMPTOM', 'I-SYMPTOM', 'O', 'I-SYMPTOM', 'I-SYMPTOM'],
-  ]));
-  const same = conll(dir, 'same.conll', tagged([
-    ['O', 'O', 'O', 'B-LOCATION', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION'],
-    ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'B-SYMPTOM', 'I-SYMPTOM'],
-  ]));
-  const split = conll(dir, 'split.conll', tagged([
-    ['O', 'O', 'O', 'B-LOCATION', 'I-LOCATION', 'B-LOCATION', 'I-LOCATION'],
-    ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'O', 'O'],
-  ]));
+  const gold = conll(
+    dir,
+    'gold.conll',
+    tagged([
+      ['O', 'O', 'O', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION'],
+      ['I-SYMPTOM', 'I-SYMPTOM', 'O', 'I-SYMPTOM', 'I-SYMPTOM'],
+    ]),
+  );
+  const same = conll(
+    dir,
+    'same.conll',
+    tagged([
+      ['O', 'O', 'O', 'B-LOCATION', 'I-LOCATION', 'I-LOCATION', 'I-LOCATION'],
+      ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'B-SYMPTOM', 'I-SYMPTOM'],
+    ]),
+  );
+  const split = conll(
+    dir,
+    'split.conll',
+    tagged([
+      ['O', 'O', 'O', 'B-LOCATION', 'I-LOCATION', 'B-LOCATION', 'I-LOCATION'],
+      ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'O', 'O'],
+    ]),
+  );
   const run = (pred: string) => {
     const result = workbench(['eval', '--gold', gold, '--pred', pred, '--format', 'conll', '--json']);
     assert.equal(result.status, 0, result.stderr);
@@ -53,10 +65,14 @@ test('eval reads an IO-tagged gold file with each run of one label as one entity
 
 test('a file with a B- tag anywhere is not IO: eval keeps seqeval strict, where a stray I- is no entity', () => {
   const dir = dataFolder();
-  const gold = conll(dir, 'gold.conll', tagged([
-    ['O', 'O', 'O', 'I-LOCATION', 'I-LOCATION', 'O', 'O'],
-    ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'O', 'O'],
-  ]));
+  const gold = conll(
+    dir,
+    'gold.conll',
+    tagged([
+      ['O', 'O', 'O', 'I-LOCATION', 'I-LOCATION', 'O', 'O'],
+      ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'O', 'O'],
+    ]),
+  );
   const result = workbench(['eval', '--gold', gold, '--pred', gold, '--format', 'conll', '--json']);
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout);

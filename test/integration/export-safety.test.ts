@@ -2,7 +2,17 @@
 // else is removed), the data folder and the database are refused always, and typed paths resolve as a person reads
 // them. Through the service the UI calls, and through the CLI.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -26,8 +36,20 @@ before(async () => {
   mkdirSync(home);
   process.env.HOME = home;
   workspace = await openWorkspace(dataDir, { samples: false });
-  service = new WorkbenchService({ store: workspace.store, dataDir, host: 'browser', engine: unavailableEngine, version: 'test' });
-  await service['documents.import']({ projectId: 1, name: 'ca.txt', contentBase64: Buffer.from('Bệnh nhân ở Hà Nội.\nBà Hoa ở Huế.').toString('base64'), format: 'text', variant: 'lines' });
+  service = new WorkbenchService({
+    store: workspace.store,
+    dataDir,
+    host: 'browser',
+    engine: unavailableEngine,
+    version: 'test',
+  });
+  await service['documents.import']({
+    projectId: 1,
+    name: 'ca.txt',
+    contentBase64: Buffer.from('Bệnh nhân ở Hà Nội.\nBà Hoa ở Huế.').toString('base64'),
+    format: 'text',
+    variant: 'lines',
+  });
 });
 
 after(async () => {
@@ -38,10 +60,19 @@ after(async () => {
 });
 
 const run = (destination: string | undefined, format: string, overwrite?: boolean) =>
-  service['export.run']({ projectId: 1, format, scope: 'all', ...(destination === undefined ? {} : { destination }), ...(overwrite === undefined ? {} : { overwrite }) });
+  service['export.run']({
+    projectId: 1,
+    format,
+    scope: 'all',
+    ...(destination === undefined ? {} : { destination }),
+    ...(overwrite === undefined ? {} : { overwrite }),
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<ContractError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof ContractError, `expected a ContractError, got ${String(error)}`);
   return error;
 }
@@ -50,7 +81,11 @@ async function refusal(promise: Promise<unknown>): Promise<ContractError> {
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name).slice(dir.length)] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      out[join(entry.parentPath, entry.name).slice(dir.length)] = readFileSync(
+        join(entry.parentPath, entry.name),
+        'utf8',
+      );
   }
   return out;
 }
@@ -96,8 +131,13 @@ test('the data folder and the database are refused, even with overwrite, and the
   const dbBytes = statSync(dbPath).size;
   const dataBefore = readdirSync(dataDir).sort();
   for (const [destination, format] of [
-    [dataDir, 'brat'], [dataDir, 'phoner'], [`${dataDir}/`, 'phoner'], [join(dataDir, 'imports'), 'brat'],
-    [dbPath, 'phoner'], [`${dbPath}-wal`, 'conll'], [join(dataDir, 'new.jsonl'), 'phoner'],
+    [dataDir, 'brat'],
+    [dataDir, 'phoner'],
+    [`${dataDir}/`, 'phoner'],
+    [join(dataDir, 'imports'), 'brat'],
+    [dbPath, 'phoner'],
+    [`${dbPath}-wal`, 'conll'],
+    [join(dataDir, 'new.jsonl'), 'phoner'],
   ] as const) {
     for (const overwrite of [false, true]) {
       const error = await refusal(run(destination, format, overwrite));
@@ -114,7 +154,7 @@ test('the data folder and the database are refused, even with overwrite, and the
   assert.equal(intoExports.destination, join(dataDir, 'exports', 'mine.jsonl'));
 });
 
-test('~/x.jsonl lands in the home folder and relative paths resolve against it, not the server\'s folder', async () => {
+test("~/x.jsonl lands in the home folder and relative paths resolve against it, not the server's folder", async () => {
   const tilde = await run('~/x.jsonl', 'phoner');
   assert.equal(tilde.destination, join(home, 'x.jsonl'));
   assert.ok(existsSync(join(home, 'x.jsonl')));
@@ -137,7 +177,7 @@ test('a folder destination for a one-file format writes a named file inside it',
   assert.match(inHome.destination, new RegExp(`^${home}/Y_tế-all-.*\\.conll$`, 'u'));
 });
 
-test('no destination: a new file, or a new folder, in the data folder\'s exports/', async () => {
+test("no destination: a new file, or a new folder, in the data folder's exports/", async () => {
   const file = await run(undefined, 'phoner');
   assert.match(file.destination, new RegExp(`^${join(dataDir, 'exports')}/Y_tế-all-.*\\.jsonl$`, 'u'));
   const folder = await run(undefined, 'brat');

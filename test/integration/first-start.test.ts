@@ -10,7 +10,9 @@ import { after, test } from 'node:test';
 import type { JobInfo } from '../../core/contract/types.js';
 import { repoRoot } from './cli-run.js';
 
-const skip = existsSync(join(repoRoot, 'assets', 'model', 'manifest.json')) ? false : 'the embedded model is not built (assets/model)';
+const skip = existsSync(join(repoRoot, 'assets', 'model', 'manifest.json'))
+  ? false
+  : 'the embedded model is not built (assets/model)';
 const dataDir = mkdtempSync(join(tmpdir(), 'wb-first-start-'));
 const children: ChildProcess[] = [];
 after(() => {
@@ -18,8 +20,15 @@ after(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function serve(): Promise<{ call: <T>(method: string, params: unknown) => Promise<T>; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), 'serve', '--data', dataDir, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(): Promise<{
+  call: <T>(method: string, params: unknown) => Promise<T>;
+  stop: () => Promise<void>;
+}> {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin', 'workbench.js'), 'serve', '--data', dataDir, '--port', '0'],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -34,7 +43,11 @@ async function serve(): Promise<{ call: <T>(method: string, params: unknown) => 
   const token = /token=([\w-]+)/.exec(url.hash)![1];
   return {
     async call<T>(method: string, params: unknown): Promise<T> {
-      const res = await fetch(`${url.origin}/api/call/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params) });
+      const res = await fetch(`${url.origin}/api/call/${method}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(params),
+      });
       const body = (await res.json()) as { ok: boolean; result?: T; error?: unknown };
       assert.ok(body.ok, `${method}: ${JSON.stringify(body.error)}`);
       return body.result as T;
@@ -47,7 +60,7 @@ test('the first start pre-annotates the samples; the next start does not', { ski
   const first = await serve();
   let jobs = await first.call<JobInfo[]>('jobs.list', {});
   assert.equal(jobs.length, 1, 'one pre-annotation job, started by the first start');
-  for (const deadline = Date.now() + 150_000; jobs[0].state === 'running' && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 150_000; jobs[0].state === 'running' && Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 250));
     jobs = await first.call<JobInfo[]>('jobs.list', {});
   }

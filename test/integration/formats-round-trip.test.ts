@@ -31,7 +31,10 @@ test('guessFormat goes by telling names, then by extensions only one codec reads
 const sentence = (words: string[], tags: string[]) => JSON.stringify({ words, tags });
 const SOURCE = [
   sentence(['Bệnh', 'nhân', '91', 'ở', 'Hà', 'Nội'], ['O', 'O', 'B-PATIENT_ID', 'O', 'B-LOCATION', 'I-LOCATION']),
-  sentence(['Sốt', ',', 'ho', 'khan', '😷'], ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE', 'O']),
+  sentence(
+    ['Sốt', ',', 'ho', 'khan', '😷'],
+    ['B-SYMPTOM_AND_DISEASE', 'O', 'B-SYMPTOM_AND_DISEASE', 'I-SYMPTOM_AND_DISEASE', 'O'],
+  ),
   sentence(['Không', 'có', 'gì'], ['O', 'O', 'O']),
 ];
 
@@ -41,9 +44,12 @@ function project(dir: string, name: string) {
 }
 
 const contents = (store: Store, projectId: number) =>
-  [...store.documents.current(projectId, ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'])].map((d) => ({
-    text: d.text, entities: d.entities.map(({ label, start, end }) => ({ label, start, end })),
-  }));
+  [...store.documents.current(projectId, ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'])].map(
+    (d) => ({
+      text: d.text,
+      entities: d.entities.map(({ label, start, end }) => ({ label, start, end })),
+    }),
+  );
 
 for (const format of FORMAT_IDS.filter((f): f is Exclude<FormatId, 'text'> => f !== 'text')) {
   test(`${format}: export and re-import give the same texts and entities`, async () => {

@@ -27,10 +27,23 @@ const spansCodec: Codec = {
       try {
         record = JSON.parse(text);
       } catch (e) {
-        yield { kind: 'issue', issue: { severity: 'error', file: input.source.name, line, message: `malformed JSON: ${(e as Error).message}` } };
+        yield {
+          kind: 'issue',
+          issue: {
+            severity: 'error',
+            file: input.source.name,
+            line,
+            message: `malformed JSON: ${(e as Error).message}`,
+          },
+        };
         continue;
       }
-      const entities = record.spans.map(([start, end, label, score]) => ({ label, start, end, ...(score === undefined ? {} : { score }) }));
+      const entities = record.spans.map(([start, end, label, score]) => ({
+        label,
+        start,
+        end,
+        ...(score === undefined ? {} : { score }),
+      }));
       yield { kind: 'doc', line, doc: { name: record.id, text: record.text.normalize('NFC'), entities } };
     }
   },
@@ -40,7 +53,10 @@ const spansCodec: Codec = {
 const line = (id: string, text: string, spans: unknown[]) => JSON.stringify({ id, text, spans });
 const GOOD = [
   line('a', 'Bệnh nhân 91 ở Hà Nội', [[15, 21, 'LOCATION']]),
-  line('b', 'Sốt, ho khan', [[0, 3, 'SYMPTOM_AND_DISEASE'], [5, 12, 'SYMPTOM_AND_DISEASE', 0.75]]),
+  line('b', 'Sốt, ho khan', [
+    [0, 3, 'SYMPTOM_AND_DISEASE'],
+    [5, 12, 'SYMPTOM_AND_DISEASE', 0.75],
+  ]),
   line('c', 'Ngày 25/7', [[5, 9, 'DATE', 0.5]]),
 ];
 
@@ -73,11 +89,24 @@ test('a valid file is imported: documents, first revisions, suggestions, new lab
   const result = await importPath(store, write('train.jsonl', GOOD), { projectId: project.id, format: spansCodec });
   assert.deepEqual([result.imported, result.entities, result.suggestedSpans, result.errors], [3, 2, 2, 0]);
   const docs = [...store.documents.current(project.id, ['new', 'pre-annotated', 'done'])];
-  assert.deepEqual(docs.map((d) => [d.name, d.status, d.split, d.entities.length]), [['a', 'done', 'train', 1], ['b', 'done', 'train', 1], ['c', 'pre-annotated', 'train', 0]]);
+  assert.deepEqual(
+    docs.map((d) => [d.name, d.status, d.split, d.entities.length]),
+    [
+      ['a', 'done', 'train', 1],
+      ['b', 'done', 'train', 1],
+      ['c', 'pre-annotated', 'train', 0],
+    ],
+  );
   assert.equal(store.revisions.latest(docs[0].id)?.author, 'import:train.jsonl');
   assert.equal(store.revisions.latest(docs[2].id), undefined);
-  assert.deepEqual(store.suggestions.forDocument(docs[1].id)[0].spans.map((s) => [s.label, s.score]), [['SYMPTOM_AND_DISEASE', 0.75]]);
-  assert.deepEqual(store.labels.list(project.id).map((l) => l.name), ['LOCATION', 'SYMPTOM_AND_DISEASE', 'DATE']);
+  assert.deepEqual(
+    store.suggestions.forDocument(docs[1].id)[0].spans.map((s) => [s.label, s.score]),
+    [['SYMPTOM_AND_DISEASE', 0.75]],
+  );
+  assert.deepEqual(
+    store.labels.list(project.id).map((l) => l.name),
+    ['LOCATION', 'SYMPTOM_AND_DISEASE', 'DATE'],
+  );
   assert.equal(store.events.recent({ type: 'import' }).length, 1);
 });
 
@@ -92,7 +121,10 @@ for (const [what, bad] of [
     const bytes = fileBytes(store.db, dbPath);
     const path = write('broken.jsonl', [GOOD[1], bad, GOOD[2], bad]);
     const error = await refused(importPath(store, path, { projectId: project.id, format: spansCodec }));
-    assert.deepEqual(error.issues.filter((i) => i.severity === 'error').map((i) => i.line), [2, 4]);
+    assert.deepEqual(
+      error.issues.filter((i) => i.severity === 'error').map((i) => i.line),
+      [2, 4],
+    );
     assert.equal(error.issues[0].file, path);
     assert.equal(contentFingerprint(store.db), before);
     assert.deepEqual(fileBytes(store.db, dbPath), bytes);
@@ -104,12 +136,26 @@ test('--skip-invalid imports the valid rest and writes every issue to the report
   const { store, project, write, dir } = setup();
   const path = write('mixed.jsonl', [GOOD[0], '{oops', GOOD[1], line('x', 'Hà', [[0, 9, 'LOCATION']])]);
   const reportPath = join(dir, 'reports', 'mixed.issues.jsonl');
-  const result = await importPath(store, path, { projectId: project.id, format: spansCodec, skipInvalid: true, reportPath });
+  const result = await importPath(store, path, {
+    projectId: project.id,
+    format: spansCodec,
+    skipInvalid: true,
+    reportPath,
+  });
   assert.equal(result.imported, 2);
   assert.equal(result.errors, 2);
   assert.equal(result.reportPath, reportPath);
-  const issues = readFileSync(reportPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(issues.filter((i) => i.severity === 'error').map((i) => [i.file, i.line]), [[path, 2], [path, 4]]);
+  const issues = readFileSync(reportPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    issues.filter((i) => i.severity === 'error').map((i) => [i.file, i.line]),
+    [
+      [path, 2],
+      [path, 4],
+    ],
+  );
 });
 
 test('re-importing the same file adds nothing; a changed record is reported and left alone', async () => {
@@ -130,7 +176,10 @@ test('re-importing the same file adds nothing; a changed record is reported and 
 test('identical sentences on different lines stay separate documents (identity is the record)', async () => {
   const { store, project, write } = setup();
   const sentence = JSON.stringify({ words: ['Hà', 'Nội'], tags: ['B-LOCATION', 'I-LOCATION'] });
-  const result = await importPath(store, write('dup_syllable.jsonl', [sentence, sentence]), { projectId: project.id, format: phonerCodec });
+  const result = await importPath(store, write('dup_syllable.jsonl', [sentence, sentence]), {
+    projectId: project.id,
+    format: phonerCodec,
+  });
   assert.equal(result.imported, 2);
 });
 
@@ -151,17 +200,32 @@ test('a phoner file with malformed JSON mid-file is refused as a whole, then imp
 test('export writes the latest revisions of documents in scope', async () => {
   const { store, project, write, dir } = setup();
   const sentence = (w: string[], t: string[]) => JSON.stringify({ words: w, tags: t });
-  await importPath(store, write('a_syllable.jsonl', [sentence(['Hà', 'Nội'], ['B-LOCATION', 'I-LOCATION']), sentence(['ho'], ['O'])]), { projectId: project.id, format: phonerCodec });
+  await importPath(
+    store,
+    write('a_syllable.jsonl', [sentence(['Hà', 'Nội'], ['B-LOCATION', 'I-LOCATION']), sentence(['ho'], ['O'])]),
+    { projectId: project.id, format: phonerCodec },
+  );
   const [first] = store.documents.current(project.id, ['done']);
   store.revisions.append({ documentId: first.id, parentId: first.revisionId, author: 'lan', entities: [] });
   const dest = join(dir, 'out.jsonl');
   const summary = await exportProject(store, dest, { projectId: project.id, format: phonerCodec });
   assert.deepEqual([summary.docs, summary.entities, summary.leftOut], [2, 0, 0]);
-  assert.equal(readFileSync(dest, 'utf8'), `${sentence(['Hà', 'Nội'], ['O', 'O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n${sentence(['ho'], ['O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n`);
+  assert.equal(
+    readFileSync(dest, 'utf8'),
+    `${sentence(['Hà', 'Nội'], ['O', 'O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n${sentence(['ho'], ['O']).replace(/,/g, ', ').replace(/:/g, ': ')}\n`,
+  );
   store.documents.setStatus(first.id, 'in_progress');
   // The same file again: replaced only because the call says so (an export never writes over a file unasked).
-  await assert.rejects(exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done' }), /out\.jsonl already exists/);
-  const done = await exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done', overwrite: true });
+  await assert.rejects(
+    exportProject(store, dest, { projectId: project.id, format: phonerCodec, scope: 'done' }),
+    /out\.jsonl already exists/,
+  );
+  const done = await exportProject(store, dest, {
+    projectId: project.id,
+    format: phonerCodec,
+    scope: 'done',
+    overwrite: true,
+  });
   assert.deepEqual([done.docs, done.leftOut], [1, 1]);
   assert.ok(existsSync(dest));
 });
@@ -169,25 +233,44 @@ test('export writes the latest revisions of documents in scope', async () => {
 test('Label Studio: the annotation becomes revision 1, predictions become scored suggestions with their model version', async () => {
   const { store, project, write } = setup();
   const region = (start: number, end: number, text: string, label: string, score?: number) => ({
-    from_name: 'label', to_name: 'text', type: 'labels', value: { start, end, text, labels: [label] }, ...(score === undefined ? {} : { score }),
+    from_name: 'label',
+    to_name: 'text',
+    type: 'labels',
+    value: { start, end, text, labels: [label] },
+    ...(score === undefined ? {} : { score }),
   });
   const tasks = [
     {
-      id: 7, data: { text: 'Bệnh nhân 91 ở Hà Nội' },
+      id: 7,
+      data: { text: 'Bệnh nhân 91 ở Hà Nội' },
       annotations: [{ result: [region(15, 21, 'Hà Nội', 'LOCATION')] }],
       predictions: [{ model_version: 'tiny-v3', score: 0.8, result: [region(10, 12, '91', 'PATIENT_ID', 0.9)] }],
     },
-    { id: 8, data: { text: 'Sốt cao' }, predictions: [{ model_version: 'tiny-v3', result: [region(0, 7, 'Sốt cao', 'SYMPTOM_AND_DISEASE', 0.6)] }] },
+    {
+      id: 8,
+      data: { text: 'Sốt cao' },
+      predictions: [{ model_version: 'tiny-v3', result: [region(0, 7, 'Sốt cao', 'SYMPTOM_AND_DISEASE', 0.6)] }],
+    },
     { id: 9, data: { text: 'Không có gì' } },
   ];
   const path = write('tasks.json', [JSON.stringify(tasks)]);
   const result = await importPath(store, path, { projectId: project.id, format: 'label-studio' });
   assert.deepEqual([result.imported, result.entities, result.suggestedSpans, result.errors], [3, 1, 2, 0]);
   const docs = [...store.documents.current(project.id, ['new', 'pre-annotated', 'done'])];
-  assert.deepEqual(docs.map((d) => [d.status, d.entities.map((e) => e.label)]), [['done', ['LOCATION']], ['pre-annotated', []], ['new', []]]);
+  assert.deepEqual(
+    docs.map((d) => [d.status, d.entities.map((e) => e.label)]),
+    [
+      ['done', ['LOCATION']],
+      ['pre-annotated', []],
+      ['new', []],
+    ],
+  );
   const [suggestion] = store.suggestions.forDocument(docs[0].id);
   assert.equal(suggestion.modelVersion, 'tiny-v3');
-  assert.deepEqual(suggestion.spans.map((s) => [s.label, s.start, s.end, s.score]), [['PATIENT_ID', 10, 12, 0.9]]);
+  assert.deepEqual(
+    suggestion.spans.map((s) => [s.label, s.start, s.end, s.score]),
+    [['PATIENT_ID', 10, 12, 0.9]],
+  );
 });
 
 test('a folder is imported file by file, in natural order; a bad file stops there and says how to resume', async () => {
@@ -202,7 +285,10 @@ test('a folder is imported file by file, in natural order; a bad file stops ther
   const error = await refused(importPath(store, folder, { projectId: project.id, format: phonerCodec }));
   assert.match(error.message, /10\.jsonl:1: error: malformed JSON/);
   assert.match(error.message, /1 earlier file\(s\) of .*batch were imported/);
-  assert.deepEqual([...store.documents.current(project.id, ['done'])].map((d) => d.source), ['2.jsonl']);
+  assert.deepEqual(
+    [...store.documents.current(project.id, ['done'])].map((d) => d.source),
+    ['2.jsonl'],
+  );
   writeFileSync(join(folder, '10.jsonl'), `${ok}\n`);
   const resumed = await importPath(store, folder, { projectId: project.id, format: phonerCodec });
   assert.deepEqual([resumed.imported, resumed.unchanged], [1, 1]);

@@ -30,7 +30,10 @@ function engineOver(embedded: string): EnginePort & { opened: string[] } {
       opened.push(resolve(path));
       const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
       const session: EngineSession = {
-        modelName: manifest.name, modelVersion: manifest.version, package: { path: resolve(path), manifest }, device: { device: 'cpu', reason: 'stand-in' },
+        modelName: manifest.name,
+        modelVersion: manifest.version,
+        package: { path: resolve(path), manifest },
+        device: { device: 'cpu', reason: 'stand-in' },
         annotateMany: async (texts) => texts.map(() => ({ entities: [] })),
         close: async () => {},
       };
@@ -41,7 +44,11 @@ function engineOver(embedded: string): EnginePort & { opened: string[] } {
 
 /** A trainer that writes the tiny package under the project's labels and reports `scores()`'s held-out F1s. */
 function standInTrainer(scores: () => { f1: number; active: number }, calls: FineTuneArgs[]) {
-  return async (args: FineTuneArgs, signal: AbortSignal, onProgress?: (p: FineTuneProgress) => void): Promise<FineTuneResult> => {
+  return async (
+    args: FineTuneArgs,
+    signal: AbortSignal,
+    onProgress?: (p: FineTuneProgress) => void,
+  ): Promise<FineTuneResult> => {
     calls.push(args);
     onProgress?.({ phase: 'train', step: 1, steps: 2, loss: 1.5 });
     await new Promise((r) => setImmediate(r));
@@ -54,17 +61,34 @@ function standInTrainer(scores: () => { f1: number; active: number }, calls: Fin
     });
     cpSync(source, args.out, { recursive: true });
     const { f1, active } = scores();
-    return { package: args.out, metrics: { f1, precision: f1, recall: f1, ...(args.compare ? { compare: { package: args.compare, f1: active } } : {}) }, seconds: 0.1 };
+    return {
+      package: args.out,
+      metrics: {
+        f1,
+        precision: f1,
+        recall: f1,
+        ...(args.compare ? { compare: { package: args.compare, f1: active } } : {}),
+      },
+      seconds: 0.1,
+    };
   };
 }
 
 function lines(n: number): string {
-  return Array.from({ length: n }, (_, i) => {
-    const text = `Bệnh nhân ${100 + i} bị sốt cao ở Hà Nội .`;
-    const s = [...`Bệnh nhân ${100 + i} bị `].length;
-    const h = [...`Bệnh nhân ${100 + i} bị sốt cao ở `].length;
-    return JSON.stringify({ text, label: [[s, s + 7, LABELS[0]], [h, h + 6, LABELS[1]]] });
-  }).join('\n') + '\n';
+  return (
+    Array.from({ length: n }, (_, i) => {
+      const text = `Bệnh nhân ${100 + i} bị sốt cao ở Hà Nội .`;
+      const s = [...`Bệnh nhân ${100 + i} bị `].length;
+      const h = [...`Bệnh nhân ${100 + i} bị sốt cao ở `].length;
+      return JSON.stringify({
+        text,
+        label: [
+          [s, s + 7, LABELS[0]],
+          [h, h + 6, LABELS[1]],
+        ],
+      });
+    }).join('\n') + '\n'
+  );
 }
 
 test('keep learning: N more finished documents start one training; a better version becomes active and re-annotates the unfinished documents', async () => {
@@ -76,7 +100,13 @@ test('keep learning: N more finished documents start one training; a better vers
   const { service, store } = env;
   const events: WorkbenchEvent[] = [];
   service.events.on((e) => events.push(e));
-  const auto = () => events.filter((e): e is Extract<WorkbenchEvent, { type: 'job.finished' }> => e.type === 'job.finished' && e.job.kind === 'train' && e.job.trigger === 'auto').map((e) => e.job);
+  const auto = () =>
+    events
+      .filter(
+        (e): e is Extract<WorkbenchEvent, { type: 'job.finished' }> =>
+          e.type === 'job.finished' && e.job.kind === 'train' && e.job.trigger === 'auto',
+      )
+      .map((e) => e.job);
   const startedJobs = (): JobInfo[] => service.training.list().filter((j) => j.trigger === 'auto');
   /** Lets keep-learning's check (scheduled after the call) run, and any training it started finish. */
   const settle = async () => {
@@ -87,8 +117,15 @@ test('keep learning: N more finished documents start one training; a better vers
   try {
     const project = store.projects.create('Phòng khám');
     for (const name of LABELS) await service['labels.add']({ projectId: project.id, name });
-    await service['documents.import']({ projectId: project.id, name: 'notes.jsonl', contentBase64: Buffer.from(lines(30)).toString('base64'), format: 'doccano' });
-    const ids = (await service['documents.list']({ projectId: project.id, limit: 100 })).items.map((d) => d.id).sort((a, b) => a - b);
+    await service['documents.import']({
+      projectId: project.id,
+      name: 'notes.jsonl',
+      contentBase64: Buffer.from(lines(30)).toString('base64'),
+      format: 'doccano',
+    });
+    const ids = (await service['documents.list']({ projectId: project.id, limit: 100 })).items
+      .map((d) => d.id)
+      .sort((a, b) => a - b);
     // Imported with annotations they came in done; the annotators finish them one by one here.
     for (const id of ids) await service['documents.setStatus']({ documentId: id, status: 'in_progress' });
 
@@ -109,7 +146,11 @@ test('keep learning: N more finished documents start one training; a better vers
     assert.equal(first.result?.activated, true, first.result?.reason);
     assert.equal(first.result?.trainDocs! + first.result?.heldoutDocs!, 10);
     assert.equal(first.result?.reannotated, 20, 'the 20 unfinished documents are re-annotated with the new version');
-    assert.deepEqual(JSON.parse(readFileSync(calls[0].labels!, 'utf8')).labels, LABELS, 'the label vocabulary carries the spaced label');
+    assert.deepEqual(
+      JSON.parse(readFileSync(calls[0].labels!, 'utf8')).labels,
+      LABELS,
+      'the label vocabulary carries the spaced label',
+    );
     assert.equal(store.models.active()?.id, first.result?.modelId);
     assert.ok(engine.opened.includes(resolve(calls[0].out)), 'a pre-annotation job opened the new package');
     const settings = await service['projects.settings']({ projectId: project.id });
@@ -130,7 +171,7 @@ test('keep learning: N more finished documents start one training; a better vers
     assert.equal(calls.length, 2);
     const second = auto()[1];
     assert.equal(second.state, 'done', second.error);
-    assert.equal(second.result?.activated, false, 'F1 0.5 does not beat the active version\'s 0.6');
+    assert.equal(second.result?.activated, false, "F1 0.5 does not beat the active version's 0.6");
     assert.match(second.result!.reason, /does not beat the active model/);
     assert.equal(second.result?.reannotated, undefined, 'a worse version re-annotates nothing');
     assert.equal(store.models.active()?.id, first.result?.modelId, 'the active model stays');
@@ -138,12 +179,18 @@ test('keep learning: N more finished documents start one training; a better vers
     assert.ok(!engine.opened.includes(resolve(calls[1].out)), 'no job ran the worse package');
     // The project's own learning curve: one point per version, by training documents, the active one marked.
     const curves = await service['learning.curves']({ projectId: project.id });
-    assert.deepEqual(curves.versions.map((v) => [v.kind, v.labeled, v.f1, v.active]), [
-      ['train', first.result!.trainDocs, 0.6, true],
-      ['train', second.result!.trainDocs, 0.5, false],
-    ]);
+    assert.deepEqual(
+      curves.versions.map((v) => [v.kind, v.labeled, v.f1, v.active]),
+      [
+        ['train', first.result!.trainDocs, 0.6, true],
+        ['train', second.result!.trainDocs, 0.5, false],
+      ],
+    );
     assert.ok(curves.versions[1].labeled > curves.versions[0].labeled);
-    assert.ok(curves.simulations.every((sim) => sim.bundled === (sim.source === 'phoner-covid19')), 'the shipped simulation is marked as such');
+    assert.ok(
+      curves.simulations.every((sim) => sim.bundled === (sim.source === 'phoner-covid19')),
+      'the shipped simulation is marked as such',
+    );
 
     // Off again: finishing more starts nothing.
     await service['projects.updateSettings']({ projectId: project.id, retrainEvery: null });
@@ -171,8 +218,15 @@ test('keep learning: a failed run waits for N more documents instead of restarti
   try {
     const project = store.projects.create('p');
     for (const name of LABELS) await service['labels.add']({ projectId: project.id, name });
-    await service['documents.import']({ projectId: project.id, name: 'notes.jsonl', contentBase64: Buffer.from(lines(20)).toString('base64'), format: 'doccano' });
-    const ids = (await service['documents.list']({ projectId: project.id, limit: 100 })).items.map((d) => d.id).sort((a, b) => a - b);
+    await service['documents.import']({
+      projectId: project.id,
+      name: 'notes.jsonl',
+      contentBase64: Buffer.from(lines(20)).toString('base64'),
+      format: 'doccano',
+    });
+    const ids = (await service['documents.list']({ projectId: project.id, limit: 100 })).items
+      .map((d) => d.id)
+      .sort((a, b) => a - b);
     // Imported with annotations they came in done; the annotators finish them one by one here.
     for (const id of ids) await service['documents.setStatus']({ documentId: id, status: 'in_progress' });
     await service['projects.updateSettings']({ projectId: project.id, retrainEvery: 3 });
@@ -192,16 +246,26 @@ test('keep learning: a failed run waits for N more documents instead of restarti
     // A workbench started again (after a crash, or the run killed with it) remembers no failure: the failed runs
     // logged nothing as done, so the next finished document tries again.
     await service.close();
-    const again = new WorkbenchService({ store, dataDir: env.dir, host: 'browser', engine: engineOver(embedded), version: 'test', trainer: async () => {
-      runs++;
-      throw new Error('the trainer crashed');
-    } });
+    const again = new WorkbenchService({
+      store,
+      dataDir: env.dir,
+      host: 'browser',
+      engine: engineOver(embedded),
+      version: 'test',
+      trainer: async () => {
+        runs++;
+        throw new Error('the trainer crashed');
+      },
+    });
     try {
       await again['documents.setStatus']({ documentId: ids[13], status: 'done' });
       await new Promise((r) => setImmediate(r));
       for (const job of again.training.list()) await again.training.settled(job.id);
       assert.equal(runs, 3, 'retried after the restart');
-      assert.deepEqual(store.fineTunes.list(project.id).map((f) => f.state), ['failed', 'failed', 'failed']);
+      assert.deepEqual(
+        store.fineTunes.list(project.id).map((f) => f.state),
+        ['failed', 'failed', 'failed'],
+      );
     } finally {
       await again.close();
     }

@@ -24,7 +24,14 @@ function at(phrase: string): { start: number; end: number } {
 async function workbench() {
   const dir = mkdtempSync(join(tmpdir(), 'wb-labels-'));
   const workspace = await openWorkspace(dir, { samples: false });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine: lexiconEngine, version: 'test', actor: 'lan' });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: dir,
+    host: 'browser',
+    engine: lexiconEngine,
+    version: 'test',
+    actor: 'lan',
+  });
   return {
     service,
     store: workspace.store,
@@ -47,12 +54,25 @@ type Wb = Awaited<ReturnType<typeof workbench>>;
 let files = 0;
 
 async function importAnnotated(wb: Wb, entities: [string, string][]): Promise<number> {
-  const line = JSON.stringify({ text: TEXT, label: entities.map(([label, phrase]) => [at(phrase).start, at(phrase).end, label]) });
-  await wb.service['documents.import']({ projectId: 1, name: `doccano-${++files}.jsonl`, contentBase64: Buffer.from(`${line}\n`).toString('base64'), format: 'doccano' });
+  const line = JSON.stringify({
+    text: TEXT,
+    label: entities.map(([label, phrase]) => [at(phrase).start, at(phrase).end, label]),
+  });
+  await wb.service['documents.import']({
+    projectId: 1,
+    name: `doccano-${++files}.jsonl`,
+    contentBase64: Buffer.from(`${line}\n`).toString('base64'),
+    format: 'doccano',
+  });
   return wb.store.documents.lastId(1);
 }
 
-async function refusal(promise: Promise<unknown>, code: string, field: string, message?: RegExp): Promise<ContractError> {
+async function refusal(
+  promise: Promise<unknown>,
+  code: string,
+  field: string,
+  message?: RegExp,
+): Promise<ContractError> {
   try {
     await promise;
   } catch (error) {
@@ -68,7 +88,11 @@ async function refusal(promise: Promise<unknown>, code: string, field: string, m
 test('a rename appends a revision per document with the label replaced; the old revision stays readable', async () => {
   const wb = await workbench();
   try {
-    const id = await importAnnotated(wb, [['LOCATION', 'Hà Nội'], ['DATE', '12/3'], ['LOCATION', 'Đà Nẵng']]);
+    const id = await importAnnotated(wb, [
+      ['LOCATION', 'Hà Nội'],
+      ['DATE', '12/3'],
+      ['LOCATION', 'Đà Nẵng'],
+    ]);
     const untouched = await importAnnotated(wb, [['DATE', '12/3']]);
     const change = await wb.service['labels.rename']({ projectId: 1, from: 'LOCATION', to: 'ĐỊA_ĐIỂM' });
     assert.deepEqual([change.documents, change.entities], [1, 2]);
@@ -86,7 +110,11 @@ test('a rename appends a revision per document with the label replaced; the old 
     const doc = await wb.service['documents.get']({ documentId: id });
     assert.equal(doc.revisionId, history[1].id);
     assert.deepEqual(doc.entities.map((e) => e.label).sort(), ['DATE', 'ĐỊA_ĐIỂM', 'ĐỊA_ĐIỂM']);
-    assert.equal((await wb.service['annotations.history']({ documentId: untouched })).length, 1, 'a document without the label gets no revision');
+    assert.equal(
+      (await wb.service['annotations.history']({ documentId: untouched })).length,
+      1,
+      'a document without the label gets no revision',
+    );
 
     // Summaries and totals follow in the same transaction.
     const progress = await wb.service['documents.progress']({ projectId: 1 });
@@ -105,7 +133,12 @@ test('a rename appends a revision per document with the label replaced; the old 
 test('a merge turns several labels into one, once per span, as new revisions', async () => {
   const wb = await workbench();
   try {
-    const id = await importAnnotated(wb, [['LOCATION', 'Hà Nội'], ['ORGANIZATION', 'Hà Nội'], ['ORGANIZATION', 'Bệnh viện Đà Nẵng'], ['DATE', '12/3']]);
+    const id = await importAnnotated(wb, [
+      ['LOCATION', 'Hà Nội'],
+      ['ORGANIZATION', 'Hà Nội'],
+      ['ORGANIZATION', 'Bệnh viện Đà Nẵng'],
+      ['DATE', '12/3'],
+    ]);
     const change = await wb.service['labels.merge']({ projectId: 1, from: ['LOCATION', 'ORGANIZATION'], into: 'NAME' });
     assert.deepEqual([change.documents, change.entities], [1, 3]);
     assert.ok(!change.labels.some((l) => l.name === 'LOCATION' || l.name === 'ORGANIZATION'));
@@ -116,7 +149,10 @@ test('a merge turns several labels into one, once per span, as new revisions', a
       { label: 'NAME', ...at('Hà Nội') },
     ]);
     const history = await wb.service['annotations.history']({ documentId: id });
-    assert.deepEqual(history.map((h) => h.note), [null, 'merge LOCATION, ORGANIZATION → NAME']);
+    assert.deepEqual(
+      history.map((h) => h.note),
+      [null, 'merge LOCATION, ORGANIZATION → NAME'],
+    );
     assert.equal(history[0].entityCount, 4);
     assert.equal((await wb.service['documents.progress']({ projectId: 1 })).byLabel.NAME, 2);
   } finally {
@@ -127,9 +163,17 @@ test('a merge turns several labels into one, once per span, as new revisions', a
 test('a delete is refused while annotations use the label, and with force appends revisions without those entities', async () => {
   const wb = await workbench();
   try {
-    const id = await importAnnotated(wb, [['LOCATION', 'Hà Nội'], ['DATE', '12/3']]);
+    const id = await importAnnotated(wb, [
+      ['LOCATION', 'Hà Nội'],
+      ['DATE', '12/3'],
+    ]);
     await importAnnotated(wb, [['LOCATION', 'Đà Nẵng']]);
-    const error = await refusal(wb.service['labels.delete']({ projectId: 1, name: 'LOCATION' }), 'conflict', 'name', /2 entities in 2 documents/);
+    const error = await refusal(
+      wb.service['labels.delete']({ projectId: 1, name: 'LOCATION' }),
+      'conflict',
+      'name',
+      /2 entities in 2 documents/,
+    );
     assert.deepEqual(error.detail, { entities: 2, documents: 2 });
     assert.equal((await wb.service['annotations.history']({ documentId: id })).length, 1, 'nothing changed');
     assert.ok((await wb.service['labels.list']({ projectId: 1 })).labels.some((l) => l.name === 'LOCATION'));
@@ -140,7 +184,13 @@ test('a delete is refused while annotations use the label, and with force append
     const doc = await wb.service['documents.get']({ documentId: id });
     assert.deepEqual(doc.entities, [{ label: 'DATE', ...at('12/3') }]);
     const history = await wb.service['annotations.history']({ documentId: id });
-    assert.deepEqual(history.map((h) => [h.note, h.entityCount]), [[null, 2], ['delete LOCATION', 1]]);
+    assert.deepEqual(
+      history.map((h) => [h.note, h.entityCount]),
+      [
+        [null, 2],
+        ['delete LOCATION', 1],
+      ],
+    );
     // An unused label goes without force.
     await wb.service['labels.delete']({ projectId: 1, name: 'JOB' });
     assert.equal((await wb.service['documents.progress']({ projectId: 1 })).byLabel.LOCATION, undefined);
@@ -153,25 +203,57 @@ test("a model's labels are stored through the project's mapping; suggestions fro
   const wb = await workbench();
   try {
     await wb.service['labels.add']({ projectId: 1, name: 'NƠI_CHỐN', colour: '#123ABC', shortcut: 'z' });
-    await wb.service['labels.map']({ projectId: 1, model: 'lexicon', modelLabel: 'LOCATION', projectLabel: 'NƠI_CHỐN' });
-    await wb.service['labels.map']({ projectId: 1, model: 'another-model', modelLabel: 'DATE', projectLabel: 'NƠI_CHỐN' });
+    await wb.service['labels.map']({
+      projectId: 1,
+      model: 'lexicon',
+      modelLabel: 'LOCATION',
+      projectLabel: 'NƠI_CHỐN',
+    });
+    await wb.service['labels.map']({
+      projectId: 1,
+      model: 'another-model',
+      modelLabel: 'DATE',
+      projectLabel: 'NƠI_CHỐN',
+    });
     const id = await importAnnotated(wb, []);
-    const job = await wb.service['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [id], model: { kind: 'embedded' } });
+    const job = await wb.service['preannotate.start']({
+      projectId: 1,
+      scope: 'selected',
+      documentIds: [id],
+      model: { kind: 'embedded' },
+    });
     assert.equal((await wb.service.jobs.settled(job.id))?.state, 'done');
-    const stored = wb.store.suggestions.forDocument(id)[0].spans.map((s) => s.label).sort();
-    assert.deepEqual(stored, ['DATE', 'NƠI_CHỐN', 'ORGANIZATION', 'SYMPTOM_AND_DISEASE'], "lexicon's LOCATION is stored as NƠI_CHỐN; another model's mapping does not apply");
+    const stored = wb.store.suggestions
+      .forDocument(id)[0]
+      .spans.map((s) => s.label)
+      .sort();
+    assert.deepEqual(
+      stored,
+      ['DATE', 'NƠI_CHỐN', 'ORGANIZATION', 'SYMPTOM_AND_DISEASE'],
+      "lexicon's LOCATION is stored as NƠI_CHỐN; another model's mapping does not apply",
+    );
 
     // A rename: the stored suggestion stays as the model wrote it (append-only) but reads, and is accepted, as NGÀY.
     await wb.service['labels.rename']({ projectId: 1, from: 'DATE', to: 'NGÀY' });
-    assert.equal(wb.store.suggestions.forDocument(id)[0].spans.find((s) => s.start === at('12/3').start)?.label, 'DATE');
+    assert.equal(
+      wb.store.suggestions.forDocument(id)[0].spans.find((s) => s.start === at('12/3').start)?.label,
+      'DATE',
+    );
     let doc = await wb.service['documents.get']({ documentId: id });
     const date = doc.suggestions.find((s) => s.start === at('12/3').start);
     assert.equal(date?.label, 'NGÀY');
-    assert.equal((await wb.service['documents.list']({ projectId: 1, label: 'NGÀY' })).total, 1, 'the summary reads it so too');
+    assert.equal(
+      (await wb.service['documents.list']({ projectId: 1, label: 'NGÀY' })).total,
+      1,
+      'the summary reads it so too',
+    );
     assert.equal((await wb.service['documents.list']({ projectId: 1, label: 'DATE' })).total, 0);
     await wb.service['annotations.save']({
-      documentId: id, parentRevisionId: doc.revisionId, entities: [{ label: date!.label, start: date!.start, end: date!.end }],
-      outcomes: [{ suggestedSpanId: date!.id, outcome: 'accepted' }], note: 'accept',
+      documentId: id,
+      parentRevisionId: doc.revisionId,
+      entities: [{ label: date!.label, start: date!.start, end: date!.end }],
+      outcomes: [{ suggestedSpanId: date!.id, outcome: 'accepted' }],
+      note: 'accept',
     });
     doc = await wb.service['documents.get']({ documentId: id });
     assert.deepEqual(doc.entities, [{ label: 'NGÀY', ...at('12/3') }]);
@@ -186,16 +268,35 @@ test("a model's labels are stored through the project's mapping; suggestions fro
       { model: 'another-model', modelLabel: 'DATE', projectLabel: 'VỊ_TRÍ' },
       { model: 'lexicon', modelLabel: 'LOCATION', projectLabel: 'VỊ_TRÍ' },
     ]);
-    const again = await wb.service['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [id], model: { kind: 'embedded' } });
+    const again = await wb.service['preannotate.start']({
+      projectId: 1,
+      scope: 'selected',
+      documentIds: [id],
+      model: { kind: 'embedded' },
+    });
     await wb.service.jobs.settled(again.id);
-    const latest = wb.store.suggestions.forDocument(id).at(-1)!.spans.map((s) => s.label).sort();
+    const latest = wb.store.suggestions
+      .forDocument(id)
+      .at(-1)!
+      .spans.map((s) => s.label)
+      .sort();
     assert.deepEqual(latest, ['NGÀY', 'ORGANIZATION', 'SYMPTOM_AND_DISEASE', 'VỊ_TRÍ']);
 
     // Unmapping: the model's label is stored as it is again.
     await wb.service['labels.map']({ projectId: 1, model: 'lexicon', modelLabel: 'LOCATION', projectLabel: null });
-    const third = await wb.service['preannotate.start']({ projectId: 1, scope: 'selected', documentIds: [id], model: { kind: 'embedded' } });
+    const third = await wb.service['preannotate.start']({
+      projectId: 1,
+      scope: 'selected',
+      documentIds: [id],
+      model: { kind: 'embedded' },
+    });
     await wb.service.jobs.settled(third.id);
-    assert.ok(wb.store.suggestions.forDocument(id).at(-1)!.spans.some((s) => s.label === 'LOCATION'));
+    assert.ok(
+      wb.store.suggestions
+        .forDocument(id)
+        .at(-1)!
+        .spans.some((s) => s.label === 'LOCATION'),
+    );
   } finally {
     await wb.close();
   }
@@ -225,26 +326,68 @@ test('refusals name their field', async () => {
   const wb = await workbench();
   try {
     await refusal(wb.call('labels.add', { projectId: 1, name: 'hai  từ' }), 'invalid', 'name', /two spaces in a row/);
-    await refusal(wb.call('labels.add', { projectId: 1, name: 'hai\u00a0từ' }), 'invalid', 'name', /whitespace other than a plain space/);
+    await refusal(
+      wb.call('labels.add', { projectId: 1, name: 'hai\u00a0từ' }),
+      'invalid',
+      'name',
+      /whitespace other than a plain space/,
+    );
     await refusal(wb.call('labels.add', { projectId: 1, name: 'x'.repeat(65) }), 'invalid', 'name', /longer than 64/);
     await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', colour: 'red' }), 'invalid', 'colour');
     await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', shortcut: 'ab' }), 'invalid', 'shortcut');
     await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', shortcut: ']' }), 'invalid', 'shortcut');
-    await refusal(wb.call('labels.add', { projectId: 1, name: 'DATE' }), 'conflict', 'name', /already has a label "DATE"/);
-    await refusal(wb.call('labels.add', { projectId: 1, name: 'NEW', shortcut: '1' }), 'conflict', 'shortcut', /PATIENT_ID/);
-    await refusal(wb.call('labels.rename', { projectId: 1, from: 'NOPE', to: 'X' }), 'not-found', 'from', /no label "NOPE"/);
+    await refusal(
+      wb.call('labels.add', { projectId: 1, name: 'DATE' }),
+      'conflict',
+      'name',
+      /already has a label "DATE"/,
+    );
+    await refusal(
+      wb.call('labels.add', { projectId: 1, name: 'NEW', shortcut: '1' }),
+      'conflict',
+      'shortcut',
+      /PATIENT_ID/,
+    );
+    await refusal(
+      wb.call('labels.rename', { projectId: 1, from: 'NOPE', to: 'X' }),
+      'not-found',
+      'from',
+      /no label "NOPE"/,
+    );
     await refusal(wb.call('labels.rename', { projectId: 1, from: 'DATE', to: 'AGE' }), 'conflict', 'to', /merge/);
     await refusal(wb.call('labels.rename', { projectId: 1, from: 'DATE', to: 'DATE' }), 'invalid', 'to');
-    await refusal(wb.call('labels.rename', { projectId: 1, from: 'DATE', to: 'a\u0000b' }), 'invalid', 'to', /control character/);
+    await refusal(
+      wb.call('labels.rename', { projectId: 1, from: 'DATE', to: 'a\u0000b' }),
+      'invalid',
+      'to',
+      /control character/,
+    );
     await refusal(wb.call('labels.merge', { projectId: 1, from: ['DATE', 'AGE'], into: 'AGE' }), 'invalid', 'from.1');
-    await refusal(wb.call('labels.merge', { projectId: 1, from: ['DATE', 'NOPE'], into: 'AGE' }), 'not-found', 'from.1');
+    await refusal(
+      wb.call('labels.merge', { projectId: 1, from: ['DATE', 'NOPE'], into: 'AGE' }),
+      'not-found',
+      'from.1',
+    );
     await refusal(wb.call('labels.merge', { projectId: 1, from: ['DATE'], into: 'NOPE' }), 'not-found', 'into');
     await refusal(wb.call('labels.merge', { projectId: 1, from: [], into: 'AGE' }), 'invalid', 'from');
     await refusal(wb.call('labels.delete', { projectId: 1, name: 'NOPE' }), 'not-found', 'name');
     await refusal(wb.call('labels.update', { projectId: 1, name: 'DATE' }), 'invalid', 'colour');
-    await refusal(wb.call('labels.update', { projectId: 1, name: 'DATE', shortcut: '2' }), 'conflict', 'shortcut', /NAME/);
-    await refusal(wb.call('labels.map', { projectId: 1, modelLabel: 'PER', projectLabel: 'NOPE' }), 'not-found', 'projectLabel');
-    await refusal(wb.call('labels.map', { projectId: 1, modelLabel: 'PER', projectLabel: null }), 'not-found', 'modelLabel');
+    await refusal(
+      wb.call('labels.update', { projectId: 1, name: 'DATE', shortcut: '2' }),
+      'conflict',
+      'shortcut',
+      /NAME/,
+    );
+    await refusal(
+      wb.call('labels.map', { projectId: 1, modelLabel: 'PER', projectLabel: 'NOPE' }),
+      'not-found',
+      'projectLabel',
+    );
+    await refusal(
+      wb.call('labels.map', { projectId: 1, modelLabel: 'PER', projectLabel: null }),
+      'not-found',
+      'modelLabel',
+    );
     await refusal(wb.call('labels.list', { projectId: 9 }), 'not-found', 'projectId');
     // At most 50 labels: the default project has 10.
     for (let i = 0; i < 40; i++) await wb.call('labels.add', { projectId: 1, name: `L${i}`, shortcut: null });

@@ -12,7 +12,8 @@ import { dataFolder, repoRoot } from './cli-run.js';
 const phoner = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 const skip = (() => {
   if (!existsSync(join(phoner, 'train_syllable.jsonl'))) return `PhoNER_COVID19 not found at ${phoner}`;
-  if (!existsSync(join(repoRoot, 'assets', 'model', 'checkpoint.pt'))) return 'the embedded model carries no checkpoint.pt';
+  if (!existsSync(join(repoRoot, 'assets', 'model', 'checkpoint.pt')))
+    return 'the embedded model carries no checkpoint.pt';
   try {
     findPython();
     return false;
@@ -21,44 +22,84 @@ const skip = (() => {
   }
 })();
 
-const head = (file: string, n: number) => readFileSync(join(phoner, file), 'utf8').split('\n').slice(0, n).join('\n') + '\n';
+const head = (file: string, n: number) =>
+  readFileSync(join(phoner, file), 'utf8').split('\n').slice(0, n).join('\n') + '\n';
 
 interface Results {
-  runs: { name: string; labeledIds: number[]; rounds: { labeled: number; dev: { f1: number }; editsPerSentence: number | null; fineTuneSeconds: number }[] }[];
+  runs: {
+    name: string;
+    labeledIds: number[];
+    rounds: { labeled: number; dev: { f1: number }; editsPerSentence: number | null; fineTuneSeconds: number }[];
+  }[];
   summary: { name: string }[];
 }
 
-test('simulate: shared seed, per-strategy picks, curves and effort recorded, resumable', { skip, timeout: 900_000 }, () => {
-  const dir = dataFolder();
-  writeFileSync(join(dir, 'train.jsonl'), head('train_syllable.jsonl', 120));
-  writeFileSync(join(dir, 'dev.jsonl'), head('dev_syllable.jsonl', 30));
-  const out = join(dir, 'sim');
-  const args = [join(repoRoot, 'bin', 'workbench.js'), 'simulate', '--train', join(dir, 'train.jsonl'), '--dev', join(dir, 'dev.jsonl'),
-    '--strategies', 'random,entropy-mean', '--seed', '3', '--seed-size', '20', '--step', '10', '--rounds', '1',
-    '--seed-steps', '3', '--min-steps', '2', '--epochs', '1', '--threads', '1', '--out', out];
-  const first = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 800_000 });
-  assert.equal(first.status, 0, first.stderr);
-  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-  assert.deepEqual(results.runs.map((r) => r.name), ['random', 'entropy-mean']);
-  const [random, entropy] = results.runs;
-  for (const run of results.runs) {
-    assert.deepEqual(run.rounds.map((r) => r.labeled), [20, 30]);
-    assert.equal(new Set(run.labeledIds).size, 30);
-    assert.ok(run.rounds.every((r) => r.dev.f1 >= 0 && r.dev.f1 <= 1));
-    assert.equal(run.rounds[0].editsPerSentence, null, 'the seed was not picked by a model');
-    assert.equal(typeof run.rounds[1].editsPerSentence, 'number');
-  }
-  // Same seed sentences, then each strategy's own picks.
-  assert.deepEqual(random.rounds[0], entropy.rounds[0]);
-  const seedIds = JSON.parse(readFileSync(join(out, 'seed', 'seed.json'), 'utf8')).ids as number[];
-  assert.ok(seedIds.every((id) => random.labeledIds.includes(id) && entropy.labeledIds.includes(id)));
-  assert.notDeepEqual(random.labeledIds, entropy.labeledIds);
-  assert.match(readFileSync(join(out, 'learning-curves.svg'), 'utf8'), /<svg[\s\S]*random[\s\S]*entropy-mean/);
-  assert.match(first.stdout, /random: 30 sentences, dev F1 [\d.]+/);
+test(
+  'simulate: shared seed, per-strategy picks, curves and effort recorded, resumable',
+  { skip, timeout: 900_000 },
+  () => {
+    const dir = dataFolder();
+    writeFileSync(join(dir, 'train.jsonl'), head('train_syllable.jsonl', 120));
+    writeFileSync(join(dir, 'dev.jsonl'), head('dev_syllable.jsonl', 30));
+    const out = join(dir, 'sim');
+    const args = [
+      join(repoRoot, 'bin', 'workbench.js'),
+      'simulate',
+      '--train',
+      join(dir, 'train.jsonl'),
+      '--dev',
+      join(dir, 'dev.jsonl'),
+      '--strategies',
+      'random,entropy-mean',
+      '--seed',
+      '3',
+      '--seed-size',
+      '20',
+      '--step',
+      '10',
+      '--rounds',
+      '1',
+      '--seed-steps',
+      '3',
+      '--min-steps',
+      '2',
+      '--epochs',
+      '1',
+      '--threads',
+      '1',
+      '--out',
+      out,
+    ];
+    const first = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 800_000 });
+    assert.equal(first.status, 0, first.stderr);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    assert.deepEqual(
+      results.runs.map((r) => r.name),
+      ['random', 'entropy-mean'],
+    );
+    const [random, entropy] = results.runs;
+    for (const run of results.runs) {
+      assert.deepEqual(
+        run.rounds.map((r) => r.labeled),
+        [20, 30],
+      );
+      assert.equal(new Set(run.labeledIds).size, 30);
+      assert.ok(run.rounds.every((r) => r.dev.f1 >= 0 && r.dev.f1 <= 1));
+      assert.equal(run.rounds[0].editsPerSentence, null, 'the seed was not picked by a model');
+      assert.equal(typeof run.rounds[1].editsPerSentence, 'number');
+    }
+    // Same seed sentences, then each strategy's own picks.
+    assert.deepEqual(random.rounds[0], entropy.rounds[0]);
+    const seedIds = JSON.parse(readFileSync(join(out, 'seed', 'seed.json'), 'utf8')).ids as number[];
+    assert.ok(seedIds.every((id) => random.labeledIds.includes(id) && entropy.labeledIds.includes(id)));
+    assert.notDeepEqual(random.labeledIds, entropy.labeledIds);
+    assert.match(readFileSync(join(out, 'learning-curves.svg'), 'utf8'), /<svg[\s\S]*random[\s\S]*entropy-mean/);
+    assert.match(first.stdout, /random: 30 sentences, dev F1 [\d.]+/);
 
-  // A second run finds every round done: nothing is trained again, the results stay.
-  const again = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(again.status, 0, again.stderr);
-  assert.doesNotMatch(again.stderr, /seed model:|round 1:/);
-  assert.deepEqual((JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).runs, results.runs);
-});
+    // A second run finds every round done: nothing is trained again, the results stay.
+    const again = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /seed model:|round 1:/);
+    assert.deepEqual((JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).runs, results.runs);
+  },
+);

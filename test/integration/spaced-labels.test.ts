@@ -26,8 +26,15 @@ function line(text: string, spans: [string, string][]): string {
 }
 
 const SOURCE = [
-  line('Bệnh nhân bị sốt cao , điều trị tại Bệnh viện Đà Nẵng .', [['sốt cao', SYMPTOM], ['Bệnh viện Đà Nẵng', PLACE], ['Đà Nẵng', PLACE]]),
-  line('Ho khan 😷 chiếm 30 % ca bệnh .', [['Ho khan', SYMPTOM], ['30 %', SHARE]]),
+  line('Bệnh nhân bị sốt cao , điều trị tại Bệnh viện Đà Nẵng .', [
+    ['sốt cao', SYMPTOM],
+    ['Bệnh viện Đà Nẵng', PLACE],
+    ['Đà Nẵng', PLACE],
+  ]),
+  line('Ho khan 😷 chiếm 30 % ca bệnh .', [
+    ['Ho khan', SYMPTOM],
+    ['30 %', SHARE],
+  ]),
 ];
 
 function project(dir: string, name: string) {
@@ -36,14 +43,22 @@ function project(dir: string, name: string) {
 }
 
 const contents = (store: Store, projectId: number) =>
-  [...store.documents.current(projectId, ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'])].map((d) => ({
-    text: d.text, entities: d.entities.map(({ label, start, end }) => ({ label, start, end })).sort((a, b) => a.start - b.start || b.end - a.end || a.label.localeCompare(b.label)),
-  }));
+  [...store.documents.current(projectId, ['new', 'pre-annotated', 'in_progress', 'done', 'reviewed', 'skipped'])].map(
+    (d) => ({
+      text: d.text,
+      entities: d.entities
+        .map(({ label, start, end }) => ({ label, start, end }))
+        .sort((a, b) => a.start - b.start || b.end - a.end || a.label.localeCompare(b.label)),
+    }),
+  );
 
 /** Everything the export wrote, as one string (a brat export is a folder). */
 function written(dest: string, format: FormatId): string {
   if (format !== 'brat') return readFileSync(dest, 'utf8');
-  return readdirSync(dest).sort().map((f) => readFileSync(join(dest, f), 'utf8')).join('\n');
+  return readdirSync(dest)
+    .sort()
+    .map((f) => readFileSync(join(dest, f), 'utf8'))
+    .join('\n');
 }
 
 const ESCAPED: Partial<Record<FormatId, RegExp>> = {
@@ -74,9 +89,11 @@ for (const format of FORMAT_IDS.filter((f): f is Exclude<FormatId, 'text'> => f 
       // CoNLL and PhoNER hold tokens, not characters: their texts are the tokens joined, so compare labels and spans
       // as they read them back; the character formats give the same texts and entities.
       const got = contents(copy.store, copy.projectId);
-      const labels = (docs: typeof got) => docs.map((d) => d.entities.map((e) => `${e.label}:${Array.from(d.text).slice(e.start, e.end).join('')}`));
+      const labels = (docs: typeof got) =>
+        docs.map((d) => d.entities.map((e) => `${e.label}:${Array.from(d.text).slice(e.start, e.end).join('')}`));
       // PhoNER is flat: the nested "Đà Nẵng" inside the hospital is left out (with a warning), as for any label.
-      const flat = (docs: string[][]) => (format === 'phoner' ? docs.map((d) => d.filter((e) => e !== `${PLACE}:Đà Nẵng`)) : docs);
+      const flat = (docs: string[][]) =>
+        format === 'phoner' ? docs.map((d) => d.filter((e) => e !== `${PLACE}:Đà Nẵng`)) : docs;
       assert.deepEqual(labels(got), flat(labels(expected)));
       original.store.close();
       copy.store.close();

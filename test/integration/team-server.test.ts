@@ -32,7 +32,12 @@ async function teamServer(users: [string, Role][]): Promise<Server> {
   const env = await tempService();
   const salt = env.store.users.secret('password');
   for (const [name, role] of users) env.store.users.add(name, role, await hashPassword(PASSWORD, salt, CHEAP));
-  const host = await startWebHost({ service: env.service, staticDir, tls, gate: () => teamGate({ users: env.store.users, tls: true }) });
+  const host = await startWebHost({
+    service: env.service,
+    staticDir,
+    tls,
+    gate: () => teamGate({ users: env.store.users, tls: true }),
+  });
   const server = { host, env };
   servers.push(server);
   return server;
@@ -40,10 +45,29 @@ async function teamServer(users: [string, Role][]): Promise<Server> {
 
 before(() => {
   certDir = mkdtempSync(join(tmpdir(), 'wb-cert-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   tls = { cert: readFileSync(join(certDir, 'cert.pem')), key: readFileSync(join(certDir, 'key.pem')) };
   staticDir = mkdtempSync(join(tmpdir(), 'wb-static-'));
   mkdirSync(join(staticDir, 'assets'));
@@ -65,10 +89,19 @@ interface Reply {
 }
 
 /** One HTTPS request that trusts only the test's certificate. */
-function send(server: Server, path: string, options: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
+function send(
+  server: Server,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const opts: RequestOptions = {
-    host: '127.0.0.1', port: server.host.port, path, method: options.method ?? 'POST', ca: tls.cert, servername: 'localhost',
+    host: '127.0.0.1',
+    port: server.host.port,
+    path,
+    method: options.method ?? 'POST',
+    ca: tls.cert,
+    servername: 'localhost',
     headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
   };
   return new Promise((resolve, reject) => {
@@ -76,7 +109,13 @@ function send(server: Server, path: string, options: { method?: string; headers?
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text && String(res.headers['content-type']).startsWith('application/json') ? JSON.parse(text) : {} }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          json: text && String(res.headers['content-type']).startsWith('application/json') ? JSON.parse(text) : {},
+        }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -96,16 +135,31 @@ async function login(server: Server, name: string, password = PASSWORD): Promise
   return { cookie: setCookie.split(';')[0], csrf: reply.json.result.csrf, setCookie };
 }
 
-function call(server: Server, who: Login | null, method: string, params: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  return send(server, `/api/call/${method}`, { body: params, headers: { ...(who ? { Cookie: who.cookie, 'X-Workbench-CSRF': who.csrf } : {}), ...headers } });
+function call(
+  server: Server,
+  who: Login | null,
+  method: string,
+  params: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  return send(server, `/api/call/${method}`, {
+    body: params,
+    headers: { ...(who ? { Cookie: who.cookie, 'X-Workbench-CSRF': who.csrf } : {}), ...headers },
+  });
 }
 
 test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls run as that user, revisions carry their name', async () => {
-  const server = await teamServer([['lan', 'annotator'], ['minh', 'admin']]);
+  const server = await teamServer([
+    ['lan', 'annotator'],
+    ['minh', 'admin'],
+  ]);
   assert.match(server.host.url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
-  assert.equal(server.host.openUrl, server.host.url, 'no token in a team server\'s URL');
+  assert.equal(server.host.openUrl, server.host.url, "no token in a team server's URL");
   const lan = await login(server, 'lan');
-  assert.match(lan.setCookie, /^__Host-workbench-session=[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+  assert.match(
+    lan.setCookie,
+    /^__Host-workbench-session=[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/,
+  );
   const page = await send(server, '/', { method: 'GET' });
   assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
 
@@ -118,21 +172,41 @@ test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls r
   const project = (await call(server, lan, 'projects.list', {})).json.result[0];
   const minh = await login(server, 'minh');
   assert.equal((await call(server, minh, 'app.info', {})).json.result.dataDir, server.env.dir);
-  const imported = await call(server, minh, 'documents.import', { projectId: project.id, name: 'a.txt', contentBase64: Buffer.from('Bệnh nhân 91 ở Hà Nội\n').toString('base64'), format: 'text', variant: 'lines' });
+  const imported = await call(server, minh, 'documents.import', {
+    projectId: project.id,
+    name: 'a.txt',
+    contentBase64: Buffer.from('Bệnh nhân 91 ở Hà Nội\n').toString('base64'),
+    format: 'text',
+    variant: 'lines',
+  });
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   const doc = (await call(server, lan, 'documents.list', { projectId: project.id })).json.result.items[0];
-  const saved = await call(server, lan, 'annotations.save', { documentId: doc.id, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 13, end: 19 }] });
+  const saved = await call(server, lan, 'annotations.save', {
+    documentId: doc.id,
+    parentRevisionId: null,
+    entities: [{ label: 'LOCATION', start: 13, end: 19 }],
+  });
   assert.equal(saved.status, 200, JSON.stringify(saved.json));
   const history = await call(server, minh, 'annotations.history', { documentId: doc.id });
-  assert.deepEqual(history.json.result.map((r: { author: string }) => r.author), ['lan']);
-  const actors = server.env.store.db.prepare("SELECT type, actor FROM events WHERE type IN ('import', 'labels') ORDER BY id").all();
+  assert.deepEqual(
+    history.json.result.map((r: { author: string }) => r.author),
+    ['lan'],
+  );
+  const actors = server.env.store.db
+    .prepare("SELECT type, actor FROM events WHERE type IN ('import', 'labels') ORDER BY id")
+    .all();
   assert.deepEqual(actors, [{ type: 'import', actor: 'minh' }]);
   assert.equal((await call(server, minh, 'labels.add', { projectId: project.id, name: 'DRUG' })).status, 200);
-  assert.deepEqual(server.env.store.db.prepare("SELECT actor FROM events WHERE type = 'labels'").all(), [{ actor: 'minh' }]);
+  assert.deepEqual(server.env.store.db.prepare("SELECT actor FROM events WHERE type = 'labels'").all(), [
+    { actor: 'minh' },
+  ]);
 });
 
 test('refused: no session (401), no or a wrong CSRF proof (403), another origin (403), after logout (401)', async () => {
-  const server = await teamServer([['lan', 'annotator'], ['hoa', 'annotator']]);
+  const server = await teamServer([
+    ['lan', 'annotator'],
+    ['hoa', 'annotator'],
+  ]);
   const lan = await login(server, 'lan');
   const hoa = await login(server, 'hoa');
   assert.equal((await call(server, null, 'projects.list', {})).status, 401);
@@ -140,13 +214,24 @@ test('refused: no session (401), no or a wrong CSRF proof (403), another origin 
   const noProof = await send(server, '/api/call/projects.list', { body: {}, headers: { Cookie: lan.cookie } });
   assert.equal(noProof.status, 403);
   assert.match(noProof.json.error!.message, /x-workbench-csrf/);
-  assert.equal((await call(server, { ...lan, csrf: hoa.csrf }, 'projects.list', {})).status, 403, "another session's proof");
+  assert.equal(
+    (await call(server, { ...lan, csrf: hoa.csrf }, 'projects.list', {})).status,
+    403,
+    "another session's proof",
+  );
   assert.equal((await call(server, lan, 'projects.list', {}, { Origin: 'https://evil.example' })).status, 403);
   assert.equal((await call(server, lan, 'projects.list', {}, { 'Sec-Fetch-Site': 'cross-site' })).status, 403);
   assert.equal((await call(server, lan, 'projects.list', {})).status, 200);
 
-  assert.equal((await send(server, '/api/logout', { body: {}, headers: { Cookie: lan.cookie } })).status, 403, 'logout needs the proof too');
-  const out = await send(server, '/api/logout', { body: {}, headers: { Cookie: lan.cookie, 'X-Workbench-CSRF': lan.csrf } });
+  assert.equal(
+    (await send(server, '/api/logout', { body: {}, headers: { Cookie: lan.cookie } })).status,
+    403,
+    'logout needs the proof too',
+  );
+  const out = await send(server, '/api/logout', {
+    body: {},
+    headers: { Cookie: lan.cookie, 'X-Workbench-CSRF': lan.csrf },
+  });
   assert.equal(out.status, 200);
   assert.match(String(out.headers['set-cookie']), /Max-Age=0/);
   assert.equal((await call(server, lan, 'projects.list', {})).status, 401);
@@ -158,7 +243,11 @@ test('refused: no session (401), no or a wrong CSRF proof (403), another origin 
 });
 
 test('roles: an annotator cannot call curator or admin methods; a curator not admin ones', async () => {
-  const server = await teamServer([['lan', 'annotator'], ['tu', 'curator'], ['minh', 'admin']]);
+  const server = await teamServer([
+    ['lan', 'annotator'],
+    ['tu', 'curator'],
+    ['minh', 'admin'],
+  ]);
   const [lan, tu, minh] = [await login(server, 'lan'), await login(server, 'tu'), await login(server, 'minh')];
   const projectId = (await call(server, lan, 'projects.list', {})).json.result[0].id;
   for (const [method, params] of [
@@ -171,18 +260,27 @@ test('roles: an annotator cannot call curator or admin methods; a curator not ad
   ] as const) {
     const reply = await call(server, lan, method, params);
     assert.equal(reply.status, 403, method);
-    assert.match(reply.json.error!.message, new RegExp(`${method.replace('.', '\\.')} needs the (curator|admin) role; lan is an annotator`));
+    assert.match(
+      reply.json.error!.message,
+      new RegExp(`${method.replace('.', '\\.')} needs the (curator|admin) role; lan is an annotator`),
+    );
   }
   assert.equal((await call(server, tu, 'labels.add', { projectId, name: 'DRUG' })).status, 200);
   assert.equal((await call(server, tu, 'labels.delete', { projectId, name: 'DRUG' })).status, 403);
   assert.equal((await call(server, minh, 'labels.delete', { projectId, name: 'DRUG' })).status, 200);
-  const labels = (await call(server, lan, 'labels.list', { projectId })).json.result.labels.map((l: { name: string }) => l.name);
+  const labels = (await call(server, lan, 'labels.list', { projectId })).json.result.labels.map(
+    (l: { name: string }) => l.name,
+  );
   assert.ok(labels.includes('AGE') && !labels.includes('DRUG'));
 });
 
 test('wrong passwords are throttled per name (429 with Retry-After, even for the right password then)', async () => {
   const server = await teamServer([['lan', 'annotator']]);
-  for (let i = 0; i < 5; i++) assert.equal((await send(server, '/api/login', { body: { name: 'lan', password: `wrong ${i} password` } })).status, 401);
+  for (let i = 0; i < 5; i++)
+    assert.equal(
+      (await send(server, '/api/login', { body: { name: 'lan', password: `wrong ${i} password` } })).status,
+      401,
+    );
   const throttled = await send(server, '/api/login', { body: { name: 'LAN', password: PASSWORD } });
   assert.equal(throttled.status, 429);
   assert.ok(Number(throttled.headers['retry-after']) >= 1);
@@ -193,32 +291,58 @@ test('wrong passwords are throttled per name (429 with Retry-After, even for the
 test('wrong passwords are throttled per address too: 20 failures over many names, then every name waits', async () => {
   const server = await teamServer([['lan', 'annotator']]);
   // Four tries per name stay under the per-name limit; the address's count is what runs out.
-  for (let i = 0; i < 20; i++) assert.equal((await send(server, '/api/login', { body: { name: `guess${i % 5}`, password: `wrong password ${i}` } })).status, 401);
+  for (let i = 0; i < 20; i++)
+    assert.equal(
+      (await send(server, '/api/login', { body: { name: `guess${i % 5}`, password: `wrong password ${i}` } })).status,
+      401,
+    );
   const throttled = await send(server, '/api/login', { body: { name: 'lan', password: PASSWORD } });
   assert.equal(throttled.status, 429);
   assert.ok(Number(throttled.headers['retry-after']) >= 1);
 });
 
-test("a session cookie from one server is refused by another, even for the same name and password", async () => {
+test('a session cookie from one server is refused by another, even for the same name and password', async () => {
   const a = await teamServer([['lan', 'admin']]);
   const b = await teamServer([['lan', 'admin']]);
   const fromA = await login(a, 'lan');
   const onB = await call(b, fromA, 'projects.list', {});
   assert.equal(onB.status, 401);
-  assert.equal((await send(b, '/api/session', { method: 'GET', headers: { Cookie: fromA.cookie } })).json.result.user, null);
+  assert.equal(
+    (await send(b, '/api/session', { method: 'GET', headers: { Cookie: fromA.cookie } })).json.result.user,
+    null,
+  );
   assert.equal((await call(a, fromA, 'projects.list', {})).status, 200);
 });
 
 test('the command line: --listen beyond loopback without TLS, or without --team, is refused; users get their password from stdin', () => {
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), ...args], { encoding: 'utf8', input, timeout: 120_000 });
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), ...args], {
+      encoding: 'utf8',
+      input,
+      timeout: 120_000,
+    });
   const data = mkdtempSync(join(tmpdir(), 'wb-team-cli-'));
   const noTls = run(['serve', '--team', '--listen', '0.0.0.0:0', '--data', data]);
   assert.equal(noTls.status, 2);
   assert.match(noTls.stderr, /refusing to listen on 0\.0\.0\.0 without TLS: give --tls-cert and --tls-key/);
-  const noTeam = run(['serve', '--listen', '0.0.0.0:0', '--tls-cert', join(certDir, 'cert.pem'), '--tls-key', join(certDir, 'key.pem'), '--data', data]);
+  const noTeam = run([
+    'serve',
+    '--listen',
+    '0.0.0.0:0',
+    '--tls-cert',
+    join(certDir, 'cert.pem'),
+    '--tls-key',
+    join(certDir, 'key.pem'),
+    '--data',
+    data,
+  ]);
   assert.equal(noTeam.status, 2);
   assert.match(noTeam.stderr, /--tls-cert\/--tls-key are for a team server/);
-  assert.equal(run(['serve', '--team', '--data', data, '--no-samples']).status, 1, 'a team server with nobody to log in');
+  assert.equal(
+    run(['serve', '--team', '--data', data, '--no-samples']).status,
+    1,
+    'a team server with nobody to log in',
+  );
 
   const added = run(['users', 'add', 'lan', '--role', 'curator', '--data', data], `${PASSWORD}\n`);
   assert.equal(added.status, 0, added.stderr);

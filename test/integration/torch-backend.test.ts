@@ -22,10 +22,18 @@ import { readPrompts, settingsFromFlags } from '../../scripts/engine-generate.js
 /** The reference's snake_case settings as engine settings (as engine-parity.test.ts reads expected.json). */
 function engineSettings(s: Record<string, unknown>): Partial<SamplerSettings> {
   return {
-    steps: s.steps as number, maxNewTokens: s.max_new_tokens as number | 'auto', temperature: s.temperature as number,
-    topP: (s.top_p as number | null) ?? 1, topK: (s.top_k as number | null) ?? 0, alg: s.alg as SamplerSettings['alg'],
-    algTemp: (s.alg_temp as number | null) ?? 0, eps: s.eps as number, schedule: s.schedule as SamplerSettings['schedule'],
-    threshold: s.threshold as number, blockLength: (s.block_length as number | null) ?? 0, earlyStop: s.early_stop as boolean,
+    steps: s.steps as number,
+    maxNewTokens: s.max_new_tokens as number | 'auto',
+    temperature: s.temperature as number,
+    topP: (s.top_p as number | null) ?? 1,
+    topK: (s.top_k as number | null) ?? 0,
+    alg: s.alg as SamplerSettings['alg'],
+    algTemp: (s.alg_temp as number | null) ?? 0,
+    eps: s.eps as number,
+    schedule: s.schedule as SamplerSettings['schedule'],
+    threshold: s.threshold as number,
+    blockLength: (s.block_length as number | null) ?? 0,
+    earlyStop: s.early_stop as boolean,
     seed: s.seed as number,
   };
 }
@@ -34,7 +42,10 @@ const FIXTURE = resolve('test/fixtures/tiny-model');
 const PYTHON = resolve(process.env.WORKBENCH_PYTHON ?? '.venv/bin/python');
 
 function torchMissing(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, transformers, safetensors, dnw'], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: resolve('training') } });
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, transformers, safetensors, dnw'], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: resolve('training') },
+  });
   if (probe.error || probe.status !== 0) {
     return `the PyTorch backend test needs ${PYTHON} with torch, transformers and safetensors (npm run setup:python): ${(probe.error?.message ?? probe.stderr.trim().split('\n').at(-1)) || 'not found'}`;
   }
@@ -43,7 +54,9 @@ function torchMissing(): string | undefined {
 
 /** 'no CUDA' when the project's torch cannot use CUDA, else 'cuda'. */
 function cudaProbe(): string {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch; print("cuda" if torch.cuda.is_available() else "no CUDA")'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print("cuda" if torch.cuda.is_available() else "no CUDA")'], {
+    encoding: 'utf8',
+  });
   return probe.stdout.trim() === 'cuda' ? 'cuda' : 'no CUDA';
 }
 
@@ -52,8 +65,29 @@ function sweepConfigs(): { name: string; settings: Partial<SamplerSettings> }[] 
   const script = readFileSync('scripts/parity-sweep.sh', 'utf8');
   const block = script.slice(script.indexOf("<<'CONFIGS'\n") + "<<'CONFIGS'\n".length, script.lastIndexOf('\nCONFIGS'));
   const string = { type: 'string' } as const;
-  const options = Object.fromEntries(['steps', 'temperature', 'top-p', 'top-k', 'alg', 'alg-temp', 'eps', 'schedule', 'threshold', 'block-length', 'seed', 'max-new-tokens'].map((k) => [k, string]));
-  return block.split('\n').filter(Boolean).map((line) => ({ name: line, settings: settingsFromFlags(parseArgs({ args: line.split(/\s+/), options }).values) }));
+  const options = Object.fromEntries(
+    [
+      'steps',
+      'temperature',
+      'top-p',
+      'top-k',
+      'alg',
+      'alg-temp',
+      'eps',
+      'schedule',
+      'threshold',
+      'block-length',
+      'seed',
+      'max-new-tokens',
+    ].map((k) => [k, string]),
+  );
+  return block
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({
+      name: line,
+      settings: settingsFromFlags(parseArgs({ args: line.split(/\s+/), options }).values),
+    }));
 }
 
 const missing = torchMissing();
@@ -64,12 +98,19 @@ describe('PyTorch backend matches onnxruntime token for token', { skip: missing 
   let onnx: DiffusionEngine;
   let torch: DiffusionEngine;
   const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as {
-    runs: Record<string, { settings: Record<string, unknown>; batches: { texts: string[]; tokens: number[][]; forwards: number }[] }>;
+    runs: Record<
+      string,
+      { settings: Record<string, unknown>; batches: { texts: string[]; tokens: number[][]; forwards: number }[] }
+    >;
   };
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'dnw-torch-'));
-    const build = spawnSync(PYTHON, ['-c', `
+    const build = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        `
 import json, sys, torch
 from pathlib import Path
 from tokenizers import Tokenizer
@@ -80,10 +121,18 @@ fixture, work = Path(sys.argv[1]), Path(sys.argv[2])
 manifest = json.loads((fixture / "manifest.json").read_text())
 write_checkpoint(rebuild_from_manifest(manifest), Tokenizer.from_file(str(fixture / "tokenizer.json")), work / "checkpoint")
 write_package(work / "checkpoint", work / "package", from_package=fixture)
-`, join(FIXTURE, 'package'), work], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: resolve('training') } });
+`,
+        join(FIXTURE, 'package'),
+        work,
+      ],
+      { encoding: 'utf8', env: { ...process.env, PYTHONPATH: resolve('training') } },
+    );
     assert.equal(build.status, 0, build.stderr);
     const options = { device: 'cpu' as const, intraOpThreads: 1, interOpThreads: 1 };
-    [onnx, torch] = await Promise.all([DiffusionEngine.open(join(FIXTURE, 'package'), options), DiffusionEngine.open(join(work, 'package'), options)]);
+    [onnx, torch] = await Promise.all([
+      DiffusionEngine.open(join(FIXTURE, 'package'), options),
+      DiffusionEngine.open(join(work, 'package'), options),
+    ]);
   });
   after(async () => {
     await Promise.all([onnx?.release(), torch?.release()]);
@@ -99,13 +148,16 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
     assert.equal(typeof stats.forwards, 'number');
   });
 
-  const fixtureRuns = process.env.TORCH_PARITY_FULL === '1' ? Object.keys(expected.runs) : ['threshold', 'blocks', 'early_stop'];
+  const fixtureRuns =
+    process.env.TORCH_PARITY_FULL === '1' ? Object.keys(expected.runs) : ['threshold', 'blocks', 'early_stop'];
   for (const [name, run] of Object.entries(expected.runs).filter(([n]) => fixtureRuns.includes(n))) {
     test(`fixture run ${name}: same tokens and forwards as the onnxruntime engine`, async () => {
       const batches = run.batches.map((b) => b.texts);
       const got = await torch.generate(batches, engineSettings(run.settings));
       got.forEach((batch, b) => {
-        batch.tokens.forEach((tokens, r) => assert.deepEqual(tokens, run.batches[b].tokens[r], `batch ${b} row ${r}: ${JSON.stringify(batches[b][r])}`));
+        batch.tokens.forEach((tokens, r) =>
+          assert.deepEqual(tokens, run.batches[b].tokens[r], `batch ${b} row ${r}: ${JSON.stringify(batches[b][r])}`),
+        );
         assert.equal(batch.forwards, run.batches[b].forwards, `batch ${b}: forward passes`);
       });
     });
@@ -114,7 +166,10 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
   const prompts = readPrompts(join(FIXTURE, 'prompts.json'));
   for (const config of sweepConfigs()) {
     test(`parity sweep ${config.name}`, async () => {
-      const [a, b] = await Promise.all([onnx.generate(prompts, config.settings), torch.generate(prompts, config.settings)]);
+      const [a, b] = await Promise.all([
+        onnx.generate(prompts, config.settings),
+        torch.generate(prompts, config.settings),
+      ]);
       a.forEach((batch, i) => {
         assert.deepEqual(b[i].tokens, batch.tokens, `batch ${i}`);
         assert.equal(b[i].forwards, batch.forwards, `batch ${i}: forward passes`);
@@ -124,8 +179,12 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
 
   test("device 'cuda' where torch has no CUDA is a DeviceError naming the reason", async (t) => {
     if (cudaProbe() === 'cuda') return t.skip('this machine has CUDA');
-    await assert.rejects(DiffusionEngine.open(join(work, 'package'), { device: 'cuda' }),
-      (e: unknown) => e instanceof DeviceError && /device 'cuda' was asked for but PyTorch cannot use CUDA: .*Choose device 'auto' or 'cpu'/.test(e.message));
+    await assert.rejects(
+      DiffusionEngine.open(join(work, 'package'), { device: 'cuda' }),
+      (e: unknown) =>
+        e instanceof DeviceError &&
+        /device 'cuda' was asked for but PyTorch cannot use CUDA: .*Choose device 'auto' or 'cpu'/.test(e.message),
+    );
   });
 
   test('a checkpoint folder that is missing is named with its manifest field', () => {
@@ -133,28 +192,46 @@ write_package(work / "checkpoint", work / "package", from_package=fixture)
     spawnSync('cp', ['-r', join(work, 'package'), dir]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, pytorch: { checkpoint: 'nowhere' } }));
-    return assert.rejects(DiffusionEngine.open(dir, { device: 'cpu' }), (e: unknown) => e instanceof PackageError && /nowhere: is missing \(named by manifest.json pytorch.checkpoint\)/.test(e.message));
+    return assert.rejects(
+      DiffusionEngine.open(dir, { device: 'cpu' }),
+      (e: unknown) =>
+        e instanceof PackageError &&
+        /nowhere: is missing \(named by manifest.json pytorch.checkpoint\)/.test(e.message),
+    );
   });
 
-  test('weights the worker cannot load fail the open with the worker\'s reason', async () => {
+  test("weights the worker cannot load fail the open with the worker's reason", async () => {
     const dir = join(work, 'bad-weights');
     spawnSync('cp', ['-r', join(work, 'checkpoint'), join(work, 'bad-checkpoint')]);
     writeFileSync(join(work, 'bad-checkpoint', 'model.safetensors'), 'not safetensors');
     spawnSync('cp', ['-r', join(work, 'package'), dir]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, pytorch: { checkpoint: join(work, 'bad-checkpoint') } }));
-    await assert.rejects(DiffusionEngine.open(dir, { device: 'cpu', intraOpThreads: 1 }), (e: unknown) => e instanceof TorchBackendError && /cannot load .*bad-checkpoint/.test(e.message));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ ...manifest, pytorch: { checkpoint: join(work, 'bad-checkpoint') } }),
+    );
+    await assert.rejects(
+      DiffusionEngine.open(dir, { device: 'cpu', intraOpThreads: 1 }),
+      (e: unknown) => e instanceof TorchBackendError && /cannot load .*bad-checkpoint/.test(e.message),
+    );
   });
 });
 
 test('the engine modules load where onnxruntime-node cannot (a GPU machine with only Node and Python)', () => {
   // A resolve hook refuses onnxruntime-node; the engine, its worker thread's module and the PyTorch session must
   // still import (ort-session.ts is imported only when a graph package opens).
-  const hook = 'data:text/javascript,' + encodeURIComponent(`import { register } from 'node:module';
+  const hook =
+    'data:text/javascript,' +
+    encodeURIComponent(`import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { if (s.startsWith("onnxruntime-node")) throw new Error("onnxruntime-node is blocked"); return n(s, c); }'));`);
-  const code = ['engine.js', 'engine-client.js', 'worker-protocol.js', 'torch-session.js', 'engine-port-adapter.js']
-    .map((m) => `await import(${JSON.stringify(resolve('main/engine', m))});`).join(' ') + ` await import(${JSON.stringify(resolve('main/engine/ort-session.js'))}).then(() => console.log('ort loaded?!'), (e) => console.log('ort refused:', e.message));`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const code =
+    ['engine.js', 'engine-client.js', 'worker-protocol.js', 'torch-session.js', 'engine-port-adapter.js']
+      .map((m) => `await import(${JSON.stringify(resolve('main/engine', m))});`)
+      .join(' ') +
+    ` await import(${JSON.stringify(resolve('main/engine/ort-session.js'))}).then(() => console.log('ort loaded?!'), (e) => console.log('ort refused:', e.message));`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', code], {
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /ort refused: onnxruntime-node is blocked/);
 });

@@ -40,13 +40,26 @@ function doc(i: number): string {
   const s = [...head].length;
   const h = s + [...symptom].length + [...mid].length;
   const p = h + [...'Bệnh viện '].length;
-  return JSON.stringify({ text, label: [[s, s + [...symptom].length, SYMPTOM], [h, p + [...place].length, CLINIC], [p, p + [...place].length, PLACE]] });
+  return JSON.stringify({
+    text,
+    label: [
+      [s, s + [...symptom].length, SYMPTOM],
+      [h, p + [...place].length, CLINIC],
+      [p, p + [...place].length, PLACE],
+    ],
+  });
 }
 
 test('the held-out split is stable by document id and the decision needs a higher score', () => {
   const docs = Array.from({ length: 12 }, (_, i) => ({ id: i + 1 }));
-  assert.deepEqual(splitHeldout(docs).heldout.map((d) => d.id), [5, 10]);
-  assert.deepEqual(splitHeldout(docs.slice(0, 3)).heldout.map((d) => d.id), [3]);
+  assert.deepEqual(
+    splitHeldout(docs).heldout.map((d) => d.id),
+    [5, 10],
+  );
+  assert.deepEqual(
+    splitHeldout(docs.slice(0, 3)).heldout.map((d) => d.id),
+    [3],
+  );
   assert.equal(decide(0.5, undefined, 4).activated, true);
   assert.equal(decide(0.5, { name: 'm 1', f1: 0.4 }, 4).activated, true);
   const tie = decide(0.5, { name: 'm 1', f1: 0.5 }, 4);
@@ -56,67 +69,89 @@ test('the held-out split is stable by document id and the decision needs a highe
   assert.equal(decide(null, undefined, 0).activated, false);
 });
 
-test('train a model for the project\'s own labels: it loads, suggests them nested, and is active only when better', { skip, timeout: 900_000 }, async () => {
-  const engine = new DiffusionEnginePort({ embeddedDir: EMBEDDED, engine: { device: 'cpu', intraOpThreads: 1 } });
-  const env = await tempService(engine, { fineTune: { maxSteps: 15, threads: 1 } });
-  const { service, store } = env;
-  const out = mkdtempSync(join(tmpdir(), 'wb-train-'));
-  try {
-    const project = store.projects.create('Phòng khám');
-    for (const name of [SYMPTOM, CLINIC, PLACE]) await service['labels.add']({ projectId: project.id, name });
-    // The embedded model's labels that mean the same thing: transfer starts their rows from them.
-    for (const [modelLabel, projectLabel] of [['SYMPTOM_AND_DISEASE', SYMPTOM], ['ORGANIZATION', CLINIC], ['LOCATION', PLACE]]) {
-      await service['labels.map']({ projectId: project.id, modelLabel, projectLabel });
-    }
-    const lines = Array.from({ length: 25 }, (_, i) => doc(i));
-    await service['documents.import']({ projectId: project.id, name: 'done.jsonl', contentBase64: Buffer.from(lines.join('\n') + '\n').toString('base64'), format: 'doccano' });
-    const page = await service['documents.list']({ projectId: project.id, limit: 100 });
-    assert.equal(page.items.length, 25);
-    for (const d of page.items) await service['documents.setStatus']({ documentId: d.id, status: 'done' });
-    assert.deepEqual((await service['labels.list']({ projectId: project.id })).labels.map((l) => l.name), [SYMPTOM, CLINIC, PLACE]);
-
-    const job = await service['models.train']({ projectId: project.id, from: 'embedded' });
-    assert.equal(job.kind, 'train');
-    const first = await service.training.settled(job.id);
-    assert.equal(first?.state, 'done', first?.error);
-    const r = first!.result!;
-    assert.equal(r.trainDocs + r.heldoutDocs, 25);
-    assert.equal(typeof r.heldoutF1, 'number');
-    assert.equal(typeof r.activeF1, 'number', 'the embedded model was scored on the same held-out documents');
-    assert.equal(r.activated, r.heldoutF1! > r.activeF1!);
-    const versions = await service['models.versions']({ projectId: project.id });
-    const created = versions.versions.find((v) => v.id === r.modelId)!;
-    assert.equal(created.active, r.activated);
-    assert.deepEqual(created.metrics?.labels, [SYMPTOM, CLINIC, PLACE]);
-    assert.equal(created.metrics?.reason, r.reason);
-
-    // The package loads and writes the project's labels, nested.
-    const manifest = JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8'));
-    assert.deepEqual(manifest.output.labels, [SYMPTOM, CLINIC, PLACE]);
-    const model = await DiffusionEngine.open(created.path, { device: 'cpu', intraOpThreads: 1 });
+test(
+  "train a model for the project's own labels: it loads, suggests them nested, and is active only when better",
+  { skip, timeout: 900_000 },
+  async () => {
+    const engine = new DiffusionEnginePort({ embeddedDir: EMBEDDED, engine: { device: 'cpu', intraOpThreads: 1 } });
+    const env = await tempService(engine, { fineTune: { maxSteps: 15, threads: 1 } });
+    const { service, store } = env;
+    const out = mkdtempSync(join(tmpdir(), 'wb-train-'));
     try {
-      const [result] = await model.annotate([{ id: '1', text: 'Bệnh nhân 207 bị ho , điều trị tại Bệnh viện Hà Nội .' }]);
-      const labels = new Set(result.entities.map((e) => e.label));
-      assert.ok([...labels].every((l) => [SYMPTOM, CLINIC, PLACE].includes(l)), [...labels].join(', '));
-      assert.ok(labels.has(SYMPTOM) && labels.has(CLINIC) && labels.has(PLACE), JSON.stringify(result.entities));
+      const project = store.projects.create('Phòng khám');
+      for (const name of [SYMPTOM, CLINIC, PLACE]) await service['labels.add']({ projectId: project.id, name });
+      // The embedded model's labels that mean the same thing: transfer starts their rows from them.
+      for (const [modelLabel, projectLabel] of [
+        ['SYMPTOM_AND_DISEASE', SYMPTOM],
+        ['ORGANIZATION', CLINIC],
+        ['LOCATION', PLACE],
+      ]) {
+        await service['labels.map']({ projectId: project.id, modelLabel, projectLabel });
+      }
+      const lines = Array.from({ length: 25 }, (_, i) => doc(i));
+      await service['documents.import']({
+        projectId: project.id,
+        name: 'done.jsonl',
+        contentBase64: Buffer.from(lines.join('\n') + '\n').toString('base64'),
+        format: 'doccano',
+      });
+      const page = await service['documents.list']({ projectId: project.id, limit: 100 });
+      assert.equal(page.items.length, 25);
+      for (const d of page.items) await service['documents.setStatus']({ documentId: d.id, status: 'done' });
+      assert.deepEqual(
+        (await service['labels.list']({ projectId: project.id })).labels.map((l) => l.name),
+        [SYMPTOM, CLINIC, PLACE],
+      );
+
+      const job = await service['models.train']({ projectId: project.id, from: 'embedded' });
+      assert.equal(job.kind, 'train');
+      const first = await service.training.settled(job.id);
+      assert.equal(first?.state, 'done', first?.error);
+      const r = first!.result!;
+      assert.equal(r.trainDocs + r.heldoutDocs, 25);
+      assert.equal(typeof r.heldoutF1, 'number');
+      assert.equal(typeof r.activeF1, 'number', 'the embedded model was scored on the same held-out documents');
+      assert.equal(r.activated, r.heldoutF1! > r.activeF1!);
+      const versions = await service['models.versions']({ projectId: project.id });
+      const created = versions.versions.find((v) => v.id === r.modelId)!;
+      assert.equal(created.active, r.activated);
+      assert.deepEqual(created.metrics?.labels, [SYMPTOM, CLINIC, PLACE]);
+      assert.equal(created.metrics?.reason, r.reason);
+
+      // The package loads and writes the project's labels, nested.
+      const manifest = JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8'));
+      assert.deepEqual(manifest.output.labels, [SYMPTOM, CLINIC, PLACE]);
+      const model = await DiffusionEngine.open(created.path, { device: 'cpu', intraOpThreads: 1 });
+      try {
+        const [result] = await model.annotate([
+          { id: '1', text: 'Bệnh nhân 207 bị ho , điều trị tại Bệnh viện Hà Nội .' },
+        ]);
+        const labels = new Set(result.entities.map((e) => e.label));
+        assert.ok(
+          [...labels].every((l) => [SYMPTOM, CLINIC, PLACE].includes(l)),
+          [...labels].join(', '),
+        );
+        assert.ok(labels.has(SYMPTOM) && labels.has(CLINIC) && labels.has(PLACE), JSON.stringify(result.entities));
+      } finally {
+        await model.release();
+      }
+
+      // A worse version (one step from scratch) is kept but does not replace the active model.
+      const activeBefore = store.models.active()?.id ?? null;
+      const second = await service.training.settled(
+        (await service['models.train']({ projectId: project.id, from: 'scratch' })).id,
+      );
+      assert.equal(second?.state, 'done', second?.error);
+      const r2 = second!.result!;
+      assert.equal(r2.activated, r2.heldoutF1! > r2.activeF1!, r2.reason);
+      if (!r2.activated) {
+        assert.equal(store.models.active()?.id ?? null, activeBefore);
+        assert.match(r2.reason, /does not beat the active model/);
+      }
+      assert.ok(store.models.get(r2.modelId), 'kept as a version either way');
     } finally {
-      await model.release();
+      rmSync(out, { recursive: true, force: true });
+      await env.close();
     }
-
-    // A worse version (one step from scratch) is kept but does not replace the active model.
-    const activeBefore = store.models.active()?.id ?? null;
-    const second = await service.training.settled((await service['models.train']({ projectId: project.id, from: 'scratch' })).id);
-    assert.equal(second?.state, 'done', second?.error);
-    const r2 = second!.result!;
-    assert.equal(r2.activated, r2.heldoutF1! > r2.activeF1!, r2.reason);
-    if (!r2.activated) {
-      assert.equal(store.models.active()?.id ?? null, activeBefore);
-      assert.match(r2.reason, /does not beat the active model/);
-    }
-    assert.ok(store.models.get(r2.modelId), 'kept as a version either way');
-
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-    await env.close();
-  }
-});
+  },
+);

@@ -18,13 +18,29 @@ import { tempService } from '../unit/hosts/helpers.js';
 /** A codec that yields `count` documents, waits for `gate` half-way, then ends cleanly or with an error. */
 function gatedCodec(count: number, gate: Promise<void>, end: 'ok' | 'error', prefix = 'g'): Codec {
   return {
-    id: 'text', title: 'gated', extensions: ['.txt'], multiFile: false, carried: scoredAreSuggestions(false),
+    id: 'text',
+    title: 'gated',
+    extensions: ['.txt'],
+    multiFile: false,
+    carried: scoredAreSuggestions(false),
     async *decode(input): AsyncIterable<DecodeEvent> {
       for (let i = 1; i <= count; i++) {
         if (i === Math.floor(count / 2)) await gate;
-        yield { kind: 'doc', line: i, doc: { name: `${prefix}${i}`, text: `Hà Nội, bệnh nhân ${i}`, entities: [{ label: 'LOCATION', start: 0, end: 6 }] } };
+        yield {
+          kind: 'doc',
+          line: i,
+          doc: {
+            name: `${prefix}${i}`,
+            text: `Hà Nội, bệnh nhân ${i}`,
+            entities: [{ label: 'LOCATION', start: 0, end: 6 }],
+          },
+        };
       }
-      if (end === 'error') yield { kind: 'issue', issue: { severity: 'error', file: input.source.name, line: count + 1, message: 'broken last line' } };
+      if (end === 'error')
+        yield {
+          kind: 'issue',
+          issue: { severity: 'error', file: input.source.name, line: count + 1, message: 'broken last line' },
+        };
     },
     async *encode() {},
   };
@@ -36,7 +52,11 @@ function deferred() {
   return { promise, open };
 }
 
-async function withService(fn: (ctx: Awaited<ReturnType<typeof tempService>> & { file: string; projectId: number; docId: number }) => Promise<void>) {
+async function withService(
+  fn: (
+    ctx: Awaited<ReturnType<typeof tempService>> & { file: string; projectId: number; docId: number },
+  ) => Promise<void>,
+) {
   const ctx = await tempService();
   try {
     const file = join(ctx.dir, 'big.txt');
@@ -69,20 +89,38 @@ for (const end of ['error', 'ok'] as const) {
       assert.ok(!store.db.inTransaction, 'no transaction is left open across an await');
       const before = await service['documents.list']({ projectId });
       assert.equal(before.total, 1, 'staged records are not documents');
-      const saved = await service['annotations.save']({ documentId: docId, parentRevisionId: null, entities: [{ label: 'AGE', start: 0, end: 1 }] });
+      const saved = await service['annotations.save']({
+        documentId: docId,
+        parentRevisionId: null,
+        entities: [{ label: 'AGE', start: 0, end: 1 }],
+      });
       await service['documents.setStatus']({ documentId: docId, status: 'done' });
       assert.deepEqual(committed(dir, 'SELECT status FROM documents WHERE id = ?', docId), { status: 'done' });
-      assert.deepEqual(committed(dir, 'SELECT id FROM annotation_revisions WHERE id = ?', saved.revisionId), { id: saved.revisionId });
+      assert.deepEqual(committed(dir, 'SELECT id FROM annotation_revisions WHERE id = ?', saved.revisionId), {
+        id: saved.revisionId,
+      });
       gate.open();
       if (end === 'error') await assert.rejects(importing, InputError);
       else assert.equal((await importing).imported, 1500);
 
-      assert.deepEqual(committed(dir, 'SELECT status FROM documents WHERE id = ?', docId), { status: 'done' }, 'the status change survived');
-      assert.deepEqual(committed(dir, 'SELECT count(*) AS n FROM annotation_revisions WHERE id = ?', saved.revisionId), { n: 1 }, 'the save survived');
+      assert.deepEqual(
+        committed(dir, 'SELECT status FROM documents WHERE id = ?', docId),
+        { status: 'done' },
+        'the status change survived',
+      );
+      assert.deepEqual(
+        committed(dir, 'SELECT count(*) AS n FROM annotation_revisions WHERE id = ?', saved.revisionId),
+        { n: 1 },
+        'the save survived',
+      );
       assert.deepEqual(committed(dir, 'SELECT count(*) AS n FROM documents'), { n: end === 'error' ? 1 : 1501 });
       assert.deepEqual(committed(dir, 'SELECT count(*) AS n FROM staged_records'), { n: 0 });
       assert.deepEqual(committed(dir, 'SELECT count(*) AS n FROM imports'), { n: 0 });
-      assert.equal((await service['documents.list']({ projectId })).total, end === 'error' ? 1 : 1501, 'the list follows what is committed');
+      assert.equal(
+        (await service['documents.list']({ projectId })).total,
+        end === 'error' ? 1 : 1501,
+        'the list follows what is committed',
+      );
     });
   });
 }
@@ -107,12 +145,24 @@ function deadOwner(): string {
   return currentOwner().replace(/:\d+$/, `:${child.stdout.toString()}`);
 }
 
-function stageByHand(store: Store, projectId: number, owner: string, state: 'staging' | 'publishing', names: string[]): number {
+function stageByHand(
+  store: Store,
+  projectId: number,
+  owner: string,
+  state: 'staging' | 'publishing',
+  names: string[],
+): number {
   return store.transaction(() => {
     const id = store.imports.start({ projectId, source: `${state}.jsonl`, format: 'doccano', actor: 'cli' }, owner);
     names.forEach((name, i) => {
       const record: StagedRecord = {
-        name, text: `Hà Nội ${name}`, hash: 'f'.repeat(64), split: null, status: 'done', annotated: [{ label: 'LOCATION', start: 0, end: 6 }], suggested: [],
+        name,
+        text: `Hà Nội ${name}`,
+        hash: 'f'.repeat(64),
+        split: null,
+        status: 'done',
+        annotated: [{ label: 'LOCATION', start: 0, end: 6 }],
+        suggested: [],
         origin: { modelName: 'import', modelVersion: 'unknown' },
       };
       store.imports.stage(id, i + 1, i + 1, JSON.stringify(record));
@@ -136,8 +186,20 @@ test('recovery abandons what a dead process was staging, finishes what it was pu
     const names = store.db.prepare('SELECT name FROM documents WHERE id > 1 ORDER BY id').pluck().all();
     assert.deepEqual(names, ['p1', 'p2', 'p3']);
     assert.equal(store.db.prepare('SELECT count(*) FROM documents').pluck().get(), before + 3);
-    assert.equal(store.db.prepare('SELECT count(*) FROM annotation_revisions r JOIN documents d ON d.id = r.document_id WHERE d.name LIKE ?').pluck().get('p%'), 3);
-    assert.deepEqual(store.imports.unfinished().map((i) => i.id), [live], "a live process's import is left to it");
+    assert.equal(
+      store.db
+        .prepare(
+          'SELECT count(*) FROM annotation_revisions r JOIN documents d ON d.id = r.document_id WHERE d.name LIKE ?',
+        )
+        .pluck()
+        .get('p%'),
+      3,
+    );
+    assert.deepEqual(
+      store.imports.unfinished().map((i) => i.id),
+      [live],
+      "a live process's import is left to it",
+    );
     assert.equal(store.db.prepare('SELECT count(*) FROM staged_records WHERE import_id = ?').pluck().get(live), 1);
     // Recovering again changes nothing.
     assert.deepEqual(await recoverImports(store), { published: [], abandoned: [] });

@@ -36,9 +36,37 @@ export interface RandomDocOptions {
   name?: fc.Arbitrary<string>;
 }
 
-const SYLLABLES = ['bệnh', 'nhân', 'sốt', 'ho', 'khó', 'thở', 'Hà', 'Nội', 'Đà', 'Nẵng', 'xét', 'nghiệm', 'dương', 'tính', 'người', 'ở', 'được', 'viện', 'Bạch', 'Mai', 'ngày', 'tuổi', 'nữ', 'cách', 'ly'];
+const SYLLABLES = [
+  'bệnh',
+  'nhân',
+  'sốt',
+  'ho',
+  'khó',
+  'thở',
+  'Hà',
+  'Nội',
+  'Đà',
+  'Nẵng',
+  'xét',
+  'nghiệm',
+  'dương',
+  'tính',
+  'người',
+  'ở',
+  'được',
+  'viện',
+  'Bạch',
+  'Mai',
+  'ngày',
+  'tuổi',
+  'nữ',
+  'cách',
+  'ly',
+];
 // Written decomposed on purpose: whatever comes in decomposed, the doc text is NFC.
-const SYLLABLES_NFD = ['Việt', 'Nam', 'quận', 'huyện', 'phổi', 'viêm', 'Thừa', 'Thiên', 'Huế'].map((s) => s.normalize('NFD'));
+const SYLLABLES_NFD = ['Việt', 'Nam', 'quận', 'huyện', 'phổi', 'viêm', 'Thừa', 'Thiên', 'Huế'].map((s) =>
+  s.normalize('NFD'),
+);
 const CODES = ['BN123', 'COVID', '19', 'F1', '25/7', '37,5', '10%', 'TP.HCM', 'SARS', 'CoV', '2'];
 const PUNCTUATION = [',', '.', '(', ')', '-', '"', ':', '...'];
 // Surrogate pairs, a ZWJ sequence with a variation selector, a flag, a math letter, a CJK extension B character.
@@ -71,11 +99,15 @@ function tokenArbitrary(words: boolean): fc.Arbitrary<string> {
 /** One random canonical document. */
 export function arbitraryDoc(options: RandomDocOptions = {}): fc.Arbitrary<Doc> {
   const tokenised = options.tokenised ?? false;
-  const lineBreaks = (options.lineBreak ?? (tokenised ? '\n' : 'mixed')) === 'mixed' ? ['\n', '\r\n'] : [options.lineBreak ?? '\n'];
+  const lineBreaks =
+    (options.lineBreak ?? (tokenised ? '\n' : 'mixed')) === 'mixed' ? ['\n', '\r\n'] : [options.lineBreak ?? '\n'];
   // Untokenised text also glues pieces together and uses odd spacing, so entity edges fall inside "words".
   const separators = tokenised ? [' '] : [' ', ' ', ' ', '', '  ', '\t'];
   const line = fc.record({
-    tokens: fc.array(fc.tuple(tokenArbitrary(options.wordTokens ?? false), fc.constantFrom(...separators)), { minLength: 1, maxLength: options.maxTokensPerLine ?? 8 }),
+    tokens: fc.array(fc.tuple(tokenArbitrary(options.wordTokens ?? false), fc.constantFrom(...separators)), {
+      minLength: 1,
+      maxLength: options.maxTokensPerLine ?? 8,
+    }),
     lineBreak: fc.constantFrom(...lineBreaks),
   });
   const seed: fc.Arbitrary<EntitySeed> = fc.record({
@@ -84,7 +116,12 @@ export function arbitraryDoc(options: RandomDocOptions = {}): fc.Arbitrary<Doc> 
     label: fc.constantFrom(...(options.labels ?? LABELS)),
     cut: fc.nat(),
     fragmented: fc.boolean(),
-    score: options.scores ? fc.option(fc.integer({ min: 0, max: 100 }).map((n) => n / 100), { nil: undefined }) : fc.constant(undefined),
+    score: options.scores
+      ? fc.option(
+          fc.integer({ min: 0, max: 100 }).map((n) => n / 100),
+          { nil: undefined },
+        )
+      : fc.constant(undefined),
   });
   return fc
     .record({
@@ -96,18 +133,28 @@ export function arbitraryDoc(options: RandomDocOptions = {}): fc.Arbitrary<Doc> 
 }
 
 /** An array of random docs with distinct names. */
-export function arbitraryDocs(options: RandomDocOptions = {}, size: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<Doc[]> {
-  return fc.array(arbitraryDoc(options), { minLength: size.minLength ?? 0, maxLength: size.maxLength ?? 5 }).map((docs) => {
-    const seen = new Set<string>();
-    return docs.map((doc, i) => {
-      const name = seen.has(doc.name) ? `${doc.name}-${i}` : doc.name;
-      seen.add(name);
-      return { ...doc, name };
+export function arbitraryDocs(
+  options: RandomDocOptions = {},
+  size: { minLength?: number; maxLength?: number } = {},
+): fc.Arbitrary<Doc[]> {
+  return fc
+    .array(arbitraryDoc(options), { minLength: size.minLength ?? 0, maxLength: size.maxLength ?? 5 })
+    .map((docs) => {
+      const seen = new Set<string>();
+      return docs.map((doc, i) => {
+        const name = seen.has(doc.name) ? `${doc.name}-${i}` : doc.name;
+        seen.add(name);
+        return { ...doc, name };
+      });
     });
-  });
 }
 
-function build(name: string, lines: { tokens: [string, string][]; lineBreak: string }[], seeds: EntitySeed[], options: RandomDocOptions): Doc {
+function build(
+  name: string,
+  lines: { tokens: [string, string][]; lineBreak: string }[],
+  seeds: EntitySeed[],
+  options: RandomDocOptions,
+): Doc {
   const tokens: Range[] = [];
   const lineOf: number[] = [];
   let text = '';
@@ -174,14 +221,31 @@ export function nfdInput(doc: Doc): Doc {
   // Per-character NFD equals whole-text NFD unless marks reorder across characters, which this vocabulary avoids.
   if (text !== doc.text.normalize('NFD')) throw new Error('nfdInput: text reorders under NFD');
   const at = (r: Range): Range => ({ start: mapped[r.start], end: mapped[r.end] });
-  const entities = doc.entities.map((e) => ({ ...e, ...at(e), ...(e.fragments ? { fragments: e.fragments.map(at) } : {}) }));
+  const entities = doc.entities.map((e) => ({
+    ...e,
+    ...at(e),
+    ...(e.fragments ? { fragments: e.fragments.map(at) } : {}),
+  }));
   return { ...doc, text, entities, ...(doc.tokens ? { tokens: doc.tokens.map(at) } : {}) };
 }
 
 /** Decodes `text` (given in chunks when `chunkSize` is set) and collects the docs and issues. */
-export async function decodeText(codec: Codec, name: string, text: string, options?: DecodeOptions & { chunkSize?: number }): Promise<{ docs: Doc[]; issues: Issue[]; lines: number[] }> {
+export async function decodeText(
+  codec: Codec,
+  name: string,
+  text: string,
+  options?: DecodeOptions & { chunkSize?: number },
+): Promise<{ docs: Doc[]; issues: Issue[]; lines: number[] }> {
   const size = options?.chunkSize ?? 0;
-  const source: Source = size > 0 ? { name, async *chunks() { for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size); } } : stringSource(name, text);
+  const source: Source =
+    size > 0
+      ? {
+          name,
+          async *chunks() {
+            for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+          },
+        }
+      : stringSource(name, text);
   const docs: Doc[] = [];
   const issues: Issue[] = [];
   const lines: number[] = [];
@@ -195,12 +259,24 @@ export async function decodeText(codec: Codec, name: string, text: string, optio
 }
 
 /** Encodes docs and collects the parts, the main output joined, and what was reported. */
-export async function encodeDocs(codec: Codec, docs: readonly Doc[], options?: Omit<EncodeOptions, 'report'>): Promise<{ text: string; parts: EncodedPart[]; issues: Issue[] }> {
+export async function encodeDocs(
+  codec: Codec,
+  docs: readonly Doc[],
+  options?: Omit<EncodeOptions, 'report'>,
+): Promise<{ text: string; parts: EncodedPart[]; issues: Issue[] }> {
   const issues: Issue[] = [];
   const parts: EncodedPart[] = [];
   async function* each(): AsyncIterable<Doc> {
     yield* docs;
   }
-  for await (const part of codec.encode(each(), { ...options, report: (issue) => issues.push(issue) })) parts.push(part);
-  return { text: parts.filter((p) => p.path === undefined).map((p) => p.text).join(''), parts, issues };
+  for await (const part of codec.encode(each(), { ...options, report: (issue) => issues.push(issue) }))
+    parts.push(part);
+  return {
+    text: parts
+      .filter((p) => p.path === undefined)
+      .map((p) => p.text)
+      .join(''),
+    parts,
+    issues,
+  };
 }

@@ -21,13 +21,26 @@ test('strict mode drops stray I- tags as seqeval strict IOB2 does', () => {
 });
 
 test('a malformed tag is refused with its index', () => {
-  assert.throws(() => decodeBio(['O', 'E-LOC']), (e: unknown) => e instanceof BioTagError && e.index === 1);
+  assert.throws(
+    () => decodeBio(['O', 'E-LOC']),
+    (e: unknown) => e instanceof BioTagError && e.index === 1,
+  );
 });
 
 test('encode inverts decode and refuses overlaps', () => {
   const tags = ['B-A', 'I-A', 'O', 'B-B', 'B-B'];
   assert.deepEqual(encodeBio(decodeBio(tags), tags.length), tags);
-  assert.throws(() => encodeBio([{ label: 'A', start: 0, end: 2 }, { label: 'B', start: 1, end: 3 }], 3), /overlap/);
+  assert.throws(
+    () =>
+      encodeBio(
+        [
+          { label: 'A', start: 0, end: 2 },
+          { label: 'B', start: 1, end: 3 },
+        ],
+        3,
+      ),
+    /overlap/,
+  );
 });
 
 test('nesting levels put outer spans first and keep crossing spans', () => {

@@ -10,7 +10,14 @@ import type { Issue } from '../../core/issues.js';
 import { jsonDepthProblem, MAX_JSON_DEPTH } from '../../core/json-depth.js';
 import { JsonArraySplitter, sniffFirstChar, splitJsonArray, type JsonSplitEvent } from '../../core/json-stream.js';
 import { labelProblem } from '../../core/labels.js';
-import { DEFAULT_MAX_RECORD_CHARS, linesOf, readAllWithin, stringSource, type Line, type Source } from '../../core/source.js';
+import {
+  DEFAULT_MAX_RECORD_CHARS,
+  linesOf,
+  readAllWithin,
+  stringSource,
+  type Line,
+  type Source,
+} from '../../core/source.js';
 import { spanSchema } from '../../core/contract/schemas.js';
 import { documentErrors } from '../../main/services/import-checks.js';
 
@@ -27,11 +34,21 @@ async function lines(text: string, max: number, size = text.length || 1): Promis
 }
 
 /** Every event of a decode, from chunks of `chunk` characters, with siblings for brat. */
-async function decode(codec: Codec, name: string, text: string, options: DecodeOptions, files: Record<string, string> = {}, chunk = 7) {
+async function decode(
+  codec: Codec,
+  name: string,
+  text: string,
+  options: DecodeOptions,
+  files: Record<string, string> = {},
+  chunk = 7,
+) {
   const source = (n: string, t: string): Source => ({ name: n, chunks: () => pieces(t, chunk) });
   const docs: Doc[] = [];
   const issues: Issue[] = [];
-  for await (const event of codec.decode({ source: source(name, text), sibling: (n) => (n in files ? source(n, files[n]) : undefined) }, options)) {
+  for await (const event of codec.decode(
+    { source: source(name, text), sibling: (n) => (n in files ? source(n, files[n]) : undefined) },
+    options,
+  )) {
     if (event.kind === 'doc') docs.push(event.doc);
     else issues.push(event.issue);
   }
@@ -54,13 +71,17 @@ test('linesOf: a line over the limit comes out as tooLong with its number, and t
 test('linesOf: with a limit, lines are the same wherever the chunks are cut, and tooLong exactly when longer', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.oneof(fc.constantFrom('\n', '\r\n', '\r'), fc.string({ unit: 'grapheme', maxLength: 12 })), { maxLength: 30 }),
+      fc.array(fc.oneof(fc.constantFrom('\n', '\r\n', '\r'), fc.string({ unit: 'grapheme', maxLength: 12 })), {
+        maxLength: 30,
+      }),
       fc.integer({ min: 1, max: 16 }),
       fc.integer({ min: 0, max: 20 }),
       async (parts, size, max) => {
         const text = parts.join('');
         const whole = await lines(text, Number.MAX_SAFE_INTEGER);
-        const expected = whole.map((l) => (l.text.length > max ? { line: l.line, text: '', tooLong: true as const } : l));
+        const expected = whole.map((l) =>
+          l.text.length > max ? { line: l.line, text: '', tooLong: true as const } : l,
+        );
         assert.deepEqual(await lines(text, max, size), expected);
       },
     ),
@@ -80,13 +101,24 @@ test('linesOf holds no more than the limit of a giant line: 256 MB without a lin
   }
   const out: Line[] = [];
   for await (const line of linesOf(giant(), 1 << 20)) out.push(line);
-  assert.deepEqual(out, [{ line: 1, text: '', tooLong: true }, { line: 2, text: 'after' }]);
+  assert.deepEqual(out, [
+    { line: 1, text: '', tooLong: true },
+    { line: 2, text: 'after' },
+  ]);
   assert.ok(peak < 96 * 1024 * 1024, `heap grew by ${Math.round(peak / 1048576)} MB`);
 });
 
 test('readAllWithin stops reading past the limit', async () => {
   let read = 0;
-  const source: Source = { name: 'f', async *chunks() { for (let i = 0; i < 1000; i++) { read++; yield 'abcdefghij'; } } };
+  const source: Source = {
+    name: 'f',
+    async *chunks() {
+      for (let i = 0; i < 1000; i++) {
+        read++;
+        yield 'abcdefghij';
+      }
+    },
+  };
   assert.equal(await readAllWithin(source, 35), undefined);
   assert.equal(read, 4);
   assert.equal(await readAllWithin(stringSource('f', 'abc'), 3), 'abc');
@@ -107,7 +139,10 @@ test('JSON array splitter: an element over the limit is skipped as too-long; the
     ]);
   }
   const splitter = new JsonArraySplitter(10);
-  assert.deepEqual(splitter.push('[12345678901, 1]'), [{ kind: 'too-long', index: 0, line: 1 }, { kind: 'element', text: '1', index: 1, line: 1 }]);
+  assert.deepEqual(splitter.push('[12345678901, 1]'), [
+    { kind: 'too-long', index: 0, line: 1 },
+    { kind: 'element', text: '1', index: 1, line: 1 },
+  ]);
 });
 
 test('sniffFirstChar drops whitespace-only chunks but keeps their line breaks (CRLF once, also split)', async () => {
@@ -121,8 +156,11 @@ test('sniffFirstChar drops whitespace-only chunks but keeps their line breaks (C
         assert.equal(first, '{');
         // Leading blanks of the first record's line may go (JSON ignores them); its line number may not.
         const got: Line[] = [];
-        for await (const line of linesOf(chunks)) if (line.text.trim() !== '') got.push({ ...line, text: line.text.trim() });
-        const want = (await lines(text, 1e9)).filter((l) => l.text.trim() !== '').map((l) => ({ ...l, text: l.text.trim() }));
+        for await (const line of linesOf(chunks))
+          if (line.text.trim() !== '') got.push({ ...line, text: line.text.trim() });
+        const want = (await lines(text, 1e9))
+          .filter((l) => l.text.trim() !== '')
+          .map((l) => ({ ...l, text: l.text.trim() }));
         assert.deepEqual(got, want);
       },
     ),
@@ -162,11 +200,37 @@ test('jsonDepthProblem: counts arrays and objects, not brackets in strings or af
 // One record over the limit and one nested too deep between good ones, per line-based format.
 const LONG = 'x'.repeat(120);
 const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
-const lineFormats: { id: keyof typeof codecs; good: (n: number) => string; long: string; deep?: string; options?: DecodeOptions }[] = [
-  { id: 'phoner', good: (n) => JSON.stringify({ words: [`w${n}`], tags: ['O'] }), long: JSON.stringify({ words: [LONG], tags: ['O'] }), deep: `{"words": ${DEEP}}` },
-  { id: 'doccano', good: (n) => JSON.stringify({ text: `t${n}`, label: [] }), long: JSON.stringify({ text: LONG, label: [] }), deep: `{"text": "a", "label": ${DEEP}}` },
-  { id: 'label-studio', good: (n) => JSON.stringify({ data: { text: `t${n}` } }), long: JSON.stringify({ data: { text: LONG } }), deep: `{"data": {"text": "a"}, "meta": ${DEEP}}` },
-  { id: 'instruction', good: (n) => JSON.stringify({ instruction: `<ner>\nt${n}\n</ner>`, output: `t${n}` }), long: JSON.stringify({ instruction: `<ner>\n${LONG}\n</ner>`, output: LONG }), deep: `{"instruction": ${DEEP}}` },
+const lineFormats: {
+  id: keyof typeof codecs;
+  good: (n: number) => string;
+  long: string;
+  deep?: string;
+  options?: DecodeOptions;
+}[] = [
+  {
+    id: 'phoner',
+    good: (n) => JSON.stringify({ words: [`w${n}`], tags: ['O'] }),
+    long: JSON.stringify({ words: [LONG], tags: ['O'] }),
+    deep: `{"words": ${DEEP}}`,
+  },
+  {
+    id: 'doccano',
+    good: (n) => JSON.stringify({ text: `t${n}`, label: [] }),
+    long: JSON.stringify({ text: LONG, label: [] }),
+    deep: `{"text": "a", "label": ${DEEP}}`,
+  },
+  {
+    id: 'label-studio',
+    good: (n) => JSON.stringify({ data: { text: `t${n}` } }),
+    long: JSON.stringify({ data: { text: LONG } }),
+    deep: `{"data": {"text": "a"}, "meta": ${DEEP}}`,
+  },
+  {
+    id: 'instruction',
+    good: (n) => JSON.stringify({ instruction: `<ner>\nt${n}\n</ner>`, output: `t${n}` }),
+    long: JSON.stringify({ instruction: `<ner>\n${LONG}\n</ner>`, output: LONG }),
+    deep: `{"instruction": ${DEEP}}`,
+  },
   { id: 'text', good: (n) => `t${n}`, long: LONG },
   { id: 'conll', good: (n) => `t${n} O`, long: `${LONG} O` },
 ];
@@ -176,18 +240,34 @@ for (const format of lineFormats) {
     const sep = format.id === 'conll' ? '\n\n' : '\n'; // CoNLL records are sentences
     const file = (records: string[]) => `${records.join(sep)}\n`;
     const texts = format.id === 'phoner' ? ['w1', 'w3'] : ['t1', 't3'];
-    const long = await decode(codecs[format.id], 'in.jsonl', file([format.good(1), format.long, format.good(3)]), { maxRecordChars: 100 });
-    assert.deepEqual(long.errors.map((e) => [e.file, e.line]), [['in.jsonl', format.id === 'conll' ? 3 : 2]]);
+    const long = await decode(codecs[format.id], 'in.jsonl', file([format.good(1), format.long, format.good(3)]), {
+      maxRecordChars: 100,
+    });
+    assert.deepEqual(
+      long.errors.map((e) => [e.file, e.line]),
+      [['in.jsonl', format.id === 'conll' ? 3 : 2]],
+    );
     assert.match(long.errors[0].message, format.id === 'conll' ? /^line longer than 100 characters/ : TOO_LONG);
-    assert.deepEqual(long.docs.map((d) => d.text), texts);
+    assert.deepEqual(
+      long.docs.map((d) => d.text),
+      texts,
+    );
     // Raised limit: the long record decodes.
-    const raised = await decode(codecs[format.id], 'in.jsonl', file([format.good(1), format.long, format.good(3)]), { maxRecordChars: 1000 });
+    const raised = await decode(codecs[format.id], 'in.jsonl', file([format.good(1), format.long, format.good(3)]), {
+      maxRecordChars: 1000,
+    });
     assert.deepEqual(raised.errors, []);
     if (!format.deep) return;
     const deep = await decode(codecs[format.id], 'in.jsonl', file([format.good(1), format.deep, format.good(3)]), {});
-    assert.deepEqual(deep.errors.map((e) => [e.file, e.line]), [['in.jsonl', 2]]);
+    assert.deepEqual(
+      deep.errors.map((e) => [e.file, e.line]),
+      [['in.jsonl', 2]],
+    );
     assert.match(deep.errors[0].message, /JSON nested deeper than 256 levels/);
-    assert.deepEqual(deep.docs.map((d) => d.text), texts);
+    assert.deepEqual(
+      deep.docs.map((d) => d.text),
+      texts,
+    );
   });
 }
 
@@ -195,40 +275,92 @@ test('label-studio JSON array: a task over the limit is an error at its line wit
   const tasks = [{ data: { text: 'a' } }, { data: { text: LONG } }, { data: { text: 'c' } }];
   const text = `[\n${tasks.map((t) => JSON.stringify(t)).join(',\n')}\n]\n`;
   const { docs, errors } = await decode(codecs['label-studio'], 'ls.json', text, { maxRecordChars: 100 });
-  assert.deepEqual(errors.map((e) => [e.file, e.line, e.field]), [['ls.json', 3, '[1]']]);
+  assert.deepEqual(
+    errors.map((e) => [e.file, e.line, e.field]),
+    [['ls.json', 3, '[1]']],
+  );
   assert.match(errors[0].message, TOO_LONG);
-  assert.deepEqual(docs.map((d) => d.text), ['a', 'c']);
+  assert.deepEqual(
+    docs.map((d) => d.text),
+    ['a', 'c'],
+  );
   const deep = await decode(codecs['label-studio'], 'ls.json', `[{"data": {"text": "a"}},\n{"data": ${DEEP}}]`, {});
-  assert.deepEqual(deep.errors.map((e) => [e.line, e.field]), [[2, '[1]']]);
+  assert.deepEqual(
+    deep.errors.map((e) => [e.line, e.field]),
+    [[2, '[1]']],
+  );
   assert.match(deep.errors[0].message, /nested deeper/);
 });
 
 test('conll: a sentence (or -DOCSTART- document) over the limit fails alone, reported at its first line', async () => {
   const sentence = (word: string, n: number) => Array.from({ length: n }, () => `${word} O`).join('\n');
-  const { docs, errors } = await decode(codecs.conll, 'c.conll', `${sentence('a', 2)}\n\n${sentence('bbbbbbbbbb', 20)}\n\n${sentence('c', 2)}\n`, { maxRecordChars: 100 });
-  assert.deepEqual(errors.map((e) => [e.line, e.message.split(' (')[0]]), [[4, 'sentence longer than 100 characters']]);
-  assert.deepEqual(docs.map((d) => d.text), ['a a', 'c c']);
+  const { docs, errors } = await decode(
+    codecs.conll,
+    'c.conll',
+    `${sentence('a', 2)}\n\n${sentence('bbbbbbbbbb', 20)}\n\n${sentence('c', 2)}\n`,
+    { maxRecordChars: 100 },
+  );
+  assert.deepEqual(
+    errors.map((e) => [e.line, e.message.split(' (')[0]]),
+    [[4, 'sentence longer than 100 characters']],
+  );
+  assert.deepEqual(
+    docs.map((d) => d.text),
+    ['a a', 'c c'],
+  );
   const withDocs = `-DOCSTART-\n\n${sentence('a', 2)}\n\n-DOCSTART-\n\n${Array.from({ length: 8 }, () => sentence('bbbbbbbb', 2)).join('\n\n')}\n\n-DOCSTART-\n\n${sentence('c', 1)}\n`;
   const grouped = await decode(codecs.conll, 'c.conll', withDocs, { maxRecordChars: 100 });
-  assert.deepEqual(grouped.errors.map((e) => [e.line, e.message.split(' (')[0]]), [[6, 'document longer than 100 characters']]);
-  assert.deepEqual(grouped.docs.map((d) => d.text), ['a a', 'c']);
+  assert.deepEqual(
+    grouped.errors.map((e) => [e.line, e.message.split(' (')[0]]),
+    [[6, 'document longer than 100 characters']],
+  );
+  assert.deepEqual(
+    grouped.docs.map((d) => d.text),
+    ['a a', 'c'],
+  );
 });
 
 test('brat and text `file`: a .txt or .ann over the limit is refused up front, naming the file', async () => {
-  const brat = await decode(codecs.brat, 'd/doc.txt', 'y'.repeat(150), { maxRecordChars: 100 }, { 'doc.ann': 'T1\tX 0 1\ty\n' });
-  assert.deepEqual(brat.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]), [['d/doc.txt', 1, 'file longer than 100 characters']]);
+  const brat = await decode(
+    codecs.brat,
+    'd/doc.txt',
+    'y'.repeat(150),
+    { maxRecordChars: 100 },
+    { 'doc.ann': 'T1\tX 0 1\ty\n' },
+  );
+  assert.deepEqual(
+    brat.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]),
+    [['d/doc.txt', 1, 'file longer than 100 characters']],
+  );
   assert.equal(brat.docs.length, 0);
-  const ann = await decode(codecs.brat, 'd/doc.txt', 'y', { maxRecordChars: 100 }, { 'doc.ann': 'T1\tX 0 1\ty\n'.repeat(20) });
-  assert.deepEqual(ann.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]), [['doc.ann', 1, 'file longer than 100 characters']]);
+  const ann = await decode(
+    codecs.brat,
+    'd/doc.txt',
+    'y',
+    { maxRecordChars: 100 },
+    { 'doc.ann': 'T1\tX 0 1\ty\n'.repeat(20) },
+  );
+  assert.deepEqual(
+    ann.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]),
+    [['doc.ann', 1, 'file longer than 100 characters']],
+  );
   const ok = await decode(codecs.brat, 'd/doc.txt', 'y', { maxRecordChars: 100 }, { 'doc.ann': 'T1\tX 0 1\ty\n' });
   assert.equal(ok.docs.length, 1);
   const text = await decode(codecs.text, 'long.txt', 'z\n'.repeat(60), { variant: 'file', maxRecordChars: 100 });
-  assert.deepEqual(text.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]), [['long.txt', 1, 'file longer than 100 characters']]);
+  assert.deepEqual(
+    text.issues.map((i) => [i.file, i.line, i.message.split(' (')[0]]),
+    [['long.txt', 1, 'file longer than 100 characters']],
+  );
 });
 
-test('withDecodeDefaults: the default applies under the call\'s own options; an undefined option does not erase it', async () => {
+test("withDecodeDefaults: the default applies under the call's own options; an undefined option does not erase it", async () => {
   const seen: (DecodeOptions | undefined)[] = [];
-  const codec: Codec = { ...codecs.text, decode: async function* (_input, options) { seen.push(options); } };
+  const codec: Codec = {
+    ...codecs.text,
+    decode: async function* (_input, options) {
+      seen.push(options);
+    },
+  };
   const wrapped = withDecodeDefaults(codec, { maxRecordChars: 5 });
   const input = { source: stringSource('f', ''), sibling: () => undefined };
   for await (const _ of wrapped.decode(input, { variant: 'file', maxRecordChars: undefined })) void _;
@@ -238,8 +370,20 @@ test('withDecodeDefaults: the default applies under the call\'s own options; an 
 
 test('one label rule: 1-64 code points, inner single spaces, no other whitespace or control characters; the same at import and at save', () => {
   const cases: [string, boolean][] = [
-    ['LOCATION', true], ['😷'.repeat(64), true], ['Địa_điểm', true],
-    ['triệu chứng bệnh', true], ['', false], ['A'.repeat(65), false], ['😷'.repeat(65), false], [' A', false], ['A ', false], ['A  B', false], ['A\u00a0B', false], ['A\u0000', false], ['A\u0085', false], ['A\ud800', false],
+    ['LOCATION', true],
+    ['😷'.repeat(64), true],
+    ['Địa_điểm', true],
+    ['triệu chứng bệnh', true],
+    ['', false],
+    ['A'.repeat(65), false],
+    ['😷'.repeat(65), false],
+    [' A', false],
+    ['A ', false],
+    ['A  B', false],
+    ['A\u00a0B', false],
+    ['A\u0000', false],
+    ['A\u0085', false],
+    ['A\ud800', false],
   ];
   for (const [label, ok] of cases) {
     assert.equal(labelProblem(label) === undefined, ok, JSON.stringify(label));

@@ -32,7 +32,12 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 async function refused(run: () => unknown, code: string): Promise<void> {
-  const error = await Promise.resolve().then(run).then(() => undefined, (e: unknown) => e);
+  const error = await Promise.resolve()
+    .then(run)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   assert.ok(error instanceof ContractError, `expected a ContractError, got ${String(error)}`);
   assert.equal(error.code, code, error.message);
 }

@@ -35,7 +35,17 @@ test('splits a JSON array into its elements, each parsing to what JSON.parse of 
   );
   assert.deepEqual(
     events.map((e) => (e.kind === 'element' ? [e.index, e.line] : e)),
-    [[0, 1], [1, 2], [2, 3], [3, 3], [4, 3], [5, 3], [6, 3], [7, 3], [8, 4]],
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 3],
+      [4, 3],
+      [5, 3],
+      [6, 3],
+      [7, 3],
+      [8, 4],
+    ],
   );
 });
 
@@ -54,14 +64,22 @@ test('random chunkings of random JSON arrays give the elements JSON.parse gives'
     fc.record({ text: fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', '\n', '😷', 'ệ') }) }),
   );
   fc.assert(
-    fc.property(fc.array(element, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom(0, 2), (values, cuts, indent) => {
-      const text = JSON.stringify(values, null, indent);
-      const events = splitWhole(text, cuts.map((c) => c % (text.length + 1)));
-      assert.deepEqual(
-        events.map((e) => (e.kind === 'element' ? JSON.parse(e.text) : e)),
-        JSON.parse(text),
-      );
-    }),
+    fc.property(
+      fc.array(element, { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      fc.constantFrom(0, 2),
+      (values, cuts, indent) => {
+        const text = JSON.stringify(values, null, indent);
+        const events = splitWhole(
+          text,
+          cuts.map((c) => c % (text.length + 1)),
+        );
+        assert.deepEqual(
+          events.map((e) => (e.kind === 'element' ? JSON.parse(e.text) : e)),
+          JSON.parse(text),
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -87,8 +105,14 @@ test('structure errors stop the split and say where', () => {
   assert.match(error('{"a": 1}')[0].message, /expected a JSON array/);
   assert.match(error('[1, 2,]')[0].message, /trailing comma/);
   assert.match(error('[, 1]')[0].message, /missing before ","/);
-  assert.deepEqual(error('[\n{"a": 1}\n{"b": 2}]').map((e) => [e.line, /expected "," or "\]" after element 0/.test(e.message)]), [[3, true]]);
-  assert.deepEqual(error('[1]\n\nx').map((e) => e.line), [3]);
+  assert.deepEqual(
+    error('[\n{"a": 1}\n{"b": 2}]').map((e) => [e.line, /expected "," or "\]" after element 0/.test(e.message)]),
+    [[3, true]],
+  );
+  assert.deepEqual(
+    error('[1]\n\nx').map((e) => e.line),
+    [3],
+  );
   assert.match(error('[{"a": "cut')[0].message, /element 0 \(from line 1\) is cut off/);
   assert.match(error('[1, 2')[0].message, /cut off|not closed/);
   assert.match(error('[1, 2,')[0].message, /not closed/);

@@ -3,12 +3,15 @@ import { test } from 'node:test';
 import { ANY_MODEL, labelMapper, mapSuggestedSpans, relabelEntities } from '../../core/label-mapping.js';
 
 test("labelMapper: the model's own row, then the any-model row; an unmapped label stays", () => {
-  const map = labelMapper([
-    { model: 'm', modelLabel: 'PER', projectLabel: 'NGƯỜI' },
-    { model: ANY_MODEL, modelLabel: 'PER', projectLabel: 'NAME' },
-    { model: ANY_MODEL, modelLabel: 'LOC', projectLabel: 'NƠI' },
-    { model: 'other', modelLabel: 'LOC', projectLabel: 'X' },
-  ], 'm');
+  const map = labelMapper(
+    [
+      { model: 'm', modelLabel: 'PER', projectLabel: 'NGƯỜI' },
+      { model: ANY_MODEL, modelLabel: 'PER', projectLabel: 'NAME' },
+      { model: ANY_MODEL, modelLabel: 'LOC', projectLabel: 'NƠI' },
+      { model: 'other', modelLabel: 'LOC', projectLabel: 'X' },
+    ],
+    'm',
+  );
   assert.equal(map('PER'), 'NGƯỜI');
   assert.equal(map('LOC'), 'NƠI');
   assert.equal(map('ORG'), 'ORG');
@@ -17,24 +20,49 @@ test("labelMapper: the model's own row, then the any-model row; an unmapped labe
 });
 
 test('relabelEntities: renames, drops (null), sorts, and keeps one of the entities a merge makes equal', () => {
-  const out = relabelEntities([
-    { label: 'B', start: 5, end: 9 },
-    { label: 'A', start: 5, end: 9 },
-    { label: 'D', start: 0, end: 2 },
-    { label: 'C', start: 0, end: 4, fragments: [{ start: 0, end: 1 }, { start: 3, end: 4 }] },
-  ], (l) => (l === 'A' || l === 'B' ? 'AB' : l === 'D' ? null : l));
+  const out = relabelEntities(
+    [
+      { label: 'B', start: 5, end: 9 },
+      { label: 'A', start: 5, end: 9 },
+      { label: 'D', start: 0, end: 2 },
+      {
+        label: 'C',
+        start: 0,
+        end: 4,
+        fragments: [
+          { start: 0, end: 1 },
+          { start: 3, end: 4 },
+        ],
+      },
+    ],
+    (l) => (l === 'A' || l === 'B' ? 'AB' : l === 'D' ? null : l),
+  );
   assert.deepEqual(out, [
-    { label: 'C', start: 0, end: 4, fragments: [{ start: 0, end: 1 }, { start: 3, end: 4 }] },
+    {
+      label: 'C',
+      start: 0,
+      end: 4,
+      fragments: [
+        { start: 0, end: 1 },
+        { start: 3, end: 4 },
+      ],
+    },
     { label: 'AB', start: 5, end: 9 },
   ]);
 });
 
 test('mapSuggestedSpans: of spans that become equal the best-scored stays; emoji and NFD labels are names like any other', () => {
   const nfd = 'Đ'.normalize('NFD');
-  const out = mapSuggestedSpans([
-    { label: 'PER', start: 0, end: 3, score: 0.4 },
+  const out = mapSuggestedSpans(
+    [
+      { label: 'PER', start: 0, end: 3, score: 0.4 },
+      { label: 'NAME', start: 0, end: 3, score: 0.9 },
+      { label: nfd, start: 4, end: 6, score: 0.5 },
+    ],
+    (l) => (l === 'PER' ? 'NAME' : l === nfd ? '🦠' : l),
+  );
+  assert.deepEqual(out, [
     { label: 'NAME', start: 0, end: 3, score: 0.9 },
-    { label: nfd, start: 4, end: 6, score: 0.5 },
-  ], (l) => (l === 'PER' ? 'NAME' : l === nfd ? '🦠' : l));
-  assert.deepEqual(out, [{ label: 'NAME', start: 0, end: 3, score: 0.9 }, { label: '🦠', start: 4, end: 6, score: 0.5 }]);
+    { label: '🦠', start: 4, end: 6, score: 0.5 },
+  ]);
 });

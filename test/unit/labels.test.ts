@@ -6,11 +6,18 @@ import { escapeLabel, labelProblem, normalizeLabel, unescapeLabel } from '../../
 import { labelNameSchema } from '../../core/contract/schemas.js';
 
 test('label names: Unicode with inner single spaces; no edge, double or other whitespace, no control characters', () => {
-  for (const ok of ['triệu chứng bệnh', 'Nơi|chốn', '50 %', 'a b c d', '😷 ho']) assert.equal(labelProblem(ok), undefined, ok);
+  for (const ok of ['triệu chứng bệnh', 'Nơi|chốn', '50 %', 'a b c d', '😷 ho'])
+    assert.equal(labelProblem(ok), undefined, ok);
   const bad: [string, RegExp][] = [
-    [' lead', /starts or ends with a space/], ['trail ', /starts or ends with a space/], ['two  spaces', /two spaces in a row/],
-    ['no\u00a0break', /whitespace other than a plain space/], ['ideographic\u3000space', /whitespace other than a plain space/],
-    ['tab\there', /control character/], ['line\nbreak', /control character/], ['', /empty/], ['x'.repeat(65), /longer than 64/],
+    [' lead', /starts or ends with a space/],
+    ['trail ', /starts or ends with a space/],
+    ['two  spaces', /two spaces in a row/],
+    ['no\u00a0break', /whitespace other than a plain space/],
+    ['ideographic\u3000space', /whitespace other than a plain space/],
+    ['tab\there', /control character/],
+    ['line\nbreak', /control character/],
+    ['', /empty/],
+    ['x'.repeat(65), /longer than 64/],
   ];
   for (const [label, why] of bad) assert.match(labelProblem(label) ?? '', why, JSON.stringify(label));
 });

@@ -10,7 +10,10 @@ test('int32 inputs widen to the int64 values BigInt gives', () => {
   const tensor = int64Tensor(Int32Array.from(VALUES), [2, 4]);
   assert.equal(tensor.type, 'int64');
   assert.deepEqual(tensor.dims, [2, 4]);
-  assert.deepEqual(Array.from(tensor.data as BigInt64Array), VALUES.map((v) => BigInt(v)));
+  assert.deepEqual(
+    Array.from(tensor.data as BigInt64Array),
+    VALUES.map((v) => BigInt(v)),
+  );
 });
 
 test('int64 outputs narrow to int32 as Number() stored in an Int32Array does, at any offset', () => {

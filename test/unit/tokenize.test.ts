@@ -16,12 +16,48 @@ function texts(text: string): string[] {
 }
 
 test('splits Vietnamese on whitespace and punctuation', () => {
-  assert.deepEqual(texts('Bệnh nhân sốt, ho (khó thở).'), ['Bệnh', 'nhân', 'sốt', ',', 'ho', '(', 'khó', 'thở', ')', '.']);
+  assert.deepEqual(texts('Bệnh nhân sốt, ho (khó thở).'), [
+    'Bệnh',
+    'nhân',
+    'sốt',
+    ',',
+    'ho',
+    '(',
+    'khó',
+    'thở',
+    ')',
+    '.',
+  ]);
 });
 
 test('keeps codes, dates, decimals, percentages and initials whole, as PhoNER does', () => {
-  assert.deepEqual(texts('BN123 nhiễm COVID-19 ngày 25/7, sốt 37,5 độ; 10% ca'), ['BN123', 'nhiễm', 'COVID', '-', '19', 'ngày', '25/7', ',', 'sốt', '37,5', 'độ', ';', '10%', 'ca']);
-  assert.deepEqual(texts('ở TP.HCM. Bà N.H.N. và ông T. đi...'), ['ở', 'TP.HCM.', 'Bà', 'N.H.N.', 'và', 'ông', 'T.', 'đi', '...']);
+  assert.deepEqual(texts('BN123 nhiễm COVID-19 ngày 25/7, sốt 37,5 độ; 10% ca'), [
+    'BN123',
+    'nhiễm',
+    'COVID',
+    '-',
+    '19',
+    'ngày',
+    '25/7',
+    ',',
+    'sốt',
+    '37,5',
+    'độ',
+    ';',
+    '10%',
+    'ca',
+  ]);
+  assert.deepEqual(texts('ở TP.HCM. Bà N.H.N. và ông T. đi...'), [
+    'ở',
+    'TP.HCM.',
+    'Bà',
+    'N.H.N.',
+    'và',
+    'ông',
+    'T.',
+    'đi',
+    '...',
+  ]);
   assert.deepEqual(texts('1.068 ca lúc 18:30 ở Hà Nội.'), ['1.068', 'ca', 'lúc', '18:30', 'ở', 'Hà', 'Nội', '.']);
   assert.deepEqual(texts('xem https://tokhaiyte.vn/a?b=1.'), ['xem', 'https://tokhaiyte.vn/a?b=1', '.']);
   assert.deepEqual(texts('sốt 39°C'), ['sốt', '39', '°C']);
@@ -53,20 +89,27 @@ test('whitespace of every kind separates, CRLF included', () => {
 
 test('property: tokens are sorted, disjoint, whitespace-free and cover every non-space code point', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), arbitraryDoc().map((d) => d.text)), (text) => {
-      const cps = Array.from(text);
-      const covered = new Array<boolean>(cps.length).fill(false);
-      let previousEnd = 0;
-      for (const { start, end } of tokenize(text)) {
-        assert.ok(start >= previousEnd && end > start && end <= cps.length);
-        for (let i = start; i < end; i++) {
-          assert.ok(!/\s/u.test(cps[i]), `whitespace inside a token of ${JSON.stringify(text)}`);
-          covered[i] = true;
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: 'grapheme' }),
+        fc.string({ unit: 'binary' }),
+        arbitraryDoc().map((d) => d.text),
+      ),
+      (text) => {
+        const cps = Array.from(text);
+        const covered = new Array<boolean>(cps.length).fill(false);
+        let previousEnd = 0;
+        for (const { start, end } of tokenize(text)) {
+          assert.ok(start >= previousEnd && end > start && end <= cps.length);
+          for (let i = start; i < end; i++) {
+            assert.ok(!/\s/u.test(cps[i]), `whitespace inside a token of ${JSON.stringify(text)}`);
+            covered[i] = true;
+          }
+          previousEnd = end;
         }
-        previousEnd = end;
-      }
-      cps.forEach((c, i) => assert.ok(covered[i] || /\s/u.test(c)));
-    }),
+        cps.forEach((c, i) => assert.ok(covered[i] || /\s/u.test(c)));
+      },
+    ),
   );
 });
 
@@ -91,18 +134,22 @@ test('snapToTokens finds the covering tokens and says whether the range was exac
   assert.deepEqual(snapToTokens({ start: 16, end: 19 }, tokens), { first: 3, end: 4, exact: true });
 });
 
-test('agrees with PhoNER_COVID19 tokenisation', { skip: !existsSync(phonerDir) && 'PhoNER_COVID19 not found at ../shared/data' }, () => {
-  let sentences = 0;
-  let agree = 0;
-  for (const split of ['train', 'dev', 'test']) {
-    for (const line of readFileSync(path.join(phonerDir, `${split}_syllable.jsonl`), 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const words = (JSON.parse(line) as { words: string[] }).words.map((w) => w.normalize('NFC'));
-      sentences++;
-      if (JSON.stringify(texts(words.join(' '))) === JSON.stringify(words)) agree++;
+test(
+  'agrees with PhoNER_COVID19 tokenisation',
+  { skip: !existsSync(phonerDir) && 'PhoNER_COVID19 not found at ../shared/data' },
+  () => {
+    let sentences = 0;
+    let agree = 0;
+    for (const split of ['train', 'dev', 'test']) {
+      for (const line of readFileSync(path.join(phonerDir, `${split}_syllable.jsonl`), 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const words = (JSON.parse(line) as { words: string[] }).words.map((w) => w.normalize('NFC'));
+        sentences++;
+        if (JSON.stringify(texts(words.join(' '))) === JSON.stringify(words)) agree++;
+      }
     }
-  }
-  assert.equal(sentences, 10027);
-  // The few left are VnCoreNLP quirks ("(N.T.T.N." with its bracket attached, "ương.Nữ").
-  assert.ok(agree / sentences > 0.998, `${agree}/${sentences} sentences tokenise as PhoNER does`);
-});
+    assert.equal(sentences, 10027);
+    // The few left are VnCoreNLP quirks ("(N.T.T.N." with its bracket attached, "ương.Nữ").
+    assert.ok(agree / sentences > 0.998, `${agree}/${sentences} sentences tokenise as PhoNER does`);
+  },
+);

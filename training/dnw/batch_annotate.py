@@ -1,4 +1,5 @@
 """Old name of dnw.package.batch_annotate, kept because people run `python -m dnw.batch_annotate` from older instructions."""
+
 import runpy
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ on another with it, so draws happen on the generator's device and are then moved
 generator gives the same masks whether the model runs on the CPU or on CUDA (runs are reproducible across
 devices, and the CPU tests' numbers do not change), at the cost of copying B x L floats to the GPU per step.
 """
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """Old name of dnw.dream.export_dream, kept because people run `python -m dnw.export_dream` from older instructions."""
+
 import runpy
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Old name of dnw.dream.finetune, kept because people run `python -m dnw.finetune` from older instructions."""
+
 import runpy
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ A SIGKILLed host cannot stop its children, and a fine-tune that trains on for mi
 machine and leaves a half-written folder. On Linux the kernel sends SIGTERM when the parent dies
 (PR_SET_PDEATHSIG); elsewhere a daemon thread notices the parent's pid change (re-parenting) within a second.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -9,9 +9,10 @@ needs (see docs/model-package.md, "Graph contract").
 Everything is computed in float32 whatever the model's dtype (Dream itself filters in bf16 on GPU); the logits
 are left unshifted, the engine applies the shift when the manifest says so.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -22,7 +23,9 @@ LogitsFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 _REMOVED = torch.finfo(torch.float32).min
 
 
-def filter_logits(logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.Tensor, top_k: torch.Tensor) -> torch.Tensor:
+def filter_logits(
+    logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.Tensor, top_k: torch.Tensor
+) -> torch.Tensor:
     """Dream's `sample_tokens` filtering of float32 logits [..., V]; scalars arrive as 1-element tensors.
 
     temperature <= 0 leaves the logits untempered (Dream divides only when temperature > 0); top_p >= 1 and
@@ -53,7 +56,9 @@ def filter_logits(logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.
     return logits.masked_fill(remove, _REMOVED)
 
 
-def head_outputs(logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.Tensor, top_k: torch.Tensor, top_k_out: int):
+def head_outputs(
+    logits: torch.Tensor, temperature: torch.Tensor, top_p: torch.Tensor, top_k: torch.Tensor, top_k_out: int
+):
     """(topk_ids int64, topk_probs float32, neg_entropy float32) of the filtered distribution of `logits`."""
     probs = torch.softmax(filter_logits(logits.float(), temperature, top_p, top_k), dim=-1)
     topk_probs, topk_ids = torch.topk(probs, top_k_out, dim=-1)

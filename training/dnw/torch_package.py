@@ -1,4 +1,5 @@
 """Old name of dnw.dream.torch_package, kept because people run `python -m dnw.torch_package` from older instructions."""
+
 import runpy
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Everything goes to training/data/ (gitignored: the PhoNER licence forbids redist
 
 Writes phoner_{train,dev,test}.flat.jsonl, phoner_{train,dev,test}.nested.jsonl and nesting_stats.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,10 +71,22 @@ def export_with_cli(src: Path, out: Path, split: str, unit: str) -> Path:
         f.unlink()
     dest = out / f"phoner_{split}.flat.jsonl"
     wb = ["node", "bin/workbench.js"]
-    for cmd in ([*wb, "init", str(db), "--name", f"phoner-{split}", "--labels", LABELS],
-                [*wb, "import", str(db), str(src / f"{split}_{unit}.jsonl"), "--format", "phoner", "--variant", unit,
-                 "--split", split],
-                [*wb, "export", str(db), str(dest), "--format", "instruction", "--scope", "all"]):
+    for cmd in (
+        [*wb, "init", str(db), "--name", f"phoner-{split}", "--labels", LABELS],
+        [
+            *wb,
+            "import",
+            str(db),
+            str(src / f"{split}_{unit}.jsonl"),
+            "--format",
+            "phoner",
+            "--variant",
+            unit,
+            "--split",
+            split,
+        ],
+        [*wb, "export", str(db), str(dest), "--format", "instruction", "--scope", "all"],
+    ):
         subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True)
     return dest
 
@@ -91,7 +104,9 @@ def main() -> None:
     ap.add_argument("--src", default=str(REPO.parent / "shared/data/phoner_covid19"))
     ap.add_argument("--out", default=str(ROOT / "data"))
     ap.add_argument("--unit", default="syllable", choices=["syllable", "word"])
-    ap.add_argument("--no-cli", action="store_true", help="write the flat files with dnw.tagger.data instead of the CLI")
+    ap.add_argument(
+        "--no-cli", action="store_true", help="write the flat files with dnw.tagger.data instead of the CLI"
+    )
     args = ap.parse_args()
     src, out = Path(args.src).resolve(), Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -99,13 +114,20 @@ def main() -> None:
     export = export_with_cli if use_cli else export_with_python
     flat = {split: read_instruction_jsonl(export(src, out, split, args.unit)) for split in SPLITS}
     gaz, nested = nest_corpus(flat["train"], flat)
-    stats: dict = {"flat_files_from": "workbench CLI" if use_cli else "dnw.tagger.data", "gazetteer_entries": len(gaz.entries)}
+    stats: dict = {
+        "flat_files_from": "workbench CLI" if use_cli else "dnw.tagger.data",
+        "gazetteer_entries": len(gaz.entries),
+    }
     for split, recs in nested.items():
         write_instruction_jsonl(out / f"phoner_{split}.nested.jsonl", recs)
         n_flat = sum(len(r.spans) for r in flat[split])
         n_nested = sum(len(r.spans) for r in recs)
-        stats[split] = {"sentences": len(recs), "entities": n_flat, "inner_added": n_nested - n_flat,
-                        "sentences_with_nesting": sum(len(a.spans) != len(b.spans) for a, b in zip(flat[split], recs))}
+        stats[split] = {
+            "sentences": len(recs),
+            "entities": n_flat,
+            "inner_added": n_nested - n_flat,
+            "sentences_with_nesting": sum(len(a.spans) != len(b.spans) for a, b in zip(flat[split], recs)),
+        }
     (out / "nesting_stats.json").write_text(json.dumps(stats, indent=2))
     print(json.dumps(stats))
 

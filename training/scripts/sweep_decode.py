@@ -6,6 +6,7 @@
 
 max_steps 1 is the pure tagger (every slot committed after one pass). Writes RUN/decode_sweep.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,18 +42,25 @@ def main() -> None:
     session = None
     if args.onnx:
         from dnw.graph_export import session_for
+
         session = session_for(Path(args.onnx), args.threads)
     rows = []
     for steps in [int(s) for s in args.max_steps.split(",")]:
-        for th in ([1.01] if steps == 1 else [float(t) for t in args.thresholds.split(",")]):
+        for th in [1.01] if steps == 1 else [float(t) for t in args.thresholds.split(",")]:
             rep = evaluate_items(model, vocab, items, fmt, th, None, steps, session=session)
-            row = {"threshold": th if steps > 1 else None, "max_steps": steps, "nested_f1": round(rep["nested_f1"], 4),
-                   "flat_f1": round(rep["flat_f1"], 4),
-                   "forward_rows_per_sentence": round(rep["forward_rows_per_sentence"], 3),
-                   "seconds": round(rep["seconds"], 1)}
+            row = {
+                "threshold": th if steps > 1 else None,
+                "max_steps": steps,
+                "nested_f1": round(rep["nested_f1"], 4),
+                "flat_f1": round(rep["flat_f1"], 4),
+                "forward_rows_per_sentence": round(rep["forward_rows_per_sentence"], 3),
+                "seconds": round(rep["seconds"], 1),
+            }
             rows.append(row)
             print(json.dumps(row), flush=True)
-    (args.run / "decode_sweep.json").write_text(json.dumps({"data": args.data, "sentences": len(items), "rows": rows}, indent=1))
+    (args.run / "decode_sweep.json").write_text(
+        json.dumps({"data": args.data, "sentences": len(items), "rows": rows}, indent=1)
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ import shutil
 import sqlite3
 import subprocess
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r training/requirements.txt): batch pre-annotation is not tested")
+ray = pytest.importorskip(
+    "ray", reason="Ray is not installed (pip install -r training/requirements.txt): batch pre-annotation is not tested"
+)
 pytest.importorskip("ray.data", reason="Ray Data is not installed (ray[data]): batch pre-annotation is not tested")
 
 from dnw.package.batch_annotate import EngineProcess, check_once, decode_input, parse_args, repo_root, run  # noqa: E402
@@ -21,8 +22,10 @@ from dnw.package.batch_annotate import EngineProcess, check_once, decode_input, 
 REPO = repo_root()
 PACKAGE = REPO / "assets" / "model"
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None or not (REPO / "node_modules" / "tsx").exists(),
-                                reason="Node and node_modules are needed: the engine runs in Node (npm install)")
+pytestmark = pytest.mark.skipif(
+    NODE is None or not (REPO / "node_modules" / "tsx").exists(),
+    reason="Node and node_modules are needed: the engine runs in Node (npm install)",
+)
 
 TEXTS = [
     "Bệnh nhân 91 ở Hà Nội , sốt cao .",
@@ -58,12 +61,39 @@ def cluster():
 def batch_run(cluster, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("batch")
     corpus = tmp / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({**({"id": IDS[i]} if i in IDS else {}), "text": t}, ensure_ascii=False) + "\n"
-                             for i, t in enumerate(TEXTS)), encoding="utf-8")
+    corpus.write_text(
+        "".join(
+            json.dumps({**({"id": IDS[i]} if i in IDS else {}), "text": t}, ensure_ascii=False) + "\n"
+            for i, t in enumerate(TEXTS)
+        ),
+        encoding="utf-8",
+    )
     out = tmp / "out"
-    summary = run(parse_args(["--package", str(PACKAGE), "--input", str(corpus), "--out", str(out), "--workers", "2",
-                              "--device", "cpu", "--batch-size", "1", "--shard-size", "5"]))
-    records = [json.loads(line) for shard in summary["shards"] for line in (out / shard).read_text(encoding="utf-8").splitlines()]  # any splitter
+    summary = run(
+        parse_args(
+            [
+                "--package",
+                str(PACKAGE),
+                "--input",
+                str(corpus),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+                "--device",
+                "cpu",
+                "--batch-size",
+                "1",
+                "--shard-size",
+                "5",
+            ]
+        )
+    )
+    records = [
+        json.loads(line)
+        for shard in summary["shards"]
+        for line in (out / shard).read_text(encoding="utf-8").splitlines()
+    ]  # any splitter
     return {"tmp": tmp, "corpus": corpus, "out": out, "summary": summary, "records": records}
 
 
@@ -72,7 +102,9 @@ def test_every_document_comes_back_once_with_the_model(batch_run):
     assert summary["documents"] == len(TEXTS) and summary["workers"] == 2
     assert len(summary["shards"]) == 3  # 15 records, 5 per shard
     assert sorted(r["index"] for r in records) == list(range(len(TEXTS)))
-    assert {r["index"]: r["name"] for r in records} == {i: IDS.get(i, str(i + 1)) for i in range(len(TEXTS))}  # doccano: id, else record number
+    assert {r["index"]: r["name"] for r in records} == {
+        i: IDS.get(i, str(i + 1)) for i in range(len(TEXTS))
+    }  # doccano: id, else record number
     manifest = json.loads((PACKAGE / "manifest.json").read_text(encoding="utf-8"))
     for r in records:
         assert r["model"] == {"name": manifest["name"], "version": manifest["version"]}
@@ -84,7 +116,9 @@ def test_every_document_comes_back_once_with_the_model(batch_run):
 
 def test_output_equals_the_single_process_engine(batch_run, tmp_path):
     decoded = decode_input(str(batch_run["corpus"]), tmp_path / "docs", None, None, 1000)
-    docs = [json.loads(line) for line in (tmp_path / "docs" / decoded["shards"][0]).read_text(encoding="utf-8").splitlines()]
+    docs = [
+        json.loads(line) for line in (tmp_path / "docs" / decoded["shards"][0]).read_text(encoding="utf-8").splitlines()
+    ]
     engine = EngineProcess(str(PACKAGE), device="cpu", threads=1)
     try:
         expected = [engine.annotate([d["text"]])[0] for d in docs]  # one text per call, as the actors were given them
@@ -107,15 +141,23 @@ def test_import_gives_suggestions_with_the_model_version(batch_run, tmp_path):
     db = tmp_path / "w.sqlite"
     subprocess.run([*workbench, "init", str(db)], check=True, capture_output=True)
     # The corpus is in the project first: the suggestions land on its documents, which stay unannotated.
-    subprocess.run([*workbench, "import", str(db), str(batch_run["corpus"]), "--format", "doccano"], check=True, capture_output=True)
-    done = subprocess.run([*workbench, "import", str(db), str(batch_run["out"]), "--as-suggestions"], capture_output=True, text=True)
+    subprocess.run(
+        [*workbench, "import", str(db), str(batch_run["corpus"]), "--format", "doccano"],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [*workbench, "import", str(db), str(batch_run["out"]), "--as-suggestions"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert f"{len(TEXTS)} runs added" in done.stdout
     con = sqlite3.connect(db)
     try:
-        rows = con.execute("SELECT d.source_ref, d.status, s.model_name, s.model_version, s.model_id, "
-                           "(SELECT count(*) FROM suggested_spans p WHERE p.suggestion_id = s.id) "
-                           "FROM suggestions s JOIN documents d ON d.id = s.document_id").fetchall()
+        rows = con.execute(
+            "SELECT d.source_ref, d.status, s.model_name, s.model_version, s.model_id, "
+            "(SELECT count(*) FROM suggested_spans p WHERE p.suggestion_id = s.id) "
+            "FROM suggestions s JOIN documents d ON d.id = s.document_id"
+        ).fetchall()
         revisions = con.execute("SELECT count(*) FROM annotation_revisions").fetchone()[0]
     finally:
         con.close()
@@ -126,16 +168,24 @@ def test_import_gives_suggestions_with_the_model_version(batch_run, tmp_path):
     assert {r[1] for r in rows} == {"pre-annotated"}
     assert sum(r[5] for r in rows) == sum(len(r["entities"]) for r in batch_run["records"])
     assert revisions == 0  # suggestions, not annotations
-    again = subprocess.run([*workbench, "import", str(db), str(batch_run["out"]), "--as-suggestions"], capture_output=True, text=True)
+    again = subprocess.run(
+        [*workbench, "import", str(db), str(batch_run["out"]), "--as-suggestions"], capture_output=True, text=True
+    )
     assert again.returncode == 0 and f"{len(TEXTS)} already there" in again.stdout
 
 
 def test_gpu_actors_one_per_gpu(batch_run, tmp_path):
     corpus = tmp_path / "few.txt"
     corpus.write_text("\n".join(TEXTS[:3]) + "\n", encoding="utf-8")  # plain text: one document per line
-    summary = run(parse_args(["--package", str(PACKAGE), "--input", str(corpus), "--out", str(tmp_path / "out"), "--batch-size", "1"]))
+    summary = run(
+        parse_args(
+            ["--package", str(PACKAGE), "--input", str(corpus), "--out", str(tmp_path / "out"), "--batch-size", "1"]
+        )
+    )
     assert (summary["gpus"], summary["workers"]) == (2, 2)  # no --workers: one actor per GPU
-    records = [json.loads(line) for line in (tmp_path / "out" / summary["shards"][0]).read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (tmp_path / "out" / summary["shards"][0]).read_text(encoding="utf-8").splitlines()
+    ]
     assert sorted((r["index"], r["name"]) for r in records) == [(i, str(i + 1)) for i in range(3)]
     cpu = {r["index"]: r["entities"] for r in batch_run["records"]}
     assert {r["index"]: r["entities"] for r in records} == {i: cpu[i] for i in range(3)}

@@ -1,13 +1,26 @@
 """Instruction format, stacked BIO, silver nesting and the PhoNER conversion (synthetic Vietnamese only)."""
+
 import importlib.util
 import json
 from pathlib import Path
 
 import pytest
-
-from dnw.tagger.data import (Counts, Record, decode_bio, escape, nesting_levels, outermost, parse_inline, prompt_text,
-                      read_instruction_jsonl, render_inline, render_prompt, stacked_tags, stacked_to_token_spans,
-                      write_instruction_jsonl)
+from dnw.tagger.data import (
+    Counts,
+    Record,
+    decode_bio,
+    escape,
+    nesting_levels,
+    outermost,
+    parse_inline,
+    prompt_text,
+    read_instruction_jsonl,
+    render_inline,
+    render_prompt,
+    stacked_tags,
+    stacked_to_token_spans,
+    write_instruction_jsonl,
+)
 from dnw.tagger.silver_nesting import Gazetteer, add_inner_locations
 
 TEXT = "Bệnh nhân BN12 điều trị tại Bệnh viện Đà Nẵng & có chỉ số < 5 ."
@@ -24,8 +37,10 @@ def spans_of(text, *pairs):
 def test_render_parse_round_trip_with_nesting_and_escaping():
     spans = spans_of(TEXT, ("BN12", "PATIENT_ID"), ("Bệnh viện Đà Nẵng", "LOCATION"), ("Đà Nẵng", "LOCATION"))
     out = render_inline(TEXT, spans)
-    assert out == ("Bệnh nhân <PATIENT_ID>BN12</PATIENT_ID> điều trị tại <LOCATION>Bệnh viện <LOCATION>Đà Nẵng"
-                   "</LOCATION></LOCATION> &amp; có chỉ số &lt; 5 .")
+    assert out == (
+        "Bệnh nhân <PATIENT_ID>BN12</PATIENT_ID> điều trị tại <LOCATION>Bệnh viện <LOCATION>Đà Nẵng"
+        "</LOCATION></LOCATION> &amp; có chỉ số &lt; 5 ."
+    )
     text, parsed = parse_inline(out)
     assert text == TEXT
     assert sorted(parsed) == sorted(spans)
@@ -52,8 +67,17 @@ def test_prompt_text_and_template():
 def test_stacked_tags_round_trip():
     token_spans = [(1, 2, "PATIENT_ID"), (4, 8, "ORGANIZATION"), (6, 8, "LOCATION")]
     tags = stacked_tags(token_spans, 9)
-    assert tags == ["O", "B-PATIENT_ID", "O", "O", "B-ORGANIZATION", "I-ORGANIZATION",
-                    "I-ORGANIZATION|B-LOCATION", "I-ORGANIZATION|I-LOCATION", "O"]
+    assert tags == [
+        "O",
+        "B-PATIENT_ID",
+        "O",
+        "O",
+        "B-ORGANIZATION",
+        "I-ORGANIZATION",
+        "I-ORGANIZATION|B-LOCATION",
+        "I-ORGANIZATION|I-LOCATION",
+        "O",
+    ]
     assert stacked_to_token_spans(tags) == sorted(token_spans, key=lambda s: (s[0], -s[1], s[2]))
 
 
@@ -75,8 +99,10 @@ def test_counts_micro_f1():
 
 
 def test_silver_nesting_uses_gazetteer_of_training_names():
-    train = [Record("Tới Đà Nẵng hôm qua .", [(4, 11, "LOCATION")]),
-             Record("ở quận 2 .", [(2, 8, "LOCATION")])]  # lower-case head: not a name, not in the gazetteer
+    train = [
+        Record("Tới Đà Nẵng hôm qua .", [(4, 11, "LOCATION")]),
+        Record("ở quận 2 .", [(2, 8, "LOCATION")]),
+    ]  # lower-case head: not a name, not in the gazetteer
     gaz = Gazetteer.from_records(train)
     assert ("Đà", "Nẵng") in gaz.entries and ("quận", "2") not in gaz.entries
     text = "Chuyển tới Bệnh viện Đà Nẵng và Sở Y tế Đà Nẵng , Đà Nẵng ."

@@ -1,4 +1,5 @@
 """The unchanged training entry point under torchrun: two CPU processes, gloo, a few steps."""
+
 import json
 import os
 import subprocess
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from dnw.tagger.synthetic import write_synthetic
 
 CONFIG = """
@@ -46,8 +46,18 @@ def test_torchrun_two_processes(tmp_path):
     cfg = tmp_path / "ddp.toml"
     cfg.write_text(CONFIG.format(out=tmp_path / "runs", train=train, dev=dev))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           "-m", "dnw.tagger.train", "--config", str(cfg)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "dnw.tagger.train",
+        "--config",
+        str(cfg),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env, cwd=Path(__file__).parents[2])
     assert out.returncode == 0, out.stderr[-3000:]
     run = tmp_path / "runs" / "ddp"

@@ -1,4 +1,5 @@
 """dnw.dream.finetune under torchrun (two CPU processes over gloo, DDP) and its resume after a killed run."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,27 @@ from pathlib import Path
 
 import pytest
 import torch
-from safetensors.torch import load_file
-
 from dnw.dream import finetune, tiny_qwen2
 from dnw.tagger.synthetic import write_synthetic
+from safetensors.torch import load_file
 
 pytest.importorskip("transformers")
 TRAINING = Path(__file__).resolve().parents[1]
-SMALL = ["--lora-rank", "4", "--lr", "1e-2", "--batch-size", "2", "--grad-accum", "2", "--device", "cpu",
-         "--dtype", "float32", "--quiet"]
+SMALL = [
+    "--lora-rank",
+    "4",
+    "--lr",
+    "1e-2",
+    "--batch-size",
+    "2",
+    "--grad-accum",
+    "2",
+    "--device",
+    "cpu",
+    "--dtype",
+    "float32",
+    "--quiet",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +51,25 @@ def log_rows(out: Path) -> list[dict]:
 def test_torchrun_two_processes(setup, tmp_path):
     out = tmp_path / "ft"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           "-m", "dnw.dream.finetune", "--checkpoint", str(setup["ckpt"]), "--data", str(setup["train"]), "--out", str(out),
-           "--max-steps", "2", *SMALL]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "dnw.dream.finetune",
+        "--checkpoint",
+        str(setup["ckpt"]),
+        "--data",
+        str(setup["train"]),
+        "--out",
+        str(out),
+        "--max-steps",
+        "2",
+        *SMALL,
+    ]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=150, env=env, cwd=TRAINING)
     assert run.returncode == 0, run.stderr[-3000:]
     rows = log_rows(out)
@@ -59,8 +88,17 @@ class Killed(BaseException):
 
 
 def test_resume_continues_where_a_killed_run_stopped(setup, tmp_path, monkeypatch):
-    args = ["--checkpoint", str(setup["ckpt"]), "--data", str(setup["train"]), "--max-steps", "4",
-            "--checkpoint-every", "2", *SMALL]
+    args = [
+        "--checkpoint",
+        str(setup["ckpt"]),
+        "--data",
+        str(setup["train"]),
+        "--max-steps",
+        "4",
+        "--checkpoint-every",
+        "2",
+        *SMALL,
+    ]
     finetune.main([*args, "--out", str(tmp_path / "whole")])
     whole = load_file(str(tmp_path / "whole" / "model.safetensors"))
 

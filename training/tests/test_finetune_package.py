@@ -1,6 +1,7 @@
 """dnw.package.finetune_package: a trainable tiny package is fine-tuned (and trained from scratch) into a new package that
 onnxruntime loads; bad data, unknown labels, packages without weights and an existing OUT_DIR are refused; a run
 cancelled with SIGTERM leaves no OUT_DIR."""
+
 from __future__ import annotations
 
 import io
@@ -14,41 +15,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 import torch
-
-from dnw.package import finetune_package as ft
-from dnw.tagger import train as train_mod
-from dnw.tagger.data import read_instruction_jsonl
 from dnw.graph_export import session_for
-from dnw.package.export import export_onnx, manifest_for, write_package
+from dnw.package import finetune_package as ft
 from dnw.package.package_checkpoint import FORMAT, load_package
-from dnw.tagger.synthetic import write_synthetic
 from dnw.tagger.tokenizer import Vocab
 
 torch.set_num_threads(1)
 REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "training"
 FAST = ["--threads", "1", "--batch-tokens", "512", "--min-steps", "0"]
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory) -> dict:
-    """A tiny trainable package (random weights, synthetic data's tokenizer and labels) and data files."""
-    tmp = tmp_path_factory.mktemp("finetune")
-    train, dev = write_synthetic(tmp / "data", 40, 8)
-    records = read_instruction_jsonl(train)
-    tags, labels = train_mod._syllable_tags(records)
-    vocab = Vocab.build([r.text for r in records], tags, labels, 300)
-    vocab.save(tmp / "vocab")
-    cfg = {"model": {"format": "aligned", "d_model": 32, "n_layers": 1, "n_heads": 2, "conv_kernel": 3, "dropout": 0.0},
-           "data": {"bpe_dropout": 0.1, "bpe_variants": 2}, "train": {}, "decode": {"threshold": 0.9, "max_steps": 4}}
-    torch.manual_seed(0)
-    model = train_mod.build_model(cfg, vocab).eval()
-    graph = export_onnx(model, vocab, tmp / "work", 4, ["Bệnh nhân BN 1 ở Hà Nội ."])
-    manifest = manifest_for("tiny-trainable", vocab, cfg, 4, 0.9, 4, [], {"builder": "test"}, version="1.2.3")
-    write_package(tmp / "base", graph, tmp / "vocab" / "tokenizer.json", manifest, model, vocab, cfg, {"builder": "test"})
-    return {"tmp": tmp, "package": tmp / "base", "train": train, "dev": dev}
 
 
 def run_cli(args: list[str]) -> tuple[int, list[dict]]:
@@ -58,17 +34,35 @@ def run_cli(args: list[str]) -> tuple[int, list[dict]]:
 
 
 def onnx_runs(package: Path) -> None:
-    feeds = {"input_ids": np.array([[4, 40, 41, 5, 2, 2]], np.int64), "attention_mask": np.ones((1, 6), np.int64),
-             "position_ids": np.arange(6, dtype=np.int64)[None], "temperature": np.zeros(1, np.float32),
-             "top_p": np.ones(1, np.float32), "top_k": np.zeros(1, np.int64)}
+    feeds = {
+        "input_ids": np.array([[4, 40, 41, 5, 2, 2]], np.int64),
+        "attention_mask": np.ones((1, 6), np.int64),
+        "position_ids": np.arange(6, dtype=np.int64)[None],
+        "temperature": np.zeros(1, np.float32),
+        "top_p": np.ones(1, np.float32),
+        "top_k": np.zeros(1, np.int64),
+    }
     ids, probs, _ = session_for(package / "model.onnx").run(None, feeds)
     assert ids.shape == (1, 6, 4) and np.isfinite(probs).all()
 
 
 def test_finetune_writes_a_complete_trainable_package(base, tmp_path):
     out = tmp_path / "v2"
-    code, events = run_cli(["--base", base["package"], "--train", base["train"], "--heldout", base["dev"],
-                            "--out", out, "--max-steps", "6", *FAST])
+    code, events = run_cli(
+        [
+            "--base",
+            base["package"],
+            "--train",
+            base["train"],
+            "--heldout",
+            base["dev"],
+            "--out",
+            out,
+            "--max-steps",
+            "6",
+            *FAST,
+        ]
+    )
     assert code == 0, events
     kinds = [e["event"] for e in events]
     assert kinds[0] == "start" and kinds[-1] == "done" and "step" in kinds
@@ -95,16 +89,38 @@ def test_finetune_writes_a_complete_trainable_package(base, tmp_path):
     model, vocab, cfg, meta, _ = load_package(out)
     assert meta["source"]["builder"] == "dnw.finetune_package" and cfg["model"]["d_model"] == 32
     if shutil.which("node") and (REPO / "node_modules" / "tsx").exists():
-        check = subprocess.run(["node", "--import", "tsx", "training/scripts/check_manifest.ts", str(out)], cwd=REPO,
-                               capture_output=True, text=True, timeout=60)
+        check = subprocess.run(
+            ["node", "--import", "tsx", "training/scripts/check_manifest.ts", str(out)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_from_scratch_with_name_and_version(base, tmp_path):
     out = tmp_path / "seed"
-    code, events = run_cli(["--base", base["package"], "--train", base["train"], "--out", out, "--from-scratch",
-                            "--max-steps", "3", "--name", "seed-model", "--version", "0.0.1", "--quantize", "int8",
-                            *FAST])
+    code, events = run_cli(
+        [
+            "--base",
+            base["package"],
+            "--train",
+            base["train"],
+            "--out",
+            out,
+            "--from-scratch",
+            "--max-steps",
+            "3",
+            "--name",
+            "seed-model",
+            "--version",
+            "0.0.1",
+            "--quantize",
+            "int8",
+            *FAST,
+        ]
+    )
     assert code == 0, events
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["name"], manifest["version"]) == ("seed-model", "0.0.1")
@@ -132,9 +148,14 @@ def test_bad_line_is_refused_with_file_and_line(base, tmp_path):
 
 def test_unknown_label_is_refused(base, tmp_path):
     data = tmp_path / "new-label.jsonl"
-    data.write_text(base["train"].read_text() + json.dumps(
-        {"instruction": "<ner>\nBN 1 bị cúm\n</ner>", "output": "BN 1 bị <DISEASE_NEW>cúm</DISEASE_NEW>"},
-        ensure_ascii=False) + "\n")
+    data.write_text(
+        base["train"].read_text()
+        + json.dumps(
+            {"instruction": "<ner>\nBN 1 bị cúm\n</ner>", "output": "BN 1 bị <DISEASE_NEW>cúm</DISEASE_NEW>"},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     code, events = run_cli(["--base", base["package"], "--train", data, "--out", tmp_path / "x", *FAST])
     assert code == 1
     message = events[0]["message"]
@@ -160,9 +181,27 @@ def test_base_without_checkpoint_and_existing_out_are_refused(base, tmp_path):
 def test_sigterm_leaves_no_out_dir(base, tmp_path):
     out = tmp_path / "cancelled"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dnw.package.finetune_package", "--base", str(base["package"]),
-                             "--train", str(base["train"]), "--out", str(out), "--max-steps", "100000", *FAST],
-                            cwd=TRAINING, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dnw.package.finetune_package",
+            "--base",
+            str(base["package"]),
+            "--train",
+            str(base["train"]),
+            "--out",
+            str(out),
+            "--max-steps",
+            "100000",
+            *FAST,
+        ],
+        cwd=TRAINING,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         events = []
         deadline = time.time() + 60
@@ -187,11 +226,20 @@ def test_sigterm_leaves_no_out_dir(base, tmp_path):
 
 def test_reader_takes_both_export_variants(tmp_path):
     from dnw.package.finetune_data import read_training_jsonl
+
     data = tmp_path / "mixed.jsonl"
-    plain = {"instruction": "<ner>\nBN 91 ở Hà Nội &amp; x\n</ner>",
-             "output": "BN <PATIENT_ID>91</PATIENT_ID> ở <LOCATION>Hà Nội</LOCATION> &amp; x", "id": "doc-1"}
-    chat = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "<ner>\nBệnh viện Đà Nẵng\n</ner>"},
-                         {"role": "assistant", "content": "<ORGANIZATION>Bệnh viện <LOCATION>Đà Nẵng</LOCATION></ORGANIZATION>"}]}
+    plain = {
+        "instruction": "<ner>\nBN 91 ở Hà Nội &amp; x\n</ner>",
+        "output": "BN <PATIENT_ID>91</PATIENT_ID> ở <LOCATION>Hà Nội</LOCATION> &amp; x",
+        "id": "doc-1",
+    }
+    chat = {
+        "messages": [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": "<ner>\nBệnh viện Đà Nẵng\n</ner>"},
+            {"role": "assistant", "content": "<ORGANIZATION>Bệnh viện <LOCATION>Đà Nẵng</LOCATION></ORGANIZATION>"},
+        ]
+    }
     data.write_text(json.dumps(plain, ensure_ascii=False) + "\n\n" + json.dumps(chat, ensure_ascii=False) + "\n")
     records, lines = read_training_jsonl(data)
     assert lines == [1, 3]
@@ -201,8 +249,9 @@ def test_reader_takes_both_export_variants(tmp_path):
 
 
 def test_long_documents_are_split_where_no_entity_is_cut(base):
-    from dnw.tagger.data import Record
     from dnw.package.finetune_data import split_long
+    from dnw.tagger.data import Record
+
     vocab = Vocab.load(base["tmp"] / "vocab")
     sentence = "Bệnh nhân BN 12 ở Hà Nội ."
     text = " ".join([sentence] * 6)
@@ -212,7 +261,9 @@ def test_long_documents_are_split_where_no_entity_is_cut(base):
     assert len(pieces) > 1 and " ".join(p.text for p in pieces) == text
     assert all(len(vocab.tokenizer.encode(p.text).ids) <= 20 for p in pieces)
     assert all(p.text.endswith(".") for p in pieces)  # cut after sentence-final punctuation
-    assert sum(len(p.spans) for p in pieces) == 6 and all(p.text[s:e] == "Hà Nội" for p in pieces for s, e, _ in p.spans)
+    assert sum(len(p.spans) for p in pieces) == 6 and all(
+        p.text[s:e] == "Hà Nội" for p in pieces for s, e, _ in p.spans
+    )
 
 
 def test_a_killed_runs_hidden_folder_is_removed_by_the_next_run(tmp_path):
@@ -227,6 +278,7 @@ def test_a_killed_runs_hidden_folder_is_removed_by_the_next_run(tmp_path):
 
 def test_sigterm_during_export_cancels_even_when_a_library_swallows_it(base, tmp_path, monkeypatch):
     import dnw.package.export as export_mod
+
     real = export_mod.export_onnx
 
     def export_that_swallows(*args, **kwargs):
@@ -239,6 +291,8 @@ def test_sigterm_during_export_cancels_even_when_a_library_swallows_it(base, tmp
 
     monkeypatch.setattr(export_mod, "export_onnx", export_that_swallows)
     out = tmp_path / "cancelled"
-    code, events = run_cli(["--base", base["package"], "--train", base["train"], "--out", out, "--max-steps", "1", *FAST])
+    code, events = run_cli(
+        ["--base", base["package"], "--train", base["train"], "--out", out, "--max-steps", "1", *FAST]
+    )
     assert code == 128 + signal.SIGTERM and events[-1] == {"event": "error", "message": "cancelled by SIGTERM"}
     assert not out.exists() and not list(tmp_path.glob(".cancelled.partial-*"))

@@ -1,6 +1,7 @@
 """On CUDA (marker `gpu`, skipped without it): the Dream-style model runs its forward on the GPU with parity to the
 CPU float32 export's top-1, dnw.dream.finetune trains on the GPU (bf16, SDPA, LoRA and full, gradient checkpointing) with a
 finite, falling loss, and the reference sampler on CUDA decides exactly as the committed CPU outputs."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,6 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 import torch
-
 from dnw.dream import finetune, tiny_qwen2
 from dnw.dream.export_dream import BidirectionalQwen2, load_checkpoint
 from dnw.sampler_head import dream_position_ids, sampler_scalars
@@ -37,8 +37,12 @@ def padded_batch(vocab: int):
 
 def ort_top1(package: Path, ids, mask, pos) -> np.ndarray:
     sess = ort.InferenceSession(str(package / "model.onnx"), providers=["CPUExecutionProvider"])
-    feeds = dict(zip(["input_ids", "attention_mask", "position_ids", "temperature", "top_p", "top_k"],
-                     [t.numpy() for t in (ids, mask, pos, *sampler_scalars(0.0, None, None))]))
+    feeds = dict(
+        zip(
+            ["input_ids", "attention_mask", "position_ids", "temperature", "top_p", "top_k"],
+            [t.numpy() for t in (ids, mask, pos, *sampler_scalars(0.0, None, None))],
+        )
+    )
     return sess.run(None, feeds)[0][..., 0]
 
 
@@ -72,16 +76,36 @@ def steps_of(out: Path) -> list[dict]:
     return [r for r in rows if r.get("event") == "step"], rows
 
 
-@pytest.mark.parametrize("mode", [["--lora-rank", "8", "--lr", "1e-2"], ["--full", "--lr", "2e-3", "--gradient-checkpointing"]],
-                         ids=["lora", "full-checkpointed"])
+@pytest.mark.parametrize(
+    "mode",
+    [["--lora-rank", "8", "--lr", "1e-2"], ["--full", "--lr", "2e-3", "--gradient-checkpointing"]],
+    ids=["lora", "full-checkpointed"],
+)
 def test_finetune_on_cuda_loss_finite_and_falling(tmp_path, mode):
     tok = tiny_qwen2.train_tokenizer(320, 7)
     # init std 0.2: with 0.02 the frozen lm_head of a 64-wide model bounds the logits to about +-1, and LoRA alone
     # cannot lower the loss much (measured on the CPU: 5.5 -> 5.5 at 0.02, 5.5 -> 4.1 at 0.2 in 30 steps).
     tiny_qwen2.write_checkpoint(tiny_qwen2.build_model(tok.get_vocab_size(), 2, 64, 7, 0.2), tok, tmp_path / "ckpt")
     train, _ = write_synthetic(tmp_path / "data", 64, 2)
-    finetune.main(["--checkpoint", str(tmp_path / "ckpt"), "--data", str(train), "--out", str(tmp_path / "ft"),
-                   "--max-steps", "30", "--batch-size", "8", "--grad-accum", "2", "--device", "cuda", *mode])
+    finetune.main(
+        [
+            "--checkpoint",
+            str(tmp_path / "ckpt"),
+            "--data",
+            str(train),
+            "--out",
+            str(tmp_path / "ft"),
+            "--max-steps",
+            "30",
+            "--batch-size",
+            "8",
+            "--grad-accum",
+            "2",
+            "--device",
+            "cuda",
+            *mode,
+        ]
+    )
     steps, rows = steps_of(tmp_path / "ft")
     start = rows[0]
     assert start["device"].startswith("cuda:") and start["dtype"] == "bfloat16" and start["attn"] == "sdpa"
@@ -122,9 +146,9 @@ def test_in_app_finetune_package_picks_cuda(tmp_path):
     import io
 
     from dnw.package import finetune_package as ft
+    from dnw.package.export import export_onnx, manifest_for, write_package
     from dnw.tagger import train as train_mod
     from dnw.tagger.data import read_instruction_jsonl
-    from dnw.package.export import export_onnx, manifest_for, write_package
     from dnw.tagger.tokenizer import Vocab
 
     train, dev = write_synthetic(tmp_path / "data", 24, 4)
@@ -132,15 +156,45 @@ def test_in_app_finetune_package_picks_cuda(tmp_path):
     tags, labels = train_mod._syllable_tags(records)
     vocab = Vocab.build([r.text for r in records], tags, labels, 300)
     vocab.save(tmp_path / "vocab")
-    cfg = {"model": {"format": "aligned", "d_model": 32, "n_layers": 1, "n_heads": 2, "conv_kernel": 3, "dropout": 0.0},
-           "data": {}, "train": {}, "decode": {"threshold": 0.9, "max_steps": 4}}
+    cfg = {
+        "model": {"format": "aligned", "d_model": 32, "n_layers": 1, "n_heads": 2, "conv_kernel": 3, "dropout": 0.0},
+        "data": {},
+        "train": {},
+        "decode": {"threshold": 0.9, "max_steps": 4},
+    }
     model = train_mod.build_model(cfg, vocab).eval()
     graph = export_onnx(model, vocab, tmp_path / "work", 4, ["Bệnh nhân BN 1 ở Hà Nội ."])
     manifest = manifest_for("tiny-trainable", vocab, cfg, 4, 0.9, 4, [], {"builder": "test"}, version="1.0.0")
-    write_package(tmp_path / "base", graph, tmp_path / "vocab" / "tokenizer.json", manifest, model, vocab, cfg, {"builder": "test"})
+    write_package(
+        tmp_path / "base",
+        graph,
+        tmp_path / "vocab" / "tokenizer.json",
+        manifest,
+        model,
+        vocab,
+        cfg,
+        {"builder": "test"},
+    )
     stream = io.StringIO()
-    code = ft.main(["--base", str(tmp_path / "base"), "--train", str(train), "--heldout", str(dev), "--out",
-                    str(tmp_path / "v2"), "--max-steps", "6", "--batch-tokens", "512", "--min-steps", "0"], stream=stream)
+    code = ft.main(
+        [
+            "--base",
+            str(tmp_path / "base"),
+            "--train",
+            str(train),
+            "--heldout",
+            str(dev),
+            "--out",
+            str(tmp_path / "v2"),
+            "--max-steps",
+            "6",
+            "--batch-tokens",
+            "512",
+            "--min-steps",
+            "0",
+        ],
+        stream=stream,
+    )
     events = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert code == 0, events
     assert events[0]["event"] == "start" and events[0]["device"].startswith("cuda:")

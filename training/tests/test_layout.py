@@ -1,6 +1,7 @@
 """The dnw package's shape: no import cycle between its modules (function-level imports included), and the
 embedded tagger's training, export and fine-tuning load without transformers (an optional dependency: the
 `finetune` extra, needed by dnw.dream only); one learning-rate schedule for training and fine-tuning."""
+
 from __future__ import annotations
 
 import ast
@@ -12,15 +13,17 @@ DNW = Path(__file__).resolve().parents[1] / "dnw"
 
 
 def _imports() -> dict[str, set[str]]:
-    modules = {".".join(p.relative_to(DNW.parent).with_suffix("").parts).removesuffix(".__init__"): p
-               for p in DNW.rglob("*.py")}
+    modules = {
+        ".".join(p.relative_to(DNW.parent).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in DNW.rglob("*.py")
+    }
     edges: dict[str, set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 parts = package.split(".")
-                base = parts[:len(parts) - node.level + 1] if node.level else []
+                base = parts[: len(parts) - node.level + 1] if node.level else []
                 target = ".".join(base + ([node.module] if node.module else []))
                 edges[name] |= {target} & modules.keys()
             elif isinstance(node, ast.Import):
@@ -38,7 +41,7 @@ def test_no_import_cycles():
         state[node] = 1
         for nxt in sorted(edges[node]):
             if state.get(nxt) == 1:
-                cycles.append(path[path.index(nxt):] + [node, nxt] if nxt in path else [node, nxt])
+                cycles.append(path[path.index(nxt) :] + [node, nxt] if nxt in path else [node, nxt])
             elif nxt not in state:
                 visit(nxt, path + [node])
         state[node] = 2
@@ -50,9 +53,17 @@ def test_no_import_cycles():
 
 
 def test_the_tagger_and_packages_load_without_transformers():
-    modules = ["dnw.tagger.train", "dnw.tagger.evaluate", "dnw.package.export", "dnw.package.finetune_package",
-               "dnw.package.package_checkpoint", "dnw.package.batch_annotate", "dnw.dream.torch_package",
-               "dnw.dream.torch_worker", "dnw.oracle.reference_sampler"]
+    modules = [
+        "dnw.tagger.train",
+        "dnw.tagger.evaluate",
+        "dnw.package.export",
+        "dnw.package.finetune_package",
+        "dnw.package.package_checkpoint",
+        "dnw.package.batch_annotate",
+        "dnw.dream.torch_package",
+        "dnw.dream.torch_worker",
+        "dnw.oracle.reference_sampler",
+    ]
     code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint('transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -60,6 +71,7 @@ def test_the_tagger_and_packages_load_without_transformers():
 
 def test_one_learning_rate_schedule():
     from dnw.tagger.train import lr_at, warmup_cosine
+
     tc = {"warmup_steps": 10, "lr": 1e-3, "min_lr_ratio": 0.05}
     assert lr_at(0, 100, tc) == warmup_cosine(0, 100, 10, 1e-3, 0.05) == 1e-4
     assert abs(lr_at(100, 100, tc) - 5e-5) < 1e-12

@@ -1,11 +1,11 @@
 """The model: in-graph alignment, left-padding invariance, both formats, the diffusion loss."""
+
 import pytest
 import torch
-
 from dnw.tagger.encode import collate, encode_record
+from dnw.tagger.runs import build_model
 from dnw.tagger.synthetic import synthetic_records
 from dnw.tagger.tokenizer import Vocab
-from dnw.tagger.runs import build_model
 from dnw.tagger.train import _syllable_tags, diffusion_loss
 
 
@@ -75,6 +75,7 @@ def test_diffusion_loss_never_masks_the_prompt(setup):
     def spy(ids, att, pos=None):
         seen.append(ids.clone())
         return orig(ids, att, pos)
+
     model.forward = spy
     diffusion_loss(model, batch, vocab.mask_id, 1e-3, torch.Generator().manual_seed(0))
     noisy = seen[0]

@@ -1,20 +1,18 @@
 """dnw.package.project_labels + dnw.package.finetune_package --labels: a package's output vocabulary rebuilt for a project's own
 labels (Unicode, spaces, nesting), weights carried over by meaning, the new package scored against another one on
 the same held-out records."""
+
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import torch
-
-from dnw.tagger.data import Record, read_instruction_jsonl, write_instruction_jsonl
-from dnw.tagger.encode import collate, encode_record
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
+from dnw.tagger.data import Record, write_instruction_jsonl
+from dnw.tagger.encode import collate, encode_record
 from dnw.tagger.synthetic import synthetic_records
-
-from test_finetune_package import FAST, base, onnx_runs, run_cli  # noqa: F401 - the tiny package fixture
+from test_finetune_package import FAST, onnx_runs, run_cli
 
 torch.set_num_threads(1)
 LABELS = ["Triệu chứng", "Nơi|chốn", "tuổi"]
@@ -52,7 +50,9 @@ def test_transfer_keeps_text_weights_and_maps_label_rows(base):
     labels = [escape_label(x) for x in LABELS]
     new_vocab = build_vocab(vocab, labels, records)
     assert new_vocab.labels[0] == "O" and f"B-{escape_label('Triệu chứng')}" in new_vocab.labels
-    assert new_vocab.label_ids[0] == 6 and new_vocab.size == vocab.size - (len(vocab.labels) + 2 * len(vocab.entity_labels)) + len(new_vocab.labels) + 2 * len(labels)
+    assert new_vocab.label_ids[0] == 6 and new_vocab.size == vocab.size - (
+        len(vocab.labels) + 2 * len(vocab.entity_labels)
+    ) + len(new_vocab.labels) + 2 * len(labels)
     # the same text encodes to the same tokens (strings), ids renumbered
     text = records[0].text
     assert vocab.tokenizer.encode(text).tokens == new_vocab.tokenizer.encode(text).tokens
@@ -80,13 +80,33 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path)
     # as the workbench writes them: the instruction format's tags cannot hold "Triệu chứng", so labels are indexed
     write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(30, 1)))
     write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(8, 2)))
-    (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "map": MAP, "indexed": True},
-                                                     ensure_ascii=False))
+    (tmp_path / "labels.json").write_text(
+        json.dumps({"labels": LABELS, "map": MAP, "indexed": True}, ensure_ascii=False)
+    )
     out = tmp_path / "project-v1"
-    code, events = run_cli(["--base", base["package"], "--train", tmp_path / "train.jsonl", "--heldout",
-                            tmp_path / "heldout.jsonl", "--labels", tmp_path / "labels.json", "--compare",
-                            base["package"], "--out", out, "--max-steps", "4", "--name", "proj", "--version", "1.0.0",
-                            *FAST])
+    code, events = run_cli(
+        [
+            "--base",
+            base["package"],
+            "--train",
+            tmp_path / "train.jsonl",
+            "--heldout",
+            tmp_path / "heldout.jsonl",
+            "--labels",
+            tmp_path / "labels.json",
+            "--compare",
+            base["package"],
+            "--out",
+            out,
+            "--max-steps",
+            "4",
+            "--name",
+            "proj",
+            "--version",
+            "1.0.0",
+            *FAST,
+        ]
+    )
     assert code == 0, events
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["output"] == {"format": "aligned-bio", "labels": LABELS}
@@ -99,8 +119,21 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path)
     model, vocab, *_ = load_package(out)
     assert [unescape_label(x) for x in vocab.entity_labels] == LABELS
     out2 = tmp_path / "project-v2"
-    code, events = run_cli(["--base", out, "--train", tmp_path / "train.jsonl", "--labels", tmp_path / "labels.json",
-                            "--out", out2, "--max-steps", "2", *FAST])
+    code, events = run_cli(
+        [
+            "--base",
+            out,
+            "--train",
+            tmp_path / "train.jsonl",
+            "--labels",
+            tmp_path / "labels.json",
+            "--out",
+            out2,
+            "--max-steps",
+            "2",
+            *FAST,
+        ]
+    )
     assert code == 0, events
     _, vocab2, *_ = load_package(out2)
     assert vocab2.labels == vocab.labels
@@ -109,6 +142,17 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path)
 def test_a_label_outside_the_project_set_is_refused(base, tmp_path):
     write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(5)))
     (tmp_path / "labels.json").write_text(json.dumps({"labels": ["tuổi"], "indexed": True}, ensure_ascii=False))
-    code, events = run_cli(["--base", base["package"], "--train", tmp_path / "train.jsonl", "--labels",
-                            tmp_path / "labels.json", "--out", tmp_path / "x", *FAST])
+    code, events = run_cli(
+        [
+            "--base",
+            base["package"],
+            "--train",
+            tmp_path / "train.jsonl",
+            "--labels",
+            tmp_path / "labels.json",
+            "--out",
+            tmp_path / "x",
+            *FAST,
+        ]
+    )
     assert code == 1 and "_1 " in events[-1]["message"] and "not in the label set" in events[-1]["message"]

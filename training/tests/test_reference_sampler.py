@@ -1,5 +1,6 @@
 """The reference sampler: its float32 schedule is torch's, its PRNG is the documented one (same vectors as
 test/unit/sampler/schedule.test.ts), and the committed expected outputs are what it produces today."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from dnw.oracle.make_tiny_fixture import generate_expected
 from dnw.oracle.reference_loop import Run, generate_batch
 from dnw.oracle.reference_sampler import Settings
@@ -58,7 +58,12 @@ def test_steps_equal_canvas_skip_the_zero_count_step():
         logits[..., 5] = 5.0
         return logits
 
-    run = Run(settings=Settings(steps=8, max_new_tokens=8, alg="entropy"), tokens={"mask": 1, "eos": 2, "pad": 0}, shifted=True, top_k_out=4)
+    run = Run(
+        settings=Settings(steps=8, max_new_tokens=8, alg="entropy"),
+        tokens={"mask": 1, "eos": 2, "pad": 0},
+        shifted=True,
+        top_k_out=4,
+    )
     out = generate_batch(forward, [[3, 4]], [8], [0], run)
     assert out["tokens"] == [[5] * 8]
     assert len(calls) == 7

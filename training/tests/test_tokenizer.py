@@ -1,4 +1,5 @@
 """The tokenizer gives the same ids in Python (tokenizers) and in JS (@huggingface/tokenizers 0.2.0, the engine's)."""
+
 import json
 import shutil
 import subprocess
@@ -6,7 +7,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from dnw.tagger.data import render_prompt
 from dnw.tagger.synthetic import synthetic_records
 from dnw.tagger.tokenizer import Vocab, align_tokens, shape_of, token_features
@@ -28,9 +28,11 @@ EDGE_CASES = [
 
 def _texts() -> tuple[list[str], list[str], str]:
     if (PHONER / "train_syllable.jsonl").exists():
+
         def read(split):
             with open(PHONER / f"{split}_syllable.jsonl", encoding="utf-8") as f:
                 return [unicodedata.normalize("NFC", " ".join(json.loads(line)["words"])) for line in f]
+
         return read("train"), read("dev")[:1200], "PhoNER"
     train = [r.text for r in synthetic_records(800, 0)]
     return train, [r.text for r in synthetic_records(1200, 1)], "synthetic"
@@ -39,8 +41,9 @@ def _texts() -> tuple[list[str], list[str], str]:
 @pytest.fixture(scope="module")
 def vocab():
     train, _, _ = _texts()
-    return Vocab.build(train, ["O", "B-LOCATION", "I-LOCATION", "I-ORGANIZATION|B-LOCATION"],
-                       ["LOCATION", "ORGANIZATION"], 6000)
+    return Vocab.build(
+        train, ["O", "B-LOCATION", "I-LOCATION", "I-ORGANIZATION|B-LOCATION"], ["LOCATION", "ORGANIZATION"], 6000
+    )
 
 
 def test_special_and_label_ids_come_first(vocab):
@@ -50,15 +53,22 @@ def test_special_and_label_ids_come_first(vocab):
     assert ids[0] == vocab.open_id and ids[-1] == vocab.close_id and len(ids) == 4
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not JS_PACKAGE.exists(), reason="node or @huggingface/tokenizers missing")
+@pytest.mark.skipif(
+    shutil.which("node") is None or not JS_PACKAGE.exists(), reason="node or @huggingface/tokenizers missing"
+)
 def test_python_and_js_ids_match(vocab, tmp_path):
     _, texts, source = _texts()
     texts = [render_prompt(t) for t in texts] + EDGE_CASES
     assert len(texts) >= 1000
     vocab.tokenizer.save(str(tmp_path / "tokenizer.json"))
     (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False))
-    out = subprocess.run(["node", str(JS_SCRIPT), str(tmp_path / "tokenizer.json"), str(tmp_path / "texts.json")],
-                         capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        ["node", str(JS_SCRIPT), str(tmp_path / "tokenizer.json"), str(tmp_path / "texts.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     js = json.loads(out.stdout)
     py = [e.ids for e in vocab.tokenizer.encode_batch(texts, add_special_tokens=False)]
     mismatches = [i for i in range(len(texts)) if js[i] != py[i]]
@@ -89,6 +99,7 @@ def test_token_features_cover_vocab(vocab):
 
 def test_bpe_dropout_variants_are_seeded_vocabulary_pieces(vocab):
     from dnw.tagger.tokenizer import BpeDropout
+
     _, texts, _ = _texts()
     tokens = [vocab.tokenizer.encode(t, add_special_tokens=False).tokens for t in texts[:50]]
     a = [BpeDropout(vocab.tokenizer, 0.2, 7).retokenize(t) for t in tokens]

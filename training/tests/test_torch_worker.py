@@ -3,6 +3,7 @@
 The CPU tests compare the worker's answers with dnw.sampler_head on the same tiny Qwen2 run in-process; the `gpu`
 test runs the worker on CUDA (bf16 and float32) and checks its top-1 against the CPU in float32.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,12 +15,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from safetensors.torch import save_file
-
 from dnw.dream.export_dream import BidirectionalQwen2
-from dnw.sampler_head import dream_position_ids, head_outputs
 from dnw.dream.tiny_qwen2 import build_model
 from dnw.dream.torch_worker import encode_frame, read_frame
+from dnw.sampler_head import dream_position_ids, head_outputs
+from safetensors.torch import save_file
 
 TRAINING = Path(__file__).resolve().parents[1]
 VOCAB, K = 96, 8
@@ -43,8 +43,13 @@ def tiny(tmp_path_factory):
 class Worker:
     def __init__(self, *args: str):
         env = {**os.environ, "PYTHONPATH": str(TRAINING), "OMP_NUM_THREADS": "1"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "dnw.dream.torch_worker", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "dnw.dream.torch_worker", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
 
     def read(self):
         frame = read_frame(self.proc.stdout)
@@ -57,13 +62,33 @@ class Worker:
 
     def forward(self, rid: int, ids, mask, pos, temperature=0.0, top_p=1.0, top_k=0):
         b, s = ids.shape
-        self.send({"type": "forward", "id": rid, "batch": b, "seq": s, "temperature": temperature, "top_p": top_p, "top_k": top_k},
-                  [(n, "int32", [b, s], a.to(torch.int32).numpy().tobytes()) for n, a in (("input_ids", ids), ("attention_mask", mask), ("position_ids", pos))])
+        self.send(
+            {
+                "type": "forward",
+                "id": rid,
+                "batch": b,
+                "seq": s,
+                "temperature": temperature,
+                "top_p": top_p,
+                "top_k": top_k,
+            },
+            [
+                (n, "int32", [b, s], a.to(torch.int32).numpy().tobytes())
+                for n, a in (("input_ids", ids), ("attention_mask", mask), ("position_ids", pos))
+            ],
+        )
         header, arrays = self.read()
         if header["type"] != "result":
             return header, None
-        as_tensor = lambda name, dtype: torch.frombuffer(bytearray(arrays[name][2]), dtype=dtype).reshape(arrays[name][1])
-        return header, (as_tensor("topk_ids", torch.int32), as_tensor("topk_probs", torch.float32), as_tensor("neg_entropy", torch.float32))
+
+        def as_tensor(name, dtype):
+            return torch.frombuffer(bytearray(arrays[name][2]), dtype=dtype).reshape(arrays[name][1])
+
+        return header, (
+            as_tensor("topk_ids", torch.int32),
+            as_tensor("topk_probs", torch.float32),
+            as_tensor("neg_entropy", torch.float32),
+        )
 
 
 def batch_inputs(seed: int = 1):
@@ -83,7 +108,10 @@ def reference(model, ids, mask, pos, temperature, top_p, top_k):
 def test_frames_round_trip():
     data = torch.arange(6, dtype=torch.int32).numpy().tobytes()
     probs = torch.linspace(0, 1, 4).numpy().tobytes()
-    stream = io.BytesIO(encode_frame({"type": "forward", "id": 3}, [("a", "int32", [2, 3], data), ("p", "float32", [4], probs)]) + encode_frame({"type": "close"}))
+    stream = io.BytesIO(
+        encode_frame({"type": "forward", "id": 3}, [("a", "int32", [2, 3], data), ("p", "float32", [4], probs)])
+        + encode_frame({"type": "close"})
+    )
     header, arrays = read_frame(stream)
     assert header["type"] == "forward" and header["id"] == 3
     assert arrays["a"][:2] == ("int32", [2, 3]) and bytes(arrays["a"][2]) == data
@@ -106,7 +134,12 @@ def test_worker_serves_the_sampler_head(tiny):
     worker = Worker("--checkpoint", str(checkpoint), "--device", "cpu", "--threads", "1", "--top-k", str(K))
     hello, _ = worker.read()
     assert hello["type"] == "hello" and hello["device"] == "cpu" and hello["dtype"] == "float32"
-    assert hello["vocab"] == VOCAB and hello["topK"] == K and hello["torch"] == torch.__version__ and "fallbackReason" not in hello
+    assert (
+        hello["vocab"] == VOCAB
+        and hello["topK"] == K
+        and hello["torch"] == torch.__version__
+        and "fallbackReason" not in hello
+    )
     ids, mask, pos = batch_inputs()
     real = mask.bool()
     for rid, scalars in enumerate([(0.0, 1.0, 0), (0.7, 0.9, 5), (1.0, 1.0, 6)]):
@@ -121,7 +154,9 @@ def test_worker_serves_the_sampler_head(tiny):
     worker.send({"type": "forward", "id": 9, "batch": 1, "seq": 4})
     header, _ = worker.read()
     assert header == {"type": "error", "id": 9, "message": "ValueError: array input_ids is missing"}
-    header, _ = worker.forward(10, torch.full((1, 3), VOCAB + 5), torch.ones(1, 3, dtype=torch.long), torch.arange(3)[None])
+    header, _ = worker.forward(
+        10, torch.full((1, 3), VOCAB + 5), torch.ones(1, 3, dtype=torch.long), torch.arange(3)[None]
+    )
     assert header["type"] == "error" and "outside the model's vocabulary" in header["message"]
     worker.send({"type": "stats", "id": 11})
     stats, _ = worker.read()
@@ -141,7 +176,12 @@ def test_load_failures_are_framed(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
     worker = Worker("--checkpoint", str(tmp_path), "--device", "cpu")
     header, _ = worker.read()
-    assert header["type"] == "error" and header["fatal"] and header["kind"] == "load" and "is not Dream or qwen2" in header["message"]
+    assert (
+        header["type"] == "error"
+        and header["fatal"]
+        and header["kind"] == "load"
+        and "is not Dream or qwen2" in header["message"]
+    )
     assert worker.proc.wait(timeout=30) == 1
 
 
@@ -150,7 +190,9 @@ def test_cuda_demanded_without_cuda_is_a_device_error(tiny):
     _, checkpoint = tiny
     worker = Worker("--checkpoint", str(checkpoint), "--device", "cuda")
     header, _ = worker.read()
-    assert header["type"] == "error" and header["kind"] == "device" and "device 'cuda' was asked for" in header["message"]
+    assert (
+        header["type"] == "error" and header["kind"] == "device" and "device 'cuda' was asked for" in header["message"]
+    )
     assert worker.proc.wait(timeout=30) == 1
 
 

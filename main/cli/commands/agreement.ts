@@ -19,7 +19,12 @@ export const agreementCommand: Command = {
   async run(args) {
     const { values, positionals: files } = parse(
       args,
-      { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        level: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       usage,
     );
     if (files.length < 2) throw new UsageError('give at least two files', usage);
@@ -30,7 +35,9 @@ export const agreementCommand: Command = {
     const annotators = [];
     for (const path of files) annotators.push({ path, docs: (await readDocs(path, codec, values.variant)).docs });
     for (const other of annotators.slice(1)) checkPaired(annotators[0].docs, other.docs, files[0], other.path);
-    const names = files.map((f, i) => (files.filter((g) => basename(g) === basename(f)).length > 1 ? f : basename(f)) || `#${i + 1}`);
+    const names = files.map(
+      (f, i) => (files.filter((g) => basename(g) === basename(f)).length > 1 ? f : basename(f)) || `#${i + 1}`,
+    );
     const tokens = annotators[0].docs.map(({ doc }) => doc.tokens ?? tokenize(doc.text));
     const matrix = agreementMatrix(
       annotators.map((a, i) => ({ name: names[i], docs: a.docs.map(({ doc }) => doc.entities) })),
@@ -39,7 +46,9 @@ export const agreementCommand: Command = {
     );
     if (values.json) console.log(JSON.stringify({ documents: tokens.length, level, ...matrix }, null, 2));
     else {
-      console.log(`${tokens.length} documents, ${files.length} annotators\n\nspan F1 (strict)\n${formatMatrix(matrix.names, matrix.spanF1)}`);
+      console.log(
+        `${tokens.length} documents, ${files.length} annotators\n\nspan F1 (strict)\n${formatMatrix(matrix.names, matrix.spanF1)}`,
+      );
       console.log(`\nCohen's kappa (token BIO, level ${level})\n${formatMatrix(matrix.names, matrix.kappa)}`);
     }
     return 0;

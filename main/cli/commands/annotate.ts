@@ -7,7 +7,17 @@ import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { writeOutput } from '../../io/write-output.js';
 import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
-import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import {
+  UsageError,
+  choice,
+  codecOption,
+  openStore,
+  parse,
+  pickProject,
+  positionals,
+  printIssues,
+  type Command,
+} from '../cli-support.js';
 import { labelMapper, relabelEntities } from '../../../core/label-mapping.js';
 
 const usage = `usage: workbench annotate <in> <out> [--format FORMAT] [--variant V] [--model DIR] [--device auto|cpu|cuda]
@@ -36,8 +46,15 @@ export const annotateCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' },
-        threads: { type: 'string' }, sampler: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' }, project: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        model: { type: 'string' },
+        device: { type: 'string' },
+        threads: { type: 'string' },
+        sampler: { type: 'string' },
+        limit: { type: 'string' },
+        db: { type: 'string' },
+        project: { type: 'string' },
       },
       usage,
     );
@@ -60,16 +77,24 @@ export const annotateCommand: Command = {
 
     if (values.project !== undefined && values.db === undefined) throw new UsageError('--project needs --db', usage);
     const project = values.db === undefined ? undefined : projectModel(values.db, values.project);
-    const engine = await DiffusionEngine.open(values.model ?? project?.modelDir ?? embeddedModelDir, { device, intraOpThreads: threads });
+    const engine = await DiffusionEngine.open(values.model ?? project?.modelDir ?? embeddedModelDir, {
+      device,
+      intraOpThreads: threads,
+    });
     const { info } = engine;
     const relabel = project?.relabel(info.name);
-    console.error(`model ${info.name} ${info.version} on ${info.backend} ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.runtime ? ` [${info.runtime}]` : ''}`);
+    console.error(
+      `model ${info.name} ${info.version} on ${info.backend} ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.runtime ? ` [${info.runtime}]` : ''}`,
+    );
     const started = performance.now();
     let problems = 0;
     try {
       for (let from = 0; from < docs.length; from += BATCH_DOCS) {
         const batch = docs.slice(from, from + BATCH_DOCS);
-        const results = await engine.annotate(batch.map((doc, i) => ({ id: String(from + i), text: doc.text })), { settings });
+        const results = await engine.annotate(
+          batch.map((doc, i) => ({ id: String(from + i), text: doc.text })),
+          { settings },
+        );
         results.forEach((result, i) => {
           batch[i].entities = relabel ? relabelEntities(result.entities, relabel) : result.entities;
           problems += result.problems.length;
@@ -83,7 +108,12 @@ export const annotateCommand: Command = {
     process.stderr.write('\n');
 
     const exportLog = new IssueLog();
-    const encoded = codec.encode((async function* () { yield* docs; })(), { variant: values.variant, report: (issue) => exportLog.add(issue) });
+    const encoded = codec.encode(
+      (async function* () {
+        yield* docs;
+      })(),
+      { variant: values.variant, report: (issue) => exportLog.add(issue) },
+    );
     await writeOutput(output, encoded, { multiFile: codec.multiFile });
     printIssues(exportLog.kept, exportLog.total);
     const entities = docs.reduce((n, d) => n + d.entities.length, 0);
@@ -98,7 +128,8 @@ export const annotateCommand: Command = {
 
 function positiveInt(value: string, option: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a whole number >= 1, not "${value}"`, usage);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${option} must be a whole number >= 1, not "${value}"`, usage);
   return n;
 }
 
@@ -114,15 +145,23 @@ function samplerOption(value: string | undefined): Partial<SamplerSettings> | un
 }
 
 /** The model a project pre-annotates with and how its labels become the project's (read once; the database is closed). */
-function projectModel(dbPath: string, projectName: string | undefined): { modelDir: string | undefined; relabel: (model: string) => (label: string) => string | null } {
+function projectModel(
+  dbPath: string,
+  projectName: string | undefined,
+): { modelDir: string | undefined; relabel: (model: string) => (label: string) => string | null } {
   const store = openStore(dbPath);
   try {
     const project = pickProject(store, projectName);
     const active = store.models.active();
-    const usable = active && (active.projectId === null || active.projectId === project.id) && existsSync(active.path) ? active : undefined;
+    const usable =
+      active && (active.projectId === null || active.projectId === project.id) && existsSync(active.path)
+        ? active
+        : undefined;
     const labels = new Set(store.labels.list(project.id).map((l) => l.name));
     const mappings = store.labelMappings.list(project.id);
-    console.error(`project ${project.name}: ${usable ? `active model ${usable.name} ${usable.version}` : 'no active model of its own; the embedded model'}`);
+    console.error(
+      `project ${project.name}: ${usable ? `active model ${usable.name} ${usable.version}` : 'no active model of its own; the embedded model'}`,
+    );
     return {
       modelDir: usable?.path,
       relabel: (model) => {

@@ -17,11 +17,18 @@ each run of one label as one entity, as import reads it.`;
 
 /** Refuses to pair documents whose texts differ: the scores would be meaningless. */
 export function checkPaired(gold: DecodedDoc[], pred: DecodedDoc[], goldName: string, predName: string): void {
-  if (gold.length !== pred.length) throw new UsageError(`${goldName} has ${gold.length} documents, ${predName} has ${pred.length}`);
+  if (gold.length !== pred.length)
+    throw new UsageError(`${goldName} has ${gold.length} documents, ${predName} has ${pred.length}`);
   const issues: Issue[] = [];
   gold.forEach((g, i) => {
     if (g.doc.text !== pred[i].doc.text && issues.length < 20) {
-      issues.push({ severity: 'error', file: pred[i].file, line: pred[i].line, field: 'text', message: `document ${i + 1} differs from ${g.file}:${g.line}` });
+      issues.push({
+        severity: 'error',
+        file: pred[i].file,
+        line: pred[i].line,
+        field: 'text',
+        message: `document ${i + 1} differs from ${g.file}:${g.line}`,
+      });
     }
   });
   if (issues.length > 0) throw new InputError(issues);
@@ -34,12 +41,19 @@ export const evalCommand: Command = {
   async run(args) {
     const { values, positionals: rest } = parse(
       args,
-      { gold: { type: 'string' }, pred: { type: 'string' }, format: { type: 'string', short: 'f' }, variant: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        gold: { type: 'string' },
+        pred: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       usage,
     );
     positionals(rest, [], usage);
     if (!values.gold || !values.pred) throw new UsageError('--gold and --pred are required', usage);
-    for (const path of [values.gold, values.pred]) if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+    for (const path of [values.gold, values.pred])
+      if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
     const codec = codecOption(values.format, usage);
     const gold = await readDocs(values.gold, codec, values.variant);
     const pred = await readDocs(values.pred, codec, values.variant);

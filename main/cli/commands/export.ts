@@ -2,7 +2,17 @@ import { basename, dirname, resolve } from 'node:path';
 import { ContractError } from '../../../core/contract/errors.js';
 import { EXPORT_SCOPES } from '../../../core/document-status.js';
 import { exportProject } from '../../services/export-service.js';
-import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import {
+  UsageError,
+  choice,
+  codecOption,
+  openStore,
+  parse,
+  pickProject,
+  positionals,
+  printIssues,
+  type Command,
+} from '../cli-support.js';
 
 const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME] [--overwrite]
 
@@ -29,7 +39,10 @@ export const exportCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, scope: { type: 'string' }, project: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        scope: { type: 'string' },
+        project: { type: 'string' },
         overwrite: { type: 'boolean' },
       },
       usage,
@@ -42,10 +55,17 @@ export const exportCommand: Command = {
       const project = pickProject(store, values.project);
       const dataDir = basename(dbPath) === HOST_DB_NAME ? dirname(resolve(dbPath)) : undefined;
       const summary = await exportProject(store, dest, {
-        projectId: project.id, format: codec, variant: values.variant, scope, actor: 'cli',
-        overwrite: values.overwrite ?? false, base: process.cwd(), dataDir,
+        projectId: project.id,
+        format: codec,
+        variant: values.variant,
+        scope,
+        actor: 'cli',
+        overwrite: values.overwrite ?? false,
+        base: process.cwd(),
+        dataDir,
       }).catch((error: unknown) => {
-        if (error instanceof ContractError && error.code === 'conflict') throw new UsageError(`${error.message}; add --overwrite to do so`);
+        if (error instanceof ContractError && error.code === 'conflict')
+          throw new UsageError(`${error.message}; add --overwrite to do so`);
         if (error instanceof ContractError && error.code === 'invalid') throw new UsageError(error.message);
         throw error;
       });

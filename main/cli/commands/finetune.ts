@@ -15,14 +15,28 @@ export const finetuneCommand: Command = {
   summary: 'fine-tune the current model on the finished documents and make the result the active version',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, {
-      project: { type: 'string' }, epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, reannotate: { type: 'boolean' },
-    }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      {
+        project: { type: 'string' },
+        epochs: { type: 'string' },
+        'max-minutes': { type: 'string' },
+        reannotate: { type: 'boolean' },
+      },
+      usage,
+    );
     const [dbPath] = positionals(rest, ['db'], usage);
     const epochs = positiveNumber(values.epochs, 'epochs', usage);
     const maxMinutes = positiveNumber(values['max-minutes'], 'max-minutes', usage);
     const store = openStore(dbPath);
-    const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: await loadEngine(), version: 'cli', actor: 'cli' });
+    const service = new WorkbenchService({
+      store,
+      dataDir: dirname(resolve(dbPath)),
+      host: 'browser',
+      engine: await loadEngine(),
+      version: 'cli',
+      actor: 'cli',
+    });
     const cancel = () => void service.close();
     process.once('SIGINT', cancel);
     try {
@@ -31,22 +45,34 @@ export const finetuneCommand: Command = {
       service.events.on((event) => {
         if (event.type !== 'job.progress' && event.type !== 'job.finished') return;
         const { job } = event;
-        const line = job.kind === 'fine-tune'
-          ? `fine-tune: ${job.phase ?? ''} ${job.done}/${job.total}${job.loss === undefined ? '' : ` loss ${job.loss.toFixed(4)}`}`
-          : `re-annotate: ${job.done}/${job.total} documents`;
+        const line =
+          job.kind === 'fine-tune'
+            ? `fine-tune: ${job.phase ?? ''} ${job.done}/${job.total}${job.loss === undefined ? '' : ` loss ${job.loss.toFixed(4)}`}`
+            : `re-annotate: ${job.done}/${job.total} documents`;
         if (line !== last) process.stderr.write(`\r${(last = line).padEnd(60)}`);
       });
-      const started = await service['fineTune.start']({ projectId, reannotate: values.reannotate ?? false, ...(epochs ? { epochs: Math.round(epochs) } : {}), ...(maxMinutes ? { maxMinutes } : {}) });
+      const started = await service['fineTune.start']({
+        projectId,
+        reannotate: values.reannotate ?? false,
+        ...(epochs ? { epochs: Math.round(epochs) } : {}),
+        ...(maxMinutes ? { maxMinutes } : {}),
+      });
       const finished = await service.fineTunes.settled(started.id);
       process.stderr.write('\n');
       if (finished?.state !== 'done') {
-        console.error(`fine-tune ${finished?.state ?? 'lost'}${finished?.error ? `: ${finished.error}` : ''}; the current model stays active`);
+        console.error(
+          `fine-tune ${finished?.state ?? 'lost'}${finished?.error ? `: ${finished.error}` : ''}; the current model stays active`,
+        );
         return 1;
       }
-      const version = (await service['models.versions']({ projectId })).versions.find((v) => v.id === finished.modelId)!;
+      const version = (await service['models.versions']({ projectId })).versions.find(
+        (v) => v.id === finished.modelId,
+      )!;
       const m = version.metrics;
-      console.log(`new active version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: ` +
-        `trained on ${m?.trainDocs} documents, held-out F1 ${m?.heldoutF1?.toFixed(4) ?? '-'} on ${m?.heldoutDocs}`);
+      console.log(
+        `new active version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: ` +
+          `trained on ${m?.trainDocs} documents, held-out F1 ${m?.heldoutF1?.toFixed(4) ?? '-'} on ${m?.heldoutDocs}`,
+      );
       const reannotation = service.jobs.list().find((j) => j.kind === 'preannotate');
       if (reannotation) {
         const done = await service.jobs.settled(reannotation.id);

@@ -4,7 +4,17 @@ import { DOCUMENT_STATUSES } from '../../../core/document-status.js';
 import { recoverImports } from '../../services/import-publish.js';
 import { importPath } from '../../services/import-service.js';
 import { importSuggestions } from '../../services/suggestion-import.js';
-import { UsageError, choice, codecOption, openStore, parse, pickProject, positionals, printIssues, type Command } from '../cli-support.js';
+import {
+  UsageError,
+  choice,
+  codecOption,
+  openStore,
+  parse,
+  pickProject,
+  positionals,
+  printIssues,
+  type Command,
+} from '../cli-support.js';
 import { MAX_RECORD_HELP, MAX_RECORD_OPTION, withRecordLimit } from '../record-limit.js';
 
 const usage = `usage: workbench import <db> <path> [--format FORMAT] [--variant V] [--split S] [--skip-invalid] [--report FILE]
@@ -34,8 +44,14 @@ export const importCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' }, variant: { type: 'string' }, split: { type: 'string' }, 'skip-invalid': { type: 'boolean' },
-        report: { type: 'string' }, project: { type: 'string' }, status: { type: 'string' }, ...MAX_RECORD_OPTION,
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        split: { type: 'string' },
+        'skip-invalid': { type: 'boolean' },
+        report: { type: 'string' },
+        project: { type: 'string' },
+        status: { type: 'string' },
+        ...MAX_RECORD_OPTION,
         'as-suggestions': { type: 'boolean' },
       },
       usage,
@@ -51,8 +67,15 @@ export const importCommand: Command = {
       const project = pickProject(store, values.project);
       await recoverImports(store);
       const result = await importPath(store, path, {
-        projectId: project.id, format: codec, variant: values.variant, split: values.split, status,
-        skipInvalid: values['skip-invalid'], reportPath: values.report, reportDir: join(dirname(dbPath), 'reports'), actor: 'cli',
+        projectId: project.id,
+        format: codec,
+        variant: values.variant,
+        split: values.split,
+        status,
+        skipInvalid: values['skip-invalid'],
+        reportPath: values.report,
+        reportDir: join(dirname(dbPath), 'reports'),
+        actor: 'cli',
       });
       printIssues(result.issues, result.errors + result.warnings);
       const files = result.files.length === 1 ? '1 file' : `${result.files.length} files`;
@@ -70,8 +93,14 @@ export const importCommand: Command = {
 };
 
 async function importBatchSuggestions(dbPath: string, path: string, values: Record<string, unknown>): Promise<number> {
-  const others = ['format', 'variant', 'split', 'skip-invalid', 'report', 'status', 'max-record-mb'].filter((k) => values[k] !== undefined);
-  if (others.length > 0) throw new UsageError(`--as-suggestions reads a batch run's own files: leave out ${others.map((k) => `--${k}`).join(', ')}`, usage);
+  const others = ['format', 'variant', 'split', 'skip-invalid', 'report', 'status', 'max-record-mb'].filter(
+    (k) => values[k] !== undefined,
+  );
+  if (others.length > 0)
+    throw new UsageError(
+      `--as-suggestions reads a batch run's own files: leave out ${others.map((k) => `--${k}`).join(', ')}`,
+      usage,
+    );
   if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
   const store = openStore(dbPath);
   try {

@@ -17,10 +17,17 @@ export const initCommand: Command = {
   summary: 'create a database and a project with its label set',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { name: { type: 'string' }, labels: { type: 'string' }, description: { type: 'string' } }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      { name: { type: 'string' }, labels: { type: 'string' }, description: { type: 'string' } },
+      usage,
+    );
     const [dbPath] = positionals(rest, ['db'], usage);
     const name = values.name ?? basename(dbPath, extname(dbPath));
-    const labels = (values.labels ?? '').split(',').map(normalizeLabel).filter((l) => l !== '');
+    const labels = (values.labels ?? '')
+      .split(',')
+      .map(normalizeLabel)
+      .filter((l) => l !== '');
     const bad = labels.find((l) => labelProblem(l) !== undefined);
     if (bad !== undefined) throw new UsageError(`label "${bad}" ${labelProblem(bad)}`, usage);
     if (new Set(labels).size !== labels.length) throw new UsageError('--labels lists a label twice', usage);
@@ -31,12 +38,19 @@ export const initCommand: Command = {
       store.transaction(() => {
         const project = store.projects.create(name, values.description ?? '');
         for (const label of labels) store.labels.add(project.id, { name: label });
-        store.events.append({ type: 'project-created', actor: 'cli', projectId: project.id, payload: { name, labels } });
+        store.events.append({
+          type: 'project-created',
+          actor: 'cli',
+          projectId: project.id,
+          payload: { name, labels },
+        });
       });
     } finally {
       store.close();
     }
-    console.log(`${existed ? 'added' : 'created'} project "${name}" in ${dbPath}${labels.length ? ` with labels ${labels.join(', ')}` : ''}`);
+    console.log(
+      `${existed ? 'added' : 'created'} project "${name}" in ${dbPath}${labels.length ? ` with labels ${labels.join(', ')}` : ''}`,
+    );
     return 0;
   },
 };

@@ -26,8 +26,16 @@ Without --model a mapping holds for every model. A rename or merge also maps the
 pending suggestions with the old name are shown and accepted under the new one.`;
 
 const ACTIONS: Record<string, { min: number; max: number }> = {
-  list: { min: 0, max: 0 }, add: { min: 1, max: 1 }, rename: { min: 2, max: 2 }, merge: { min: 2, max: 51 }, delete: { min: 1, max: 1 },
-  recolour: { min: 2, max: 2 }, recolor: { min: 2, max: 2 }, shortcut: { min: 2, max: 2 }, map: { min: 2, max: 2 }, unmap: { min: 1, max: 1 },
+  list: { min: 0, max: 0 },
+  add: { min: 1, max: 1 },
+  rename: { min: 2, max: 2 },
+  merge: { min: 2, max: 51 },
+  delete: { min: 1, max: 1 },
+  recolour: { min: 2, max: 2 },
+  recolor: { min: 2, max: 2 },
+  shortcut: { min: 2, max: 2 },
+  map: { min: 2, max: 2 },
+  unmap: { min: 1, max: 1 },
 };
 
 /** Validates as the contract does, so the CLI refuses exactly what the UI's service refuses, naming the field. */
@@ -42,7 +50,8 @@ function check<S extends z.ZodType>(schema: S, value: unknown, action: string): 
 function print(set: LabelSet): void {
   const width = Math.max(4, ...set.labels.map((l) => [...l.name].length));
   for (const l of set.labels) console.log(`${l.name.padEnd(width)}  ${l.colour}  ${l.shortcut ?? '-'}  ${l.entities}`);
-  for (const m of set.mappings) console.log(`map ${m.model === '*' ? '(any model)' : m.model}: ${m.modelLabel} → ${m.projectLabel}`);
+  for (const m of set.mappings)
+    console.log(`map ${m.model === '*' ? '(any model)' : m.model}: ${m.modelLabel} → ${m.projectLabel}`);
 }
 
 export const labelsCommand: Command = {
@@ -50,15 +59,28 @@ export const labelsCommand: Command = {
   summary: "list or change a project's labels (add, rename, merge, delete, recolour, map a model's labels)",
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, {
-      project: { type: 'string' }, json: { type: 'boolean' }, colour: { type: 'string' }, color: { type: 'string' }, shortcut: { type: 'string' },
-      force: { type: 'boolean' }, model: { type: 'string' },
-    }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      {
+        project: { type: 'string' },
+        json: { type: 'boolean' },
+        colour: { type: 'string' },
+        color: { type: 'string' },
+        shortcut: { type: 'string' },
+        force: { type: 'boolean' },
+        model: { type: 'string' },
+      },
+      usage,
+    );
     const [dbPath, action = 'list', ...names] = rest;
     if (dbPath === undefined) throw new UsageError('missing <db>', usage);
     const arity = ACTIONS[action];
     if (!arity) throw new UsageError(`unknown action "${action}" (one of ${Object.keys(ACTIONS).join(', ')})`, usage);
-    if (names.length < arity.min || names.length > arity.max) throw new UsageError(`${action} takes ${arity.min === arity.max ? arity.min : `${arity.min} or more`} argument${arity.max === 1 ? '' : 's'}`, usage);
+    if (names.length < arity.min || names.length > arity.max)
+      throw new UsageError(
+        `${action} takes ${arity.min === arity.max ? arity.min : `${arity.min} or more`} argument${arity.max === 1 ? '' : 's'}`,
+        usage,
+      );
     const store = openStore(dbPath);
     try {
       const projectId = pickProject(store, values.project).id;
@@ -72,42 +94,73 @@ export const labelsCommand: Command = {
             break;
           case 'add': {
             const colour = values.colour ?? values.color;
-            set = service.add(check(schemas.addLabelSchema, { projectId, name: names[0], ...(colour ? { colour } : {}), ...(values.shortcut ? { shortcut: values.shortcut } : {}) }, action));
+            set = service.add(
+              check(
+                schemas.addLabelSchema,
+                {
+                  projectId,
+                  name: names[0],
+                  ...(colour ? { colour } : {}),
+                  ...(values.shortcut ? { shortcut: values.shortcut } : {}),
+                },
+                action,
+              ),
+            );
             said = `added ${names[0]}`;
             break;
           }
           case 'rename': {
-            const change = service.rename(check(schemas.renameLabelSchema, { projectId, from: names[0], to: names[1] }, action));
+            const change = service.rename(
+              check(schemas.renameLabelSchema, { projectId, from: names[0], to: names[1] }, action),
+            );
             set = change;
             said = `renamed ${names[0]} → ${names[1]}: ${change.entities} entities in ${change.documents} documents (new revisions)`;
             break;
           }
           case 'merge': {
             const into = names[names.length - 1];
-            const change = service.merge(check(schemas.mergeLabelsSchema, { projectId, from: names.slice(0, -1), into }, action));
+            const change = service.merge(
+              check(schemas.mergeLabelsSchema, { projectId, from: names.slice(0, -1), into }, action),
+            );
             set = change;
             said = `merged ${names.slice(0, -1).join(', ')} → ${into}: ${change.entities} entities in ${change.documents} documents (new revisions)`;
             break;
           }
           case 'delete': {
-            const change = service.delete(check(schemas.deleteLabelSchema, { projectId, name: names[0], force: values.force ?? false }, action));
+            const change = service.delete(
+              check(schemas.deleteLabelSchema, { projectId, name: names[0], force: values.force ?? false }, action),
+            );
             set = change;
             said = `deleted ${names[0]}${change.entities > 0 ? `: ${change.entities} entities removed from ${change.documents} documents (new revisions)` : ''}`;
             break;
           }
           case 'recolour':
           case 'recolor':
-            set = service.update(check(schemas.updateLabelSchema, { projectId, name: names[0], colour: names[1] }, action));
+            set = service.update(
+              check(schemas.updateLabelSchema, { projectId, name: names[0], colour: names[1] }, action),
+            );
             said = `${names[0]} is now ${names[1]}`;
             break;
           case 'shortcut':
-            set = service.update(check(schemas.updateLabelSchema, { projectId, name: names[0], shortcut: names[1] === 'none' ? null : names[1] }, action));
+            set = service.update(
+              check(
+                schemas.updateLabelSchema,
+                { projectId, name: names[0], shortcut: names[1] === 'none' ? null : names[1] },
+                action,
+              ),
+            );
             said = `${names[0]}'s shortcut is now ${names[1]}`;
             break;
           case 'map':
           case 'unmap': {
             const projectLabel = action === 'map' ? names[1] : null;
-            set = service.map(check(schemas.mapLabelSchema, { projectId, ...(values.model ? { model: values.model } : {}), modelLabel: names[0], projectLabel }, action));
+            set = service.map(
+              check(
+                schemas.mapLabelSchema,
+                { projectId, ...(values.model ? { model: values.model } : {}), modelLabel: names[0], projectLabel },
+                action,
+              ),
+            );
             said = `${values.model ?? 'any model'}: ${names[0]} ${projectLabel === null ? 'is no longer mapped' : `→ ${projectLabel}`}`;
             break;
           }

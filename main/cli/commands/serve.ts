@@ -23,29 +23,53 @@ export function serveOptions(args: string[], commandUsage: string) {
   const { values, positionals } = parse(
     args,
     {
-      data: { type: 'string' }, port: { type: 'string' }, 'no-samples': { type: 'boolean' }, engine: { type: 'string' }, browser: { type: 'boolean' },
-      team: { type: 'boolean' }, listen: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+      data: { type: 'string' },
+      port: { type: 'string' },
+      'no-samples': { type: 'boolean' },
+      engine: { type: 'string' },
+      browser: { type: 'boolean' },
+      team: { type: 'boolean' },
+      listen: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     commandUsage,
   );
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, commandUsage);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got "${values.port}")`, commandUsage);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0..65535 (got "${values.port}")`, commandUsage);
   let host: string | undefined;
   let listenPort = port;
   if (values.listen !== undefined) {
     const listen = parseListen(values.listen);
-    if (!listen) throw new UsageError(`--listen must be ADDR:PORT, e.g. 0.0.0.0:8443 or [::]:8443 (got "${values.listen}")`, commandUsage);
+    if (!listen)
+      throw new UsageError(
+        `--listen must be ADDR:PORT, e.g. 0.0.0.0:8443 or [::]:8443 (got "${values.listen}")`,
+        commandUsage,
+      );
     if (values.port !== undefined) throw new UsageError('give the port in --listen or --port, not both', commandUsage);
     ({ host, port: listenPort } = listen);
   }
-  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together', commandUsage);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together', commandUsage);
   const tls = values['tls-cert'] !== undefined ? { cert: values['tls-cert'], key: values['tls-key']! } : undefined;
-  const problem = listenProblem({ host: host ?? '127.0.0.1', port: listenPort, team: values.team ?? false, tls: tls !== undefined });
+  const problem = listenProblem({
+    host: host ?? '127.0.0.1',
+    port: listenPort,
+    team: values.team ?? false,
+    tls: tls !== undefined,
+  });
   if (problem) throw new UsageError(problem, commandUsage);
   return {
-    dataDir: values.data ?? defaultDataDir(), port: listenPort, samples: !values['no-samples'], engineModule: values.engine, browser: values.browser ?? false,
-    host, team: values.team ?? false, tls,
+    dataDir: values.data ?? defaultDataDir(),
+    port: listenPort,
+    samples: !values['no-samples'],
+    engineModule: values.engine,
+    browser: values.browser ?? false,
+    host,
+    team: values.team ?? false,
+    tls,
   };
 }
 

@@ -25,7 +25,11 @@ function every(value: string | undefined): number | null | undefined {
   if (value === undefined) return undefined;
   if (value === 'off' || value === '0') return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--retrain-every takes a whole number of documents (1 to 100000) or off, not "${value}"`, usage);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000)
+    throw new UsageError(
+      `--retrain-every takes a whole number of documents (1 to 100000) or off, not "${value}"`,
+      usage,
+    );
   return n;
 }
 
@@ -34,23 +38,48 @@ export const settingsCommand: Command = {
   summary: "show or change a project's settings (retrain every N documents, lexicon suggestions)",
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { project: { type: 'string' }, 'retrain-every': { type: 'string' }, lexicon: { type: 'string' }, json: { type: 'boolean' } }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      {
+        project: { type: 'string' },
+        'retrain-every': { type: 'string' },
+        lexicon: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      usage,
+    );
     const [dbPath] = positionals(rest, ['db'], usage);
     const retrainEvery = every(values['retrain-every']);
     const lexicon = onOff(values.lexicon, 'lexicon');
     const store = openStore(dbPath);
     // No engine: nothing here loads a model. Closing right after the change stops keep-learning from training in
     // this process; the workbench that serves the project does it on the next finished document.
-    const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: unavailableEngine, version: 'cli', actor: 'cli' });
+    const service = new WorkbenchService({
+      store,
+      dataDir: dirname(resolve(dbPath)),
+      host: 'browser',
+      engine: unavailableEngine,
+      version: 'cli',
+      actor: 'cli',
+    });
     try {
       const projectId = pickProject(store, values.project).id;
-      const settings = retrainEvery === undefined && lexicon === undefined
-        ? await service['projects.settings']({ projectId })
-        : await service['projects.updateSettings']({ projectId, ...(retrainEvery === undefined ? {} : { retrainEvery }), ...(lexicon === undefined ? {} : { lexicon }) });
+      const settings =
+        retrainEvery === undefined && lexicon === undefined
+          ? await service['projects.settings']({ projectId })
+          : await service['projects.updateSettings']({
+              projectId,
+              ...(retrainEvery === undefined ? {} : { retrainEvery }),
+              ...(lexicon === undefined ? {} : { lexicon }),
+            });
       if (values.json) console.log(JSON.stringify(settings, null, 2));
       else {
-        console.log(`retrain every: ${settings.retrainEvery === null ? 'off' : `${settings.retrainEvery} newly finished documents`}`);
-        console.log(`finished documents: ${settings.finished} (the last training learned from ${settings.finishedAtLastTraining})`);
+        console.log(
+          `retrain every: ${settings.retrainEvery === null ? 'off' : `${settings.retrainEvery} newly finished documents`}`,
+        );
+        console.log(
+          `finished documents: ${settings.finished} (the last training learned from ${settings.finishedAtLastTraining})`,
+        );
         console.log(`lexicon suggestions: ${settings.lexicon ? 'on' : 'off'}`);
       }
       return 0;

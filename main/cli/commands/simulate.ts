@@ -37,7 +37,8 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
 function int(value: string | undefined, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${option} must be a whole number >= ${min}, not "${value}"`, usage);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${option} must be a whole number >= ${min}, not "${value}"`, usage);
   return n;
 }
 
@@ -64,7 +65,15 @@ export function summarise(runs: readonly StrategyRun[]) {
       name: run.name,
       final: run.rounds[run.rounds.length - 1],
       meanEditsPerSentence: edits.length ? edits.reduce((a, b) => a + b, 0) / edits.length : null,
-      ...(target ? { reachesRandomFinal: { f1: target.dev.f1, atLabeled: target.labeled, labeledNeeded: labeledToReach(points, target.dev.f1) ?? null } } : {}),
+      ...(target
+        ? {
+            reachesRandomFinal: {
+              f1: target.dev.f1,
+              atLabeled: target.labeled,
+              labeledNeeded: labeledToReach(points, target.dev.f1) ?? null,
+            },
+          }
+        : {}),
     };
   });
 }
@@ -74,17 +83,40 @@ export const simulateCommand: Command = {
   summary: 'active-learning simulation: learning curves of ranking strategies with gold as the annotator',
   usage,
   async run(args) {
-    const { values } = parse(args, {
-      strategies: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, format: { type: 'string', short: 'f' }, variant: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' },
-      seed: { type: 'string' }, 'seed-size': { type: 'string' }, step: { type: 'string' }, rounds: { type: 'string' }, 'dev-limit': { type: 'string' },
-      threads: { type: 'string' }, 'seed-steps': { type: 'string' }, epochs: { type: 'string' }, 'min-steps': { type: 'string' },
-      'max-minutes': { type: 'string' }, lr: { type: 'string' },
-      'disagreement-temperature': { type: 'string' },
-    }, usage);
+    const { values } = parse(
+      args,
+      {
+        strategies: { type: 'string' },
+        train: { type: 'string' },
+        dev: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        variant: { type: 'string' },
+        model: { type: 'string' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        seed: { type: 'string' },
+        'seed-size': { type: 'string' },
+        step: { type: 'string' },
+        rounds: { type: 'string' },
+        'dev-limit': { type: 'string' },
+        threads: { type: 'string' },
+        'seed-steps': { type: 'string' },
+        epochs: { type: 'string' },
+        'min-steps': { type: 'string' },
+        'max-minutes': { type: 'string' },
+        lr: { type: 'string' },
+        'disagreement-temperature': { type: 'string' },
+      },
+      usage,
+    );
     const trainPath = values.train ?? join(PHONER, 'train_syllable.jsonl');
     const devPath = values.dev ?? join(PHONER, 'dev_syllable.jsonl');
     for (const path of [trainPath, devPath]) {
-      if (!existsSync(path)) throw new UsageError(`${path} does not exist (PhoNER_COVID19 is read from ../shared/data; give --train/--dev)`, usage);
+      if (!existsSync(path))
+        throw new UsageError(
+          `${path} does not exist (PhoNER_COVID19 is read from ../shared/data; give --train/--dev)`,
+          usage,
+        );
     }
     const codec = codecOption(values.format ?? 'phoner', usage);
     const variant = values.variant ?? (codec.id === 'phoner' ? 'syllable' : undefined);
@@ -96,26 +128,56 @@ export const simulateCommand: Command = {
     const chosen = strategies(values.strategies);
     const started = Date.now();
     const runs = await simulate({
-      train, dev, base: resolve(values.model ?? embeddedModelDir), out, strategies: chosen,
-      seed: int(values.seed, 'seed', 1, 0), seedSize: int(values['seed-size'], 'seed-size', 200), step: int(values.step, 'step', 200),
-      rounds: int(values.rounds, 'rounds', 9, 0), threads: int(values.threads, 'threads', 2),
+      train,
+      dev,
+      base: resolve(values.model ?? embeddedModelDir),
+      out,
+      strategies: chosen,
+      seed: int(values.seed, 'seed', 1, 0),
+      seedSize: int(values['seed-size'], 'seed-size', 200),
+      step: int(values.step, 'step', 200),
+      rounds: int(values.rounds, 'rounds', 9, 0),
+      threads: int(values.threads, 'threads', 2),
       training: {
-        epochs: num(values.epochs, 'epochs') ?? 3, minSteps: int(values['min-steps'], 'min-steps', 150),
-        maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20, lr: num(values.lr, 'lr'),
+        epochs: num(values.epochs, 'epochs') ?? 3,
+        minSteps: int(values['min-steps'], 'min-steps', 150),
+        maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
+        lr: num(values.lr, 'lr'),
       },
-      seedTraining: { maxSteps: int(values['seed-steps'], 'seed-steps', 600), maxMinutes: 15, lr: num(values.lr, 'lr') },
+      seedTraining: {
+        maxSteps: int(values['seed-steps'], 'seed-steps', 600),
+        maxMinutes: 15,
+        lr: num(values.lr, 'lr'),
+      },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
       log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
     });
     const summary = summarise(runs);
     // File names, not paths: results.json is shared (assets/simulations/) and says nothing of the machine.
-    const results = { train: basename(trainPath), dev: basename(devPath), format: codec.id, devSentences: dev.length, poolSentences: train.length, minutes: (Date.now() - started) / 60_000, summary, runs };
+    const results = {
+      train: basename(trainPath),
+      dev: basename(devPath),
+      format: codec.id,
+      devSentences: dev.length,
+      poolSentences: train.length,
+      minutes: (Date.now() - started) / 60_000,
+      summary,
+      runs,
+    };
     writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const series = simulationSeries(runs);
-    writeFileSync(join(out, 'learning-curves.svg'), learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`));
+    writeFileSync(
+      join(out, 'learning-curves.svg'),
+      learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`),
+    );
     for (const s of summary) {
-      const reach = 'reachesRandomFinal' in s && s.reachesRandomFinal ? `; reaches random's ${s.reachesRandomFinal.f1.toFixed(4)} at ${s.reachesRandomFinal.labeledNeeded ?? 'never'}` : '';
-      console.log(`${s.name}: ${s.final.labeled} sentences, dev F1 ${s.final.dev.f1.toFixed(4)}, ${s.meanEditsPerSentence?.toFixed(2) ?? '-'} edits/sentence${reach}`);
+      const reach =
+        'reachesRandomFinal' in s && s.reachesRandomFinal
+          ? `; reaches random's ${s.reachesRandomFinal.f1.toFixed(4)} at ${s.reachesRandomFinal.labeledNeeded ?? 'never'}`
+          : '';
+      console.log(
+        `${s.name}: ${s.final.labeled} sentences, dev F1 ${s.final.dev.f1.toFixed(4)}, ${s.meanEditsPerSentence?.toFixed(2) ?? '-'} edits/sentence${reach}`,
+      );
     }
     console.log(`wrote ${join(out, 'results.json')} and learning-curves.svg`);
     return 0;

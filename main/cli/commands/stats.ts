@@ -10,7 +10,11 @@ export const statsCommand: Command = {
   summary: 'show counts for a project',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' } }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      { project: { type: 'string' }, json: { type: 'boolean' } },
+      usage,
+    );
     const [dbPath] = positionals(rest, ['db'], usage);
     const store = openStore(dbPath);
     try {

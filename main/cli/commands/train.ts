@@ -2,7 +2,15 @@ import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
 import { DEFAULT_FROM } from '../../services/project-train-service.js';
 import { WorkbenchService } from '../../services/workbench-service.js';
-import { UsageError, openStore, parse, pickProject, positionals, positiveNumber, type Command } from '../cli-support.js';
+import {
+  UsageError,
+  openStore,
+  parse,
+  pickProject,
+  positionals,
+  positiveNumber,
+  type Command,
+} from '../cli-support.js';
 
 const usage = `usage: workbench train <db> [--project NAME] [--from scratch|embedded|VERSION] [--minutes N]
 
@@ -23,21 +31,39 @@ export const trainCommand: Command = {
   summary: "train a model for the project's own labels; it becomes active only when it beats the active one",
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { project: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' } }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      { project: { type: 'string' }, from: { type: 'string' }, minutes: { type: 'string' } },
+      usage,
+    );
     const [dbPath] = positionals(rest, ['db'], usage);
     const maxMinutes = positiveNumber(values.minutes, 'minutes', usage);
     const store = openStore(dbPath);
-    const service = new WorkbenchService({ store, dataDir: dirname(resolve(dbPath)), host: 'browser', engine: await loadEngine(), version: 'cli', actor: 'cli' });
+    const service = new WorkbenchService({
+      store,
+      dataDir: dirname(resolve(dbPath)),
+      host: 'browser',
+      engine: await loadEngine(),
+      version: 'cli',
+      actor: 'cli',
+    });
     const cancel = () => void service.close();
     process.once('SIGINT', cancel);
     try {
       const projectId = pickProject(store, values.project).id;
       let from: 'embedded' | 'scratch' | number = DEFAULT_FROM;
-      if (values.from === 'scratch' || values.from === 'embedded' || values.from === undefined) from = values.from ?? DEFAULT_FROM;
+      if (values.from === 'scratch' || values.from === 'embedded' || values.from === undefined)
+        from = values.from ?? DEFAULT_FROM;
       else {
         const wanted = values.from;
-        const model = store.models.list().find((m) => String(m.id) === wanted || m.version === wanted || `${m.name} ${m.version}` === wanted);
-        if (!model) throw new UsageError(`--from: no registered model "${wanted}" (workbench models ${dbPath} lists them)`, usage);
+        const model = store.models
+          .list()
+          .find((m) => String(m.id) === wanted || m.version === wanted || `${m.name} ${m.version}` === wanted);
+        if (!model)
+          throw new UsageError(
+            `--from: no registered model "${wanted}" (workbench models ${dbPath} lists them)`,
+            usage,
+          );
         from = model.id;
       }
       let last = '';
@@ -52,14 +78,18 @@ export const trainCommand: Command = {
       const finished = await service.training.settled(started.id);
       process.stderr.write('\n');
       if (finished?.state !== 'done' || !finished.result) {
-        console.error(`training ${finished?.state ?? 'lost'}${finished?.error ? `: ${finished.error}` : ''}; the current model stays active`);
+        console.error(
+          `training ${finished?.state ?? 'lost'}${finished?.error ? `: ${finished.error}` : ''}; the current model stays active`,
+        );
         return 1;
       }
       const r = finished.result;
       const version = (await service['models.versions']({ projectId })).versions.find((v) => v.id === r.modelId)!;
-      console.log(`new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
-        `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
-        (r.activeModel ? `; active model ${r.activeModel}: ${r.activeF1?.toFixed(4) ?? 'not scored'}` : ''));
+      console.log(
+        `new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
+          `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
+          (r.activeModel ? `; active model ${r.activeModel}: ${r.activeF1?.toFixed(4) ?? 'not scored'}` : ''),
+      );
       console.log(`${r.activated ? 'now the active model' : 'not made active'}: ${r.reason}`);
       return 0;
     } finally {

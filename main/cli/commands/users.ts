@@ -37,7 +37,12 @@ export async function readPassword(prompt: string): Promise<string> {
   const ask = (question: string) =>
     new Promise<string>((resolve) => {
       let muted = false;
-      const output = new Writable({ write: (chunk, _encoding, done) => { if (!muted) process.stderr.write(chunk); done(); } });
+      const output = new Writable({
+        write: (chunk, _encoding, done) => {
+          if (!muted) process.stderr.write(chunk);
+          done();
+        },
+      });
       const rl = createInterface({ input: process.stdin, output, terminal: true });
       rl.question(question, (answer) => {
         rl.close();
@@ -79,7 +84,8 @@ export const usersCommand: Command = {
       switch (action) {
         case 'add': {
           const [name] = positionals(more, ['name'], usage);
-          if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name)) throw new UsageError(`a user name is 1-64 letters, digits or . _ @ - (got "${name}")`);
+          if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name))
+            throw new UsageError(`a user name is 1-64 letters, digits or . _ @ - (got "${name}")`);
           const role = choice<Role>(values.role, ROLES, 'role', usage);
           if (!role) throw new UsageError('--role is required', usage);
           if (store.users.byName(name)) throw new UsageError(`there is already a user "${name}"`);
@@ -89,7 +95,10 @@ export const usersCommand: Command = {
         }
         case 'list': {
           positionals(more, [], usage);
-          for (const u of store.users.list()) console.log(`${u.name}\t${u.role}\t${u.disabled ? 'disabled' : 'active'}\tsince ${u.createdAt.slice(0, 10)}`);
+          for (const u of store.users.list())
+            console.log(
+              `${u.name}\t${u.role}\t${u.disabled ? 'disabled' : 'active'}\tsince ${u.createdAt.slice(0, 10)}`,
+            );
           return 0;
         }
         case 'disable':

@@ -14,7 +14,11 @@ export const validateCommand: Command = {
   summary: 'check a file or folder without importing it',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(args, { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, ...MAX_RECORD_OPTION }, usage);
+    const { values, positionals: rest } = parse(
+      args,
+      { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, ...MAX_RECORD_OPTION },
+      usage,
+    );
     const [path] = positionals(rest, ['path'], usage);
     const codec = withRecordLimit(codecOption(values.format, usage, path), values['max-record-mb'], usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
@@ -28,8 +32,13 @@ export const validateCommand: Command = {
       for (const e of doc.entities) labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
     }
     printIssues(log.kept, log.total);
-    const byLabel = [...labels].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${label} ${n}`).join(', ');
-    console.log(`${docs} documents, ${entities} entities${byLabel ? ` (${byLabel})` : ''}; ${log.errors} errors, ${log.warnings} warnings`);
+    const byLabel = [...labels]
+      .sort((a, b) => b[1] - a[1])
+      .map(([label, n]) => `${label} ${n}`)
+      .join(', ');
+    console.log(
+      `${docs} documents, ${entities} entities${byLabel ? ` (${byLabel})` : ''}; ${log.errors} errors, ${log.warnings} warnings`,
+    );
     return log.errors > 0 ? 1 : 0;
   },
 };

@@ -29,14 +29,29 @@ export function isTrustedCaller(event: IpcCaller, windowIds: ReadonlySet<number>
   }
 }
 
-export function registerIpc(ipcMain: IpcMainLike, api: WorkbenchApi, windowIds: ReadonlySet<number>, log: (m: string) => void): void {
-  const dispatcher = createDispatcher<IpcCaller>(api, (caller) => {
-    if (!isTrustedCaller(caller, windowIds)) throw new ContractError('forbidden', 'calls are accepted only from the workbench window');
-  }, log);
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  api: WorkbenchApi,
+  windowIds: ReadonlySet<number>,
+  log: (m: string) => void,
+): void {
+  const dispatcher = createDispatcher<IpcCaller>(
+    api,
+    (caller) => {
+      if (!isTrustedCaller(caller, windowIds))
+        throw new ContractError('forbidden', 'calls are accepted only from the workbench window');
+    },
+    log,
+  );
   for (const method of METHOD_NAMES) {
     // Exactly one argument: a second one is a malformed call, not extra data to ignore.
     ipcMain.handle(ipcChannel(method), (event, ...args) =>
-      args.length > 1 ? Promise.resolve({ ok: false, error: { code: 'invalid', message: `${method}: expected one parameter object` } }) : dispatcher.call(event, method, args[0]),
+      args.length > 1
+        ? Promise.resolve({
+            ok: false,
+            error: { code: 'invalid', message: `${method}: expected one parameter object` },
+          })
+        : dispatcher.call(event, method, args[0]),
     );
   }
 }

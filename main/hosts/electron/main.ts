@@ -42,7 +42,10 @@ if (!app.requestSingleInstanceLock()) {
 
 /** Starts the service process: Node with tsx in development, Electron's utility process when packaged. */
 function startService(): ServiceChannel {
-  const args = [`--data=${app.getPath('userData')}`, ...(process.argv.includes('--no-samples') ? ['--no-samples'] : [])];
+  const args = [
+    `--data=${app.getPath('userData')}`,
+    ...(process.argv.includes('--no-samples') ? ['--no-samples'] : []),
+  ];
   if (app.isPackaged) {
     const child = utilityProcess.fork(join(here, 'service.mjs'), args, { serviceName: 'workbench-services' });
     return {
@@ -52,7 +55,12 @@ function startService(): ServiceChannel {
     };
   }
   const node = process.env.WORKBENCH_NODE ?? 'node';
-  const child = fork(join(root, 'main/hosts/service-process.ts'), args, { execPath: node, execArgv: ['--import', import.meta.resolve('tsx')], cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(root, 'main/hosts/service-process.ts'), args, {
+    execPath: node,
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
     postMessage: (m) => child.send(m),
     onMessage: (l) => child.on('message', (m) => l(m as FromService)),
@@ -73,7 +81,12 @@ async function start(): Promise<void> {
     app.quit();
   });
   registerIpc(ipcMain, api, windows, (m) => console.error(m));
-  registerDestinationDialog(ipcMain, dialog, (id) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null, windows);
+  registerDestinationDialog(
+    ipcMain,
+    dialog,
+    (id) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null,
+    windows,
+  );
   await ready;
   const win = createWindow(join(here, 'preload.cjs'));
   windows.add(win.webContents.id);

@@ -34,13 +34,18 @@ export function allowedExternalUrl(url: string, hosts: readonly string[] = EXTER
   } catch {
     return undefined;
   }
-  if (target.protocol !== 'https:' || target.port !== '' || target.username !== '' || target.password !== '') return undefined;
+  if (target.protocol !== 'https:' || target.port !== '' || target.username !== '' || target.password !== '')
+    return undefined;
   if (!hosts.includes(target.hostname)) return undefined;
   return target.href;
 }
 
 /** Opens `url` with `open` (shell.openExternal) when the allow-list lets it through; says whether it did. */
-export function openExternalAllowed(url: string, open: (url: string) => Promise<void>, log: (message: string) => void = console.warn): boolean {
+export function openExternalAllowed(
+  url: string,
+  open: (url: string) => Promise<void>,
+  log: (message: string) => void = console.warn,
+): boolean {
   const allowed = allowedExternalUrl(url);
   if (allowed === undefined) {
     log(`workbench: refused to open ${JSON.stringify(url.slice(0, 200))} outside the app (not an allowed https link)`);

@@ -13,7 +13,10 @@ export interface ServiceChannel {
   onExit(listener: (code: number | null) => void): void;
 }
 
-export function serviceClient(channel: ServiceChannel, onEvent: (event: WorkbenchEvent) => void): { api: WorkbenchApi; ready: Promise<void> } {
+export function serviceClient(
+  channel: ServiceChannel,
+  onEvent: (event: WorkbenchEvent) => void,
+): { api: WorkbenchApi; ready: Promise<void> } {
   let next = 1;
   const waiting = new Map<number, (outcome: CallOutcome) => void>();
   let markReady: () => void = () => {};
@@ -33,7 +36,8 @@ export function serviceClient(channel: ServiceChannel, onEvent: (event: Workbenc
   });
   channel.onExit((code) => {
     markFailed(new Error(`the service process exited (${code})`));
-    for (const resolve of waiting.values()) resolve({ ok: false, error: { code: 'failed', message: 'the service process stopped' } });
+    for (const resolve of waiting.values())
+      resolve({ ok: false, error: { code: 'failed', message: 'the service process stopped' } });
     waiting.clear();
   });
   const api = Object.fromEntries(
@@ -42,7 +46,9 @@ export function serviceClient(channel: ServiceChannel, onEvent: (event: Workbenc
       (params: unknown) =>
         new Promise((resolve, reject) => {
           const id = next++;
-          waiting.set(id, (outcome) => (outcome.ok ? resolve(outcome.result) : reject(ContractError.from(outcome.error))));
+          waiting.set(id, (outcome) =>
+            outcome.ok ? resolve(outcome.result) : reject(ContractError.from(outcome.error)),
+          );
           channel.postMessage({ type: 'call', id, method, params });
         }),
     ]),

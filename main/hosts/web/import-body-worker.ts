@@ -11,7 +11,8 @@ export interface BodyJob {
   uploadPath: string;
 }
 /** To the worker: the body's chunks, then `null` at its end. From it: the parameters, or the reason they are refused. */
-export type BodyReply = { ok: true; params: Record<string, unknown>; wrote: boolean } | { ok: false; message: string; field?: string };
+export type BodyReply =
+  { ok: true; params: Record<string, unknown>; wrote: boolean } | { ok: false; message: string; field?: string };
 
 function decode(body: Buffer, uploadPath: string): BodyReply {
   let params: unknown;
@@ -20,13 +21,20 @@ function decode(body: Buffer, uploadPath: string): BodyReply {
   } catch {
     return { ok: false, message: 'the body is not valid JSON' };
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return { ok: false, message: 'the body must be a JSON object' };
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    return { ok: false, message: 'the body must be a JSON object' };
   const { contentBase64, ...rest } = params as Record<string, unknown>;
   // Anything but a base64 string is left for the contract's own check, which names the field.
   if (typeof contentBase64 !== 'string') return { ok: true, params: params as Record<string, unknown>, wrote: false };
-  if (contentBase64.length % 4 !== 0 || !BASE64.test(contentBase64)) return { ok: false, message: 'contentBase64: not base64', field: 'contentBase64' };
+  if (contentBase64.length % 4 !== 0 || !BASE64.test(contentBase64))
+    return { ok: false, message: 'contentBase64: not base64', field: 'contentBase64' };
   const bytes = Buffer.from(contentBase64, 'base64');
-  if (bytes.length > MAX_IMPORT_BYTES) return { ok: false, message: `contentBase64: the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, field: 'contentBase64' };
+  if (bytes.length > MAX_IMPORT_BYTES)
+    return {
+      ok: false,
+      message: `contentBase64: the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`,
+      field: 'contentBase64',
+    };
   writeFileSync(uploadPath, bytes, { mode: 0o600 });
   return { ok: true, params: rest, wrote: true };
 }

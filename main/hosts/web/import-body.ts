@@ -13,7 +13,11 @@ const WORKER_URL = new URL('./import-body-worker.ts', import.meta.url);
 export const WORKER_BODY_BYTES = 1024 * 1024;
 
 /** The call's parameters, with `upload` in place of `contentBase64`; the caller discards the upload if unused. */
-export async function readImportBody(req: IncomingMessage, uploads: Uploads, maxBytes: number): Promise<{ params: unknown; upload?: string }> {
+export async function readImportBody(
+  req: IncomingMessage,
+  uploads: Uploads,
+  maxBytes: number,
+): Promise<{ params: unknown; upload?: string }> {
   const { id, path } = uploads.create();
   const worker = startWorker(WORKER_URL, { workerData: { uploadPath: path } satisfies BodyJob });
   const reply = new Promise<BodyReply>((resolve, reject) => {

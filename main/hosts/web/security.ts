@@ -24,7 +24,11 @@ export function checkOrigin(req: IncomingMessage, gate: Gate): void {
   const port = gate.port();
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
   const host = req.headers.host ?? '';
-  if (!allowedHosts.includes(host)) throw new ContractError('forbidden', `requests must address the workbench on loopback (got Host "${host.slice(0, 100)}")`);
+  if (!allowedHosts.includes(host))
+    throw new ContractError(
+      'forbidden',
+      `requests must address the workbench on loopback (got Host "${host.slice(0, 100)}")`,
+    );
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) {
     throw new ContractError('forbidden', 'cross-origin requests are refused');
@@ -35,10 +39,15 @@ export function checkOrigin(req: IncomingMessage, gate: Gate): void {
 export function checkToken(req: IncomingMessage, gate: Gate): void {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
-  if (!match) throw new ContractError('unauthorized', 'missing token: send Authorization: Bearer <token> (the token is in the URL the workbench printed)');
+  if (!match)
+    throw new ContractError(
+      'unauthorized',
+      'missing token: send Authorization: Bearer <token> (the token is in the URL the workbench printed)',
+    );
   const given = Buffer.from(match[1]);
   const expected = Buffer.from(gate.token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ContractError('unauthorized', 'wrong token');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new ContractError('unauthorized', 'wrong token');
 }
 
 /** Headers every response carries. The CSP allows only our own scripts; styles may be inline (Svelte style props). */

@@ -36,7 +36,12 @@ export function appVersion(): string {
 export async function serve(options: ServeOptions): Promise<Serving> {
   const log = options.log ?? ((m: string) => console.error(m));
   const host = options.host ?? '127.0.0.1';
-  const problem = listenProblem({ host, port: options.port ?? 0, team: options.team ?? false, tls: options.tls !== undefined });
+  const problem = listenProblem({
+    host,
+    port: options.port ?? 0,
+    team: options.team ?? false,
+    tls: options.tls !== undefined,
+  });
   if (problem) throw new Error(problem);
   const tls = options.tls && { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) };
   const staticDir = await ensureRendererBuilt(log);
@@ -44,12 +49,30 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const engine = await loadEngine(options.engineModule);
   if (options.team && workspace.store.users.list().every((u) => u.disabled)) {
     workspace.store.close();
-    throw new Error(`a team server needs someone to log in: add an admin first (workbench users add NAME --role admin --data ${options.dataDir})`);
+    throw new Error(
+      `a team server needs someone to log in: add an admin first (workbench users add NAME --role admin --data ${options.dataDir})`,
+    );
   }
-  const service = new WorkbenchService({ store: workspace.store, dataDir: workspace.dataDir, host: 'browser', engine, version: appVersion() });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: workspace.dataDir,
+    host: 'browser',
+    engine,
+    version: appVersion(),
+  });
   const gate = options.team ? () => teamGate({ users: workspace.store.users, tls: tls !== undefined, log }) : undefined;
-  const web = await startWebHost({ service, staticDir, host, port: options.port, log, gate, tls, allowRemote: options.team });
-  if (options.team && !tls) log('team mode without TLS: loopback only, session cookies are not Secure (tests, a trial on this machine)');
+  const web = await startWebHost({
+    service,
+    staticDir,
+    host,
+    port: options.port,
+    log,
+    gate,
+    tls,
+    allowRemote: options.team,
+  });
+  if (options.team && !tls)
+    log('team mode without TLS: loopback only, session cookies are not Secure (tests, a trial on this machine)');
   await preannotateSamples(service, workspace, log);
   let stopped = false;
   return {

@@ -25,7 +25,8 @@ export function serveStatic(root: string, path: string, res: ServerResponse): bo
   }
   if (relative.includes('\0')) return false;
   const file = normalize(join(root, relative));
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep) || !existsSync(file) || !statSync(file).isFile())
+    return false;
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
   createReadStream(file).pipe(res);
   return true;

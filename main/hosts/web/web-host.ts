@@ -54,7 +54,8 @@ function sendOutcome(res: ServerResponse, outcome: CallOutcome): void {
 }
 
 function checkJsonType(req: IncomingMessage): void {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new ContractError('invalid', 'the body must be application/json');
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new ContractError('invalid', 'the body must be application/json');
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -78,7 +79,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /** Starts the browser host; resolves once it listens. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.allowRemote) throw new Error(`refusing to bind ${host}: the browser host listens on loopback only`);
+  if (!isLoopback(host) && !options.allowRemote)
+    throw new Error(`refusing to bind ${host}: the browser host listens on loopback only`);
   const log = options.log ?? (() => {});
   let boundPort = 0;
   const gate: Gate = { token: options.token ?? newToken(), port: () => boundPort };
@@ -98,7 +100,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const caller = requestGate.identify(req);
         if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
-        if (method === undefined || req.method !== 'POST') throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
+        if (method === undefined || req.method !== 'POST')
+          throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
         dispatcher.authorize(caller, method); // a role too low is refused before a large body is read
         // A body without a length (chunked) may be any size: it goes to the worker too.
         if (method === 'documents.import' && !(Number(req.headers['content-length']) <= WORKER_BODY_BYTES)) {
@@ -114,18 +117,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return sendOutcome(res, await dispatcher.call(caller, method, params));
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ContractError('not-found', `no ${req.method} here`);
-      if (!serveStatic(options.staticDir, url.pathname, res)) throw new ContractError('not-found', `no file ${url.pathname}`);
+      if (!serveStatic(options.staticDir, url.pathname, res))
+        throw new ContractError('not-found', `no file ${url.pathname}`);
     } catch (error) {
-      const payload = error instanceof ContractError ? error.toPayload() : { code: 'failed' as const, message: String((error as Error).message) };
+      const payload =
+        error instanceof ContractError
+          ? error.toPayload()
+          : { code: 'failed' as const, message: String((error as Error).message) };
       if (!(error instanceof ContractError)) log(`request failed: ${(error as Error).stack}`);
       if (!res.headersSent) send(res, httpStatus(payload.code), { ok: false, error: payload });
       else res.end();
     }
   };
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createServer(listener);
 
   function openEventStream(res: ServerResponse): void {
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      Connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     streams.add(res);
     const off = options.service.events.on((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));

@@ -16,7 +16,14 @@ export function moveCaret(caret: Caret | null, delta: number, extend: boolean, c
 }
 
 /** Moves the caret to the first token of the line `delta` lines away. */
-export function moveCaretByLine(caret: Caret | null, delta: number, extend: boolean, tokens: readonly Range[], lineStarts: readonly number[], lineOfOffset: (cp: number) => number): Caret | null {
+export function moveCaretByLine(
+  caret: Caret | null,
+  delta: number,
+  extend: boolean,
+  tokens: readonly Range[],
+  lineStarts: readonly number[],
+  lineOfOffset: (cp: number) => number,
+): Caret | null {
   if (tokens.length === 0) return null;
   const current = caret ? lineOfOffset(tokens[caret.focus].start) : delta > 0 ? -1 : lineStarts.length;
   const target = Math.min(Math.max(current + delta, 0), lineStarts.length - 1);
@@ -40,11 +47,19 @@ export function caretOver(range: Range, tokens: readonly Range[]): Caret | null 
 }
 
 /** Moves the caret to the first (or last) token of its line. */
-export function moveCaretToLineEdge(caret: Caret | null, end: boolean, extend: boolean, tokens: readonly Range[], lineStarts: readonly number[], lineOfOffset: (cp: number) => number): Caret | null {
+export function moveCaretToLineEdge(
+  caret: Caret | null,
+  end: boolean,
+  extend: boolean,
+  tokens: readonly Range[],
+  lineStarts: readonly number[],
+  lineOfOffset: (cp: number) => number,
+): Caret | null {
   if (tokens.length === 0) return null;
   const line = caret ? lineOfOffset(tokens[caret.focus].start) : 0;
   const first = Math.min(tokenAt(tokens, lineStarts[line]), tokens.length - 1);
-  const next = line + 1 < lineStarts.length ? Math.min(tokenAt(tokens, lineStarts[line + 1]), tokens.length) : tokens.length;
+  const next =
+    line + 1 < lineStarts.length ? Math.min(tokenAt(tokens, lineStarts[line + 1]), tokens.length) : tokens.length;
   const focus = end ? Math.max(first, next - 1) : first;
   return extend && caret ? { anchor: caret.anchor, focus } : { anchor: focus, focus };
 }

@@ -34,12 +34,15 @@ export interface CommandTarget {
   showHelp(): void;
 }
 
-type Handlers = { [K in EditorCommand['kind']]: (target: CommandTarget, command: Extract<EditorCommand, { kind: K }>) => void };
+type Handlers = {
+  [K in EditorCommand['kind']]: (target: CommandTarget, command: Extract<EditorCommand, { kind: K }>) => void;
+};
 
 /** Every command's handler, by kind. While the picker is open, ↑/↓ move in it and Enter picks. */
 export const COMMANDS: Handlers = {
   move: ({ selection }, c) => selection.moveCaret(c.delta, c.extend),
-  line: ({ selection }, c) => (selection.picking ? selection.movePicker(c.delta) : selection.moveCaretByLine(c.delta, c.extend)),
+  line: ({ selection }, c) =>
+    selection.picking ? selection.movePicker(c.delta) : selection.moveCaretByLine(c.delta, c.extend),
   home: ({ selection }, c) => selection.moveCaretToLineEdge(c.end, c.extend),
   boundary: ({ editor }, c) => editor.nudgeBoundary(c.edge, c.delta),
   label: ({ editor }, c) => editor.applyLabel(c.label),

@@ -137,14 +137,24 @@ export class EditSession {
   acceptAbove(threshold: number): SpanLists | undefined {
     const taken = this.lists.suggestions.filter((s) => (s.score ?? 0) >= threshold);
     if (taken.length === 0) return undefined;
-    const next = taken.reduce((list, s) => addSpan(list, { label: s.label, start: s.start, end: s.end }), this.lists.entities);
-    return this.edit(next, { outcomes: taken.map((s) => ({ suggestedSpanId: s.id, outcome: 'accepted' as const })), drop: taken.map((s) => s.id), note: `accept>=${threshold}` });
+    const next = taken.reduce(
+      (list, s) => addSpan(list, { label: s.label, start: s.start, end: s.end }),
+      this.lists.entities,
+    );
+    return this.edit(next, {
+      outcomes: taken.map((s) => ({ suggestedSpanId: s.id, outcome: 'accepted' as const })),
+      drop: taken.map((s) => s.id),
+      note: `accept>=${threshold}`,
+    });
   }
 
   /** Rejects a suggestion (undoable: undo reopens it). Sent after the edits before it. */
   reject(suggestion: SuggestedSpan): SpanLists {
     this.history.record(this.lists, { kind: 'reject', suggestedSpanIds: [suggestion.id] });
-    this.lists = { entities: this.lists.entities, suggestions: this.lists.suggestions.filter((s) => s.id !== suggestion.id) };
+    this.lists = {
+      entities: this.lists.entities,
+      suggestions: this.lists.suggestions.filter((s) => s.id !== suggestion.id),
+    };
     this.send('reject', [suggestion.id]);
     return this.lists;
   }
@@ -170,7 +180,10 @@ export class EditSession {
   private edit(entities: Span[], options: { outcomes?: Outcomes; drop?: number[]; note?: string } = {}): SpanLists {
     this.history.record(this.lists, { kind: 'save', outcomes: options.outcomes ?? [] });
     const drop = new Set(options.drop ?? []);
-    this.lists = { entities, suggestions: drop.size ? this.lists.suggestions.filter((s) => !drop.has(s.id)) : this.lists.suggestions };
+    this.lists = {
+      entities,
+      suggestions: drop.size ? this.lists.suggestions.filter((s) => !drop.has(s.id)) : this.lists.suggestions,
+    };
     this.queue.push(entities, options.outcomes, options.note ?? 'edit');
     return this.lists;
   }
@@ -182,7 +195,10 @@ export class EditSession {
     if (change.kind === 'reject') {
       this.send(direction === 'undo' ? 'reopen' : 'reject', change.suggestedSpanIds);
     } else {
-      const outcomes = direction === 'undo' ? change.outcomes.map((o) => ({ suggestedSpanId: o.suggestedSpanId, outcome: 'reopened' as const })) : change.outcomes;
+      const outcomes =
+        direction === 'undo'
+          ? change.outcomes.map((o) => ({ suggestedSpanId: o.suggestedSpanId, outcome: 'reopened' as const }))
+          : change.outcomes;
       this.queue.push(to.entities, outcomes, direction);
     }
     return to;

@@ -15,7 +15,12 @@ export interface Box {
  * that token. In a gap (a space, the margin): for a drag's start the next token on that visual line, for its end the
  * previous one. Undefined when no token sits on the pointer's visual line.
  */
-export function tokenAtPoint(x: number, y: number, boxes: readonly { index: number; rects: readonly Box[] }[], edge: 'start' | 'end'): number | undefined {
+export function tokenAtPoint(
+  x: number,
+  y: number,
+  boxes: readonly { index: number; rects: readonly Box[] }[],
+  edge: 'start' | 'end',
+): number | undefined {
   let before: { index: number; right: number } | undefined;
   let after: { index: number; left: number } | undefined;
   for (const { index, rects } of boxes) {

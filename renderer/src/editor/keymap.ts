@@ -38,7 +38,8 @@ export function commandFor(e: KeyLike, shortcuts: ReadonlyMap<string, string>): 
     return { kind: 'move', delta, extend: e.shiftKey };
   }
   if (key === 'Home' || key === 'End') return { kind: 'home', end: key === 'End', extend: e.shiftKey };
-  if (key === 'ArrowUp' || key === 'ArrowDown') return mod || e.altKey ? undefined : { kind: 'line', delta: key === 'ArrowUp' ? -1 : 1, extend: e.shiftKey };
+  if (key === 'ArrowUp' || key === 'ArrowDown')
+    return mod || e.altKey ? undefined : { kind: 'line', delta: key === 'ArrowUp' ? -1 : 1, extend: e.shiftKey };
   if (mod || e.altKey) return undefined;
   // Brackets walk the spans; Tab stays for moving focus out of the editor (no keyboard trap).
   if (key === ']' || key === '[') return { kind: 'select-span', delta: key === ']' ? 1 : -1 };

@@ -43,7 +43,12 @@ export interface LineLayout {
 
 /** Orders outer-first: by start, then longer first, then entities before suggestions, then key. */
 export function compareItems(a: { start: number; end: number; suggestion: boolean; key: string }, b: typeof a): number {
-  return a.start - b.start || b.end - a.end || Number(a.suggestion) - Number(b.suggestion) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return (
+    a.start - b.start ||
+    b.end - a.end ||
+    Number(a.suggestion) - Number(b.suggestion) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
 }
 
 interface Piece {
@@ -55,7 +60,14 @@ interface Piece {
 
 function insertSorted(queue: Piece[], piece: Piece, from: number): void {
   let i = from;
-  while (i < queue.length && compareItems({ ...queue[i].item, start: queue[i].start, end: queue[i].end }, { ...piece.item, start: piece.start, end: piece.end }) <= 0) i++;
+  while (
+    i < queue.length &&
+    compareItems(
+      { ...queue[i].item, start: queue[i].start, end: queue[i].end },
+      { ...piece.item, start: piece.start, end: piece.end },
+    ) <= 0
+  )
+    i++;
   queue.splice(i, 0, piece);
 }
 
@@ -63,20 +75,42 @@ function insertSorted(queue: Piece[], piece: Piece, from: number): void {
 export function layoutLine(index: number, start: number, end: number, items: readonly LayoutItem[]): LineLayout {
   const queue: Piece[] = [...items]
     .sort(compareItems)
-    .map((item) => ({ item, start: Math.max(item.start, start), end: Math.min(item.end, end), continued: item.start < start }))
+    .map((item) => ({
+      item,
+      start: Math.max(item.start, start),
+      end: Math.min(item.end, end),
+      continued: item.start < start,
+    }))
     .filter((p) => p.end > p.start);
-  const root: SpanNode = { kind: 'span', item: { key: '', label: '', start, end, suggestion: false, score: null, source: '' }, start, end, height: 0, continued: false, children: [] };
+  const root: SpanNode = {
+    kind: 'span',
+    item: { key: '', label: '', start, end, suggestion: false, score: null, source: '' },
+    start,
+    end,
+    height: 0,
+    continued: false,
+    children: [],
+  };
   const stack: SpanNode[] = [root];
   for (let q = 0; q < queue.length; q++) {
     const piece = queue[q];
     while (stack.length > 1 && stack[stack.length - 1].end <= piece.start) stack.pop();
     const parent = stack[stack.length - 1];
     const pieceEnd = Math.min(piece.end, parent.end);
-    const node: SpanNode = { kind: 'span', item: piece.item, start: piece.start, end: pieceEnd, height: 1, continued: piece.continued, children: [] };
+    const node: SpanNode = {
+      kind: 'span',
+      item: piece.item,
+      start: piece.start,
+      end: pieceEnd,
+      height: 1,
+      continued: piece.continued,
+      children: [],
+    };
     parent.children.push(node);
     stack.push(node);
     // Crossing: the rest goes back into the queue at its place, to be nested wherever it lands.
-    if (pieceEnd < piece.end) insertSorted(queue, { item: piece.item, start: pieceEnd, end: piece.end, continued: true }, q + 1);
+    if (pieceEnd < piece.end)
+      insertSorted(queue, { item: piece.item, start: pieceEnd, end: piece.end, continued: true }, q + 1);
   }
   const depth = finish(root) - 1; // the root is not drawn
   return { index, start, end, depth, nodes: root.children };
@@ -128,7 +162,13 @@ export interface LineChunk {
 }
 
 const sameItem = (a: LayoutItem, b: LayoutItem): boolean =>
-  a === b || (a.label === b.label && a.start === b.start && a.end === b.end && a.score === b.score && a.suggestion === b.suggestion && a.source === b.source);
+  a === b ||
+  (a.label === b.label &&
+    a.start === b.start &&
+    a.end === b.end &&
+    a.score === b.score &&
+    a.suggestion === b.suggestion &&
+    a.source === b.source);
 
 /**
  * Lays out every line and keeps the layouts between updates: an update finds which items came and went (by key)

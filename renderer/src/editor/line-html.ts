@@ -39,10 +39,17 @@ export function labelInk(colour: string): LabelInk {
   return ink;
 }
 
-function nodesHtml(nodes: readonly LayoutNode[], ctx: LineHtmlContext, out: string[], parentLabel: string | null): void {
+function nodesHtml(
+  nodes: readonly LayoutNode[],
+  ctx: LineHtmlContext,
+  out: string[],
+  parentLabel: string | null,
+): void {
   for (const node of nodes) {
     if (node.kind === 'text') {
-      out.push(`<span class="t" data-cp="${node.start}" data-end="${node.end}">${escapeHtml(ctx.slice(node.start, node.end))}</span>`);
+      out.push(
+        `<span class="t" data-cp="${node.start}" data-end="${node.end}">${escapeHtml(ctx.slice(node.start, node.end))}</span>`,
+      );
       continue;
     }
     const item = node.item;

@@ -41,7 +41,13 @@ export class SaveQueue {
   /** Queues one edit's full entity list. */
   push(entities: Span[], outcomes?: SaveRequest['outcomes'], note?: string): void {
     this.enqueue(async () => {
-      const ack = await this.save({ documentId: this.documentId, parentRevisionId: this.parent, entities, ...(outcomes?.length ? { outcomes } : {}), ...(note ? { note } : {}) });
+      const ack = await this.save({
+        documentId: this.documentId,
+        parentRevisionId: this.parent,
+        entities,
+        ...(outcomes?.length ? { outcomes } : {}),
+        ...(note ? { note } : {}),
+      });
       this.parent = ack.revisionId;
       return ack;
     });

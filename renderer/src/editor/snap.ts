@@ -42,7 +42,12 @@ export function boundaryAt(tokens: readonly Range[], offset: number, edge: 'star
 /**
  * Moves one boundary of a span by `delta` tokens, keeping it at least one token long; undefined when it cannot.
  */
-export function moveBoundary(span: Range, edge: 'start' | 'end', delta: number, tokens: readonly Range[]): Range | undefined {
+export function moveBoundary(
+  span: Range,
+  edge: 'start' | 'end',
+  delta: number,
+  tokens: readonly Range[],
+): Range | undefined {
   const first = tokenAt(tokens, span.start);
   const last = tokenAt(tokens, span.end - 1);
   if (edge === 'start') {

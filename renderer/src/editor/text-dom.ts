@@ -48,7 +48,13 @@ export function offsetOf(node: Node, offset: number, cpi: CodePointIndex, contai
   // An element boundary: the run at or after child `offset`, else the end of the last run before it.
   const element = node as Element;
   const after = element.childNodes[offset];
-  const next = after ? (after.nodeType === Node.TEXT_NODE ? runOf(after) : ((after as Element).matches?.(RUN) ? (after as HTMLElement) : (after as Element).querySelector?.<HTMLElement>(RUN))) : null;
+  const next = after
+    ? after.nodeType === Node.TEXT_NODE
+      ? runOf(after)
+      : (after as Element).matches?.(RUN)
+        ? (after as HTMLElement)
+        : (after as Element).querySelector?.<HTMLElement>(RUN)
+    : null;
   if (next && container.contains(next)) return Number(next.dataset.cp);
   const runs = element.querySelectorAll<HTMLElement>(RUN);
   const last = runs[runs.length - 1] ?? runOf(element);
@@ -56,7 +62,12 @@ export function offsetOf(node: Node, offset: number, cpi: CodePointIndex, contai
 }
 
 /** The DOM position of code-point offset `cp` in a line element: the text node of its run and the UTF-16 offset. */
-export function pointOf(cp: number, cpi: CodePointIndex, line: Element, preferEnd: boolean): { node: Node; offset: number } | undefined {
+export function pointOf(
+  cp: number,
+  cpi: CodePointIndex,
+  line: Element,
+  preferEnd: boolean,
+): { node: Node; offset: number } | undefined {
   const runs = line.querySelectorAll<HTMLElement>(RUN);
   // Runs are in document order and cover the text; binary search by start.
   let lo = 0;
@@ -76,7 +87,12 @@ export function pointOf(cp: number, cpi: CodePointIndex, line: Element, preferEn
 }
 
 /** Selects [start, end) in the document (keyboard selection shows as a normal text selection). */
-export function selectRange(start: number, end: number, cpi: CodePointIndex, lineAt: (cp: number) => Element | null): void {
+export function selectRange(
+  start: number,
+  end: number,
+  cpi: CodePointIndex,
+  lineAt: (cp: number) => Element | null,
+): void {
   const startLine = lineAt(start);
   const endLine = lineAt(Math.max(start, end - 1));
   const a = startLine && pointOf(start, cpi, startLine, false);
@@ -87,7 +103,13 @@ export function selectRange(start: number, end: number, cpi: CodePointIndex, lin
 }
 
 /** Each token of the line [lineStart, lineEnd) with its client rects. */
-export function lineTokenBoxes(line: Element, lineStart: number, lineEnd: number, tokens: readonly Range[], cpi: CodePointIndex): { index: number; rects: Box[] }[] {
+export function lineTokenBoxes(
+  line: Element,
+  lineStart: number,
+  lineEnd: number,
+  tokens: readonly Range[],
+  cpi: CodePointIndex,
+): { index: number; rects: Box[] }[] {
   const out: { index: number; rects: Box[] }[] = [];
   const range = document.createRange();
   for (let i = tokenAt(tokens, lineStart); i < tokens.length && tokens[i].start < lineEnd; i++) {
@@ -129,7 +151,13 @@ export function clickedOffset(container: HTMLElement, cpi: CodePointIndex): numb
 }
 
 /** The token under a point, from the token boxes of the line there (see ./hit-test.ts). */
-export function tokenUnder(x: number, y: number, edge: 'start' | 'end', container: HTMLElement, text: TextModel): number | undefined {
+export function tokenUnder(
+  x: number,
+  y: number,
+  edge: 'start' | 'end',
+  container: HTMLElement,
+  text: TextModel,
+): number | undefined {
   const line = document.elementFromPoint(x, y)?.closest<HTMLElement>('.line');
   if (!line || !container.contains(line)) return undefined;
   const index = Number(line.dataset.line);
@@ -140,7 +168,9 @@ export function tokenUnder(x: number, y: number, edge: 'start' | 'end', containe
 
 /** The code-point offset at a point (where a dragged handle is dropped); undefined off the text. */
 export function offsetAtPoint(x: number, y: number, container: HTMLElement, cpi: CodePointIndex): number | undefined {
-  const doc = document as Document & { caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null };
+  const doc = document as Document & {
+    caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null;
+  };
   const pos = doc.caretPositionFromPoint?.(x, y);
   if (pos) return offsetOf(pos.offsetNode, pos.offset, cpi, container);
   const range = document.caretRangeFromPoint?.(x, y);
@@ -162,11 +192,17 @@ export function spanKeyAt(target: EventTarget | null, container: HTMLElement): s
  * The spans under a click: their keys innermost first, and the one meant. That is the innermost, unless the point sits
  * at the middle of an outer span's box (where "click this element" lands for assistive tools). Null off every span.
  */
-export function clickedSpans(target: EventTarget | null, x: number, y: number, container: HTMLElement): { key: string; chain: string[] } | null {
+export function clickedSpans(
+  target: EventTarget | null,
+  x: number,
+  y: number,
+  container: HTMLElement,
+): { key: string; chain: string[] } | null {
   const innermost = spanElementAt(target, container);
   if (!innermost) return null;
   const chain: HTMLElement[] = [];
-  for (let el: HTMLElement | null = innermost; el && el !== container; el = el.parentElement) if (el.dataset.key) chain.push(el);
+  for (let el: HTMLElement | null = innermost; el && el !== container; el = el.parentElement)
+    if (el.dataset.key) chain.push(el);
   const centred = chain.find((el) => {
     const box = el.getBoundingClientRect();
     return Math.abs(box.left + box.width / 2 - x) <= 2 && Math.abs(box.top + box.height / 2 - y) <= 2;
@@ -175,7 +211,10 @@ export function clickedSpans(target: EventTarget | null, x: number, y: number, c
 }
 
 /** Where the hover card of the span at `target` goes: above the span's line (its underlines stay visible). */
-export function hoverCardAt(target: EventTarget | null, container: HTMLElement): { key: string; x: number; y: number } | null {
+export function hoverCardAt(
+  target: EventTarget | null,
+  container: HTMLElement,
+): { key: string; x: number; y: number } | null {
   const element = spanElementAt(target, container);
   if (!element) return null;
   const box = element.getClientRects()[0] ?? element.getBoundingClientRect();
@@ -217,13 +256,20 @@ export interface HandlePoint {
 }
 
 /** Where a span's start and end handles go, in the container's scrolled coordinates; null when it is not drawn. */
-export function handlePoints(pieces: readonly Element[], container: HTMLElement): { start: HandlePoint; end: HandlePoint } | null {
+export function handlePoints(
+  pieces: readonly Element[],
+  container: HTMLElement,
+): { start: HandlePoint; end: HandlePoint } | null {
   if (pieces.length === 0) return null;
   const first = pieces[0].getClientRects()[0];
   const lastRects = pieces[pieces.length - 1].getClientRects();
   const last = lastRects[lastRects.length - 1];
   if (!first || !last) return null;
   const origin = container.getBoundingClientRect();
-  const at = (x: number, r: DOMRect) => ({ x: x - origin.left + container.scrollLeft, y: r.top - origin.top + container.scrollTop, h: r.height });
+  const at = (x: number, r: DOMRect) => ({
+    x: x - origin.left + container.scrollLeft,
+    y: r.top - origin.top + container.scrollTop,
+    h: r.height,
+  });
   return { start: at(first.left, first), end: at(last.right, last) };
 }

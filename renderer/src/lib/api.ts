@@ -9,7 +9,10 @@ import type { ChooseDestinationRequest, ChooseDestinationResult } from '../../..
 
 /** What preload exposes as `window.workbench` (see preload/preload.ts): one function per method. */
 export interface Bridge {
-  methods: Record<MethodName, (params: unknown) => Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>>;
+  methods: Record<
+    MethodName,
+    (params: unknown) => Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>
+  >;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
   /** The system's save / folder dialog (desktop app only). */
   chooseDestination(request: ChooseDestinationRequest): Promise<ChooseDestinationResult>;
@@ -72,11 +75,19 @@ export async function teamSession(): Promise<TeamSession | null> {
 
 /** Logs in on a team server; rejects with `unauthorized` (its detail says how long to wait when throttled). */
 export function logIn(name: string, password: string): Promise<TeamSession> {
-  return teamRequest('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  return teamRequest('/api/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
 }
 
 export async function logOut(): Promise<void> {
-  await teamRequest('/api/logout', { method: 'POST', headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: csrf }, body: '{}' });
+  await teamRequest('/api/logout', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: csrf },
+    body: '{}',
+  });
   csrf = '';
 }
 
@@ -131,7 +142,11 @@ async function streamEvents(): Promise<void> {
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (data) dispatch(JSON.parse(data) as WorkbenchEvent);
         }
       }

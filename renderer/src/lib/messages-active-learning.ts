@@ -16,8 +16,10 @@ export const activeLearningVi = {
   queueItems: 'Hàng đợi',
   queueScore: 'điểm xếp hạng',
   queueLoading: 'Đang xếp hạng…',
-  reasonEntropyMean: 'mô hình chưa chắc về các thực thể nó đánh dấu (độ phân vân trung bình {value}, {tokens} đoạn văn bản)',
-  reasonEntropyMax: 'có chỗ mô hình rất phân vân, có thể bỏ sót thực thể (độ phân vân cao nhất {value}, {tokens} đoạn văn bản)',
+  reasonEntropyMean:
+    'mô hình chưa chắc về các thực thể nó đánh dấu (độ phân vân trung bình {value}, {tokens} đoạn văn bản)',
+  reasonEntropyMax:
+    'có chỗ mô hình rất phân vân, có thể bỏ sót thực thể (độ phân vân cao nhất {value}, {tokens} đoạn văn bản)',
   reasonEntropyTotal: 'cả văn bản có nhiều chỗ mô hình phân vân (tổng độ phân vân {value} trên {tokens} đoạn văn bản)',
   reasonMargin: 'mô hình lưỡng lự giữa hai nhãn: hai lựa chọn đầu chỉ cách nhau {margin} (điểm {value})',
   reasonDisagreement: 'hai lần chạy mô hình cho kết quả khác nhau (mức khác nhau {value}; 0 là giống hệt)',
@@ -63,7 +65,8 @@ export const activeLearningVi = {
   learningCurves: 'Đường cong học',
   labeledAxis: 'tài liệu đã chú thích',
   f1Axis: 'F1',
-  noCurvePoints: 'Chưa có điểm nào: mỗi lần tinh chỉnh thêm một điểm (F1 trên phần giữ lại theo số tài liệu huấn luyện); kết quả của `workbench simulate` trong thư mục dữ liệu cũng hiện ở đây.',
+  noCurvePoints:
+    'Chưa có điểm nào: mỗi lần tinh chỉnh thêm một điểm (F1 trên phần giữ lại theo số tài liệu huấn luyện); kết quả của `workbench simulate` trong thư mục dữ liệu cũng hiện ở đây.',
   projectSeries: 'Dự án này',
 } as const;
 
@@ -86,7 +89,8 @@ export const activeLearningEn: Record<ActiveLearningKey, string> = {
   queueScore: 'ranking score',
   queueLoading: 'Ranking…',
   reasonEntropyMean: 'the model is unsure of the entities it marked (average doubt {value}, {tokens} text pieces)',
-  reasonEntropyMax: 'the model is very unsure at one spot, perhaps a missed entity (highest doubt {value}, {tokens} text pieces)',
+  reasonEntropyMax:
+    'the model is very unsure at one spot, perhaps a missed entity (highest doubt {value}, {tokens} text pieces)',
   reasonEntropyTotal: 'much doubt across the whole text (total doubt {value} over {tokens} text pieces)',
   reasonMargin: 'the model is torn between two labels: its top two choices are only {margin} apart (score {value})',
   reasonDisagreement: 'two runs of the model gave different entities (difference {value}; 0 = identical)',
@@ -132,6 +136,7 @@ export const activeLearningEn: Record<ActiveLearningKey, string> = {
   learningCurves: 'Learning curves',
   labeledAxis: 'documents annotated',
   f1Axis: 'F1',
-  noCurvePoints: 'No points yet: each fine-tune adds one (held-out F1 by training documents); `workbench simulate` results in the data folder show here too.',
+  noCurvePoints:
+    'No points yet: each fine-tune adds one (held-out F1 by training documents); `workbench simulate` results in the data folder show here too.',
   projectSeries: 'This project',
 };

@@ -12,7 +12,8 @@ export const errorsVi = {
   errFailed: 'Thao tác thất bại.',
   errLoad: 'Không tải được dữ liệu.',
   errImport: 'Không nhập được tệp {name}.',
-  errImportFormat: 'Không nhận ra định dạng của tệp {name}. Hãy chọn định dạng trong danh sách “Định dạng nhập” rồi nhập lại.',
+  errImportFormat:
+    'Không nhận ra định dạng của tệp {name}. Hãy chọn định dạng trong danh sách “Định dạng nhập” rồi nhập lại.',
   errImportContent: 'Tệp {name} có lỗi nên chưa nhập gì. Xem chi tiết bên dưới.',
   errExport: 'Không xuất được dữ liệu.',
   errExportFormat: 'Định dạng xuất không dùng được cho dự án này.',
@@ -29,7 +30,8 @@ export const errorsVi = {
   errShortcutTaken: 'Phím tắt này đã thuộc về một nhãn khác.',
   'trainer-no-model': 'Không có mô hình nào để tinh chỉnh: mô hình nhúng chưa được dựng.',
   'trainer-no-weights': 'Mô hình đang dùng không có trọng số huấn luyện được, nên không tinh chỉnh được.',
-  'trainer-no-python': 'Chưa cài môi trường Python để huấn luyện. Chạy `npm run setup:python` trong thư mục của ứng dụng.',
+  'trainer-no-python':
+    'Chưa cài môi trường Python để huấn luyện. Chạy `npm run setup:python` trong thư mục của ứng dụng.',
   'trainer-unavailable': 'Không tinh chỉnh được ở đây.',
   needMoreFinished: 'Cần thêm {missing} tài liệu đã xong nữa mới tinh chỉnh được.',
   modelUnavailable: 'không dùng được',
@@ -85,14 +87,16 @@ export const errorsEn: Record<ErrorsKey, string> = {
   errFailed: 'The operation failed.',
   errLoad: 'The data could not be loaded.',
   errImport: 'The file {name} could not be imported.',
-  errImportFormat: 'The format of {name} could not be recognised. Choose one in the "Import format" list and import it again.',
+  errImportFormat:
+    'The format of {name} could not be recognised. Choose one in the "Import format" list and import it again.',
   errImportContent: 'The file {name} has errors, so nothing was imported. See the details below.',
   errExport: 'The export failed.',
   errExportFormat: 'This export format cannot be used for this project.',
   errPreannotate: 'Pre-annotation failed.',
   errFineTune: 'Fine-tuning failed.',
   errFineTuneRunning: 'A fine-tune is already running; cancel it or wait for it to finish.',
-  errTooFewFinished: 'Fine-tuning needs at least {needed} finished (done or reviewed) documents; this project has {have}.',
+  errTooFewFinished:
+    'Fine-tuning needs at least {needed} finished (done or reviewed) documents; this project has {have}.',
   errSave: 'Saving failed.',
   errRestore: 'The revision could not be restored.',
   errActivate: 'This model version could not be made active.',

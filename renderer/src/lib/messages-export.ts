@@ -20,7 +20,7 @@ export const exportEn: Record<keyof typeof exportVi, string> = {
   exportOpen: 'Export…',
   exportTitle: 'Export annotations',
   exportDestination: 'Destination',
-  exportDestinationHelp: "Empty: the exports folder inside the data folder. ~ is your home folder.",
+  exportDestinationHelp: 'Empty: the exports folder inside the data folder. ~ is your home folder.',
   browse: 'Browse…',
   browseFolders: 'Browse folders',
   folderUp: 'Up one level',

@@ -1,7 +1,8 @@
 // UI strings of the labels panel (issue 12: label set changes), merged into messages.ts's tables.
 export const labelsVi = {
   labelSet: 'Bộ nhãn',
-  labelSetHelp: 'Đổi tên, gộp hoặc xóa nhãn sẽ ghi lại chú thích hiện tại thành bản sửa mới (lịch sử được giữ). Gợi ý của mô hình mang tên cũ được hiện và nhận theo tên mới.',
+  labelSetHelp:
+    'Đổi tên, gộp hoặc xóa nhãn sẽ ghi lại chú thích hiện tại thành bản sửa mới (lịch sử được giữ). Gợi ý của mô hình mang tên cũ được hiện và nhận theo tên mới.',
   newLabel: 'Tên nhãn mới',
   addLabel: 'Thêm nhãn',
   labelColour: 'Màu của {name}',
@@ -17,11 +18,14 @@ export const labelsVi = {
   entitiesOfLabel: '{n} thực thể',
   apply: 'Áp dụng',
   confirmRenameTitle: 'Đổi tên nhãn',
-  confirmRename: 'Đổi tên {from} thành {to}? {n} thực thể trong chú thích hiện tại sẽ mang tên mới (mỗi tài liệu thêm một bản sửa; lịch sử được giữ).',
+  confirmRename:
+    'Đổi tên {from} thành {to}? {n} thực thể trong chú thích hiện tại sẽ mang tên mới (mỗi tài liệu thêm một bản sửa; lịch sử được giữ).',
   confirmMergeTitle: 'Gộp nhãn',
-  confirmMerge: 'Gộp {from} vào {into}? {n} thực thể {from} sẽ thành {into} và nhãn {from} bị bỏ (mỗi tài liệu thêm một bản sửa; lịch sử được giữ).',
+  confirmMerge:
+    'Gộp {from} vào {into}? {n} thực thể {from} sẽ thành {into} và nhãn {from} bị bỏ (mỗi tài liệu thêm một bản sửa; lịch sử được giữ).',
   confirmDeleteTitle: 'Xóa nhãn đang được dùng',
-  confirmDelete: 'Nhãn {name} đang gán cho {entities} thực thể trong {documents} tài liệu. Xóa nhãn cùng các thực thể đó? (Mỗi tài liệu thêm một bản sửa không có chúng; lịch sử được giữ.)',
+  confirmDelete:
+    'Nhãn {name} đang gán cho {entities} thực thể trong {documents} tài liệu. Xóa nhãn cùng các thực thể đó? (Mỗi tài liệu thêm một bản sửa không có chúng; lịch sử được giữ.)',
   renameDone: 'Đã đổi tên {from} thành {to}: {entities} thực thể trong {documents} tài liệu',
   mergeDone: 'Đã gộp {from} vào {into}: {entities} thực thể trong {documents} tài liệu',
   deleteDone: 'Đã xóa nhãn {name}; {entities} thực thể trong {documents} tài liệu đã bị bỏ',
@@ -36,7 +40,8 @@ export const labelsVi = {
 
 export const labelsEn: Record<keyof typeof labelsVi, string> = {
   labelSet: 'Label set',
-  labelSetHelp: 'Renaming, merging or deleting a label rewrites the current annotations as new revisions (history is kept). Model suggestions with the old name are shown and accepted under the new one.',
+  labelSetHelp:
+    'Renaming, merging or deleting a label rewrites the current annotations as new revisions (history is kept). Model suggestions with the old name are shown and accepted under the new one.',
   newLabel: 'New label name',
   addLabel: 'Add label',
   labelColour: 'Colour of {name}',
@@ -52,11 +57,14 @@ export const labelsEn: Record<keyof typeof labelsVi, string> = {
   entitiesOfLabel: '{n} entities',
   apply: 'Apply',
   confirmRenameTitle: 'Rename a label',
-  confirmRename: 'Rename {from} to {to}? {n} entities in the current annotations get the new name (a new revision per document; history is kept).',
+  confirmRename:
+    'Rename {from} to {to}? {n} entities in the current annotations get the new name (a new revision per document; history is kept).',
   confirmMergeTitle: 'Merge labels',
-  confirmMerge: 'Merge {from} into {into}? {n} {from} entities become {into} and the label {from} goes (a new revision per document; history is kept).',
+  confirmMerge:
+    'Merge {from} into {into}? {n} {from} entities become {into} and the label {from} goes (a new revision per document; history is kept).',
   confirmDeleteTitle: 'Delete a label in use',
-  confirmDelete: 'The label {name} is on {entities} entities in {documents} documents. Delete the label and these entities? (A new revision per document without them; history is kept.)',
+  confirmDelete:
+    'The label {name} is on {entities} entities in {documents} documents. Delete the label and these entities? (A new revision per document without them; history is kept.)',
   renameDone: 'Renamed {from} to {to}: {entities} entities in {documents} documents',
   mergeDone: 'Merged {from} into {into}: {entities} entities in {documents} documents',
   deleteDone: 'Deleted the label {name}; {entities} entities in {documents} documents removed',

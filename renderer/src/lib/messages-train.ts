@@ -1,7 +1,8 @@
 // UI strings of "Train a model for this project" (issue 12) in the Models view, merged into messages.ts's tables.
 export const trainVi = {
   trainProject: 'Huấn luyện mô hình cho dự án này',
-  trainProjectHelp: 'Một mô hình khuếch tán cho chính các nhãn của dự án, học từ các tài liệu đã xong; tài liệu có mã chia hết cho 5 được giữ lại để chấm điểm. Mô hình mới chỉ thành mô hình đang dùng khi vượt mô hình hiện tại trên cùng các tài liệu đó.',
+  trainProjectHelp:
+    'Một mô hình khuếch tán cho chính các nhãn của dự án, học từ các tài liệu đã xong; tài liệu có mã chia hết cho 5 được giữ lại để chấm điểm. Mô hình mới chỉ thành mô hình đang dùng khi vượt mô hình hiện tại trên cùng các tài liệu đó.',
   trainFrom: 'Bắt đầu từ',
   'trainFrom-embedded': 'Mô hình tích hợp (chuyển giao)',
   'trainFrom-scratch': 'Từ đầu',
@@ -14,7 +15,8 @@ export const trainVi = {
   trainReannotated: 'đang gán nhãn lại {n} tài liệu chưa xong bằng phiên bản này',
   projectSettings: 'Cài đặt của dự án',
   keepLearning: 'Tự học tiếp',
-  keepLearningHelp: 'Huấn luyện lại ở chế độ nền sau mỗi N tài liệu mới xong; phiên bản mới tốt hơn sẽ gán nhãn lại các tài liệu chưa xong. Tắt theo mặc định: mỗi lần huấn luyện chiếm máy vài phút.',
+  keepLearningHelp:
+    'Huấn luyện lại ở chế độ nền sau mỗi N tài liệu mới xong; phiên bản mới tốt hơn sẽ gán nhãn lại các tài liệu chưa xong. Tắt theo mặc định: mỗi lần huấn luyện chiếm máy vài phút.',
   retrainEvery: 'Huấn luyện lại sau mỗi',
   retrainEveryUnit: 'tài liệu mới xong',
   keepLearningCount: 'Đã xong {finished} tài liệu; lần huấn luyện gần nhất học từ {last}.',
@@ -24,9 +26,11 @@ export const trainVi = {
   curveTrain: 'Mô hình cho nhãn của dự án',
   curveFineTune: 'Phiên bản tinh chỉnh',
   projectCurve: 'Đường cong học của các mô hình trong dự án này',
-  projectCurveEmpty: 'Chưa có điểm nào: mỗi phiên bản huấn luyện hoặc tinh chỉnh trong dự án thêm một điểm (F1 trên phần giữ lại theo số tài liệu đã xong nó học từ).',
+  projectCurveEmpty:
+    'Chưa có điểm nào: mỗi phiên bản huấn luyện hoặc tinh chỉnh trong dự án thêm một điểm (F1 trên phần giữ lại theo số tài liệu đã xong nó học từ).',
   simulationCurves: 'Mô phỏng (workbench simulate): không phải dữ liệu của dự án này',
-  simulationCurvesHelp: 'Đường cong của các lần chạy `workbench simulate` trên bộ dữ liệu riêng của chúng; bản đi kèm ứng dụng chạy trên PhoNER_COVID19.',
+  simulationCurvesHelp:
+    'Đường cong của các lần chạy `workbench simulate` trên bộ dữ liệu riêng của chúng; bản đi kèm ứng dụng chạy trên PhoNER_COVID19.',
   shippedReference: 'PhoNER_COVID19, đi kèm',
   errSettings: 'Không lưu được cài đặt của dự án.',
   errTrain: 'Không huấn luyện được mô hình cho dự án.',
@@ -34,7 +38,8 @@ export const trainVi = {
 
 export const trainEn: Record<keyof typeof trainVi, string> = {
   trainProject: 'Train a model for this project',
-  trainProjectHelp: "A diffusion model for the project's own labels, learned from its finished documents; documents whose id is a multiple of 5 are held out to score it. The new model becomes the active one only when it beats the current one on those same documents.",
+  trainProjectHelp:
+    "A diffusion model for the project's own labels, learned from its finished documents; documents whose id is a multiple of 5 are held out to score it. The new model becomes the active one only when it beats the current one on those same documents.",
   trainFrom: 'Start from',
   'trainFrom-embedded': 'The embedded model (transfer)',
   'trainFrom-scratch': 'Scratch',
@@ -47,7 +52,8 @@ export const trainEn: Record<keyof typeof trainVi, string> = {
   trainReannotated: 're-annotating {n} unfinished documents with this version',
   projectSettings: 'Project settings',
   keepLearning: 'Keep learning',
-  keepLearningHelp: 'Retrain in the background after every N newly finished documents; a better new version re-annotates the unfinished documents. Off by default: each training takes the machine for minutes.',
+  keepLearningHelp:
+    'Retrain in the background after every N newly finished documents; a better new version re-annotates the unfinished documents. Off by default: each training takes the machine for minutes.',
   retrainEvery: 'Retrain after every',
   retrainEveryUnit: 'newly finished documents',
   keepLearningCount: '{finished} documents finished; the last training learned from {last}.',
@@ -57,9 +63,11 @@ export const trainEn: Record<keyof typeof trainVi, string> = {
   curveTrain: "Models for the project's labels",
   curveFineTune: 'Fine-tuned versions',
   projectCurve: "Learning curve of this project's models",
-  projectCurveEmpty: 'No points yet: each version trained or fine-tuned in this project adds one (held-out F1 against the finished documents it learned from).',
+  projectCurveEmpty:
+    'No points yet: each version trained or fine-tuned in this project adds one (held-out F1 against the finished documents it learned from).',
   simulationCurves: "Simulations (workbench simulate): not this project's data",
-  simulationCurvesHelp: 'Curves of `workbench simulate` runs on their own data sets; the one shipped with the app ran on PhoNER_COVID19.',
+  simulationCurvesHelp:
+    'Curves of `workbench simulate` runs on their own data sets; the one shipped with the app ran on PhoNER_COVID19.',
   shippedReference: 'PhoNER_COVID19, shipped',
   errSettings: "The project's settings could not be saved.",
   errTrain: 'Training a model for the project failed.',

@@ -58,7 +58,8 @@ export const vi = {
   replayStep: 'Bước khử nhiễu',
   replayStepOf: 'Bước {step}/{steps} · còn che {masked}/{positions} vị trí',
   replayMasked: 'còn bị che (mô hình chưa quyết định)',
-  replayHelp: 'Mỗi bước mô hình viết các nhãn nó chắc chắn nhất trước; viền xanh là những token vừa được viết ở bước này. Không có gì được lưu.',
+  replayHelp:
+    'Mỗi bước mô hình viết các nhãn nó chắc chắn nhất trước; viền xanh là những token vừa được viết ở bước này. Không có gì được lưu.',
   skip: 'Bỏ qua',
   next: 'Tài liệu sau',
   previous: 'Tài liệu trước',
@@ -76,7 +77,8 @@ export const vi = {
   format: 'Định dạng',
   destination: 'Nơi lưu (để trống: thư mục exports của dữ liệu; ~ và đường dẫn tương đối: thư mục nhà)',
   replaceFileQuestion: 'Đã có tệp {path} ({bytes} byte). Thay tệp đó bằng bản xuất mới?',
-  writeIntoFolderQuestion: 'Thư mục {path} đã có {entries} mục. Ghi các tệp xuất vào đó? Tệp trùng tên sẽ bị thay thế, mọi thứ khác được giữ nguyên.',
+  writeIntoFolderQuestion:
+    'Thư mục {path} đã có {entries} mục. Ghi các tệp xuất vào đó? Tệp trùng tên sẽ bị thay thế, mọi thứ khác được giữ nguyên.',
   overwriteTitle: 'Nơi lưu đã có dữ liệu',
   replaceFile: 'Thay tệp',
   writeIntoFolder: 'Ghi vào thư mục',
@@ -93,7 +95,8 @@ export const vi = {
   startBoundary: 'Đầu',
   endBoundary: 'Cuối',
   noDocument: 'Chưa mở tài liệu nào. Chọn một tài liệu trong danh sách.',
-  keyboardHelp: '←/→ di chuyển theo âm tiết (Home/End: đầu/cuối dòng), Shift để mở rộng, phím nhãn để gán; [ ] chọn thực thể; Ctrl+←/→ dời đầu, Ctrl+Shift+←/→ dời cuối; Delete xóa; Enter nhận gợi ý; Space chọn giữa các thực thể chồng nhau; giữ Alt khi bôi đen để không bắt dính âm tiết.',
+  keyboardHelp:
+    '←/→ di chuyển theo âm tiết (Home/End: đầu/cuối dòng), Shift để mở rộng, phím nhãn để gán; [ ] chọn thực thể; Ctrl+←/→ dời đầu, Ctrl+Shift+←/→ dời cuối; Delete xóa; Enter nhận gợi ý; Space chọn giữa các thực thể chồng nhau; giữ Alt khi bôi đen để không bắt dính âm tiết.',
   text: 'Văn bản',
   jobDone: 'Xong',
   jobCancelled: 'Đã hủy',
@@ -175,7 +178,8 @@ export const en: Record<MessageKey, string> = {
   replayStep: 'Denoising step',
   replayStepOf: 'Step {step} of {steps} · {masked} of {positions} positions still masked',
   replayMasked: 'still masked (the model has not decided yet)',
-  replayHelp: 'At each step the model writes the labels it is surest of first; outlined tokens were written at this step. Nothing is saved.',
+  replayHelp:
+    'At each step the model writes the labels it is surest of first; outlined tokens were written at this step. Nothing is saved.',
   skip: 'Skip',
   next: 'Next document',
   previous: 'Previous document',
@@ -193,7 +197,8 @@ export const en: Record<MessageKey, string> = {
   format: 'Format',
   destination: "Destination (empty: the data folder's exports; ~ and relative paths: your home folder)",
   replaceFileQuestion: 'The file {path} already exists ({bytes} bytes). Replace it with the new export?',
-  writeIntoFolderQuestion: "The folder {path} already holds {entries} entries. Write the export's files into it? Files with the same names are replaced; everything else is kept.",
+  writeIntoFolderQuestion:
+    "The folder {path} already holds {entries} entries. Write the export's files into it? Files with the same names are replaced; everything else is kept.",
   overwriteTitle: 'Something is already there',
   replaceFile: 'Replace file',
   writeIntoFolder: 'Write into folder',
@@ -210,7 +215,8 @@ export const en: Record<MessageKey, string> = {
   startBoundary: 'Start',
   endBoundary: 'End',
   noDocument: 'No document open. Pick one from the list.',
-  keyboardHelp: '←/→ move by syllable (Home/End: line start/end), Shift extends, a label key labels; [ ] select spans; Ctrl+←/→ move the start, Ctrl+Shift+←/→ the end; Delete deletes; Enter accepts a suggestion; Space picks among overlapping spans; hold Alt while selecting to turn snapping off.',
+  keyboardHelp:
+    '←/→ move by syllable (Home/End: line start/end), Shift extends, a label key labels; [ ] select spans; Ctrl+←/→ move the start, Ctrl+Shift+←/→ the end; Delete deletes; Enter accepts a suggestion; Space picks among overlapping spans; hold Alt while selecting to turn snapping off.',
   text: 'Text',
   jobDone: 'Done',
   jobCancelled: 'Cancelled',

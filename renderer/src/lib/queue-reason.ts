@@ -17,7 +17,8 @@ const REASON_KEYS: Record<Strategy, ActiveLearningKey> = {
 };
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '—');
-const score4 = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toFixed(3)) : '—');
+const score4 = (v: number): string =>
+  Number.isFinite(v) ? (Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toFixed(3)) : '—';
 
 /** A template from the active-learning table with `{name}` placeholders filled in. */
 export function fill(locale: Locale, key: ActiveLearningKey, params: Record<string, string | number> = {}): string {
@@ -29,7 +30,11 @@ export function fill(locale: Locale, key: ActiveLearningKey, params: Record<stri
  * The reason a queue item has its place: the strategy's signal (and how it was divided for cost-aware ranking),
  * why it has none, and whether it was moved down as a near-duplicate. `nameOf` names the document it duplicates.
  */
-export function describeReason(item: Pick<QueueItem, 'reason' | 'score' | 'status'>, locale: Locale, nameOf: (documentId: number) => string | undefined = () => undefined): string {
+export function describeReason(
+  item: Pick<QueueItem, 'reason' | 'score' | 'status'>,
+  locale: Locale,
+  nameOf: (documentId: number) => string | undefined = () => undefined,
+): string {
   const { reason } = item;
   let text: string;
   if (reason.unscored || item.score === null) {
@@ -40,11 +45,14 @@ export function describeReason(item: Pick<QueueItem, 'reason' | 'score' | 'statu
     const params = { value: num(reason.value), tokens: reason.tokens, margin: num(1 - reason.value) };
     text = fill(locale, REASON_KEYS[reason.strategy as Strategy] ?? 'reasonRandom', params);
     // The ranking does not divide random draws by length, so saying so would be wrong.
-    if (reason.costAware && reason.strategy !== 'random') text += fill(locale, 'reasonCostAware', { tokens: reason.tokens, score: score4(item.score) });
+    if (reason.costAware && reason.strategy !== 'random')
+      text += fill(locale, 'reasonCostAware', { tokens: reason.tokens, score: score4(item.score) });
   }
   if (reason.nearDuplicateOf !== undefined) {
     const name = nameOf(reason.nearDuplicateOf);
-    text += fill(locale, 'reasonNearDuplicate', { name: name === undefined ? `#${reason.nearDuplicateOf}` : `${name} (#${reason.nearDuplicateOf})` });
+    text += fill(locale, 'reasonNearDuplicate', {
+      name: name === undefined ? `#${reason.nearDuplicateOf}` : `${name} (#${reason.nearDuplicateOf})`,
+    });
   }
   return text;
 }

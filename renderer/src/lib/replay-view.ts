@@ -61,7 +61,12 @@ export function frameAt(trace: DenoisingTrace, text: string, step: number): Repl
     segment.tokens.forEach((token, i) => {
       plain(token.start);
       const tag = now[i] ?? null;
-      pieces.push({ text: chars.slice(Math.max(at, token.start), token.end).join(''), label: tag === null ? null : labelOf(tag), ...(tag === null ? {} : { tag }), fresh: tag !== null && before[i] === null });
+      pieces.push({
+        text: chars.slice(Math.max(at, token.start), token.end).join(''),
+        label: tag === null ? null : labelOf(tag),
+        ...(tag === null ? {} : { tag }),
+        fresh: tag !== null && before[i] === null,
+      });
       at = Math.max(at, token.end);
     });
   }

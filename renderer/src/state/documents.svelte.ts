@@ -55,7 +55,9 @@ class DocumentsState {
     const seq = ++this.seq;
     // Typing a label's name in the search box searches by that label (the label box, when set, wins).
     const query = this.text.trim();
-    const typedLabel = query ? project.labels.find((l) => l.name.toLowerCase() === query.toLowerCase())?.name : undefined;
+    const typedLabel = query
+      ? project.labels.find((l) => l.name.toLowerCase() === query.toLowerCase())?.name
+      : undefined;
     const label = this.label || typedLabel;
     const [page, progress] = await Promise.all([
       call('documents.list', {

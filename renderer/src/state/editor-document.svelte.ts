@@ -7,7 +7,14 @@ import { entityKey, type Range } from '../../../core/document.js';
 import { CodePointIndex } from '../../../core/offsets.js';
 import { tokenize } from '../../../core/tokenize.js';
 import type { SpanLists } from '../editor/edit-session.js';
-import { DocumentLayout, lineOf, lineStarts, type LayoutItem, type LineChunk, type LineLayout } from '../editor/layout.js';
+import {
+  DocumentLayout,
+  lineOf,
+  lineStarts,
+  type LayoutItem,
+  type LineChunk,
+  type LineLayout,
+} from '../editor/layout.js';
 import type { TextModel } from '../editor/text-dom.js';
 import { i18n } from '../lib/i18n.svelte.js';
 
@@ -109,19 +116,44 @@ class EditorDocument implements TextModel {
   show(spans: SpanLists): string[] {
     const removed: LayoutItem[] = [];
     const added: [LayoutItem, Span | SuggestedSpan][] = [];
-    this.diff(this.#entities, spans.entities, removed, added, (e) => ({ key: entityKeyOf(e), label: e.label, start: e.start, end: e.end, suggestion: false, score: null, source: '' }));
-    this.diff(this.#suggestions, spans.suggestions, removed, added, (s) => ({ key: suggestionKeyOf(s), label: s.label, start: s.start, end: s.end, suggestion: true, score: s.score, source: s.source }));
+    this.diff(this.#entities, spans.entities, removed, added, (e) => ({
+      key: entityKeyOf(e),
+      label: e.label,
+      start: e.start,
+      end: e.end,
+      suggestion: false,
+      score: null,
+      source: '',
+    }));
+    this.diff(this.#suggestions, spans.suggestions, removed, added, (s) => ({
+      key: suggestionKeyOf(s),
+      label: s.label,
+      start: s.start,
+      end: s.end,
+      suggestion: true,
+      score: s.score,
+      source: s.source,
+    }));
     this.#entities = spans.entities;
     this.#suggestions = spans.suggestions;
     for (const item of removed) this.spansByKey.delete(item.key);
     for (const [item, span] of added) this.spansByKey.set(item.key, span);
-    this.#lines = this.layout.change(removed, added.map(([item]) => item));
+    this.#lines = this.layout.change(
+      removed,
+      added.map(([item]) => item),
+    );
     this.#chunks = this.layout.chunks;
     return added.map(([item]) => item.key);
   }
 
   // What left `before` and what came into `after`, by object identity (one layout item per span object).
-  private diff<T extends Span>(before: readonly T[], after: readonly T[], removed: LayoutItem[], added: [LayoutItem, Span | SuggestedSpan][], make: (span: T) => LayoutItem): void {
+  private diff<T extends Span>(
+    before: readonly T[],
+    after: readonly T[],
+    removed: LayoutItem[],
+    added: [LayoutItem, Span | SuggestedSpan][],
+    make: (span: T) => LayoutItem,
+  ): void {
     if (before === after) return;
     const itemOf = (span: T): LayoutItem => {
       let item = this.itemCache.get(span);
@@ -158,7 +190,9 @@ class EditorDocument implements TextModel {
   /** The accessible name of a span: "LOCATION: Đà Nẵng", plus score for a suggestion. */
   spanName(item: Pick<LayoutItem, 'label' | 'start' | 'end' | 'suggestion' | 'score'>): string {
     const base = `${item.label}: ${this.slice(item.start, item.end)}`;
-    return item.suggestion ? `${base} — ${i18n.name('suggestion')}${item.score === null ? '' : ` ${item.score.toFixed(2)}`}` : base;
+    return item.suggestion
+      ? `${base} — ${i18n.name('suggestion')}${item.score === null ? '' : ` ${item.score.toFixed(2)}`}`
+      : base;
   }
 
   /** The accessible name of the span with this key ('' when there is none). */
@@ -172,19 +206,24 @@ class EditorDocument implements TextModel {
   /** Keys of every span covering offset `at`, outermost first. */
   keysAt(at: number): string[] {
     const hits: { key: string; start: number; end: number }[] = [];
-    for (const e of this.entities) if (e.start <= at && at < e.end) hits.push({ key: entityKeyOf(e), start: e.start, end: e.end });
-    for (const s of this.suggestions) if (s.start <= at && at < s.end) hits.push({ key: suggestionKeyOf(s), start: s.start, end: s.end });
+    for (const e of this.entities)
+      if (e.start <= at && at < e.end) hits.push({ key: entityKeyOf(e), start: e.start, end: e.end });
+    for (const s of this.suggestions)
+      if (s.start <= at && at < s.end) hits.push({ key: suggestionKeyOf(s), start: s.start, end: s.end });
     return hits.sort((a, b) => a.start - b.start || b.end - a.end).map((h) => h.key);
   }
 
   /** Keys of all spans in reading order (for [ and ]). */
   allKeys(): string[] {
-    if (this.keysCache?.lines !== this.lines) this.keysCache = { lines: this.lines, keys: this.lines.flatMap((line) => this.keysIn(line.nodes)) };
+    if (this.keysCache?.lines !== this.lines)
+      this.keysCache = { lines: this.lines, keys: this.lines.flatMap((line) => this.keysIn(line.nodes)) };
     return this.keysCache.keys;
   }
 
   private keysIn(nodes: LineLayout['nodes']): string[] {
-    return nodes.flatMap((n) => (n.kind === 'span' ? [...(n.continued ? [] : [n.item.key]), ...this.keysIn(n.children)] : []));
+    return nodes.flatMap((n) =>
+      n.kind === 'span' ? [...(n.continued ? [] : [n.item.key]), ...this.keysIn(n.children)] : [],
+    );
   }
 
   /** The first and last line a span is drawn on; undefined when there is no such span. */

@@ -38,8 +38,10 @@ function afterPaint(): Promise<void> {
 /** The contract's calls, as the edit session makes them. */
 const server = {
   save: (request: SaveRequest) => call('annotations.save', request),
-  reject: (documentId: number, suggestedSpanIds: number[]) => call('suggestions.reject', { documentId, suggestedSpanIds }),
-  reopen: (documentId: number, suggestedSpanIds: number[]) => call('suggestions.reopen', { documentId, suggestedSpanIds }),
+  reject: (documentId: number, suggestedSpanIds: number[]) =>
+    call('suggestions.reject', { documentId, suggestedSpanIds }),
+  reopen: (documentId: number, suggestedSpanIds: number[]) =>
+    call('suggestions.reopen', { documentId, suggestedSpanIds }),
 };
 
 class EditorState {
@@ -171,16 +173,19 @@ class EditorState {
     const entity = text.entityByKey(selection.key);
     if (entity && entity.label !== label) return this.#made(session?.replace(entity, { ...entity, label }));
     const suggestion = text.suggestionByKey(selection.key);
-    if (suggestion && session) this.#made(session.take(suggestion, { label, start: suggestion.start, end: suggestion.end }));
+    if (suggestion && session)
+      this.#made(session.take(suggestion, { label, start: suggestion.start, end: suggestion.end }));
   }
 
   /** Moves the selected span's boundaries to `range`. */
   resize(range: Range): void {
     const session = this.#session;
     const entity = text.entityByKey(selection.key);
-    if (entity) return this.#made(session?.replace(entity, { label: entity.label, start: range.start, end: range.end }));
+    if (entity)
+      return this.#made(session?.replace(entity, { label: entity.label, start: range.start, end: range.end }));
     const suggestion = text.suggestionByKey(selection.key);
-    if (suggestion && session) this.#made(session.take(suggestion, { label: suggestion.label, start: range.start, end: range.end }));
+    if (suggestion && session)
+      this.#made(session.take(suggestion, { label: suggestion.label, start: range.start, end: range.end }));
   }
 
   /** Moves one boundary of the selected span by `delta` syllables (never past the other one). */
@@ -256,7 +261,9 @@ class EditorState {
     const doc = text.doc;
     if (!doc || !app.project) return false;
     const queued = direction === 'next' && this.#nextFrom ? await this.#nextFrom(doc.id) : undefined;
-    const documentId = queued ?? (await call('documents.adjacent', { projectId: app.project.id, documentId: doc.id, direction })).documentId;
+    const documentId =
+      queued ??
+      (await call('documents.adjacent', { projectId: app.project.id, documentId: doc.id, direction })).documentId;
     if (documentId === null) return false;
     await this.open(documentId);
     return true;

@@ -77,11 +77,16 @@ class ExportState {
     const proposed = `${safeName(app.project?.name ?? 'export')}-${this.scope}${info?.extensions[0] ?? ''}`;
     const native = await chooseNativeDestination({
       kind: info?.multiFile ? 'folder' : 'file',
-      ...(this.destination.trim() ? { defaultPath: this.destination.trim() } : info?.multiFile ? {} : { defaultPath: proposed }),
+      ...(this.destination.trim()
+        ? { defaultPath: this.destination.trim() }
+        : info?.multiFile
+          ? {}
+          : { defaultPath: proposed }),
       extensions: info?.extensions ?? [],
       ...(info ? { filterName: info.title } : {}),
     });
-    if (native === undefined) return this.list(this.destination.trim() ? folderPart(this.destination.trim()) : undefined, true);
+    if (native === undefined)
+      return this.list(this.destination.trim() ? folderPart(this.destination.trim()) : undefined, true);
     if (native !== null) this.destination = native;
   }
 
@@ -89,7 +94,10 @@ class ExportState {
   async list(path: string | undefined, fallBack = false): Promise<void> {
     this.browseError = null;
     try {
-      this.listing = await call('files.listFolders', { ...(path ? { path } : {}), extensions: this.formatInfo?.extensions ?? [] });
+      this.listing = await call('files.listFolders', {
+        ...(path ? { path } : {}),
+        extensions: this.formatInfo?.extensions ?? [],
+      });
     } catch (error) {
       if (fallBack && path) return this.list(undefined);
       this.browseError = describeError(error, 'export');
@@ -110,7 +118,9 @@ class ExportState {
     if (!listing) return;
     const sep = separatorOf(listing.path);
     const base = listing.path.endsWith(sep) ? listing.path : listing.path + sep;
-    this.destination = this.formatInfo?.multiFile ? `${base}${safeName(app.project?.name ?? 'export')}-${this.scope}` : base;
+    this.destination = this.formatInfo?.multiFile
+      ? `${base}${safeName(app.project?.name ?? 'export')}-${this.scope}`
+      : base;
     this.closeBrowser();
   }
 

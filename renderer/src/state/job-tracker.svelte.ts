@@ -36,7 +36,8 @@ export class JobTracker {
 
   /** Takes an event; returns the job when it is news about this kind (not a late event after the finish). */
   take(event: WorkbenchEvent): JobInfo | undefined {
-    if ((event.type !== 'job.progress' && event.type !== 'job.finished') || event.job.kind !== this.kind) return undefined;
+    if ((event.type !== 'job.progress' && event.type !== 'job.finished') || event.job.kind !== this.kind)
+      return undefined;
     const known = this.seen.get(event.job.id);
     if (known && known.state !== 'running') return undefined;
     this.seen.set(event.job.id, event.job);

@@ -77,7 +77,12 @@ class LabelsState {
     const projectId = this.projectId;
     if (projectId === undefined || modelLabel.trim() === '') return false;
     return this.run(async () => {
-      this.set = await call('labels.map', { projectId, modelLabel: modelLabel.trim(), projectLabel, ...(model.trim() && model !== '*' ? { model: model.trim() } : {}) });
+      this.set = await call('labels.map', {
+        projectId,
+        modelLabel: modelLabel.trim(),
+        projectLabel,
+        ...(model.trim() && model !== '*' ? { model: model.trim() } : {}),
+      });
     });
   }
 
@@ -100,7 +105,10 @@ class LabelsState {
     this.busy = true;
     this.error = null;
     try {
-      this.changed(await call('labels.delete', { projectId, name }), i18n.fill('deleteDone', { name, entities: 0, documents: 0 }));
+      this.changed(
+        await call('labels.delete', { projectId, name }),
+        i18n.fill('deleteDone', { name, entities: 0, documents: 0 }),
+      );
       await this.afterChange();
     } catch (error) {
       const refusal = deleteRefusal(error);
@@ -124,10 +132,16 @@ class LabelsState {
     await this.run(async () => {
       if (c.kind === 'rename') {
         const r = await call('labels.rename', { projectId, from: c.from, to: c.to });
-        this.changed(r, i18n.fill('renameDone', { from: c.from, to: c.to, entities: r.entities, documents: r.documents }));
+        this.changed(
+          r,
+          i18n.fill('renameDone', { from: c.from, to: c.to, entities: r.entities, documents: r.documents }),
+        );
       } else if (c.kind === 'merge') {
         const r = await call('labels.merge', { projectId, from: [c.from], into: c.into });
-        this.changed(r, i18n.fill('mergeDone', { from: c.from, into: c.into, entities: r.entities, documents: r.documents }));
+        this.changed(
+          r,
+          i18n.fill('mergeDone', { from: c.from, into: c.into, entities: r.entities, documents: r.documents }),
+        );
       } else {
         const r = await call('labels.delete', { projectId, name: c.name, force: true });
         this.changed(r, i18n.fill('deleteDone', { name: c.name, entities: r.entities, documents: r.documents }));

@@ -24,7 +24,11 @@ class ProjectSettingsState {
   get dirty(): boolean {
     const c = this.current;
     if (!c) return false;
-    return this.keepLearning !== (c.retrainEvery !== null) || (this.keepLearning && this.every !== c.retrainEvery) || this.lexicon !== c.lexicon;
+    return (
+      this.keepLearning !== (c.retrainEvery !== null) ||
+      (this.keepLearning && this.every !== c.retrainEvery) ||
+      this.lexicon !== c.lexicon
+    );
   }
 
   private show(settings: ProjectSettings): void {
@@ -51,7 +55,13 @@ class ProjectSettingsState {
     this.saving = true;
     try {
       const every = Math.round(this.every);
-      this.show(await call('projects.updateSettings', { projectId: project.id, retrainEvery: this.keepLearning ? every : null, lexicon: this.lexicon }));
+      this.show(
+        await call('projects.updateSettings', {
+          projectId: project.id,
+          retrainEvery: this.keepLearning ? every : null,
+          lexicon: this.lexicon,
+        }),
+      );
       this.saved = true;
     } catch (error) {
       this.error = describeError(error, 'settings'); // a number out of range: the contract's words are the detail

@@ -97,7 +97,12 @@ class QueueState {
   watch(): () => void {
     if (this.watching++ === 0) {
       this.unsubscribe = onEvent((event) => {
-        if ((event.type === 'document.changed' && event.reason === 'status') || event.type === 'job.finished' || event.type === 'documents.imported') void this.refresh();
+        if (
+          (event.type === 'document.changed' && event.reason === 'status') ||
+          event.type === 'job.finished' ||
+          event.type === 'documents.imported'
+        )
+          void this.refresh();
       });
     }
     void this.refresh();
@@ -110,7 +115,12 @@ class QueueState {
   }
 
   private fetch(limit: number) {
-    return call('queue.next', { projectId: app.project!.id, strategy: this.strategy, costAware: this.costAware, limit: Math.min(limit, 500) });
+    return call('queue.next', {
+      projectId: app.project!.id,
+      strategy: this.strategy,
+      costAware: this.costAware,
+      limit: Math.min(limit, 500),
+    });
   }
 }
 

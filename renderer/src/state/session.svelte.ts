@@ -10,7 +10,9 @@ class SessionState {
   user = $state<{ name: string; role: Role } | null>(null);
   busy = $state(false);
   /** Why the last login failed: wrong name or password, or throttled for some seconds. */
-  failure = $state<{ kind: 'wrong' } | { kind: 'throttled'; seconds: number } | { kind: 'error'; detail: string } | null>(null);
+  failure = $state<
+    { kind: 'wrong' } | { kind: 'throttled'; seconds: number } | { kind: 'error'; detail: string } | null
+  >(null);
 
   /** True when the app may load (local user, or a team member logged in). */
   get ready(): boolean {

@@ -12,7 +12,9 @@ export class DocumentsPage {
   async importFile(name: string, content: string, format: string): Promise<void> {
     const answered = Number(await this.page.locator('label[data-imports]').getAttribute('data-imports'));
     await this.page.getByRole('combobox', { name: 'Import format' }).selectOption(format);
-    await this.page.getByLabel('Import file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(content, 'utf8') });
+    await this.page
+      .getByLabel('Import file')
+      .setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(content, 'utf8') });
     // The import's own answer, and the list reloaded after it (the list also reloads for other reasons, e.g. a job's
     // events, so its reload count alone could be passed before the import is in).
     await this.page.locator(`label[data-imports="${answered + 1}"]`).waitFor({ state: 'attached' });
@@ -31,7 +33,9 @@ export class DocumentsPage {
   }
 
   private openButton(name: string) {
-    return this.page.getByRole('button', { name: new RegExp(`Open\\)?: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    return this.page.getByRole('button', {
+      name: new RegExp(`Open\\)?: ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    });
   }
 
   async open(name: string): Promise<void> {

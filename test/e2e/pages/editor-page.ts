@@ -31,7 +31,9 @@ export class EditorPage {
   /** Waits until the revision shown is at least `revision`, with nothing left to save. */
   async revisionAtLeast(revision: number): Promise<void> {
     const status = this.page.locator(`[data-testid="save-status"][data-pending="0"]`);
-    await status.and(this.page.locator(Array.from({ length: 50 }, (_, i) => `[data-revision="${revision + i}"]`).join(', '))).waitFor();
+    await status
+      .and(this.page.locator(Array.from({ length: 50 }, (_, i) => `[data-revision="${revision + i}"]`).join(', ')))
+      .waitFor();
   }
 
   async press(...keys: string[]): Promise<void> {
@@ -40,7 +42,12 @@ export class EditorPage {
 
   /** Drags the mouse across `phrase` (its first occurrence in the text) so the browser selects it. */
   async dragSelect(phrase: string): Promise<void> {
-    const box = (await this.page.evaluate(`(${RECTS_OF})(${JSON.stringify(phrase)})`)) as { x1: number; y1: number; x2: number; y2: number };
+    const box = (await this.page.evaluate(`(${RECTS_OF})(${JSON.stringify(phrase)})`)) as {
+      x1: number;
+      y1: number;
+      x2: number;
+      y2: number;
+    };
     await this.page.mouse.move(box.x1, box.y1);
     await this.page.mouse.down();
     await this.page.mouse.move(box.x2, box.y2, { steps: 5 });

@@ -37,21 +37,41 @@ export class QueuePage {
     try {
       // A function, not source text: the page's CSP (no 'unsafe-eval') refuses strings when Playwright polls.
       // Runs in the page: only globals there (the cast keeps the DOM lib out of the Node-side test build).
-      await this.page.waitForFunction((want) => {
-        const buttons = (globalThis as unknown as PageGlobals).document.querySelectorAll('section.queue ol li button');
-        return buttons.length >= want.length && want.every((name, i) => buttons[i].textContent?.trim() === name);
-      }, names, { timeout });
+      await this.page.waitForFunction(
+        (want) => {
+          const buttons = (globalThis as unknown as PageGlobals).document.querySelectorAll(
+            'section.queue ol li button',
+          );
+          return buttons.length >= want.length && want.every((name, i) => buttons[i].textContent?.trim() === name);
+        },
+        names,
+        { timeout },
+      );
     } catch (error) {
-      throw new Error(`queue order ${JSON.stringify(await this.order())}, expected it to start with ${JSON.stringify(names)} (${(error as Error).message.split('\n')[0]})`);
+      throw new Error(
+        `queue order ${JSON.stringify(await this.order())}, expected it to start with ${JSON.stringify(names)} (${(error as Error).message.split('\n')[0]})`,
+      );
     }
   }
 
+  /** Chooses a strategy and waits for its ranking to arrive (a load after the choice), not just the choice. */
   async choose(strategy: 'entropy-mean' | 'entropy-max' | 'margin' | 'disagreement' | 'random'): Promise<void> {
+    const section = this.page.locator('section.queue');
+    const before = Number(await section.getAttribute('data-loads'));
     await this.strategy.selectOption(strategy);
-    await this.page.locator(`section.queue[data-strategy="${strategy}"]`).waitFor();
+    await this.page.waitForFunction(
+      ([want, loads]) => {
+        const queue = (globalThis as unknown as PageGlobals).document.querySelector('section.queue');
+        return queue?.getAttribute('data-strategy') === want && Number(queue.getAttribute('data-loads')) > loads;
+      },
+      [strategy, before] as const,
+    );
   }
 }
 
 interface PageGlobals {
-  document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+  document: {
+    querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
+    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+  };
 }

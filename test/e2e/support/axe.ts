@@ -24,7 +24,8 @@ export interface AxeException {
 /** Runs axe over the whole page; returns "rule (impact): help — targets" for each serious or critical violation. */
 export async function seriousViolations(page: Page, except?: AxeException): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
-  const violations = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+  const violations =
+    (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => ({
       target: n.target,
@@ -36,11 +37,19 @@ export async function seriousViolations(page: Page, except?: AxeException): Prom
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => (except && v.id === except.rule ? { ...v, nodes: v.nodes.filter((n) => !n.within) } : v))
     .filter((v) => v.nodes.length > 0)
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map((n) => `${JSON.stringify(n.target)}: ${n.summary}`).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 6)
+          .map((n) => `${JSON.stringify(n.target)}: ${n.summary}`)
+          .join(' | ')}`,
+    );
 }
 
 /** True when `rule` is violated inside `within` (so a known exception is noticed the day it is fixed). */
 export async function violates(page: Page, rule: string, within: string): Promise<boolean> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
-  return (await page.evaluate(`window.axe.run(${JSON.stringify(within)}, { runOnly: [${JSON.stringify(rule)}], resultTypes: ['violations'] }).then((r) => r.violations.length > 0)`)) as boolean;
+  return (await page.evaluate(
+    `window.axe.run(${JSON.stringify(within)}, { runOnly: [${JSON.stringify(rule)}], resultTypes: ['violations'] }).then((r) => r.violations.length > 0)`,
+  )) as boolean;
 }

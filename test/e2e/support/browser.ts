@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /** The Chromium binary, or undefined when none is installed (tests then skip with a message). */
 export function chromiumPath(): string | undefined {
@@ -20,7 +27,9 @@ export function chromiumPath(): string | undefined {
   return undefined;
 }
 
-export const noChromium = chromiumPath() ? false : 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)';
+export const noChromium = chromiumPath()
+  ? false
+  : 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)';
 
 export interface Browser {
   context: BrowserContext;
@@ -28,7 +37,9 @@ export interface Browser {
 }
 
 /** A fresh browser profile per test. */
-export async function launchBrowser(options: { locale?: string; deviceScaleFactor?: number; ignoreHTTPSErrors?: boolean } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { locale?: string; deviceScaleFactor?: number; ignoreHTTPSErrors?: boolean } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'wb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),

@@ -48,6 +48,10 @@ writeFileSync(join(hidden, 'manifest.json'), JSON.stringify(manifest, null, 2));
 renameSync(hidden, out);
 if (option('--heldout')) emit({ event: 'phase', phase: 'evaluate' });
 const compareFile = process.env.FAKE_TRAINER_COMPARE;
-const compare = option('--compare') ? { package: 'active', f1: compareFile && existsSync(compareFile) ? Number(readFileSync(compareFile, 'utf8')) : 0.25 } : undefined;
-const metrics = labelFile ? { f1: 0.5, precision: 0.6, recall: 0.43, ...(compare ? { compare } : {}) } : { heldout: { f1: 0.5, precision: 0.6, recall: 0.43 } };
+const compare = option('--compare')
+  ? { package: 'active', f1: compareFile && existsSync(compareFile) ? Number(readFileSync(compareFile, 'utf8')) : 0.25 }
+  : undefined;
+const metrics = labelFile
+  ? { f1: 0.5, precision: 0.6, recall: 0.43, ...(compare ? { compare } : {}) }
+  : { heldout: { f1: 0.5, precision: 0.6, recall: 0.43 } };
 emit({ event: 'done', package: out, metrics, seconds: (Date.now() - started) / 1000 });

@@ -20,7 +20,9 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(options: { engine?: boolean; locale?: string; deviceScaleFactor?: number; env?: Record<string, string> } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  options: { engine?: boolean; locale?: string; deviceScaleFactor?: number; env?: Record<string, string> } = {},
+): Promise<Workbench> {
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'wb-e2e-'));
   const serverOptions = { engineModule: options.engine ? lexiconEngine : undefined, env: options.env };

@@ -32,15 +32,25 @@ function suggest(text: string): Entity[] {
 //   maxEntropy:  0.2 + 0.1 × (syllables mod 7), at least meanEntropy (stands in for a doubtful token outside them);
 //   minMargin:   the lowest suggestion score (1 when none);
 //   disagreement (only when asked for): the share of suggestions scoring under 0.8.
-function signalsOf(text: string, entities: Entity[], withDisagreement: boolean): NonNullable<TextSuggestions['signals']> {
+function signalsOf(
+  text: string,
+  entities: Entity[],
+  withDisagreement: boolean,
+): NonNullable<TextSuggestions['signals']> {
   const tokens = text.split(/\s+/u).filter(Boolean).length;
   const cps = Array.from(text);
-  const entityTokens = entities.reduce((n, e) => n + cps.slice(e.start, e.end).join('').split(/\s+/u).filter(Boolean).length, 0);
-  const meanEntropy = entities.length > 0 ? entities.reduce((sum, e) => sum + (1 - (e.score ?? 1)), 0) / entities.length : 0.05;
+  const entityTokens = entities.reduce(
+    (n, e) => n + cps.slice(e.start, e.end).join('').split(/\s+/u).filter(Boolean).length,
+    0,
+  );
+  const meanEntropy =
+    entities.length > 0 ? entities.reduce((sum, e) => sum + (1 - (e.score ?? 1)), 0) / entities.length : 0.05;
   const maxEntropy = Math.max(meanEntropy, 0.2 + 0.1 * (tokens % 7));
   const minMargin = Math.min(1, ...entities.map((e) => e.score ?? 1));
   const signals: NonNullable<TextSuggestions['signals']> = { tokens, entityTokens, meanEntropy, maxEntropy, minMargin };
-  if (withDisagreement) signals.disagreement = entities.length > 0 ? entities.filter((e) => (e.score ?? 1) < 0.8).length / entities.length : 0;
+  if (withDisagreement)
+    signals.disagreement =
+      entities.length > 0 ? entities.filter((e) => (e.score ?? 1) < 0.8).length / entities.length : 0;
   return signals;
 }
 
@@ -65,7 +75,15 @@ export const engine: EnginePort = {
   device: () => device,
   // WORKBENCH_TEST_EMBEDDED_PACKAGE gives the stand-in's "embedded model" a package folder, so the model registry
   // (the Models view, fine-tuning) has a version to list; annotating still uses the lexicon.
-  models: () => [{ id: 'embedded', name: 'lexicon', kind: 'embedded', path: process.env.WORKBENCH_TEST_EMBEDDED_PACKAGE || null, available: true }],
+  models: () => [
+    {
+      id: 'embedded',
+      name: 'lexicon',
+      kind: 'embedded',
+      path: process.env.WORKBENCH_TEST_EMBEDDED_PACKAGE || null,
+      available: true,
+    },
+  ],
   async open() {
     return {
       modelName: 'lexicon',

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 // Runs in the page; the cast stands in for the DOM library this file is not type-checked with.
-export const BORDER_STYLE = (el: unknown): string => (globalThis as unknown as { getComputedStyle(e: unknown): { borderBottomStyle: string } }).getComputedStyle(el).borderBottomStyle;
+export const BORDER_STYLE = (el: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { borderBottomStyle: string } }).getComputedStyle(el)
+    .borderBottomStyle;
 export const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An accepted entity: exactly "LABEL: text". */
-export const entity = (page: Page, label: string, text: string) => page.getByRole('button', { name: `${label}: ${text}`, exact: true });
+export const entity = (page: Page, label: string, text: string) =>
+  page.getByRole('button', { name: `${label}: ${text}`, exact: true });
 /** A suggestion: "LABEL: text", marked as a suggestion, with its score. */
-export const suggestion = (page: Page, label: string, text: string) => page.getByRole('button', { name: new RegExp(`^${escape(label)}: ${escape(text)}\\b.*suggestion`, 'i') });
+export const suggestion = (page: Page, label: string, text: string) =>
+  page.getByRole('button', { name: new RegExp(`^${escape(label)}: ${escape(text)}\\b.*suggestion`, 'i') });
 
 /** Code-point span of `phrase` in `text`. */
 export function cp(text: string, phrase: string): { start: number; end: number } {
@@ -23,8 +27,13 @@ export function cp(text: string, phrase: string): { start: number; end: number }
 }
 
 // Client-space points at the middle of the first and last characters of `needle` in the editor's text.
-export async function pointsOf(page: Page, needle: string): Promise<{ x1: number; y1: number; x2: number; y2: number }> {
-  return page.evaluate(`(${POINTS_OF})(document.querySelector('[role=application]'), ${JSON.stringify(needle)})`) as Promise<{ x1: number; y1: number; x2: number; y2: number }>;
+export async function pointsOf(
+  page: Page,
+  needle: string,
+): Promise<{ x1: number; y1: number; x2: number; y2: number }> {
+  return page.evaluate(
+    `(${POINTS_OF})(document.querySelector('[role=application]'), ${JSON.stringify(needle)})`,
+  ) as Promise<{ x1: number; y1: number; x2: number; y2: number }>;
 }
 
 // Runs in the page, as source text (the test transpiler would inject helpers the page lacks, and this file is
@@ -61,7 +70,13 @@ export async function dragAcross(page: Page, needle: string, modifier?: 'Alt'): 
 }
 
 /** Drags a boundary handle (slider) onto the last character of `needle` (with `onFirst`, onto its first). */
-export async function dragHandle(page: Page, handle: Locator, needle: string, modifier?: 'Alt', onFirst = false): Promise<void> {
+export async function dragHandle(
+  page: Page,
+  handle: Locator,
+  needle: string,
+  modifier?: 'Alt',
+  onFirst = false,
+): Promise<void> {
   const from = (await handle.boundingBox())!;
   const to = await pointsOf(page, needle);
   if (modifier) await page.keyboard.down(modifier);
@@ -74,14 +89,19 @@ export async function dragHandle(page: Page, handle: Locator, needle: string, mo
 
 /** The shortcut key of a label, as the label palette shows it. */
 export async function keyOf(page: Page, label: string): Promise<string> {
-  const button = page.getByRole('toolbar', { name: /Labels/ }).getByRole('button', { name: new RegExp(`\\b${label}\\b`) });
+  const button = page
+    .getByRole('toolbar', { name: /Labels/ })
+    .getByRole('button', { name: new RegExp(`\\b${label}\\b`) });
   const key = await button.getAttribute('aria-keyshortcuts');
   assert.ok(key, `label ${label} shows no shortcut`);
   return key;
 }
 
 export function docRows(page: Page): Locator {
-  return page.getByRole('table', { name: /Documents/ }).getByRole('row').filter({ has: page.getByRole('cell') });
+  return page
+    .getByRole('table', { name: /Documents/ })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 }
 
 export async function rowCount(page: Page, n: number): Promise<void> {
@@ -102,4 +122,5 @@ export function bratSpans(dir: string, stem: string): { label: string; start: nu
     .sort((a, b) => a.start - b.start || b.end - a.end || a.label.localeCompare(b.label));
 }
 
-export const sortSpans = <T extends { start: number; end: number; label: string }>(xs: T[]) => xs.sort((a, b) => a.start - b.start || b.end - a.end || a.label.localeCompare(b.label));
+export const sortSpans = <T extends { start: number; end: number; label: string }>(xs: T[]) =>
+  xs.sort((a, b) => a.start - b.start || b.end - a.end || a.label.localeCompare(b.label));

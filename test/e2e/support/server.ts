@@ -19,11 +19,18 @@ export interface Server {
 }
 
 /** `env` adds to the server's environment (a test's own HOME, for the export dialog's folder browser). */
-export async function startServer(dataDir: string, options: { engineModule?: string; samples?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
+export async function startServer(
+  dataDir: string,
+  options: { engineModule?: string; samples?: boolean; env?: Record<string, string> } = {},
+): Promise<Server> {
   const args = [join(repoRoot, 'bin/workbench.js'), 'serve', '--data', dataDir, '--port', '0'];
   if (!options.samples) args.push('--no-samples');
   if (options.engineModule) args.push('--engine', options.engineModule);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -33,7 +40,9 @@ export async function startServer(dataDir: string, options: { engineModule?: str
       const match = /^Workbench: (\S+)/.exec(line);
       if (match) resolveUrl(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`workbench serve exited (${code}) before printing its URL:\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`workbench serve exited (${code}) before printing its URL:\n${stderr}`)),
+    );
   });
   const url = new URL(openUrl);
   const token = /token=([\w-]+)/.exec(url.hash)![1];
@@ -41,5 +50,12 @@ export async function startServer(dataDir: string, options: { engineModule?: str
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { openUrl, origin: url.origin, token, child, kill: () => stopWith('SIGKILL'), stop: () => stopWith('SIGTERM') };
+  return {
+    openUrl,
+    origin: url.origin,
+    token,
+    child,
+    kill: () => stopWith('SIGKILL'),
+    stop: () => stopWith('SIGTERM'),
+  };
 }

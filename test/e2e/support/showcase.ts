@@ -14,16 +14,26 @@ function at(text: string, phrase: string, label: string): [number, number, strin
   return [start, start + Array.from(phrase).length, label];
 }
 
-const NESTED = 'Bệnh nhân Nguyễn Văn An, 45 tuổi, được chuyển đến Khoa Hồi sức Bệnh viện Đà Nẵng ngày 12/3 vì sốt cao, khó thở.';
+const NESTED =
+  'Bệnh nhân Nguyễn Văn An, 45 tuổi, được chuyển đến Khoa Hồi sức Bệnh viện Đà Nẵng ngày 12/3 vì sốt cao, khó thở.';
 const NOTES: { text: string; spans: [string, string][] }[] = [
   {
     text: NESTED,
     spans: [
-      ['Nguyễn Văn An', 'NAME'], ['45', 'AGE'], ['Khoa Hồi sức Bệnh viện Đà Nẵng', 'ORGANIZATION'], ['Bệnh viện Đà Nẵng', 'ORGANIZATION'],
-      ['Đà Nẵng', 'LOCATION'], ['12/3', 'DATE'], ['sốt cao', 'SYMPTOM_AND_DISEASE'], ['khó thở', 'SYMPTOM_AND_DISEASE'],
+      ['Nguyễn Văn An', 'NAME'],
+      ['45', 'AGE'],
+      ['Khoa Hồi sức Bệnh viện Đà Nẵng', 'ORGANIZATION'],
+      ['Bệnh viện Đà Nẵng', 'ORGANIZATION'],
+      ['Đà Nẵng', 'LOCATION'],
+      ['12/3', 'DATE'],
+      ['sốt cao', 'SYMPTOM_AND_DISEASE'],
+      ['khó thở', 'SYMPTOM_AND_DISEASE'],
     ],
   },
-  { text: 'Bà Trần Thị Hoa, 62 tuổi, ở Hà Nội, đau ngực trái từ sáng 3/4, được đưa vào Bệnh viện Bạch Mai.', spans: [] },
+  {
+    text: 'Bà Trần Thị Hoa, 62 tuổi, ở Hà Nội, đau ngực trái từ sáng 3/4, được đưa vào Bệnh viện Bạch Mai.',
+    spans: [],
+  },
   { text: 'Ngày 12/3 bệnh nhân sốt cao 39 độ, ho khan, được xét nghiệm tại Bệnh viện Đà Nẵng.', spans: [] },
   { text: 'Cháu bé 7 tuổi ở Huế nhập viện vì tiêu chảy, mất nước nhẹ.', spans: [] },
 ];
@@ -48,14 +58,18 @@ export async function openShowcase(locale: 'vi' | 'en'): Promise<Showcase> {
   await page.evaluate(`localStorage.setItem('workbench-locale', '${locale}')`);
   await page.reload();
   await page.locator('main[data-ready="true"]').waitFor();
-  const jsonl = NOTES.map((n) => JSON.stringify({ text: n.text, label: n.spans.map(([phrase, label]) => at(n.text, phrase, label)) })).join('\n');
+  const jsonl = NOTES.map((n) =>
+    JSON.stringify({ text: n.text, label: n.spans.map(([phrase, label]) => at(n.text, phrase, label)) }),
+  ).join('\n');
   const docs = new DocumentsPage(page);
   await docs.importFile('ca-benh.jsonl', `${jsonl}\n`, 'doccano');
   await page.getByRole('combobox', { name: /Scope/ }).selectOption('unfinished');
   await page.getByRole('button', { name: /Pre-annotate/ }).click();
   await docs.jobState('done');
   return {
-    wb, page, home,
+    wb,
+    page,
+    home,
     async close() {
       await wb.close();
       rmSync(home, { recursive: true, force: true });

@@ -21,7 +21,10 @@ export function trainablePackage(): string {
 export function fakePython(): { bin: string; python: string } {
   const bin = mkdtempSync(join(tmpdir(), 'wb-e2e-trainer-'));
   const python = join(bin, 'python');
-  writeFileSync(python, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/e2e/support/fake-trainer.mjs')}" "$@"\n`);
+  writeFileSync(
+    python,
+    `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/e2e/support/fake-trainer.mjs')}" "$@"\n`,
+  );
   chmodSync(python, 0o755);
   return { bin, python };
 }
@@ -29,7 +32,9 @@ export function fakePython(): { bin: string; python: string } {
 /** Calls a contract method on the test's server, as the UI would (test setup that is not what the test is about). */
 export async function api(wb: Workbench, method: string, params: unknown): Promise<unknown> {
   const response = await fetch(`${wb.server.origin}/api/call/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${wb.server.token}` }, body: JSON.stringify(params),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${wb.server.token}` },
+    body: JSON.stringify(params),
   });
   const outcome = (await response.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
   if (!outcome.ok) throw new Error(`${method}: ${outcome.error?.message}`);

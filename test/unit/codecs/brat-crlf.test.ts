@@ -16,7 +16,10 @@ async function decodeCorpus(files: Files): Promise<{ docs: Doc[]; issues: Issue[
   const docs: Doc[] = [];
   const issues: Issue[] = [];
   for (const main of Object.keys(files).filter((p) => p.endsWith('.txt'))) {
-    const input = { source: stringSource(main, files[main]), sibling: (name: string) => (name in files ? stringSource(name, files[name]) : undefined) };
+    const input = {
+      source: stringSource(main, files[main]),
+      sibling: (name: string) => (name in files ? stringSource(name, files[name]) : undefined),
+    };
     for await (const event of bratCodec.decode(input)) {
       if (event.kind === 'doc') docs.push(event.doc);
       else issues.push(event.issue);
@@ -57,7 +60,10 @@ function annFor(text: string, lines: Line[], crlfAsOne: boolean): string {
       .map((l) => {
         if (l.raw !== undefined) return l.raw;
         const where = l.parts!.map(([needle, nth]) => offsets(text, needle, crlfAsOne, nth ?? 0)).join(';');
-        const spanText = l.parts!.map(([needle]) => (crlfAsOne ? needle.replace(/\r\n/g, '\n') : needle)).join(' ').replace(/[\r\n]/g, ' ');
+        const spanText = l
+          .parts!.map(([needle]) => (crlfAsOne ? needle.replace(/\r\n/g, '\n') : needle))
+          .join(' ')
+          .replace(/[\r\n]/g, ' ');
         return `${l.id}\t${l.label} ${where}\t${spanText}`;
       })
       .join('\n') + '\n'
@@ -122,7 +128,9 @@ function corpusFiles(crlfAsOne: boolean, nfd = false): Files {
   const files: Files = {};
   for (const doc of CORPUS) {
     const text = nfd ? doc.text.normalize('NFD') : doc.text;
-    const lines = nfd ? doc.lines.map((l) => ({ ...l, parts: l.parts?.map(([n, i]) => [n.normalize('NFD'), i] as [string, number?]) })) : doc.lines;
+    const lines = nfd
+      ? doc.lines.map((l) => ({ ...l, parts: l.parts?.map(([n, i]) => [n.normalize('NFD'), i] as [string, number?]) }))
+      : doc.lines;
     files[`${doc.name}.txt`] = text;
     files[`${doc.name}.ann`] = annFor(text, lines, crlfAsOne);
   }
@@ -142,16 +150,27 @@ for (const crlfAsOne of [true, false]) {
     const { docs, issues } = await decodeCorpus(source);
     assert.equal(docs.length, CORPUS.length);
     const detected = crlfAsOne ? ['ca-01.ann', 'ca-02.ann', 'ca-05.ann'] : [];
-    assert.deepEqual(issues.map((i) => `${i.severity} ${i.file}`), detected.map((f) => `warning ${f}`));
-    // The stored text keeps its CRLF; the convention is recorded only where it was needed.
-    assert.deepEqual(docs.map((d) => d.text), CORPUS.map((d) => d.text));
     assert.deepEqual(
-      docs.filter((d) => (d.meta?.brat as { crlfCountsAsOne?: boolean } | undefined)?.crlfCountsAsOne === true).map((d) => `${d.name}.ann`),
+      issues.map((i) => `${i.severity} ${i.file}`),
+      detected.map((f) => `warning ${f}`),
+    );
+    // The stored text keeps its CRLF; the convention is recorded only where it was needed.
+    assert.deepEqual(
+      docs.map((d) => d.text),
+      CORPUS.map((d) => d.text),
+    );
+    assert.deepEqual(
+      docs
+        .filter((d) => (d.meta?.brat as { crlfCountsAsOne?: boolean } | undefined)?.crlfCountsAsOne === true)
+        .map((d) => `${d.name}.ann`),
       detected,
     );
     // Entities sit on the same text whichever way the source counted.
     const ref = await decodeCorpus(corpusFiles(false));
-    assert.deepEqual(docs.map((d) => d.entities), ref.docs.map((d) => d.entities));
+    assert.deepEqual(
+      docs.map((d) => d.entities),
+      ref.docs.map((d) => d.entities),
+    );
 
     const exported = await encodeCorpus(docs);
     assert.deepEqual(exported.issues, []);
@@ -166,8 +185,14 @@ for (const crlfAsOne of [true, false]) {
 test('NFD source counting CRLF as one: comes back as NFC text with offsets counted the same way on it', async () => {
   const source = corpusFiles(true, true);
   const { docs, issues } = await decodeCorpus(source);
-  assert.deepEqual(issues.map((i) => `${i.severity} ${i.file}`), ['warning ca-01.ann', 'warning ca-02.ann', 'warning ca-05.ann']);
-  assert.deepEqual(docs.map((d) => d.text), CORPUS.map((d) => d.text)); // NFC
+  assert.deepEqual(
+    issues.map((i) => `${i.severity} ${i.file}`),
+    ['warning ca-01.ann', 'warning ca-02.ann', 'warning ca-05.ann'],
+  );
+  assert.deepEqual(
+    docs.map((d) => d.text),
+    CORPUS.map((d) => d.text),
+  ); // NFC
   const exported = await encodeCorpus(docs);
   assert.deepEqual(exported.issues, []);
   // What a tool counting CRLF as one writes for the NFC text: the source's .ann, offsets recounted after NFC.
@@ -185,20 +210,41 @@ test('edits in a document counting CRLF as one: new entities are counted the sam
   const added: Doc = { ...doc, entities: [...doc.entities, { label: 'TEST', start: ket, end: ket + 7 }] };
   const out = await encodeCorpus([added]);
   assert.deepEqual(out.issues, []);
-  assert.ok(out.files['ca-01.ann'].includes(`T7\tTEST ${offsets(text, 'Kết quả', true)}\tKết quả\n`), out.files['ca-01.ann']);
+  assert.ok(
+    out.files['ca-01.ann'].includes(`T7\tTEST ${offsets(text, 'Kết quả', true)}\tKết quả\n`),
+    out.files['ca-01.ann'],
+  );
   assert.equal((await decodeCorpus(out.files)).docs[0].entities.length, doc.entities.length + 1);
 
   // "chuyển đến" + the CR of its CRLF: the end falls between CR and LF; the CRLF-as-one count has no such place.
   const chuyen = at('chuyển đến');
-  const cut: Doc = { ...doc, entities: [{ label: 'X', start: chuyen, end: chuyen + 11 }, { label: 'Y', start: chuyen + 10, end: chuyen + 11 }] };
+  const cut: Doc = {
+    ...doc,
+    entities: [
+      { label: 'X', start: chuyen, end: chuyen + 11 },
+      { label: 'Y', start: chuyen + 10, end: chuyen + 11 },
+    ],
+  };
   const moved = await encodeCorpus([cut]);
   // (R1, #1 and A1 go with the entities this edit removed.)
-  assert.deepEqual(moved.issues.map((i) => [i.severity, i.field]), [['warning', 'T7'], ['error', 'T8'], ['warning', 'A1'], ['warning', '#1'], ['warning', 'R1']]);
+  assert.deepEqual(
+    moved.issues.map((i) => [i.severity, i.field]),
+    [
+      ['warning', 'T7'],
+      ['error', 'T8'],
+      ['warning', 'A1'],
+      ['warning', '#1'],
+      ['warning', 'R1'],
+    ],
+  );
   assert.match(moved.issues[0].message, /between a CR and its LF/);
   assert.ok(moved.files['ca-01.ann'].includes(`T7\tX ${offsets(text, 'chuyển đến', true)}\tchuyển đến\n`));
   assert.ok(!/^T8\t/m.test(moved.files['ca-01.ann']));
   const back = await decodeCorpus(moved.files);
-  assert.deepEqual(back.docs[0].entities.find((e) => e.label === 'X'), { label: 'X', start: chuyen, end: chuyen + 10 });
+  assert.deepEqual(
+    back.docs[0].entities.find((e) => e.label === 'X'),
+    { label: 'X', start: chuyen, end: chuyen + 10 },
+  );
 });
 
 test('CrlfAsOne maps offsets both ways, with astral characters and lone CR / LF', () => {
@@ -206,7 +252,13 @@ test('CrlfAsOne maps offsets both ways, with astral characters and lone CR / LF'
   // code points: a0 😷1 \r2 \n3 b4 \r5 c6 \n7 \r8 \n9 d10 ; counted with CRLF as one: a😷\nb\rc\n\nd
   const m = new CrlfAsOne(text);
   assert.equal(m.length, 9);
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((o) => m.toRaw(o)), [0, 1, 2, 4, 5, 6, 7, 8, 10, 11]);
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((o) => m.fromRaw(o)), [0, 1, 2, undefined, 3, 4, 5, 6, 7, undefined, 8, 9]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((o) => m.toRaw(o)),
+    [0, 1, 2, 4, 5, 6, 7, 8, 10, 11],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((o) => m.fromRaw(o)),
+    [0, 1, 2, undefined, 3, 4, 5, 6, 7, undefined, 8, 9],
+  );
   assert.equal(new CrlfAsOne('a\nb\rc').hasCrlf, false);
 });

@@ -13,17 +13,21 @@ const numbered = (docs: Doc[]) => docs.map((doc, i) => ({ ...doc, name: String(i
 
 test('property: decode(encode(docs)) is docs: nested and crossing entities over CRLF text with NFD and emoji', async () => {
   await fc.assert(
-    fc.asyncProperty(arbitraryDocs({ allowCrossing: true, maxLines: 4, maxEntities: 8 }), fc.constantFrom(0, 7), async (docs, chunkSize) => {
-      const expected = numbered(docs);
-      const encoded = await encodeDocs(doccanoCodec, expected);
-      assert.deepEqual(encoded.issues, []);
-      const back = await decode(encoded.text, chunkSize);
-      assert.deepEqual(back.issues, []);
-      assert.deepEqual(back.docs, expected);
-      // The same docs given decomposed come back composed.
-      const fromNfd = await decode((await encodeDocs(doccanoCodec, expected.map(nfdInput))).text);
-      assert.deepEqual(fromNfd.docs, expected);
-    }),
+    fc.asyncProperty(
+      arbitraryDocs({ allowCrossing: true, maxLines: 4, maxEntities: 8 }),
+      fc.constantFrom(0, 7),
+      async (docs, chunkSize) => {
+        const expected = numbered(docs);
+        const encoded = await encodeDocs(doccanoCodec, expected);
+        assert.deepEqual(encoded.issues, []);
+        const back = await decode(encoded.text, chunkSize);
+        assert.deepEqual(back.issues, []);
+        assert.deepEqual(back.docs, expected);
+        // The same docs given decomposed come back composed.
+        const fromNfd = await decode((await encodeDocs(doccanoCodec, expected.map(nfdInput))).text);
+        assert.deepEqual(fromNfd.docs, expected);
+      },
+    ),
     { numRuns: 150 },
   );
 });
@@ -44,18 +48,22 @@ test('property: the entities variant round-trips too, remembering only that it i
 });
 
 // doccano's own export layout (Python json.dumps, ensure_ascii=False), both variants and extra keys.
-const SAMPLE = [
-  '{"id": 6400, "text": "Bệnh nhân BN123 được chuyển đến Bệnh viện Đà Nẵng 😷 ngày 25/7.", "Comments": [], "entities": [{"id": 1662, "label": "PATIENT_ID", "start_offset": 10, "end_offset": 15}, {"id": 1663, "label": "ORGANIZATION", "start_offset": 32, "end_offset": 49}, {"id": 1670, "label": "LOCATION", "start_offset": 42, "end_offset": 49}, {"id": 1671, "label": "DATE", "start_offset": 57, "end_offset": 61}], "relations": [{"id": 273, "from_id": 1663, "to_id": 1670, "type": "located_in"}]}',
-  '{"id": 6401, "text": "Kết quả xét nghiệm dương tính với SARS-CoV-2.\\r\\nBệnh nhân sốt, ho.", "label": [[8, 18, "TEST"], [19, 29, "RESULT"], [57, 60, "SYMPTOM_AND_DISEASE"], [62, 64, "SYMPTOM_AND_DISEASE"]], "meta": {"source": "bệnh án 12", "split": "train"}, "Comments": ["kiểm tra lại"]}',
-  '{"text": "Bệnh viện Bạch Mai, Hà Nội", "labels": [[0, 18, "ORGANIZATION"], [20, 26, "LOCATION"]]}',
-  '{"text": "Không có thực thể.", "label": []}',
-].join('\n') + '\n';
+const SAMPLE =
+  [
+    '{"id": 6400, "text": "Bệnh nhân BN123 được chuyển đến Bệnh viện Đà Nẵng 😷 ngày 25/7.", "Comments": [], "entities": [{"id": 1662, "label": "PATIENT_ID", "start_offset": 10, "end_offset": 15}, {"id": 1663, "label": "ORGANIZATION", "start_offset": 32, "end_offset": 49}, {"id": 1670, "label": "LOCATION", "start_offset": 42, "end_offset": 49}, {"id": 1671, "label": "DATE", "start_offset": 57, "end_offset": 61}], "relations": [{"id": 273, "from_id": 1663, "to_id": 1670, "type": "located_in"}]}',
+    '{"id": 6401, "text": "Kết quả xét nghiệm dương tính với SARS-CoV-2.\\r\\nBệnh nhân sốt, ho.", "label": [[8, 18, "TEST"], [19, 29, "RESULT"], [57, 60, "SYMPTOM_AND_DISEASE"], [62, 64, "SYMPTOM_AND_DISEASE"]], "meta": {"source": "bệnh án 12", "split": "train"}, "Comments": ["kiểm tra lại"]}',
+    '{"text": "Bệnh viện Bạch Mai, Hà Nội", "labels": [[0, 18, "ORGANIZATION"], [20, 26, "LOCATION"]]}',
+    '{"text": "Không có thực thể.", "label": []}',
+  ].join('\n') + '\n';
 
 test('a realistic Vietnamese file (both variants, ids, relations, meta, comments) comes back byte for byte', async () => {
   const { docs, issues, lines } = await decode(SAMPLE);
   assert.deepEqual(issues, []);
   assert.deepEqual(lines, [1, 2, 3, 4]);
-  assert.deepEqual(docs.map((d) => d.name), ['6400', '6401', '3', '4']);
+  assert.deepEqual(
+    docs.map((d) => d.name),
+    ['6400', '6401', '3', '4'],
+  );
   assert.deepEqual(docs[0].entities.slice(1, 3), [
     { label: 'ORGANIZATION', start: 32, end: 49 },
     { label: 'LOCATION', start: 42, end: 49 },
@@ -72,24 +80,49 @@ test('a realistic Vietnamese file (both variants, ids, relations, meta, comments
 test('entity ids stay put: a deleted entity takes its relations along, a new one gets the next id', async () => {
   const { docs } = await decode(SAMPLE);
   const doc = docs[0];
-  const edited = { ...doc, entities: [...doc.entities.filter((e) => e.label !== 'LOCATION'), { label: 'SYMPTOM', start: 0, end: 4 }] };
+  const edited = {
+    ...doc,
+    entities: [...doc.entities.filter((e) => e.label !== 'LOCATION'), { label: 'SYMPTOM', start: 0, end: 4 }],
+  };
   const encoded = await encodeDocs(doccanoCodec, [edited]);
   const record = JSON.parse(encoded.text);
-  assert.deepEqual(record.entities.map((e: { id: number }) => e.id), [1662, 1663, 1671, 1672]);
+  assert.deepEqual(
+    record.entities.map((e: { id: number }) => e.id),
+    [1662, 1663, 1671, 1672],
+  );
   assert.deepEqual(record.relations, []);
   assert.deepEqual(where(encoded.issues), ['warning 6400:1 relations']);
   assert.deepEqual(Object.keys(record), ['id', 'text', 'Comments', 'entities', 'relations']);
 });
 
 test('export variant: `entities` replaces `label` in place; a record that had no span list gets one after text', async () => {
-  const { docs } = await decode('{"id": 1, "text": "Huế", "label": [[0, 3, "LOCATION"]], "x": 1}\n{"text": "Hà Nội", "extra": true}\n');
+  const { docs } = await decode(
+    '{"id": 1, "text": "Huế", "label": [[0, 3, "LOCATION"]], "x": 1}\n{"text": "Hà Nội", "extra": true}\n',
+  );
   const { text } = await encodeDocs(doccanoCodec, docs, { variant: 'entities' });
-  assert.equal(text, '{"id": 1, "text": "Huế", "entities": [{"id": 1, "label": "LOCATION", "start_offset": 0, "end_offset": 3}], "x": 1}\n{"text": "Hà Nội", "entities": [], "extra": true}\n');
+  assert.equal(
+    text,
+    '{"id": 1, "text": "Huế", "entities": [{"id": 1, "label": "LOCATION", "start_offset": 0, "end_offset": 3}], "x": 1}\n{"text": "Hà Nội", "entities": [], "extra": true}\n',
+  );
   await assert.rejects(() => encodeDocs(doccanoCodec, docs, { variant: 'spans' }), /variant/);
 });
 
 test('a discontinuous entity is written as one span per fragment, with a warning', async () => {
-  const doc: Doc = { name: 'a', text: 'đau đầu và họng', entities: [{ label: 'SYMPTOM', start: 0, end: 15, fragments: [{ start: 0, end: 3 }, { start: 11, end: 15 }] }] };
+  const doc: Doc = {
+    name: 'a',
+    text: 'đau đầu và họng',
+    entities: [
+      {
+        label: 'SYMPTOM',
+        start: 0,
+        end: 15,
+        fragments: [
+          { start: 0, end: 3 },
+          { start: 11, end: 15 },
+        ],
+      },
+    ],
+  };
   const { text, issues } = await encodeDocs(doccanoCodec, [doc]);
   assert.equal(text, '{"text": "đau đầu và họng", "label": [[0, 3, "SYMPTOM"], [11, 15, "SYMPTOM"]]}\n');
   assert.deepEqual(where(issues), ['warning a:1 -']);
@@ -116,7 +149,10 @@ test('bad records are errors naming the line and the field; the other records st
   ].join('\n');
   const { docs, issues, lines } = await decode(input);
   assert.deepEqual(lines, [1, 15]);
-  assert.deepEqual(docs.map((d) => d.entities), [[{ label: 'LOCATION', start: 0, end: 3 }], [{ label: 'LOCATION', start: 3, end: 6 }]]);
+  assert.deepEqual(
+    docs.map((d) => d.entities),
+    [[{ label: 'LOCATION', start: 0, end: 3 }], [{ label: 'LOCATION', start: 3, end: 6 }]],
+  );
   assert.deepEqual(where(issues), [
     'error data.jsonl:2 -',
     'error data.jsonl:3 text',
@@ -139,7 +175,9 @@ test('bad records are errors naming the line and the field; the other records st
 });
 
 test('extra items in a span and extra keys on an entity object are reported as not kept', async () => {
-  const { docs, issues } = await decode('{"text": "Huế", "label": [[0, 3, "LOCATION", 0.9]]}\n{"text": "Huế", "entities": [{"id": 1, "label": "L", "start_offset": 0, "end_offset": 3, "by": "x"}]}\n');
+  const { docs, issues } = await decode(
+    '{"text": "Huế", "label": [[0, 3, "LOCATION", 0.9]]}\n{"text": "Huế", "entities": [{"id": 1, "label": "L", "start_offset": 0, "end_offset": 3, "by": "x"}]}\n',
+  );
   assert.equal(docs.length, 2);
   assert.deepEqual(where(issues), ['warning data.jsonl:1 label[0]', 'warning data.jsonl:2 entities[0]']);
 });

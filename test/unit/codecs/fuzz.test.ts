@@ -20,16 +20,88 @@ const RUNS = 250;
 // Snippets a mutation inserts: structure characters, line breaks, Unicode a decoder must take in stride, and
 // things built to exhaust memory or the stack (deep nesting, a token longer than the record limit used below).
 const SNIPPETS = [
-  '\n', '\r\n', '\r', '\t', ' ', '\u0000', '\ufeff', '\u00a0', '\u2028', 'e\u0301', 'ệ'.normalize('NFD'), '😷', '👨‍⚕️', '\ud800', '\udfff',
-  '"', '\\', '\\u', '\\ud800', '{', '}', '[', ']', ',', ':', 'null', 'true', '1e999', '-1', '0.5', '""', '{}', '[]',
-  'T1\t', 'T9\tX 0 1\tx', '#1\tAnnotatorNotes T1\tnote', 'R1\tRel Arg1:T1 Arg2:T2', ';', 'B-', 'I-', 'O', 'B-LOC', 'I-X', '-DOCSTART-', '# c',
-  '"words"', '"tags"', '"label"', '"labels"', '"entities"', '"text"', '"data"', '"annotations"', '"result"', '"value"', '"start"', '"end"',
-  '"messages"', '"role"', '"content"', '"instruction"', '"output"', '<ner>', '</ner>', '<LOC>', '</LOC>', '[[LOC', ']]',
-  '['.repeat(400), '{"a":'.repeat(400), `${'['.repeat(300)}${']'.repeat(300)}`, 'x'.repeat(3000), `"${'y'.repeat(2500)}"`,
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  ' ',
+  '\u0000',
+  '\ufeff',
+  '\u00a0',
+  '\u2028',
+  'e\u0301',
+  'ệ'.normalize('NFD'),
+  '😷',
+  '👨‍⚕️',
+  '\ud800',
+  '\udfff',
+  '"',
+  '\\',
+  '\\u',
+  '\\ud800',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  'null',
+  'true',
+  '1e999',
+  '-1',
+  '0.5',
+  '""',
+  '{}',
+  '[]',
+  'T1\t',
+  'T9\tX 0 1\tx',
+  '#1\tAnnotatorNotes T1\tnote',
+  'R1\tRel Arg1:T1 Arg2:T2',
+  ';',
+  'B-',
+  'I-',
+  'O',
+  'B-LOC',
+  'I-X',
+  '-DOCSTART-',
+  '# c',
+  '"words"',
+  '"tags"',
+  '"label"',
+  '"labels"',
+  '"entities"',
+  '"text"',
+  '"data"',
+  '"annotations"',
+  '"result"',
+  '"value"',
+  '"start"',
+  '"end"',
+  '"messages"',
+  '"role"',
+  '"content"',
+  '"instruction"',
+  '"output"',
+  '<ner>',
+  '</ner>',
+  '<LOC>',
+  '</LOC>',
+  '[[LOC',
+  ']]',
+  '['.repeat(400),
+  '{"a":'.repeat(400),
+  `${'['.repeat(300)}${']'.repeat(300)}`,
+  'x'.repeat(3000),
+  `"${'y'.repeat(2500)}"`,
   `${'['.repeat(20_000)}${']'.repeat(20_000)}`, // past what JSON.stringify survives: only the depth check stops it
 ];
 
-type Mutation = { kind: 'insert' | 'delete' | 'replace' | 'truncate' | 'duplicate' | 'deep-value'; at: number; length: number; snippet: string };
+type Mutation = {
+  kind: 'insert' | 'delete' | 'replace' | 'truncate' | 'duplicate' | 'deep-value';
+  at: number;
+  length: number;
+  snippet: string;
+};
 
 const DEEP = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
 
@@ -59,8 +131,7 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
       if (colon < 0) continue;
       const end = out.slice(colon + 2).search(/[,}\]]/u);
       if (end > 0) out = out.slice(0, colon + 2) + DEEP + out.slice(colon + 2 + end);
-    }
-    else out = out.slice(0, at + m.length) + out.slice(at, at + m.length) + out.slice(at + m.length);
+    } else out = out.slice(0, at + m.length) + out.slice(at, at + m.length) + out.slice(at + m.length);
   }
   return out;
 }
@@ -82,7 +153,11 @@ const FORMATS: Format[] = [
 ];
 
 /** The main file (and, for brat, its .ann) of an encoded set of docs. */
-async function encodedFiles(codec: Codec, docs: Parameters<typeof encodeDocs>[1], variant: string | undefined): Promise<{ main: string; ann?: string; stem: string }> {
+async function encodedFiles(
+  codec: Codec,
+  docs: Parameters<typeof encodeDocs>[1],
+  variant: string | undefined,
+): Promise<{ main: string; ann?: string; stem: string }> {
   const { text, parts } = await encodeDocs(codec, docs, { variant });
   if (codec.id === 'brat') {
     const txt = parts.find((p) => p.path?.endsWith('.txt'));
@@ -96,7 +171,12 @@ async function encodedFiles(codec: Codec, docs: Parameters<typeof encodeDocs>[1]
 function chunked(name: string, text: string, size: number): Source {
   // Tiny chunks on a big input would only make the test slow, not find more.
   const step = text.length > 20_000 ? Math.max(size, 4096) : size;
-  return { name, async *chunks() { for (let i = 0; i < text.length; i += step) yield text.slice(i, i + step); } };
+  return {
+    name,
+    async *chunks() {
+      for (let i = 0; i < text.length; i += step) yield text.slice(i, i + step);
+    },
+  };
 }
 
 /** Checks one issue: it names the file (or the brat sibling), and an error names a line or a field. */
@@ -104,14 +184,23 @@ function checkIssue(issue: Issue, files: readonly string[]): void {
   assert.ok(files.includes(issue.file), `issue names ${JSON.stringify(issue.file)}, not one of ${files.join(', ')}`);
   assert.ok(issue.severity === 'error' || issue.severity === 'warning');
   assert.equal(typeof issue.message, 'string');
-  if (issue.severity === 'error') assert.ok(issue.line !== undefined || issue.field !== undefined, `error without line or field: ${JSON.stringify(issue)}`);
+  if (issue.severity === 'error')
+    assert.ok(
+      issue.line !== undefined || issue.field !== undefined,
+      `error without line or field: ${JSON.stringify(issue)}`,
+    );
   if (issue.line !== undefined) assert.ok(Number.isInteger(issue.line) && issue.line >= 1, `line ${issue.line}`);
 }
 
 // What the runs produced, to see that the corruption leaves a mix of documents, warnings and errors.
 export const tally = { docs: 0, errors: 0, warnings: 0, tooLong: 0, tooDeep: 0 };
 
-async function decodeAll(codec: Codec, input: Parameters<Codec['decode']>[0], options: DecodeOptions, files: readonly string[]): Promise<number> {
+async function decodeAll(
+  codec: Codec,
+  input: Parameters<Codec['decode']>[0],
+  options: DecodeOptions,
+  files: readonly string[],
+): Promise<number> {
   let docs = 0;
   for await (const event of codec.decode(input, options)) {
     if (event.kind === 'issue') {
@@ -149,10 +238,14 @@ for (const format of FORMATS) {
           const annName = `fz/${files.stem}.ann`;
           const input = {
             source: chunked(mainName, main, chunk),
-            sibling: (name: string) => (ann !== undefined && name === `${files.stem}.ann` ? chunked(annName, ann, chunk) : undefined),
+            sibling: (name: string) =>
+              ann !== undefined && name === `${files.stem}.ann` ? chunked(annName, ann, chunk) : undefined,
           };
           // A small record limit half the time, so the huge snippets hit it; the variant as encoded.
-          const options: DecodeOptions = { variant: format.id === 'doccano' || format.id === 'label-studio' ? undefined : variant, maxRecordChars: smallLimit ? 2000 : undefined };
+          const options: DecodeOptions = {
+            variant: format.id === 'doccano' || format.id === 'label-studio' ? undefined : variant,
+            maxRecordChars: smallLimit ? 2000 : undefined,
+          };
           await decodeAll(codec, input, options, [mainName, annName]);
         },
       ),
@@ -182,7 +275,10 @@ test('fuzz: random bytes through the file reader: invalid UTF-8 is an InputError
           const path = join(dir, format.id === 'brat' ? `${files.stem}.txt` : `f${n++}.${format.id}`);
           writeFileSync(path, bytes);
           try {
-            await decodeAll(codec, fileInput(path), { variant: format.variants[0] }, [path, join(dir, `${files.stem}.ann`)]);
+            await decodeAll(codec, fileInput(path), { variant: format.variants[0] }, [
+              path,
+              join(dir, `${files.stem}.ann`),
+            ]);
           } catch (error) {
             assert.ok(error instanceof InputError, `threw ${(error as Error).stack}`);
             for (const issue of error.issues) {

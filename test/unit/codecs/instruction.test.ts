@@ -30,7 +30,8 @@ async function encode(docs: Doc[], variant?: string): Promise<{ text: string; is
     yield* docs;
   }
   let text = '';
-  for await (const part of instructionCodec.encode(source(), { variant, report: (i) => issues.push(i) })) text += part.text;
+  for await (const part of instructionCodec.encode(source(), { variant, report: (i) => issues.push(i) }))
+    text += part.text;
   return { text, issues };
 }
 
@@ -44,7 +45,8 @@ const doc: Doc = {
   ],
   meta: { split: 'train' },
 };
-const expectedOutput = 'BN <PATIENT_ID>91</PATIENT_ID> &lt;nam&gt; &amp; <ORGANIZATION>ở <LOCATION>Hà Nội</LOCATION></ORGANIZATION>\r\nsốt 😷';
+const expectedOutput =
+  'BN <PATIENT_ID>91</PATIENT_ID> &lt;nam&gt; &amp; <ORGANIZATION>ở <LOCATION>Hà Nội</LOCATION></ORGANIZATION>\r\nsốt 😷';
 
 test('exports the plain variant by default, text escaped in both fields', async () => {
   const { text, issues } = await encode([doc]);
@@ -89,28 +91,64 @@ test('reports what inline tags cannot hold on export', async () => {
       entities: [
         { label: 'SYMPTOM', start: 0, end: 6 },
         { label: 'SYMPTOM', start: 4, end: 11 },
-        { label: 'SYMPTOM', start: 0, end: 11, fragments: [{ start: 0, end: 3 }, { start: 7, end: 11 }] },
+        {
+          label: 'SYMPTOM',
+          start: 0,
+          end: 11,
+          fragments: [
+            { start: 0, end: 3 },
+            { start: 7, end: 11 },
+          ],
+        },
       ],
     },
   ]);
   assert.equal(JSON.parse(text).output, '<SYMPTOM>sốt ho</SYMPTOM> khan');
-  assert.deepEqual(issues.map((i) => `${i.field}: ${i.message}`), [
-    'entities[2]: inline tags cannot hold SYMPTOM [0, 11) "sốt ho khan": discontinuous; left out',
-    'entities[1]: inline tags cannot hold SYMPTOM [4, 11) "ho khan": crosses another entity; left out',
-  ]);
+  assert.deepEqual(
+    issues.map((i) => `${i.field}: ${i.message}`),
+    [
+      'entities[2]: inline tags cannot hold SYMPTOM [0, 11) "sốt ho khan": discontinuous; left out',
+      'entities[1]: inline tags cannot hold SYMPTOM [4, 11) "ho khan": crosses another entity; left out',
+    ],
+  );
 });
 
 test('an output whose text differs from the instruction is an error naming line and field', async () => {
   const lines = [
     JSON.stringify({ instruction: '<ner>\nsốt ho\n</ner>', output: '<S>sốt</S> ho' }),
     JSON.stringify({ instruction: '<ner>\nsốt ho\n</ner>', output: '<S>sot</S> ho' }),
-    JSON.stringify({ messages: [{ role: 'user', content: '<ner>\na &lt; b\n</ner>' }, { role: 'assistant', content: 'a < b' }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: '<ner>\na &lt; b\n</ner>' },
+        { role: 'assistant', content: 'a < b' },
+      ],
+    }),
   ];
   const events = await decode(lines.join('\n'));
   assert.equal(events[0].kind, 'doc');
   assert.deepEqual(events.slice(1), [
-    { kind: 'issue', issue: { severity: 'error', file: 'train.jsonl', line: 2, field: 'output', message: "text with tags removed differs from the instruction's at character 1: instruction \"ốt ho\", output \"ot ho\"" } },
-    { kind: 'issue', issue: { severity: 'error', file: 'train.jsonl', line: 3, field: 'messages[1].content', message: "text with tags removed differs from the instruction's at character 2: instruction \"&lt; b\", output \"< b\"" } },
+    {
+      kind: 'issue',
+      issue: {
+        severity: 'error',
+        file: 'train.jsonl',
+        line: 2,
+        field: 'output',
+        message:
+          'text with tags removed differs from the instruction\'s at character 1: instruction "ốt ho", output "ot ho"',
+      },
+    },
+    {
+      kind: 'issue',
+      issue: {
+        severity: 'error',
+        file: 'train.jsonl',
+        line: 3,
+        field: 'messages[1].content',
+        message:
+          'text with tags removed differs from the instruction\'s at character 2: instruction "&lt; b", output "< b"',
+      },
+    },
   ]);
 });
 
@@ -125,17 +163,34 @@ test('bad records are errors, the rest still decode; tag slips are warnings with
     JSON.stringify({ instruction: '<ner>\nho khan\n</ner>', output: '<S>ho</S> khan</S>', id: 7 }),
   ];
   const events = await decode(lines.join('\n'));
-  const issues = events.flatMap((e) => (e.kind === 'issue' ? [`${e.issue.severity} ${e.issue.line} ${e.issue.field ?? '-'}`] : []));
-  assert.deepEqual(issues, ['error 1 -', 'error 2 -', 'error 3 instruction', 'error 4 instruction', 'error 5 messages[0]', 'warning 7 output']);
+  const issues = events.flatMap((e) =>
+    e.kind === 'issue' ? [`${e.issue.severity} ${e.issue.line} ${e.issue.field ?? '-'}`] : [],
+  );
+  assert.deepEqual(issues, [
+    'error 1 -',
+    'error 2 -',
+    'error 3 instruction',
+    'error 4 instruction',
+    'error 5 messages[0]',
+    'warning 7 output',
+  ]);
   const last = events[events.length - 1];
-  assert.deepEqual(last, { kind: 'doc', line: 7, doc: { name: '7', text: 'ho khan', entities: [{ label: 'S', start: 0, end: 2 }], meta: { id: 7 } } });
+  assert.deepEqual(last, {
+    kind: 'doc',
+    line: 7,
+    doc: { name: '7', text: 'ho khan', entities: [{ label: 'S', start: 0, end: 2 }], meta: { id: 7 } },
+  });
 });
 
 test('NFD text is stored NFC with entity offsets remapped', async () => {
   const instruction = `<ner>\n${'Hà Nội'.normalize('NFD')}\n</ner>`;
   const output = `<LOCATION>${'Hà Nội'.normalize('NFD')}</LOCATION>`;
   const [event] = await decode(JSON.stringify({ instruction, output }));
-  assert.deepEqual(event, { kind: 'doc', line: 1, doc: { name: '1', text: 'Hà Nội', entities: [{ label: 'LOCATION', start: 0, end: 6 }] } });
+  assert.deepEqual(event, {
+    kind: 'doc',
+    line: 1,
+    doc: { name: '1', text: 'Hà Nội', entities: [{ label: 'LOCATION', start: 0, end: 6 }] },
+  });
 });
 
 test('an unknown export variant is refused', async () => {

@@ -11,7 +11,8 @@ const DOCCANO_LABEL = [
   '{"id": 1, "text": "Bệnh nhân 91 ở Hà Nội", "label": [[10, 12, "PATIENT_ID"], [15, 21, "LOCATION"]], "Comments": []}',
   '{"id": 2, "text": "Sốt, ho khan", "label": []}',
 ].join('\n');
-const DOCCANO_ENTITIES = '{"id": 7, "text": "Sốt cao", "entities": [{"id": 1, "label": "SYMPTOM", "start_offset": 0, "end_offset": 7}], "relations": []}\n';
+const DOCCANO_ENTITIES =
+  '{"id": 7, "text": "Sốt cao", "entities": [{"id": 1, "label": "SYMPTOM", "start_offset": 0, "end_offset": 7}], "relations": []}\n';
 
 test('a doccano JSONL with no telling name is detected as doccano, in both of its shapes', () => {
   assert.equal(sniffFormat(DOCCANO_LABEL), 'doccano');
@@ -24,8 +25,15 @@ test('a doccano JSONL with no telling name is detected as doccano, in both of it
 });
 
 test('what every JSON codec writes is recognised as that codec', async () => {
-  const docs: Doc[] = [{ name: 'ca-1', text: 'Bệnh nhân ở Hà Nội', entities: [{ start: 12, end: 18, label: 'LOCATION' }] }];
-  for (const [id, name] of [['doccano', 'a.jsonl'], ['phoner', 'a.jsonl'], ['instruction', 'a.jsonl'], ['label-studio', 'a.json']] as const) {
+  const docs: Doc[] = [
+    { name: 'ca-1', text: 'Bệnh nhân ở Hà Nội', entities: [{ start: 12, end: 18, label: 'LOCATION' }] },
+  ];
+  for (const [id, name] of [
+    ['doccano', 'a.jsonl'],
+    ['phoner', 'a.jsonl'],
+    ['instruction', 'a.jsonl'],
+    ['label-studio', 'a.json'],
+  ] as const) {
     const { text } = await encodeDocs(codecs[id], docs);
     assert.equal(guessFormat(name, text), id, `${id}: ${text.slice(0, 120)}`);
   }

@@ -39,20 +39,39 @@ test('an unknown variant is an error issue on decode and a RangeError on encode'
 });
 
 test('lines export: one line per doc; a line break is an error, not a silent split; entities are reported', async () => {
-  const docs = [doc('a', 'một'), doc('b', 'hai\r\nba'), doc('c', '  '), doc('d', 'bốn', [{ label: 'X', start: 0, end: 3 }])];
+  const docs = [
+    doc('a', 'một'),
+    doc('b', 'hai\r\nba'),
+    doc('c', '  '),
+    doc('d', 'bốn', [{ label: 'X', start: 0, end: 3 }]),
+  ];
   const { text, parts, issues } = await encodeDocs(textCodec, docs);
   assert.equal(text, 'một\nbốn\n');
   assert.ok(parts.every((p) => p.path === undefined));
-  assert.deepEqual(issues.map((i) => `${i.severity} ${i.file}`), ['error b', 'warning c', 'warning text export']);
+  assert.deepEqual(
+    issues.map((i) => `${i.severity} ${i.file}`),
+    ['error b', 'warning c', 'warning text export'],
+  );
   assert.match(issues[0].message, /line break/);
   assert.match(issues[2].message, /1 entities in 1 documents not written/);
 });
 
 test('file export: one part per doc at <name>.txt, names made safe and unique', async () => {
-  const docs = [doc('ca-1', 'a\r\nb'), doc('../etc/passwd', 'x'), doc('CA-1', 'y'), doc('con', 'z'), doc('', 'w'), doc('..', 'v'), doc('bệnh án', 'u')];
+  const docs = [
+    doc('ca-1', 'a\r\nb'),
+    doc('../etc/passwd', 'x'),
+    doc('CA-1', 'y'),
+    doc('con', 'z'),
+    doc('', 'w'),
+    doc('..', 'v'),
+    doc('bệnh án', 'u'),
+  ];
   const { parts, text } = await encodeDocs(textCodec, docs, { variant: 'file' });
   assert.equal(text, '');
-  assert.deepEqual(parts.map((p) => p.path), ['ca-1.txt', '.._etc_passwd.txt', 'CA-1-2.txt', '_con.txt', '_.txt', '__.txt', 'bệnh án.txt']);
+  assert.deepEqual(
+    parts.map((p) => p.path),
+    ['ca-1.txt', '.._etc_passwd.txt', 'CA-1-2.txt', '_con.txt', '_.txt', '__.txt', 'bệnh án.txt'],
+  );
   assert.equal(parts[0].text, 'a\r\nb');
 });
 
@@ -62,8 +81,14 @@ test('property: lines round-trip (text and order) for one-line docs', async () =
       const { text, issues } = await encodeDocs(textCodec, docs);
       assert.deepEqual(issues, []);
       const back = await decodeText(textCodec, 'x.txt', text, { chunkSize: 5 });
-      assert.deepEqual(back.docs.map((d) => d.text), docs.map((d) => d.text));
-      assert.deepEqual(back.docs.map((d) => d.name), docs.map((_, i) => String(i + 1)));
+      assert.deepEqual(
+        back.docs.map((d) => d.text),
+        docs.map((d) => d.text),
+      );
+      assert.deepEqual(
+        back.docs.map((d) => d.name),
+        docs.map((_, i) => String(i + 1)),
+      );
     }),
   );
 });

@@ -14,27 +14,48 @@ test('the roles table names exactly the contract methods, each with a known role
 test('roles are ordered: admin may do everything, annotator only what annotators may', () => {
   assert.ok(roleAllows('admin', 'annotator') && roleAllows('admin', 'curator') && roleAllows('admin', 'admin'));
   assert.ok(roleAllows('curator', 'annotator') && roleAllows('curator', 'curator') && !roleAllows('curator', 'admin'));
-  assert.ok(roleAllows('annotator', 'annotator') && !roleAllows('annotator', 'curator') && !roleAllows('annotator', 'admin'));
+  assert.ok(
+    roleAllows('annotator', 'annotator') && !roleAllows('annotator', 'curator') && !roleAllows('annotator', 'admin'),
+  );
 });
 
-test('what rewrites everyone\'s work or touches the server\'s folders is not an annotator\'s', () => {
-  for (const m of ['export.run', 'files.listFolders', 'labels.rename', 'labels.merge', 'labels.delete', 'labels.map', 'models.activate', 'fineTune.start', 'models.train'] as const) {
+test("what rewrites everyone's work or touches the server's folders is not an annotator's", () => {
+  for (const m of [
+    'export.run',
+    'files.listFolders',
+    'labels.rename',
+    'labels.merge',
+    'labels.delete',
+    'labels.map',
+    'models.activate',
+    'fineTune.start',
+    'models.train',
+  ] as const) {
     assert.equal(METHOD_ROLES[m], 'admin', m);
   }
-  for (const m of ['documents.get', 'annotations.save', 'suggestions.reject', 'queue.next', 'app.info'] as const) assert.equal(METHOD_ROLES[m], 'annotator', m);
+  for (const m of ['documents.get', 'annotations.save', 'suggestions.reject', 'queue.next', 'app.info'] as const)
+    assert.equal(METHOD_ROLES[m], 'annotator', m);
 });
 
 /** A service whose every method records the call and the context it was given. */
-function recordingApi(): { api: ServiceApi; calls: { method: string; params: unknown; context: CallContext | undefined }[] } {
+function recordingApi(): {
+  api: ServiceApi;
+  calls: { method: string; params: unknown; context: CallContext | undefined }[];
+} {
   const calls: { method: string; params: unknown; context: CallContext | undefined }[] = [];
-  const api = Object.fromEntries(METHOD_LIST.map((m) => [m, async (params: unknown, context?: CallContext) => {
-    calls.push({ method: m, params, context });
-    return {};
-  }])) as unknown as ServiceApi;
+  const api = Object.fromEntries(
+    METHOD_LIST.map((m) => [
+      m,
+      async (params: unknown, context?: CallContext) => {
+        calls.push({ method: m, params, context });
+        return {};
+      },
+    ]),
+  ) as unknown as ServiceApi;
   return { api, calls };
 }
 
-test('the dispatcher refuses a method above the caller\'s role (forbidden, nothing run) and passes the caller on', async () => {
+test("the dispatcher refuses a method above the caller's role (forbidden, nothing run) and passes the caller on", async () => {
   const { api, calls } = recordingApi();
   const lan: CallContext = { actor: 'lan', role: 'annotator' };
   const dispatcher = createDispatcher<CallContext>(api, (caller) => caller);

@@ -20,9 +20,14 @@ test('0007 label-mappings: a version-6 database keeps its labels and gains label
   assert.equal(schemaVersion(db), version);
   assert.deepEqual(db.prepare('SELECT * FROM labels').all(), before);
   assert.deepEqual(db.prepare('SELECT * FROM label_mappings').all(), []);
-  assert.match((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'label_mappings'").get() as { sql: string }).sql, /STRICT$/);
+  assert.match(
+    (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'label_mappings'").get() as { sql: string }).sql,
+    /STRICT$/,
+  );
 
-  const insert = db.prepare('INSERT INTO label_mappings (project_id, model_name, model_label, project_label) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO label_mappings (project_id, model_name, model_label, project_label) VALUES (?, ?, ?, ?)',
+  );
   insert.run(1, '*', 'PERSON', 'PER');
   insert.run(1, 'm', 'PERSON', 'PER');
   assert.throws(() => insert.run(1, 'm', 'PERSON', 'X'), /UNIQUE/);

@@ -21,7 +21,10 @@ test('0008 team-users: a version-7 database keeps its data and gains users, sess
   assert.deepEqual(db.prepare('SELECT * FROM projects').all(), before);
   for (const table of ['users', 'sessions', 'install_secrets']) {
     assert.deepEqual(db.prepare(`SELECT * FROM ${table}`).all(), []);
-    assert.match((db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql, /STRICT$/);
+    assert.match(
+      (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql,
+      /STRICT$/,
+    );
   }
 
   const insert = db.prepare('INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)');
@@ -36,7 +39,10 @@ test('0008 team-users: a version-7 database keeps its data and gains users, sess
   session.run('a'.repeat(64), 1, '2100-01-01');
   db.prepare('DELETE FROM users WHERE id = 1').run();
   assert.deepEqual(db.prepare('SELECT * FROM sessions').all(), [], "a user's sessions go with it");
-  assert.throws(() => db.prepare('INSERT INTO install_secrets (name, value) VALUES (?, ?)').run('s', Buffer.alloc(8)), /CHECK/);
+  assert.throws(
+    () => db.prepare('INSERT INTO install_secrets (name, value) VALUES (?, ?)').run('s', Buffer.alloc(8)),
+    /CHECK/,
+  );
 });
 
 test('the user repository: one secret per install, kept; disabling and a new password end the sessions', () => {

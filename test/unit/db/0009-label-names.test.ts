@@ -22,11 +22,18 @@ test('0009 label-names: labels are kept, and a name may hold inner single spaces
   migrate(db, migrations.slice(0, version));
   assert.equal(schemaVersion(db), version);
   assert.deepEqual(db.prepare('SELECT * FROM labels ORDER BY id').all(), before);
-  assert.match((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'labels'").get() as { sql: string }).sql, /STRICT$/);
+  assert.match(
+    (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'labels'").get() as { sql: string }).sql,
+    /STRICT$/,
+  );
 
   insert.run('triệu chứng bệnh', '#000000');
-  for (const bad of [' lead', 'trail ', 'two  spaces', 'tab\there', 'line\nbreak', '']) assert.throws(() => insert.run(bad, '#000000'), /CHECK/, JSON.stringify(bad));
+  for (const bad of [' lead', 'trail ', 'two  spaces', 'tab\there', 'line\nbreak', ''])
+    assert.throws(() => insert.run(bad, '#000000'), /CHECK/, JSON.stringify(bad));
   assert.throws(() => insert.run('PER', '#000000'), /UNIQUE/);
-  assert.throws(() => db.prepare("INSERT INTO labels (project_id, name, colour, sort_order) VALUES (2, 'x', '#000000', 0)").run(), /FOREIGN KEY/);
+  assert.throws(
+    () => db.prepare("INSERT INTO labels (project_id, name, colour, sort_order) VALUES (2, 'x', '#000000', 0)").run(),
+    /FOREIGN KEY/,
+  );
   assert.deepEqual(db.pragma('foreign_key_check'), []);
 });

@@ -17,7 +17,11 @@ test('latestPayload: the latest of that type and project; undefined when there i
     store.events.append({ type: 'training.settings', actor: 't', projectId: p1, payload: { retrainEvery: null } });
     assert.deepEqual(store.events.latestPayload('training.settings', p1), { retrainEvery: null });
     assert.deepEqual(store.events.latestPayload('training.settings', p2), { retrainEvery: 7 });
-    const plan = store.db.prepare("EXPLAIN QUERY PLAN SELECT payload FROM events INDEXED BY events_by_type WHERE type = 'x' AND project_id = 1 ORDER BY id DESC LIMIT 1").all() as { detail: string }[];
+    const plan = store.db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT payload FROM events INDEXED BY events_by_type WHERE type = 'x' AND project_id = 1 ORDER BY id DESC LIMIT 1",
+      )
+      .all() as { detail: string }[];
     assert.match(plan.map((r) => r.detail).join(' '), /USING INDEX events_by_type/);
   } finally {
     store.close();

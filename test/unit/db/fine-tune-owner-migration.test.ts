@@ -20,12 +20,27 @@ test('0005 fine-tune-owner: a version-4 database keeps its runs (no owner, not i
 
   migrate(db, migrations.slice(0, version));
   assert.equal(schemaVersion(db), version);
-  assert.deepEqual(db.prepare('SELECT * FROM fine_tunes ORDER BY id').all(), before.map((row) => ({ ...row, owner: null, interrupted: 0 })));
-  assert.match((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'fine_tunes'").get() as { sql: string }).sql, /STRICT$/);
+  assert.deepEqual(
+    db.prepare('SELECT * FROM fine_tunes ORDER BY id').all(),
+    before.map((row) => ({ ...row, owner: null, interrupted: 0 })),
+  );
+  assert.match(
+    (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'fine_tunes'").get() as { sql: string }).sql,
+    /STRICT$/,
+  );
 
-  db.prepare("INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs, owner) VALUES (1, 1, 'running', 8, 2, 'host:123')").run();
-  assert.deepEqual(db.prepare('SELECT owner, interrupted FROM fine_tunes WHERE id = 5').get(), { owner: 'host:123', interrupted: 0 });
+  db.prepare(
+    "INSERT INTO fine_tunes (project_id, base_model_id, state, train_docs, heldout_docs, owner) VALUES (1, 1, 'running', 8, 2, 'host:123')",
+  ).run();
+  assert.deepEqual(db.prepare('SELECT owner, interrupted FROM fine_tunes WHERE id = 5').get(), {
+    owner: 'host:123',
+    interrupted: 0,
+  });
   assert.throws(() => db.prepare('UPDATE fine_tunes SET interrupted = 2 WHERE id = 5').run(), /CHECK/);
   assert.throws(() => db.prepare('UPDATE fine_tunes SET interrupted = NULL WHERE id = 5').run(), /NOT NULL/);
-  assert.throws(() => db.prepare("UPDATE fine_tunes SET owner = X'00' WHERE id = 5").run(), /cannot store BLOB value in TEXT column/, 'still STRICT');
+  assert.throws(
+    () => db.prepare("UPDATE fine_tunes SET owner = X'00' WHERE id = 5").run(),
+    /cannot store BLOB value in TEXT column/,
+    'still STRICT',
+  );
 });

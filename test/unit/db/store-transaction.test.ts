@@ -17,14 +17,32 @@ test('a non-durable transaction runs unsynced and leaves every other commit sync
   const level = () => store.db.pragma('synchronous', { simple: true });
   try {
     assert.equal(level(), FULL);
-    assert.equal(store.transaction(() => level(), { durable: false }), NORMAL);
+    assert.equal(
+      store.transaction(() => level(), { durable: false }),
+      NORMAL,
+    );
     assert.equal(level(), FULL);
-    assert.throws(() => store.transaction(() => { throw new Error('boom'); }, { durable: false }), /boom/);
+    assert.throws(
+      () =>
+        store.transaction(
+          () => {
+            throw new Error('boom');
+          },
+          { durable: false },
+        ),
+      /boom/,
+    );
     assert.equal(level(), FULL);
     // Nested: the outer transaction's setting holds (SQLite cannot change it inside a transaction).
-    assert.equal(store.transaction(() => store.transaction(() => level(), { durable: false })), FULL);
+    assert.equal(
+      store.transaction(() => store.transaction(() => level(), { durable: false })),
+      FULL,
+    );
     const project = store.transaction(() => store.projects.create('p'), { durable: false });
-    assert.equal(store.projects.list().some((p) => p.id === project.id), true);
+    assert.equal(
+      store.projects.list().some((p) => p.id === project.id),
+      true,
+    );
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });

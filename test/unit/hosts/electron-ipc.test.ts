@@ -14,12 +14,18 @@ const WINDOW = 7;
 
 before(async () => {
   env = await tempService();
-  registerIpc({ handle: (channel, handler) => handlers.set(channel, handler) }, env.service, new Set([WINDOW]), () => {});
+  registerIpc(
+    { handle: (channel, handler) => handlers.set(channel, handler) },
+    env.service,
+    new Set([WINDOW]),
+    () => {},
+  );
 });
 after(() => env.close());
 
 const ours: IpcCaller = { sender: { id: WINDOW }, senderFrame: { url: 'app://workbench/index.html', parent: null } };
-const call = (method: string, event: IpcCaller, ...args: unknown[]) => handlers.get(ipcChannel(method as never))!(event, ...args);
+const call = (method: string, event: IpcCaller, ...args: unknown[]) =>
+  handlers.get(ipcChannel(method as never))!(event, ...args);
 
 test('every contract method has exactly one channel', () => {
   assert.deepEqual([...handlers.keys()].sort(), METHOD_NAMES.map(ipcChannel).sort());
@@ -53,6 +59,10 @@ test('malformed payloads are refused, naming the field', async () => {
   assert.equal(!notObject.ok && notObject.error.code, 'invalid');
   const twoArgs = await call('projects.list', ours, {}, { more: 1 });
   assert.equal(!twoArgs.ok && twoArgs.error.code, 'invalid');
-  const badModel = await call('preannotate.start', ours, { projectId: 1, scope: 'unfinished', model: { kind: 'package' } });
+  const badModel = await call('preannotate.start', ours, {
+    projectId: 1,
+    scope: 'unfinished',
+    model: { kind: 'package' },
+  });
   assert.equal(!badModel.ok && badModel.error.field, 'model.path');
 });

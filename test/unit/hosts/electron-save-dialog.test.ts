@@ -12,10 +12,21 @@ const shown: { kind: string; options: unknown }[] = [];
 let cancel = false;
 let handler: (event: IpcCaller, ...args: unknown[]) => Promise<ChooseDestinationResult> = async () => ({ path: null });
 registerDestinationDialog(
-  { handle: (channel, listener) => { assert.equal(channel, CHOOSE_DESTINATION_CHANNEL); handler = listener; } },
   {
-    showSaveDialog: async (_w, options) => (shown.push({ kind: 'save', options }), cancel ? { canceled: true } : { canceled: false, filePath: '/home/u/out.jsonl' }),
-    showOpenDialog: async (_w, options) => (shown.push({ kind: 'open', options }), cancel ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: ['/home/u/brat'] }),
+    handle: (channel, listener) => {
+      assert.equal(channel, CHOOSE_DESTINATION_CHANNEL);
+      handler = listener;
+    },
+  },
+  {
+    showSaveDialog: async (_w, options) => (
+      shown.push({ kind: 'save', options }),
+      cancel ? { canceled: true } : { canceled: false, filePath: '/home/u/out.jsonl' }
+    ),
+    showOpenDialog: async (_w, options) => (
+      shown.push({ kind: 'open', options }),
+      cancel ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: ['/home/u/brat'] }
+    ),
   },
   (id) => (id === WINDOW ? { id } : null),
   new Set([WINDOW]),
@@ -24,8 +35,23 @@ const ours: IpcCaller = { sender: { id: WINDOW }, senderFrame: { url: 'app://wor
 
 test('a one-file format gets a save dialog with its extensions; a multi-file one a folder picker', async () => {
   shown.length = 0;
-  assert.deepEqual(await handler(ours, { kind: 'file', defaultPath: '/home/u/x.jsonl', extensions: ['.jsonl'], filterName: 'doccano JSONL' }), { path: '/home/u/out.jsonl' });
-  assert.deepEqual(shown[0], { kind: 'save', options: { defaultPath: '/home/u/x.jsonl', filters: [{ name: 'doccano JSONL', extensions: ['jsonl'] }], properties: ['createDirectory'] } });
+  assert.deepEqual(
+    await handler(ours, {
+      kind: 'file',
+      defaultPath: '/home/u/x.jsonl',
+      extensions: ['.jsonl'],
+      filterName: 'doccano JSONL',
+    }),
+    { path: '/home/u/out.jsonl' },
+  );
+  assert.deepEqual(shown[0], {
+    kind: 'save',
+    options: {
+      defaultPath: '/home/u/x.jsonl',
+      filters: [{ name: 'doccano JSONL', extensions: ['jsonl'] }],
+      properties: ['createDirectory'],
+    },
+  });
   assert.deepEqual(await handler(ours, { kind: 'folder' }), { path: '/home/u/brat' });
   assert.equal(shown[1].kind, 'open');
   cancel = true;

@@ -28,11 +28,21 @@ async function liveChild() {
   return child;
 }
 
-async function withRuns(fn: (env: Awaited<ReturnType<typeof tempService>>, run: (owner: string | null) => number, state: (id: number) => { state: string; message: string | null }) => Promise<void>) {
+async function withRuns(
+  fn: (
+    env: Awaited<ReturnType<typeof tempService>>,
+    run: (owner: string | null) => number,
+    state: (id: number) => { state: string; message: string | null },
+  ) => Promise<void>,
+) {
   const env = await tempService();
   const model = env.store.models.register({ name: 'm', version: '1', path: join(env.dir, 'm'), manifest: {} });
   const run = (owner: string | null) => {
-    const id = env.store.fineTunes.start({ projectId: 1, baseModelId: model, trainDocs: 8, heldoutDocs: 2 }, undefined, owner ?? 'x:1');
+    const id = env.store.fineTunes.start(
+      { projectId: 1, baseModelId: model, trainDocs: 8, heldoutDocs: 2 },
+      undefined,
+      owner ?? 'x:1',
+    );
     // Runs logged before migration 0005 have no owner.
     if (owner === null) env.store.db.prepare('UPDATE fine_tunes SET owner = NULL WHERE id = ?').run(id);
     return id;
@@ -62,13 +72,24 @@ test('recovery marks only runs whose owner is dead: live pids, this process and 
       env.store.fineTunes.finish(finished, { state: 'cancelled', message: 'cancelled' });
 
       // A second service on the same database (what `workbench models` and every host start do) runs recovery.
-      const again = new WorkbenchService({ store: env.store, dataDir: env.dir, host: 'browser', engine: unavailableEngine, version: 'test' });
+      const again = new WorkbenchService({
+        store: env.store,
+        dataDir: env.dir,
+        host: 'browser',
+        engine: unavailableEngine,
+        version: 'test',
+      });
       await again.close();
 
       assert.deepEqual(state(mine), { state: 'running', message: null });
       assert.deepEqual(state(liveOther), { state: 'running', message: null });
-      assert.deepEqual(state(otherHost), { state: 'running', message: null }, 'liveness is only decidable on the same host');
-      for (const id of [dead, legacy, garbage]) assert.deepEqual(state(id), { state: 'failed', message: INTERRUPTED_MESSAGE }, `run ${id}`);
+      assert.deepEqual(
+        state(otherHost),
+        { state: 'running', message: null },
+        'liveness is only decidable on the same host',
+      );
+      for (const id of [dead, legacy, garbage])
+        assert.deepEqual(state(id), { state: 'failed', message: INTERRUPTED_MESSAGE }, `run ${id}`);
       assert.deepEqual(state(finished), { state: 'cancelled', message: 'cancelled' }, 'a finished run is not touched');
 
       // Once the live owner is gone, the next recovery marks its run.
@@ -106,19 +127,31 @@ test('a run wrongly marked interrupted keeps its real outcome when its owner fin
     const done = run(currentOwner());
     const failedLater = run(currentOwner());
     // Recovery guessed wrong (say the owner looked dead): both are marked failed.
-    assert.equal(env.store.fineTunes.failInterrupted(undefined, () => false), 2);
+    assert.equal(
+      env.store.fineTunes.failInterrupted(undefined, () => false),
+      2,
+    );
     assert.equal(state(done).state, 'failed');
 
     // The owner was alive after all and finishes: its outcome replaces the guess, with no "failed" left behind.
     assert.equal(env.store.fineTunes.finish(done, { state: 'done', metrics: { heldout: { f1: 0.5 } } }), true);
     assert.deepEqual(state(done), { state: 'done', message: null });
-    assert.equal(env.store.fineTunes.finish(failedLater, { state: 'failed', message: 'trainer exited with code 1' }), true);
+    assert.equal(
+      env.store.fineTunes.finish(failedLater, { state: 'failed', message: 'trainer exited with code 1' }),
+      true,
+    );
     assert.deepEqual(state(failedLater), { state: 'failed', message: 'trainer exited with code 1' });
-    assert.deepEqual(env.store.db.prepare('SELECT interrupted FROM fine_tunes WHERE id IN (?, ?)').all(done, failedLater), [{ interrupted: 0 }, { interrupted: 0 }]);
+    assert.deepEqual(
+      env.store.db.prepare('SELECT interrupted FROM fine_tunes WHERE id IN (?, ?)').all(done, failedLater),
+      [{ interrupted: 0 }, { interrupted: 0 }],
+    );
 
     // A real end is final: neither a late finish nor recovery changes it.
     assert.equal(env.store.fineTunes.finish(done, { state: 'failed', message: 'late' }), false);
-    assert.equal(env.store.fineTunes.failInterrupted(undefined, () => false), 0);
+    assert.equal(
+      env.store.fineTunes.failInterrupted(undefined, () => false),
+      0,
+    );
     assert.deepEqual(state(done), { state: 'done', message: null });
   });
 });

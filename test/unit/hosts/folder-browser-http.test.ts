@@ -29,15 +29,27 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-function call(body: string, token: string | null = host.token): Promise<{ status: number; json: { ok: boolean; result?: { path: string; folders: string[] }; error?: { code: string } } }> {
+function call(
+  body: string,
+  token: string | null = host.token,
+): Promise<{
+  status: number;
+  json: { ok: boolean; result?: { path: string; folders: string[] }; error?: { code: string } };
+}> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-    const req = request({ host: '127.0.0.1', port: host.port, path: '/api/call/files.listFolders', method: 'POST', headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
-    });
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    };
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path: '/api/call/files.listFolders', method: 'POST', headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

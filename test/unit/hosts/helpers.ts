@@ -7,10 +7,20 @@ import type { EnginePort } from '../../../main/services/engine-port.js';
 import { unavailableEngine } from '../../../main/services/engine-port.js';
 import { WorkbenchService, type WorkbenchOptions } from '../../../main/services/workbench-service.js';
 
-export async function tempService(engine: EnginePort = unavailableEngine, options: Pick<WorkbenchOptions, 'chunk' | 'fineTune' | 'trainer'> = {}) {
+export async function tempService(
+  engine: EnginePort = unavailableEngine,
+  options: Pick<WorkbenchOptions, 'chunk' | 'fineTune' | 'trainer'> = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'wb-unit-'));
   const workspace = await openWorkspace(dir, { samples: false });
-  const service = new WorkbenchService({ store: workspace.store, dataDir: dir, host: 'browser', engine, version: 'test', ...options });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: dir,
+    host: 'browser',
+    engine,
+    version: 'test',
+    ...options,
+  });
   return {
     dir,
     service,

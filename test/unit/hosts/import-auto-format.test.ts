@@ -14,9 +14,17 @@ test('an import with no format reads a doccano JSONL by its content', async () =
   const env = await tempService();
   try {
     const s = env.service;
-    const summary = await s['documents.import']({ projectId: 1, name: 'held-out.jsonl', contentBase64: Buffer.from(DOCCANO).toString('base64') });
+    const summary = await s['documents.import']({
+      projectId: 1,
+      name: 'held-out.jsonl',
+      contentBase64: Buffer.from(DOCCANO).toString('base64'),
+    });
     assert.deepEqual([summary.imported, summary.entities], [2, 3]);
-    const refused = await s['documents.import']({ projectId: 1, name: 'odd.jsonl', contentBase64: Buffer.from('{"foo": 1}\n').toString('base64') }).catch((e: unknown) => e);
+    const refused = await s['documents.import']({
+      projectId: 1,
+      name: 'odd.jsonl',
+      contentBase64: Buffer.from('{"foo": 1}\n').toString('base64'),
+    }).catch((e: unknown) => e);
     assert.ok(refused instanceof ContractError && refused.field === 'format', String(refused));
   } finally {
     await env.close();

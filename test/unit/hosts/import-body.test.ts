@@ -23,11 +23,25 @@ after(async () => {
   await env.close();
 });
 
-function importCall(params: unknown): Promise<{ status: number; body: { ok: boolean; result?: { imported: number }; error?: { message: string; field?: string } } }> {
+function importCall(params: unknown): Promise<{
+  status: number;
+  body: { ok: boolean; result?: { imported: number }; error?: { message: string; field?: string } };
+}> {
   const body = Buffer.from(JSON.stringify(params));
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: host.port, agent: false, path: '/api/call/documents.import', method: 'POST', headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json', 'Content-Length': body.length } },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        agent: false,
+        path: '/api/call/documents.import',
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${host.token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': body.length,
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -45,13 +59,20 @@ const uploadsLeft = () => (existsSync(env.service.uploads.dir) ? readdirSync(env
 // Over the worker threshold: ~1.5 MB of text lines, NFD and emoji included, the last one without a newline.
 function bigText(): string {
   const lines: string[] = [];
-  for (let i = 0, size = 0; size < 1.2 * WORKER_BODY_BYTES; i++) size += lines[lines.push(`Bệnh nhân ${i} ở Ha\u0300 Nội 😷 khỏi bệnh.`) - 1].length + 1;
+  for (let i = 0, size = 0; size < 1.2 * WORKER_BODY_BYTES; i++)
+    size += lines[lines.push(`Bệnh nhân ${i} ở Ha\u0300 Nội 😷 khỏi bệnh.`) - 1].length + 1;
   return lines.join('\n');
 }
 
 test('a large import goes through an upload and imports every line', async () => {
   const text = bigText();
-  const reply = await importCall({ projectId: 1, name: 'lon.txt', contentBase64: Buffer.from(text).toString('base64'), format: 'text', variant: 'lines' });
+  const reply = await importCall({
+    projectId: 1,
+    name: 'lon.txt',
+    contentBase64: Buffer.from(text).toString('base64'),
+    format: 'text',
+    variant: 'lines',
+  });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   assert.equal(reply.body.result!.imported, text.split('\n').length);
   assert.deepEqual(uploadsLeft(), []);
@@ -69,7 +90,12 @@ test('a large body with invalid base64 is refused naming contentBase64, and noth
 
 test('a large body for a project that does not exist is refused, and its upload is discarded', async () => {
   const before = (await env.service['documents.list']({ projectId: 1, limit: 1 })).total;
-  const reply = await importCall({ projectId: 999, name: 'x.txt', contentBase64: Buffer.from(bigText()).toString('base64'), format: 'text' });
+  const reply = await importCall({
+    projectId: 999,
+    name: 'x.txt',
+    contentBase64: Buffer.from(bigText()).toString('base64'),
+    format: 'text',
+  });
   assert.equal(reply.status, 404, JSON.stringify(reply.body));
   assert.deepEqual(uploadsLeft(), []);
   assert.equal((await env.service['documents.list']({ projectId: 1, limit: 1 })).total, before);
@@ -78,7 +104,14 @@ test('a large body for a project that does not exist is refused, and its upload 
 test('a large body that is not JSON is a named error, not a 500', async () => {
   const reply = await new Promise<number>((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: host.port, agent: false, path: '/api/call/documents.import', method: 'POST', headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' } },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        agent: false,
+        path: '/api/call/documents.import',
+        method: 'POST',
+        headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+      },
       (res) => {
         res.resume();
         resolve(res.statusCode!);

@@ -72,7 +72,9 @@ test('sessions: the id is stored only hashed; the CSRF proof belongs to its sess
   assert.match(a.id, /^[\w-]{43}$/, '256 random bits');
   assert.equal(sessions.find(a.id)?.user.name, 'lan');
   assert.equal(sessions.find(a.id)?.csrf, a.csrf);
-  const stored = (repo as unknown as { db: Database.Database }).db.prepare('SELECT id_hash FROM sessions').all() as { id_hash: string }[];
+  const stored = (repo as unknown as { db: Database.Database }).db.prepare('SELECT id_hash FROM sessions').all() as {
+    id_hash: string;
+  }[];
   assert.equal(stored.length, 1);
   assert.notEqual(stored[0].id_hash, a.id);
   assert.ok(!stored[0].id_hash.includes(a.id));
@@ -97,7 +99,10 @@ test('sessions: the id is stored only hashed; the CSRF proof belongs to its sess
 });
 
 test('the session cookie: HttpOnly, SameSite=Strict, and over TLS Secure with the __Host- prefix', () => {
-  assert.equal(sessionCookie(true, 'abc', 60), '__Host-workbench-session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict; Secure');
+  assert.equal(
+    sessionCookie(true, 'abc', 60),
+    '__Host-workbench-session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict; Secure',
+  );
   assert.equal(sessionCookie(false, 'abc', 60), 'workbench-session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict');
   assert.equal(readCookie('a=1; __Host-workbench-session=xyz; b=2', cookieName(true)), 'xyz');
   assert.equal(readCookie('workbench-session-x=1', cookieName(false)), undefined);

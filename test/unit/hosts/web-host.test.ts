@@ -31,14 +31,20 @@ interface Reply {
   body: string;
 }
 
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function send(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method: options.method ?? 'POST', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, method: options.method ?? 'POST', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -66,10 +72,16 @@ test('a call with the token works', async () => {
 });
 
 test('a missing or wrong token is refused with 401', async () => {
-  const missing = await send('/api/call/projects.list', { headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const missing = await send('/api/call/projects.list', {
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(missing.status, 401);
   assert.equal(JSON.parse(missing.body).error.code, 'unauthorized');
-  const wrong = await send('/api/call/projects.list', { headers: { ...auth(), Authorization: `Bearer ${'x'.repeat(host.token.length)}` }, body: '{}' });
+  const wrong = await send('/api/call/projects.list', {
+    headers: { ...auth(), Authorization: `Bearer ${'x'.repeat(host.token.length)}` },
+    body: '{}',
+  });
   assert.equal(wrong.status, 401);
   const events = await send('/api/events', { method: 'GET' });
   assert.equal(events.status, 401);
@@ -85,12 +97,19 @@ test('malformed payloads are refused with 400 and the field named', async () => 
   assert.equal(extra.status, 400);
   const span = await send('/api/call/annotations.save', {
     headers: auth(),
-    body: JSON.stringify({ documentId: 1, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 5, end: 2 }] }),
+    body: JSON.stringify({
+      documentId: 1,
+      parentRevisionId: null,
+      entities: [{ label: 'LOCATION', start: 5, end: 2 }],
+    }),
   });
   assert.equal(JSON.parse(span.body).error.field, 'entities.0.end');
   const notJson = await send('/api/call/projects.list', { headers: auth(), body: '{' });
   assert.equal(notJson.status, 400);
-  const notJsonType = await send('/api/call/projects.list', { headers: { Authorization: auth().Authorization, 'Content-Type': 'text/plain' }, body: '{}' });
+  const notJsonType = await send('/api/call/projects.list', {
+    headers: { Authorization: auth().Authorization, 'Content-Type': 'text/plain' },
+    body: '{}',
+  });
   assert.equal(notJsonType.status, 400);
 });
 
@@ -102,14 +121,27 @@ test('unknown methods and prototype names are 404', async () => {
 });
 
 test('another Host (DNS rebinding) or Origin is refused, and no CORS header is ever sent', async () => {
-  const rebinding = await send('/api/call/projects.list', { headers: { ...auth(), Host: `evil.example:${host.port}` }, body: '{}' });
+  const rebinding = await send('/api/call/projects.list', {
+    headers: { ...auth(), Host: `evil.example:${host.port}` },
+    body: '{}',
+  });
   assert.equal(rebinding.status, 403);
-  const crossOrigin = await send('/api/call/projects.list', { headers: { ...auth(), Origin: 'http://evil.example' }, body: '{}' });
+  const crossOrigin = await send('/api/call/projects.list', {
+    headers: { ...auth(), Origin: 'http://evil.example' },
+    body: '{}',
+  });
   assert.equal(crossOrigin.status, 403);
-  const preflight = await send('/api/call/projects.list', { method: 'OPTIONS', headers: { Origin: 'http://evil.example' } });
+  const preflight = await send('/api/call/projects.list', {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://evil.example' },
+  });
   assert.notEqual(preflight.status, 204);
-  for (const reply of [rebinding, crossOrigin, preflight]) assert.equal(reply.headers['access-control-allow-origin'], undefined);
-  const sameOrigin = await send('/api/call/projects.list', { headers: { ...auth(), Origin: `http://127.0.0.1:${host.port}` }, body: '{}' });
+  for (const reply of [rebinding, crossOrigin, preflight])
+    assert.equal(reply.headers['access-control-allow-origin'], undefined);
+  const sameOrigin = await send('/api/call/projects.list', {
+    headers: { ...auth(), Origin: `http://127.0.0.1:${host.port}` },
+    body: '{}',
+  });
   assert.equal(sameOrigin.status, 200);
 });
 

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ContractError } from '../../../core/contract/errors.js';
-import { destinationGuard, exportBaseName, namesFolder, resolveDestination } from '../../../main/io/export-destination.js';
+import {
+  destinationGuard,
+  exportBaseName,
+  namesFolder,
+  resolveDestination,
+} from '../../../main/io/export-destination.js';
 
 test('~ and ~/x are the home folder; other relative paths resolve against the stated base', () => {
   const home = '/home/lan';
@@ -44,7 +49,13 @@ test('the data folder, anything in it but exports/, and the database files are r
   writeFileSync(db, '');
   const guard = destinationGuard({ dataDir, dbPath: db });
 
-  for (const path of [dataDir, join(dataDir, 'x.jsonl'), join(dataDir, 'imports'), join(dataDir, 'models', 'new'), join(dataDir, 'exports', '..', 'x')]) {
+  for (const path of [
+    dataDir,
+    join(dataDir, 'x.jsonl'),
+    join(dataDir, 'imports'),
+    join(dataDir, 'models', 'new'),
+    join(dataDir, 'exports', '..', 'x'),
+  ]) {
     const error = refusal(() => guard(path));
     assert.ok(error, `${path} should be refused`);
     assert.equal(error.code, 'invalid');
@@ -54,8 +65,19 @@ test('the data folder, anything in it but exports/, and the database files are r
   for (const path of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) {
     assert.match(refusal(() => guard(path))?.message ?? '', /it is the workbench's database/, path);
   }
-  for (const path of [join(dataDir, 'exports'), join(dataDir, 'exports', 'x.jsonl'), join(dataDir, 'exports', 'brat', 'a.ann'), `${dataDir}-2`, join(root, 'x.jsonl'), root]) {
-    assert.equal(refusal(() => guard(path)), undefined, `${path} should be allowed`);
+  for (const path of [
+    join(dataDir, 'exports'),
+    join(dataDir, 'exports', 'x.jsonl'),
+    join(dataDir, 'exports', 'brat', 'a.ann'),
+    `${dataDir}-2`,
+    join(root, 'x.jsonl'),
+    root,
+  ]) {
+    assert.equal(
+      refusal(() => guard(path)),
+      undefined,
+      `${path} should be allowed`,
+    );
   }
 });
 
@@ -79,10 +101,19 @@ test('a database outside any data folder is still refused (the CLI may give no d
   const guard = destinationGuard({ dbPath: db });
   assert.ok(refusal(() => guard(db)));
   assert.ok(refusal(() => guard(`${db}-wal`)));
-  assert.equal(refusal(() => guard(join(root, 'corpus.jsonl'))), undefined);
-  assert.equal(refusal(() => destinationGuard({ dbPath: ':memory:' })(join(root, ':memory:'))), undefined);
+  assert.equal(
+    refusal(() => guard(join(root, 'corpus.jsonl'))),
+    undefined,
+  );
+  assert.equal(
+    refusal(() => destinationGuard({ dbPath: ':memory:' })(join(root, ':memory:'))),
+    undefined,
+  );
 });
 
 test('an export name is safe on any file system', () => {
-  assert.equal(exportBaseName('Y tế / COVID', 'done', new Date('2025-01-02T03:04:05.678Z')), 'Y_tế_COVID-done-2025-01-02T03-04-05-678Z');
+  assert.equal(
+    exportBaseName('Y tế / COVID', 'done', new Date('2025-01-02T03:04:05.678Z')),
+    'Y_tế_COVID-done-2025-01-02T03-04-05-678Z',
+  );
 });

@@ -26,7 +26,10 @@ function utf16(text: string, bigEndian: boolean): Buffer {
 
 test('UTF-8 is decoded; a UTF-8 BOM is dropped', async () => {
   assert.equal(await readAll(fileSource(file(TEXT))), TEXT);
-  assert.equal(await readAll(fileSource(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)])))), TEXT);
+  assert.equal(
+    await readAll(fileSource(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)])))),
+    TEXT,
+  );
 });
 
 test('UTF-16 LE and BE are decoded when a BOM says so', async () => {
@@ -44,15 +47,26 @@ test('empty files and files shorter than a BOM are fine', async () => {
 
 test('chunk boundaries inside multi-byte characters decode the same, at every chunk size', async () => {
   const path = file(TEXT);
-  for (let chunkSize = 1; chunkSize <= 8; chunkSize++) assert.equal(await readAll(fileSource(path, { chunkSize })), TEXT);
+  for (let chunkSize = 1; chunkSize <= 8; chunkSize++)
+    assert.equal(await readAll(fileSource(path, { chunkSize })), TEXT);
 });
 
 test('property: any text, any chunk size, with or without BOM, comes back as written', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 1, max: 17 }), fc.constantFrom('utf8', 'bom', 'le', 'be'), async (text, chunkSize, encoding) => {
-      const bytes = encoding === 'utf8' ? Buffer.from(text) : encoding === 'bom' ? Buffer.from(`\ufeff${text}`) : utf16(text, encoding === 'be');
-      assert.equal(await readAll(fileSource(file(bytes), { chunkSize })), text);
-    }),
+    fc.asyncProperty(
+      fc.string({ unit: 'grapheme', maxLength: 60 }),
+      fc.integer({ min: 1, max: 17 }),
+      fc.constantFrom('utf8', 'bom', 'le', 'be'),
+      async (text, chunkSize, encoding) => {
+        const bytes =
+          encoding === 'utf8'
+            ? Buffer.from(text)
+            : encoding === 'bom'
+              ? Buffer.from(`\ufeff${text}`)
+              : utf16(text, encoding === 'be');
+        assert.equal(await readAll(fileSource(file(bytes), { chunkSize })), text);
+      },
+    ),
     { numRuns: 60 },
   );
 });
@@ -69,7 +83,11 @@ async function refusal(bytes: Buffer, chunkSize?: number): Promise<InputError> {
 }
 
 test('invalid UTF-8 is refused with the file and the line of the first bad byte', async () => {
-  const bytes = Buffer.concat([Buffer.from('dòng một\ndòng hai\r\ndòng '), Buffer.from([0xc3, 0x28]), Buffer.from(' ba\n\xff\n')]);
+  const bytes = Buffer.concat([
+    Buffer.from('dòng một\ndòng hai\r\ndòng '),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from(' ba\n\xff\n'),
+  ]);
   for (const chunkSize of [undefined, 1, 2, 3, 5]) {
     const error = await refusal(bytes, chunkSize);
     assert.equal(error.issues.length, 1);

@@ -55,10 +55,16 @@ test('an existing file is refused, naming it and its size, unless the call says 
 test('a failed export leaves no half file and keeps the old one, even with overwrite', async () => {
   const dir = tempDir();
   const dest = join(dir, 'out.jsonl');
-  await assert.rejects(writeOutput(dest, parts([{ text: 'a\n' }, { text: 'b\n' }], 1), { multiFile: false }), /encoder failed/);
+  await assert.rejects(
+    writeOutput(dest, parts([{ text: 'a\n' }, { text: 'b\n' }], 1), { multiFile: false }),
+    /encoder failed/,
+  );
   assert.deepEqual(readdirSync(dir), []);
   writeFileSync(dest, 'old');
-  await assert.rejects(writeOutput(dest, parts([{ text: 'a\n' }, { text: 'b\n' }], 1), { multiFile: false, overwrite: true }), /encoder failed/);
+  await assert.rejects(
+    writeOutput(dest, parts([{ text: 'a\n' }, { text: 'b\n' }], 1), { multiFile: false, overwrite: true }),
+    /encoder failed/,
+  );
   assert.deepEqual(readdirSync(dir), ['out.jsonl']);
   assert.equal(readFileSync(dest, 'utf8'), 'old');
 });
@@ -72,11 +78,18 @@ test('a one-file output aimed at a folder becomes the named file inside it', asy
   assert.equal(readFileSync(join(dir, 'keep.txt'), 'utf8'), 'mine');
   // A path typed with a trailing separator names a folder even before it exists.
   const fresh = join(dir, 'new', 'folder');
-  const inFresh = await writeOutput(fresh, parts([{ text: 'y\n' }]), { multiFile: false, folder: true, fileName: 'a.jsonl' });
+  const inFresh = await writeOutput(fresh, parts([{ text: 'y\n' }]), {
+    multiFile: false,
+    folder: true,
+    fileName: 'a.jsonl',
+  });
   assert.equal(inFresh.path, join(fresh, 'a.jsonl'));
   assert.equal(readFileSync(inFresh.path, 'utf8'), 'y\n');
   // Without a name to give the file, a folder is refused rather than written over.
-  await assert.rejects(writeOutput(dir, parts([{ text: 'z\n' }]), { multiFile: false, overwrite: true }), refused('invalid', /is a folder; this export writes one file/));
+  await assert.rejects(
+    writeOutput(dir, parts([{ text: 'z\n' }]), { multiFile: false, overwrite: true }),
+    refused('invalid', /is a folder; this export writes one file/),
+  );
   assert.deepEqual(readdirSync(dir).sort(), ['keep.txt', 'new', 'proj-done-1.jsonl']);
 });
 
@@ -84,8 +97,11 @@ test('a multi-file export fills a new folder and continues a file named again', 
   const dir = tempDir();
   const dest = join(dir, 'brat');
   const list = [
-    { path: 'a.txt', text: 'Hà ' }, { path: 'a.txt', text: 'Nội' }, { path: 'a.ann', text: 'T1\tLOC 0 6\tHà Nội\n' },
-    { path: 'sub/b.txt', text: 'b' }, { path: 'a.ann', text: '#1\tnote\n' },
+    { path: 'a.txt', text: 'Hà ' },
+    { path: 'a.txt', text: 'Nội' },
+    { path: 'a.ann', text: 'T1\tLOC 0 6\tHà Nội\n' },
+    { path: 'sub/b.txt', text: 'b' },
+    { path: 'a.ann', text: '#1\tnote\n' },
   ];
   const result = await writeOutput(dest, parts(list), { multiFile: true });
   assert.equal(result.files, 3);
@@ -104,7 +120,11 @@ test('a non-empty folder is refused and left intact; with overwrite the files go
   writeFileSync(join(dest, 'a.txt'), 'old a');
   writeFileSync(join(dest, 'notes', 'keep.md'), 'mine');
   const before = () => ({ top: readdirSync(dest).sort(), a: readFileSync(join(dest, 'a.txt'), 'utf8') });
-  const list = [{ path: 'a.txt', text: 'new a' }, { path: 'a.ann', text: 'T1\tX 0 1\tn\n' }, { path: 'notes/b.txt', text: 'b' }];
+  const list = [
+    { path: 'a.txt', text: 'new a' },
+    { path: 'a.ann', text: 'T1\tX 0 1\tn\n' },
+    { path: 'notes/b.txt', text: 'b' },
+  ];
 
   const error = await writeOutput(dest, parts(list), { multiFile: true }).catch((e: unknown) => e);
   refused('conflict', /brat is a folder that already holds 3 entries/)(error);
@@ -113,7 +133,11 @@ test('a non-empty folder is refused and left intact; with overwrite the files go
 
   const result = await writeOutput(dest, parts(list), { multiFile: true, overwrite: true });
   assert.equal(result.files, 3);
-  assert.deepEqual(readdirSync(dest).sort(), ['a.ann', 'a.txt', 'notes', 'stale.txt'], 'no temporary folder left, nothing removed');
+  assert.deepEqual(
+    readdirSync(dest).sort(),
+    ['a.ann', 'a.txt', 'notes', 'stale.txt'],
+    'no temporary folder left, nothing removed',
+  );
   assert.equal(readFileSync(join(dest, 'a.txt'), 'utf8'), 'new a');
   assert.equal(readFileSync(join(dest, 'stale.txt'), 'utf8'), 'x');
   assert.deepEqual(readdirSync(join(dest, 'notes')).sort(), ['b.txt', 'keep.md']);
@@ -131,8 +155,14 @@ test('a folder in the way of one file refuses the whole export before anything i
   const dest = join(tempDir(), 'brat');
   mkdirSync(join(dest, 'b.txt'), { recursive: true });
   writeFileSync(join(dest, 'a.txt'), 'old a');
-  const list = [{ path: 'a.txt', text: 'new a' }, { path: 'b.txt', text: 'b' }];
-  await assert.rejects(writeOutput(dest, parts(list), { multiFile: true, overwrite: true }), refused('invalid', /b\.txt: a folder of that name is in the way/));
+  const list = [
+    { path: 'a.txt', text: 'new a' },
+    { path: 'b.txt', text: 'b' },
+  ];
+  await assert.rejects(
+    writeOutput(dest, parts(list), { multiFile: true, overwrite: true }),
+    refused('invalid', /b\.txt: a folder of that name is in the way/),
+  );
   assert.equal(readFileSync(join(dest, 'a.txt'), 'utf8'), 'old a');
   assert.deepEqual(readdirSync(dest).sort(), ['a.txt', 'b.txt']);
 });
@@ -144,10 +174,17 @@ test('the guard is asked for every file placed and a refusal moves nothing', asy
   const asked: string[] = [];
   const guard = (path: string) => {
     asked.push(path);
-    if (path.endsWith('db.sqlite')) throw new ContractError('invalid', `cannot export to ${path}: protected`, 'destination');
+    if (path.endsWith('db.sqlite'))
+      throw new ContractError('invalid', `cannot export to ${path}: protected`, 'destination');
   };
-  const list = [{ path: 'a.txt', text: 'a' }, { path: 'db.sqlite', text: 'oops' }];
-  await assert.rejects(writeOutput(dest, parts(list), { multiFile: true, overwrite: true, guard }), refused('invalid', /db\.sqlite: protected/));
+  const list = [
+    { path: 'a.txt', text: 'a' },
+    { path: 'db.sqlite', text: 'oops' },
+  ];
+  await assert.rejects(
+    writeOutput(dest, parts(list), { multiFile: true, overwrite: true, guard }),
+    refused('invalid', /db\.sqlite: protected/),
+  );
   assert.deepEqual(asked, [dest, join(dest, 'a.txt'), join(dest, 'db.sqlite')]);
   assert.deepEqual(readdirSync(dest), ['x']);
 });
@@ -156,7 +193,10 @@ test('a multi-file export aimed at a file is refused and the file kept', async (
   const dir = tempDir();
   const dest = join(dir, 'brat');
   writeFileSync(dest, 'a file');
-  await assert.rejects(writeOutput(dest, parts([{ path: 'a.txt', text: 'a' }]), { multiFile: true, overwrite: true }), refused('invalid', /brat is a file/));
+  await assert.rejects(
+    writeOutput(dest, parts([{ path: 'a.txt', text: 'a' }]), { multiFile: true, overwrite: true }),
+    refused('invalid', /brat is a file/),
+  );
   assert.equal(readFileSync(dest, 'utf8'), 'a file');
 });
 
@@ -164,33 +204,75 @@ test('file-system failures come back as a ContractError naming the destination',
   const dir = tempDir();
   writeFileSync(join(dir, 'plain'), 'p');
   const under = join(dir, 'plain', 'out.jsonl');
-  await assert.rejects(writeOutput(under, parts([{ text: 'x' }]), { multiFile: false }), refused('invalid', /cannot write the export to .*plain\/out\.jsonl: a part of the path is a file/));
-  await assert.rejects(writeOutput(join(dir, 'plain', 'brat'), parts([{ path: 'a.txt', text: 'a' }]), { multiFile: true }), refused('invalid', /a part of the path is a file/));
+  await assert.rejects(
+    writeOutput(under, parts([{ text: 'x' }]), { multiFile: false }),
+    refused('invalid', /cannot write the export to .*plain\/out\.jsonl: a part of the path is a file/),
+  );
+  await assert.rejects(
+    writeOutput(join(dir, 'plain', 'brat'), parts([{ path: 'a.txt', text: 'a' }]), { multiFile: true }),
+    refused('invalid', /a part of the path is a file/),
+  );
   assert.equal(readFileSync(join(dir, 'plain'), 'utf8'), 'p');
 });
 
-test('a folder that cannot be written is refused with a message, not a crash', { skip: process.getuid?.() === 0 ? 'root ignores permissions' : false }, async () => {
-  const dir = tempDir();
-  const locked = join(dir, 'locked');
-  mkdirSync(locked);
-  chmodSync(locked, 0o500);
-  try {
-    await assert.rejects(writeOutput(join(locked, 'out.jsonl'), parts([{ text: 'x' }]), { multiFile: false }), refused('invalid', /locked\/out\.jsonl: permission denied/));
-  } finally {
-    chmodSync(locked, 0o700);
-  }
-});
+test(
+  'a folder that cannot be written is refused with a message, not a crash',
+  { skip: process.getuid?.() === 0 ? 'root ignores permissions' : false },
+  async () => {
+    const dir = tempDir();
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o500);
+    try {
+      await assert.rejects(
+        writeOutput(join(locked, 'out.jsonl'), parts([{ text: 'x' }]), { multiFile: false }),
+        refused('invalid', /locked\/out\.jsonl: permission denied/),
+      );
+    } finally {
+      chmodSync(locked, 0o700);
+    }
+  },
+);
 
 test('a failed multi-file export leaves nothing, and parts may not escape the folder', async () => {
   const dir = tempDir();
   const dest = join(dir, 'brat');
-  await assert.rejects(writeOutput(dest, parts([{ path: 'a.txt', text: 'a' }, { path: 'b.txt', text: 'b' }], 1), { multiFile: true }), /encoder failed/);
-  await assert.rejects(writeOutput(dest, parts([{ path: '../evil.txt', text: 'x' }]), { multiFile: true }), /inside the export folder/);
+  await assert.rejects(
+    writeOutput(
+      dest,
+      parts(
+        [
+          { path: 'a.txt', text: 'a' },
+          { path: 'b.txt', text: 'b' },
+        ],
+        1,
+      ),
+      { multiFile: true },
+    ),
+    /encoder failed/,
+  );
+  await assert.rejects(
+    writeOutput(dest, parts([{ path: '../evil.txt', text: 'x' }]), { multiFile: true }),
+    /inside the export folder/,
+  );
   assert.deepEqual(readdirSync(dir), []);
   // Into an existing folder: the temporary folder inside it goes, the folder's own files stay.
   mkdirSync(dest);
   writeFileSync(join(dest, 'keep'), 'k');
-  await assert.rejects(writeOutput(dest, parts([{ path: 'a.txt', text: 'a' }, { path: 'b.txt', text: 'b' }], 1), { multiFile: true, overwrite: true }), /encoder failed/);
+  await assert.rejects(
+    writeOutput(
+      dest,
+      parts(
+        [
+          { path: 'a.txt', text: 'a' },
+          { path: 'b.txt', text: 'b' },
+        ],
+        1,
+      ),
+      { multiFile: true, overwrite: true },
+    ),
+    /encoder failed/,
+  );
   assert.deepEqual(readdirSync(dest), ['keep']);
   assert.ok(existsSync(join(dest, 'keep')));
 });

@@ -18,7 +18,14 @@ test('kappa edge cases', () => {
 });
 
 // "BV Bạch Mai ở Hà Nội": tokens BV | Bạch | Mai | ở | Hà | Nội
-const tokens: Range[] = [{ start: 0, end: 2 }, { start: 3, end: 7 }, { start: 8, end: 11 }, { start: 12, end: 13 }, { start: 14, end: 16 }, { start: 17, end: 20 }];
+const tokens: Range[] = [
+  { start: 0, end: 2 },
+  { start: 3, end: 7 },
+  { start: 8, end: 11 },
+  { start: 12, end: 13 },
+  { start: 14, end: 16 },
+  { start: 17, end: 20 },
+];
 const org: Entity = { label: 'ORG', start: 0, end: 11 };
 const innerLoc: Entity = { label: 'LOC', start: 3, end: 11 };
 const city: Entity = { label: 'LOC', start: 14, end: 20 };

@@ -21,7 +21,17 @@ test('strict nested entity P/R/F1: micro, macro, weighted and per label (hand-co
       ],
     },
     {
-      gold: [{ label: 'ORG', start: 0, end: 5, fragments: [{ start: 0, end: 2 }, { start: 3, end: 5 }] }],
+      gold: [
+        {
+          label: 'ORG',
+          start: 0,
+          end: 5,
+          fragments: [
+            { start: 0, end: 2 },
+            { start: 3, end: 5 },
+          ],
+        },
+      ],
       pred: [{ label: 'ORG', start: 0, end: 5 }],
     },
   ]);

@@ -13,14 +13,34 @@ const at = (s: string) => codePointLength(text.slice(0, text.indexOf(s)));
 const span = (label: string, s: string): Entity => ({ label, start: at(s), end: at(s) + codePointLength(s) });
 
 test('renders one line per token with stacked tags, outer first', () => {
-  const entities = [span('ORGANIZATION', 'bệnh viện Bạch Mai'), span('LOCATION', 'Bạch Mai'), span('LOCATION', 'Hà Nội'), span('PATIENT_ID', '91')];
+  const entities = [
+    span('ORGANIZATION', 'bệnh viện Bạch Mai'),
+    span('LOCATION', 'Bạch Mai'),
+    span('LOCATION', 'Hà Nội'),
+    span('PATIENT_ID', '91'),
+  ];
   const { output, skipped } = renderBioLines(text, tokens, entities);
   assert.deepEqual(skipped, []);
   assert.equal(
     output,
-    ['BN O', '91 B-PATIENT_ID', 'ở O', 'bệnh B-ORGANIZATION', 'viện I-ORGANIZATION', 'Bạch I-ORGANIZATION|B-LOCATION', 'Mai I-ORGANIZATION|I-LOCATION', ', O', 'Hà B-LOCATION', 'Nội I-LOCATION', '. O'].join('\n'),
+    [
+      'BN O',
+      '91 B-PATIENT_ID',
+      'ở O',
+      'bệnh B-ORGANIZATION',
+      'viện I-ORGANIZATION',
+      'Bạch I-ORGANIZATION|B-LOCATION',
+      'Mai I-ORGANIZATION|I-LOCATION',
+      ', O',
+      'Hà B-LOCATION',
+      'Nội I-LOCATION',
+      '. O',
+    ].join('\n'),
   );
-  assert.deepEqual(parseBioLines(output, text, tokens), { entities: [...entities].sort(compareEntities), problems: [] });
+  assert.deepEqual(parseBioLines(output, text, tokens), {
+    entities: [...entities].sort(compareEntities),
+    problems: [],
+  });
 });
 
 test('crossing entities get their own columns and come back', () => {
@@ -34,7 +54,15 @@ test('crossing entities get their own columns and come back', () => {
 
 test('skips entities off token boundaries, discontinuous ones and labels that cannot be tags', () => {
   const offBoundary: Entity = { label: 'LOCATION', start: at('Bạch') + 1, end: at('Mai') + 3 };
-  const discontinuous: Entity = { label: 'LOCATION', start: at('Bạch'), end: at('Nội') + 3, fragments: [{ start: at('Bạch'), end: at('Bạch') + 4 }, { start: at('Nội'), end: at('Nội') + 3 }] };
+  const discontinuous: Entity = {
+    label: 'LOCATION',
+    start: at('Bạch'),
+    end: at('Nội') + 3,
+    fragments: [
+      { start: at('Bạch'), end: at('Bạch') + 4 },
+      { start: at('Nội'), end: at('Nội') + 3 },
+    ],
+  };
   const badLabel: Entity = { ...span('LOCATION', 'Hà Nội'), label: 'A|B' };
   const { output, skipped } = renderBioLines(text, tokens, [offBoundary, discontinuous, badLabel]);
   assert.deepEqual(skipped.length, 3);
@@ -42,15 +70,31 @@ test('skips entities off token boundaries, discontinuous ones and labels that ca
 });
 
 test('a missing line, an extra line and a changed token are recovered by alignment', () => {
-  const output = ['BN O', '91 B-PATIENT_ID', 'tại O', 'bệnh B-ORGANIZATION', 'vien I-ORGANIZATION', 'Bạch I-ORGANIZATION|B-LOCATION', 'Mai I-ORGANIZATION|I-LOCATION', 'Hà B-LOCATION', 'Nội I-LOCATION'].join('\n');
+  const output = [
+    'BN O',
+    '91 B-PATIENT_ID',
+    'tại O',
+    'bệnh B-ORGANIZATION',
+    'vien I-ORGANIZATION',
+    'Bạch I-ORGANIZATION|B-LOCATION',
+    'Mai I-ORGANIZATION|I-LOCATION',
+    'Hà B-LOCATION',
+    'Nội I-LOCATION',
+  ].join('\n');
   const { entities, problems } = parseBioLines(output, text, tokens);
-  assert.deepEqual(entities, [span('PATIENT_ID', '91'), span('ORGANIZATION', 'bệnh viện Bạch Mai'), span('LOCATION', 'Bạch Mai'), span('LOCATION', 'Hà Nội')]);
+  assert.deepEqual(entities, [
+    span('PATIENT_ID', '91'),
+    span('ORGANIZATION', 'bệnh viện Bạch Mai'),
+    span('LOCATION', 'Bạch Mai'),
+    span('LOCATION', 'Hà Nội'),
+  ]);
   assert.match(problems[0], /output tokens differ from the source tokens/);
   assert.ok(problems.some((p) => /"bệnh vien Bạch Mai" aligned to source tokens "bệnh viện Bạch Mai"/.test(p)));
 });
 
 test('lenient lines: malformed and unknown tags, stray I-, missing tags, blank lines, CRLF', () => {
-  const output = 'BN O\r\n91 I-PATIENT_ID\r\n\r\nở\r\nbệnh X-ORG\r\nviện B-FOO\r\nBạch B-LOCATION\r\nMai I-LOCATION|\r\n, O\r\nHà O\r\nNội O\r\n. O\r\n';
+  const output =
+    'BN O\r\n91 I-PATIENT_ID\r\n\r\nở\r\nbệnh X-ORG\r\nviện B-FOO\r\nBạch B-LOCATION\r\nMai I-LOCATION|\r\n, O\r\nHà O\r\nNội O\r\n. O\r\n';
   const { entities, problems } = parseBioLines(output, text, undefined, { labels: LABELS });
   assert.deepEqual(entities, [span('PATIENT_ID', '91'), span('LOCATION', 'Bạch Mai')]);
   assert.deepEqual(problems, [
@@ -69,7 +113,27 @@ test('an entity whose tokens are not in the source is dropped and reported; empt
   assert.deepEqual(parseBioLines('', text).entities, []);
 });
 
-const PIECES = ['bệnh', 'viện', 'Bạch', 'Mai', 'Hà', 'Nội', 'sốt', 'ho', 'BN', '91', ' ', ' ', '\r\n', '😷', '<', '&', ',', '.', 'COVID-19'].map((p) => p.normalize('NFD'));
+const PIECES = [
+  'bệnh',
+  'viện',
+  'Bạch',
+  'Mai',
+  'Hà',
+  'Nội',
+  'sốt',
+  'ho',
+  'BN',
+  '91',
+  ' ',
+  ' ',
+  '\r\n',
+  '😷',
+  '<',
+  '&',
+  ',',
+  '.',
+  'COVID-19',
+].map((p) => p.normalize('NFD'));
 const docArb = fc
   .array(fc.constantFrom(...PIECES), { maxLength: 30 })
   .map((parts) => parts.join('').normalize('NFC'))
@@ -77,7 +141,11 @@ const docArb = fc
     const toks = tokenize(source);
     const one = fc
       .tuple(fc.nat(Math.max(0, toks.length - 1)), fc.nat(Math.max(0, toks.length - 1)), fc.constantFrom(...LABELS))
-      .map(([a, b, label]) => ({ label, start: toks[Math.min(a, b)]?.start ?? 0, end: toks[Math.max(a, b)]?.end ?? 0 }));
+      .map(([a, b, label]) => ({
+        label,
+        start: toks[Math.min(a, b)]?.start ?? 0,
+        end: toks[Math.max(a, b)]?.end ?? 0,
+      }));
     return fc.array(one, { maxLength: toks.length === 0 ? 0 : 8 }).map((es) => ({
       source,
       toks,
@@ -97,7 +165,11 @@ test('property: parse(render) recovers token-aligned entities, nested or crossin
 });
 
 test('property: corrupted lines never throw and give entities on source tokens', () => {
-  const edit = fc.record({ kind: fc.constantFrom('drop', 'duplicate', 'retag', 'garble'), at: fc.nat(), tag: fc.constantFrom('O', 'I-LOCATION', 'B-MADE_UP', 'I-', '|', 'B-LOCATION|I-PATIENT_ID') });
+  const edit = fc.record({
+    kind: fc.constantFrom('drop', 'duplicate', 'retag', 'garble'),
+    at: fc.nat(),
+    tag: fc.constantFrom('O', 'I-LOCATION', 'B-MADE_UP', 'I-', '|', 'B-LOCATION|I-PATIENT_ID'),
+  });
   fc.assert(
     fc.property(docArb, fc.array(edit, { maxLength: 6 }), ({ source, toks, entities }, edits) => {
       const lines = renderBioLines(source, toks, entities).output.split('\n');

@@ -3,15 +3,47 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compareEntities, entityKey, type Entity } from '../../../core/document.js';
 import { codePointLength } from '../../../core/offsets.js';
-import { escapeText, parseInlineTags, readInlineTags, renderInlineTags, unescapeText } from '../../../core/model-output/inline-tags.js';
+import {
+  escapeText,
+  parseInlineTags,
+  readInlineTags,
+  renderInlineTags,
+  unescapeText,
+} from '../../../core/model-output/inline-tags.js';
 
 const LABELS = ['PATIENT_ID', 'NAME', 'LOCATION', 'SYMPTOM_AND_DISEASE', 'ORGANIZATION'];
 // NFD pieces (normalised to NFC below, as documents are stored), CRLF, emoji, markup characters and a literal
 // "&lt;" that must survive as text.
-const PIECES = ['bệnh', 'viện', 'Bạch', 'Mai', 'Hà', 'Nội', 'sốt', 'ho', 'BN', '91', ' ', ' ', ' ', '\r\n', '\n', '😷', '👩‍⚕️', '<', '>', '&', '&lt;', '</NAME>', ',', '.']
-  .map((p) => p.normalize('NFD'));
+const PIECES = [
+  'bệnh',
+  'viện',
+  'Bạch',
+  'Mai',
+  'Hà',
+  'Nội',
+  'sốt',
+  'ho',
+  'BN',
+  '91',
+  ' ',
+  ' ',
+  ' ',
+  '\r\n',
+  '\n',
+  '😷',
+  '👩‍⚕️',
+  '<',
+  '>',
+  '&',
+  '&lt;',
+  '</NAME>',
+  ',',
+  '.',
+].map((p) => p.normalize('NFD'));
 
-const textArb = fc.array(fc.constantFrom(...PIECES), { minLength: 0, maxLength: 40 }).map((parts) => parts.join('').normalize('NFC'));
+const textArb = fc
+  .array(fc.constantFrom(...PIECES), { minLength: 0, maxLength: 40 })
+  .map((parts) => parts.join('').normalize('NFC'));
 
 /** Nested, non-crossing, non-empty, unique entities over a text of `length` code points. */
 function nestedEntities(length: number): fc.Arbitrary<Entity[]> {
@@ -25,7 +57,11 @@ function nestedEntities(length: number): fc.Arbitrary<Entity[]> {
     const seen = new Set<string>();
     for (const e of candidates) {
       if (seen.has(entityKey(e))) continue;
-      const crossesKept = kept.some((k) => (k.start < e.start && e.start < k.end && k.end < e.end) || (e.start < k.start && k.start < e.end && e.end < k.end));
+      const crossesKept = kept.some(
+        (k) =>
+          (k.start < e.start && e.start < k.end && k.end < e.end) ||
+          (e.start < k.start && k.start < e.end && e.end < k.end),
+      );
       if (crossesKept) continue;
       seen.add(entityKey(e));
       kept.push(e);
@@ -49,7 +85,11 @@ test('renders nested entities outer-first and closes innermost-first', () => {
 });
 
 test('equal ranges nest by label; duplicates are written once', () => {
-  const { output } = renderInlineTags('ho', [{ label: 'B', start: 0, end: 2 }, { label: 'A', start: 0, end: 2 }, { label: 'A', start: 0, end: 2 }]);
+  const { output } = renderInlineTags('ho', [
+    { label: 'B', start: 0, end: 2 },
+    { label: 'A', start: 0, end: 2 },
+    { label: 'A', start: 0, end: 2 },
+  ]);
   assert.equal(output, '<A><B>ho</B></A>');
 });
 
@@ -57,12 +97,23 @@ test('escapes markup characters in text and unescapes them back', () => {
   const text = 'a<b & c>d &lt;';
   assert.equal(escapeText(text), 'a&lt;b &amp; c&gt;d &amp;lt;');
   assert.equal(unescapeText(escapeText(text)), text);
-  assert.equal(renderInlineTags(text, [{ label: 'NAME', start: 1, end: 4 }]).output, 'a<NAME>&lt;b </NAME>&amp; c&gt;d &amp;lt;');
+  assert.equal(
+    renderInlineTags(text, [{ label: 'NAME', start: 1, end: 4 }]).output,
+    'a<NAME>&lt;b </NAME>&amp; c&gt;d &amp;lt;',
+  );
 });
 
 test('skips discontinuous, crossing, empty and untaggable entities', () => {
   const text = 'sốt ho khan';
-  const discontinuous: Entity = { label: 'SYMPTOM_AND_DISEASE', start: 0, end: 11, fragments: [{ start: 0, end: 3 }, { start: 7, end: 11 }] };
+  const discontinuous: Entity = {
+    label: 'SYMPTOM_AND_DISEASE',
+    start: 0,
+    end: 11,
+    fragments: [
+      { start: 0, end: 3 },
+      { start: 7, end: 11 },
+    ],
+  };
   const first: Entity = { label: 'NAME', start: 0, end: 6 };
   const crossing: Entity = { label: 'NAME', start: 4, end: 11 };
   const empty: Entity = { label: 'NAME', start: 2, end: 2 };
@@ -76,7 +127,10 @@ test('offsets are code points (emoji, CRLF)', () => {
   const text = '😷 BN\r\n91';
   const { output } = renderInlineTags(text, [{ label: 'PATIENT_ID', start: 2, end: 8 }]);
   assert.equal(output, '😷 <PATIENT_ID>BN\r\n91</PATIENT_ID>');
-  assert.deepEqual(parseInlineTags(output, text), { entities: [{ label: 'PATIENT_ID', start: 2, end: 8 }], problems: [] });
+  assert.deepEqual(parseInlineTags(output, text), {
+    entities: [{ label: 'PATIENT_ID', start: 2, end: 8 }],
+    problems: [],
+  });
 });
 
 test('property: parse(render) recovers nested entities exactly', () => {
@@ -103,11 +157,17 @@ test('unbalanced tags are recovered and reported', () => {
   const source = 'BV Bạch Mai ở Hà Nội';
   // Closing order swapped: both still end where they were closed.
   let r = parseInlineTags('<ORGANIZATION>BV <LOCATION>Bạch Mai</ORGANIZATION></LOCATION> ở Hà Nội', source);
-  assert.deepEqual(r.entities, [{ label: 'ORGANIZATION', start: 0, end: 11 }, { label: 'LOCATION', start: 3, end: 11 }]);
+  assert.deepEqual(r.entities, [
+    { label: 'ORGANIZATION', start: 0, end: 11 },
+    { label: 'LOCATION', start: 3, end: 11 },
+  ]);
   assert.equal(r.problems.length, 1);
   // A missing close: the inner tag ends where its parent closes.
   r = parseInlineTags('<ORGANIZATION>BV <LOCATION>Bạch Mai</ORGANIZATION> ở Hà Nội', source);
-  assert.deepEqual(r.entities, [{ label: 'ORGANIZATION', start: 0, end: 11 }, { label: 'LOCATION', start: 3, end: 11 }]);
+  assert.deepEqual(r.entities, [
+    { label: 'ORGANIZATION', start: 0, end: 11 },
+    { label: 'LOCATION', start: 3, end: 11 },
+  ]);
   assert.match(r.problems[0], /<LOCATION> at output offset 17 closed by <\/ORGANIZATION>/);
   // A close with nothing to close, and a tag never closed.
   r = parseInlineTags('BV Bạch Mai</LOCATION> ở <LOCATION>Hà Nội', source);
@@ -126,10 +186,18 @@ test('text that drifted from the source is aligned back', () => {
   const at = (s: string) => codePointLength(source.slice(0, source.indexOf(s)));
   const span = (label: string, s: string) => ({ label, start: at(s), end: at(s) + codePointLength(s) });
   // A dropped syllable, a lost diacritic inside an entity and an added word.
-  const output = 'Bệnh nhân <PATIENT_ID>91</PATIENT_ID> trị tại <ORGANIZATION>bệnh viện Bach Mai</ORGANIZATION>, thành phố <LOCATION>Hà Nội</LOCATION>.';
+  const output =
+    'Bệnh nhân <PATIENT_ID>91</PATIENT_ID> trị tại <ORGANIZATION>bệnh viện Bach Mai</ORGANIZATION>, thành phố <LOCATION>Hà Nội</LOCATION>.';
   const { entities, problems } = parseInlineTags(output, source);
-  assert.deepEqual(entities, [span('PATIENT_ID', '91'), span('ORGANIZATION', 'bệnh viện Bạch Mai'), span('LOCATION', 'Hà Nội')]);
-  assert.match(problems[0], /output text differs from the source \(5 source characters missing, 10 output characters not in the source, 1 changed; first at source offset 13/);
+  assert.deepEqual(entities, [
+    span('PATIENT_ID', '91'),
+    span('ORGANIZATION', 'bệnh viện Bạch Mai'),
+    span('LOCATION', 'Hà Nội'),
+  ]);
+  assert.match(
+    problems[0],
+    /output text differs from the source \(5 source characters missing, 10 output characters not in the source, 1 changed; first at source offset 13/,
+  );
   assert.ok(problems.some((p) => /"bệnh viện Bach Mai" aligned to source "bệnh viện Bạch Mai"/.test(p)));
 });
 
@@ -142,7 +210,10 @@ test('an entity whose text is not in the source is dropped and reported', () => 
 test('NFD output lands on the NFC source', () => {
   const source = 'ở Hà Nội';
   const output = 'ở <LOCATION>Hà Nội</LOCATION>'.normalize('NFD');
-  assert.deepEqual(parseInlineTags(output, source), { entities: [{ label: 'LOCATION', start: 2, end: 8 }], problems: [] });
+  assert.deepEqual(parseInlineTags(output, source), {
+    entities: [{ label: 'LOCATION', start: 2, end: 8 }],
+    problems: [],
+  });
 });
 
 test('readInlineTags keeps the escaped text for strict comparison', () => {
@@ -155,7 +226,10 @@ test('readInlineTags keeps the escaped text for strict comparison', () => {
 test('property: output that lost every diacritic still lands exactly on the source', () => {
   fc.assert(
     fc.property(docArb, ({ text, entities }) => {
-      const output = renderInlineTags(text, entities).output.normalize('NFD').replace(/[\u0300-\u036f]/gu, '').normalize('NFC');
+      const output = renderInlineTags(text, entities)
+        .output.normalize('NFD')
+        .replace(/[\u0300-\u036f]/gu, '')
+        .normalize('NFC');
       assert.deepEqual(parseInlineTags(output, text).entities, entities);
     }),
     { numRuns: 200 },
@@ -165,7 +239,11 @@ test('property: output that lost every diacritic still lands exactly on the sour
 /** One random corruption of a rendered output: characters deleted or added, tags deleted, labels made unknown. */
 const corruption = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ unit: fc.constantFrom('a', 'ệ', ' ', '<', '>', '/', '&', ';', 'N', '😷', '\n'), maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ unit: fc.constantFrom('a', 'ệ', ' ', '<', '>', '/', '&', ';', 'N', '😷', '\n'), maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('dropTag' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('unknownLabel' as const), at: fc.nat() }),
 );
@@ -199,7 +277,10 @@ test('property: corrupted output never throws and gives in-range entities', () =
       const length = codePointLength(text);
       const parsed = parseInlineTags(output, text, { labels: LABELS });
       for (const e of parsed.entities) {
-        assert.ok(Number.isInteger(e.start) && Number.isInteger(e.end) && 0 <= e.start && e.start < e.end && e.end <= length, JSON.stringify(e));
+        assert.ok(
+          Number.isInteger(e.start) && Number.isInteger(e.end) && 0 <= e.start && e.start < e.end && e.end <= length,
+          JSON.stringify(e),
+        );
         assert.ok(LABELS.includes(e.label));
       }
       assert.ok(!parsed.problems.some((p) => p.startsWith('internal error')), parsed.problems.join('\n'));
@@ -209,14 +290,34 @@ test('property: corrupted output never throws and gives in-range entities', () =
 });
 
 test('aligns a 2,000-character document quickly, even when the output is unrelated', () => {
-  const words = ['bệnh', 'nhân', 'sốt', 'ho', 'khan', 'Hà', 'Nội', 'điều', 'trị', 'tại', 'viện', 'Bạch', 'Mai', '91', ','];
+  const words = [
+    'bệnh',
+    'nhân',
+    'sốt',
+    'ho',
+    'khan',
+    'Hà',
+    'Nội',
+    'điều',
+    'trị',
+    'tại',
+    'viện',
+    'Bạch',
+    'Mai',
+    '91',
+    ',',
+  ];
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
   const make = (n: number) => Array.from({ length: n }, () => words[next() % words.length]).join(' ');
   const source = make(520);
   assert.ok(source.length >= 2000);
   // A dozen scattered edits: syllables dropped and diacritics lost.
-  const edited = source.split(' ').filter((_, i) => i % 37 !== 5).join(' ').replace(/ệ/g, 'e');
+  const edited = source
+    .split(' ')
+    .filter((_, i) => i % 37 !== 5)
+    .join(' ')
+    .replace(/ệ/g, 'e');
   let started = performance.now();
   const near = parseInlineTags(`<NAME>${edited.slice(0, 30)}</NAME>${edited.slice(30)}`, source);
   const nearMs = performance.now() - started;

@@ -4,9 +4,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { checkTokenIds, forwardBackend, ManifestError, parseManifest } from '../../../core/model-package/manifest.js';
 
-const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<string, unknown>;
+const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<
+  string,
+  unknown
+>;
 
-function issuesOf(mutate: (m: Record<string, any>) => void): string[] { // any: tests poke at arbitrary JSON shapes
+function issuesOf(mutate: (m: Record<string, any>) => void): string[] {
+  // any: tests poke at arbitrary JSON shapes
   const m = structuredClone(valid);
   mutate(m);
   try {
@@ -35,31 +39,77 @@ const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
   ['misspelt field', (m) => (m.shiftedLogit = true), /^shiftedLogit: is not a known field/],
   ['bad format', (m) => (m.output.format = 'json'), /^output\.format: must be one of/],
   ['bad label', (m) => (m.output.labels = ['OK', 'NOT OK']), /^output\.labels\[1\]: "NOT OK" cannot be a tag name/],
-  ['aligned-bio label with whitespace', (m) => { m.output.format = 'aligned-bio'; m.output.labels = ['Nơi|chốn', 'triệu chứng', 'NOT\tOK']; }, /^output\.labels\[2\]: "NOT\tOK" contains a control character/],
-  ['template without text', (m) => (m.prompt.template = '<ner></ner>'), /^prompt\.template: must contain \{text\} exactly once/],
+  [
+    'aligned-bio label with whitespace',
+    (m) => {
+      m.output.format = 'aligned-bio';
+      m.output.labels = ['Nơi|chốn', 'triệu chứng', 'NOT\tOK'];
+    },
+    /^output\.labels\[2\]: "NOT\tOK" contains a control character/,
+  ],
+  [
+    'template without text',
+    (m) => (m.prompt.template = '<ner></ner>'),
+    /^prompt\.template: must contain \{text\} exactly once/,
+  ],
   ['chat without user', (m) => (m.prompt = { kind: 'chat' }), /^prompt\.user: is missing/],
   ['topK of 1', (m) => (m.head.topK = 1), /^head\.topK: must be an integer in 2\.\.1024/],
   ['bad sampler setting', (m) => (m.sampler.alg = 'greedy'), /^sampler\.alg: must be one of/],
-  ['threshold with origin', (m) => Object.assign(m.sampler, { alg: 'origin', schedule: 'threshold' }), /^sampler\.schedule: 'threshold' needs a confidence/],
+  [
+    'threshold with origin',
+    (m) => Object.assign(m.sampler, { alg: 'origin', schedule: 'threshold' }),
+    /^sampler\.schedule: 'threshold' needs a confidence/,
+  ],
   ['bad evaluation', (m) => (m.evaluation = [{ dataset: 'x', metric: 'f1' }]), /^evaluation\[0\]\.value: is missing/],
   ['graph not an object', (m) => (m.graph = 'model.onnx'), /^graph: must be an object/],
-  ['neither graph nor pytorch', (m) => delete m.graph, /^graph: is missing \(or give 'pytorch' with a checkpoint folder\)/],
+  [
+    'neither graph nor pytorch',
+    (m) => delete m.graph,
+    /^graph: is missing \(or give 'pytorch' with a checkpoint folder\)/,
+  ],
   ['graph and pytorch', (m) => (m.pytorch = { checkpoint: 'ck' }), /^pytorch: cannot be given together with graph/],
-  ['pytorch without checkpoint', (m) => { delete m.graph; m.pytorch = {}; }, /^pytorch\.checkpoint: is missing/],
-  ['pytorch bad dtype', (m) => { delete m.graph; m.pytorch = { checkpoint: 'ck', dtype: 'int8' }; }, /^pytorch\.dtype: must be one of 'auto', 'bfloat16', 'float16', 'float32'/],
-  ['pytorch unknown field', (m) => { delete m.graph; m.pytorch = { checkpoint: 'ck', device: 'cuda' }; }, /^pytorch\.device: is not a known field/],
+  [
+    'pytorch without checkpoint',
+    (m) => {
+      delete m.graph;
+      m.pytorch = {};
+    },
+    /^pytorch\.checkpoint: is missing/,
+  ],
+  [
+    'pytorch bad dtype',
+    (m) => {
+      delete m.graph;
+      m.pytorch = { checkpoint: 'ck', dtype: 'int8' };
+    },
+    /^pytorch\.dtype: must be one of 'auto', 'bfloat16', 'float16', 'float32'/,
+  ],
+  [
+    'pytorch unknown field',
+    (m) => {
+      delete m.graph;
+      m.pytorch = { checkpoint: 'ck', device: 'cuda' };
+    },
+    /^pytorch\.device: is not a known field/,
+  ],
 ];
 
 for (const [name, mutate, message] of cases) {
   test(`refuses: ${name}`, () => {
     const issues = issuesOf(mutate);
-    assert.ok(issues.some((i) => message.test(i)), `${JSON.stringify(issues)} should match ${message}`);
+    assert.ok(
+      issues.some((i) => message.test(i)),
+      `${JSON.stringify(issues)} should match ${message}`,
+    );
   });
 }
 
 test('a PyTorch package: a checkpoint folder instead of a graph', () => {
   const { graph: _graph, ...rest } = valid;
-  const m = parseManifest({ ...rest, pytorch: { checkpoint: '../Dream-v0-Instruct-7B', dtype: 'bfloat16', randomInit: true } });
+  const m = parseManifest({
+    ...rest,
+    pytorch: { checkpoint: '../Dream-v0-Instruct-7B', dtype: 'bfloat16', randomInit: true },
+  });
   assert.equal(m.graph, undefined);
   assert.deepEqual(m.pytorch, { checkpoint: '../Dream-v0-Instruct-7B', dtype: 'bfloat16', randomInit: true });
   assert.equal(forwardBackend(m), 'pytorch');
@@ -75,7 +125,10 @@ test('reports every problem at once', () => {
 });
 
 test('a newer formatVersion asks for a newer workbench', () => {
-  assert.throws(() => parseManifest({ ...valid, formatVersion: 2 }), /formatVersion: 2 is newer than this engine reads \(1\)/);
+  assert.throws(
+    () => parseManifest({ ...valid, formatVersion: 2 }),
+    /formatVersion: 2 is newer than this engine reads \(1\)/,
+  );
   assert.throws(() => parseManifest([]), /must be a JSON object/);
 });
 
@@ -83,5 +136,7 @@ test('token ids are checked against the vocabulary', () => {
   const m = parseManifest(valid);
   assert.deepEqual(checkTokenIds(m, 1000), []);
   const issues = checkTokenIds({ ...m, tokens: { ...m.tokens, mask: 5000 } }, 1000);
-  assert.deepEqual(issues, [{ field: 'tokens.mask', message: "id 5000 is outside the tokenizer's vocabulary (0..999)" }]);
+  assert.deepEqual(issues, [
+    { field: 'tokens.mask', message: "id 5000 is outside the tokenizer's vocabulary (0..999)" },
+  ]);
 });

@@ -8,12 +8,22 @@ import { commandFor, type EditorCommand } from '../../../renderer/src/editor/key
 /** A target that records each call as "method(args)". */
 function recorder(picking = false): { target: CommandTarget; calls: string[] } {
   const calls: string[] = [];
-  const record = (name: string) => (...args: unknown[]) => {
-    calls.push(`${name}(${args.map((a) => JSON.stringify(a)).join(',')})`);
-    return Promise.resolve();
-  };
+  const record =
+    (name: string) =>
+    (...args: unknown[]) => {
+      calls.push(`${name}(${args.map((a) => JSON.stringify(a)).join(',')})`);
+      return Promise.resolve();
+    };
   const target: CommandTarget = {
-    editor: { applyLabel: record('applyLabel'), nudgeBoundary: record('nudgeBoundary'), deleteSelected: record('deleteSelected'), accept: record('accept'), undo: record('undo'), redo: record('redo'), setStatus: record('setStatus') },
+    editor: {
+      applyLabel: record('applyLabel'),
+      nudgeBoundary: record('nudgeBoundary'),
+      deleteSelected: record('deleteSelected'),
+      accept: record('accept'),
+      undo: record('undo'),
+      redo: record('redo'),
+      setStatus: record('setStatus'),
+    },
     selection: {
       picking,
       moveCaret: record('moveCaret'),
@@ -30,8 +40,14 @@ function recorder(picking = false): { target: CommandTarget; calls: string[] } {
   return { target, calls };
 }
 
-const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}): EditorCommand => {
-  const command = commandFor({ key: k, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods }, new Map([['6', 'LOCATION']]));
+const key = (
+  k: string,
+  mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {},
+): EditorCommand => {
+  const command = commandFor(
+    { key: k, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods },
+    new Map([['6', 'LOCATION']]),
+  );
   assert.ok(command, `no command for ${k}`);
   return command;
 };

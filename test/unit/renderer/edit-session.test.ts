@@ -29,7 +29,13 @@ function fakeServer(options: { refuse?: boolean } = {}): SessionServer & { calls
   };
 }
 
-const suggestion = (id: number, label: string, start: number, end: number, score: number | null = 0.9): SuggestedSpan => ({ id, label, start, end, score, source: 'm' });
+const suggestion = (
+  id: number,
+  label: string,
+  start: number,
+  end: number,
+  score: number | null = 0.9,
+): SuggestedSpan => ({ id, label, start, end, score, source: 'm' });
 const plain = (spans: readonly Span[]) => spans.map((s) => `${s.label}@${s.start}-${s.end}`);
 
 function session(entities: Span[] = [], suggestions: SuggestedSpan[] = [], server = fakeServer()) {
@@ -56,9 +62,18 @@ test('edits become a chain of revisions, each on the one before, and the entitie
   await s.flush();
   assert.equal(s.pending, 0);
   const saves = server.calls.flatMap((c) => (c.method === 'save' ? [c.request] : []));
-  assert.deepEqual(saves.map((r) => r.parentRevisionId), [100, 101, 102]);
-  assert.deepEqual(saves.map((r) => plain(r.entities)), [['A@0-3', 'B@5-9'], ['A@0-3', 'C@5-9'], ['C@5-9']]);
-  assert.deepEqual(saves.map((r) => r.documentId), [7, 7, 7]);
+  assert.deepEqual(
+    saves.map((r) => r.parentRevisionId),
+    [100, 101, 102],
+  );
+  assert.deepEqual(
+    saves.map((r) => plain(r.entities)),
+    [['A@0-3', 'B@5-9'], ['A@0-3', 'C@5-9'], ['C@5-9']],
+  );
+  assert.deepEqual(
+    saves.map((r) => r.documentId),
+    [7, 7, 7],
+  );
   assert.deepEqual(saved.at(-1), { pending: 0, revision: 3 });
 });
 
@@ -66,15 +81,21 @@ test('labelling exactly a suggested span accepts it; a changed one is recorded a
   const { s, server } = session([], [suggestion(1, 'LOC', 0, 4), suggestion(2, 'PER', 6, 9)]);
   const accepted = s.add({ label: 'LOC', start: 0, end: 4 });
   assert.deepEqual(accepted.made, { label: 'LOC', start: 0, end: 4 });
-  assert.deepEqual(s.spans.suggestions.map((x) => x.id), [2]);
+  assert.deepEqual(
+    s.spans.suggestions.map((x) => x.id),
+    [2],
+  );
   s.take(s.spans.suggestions[0], { label: 'ORG', start: 6, end: 9 });
   assert.deepEqual(s.spans.suggestions, []);
   await s.flush();
   const saves = server.calls.flatMap((c) => (c.method === 'save' ? [c.request] : []));
-  assert.deepEqual(saves.map((r) => [r.note, r.outcomes]), [
-    ['accept', [{ suggestedSpanId: 1, outcome: 'accepted' }]],
-    ['edit-suggestion', [{ suggestedSpanId: 2, outcome: 'edited' }]],
-  ]);
+  assert.deepEqual(
+    saves.map((r) => [r.note, r.outcomes]),
+    [
+      ['accept', [{ suggestedSpanId: 1, outcome: 'accepted' }]],
+      ['edit-suggestion', [{ suggestedSpanId: 2, outcome: 'edited' }]],
+    ],
+  );
   assert.deepEqual(plain(saves[1].entities), ['LOC@0-4', 'ORG@6-9']);
 });
 
@@ -83,37 +104,58 @@ test('undo of an accept saves the older list and reopens the suggestion; redo ac
   s.take(s.spans.suggestions[0]);
   const back = s.undo();
   assert.deepEqual(back?.entities, []);
-  assert.deepEqual(back?.suggestions.map((x) => x.id), [1]);
+  assert.deepEqual(
+    back?.suggestions.map((x) => x.id),
+    [1],
+  );
   assert.ok(s.canRedo);
   const again = s.redo();
   assert.deepEqual(plain(again!.entities), ['LOC@0-4']);
   await s.flush();
   const saves = server.calls.flatMap((c) => (c.method === 'save' ? [c.request] : []));
-  assert.deepEqual(saves.map((r) => [r.note, r.outcomes, plain(r.entities)]), [
-    ['accept', [{ suggestedSpanId: 1, outcome: 'accepted' }], ['LOC@0-4']],
-    ['undo', [{ suggestedSpanId: 1, outcome: 'reopened' }], []],
-    ['redo', [{ suggestedSpanId: 1, outcome: 'accepted' }], ['LOC@0-4']],
-  ]);
+  assert.deepEqual(
+    saves.map((r) => [r.note, r.outcomes, plain(r.entities)]),
+    [
+      ['accept', [{ suggestedSpanId: 1, outcome: 'accepted' }], ['LOC@0-4']],
+      ['undo', [{ suggestedSpanId: 1, outcome: 'reopened' }], []],
+      ['redo', [{ suggestedSpanId: 1, outcome: 'accepted' }], ['LOC@0-4']],
+    ],
+  );
 });
 
 test('a reject is sent in line with the saves; undo reopens it and redo rejects it again, without a revision', async () => {
   const { s, server } = session([], [suggestion(1, 'LOC', 0, 4), suggestion(2, 'PER', 6, 9)]);
   s.add({ label: 'X', start: 10, end: 12 });
   s.reject(s.spans.suggestions[1]);
-  assert.deepEqual(s.spans.suggestions.map((x) => x.id), [1]);
-  assert.deepEqual(s.undo()?.suggestions.map((x) => x.id), [1, 2]);
+  assert.deepEqual(
+    s.spans.suggestions.map((x) => x.id),
+    [1],
+  );
+  assert.deepEqual(
+    s.undo()?.suggestions.map((x) => x.id),
+    [1, 2],
+  );
   s.redo();
   await s.flush();
-  assert.deepEqual(server.calls.map((c) => (c.method === 'save' ? `save:${c.request.parentRevisionId}` : `${c.method}:${c.ids}`)), ['save:100', 'reject:2', 'reopen:2', 'reject:2']);
+  assert.deepEqual(
+    server.calls.map((c) => (c.method === 'save' ? `save:${c.request.parentRevisionId}` : `${c.method}:${c.ids}`)),
+    ['save:100', 'reject:2', 'reopen:2', 'reject:2'],
+  );
 });
 
 test('accept at or above a threshold takes those suggestions as one revision; none above sends nothing', async () => {
-  const { s, server } = session([], [suggestion(1, 'A', 0, 2, 0.95), suggestion(2, 'B', 3, 5, 0.5), suggestion(3, 'C', 6, 8, null)]);
+  const { s, server } = session(
+    [],
+    [suggestion(1, 'A', 0, 2, 0.95), suggestion(2, 'B', 3, 5, 0.5), suggestion(3, 'C', 6, 8, null)],
+  );
   assert.equal(s.acceptAbove(0.99), undefined);
   assert.equal(s.canUndo, false);
   const spans = s.acceptAbove(0.8)!;
   assert.deepEqual(plain(spans.entities), ['A@0-2']);
-  assert.deepEqual(spans.suggestions.map((x) => x.id), [2, 3]);
+  assert.deepEqual(
+    spans.suggestions.map((x) => x.id),
+    [2, 3],
+  );
   await s.flush();
   assert.equal(server.calls.length, 1);
   const [call] = server.calls;
@@ -137,7 +179,13 @@ test('a new edit clears redo; a restore is an undoable revision noted as such', 
   s.add({ label: 'B', start: 4, end: 6 });
   s.undo();
   assert.ok(s.canRedo);
-  s.restore([{ label: 'Z', start: 9, end: 10 }, { label: 'Y', start: 1, end: 2 }], 4);
+  s.restore(
+    [
+      { label: 'Z', start: 9, end: 10 },
+      { label: 'Y', start: 1, end: 2 },
+    ],
+    4,
+  );
   assert.equal(s.canRedo, false);
   assert.deepEqual(plain(s.spans.entities), ['Y@1-2', 'Z@9-10']);
   assert.deepEqual(plain(s.undo()!.entities), ['A@0-3']);
@@ -147,7 +195,10 @@ test('a new edit clears redo; a restore is an undoable revision noted as such', 
 });
 
 test('untouched spans keep their objects across edits and undo, so the view can diff by identity', () => {
-  const { s } = session([{ label: 'A', start: 0, end: 3 }, { label: 'B', start: 5, end: 8 }]);
+  const { s } = session([
+    { label: 'A', start: 0, end: 3 },
+    { label: 'B', start: 5, end: 8 },
+  ]);
   const [a, b] = s.spans.entities;
   s.add({ label: 'C', start: 10, end: 12 });
   assert.ok(s.spans.entities.includes(a) && s.spans.entities.includes(b));

@@ -16,7 +16,10 @@ function editorStateNames(source: string): string[] {
   for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
     if (!EDITOR_STATE.test(m[2])) continue;
     for (const part of m[1].split(',')) {
-      const local = part.trim().split(/\s+as\s+/).pop();
+      const local = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop();
       if (local && !part.trim().startsWith('type ')) names.push(local);
     }
   }
@@ -28,18 +31,24 @@ function fieldWrites(source: string): string[] {
   const writes: string[] = [];
   for (const name of editorStateNames(source)) {
     const field = `\\b${name}\\.([\\w.]+)`;
-    for (const m of source.matchAll(new RegExp(`${field}\\s*(?:[-+*/]?=(?![=>])|\\+\\+|--)`, 'g'))) writes.push(`${name}.${m[1]}`);
-    for (const m of source.matchAll(new RegExp(`bind:\\w+=\\{\\s*${field}\\s*\\}`, 'g'))) writes.push(`${name}.${m[1]}`);
+    for (const m of source.matchAll(new RegExp(`${field}\\s*(?:[-+*/]?=(?![=>])|\\+\\+|--)`, 'g')))
+      writes.push(`${name}.${m[1]}`);
+    for (const m of source.matchAll(new RegExp(`bind:\\w+=\\{\\s*${field}\\s*\\}`, 'g')))
+      writes.push(`${name}.${m[1]}`);
   }
   return writes;
 }
 
 function svelteFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? svelteFiles(join(dir, e.name)) : e.name.endsWith('.svelte') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? svelteFiles(join(dir, e.name)) : e.name.endsWith('.svelte') ? [join(dir, e.name)] : [],
+  );
 }
 
 test('no component writes a field of the editor state', () => {
-  const found = svelteFiles(renderer).flatMap((file) => fieldWrites(readFileSync(file, 'utf8')).map((w) => `${file.slice(renderer.length + 1)}: ${w}`));
+  const found = svelteFiles(renderer).flatMap((file) =>
+    fieldWrites(readFileSync(file, 'utf8')).map((w) => `${file.slice(renderer.length + 1)}: ${w}`),
+  );
   assert.deepEqual(found, []);
 });
 

@@ -15,7 +15,11 @@ const boxes = [
 test('on a token: that token, to fractions of a pixel at its edges', () => {
   assert.equal(tokenAtPoint(44.8, 10, boxes, 'start'), 1);
   assert.equal(tokenAtPoint(48.79, 10, boxes, 'end'), 1);
-  assert.equal(tokenAtPoint(48.8, 10, boxes, 'end'), 1, 'just past its right edge, an end is still the token before the gap');
+  assert.equal(
+    tokenAtPoint(48.8, 10, boxes, 'end'),
+    1,
+    'just past its right edge, an end is still the token before the gap',
+  );
   assert.equal(tokenAtPoint(53.6, 10, boxes, 'end'), 2);
   assert.equal(tokenAtPoint(10, 40, boxes, 'start'), 3);
 });
@@ -25,5 +29,9 @@ test('in a gap: a start takes the next token, an end the previous one; past the 
   assert.equal(tokenAtPoint(42, 10, boxes, 'end'), 0);
   assert.equal(tokenAtPoint(200, 10, boxes, 'start'), 2);
   assert.equal(tokenAtPoint(-5, 10, boxes, 'end'), 0);
-  assert.equal(tokenAtPoint(10, 25, boxes, 'start'), undefined, 'between visual lines: no token (the browser selection decides)');
+  assert.equal(
+    tokenAtPoint(10, 25, boxes, 'start'),
+    undefined,
+    'between visual lines: no token (the browser selection decides)',
+  );
 });

@@ -11,7 +11,18 @@ import { en, vi, type MessageKey } from '../../../renderer/src/lib/messages.js';
 const RENDERER = join(import.meta.dirname, '..', '..', '..', 'renderer', 'src');
 
 // Words that read the same in both languages (names, units, codes): a Vietnamese string may equal the English one.
-const SAME_IN_BOTH = new Set<string>(['Email', 'F1', 'ONNX Runtime', 'PyTorch', 'CPU', 'GPU', 'OK', 'JSONL', 'brat', 'CoNLL']);
+const SAME_IN_BOTH = new Set<string>([
+  'Email',
+  'F1',
+  'ONNX Runtime',
+  'PyTorch',
+  'CPU',
+  'GPU',
+  'OK',
+  'JSONL',
+  'brat',
+  'CoNLL',
+]);
 // Text a template may show as it is: each language's own name in the language picker.
 const LITERAL_OK = new Set(['Tiếng Việt', 'English']);
 
@@ -20,11 +31,23 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 test('both tables have the same keys, none empty, with the same placeholders', () => {
   const viKeys = Object.keys(vi).sort();
   const enKeys = Object.keys(en).sort();
-  assert.deepEqual(viKeys.filter((k) => !(k in en)), [], 'keys with no English');
-  assert.deepEqual(enKeys.filter((k) => !(k in vi)), [], 'keys with no Vietnamese');
+  assert.deepEqual(
+    viKeys.filter((k) => !(k in en)),
+    [],
+    'keys with no English',
+  );
+  assert.deepEqual(
+    enKeys.filter((k) => !(k in vi)),
+    [],
+    'keys with no Vietnamese',
+  );
   for (const key of viKeys as MessageKey[]) {
     assert.ok(vi[key].trim() !== '' && en[key].trim() !== '', `empty message ${key}`);
-    assert.deepEqual(placeholders(vi[key]), placeholders(en[key]), `placeholders of ${key} differ between the languages`);
+    assert.deepEqual(
+      placeholders(vi[key]),
+      placeholders(en[key]),
+      `placeholders of ${key} differ between the languages`,
+    );
   }
 });
 
@@ -36,12 +59,16 @@ test('no Vietnamese message is the English one left untranslated', () => {
   });
   assert.deepEqual(untranslated, [], 'Vietnamese messages identical to the English ones');
   // English strings written with Vietnamese letters: a copy-paste into the wrong table.
-  const vietnameseInEnglish = (Object.keys(en) as MessageKey[]).filter((k) => /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu.test(en[k]));
+  const vietnameseInEnglish = (Object.keys(en) as MessageKey[]).filter((k) =>
+    /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu.test(en[k]),
+  );
   assert.deepEqual(vietnameseInEnglish, [], 'English messages in Vietnamese');
 });
 
 function svelteFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? svelteFiles(join(dir, e.name)) : e.name.endsWith('.svelte') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? svelteFiles(join(dir, e.name)) : e.name.endsWith('.svelte') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Drops `{...}` expressions (balanced, quotes respected) from a template. */
@@ -74,7 +101,9 @@ export function literalTexts(svelte: string): string[] {
     .replace(/<!--[\s\S]*?-->/g, '');
   const found: string[] = [];
   // Visible attributes written as plain strings (an expression inside the quotes is dropped first).
-  for (const m of template.matchAll(/\s(aria-label|aria-description|aria-valuetext|title|placeholder|alt|label)="([^"]*)"/g)) {
+  for (const m of template.matchAll(
+    /\s(aria-label|aria-description|aria-valuetext|title|placeholder|alt|label)="([^"]*)"/g,
+  )) {
     const literal = dropExpressions(m[2]).trim();
     if (/\p{L}{2,}/u.test(literal)) found.push(`${m[1]}="${m[2]}"`);
   }
@@ -94,6 +123,8 @@ test('the scan finds literal text and literal visible attributes', () => {
 });
 
 test('no component writes visible text outside the translation function', () => {
-  const offenders = svelteFiles(RENDERER).flatMap((file) => literalTexts(readFileSync(file, 'utf8')).map((t) => `${file.slice(RENDERER.length + 1)}: ${t}`));
+  const offenders = svelteFiles(RENDERER).flatMap((file) =>
+    literalTexts(readFileSync(file, 'utf8')).map((t) => `${file.slice(RENDERER.length + 1)}: ${t}`),
+  );
   assert.deepEqual(offenders, []);
 });

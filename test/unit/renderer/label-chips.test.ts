@@ -8,7 +8,15 @@ import { layoutLine, type LayoutItem } from '../../../renderer/src/editor/layout
 import { labelInk, lineHtml } from '../../../renderer/src/editor/line-html.js';
 
 const TEXT = Array.from('Bệnh viện Hà Nội ở Hà Nội');
-const item = (key: string, label: string, start: number, end: number, suggestion = false): LayoutItem => ({ key, label, start, end, suggestion, score: suggestion ? 0.9 : null, source: '' });
+const item = (key: string, label: string, start: number, end: number, suggestion = false): LayoutItem => ({
+  key,
+  label,
+  start,
+  end,
+  suggestion,
+  score: suggestion ? 0.9 : null,
+  source: '',
+});
 const ctx = {
   slice: (s: number, e: number) => TEXT.slice(s, e).join(''),
   colour: (label: string) => ({ ORG: '#0072b2', LOC: '#bfef45' })[label] ?? '#666666',
@@ -17,10 +25,24 @@ const ctx = {
 
 test('every span start carries its label as a chip, one per nesting level, outer first', () => {
   // ORG "Bệnh viện Hà Nội" holds LOC "Hà Nội", which holds LOC "Hà": three levels, two of them LOC in LOC.
-  const html = lineHtml(layoutLine(0, 0, TEXT.length, [item('e:0', 'ORG', 0, 16), item('e:1', 'LOC', 10, 16), item('e:2', 'LOC', 10, 12), item('s:1', 'LOC', 19, 25, true)]), ctx);
-  assert.deepEqual([...html.matchAll(/data-chip="([^"]+)"/g)].map((m) => m[1]), ['ORG', 'LOC', 'LOC', 'LOC']);
+  const html = lineHtml(
+    layoutLine(0, 0, TEXT.length, [
+      item('e:0', 'ORG', 0, 16),
+      item('e:1', 'LOC', 10, 16),
+      item('e:2', 'LOC', 10, 12),
+      item('s:1', 'LOC', 19, 25, true),
+    ]),
+    ctx,
+  );
+  assert.deepEqual(
+    [...html.matchAll(/data-chip="([^"]+)"/g)].map((m) => m[1]),
+    ['ORG', 'LOC', 'LOC', 'LOC'],
+  );
   // The inner LOC inside a LOC is marked for the double underline; the outer one and the ORG are not.
-  assert.deepEqual([...html.matchAll(/class="([^"]+)" data-key="([^"]+)"/g)].map((m) => `${m[2]} ${m[1]}`), ['e:0 ent', 'e:1 ent', 'e:2 ent same-nest', 's:1 ent sugg']);
+  assert.deepEqual(
+    [...html.matchAll(/class="([^"]+)" data-key="([^"]+)"/g)].map((m) => `${m[2]} ${m[1]}`),
+    ['e:0 ent', 'e:1 ent', 'e:2 ent same-nest', 's:1 ent sugg'],
+  );
   // The chip is an attribute (drawn by CSS), never text: the line's text is the document's text, unchanged.
   assert.equal(html.replace(/<[^>]+>/g, ''), TEXT.join(''));
 });
@@ -48,7 +70,11 @@ test('any stored colour (the old lime DATE included) is drawn at 3:1, its chip t
     fc.property(fc.integer({ min: 0, max: 0xffffff }), (n) => {
       const colour = `#${n.toString(16).padStart(6, '0')}`;
       const ink = labelInk(colour);
-      return contrast(ink.line, '#ffffff') >= 3 && contrast(ink.line, ink.text) >= 4.5 && contrast(ink.dark, '#ffffff') >= 4.5;
+      return (
+        contrast(ink.line, '#ffffff') >= 3 &&
+        contrast(ink.line, ink.text) >= 4.5 &&
+        contrast(ink.dark, '#ffffff') >= 4.5
+      );
     }),
     { numRuns: 500 },
   );

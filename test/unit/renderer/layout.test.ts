@@ -2,12 +2,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DocumentLayout, layoutLine, lineOf, lineStarts, type LayoutItem, type LayoutNode, type SpanNode } from '../../../renderer/src/editor/layout.js';
+import {
+  DocumentLayout,
+  layoutLine,
+  lineOf,
+  lineStarts,
+  type LayoutItem,
+  type LayoutNode,
+  type SpanNode,
+} from '../../../renderer/src/editor/layout.js';
 
-const item = (key: string, start: number, end: number, suggestion = false): LayoutItem => ({ key, label: key.toUpperCase(), start, end, suggestion, score: suggestion ? 0.5 : null, source: '' });
+const item = (key: string, start: number, end: number, suggestion = false): LayoutItem => ({
+  key,
+  label: key.toUpperCase(),
+  start,
+  end,
+  suggestion,
+  score: suggestion ? 0.5 : null,
+  source: '',
+});
 
 function shape(nodes: LayoutNode[]): string {
-  return nodes.map((n) => (n.kind === 'text' ? `${n.start}-${n.end}` : `[${n.item.key}${n.continued ? '+' : ''}:${n.height} ${shape(n.children)}]`)).join(' ');
+  return nodes
+    .map((n) =>
+      n.kind === 'text'
+        ? `${n.start}-${n.end}`
+        : `[${n.item.key}${n.continued ? '+' : ''}:${n.height} ${shape(n.children)}]`,
+    )
+    .join(' ');
 }
 
 test('nested spans become nested nodes with heights, text filled in between', () => {
@@ -48,8 +70,12 @@ test('pieces cover the line exactly once, for any spans', () => {
         assert.equal(at, parent ? parent.end : 40);
       };
       walk(layout.nodes);
-      assert.deepEqual(covered, Array.from({ length: 40 }, (_, i) => i));
-      for (const it of items) assert.equal(pieces.get(it.key), it.end - it.start, `${it.key} is drawn over its whole range`);
+      assert.deepEqual(
+        covered,
+        Array.from({ length: 40 }, (_, i) => i),
+      );
+      for (const it of items)
+        assert.equal(pieces.get(it.key), it.end - it.start, `${it.key} is drawn over its whole range`);
     }),
   );
 });
@@ -82,7 +108,10 @@ test('an update lays out again only the lines whose items changed; chunks keep t
   // Moving y to line 41 touches lines 40 and 41 only, in chunk 1.
   const moved = item('y2', starts[41], starts[41] + 1);
   const second = doc.change([y], [moved]);
-  assert.deepEqual(second.map((l, i) => (l === first[i] ? null : i)).filter((i) => i !== null), [40, 41]);
+  assert.deepEqual(
+    second.map((l, i) => (l === first[i] ? null : i)).filter((i) => i !== null),
+    [40, 41],
+  );
   assert.equal(doc.chunks[0], chunks[0], 'chunk 0 untouched: same object');
   assert.equal(doc.chunks[2], chunks[2]);
   assert.notEqual(doc.chunks[1], chunks[1]);
@@ -92,7 +121,13 @@ test('an update lays out again only the lines whose items changed; chunks keep t
   // A span over several lines is drawn on each and removed from each.
   const long = item('long', starts[2], starts[5] + 1);
   const third = doc.change([], [long]);
-  assert.equal([2, 3, 4, 5].every((l) => third[l].nodes.some((n) => n.kind === 'span')), true);
+  assert.equal(
+    [2, 3, 4, 5].every((l) => third[l].nodes.some((n) => n.kind === 'span')),
+    true,
+  );
   const fourth = doc.change([long], []);
-  assert.equal([2, 3, 4, 5].every((l) => fourth[l].nodes.every((n) => n.kind === 'text')), true);
+  assert.equal(
+    [2, 3, 4, 5].every((l) => fourth[l].nodes.every((n) => n.kind === 'text')),
+    true,
+  );
 });

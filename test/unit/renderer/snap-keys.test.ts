@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { tokenize } from '../../../core/tokenize.js';
-import { caretOver, caretRange, moveCaret, moveCaretByLine, moveCaretToLineEdge } from '../../../renderer/src/editor/caret.js';
+import {
+  caretOver,
+  caretRange,
+  moveCaret,
+  moveCaretByLine,
+  moveCaretToLineEdge,
+} from '../../../renderer/src/editor/caret.js';
 import { addSpan, findSpan, removeSpan, replaceSpan, sortSpans } from '../../../renderer/src/editor/entity-ops.js';
 import { EditHistory } from '../../../renderer/src/editor/history.js';
 import { commandFor } from '../../../renderer/src/editor/keymap.js';
@@ -41,13 +47,18 @@ test('caret moves and extends by token, by line and to line edges', () => {
   const starts = lineStarts(Array.from(two));
   const down = moveCaretByLine({ anchor: 0, focus: 0 }, 1, false, t2, starts, (cp) => lineOf(starts, cp));
   assert.deepEqual(down, { anchor: 2, focus: 2 });
-  assert.deepEqual(moveCaretToLineEdge(down, true, false, t2, starts, (cp) => lineOf(starts, cp)), { anchor: 3, focus: 3 });
+  assert.deepEqual(
+    moveCaretToLineEdge(down, true, false, t2, starts, (cp) => lineOf(starts, cp)),
+    { anchor: 3, focus: 3 },
+  );
 });
 
 test('keymap: labels by shortcut, undo/redo, boundaries with Ctrl, nothing for other keys', () => {
   const keys = new Map([['6', 'LOCATION']]);
-  const k = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) =>
-    commandFor({ key, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods }, keys);
+  const k = (
+    key: string,
+    mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {},
+  ) => commandFor({ key, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods }, keys);
   assert.deepEqual(k('6'), { kind: 'label', label: 'LOCATION' });
   assert.deepEqual(k('z', { ctrlKey: true }), { kind: 'undo' });
   assert.deepEqual(k('Z', { ctrlKey: true, shiftKey: true }), { kind: 'redo' });
@@ -62,22 +73,29 @@ test('keymap: labels by shortcut, undo/redo, boundaries with Ctrl, nothing for o
 
 test('entity edits find by binary search, keep the untouched objects, and match a linear model', () => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.constantFrom('A', 'B', 'C'), fc.nat(20), fc.integer({ min: 1, max: 5 })), { maxLength: 30 }), (ops) => {
-      let list: { label: string; start: number; end: number }[] = [];
-      const model = new Map<string, { label: string; start: number; end: number }>();
-      for (const [label, start, len] of ops) {
-        const span = { label, start, end: start + len };
-        const at = findSpan(list, span);
-        const before = list;
-        list = at >= 0 ? removeSpan(list, at) : addSpan(list, span);
-        const key = `${label}@${start}-${start + len}`;
-        if (model.has(key)) model.delete(key);
-        else model.set(key, span);
-        const changed = (s: { label: string; start: number; end: number }) => s.label === span.label && s.start === span.start && s.end === span.end;
-        assert.ok(list.every((s) => changed(s) || before.includes(s)), 'untouched spans keep their objects');
-      }
-      assert.deepEqual(list, sortSpans([...model.values()]));
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom('A', 'B', 'C'), fc.nat(20), fc.integer({ min: 1, max: 5 })), { maxLength: 30 }),
+      (ops) => {
+        let list: { label: string; start: number; end: number }[] = [];
+        const model = new Map<string, { label: string; start: number; end: number }>();
+        for (const [label, start, len] of ops) {
+          const span = { label, start, end: start + len };
+          const at = findSpan(list, span);
+          const before = list;
+          list = at >= 0 ? removeSpan(list, at) : addSpan(list, span);
+          const key = `${label}@${start}-${start + len}`;
+          if (model.has(key)) model.delete(key);
+          else model.set(key, span);
+          const changed = (s: { label: string; start: number; end: number }) =>
+            s.label === span.label && s.start === span.start && s.end === span.end;
+          assert.ok(
+            list.every((s) => changed(s) || before.includes(s)),
+            'untouched spans keep their objects',
+          );
+        }
+        assert.deepEqual(list, sortSpans([...model.values()]));
+      },
+    ),
   );
 });
 
@@ -101,6 +119,8 @@ test('entity edits keep the list sorted and free of duplicates; history undoes a
 
 test('"?" opens the shortcuts list; with Ctrl or Alt it is left alone', () => {
   const none = new Map<string, string>();
-  assert.deepEqual(commandFor({ key: '?', shiftKey: true, ctrlKey: false, metaKey: false, altKey: false }, none), { kind: 'help' });
+  assert.deepEqual(commandFor({ key: '?', shiftKey: true, ctrlKey: false, metaKey: false, altKey: false }, none), {
+    kind: 'help',
+  });
   assert.equal(commandFor({ key: '?', shiftKey: true, ctrlKey: true, metaKey: false, altKey: false }, none), undefined);
 });

@@ -11,10 +11,18 @@ const TOKENS = { mask: MASK, eos: EOS, pad: PAD };
 const TARGETS = [10, 11, 12, 13, 14, 15, 16, 17];
 const CONF = [0.5, 0.9, 0.3, 0.8, 0.6, 0.95, 0.4, 0.7];
 
-function config(settings: Partial<SamplerSettings>, forward: DenoiseConfig['forward'], extra: Partial<DenoiseConfig> = {}): DenoiseConfig {
+function config(
+  settings: Partial<SamplerSettings>,
+  forward: DenoiseConfig['forward'],
+  extra: Partial<DenoiseConfig> = {},
+): DenoiseConfig {
   return {
     settings: resolveSettings(DREAM_DEFAULTS, { temperature: 0, topP: 1, alg: 'maskgit_plus', ...settings }),
-    tokens: TOKENS, shiftedLogits: false, forward, keepHistory: true, ...extra,
+    tokens: TOKENS,
+    shiftedLogits: false,
+    forward,
+    keepHistory: true,
+    ...extra,
   };
 }
 
@@ -33,7 +41,10 @@ test("commits Dream's count per step, most confident first", async () => {
     return k;
   });
   const history = result.rows[0].history!;
-  assert.deepEqual(history.map((_, i) => committedAt(history, i).length), expected.filter((k) => k > 0));
+  assert.deepEqual(
+    history.map((_, i) => committedAt(history, i).length),
+    expected.filter((k) => k > 0),
+  );
   const byConfidence = [5, 1, 3, 7, 4, 0, 6, 2];
   assert.deepEqual(committedAt(history, 0).sort(), byConfidence.slice(0, expected[0]).sort());
   assert.deepEqual(committedAt(history, 1).sort(), byConfidence.slice(expected[0], expected[0] + expected[1]).sort());
@@ -58,7 +69,10 @@ test('a batch is left-padded with Dream position ids, and each row gets its own 
   assert.deepEqual(Array.from(first.attentionMask.subarray(13, 26)), [0, 0, 0, 0, ...Array(9).fill(1)]);
   assert.deepEqual(Array.from(first.positionIds.subarray(13, 26)), [1, 1, 1, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
   assert.deepEqual(Array.from(first.inputIds.subarray(13, 18)), [PAD, PAD, PAD, PAD, 30]);
-  assert.deepEqual(result.rows.map((r) => r.tokens), [TARGETS, TARGETS]);
+  assert.deepEqual(
+    result.rows.map((r) => r.tokens),
+    [TARGETS, TARGETS],
+  );
 });
 
 test('output is cut at the first EOS, and early stop saves forwards without changing it', async () => {
@@ -74,7 +88,10 @@ test('output is cut at the first EOS, and early stop saves forwards without chan
 
 test('threshold commits everything at or above it, and at least one position', async () => {
   const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
-  const result = await denoise(one(), config({ steps: 8, maxNewTokens: 8, schedule: 'threshold', threshold: 0.75 }, model.forward));
+  const result = await denoise(
+    one(),
+    config({ steps: 8, maxNewTokens: 8, schedule: 'threshold', threshold: 0.75 }, model.forward),
+  );
   const history = result.rows[0].history!;
   assert.deepEqual(committedAt(history, 0), [1, 3, 5]);
   assert.deepEqual(committedAt(history, 1), [7]); // 0.7 alone: below the threshold but the best left
@@ -86,7 +103,10 @@ test('blocks are denoised left to right', async () => {
   const result = await denoise(one(), config({ steps: 4, maxNewTokens: 8, blockLength: 4 }, model.forward));
   const history = result.rows[0].history!;
   const firstLate = history.findIndex((h) => h.subarray(4).some((t) => t !== MASK));
-  assert.ok(history[firstLate - 1].subarray(0, 4).every((t) => t !== MASK), 'block 1 done before block 2 starts');
+  assert.ok(
+    history[firstLate - 1].subarray(0, 4).every((t) => t !== MASK),
+    'block 1 done before block 2 starts',
+  );
   assert.deepEqual(result.rows[0].tokens, TARGETS);
 });
 
@@ -98,8 +118,17 @@ test('steps whose count is 0 cost no forward pass', async () => {
 });
 
 test("forwardEveryStep runs Dream's forward at every step and changes no decision", async () => {
-  const skip = await denoise(one(), config({ steps: 8, maxNewTokens: 8 }, fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward));
-  const literal = await denoise(one(), config({ steps: 8, maxNewTokens: 8, forwardEveryStep: true }, fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward));
+  const skip = await denoise(
+    one(),
+    config({ steps: 8, maxNewTokens: 8 }, fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward),
+  );
+  const literal = await denoise(
+    one(),
+    config(
+      { steps: 8, maxNewTokens: 8, forwardEveryStep: true },
+      fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) }).forward,
+    ),
+  );
   assert.equal(skip.forwards, 7);
   assert.equal(literal.forwards, 8);
   assert.deepEqual(literal.rows, skip.rows);
@@ -108,16 +137,34 @@ test("forwardEveryStep runs Dream's forward at every step and changes no decisio
 test('with forwardEveryStep, rows whose count is 0 run in a pass of their own', async () => {
   // Canvases of 8 and 2 over 4 steps: the long row commits 1, 2, 2, 3 and the short one 0, 0, 0, 2. The short row's
   // idle steps must not join the long row's pass (an int8 graph quantises a batch as a whole).
-  const request = { prompts: [[20, 21], [30, 31, 32, 33, 34, 35]], canvasLengths: [8, 2], streams: [0, 1] };
-  const rowsOf = (inputs: BatchInputs) => Array.from({ length: inputs.batch }, (_, r) => inputs.inputIds.subarray(r * inputs.seq, (r + 1) * inputs.seq).find((t) => t !== PAD)!);
+  const request = {
+    prompts: [
+      [20, 21],
+      [30, 31, 32, 33, 34, 35],
+    ],
+    canvasLengths: [8, 2],
+    streams: [0, 1],
+  };
+  const rowsOf = (inputs: BatchInputs) =>
+    Array.from({ length: inputs.batch }, (_, r) =>
+      inputs.inputIds.subarray(r * inputs.seq, (r + 1) * inputs.seq).find((t) => t !== PAD)!,
+    );
   const promptLength = (inputs: BatchInputs, r: number) => inputs.seq - (rowsOf(inputs)[r] === 20 ? 8 : 2);
   const skipModel = fakeModel(TARGETS, CONF, { promptLength });
   const literalModel = fakeModel(TARGETS, CONF, { promptLength });
   const events: StepEvent[] = [];
   const skip = await denoise(request, config({ steps: 4, maxNewTokens: 8 }, skipModel.forward));
-  const literal = await denoise(request, config({ steps: 4, maxNewTokens: 8, forwardEveryStep: true }, literalModel.forward, { onStep: (e) => events.push(e) }));
+  const literal = await denoise(
+    request,
+    config({ steps: 4, maxNewTokens: 8, forwardEveryStep: true }, literalModel.forward, {
+      onStep: (e) => events.push(e),
+    }),
+  );
   assert.deepEqual(literal.rows, skip.rows);
-  assert.deepEqual(events.map((e) => e.forwardRows), [2, 2, 2, 2]);
+  assert.deepEqual(
+    events.map((e) => e.forwardRows),
+    [2, 2, 2, 2],
+  );
   const passes = (calls: BatchInputs[]) => calls.map((c) => rowsOf(c).join(','));
   assert.deepEqual(passes(skipModel.calls), ['20', '20', '20', '20,30']);
   assert.deepEqual(passes(literalModel.calls), ['20', '30', '20', '30', '20', '30', '20,30']);
@@ -127,7 +174,10 @@ test('with forwardEveryStep, rows whose count is 0 run in a pass of their own', 
 test('cancellation stops before the next forward and returns nothing', async () => {
   const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
   let steps = 0;
-  const run = denoise(one(), config({ steps: 8, maxNewTokens: 8 }, model.forward, { onStep: () => steps++, isCancelled: () => steps >= 2 }));
+  const run = denoise(
+    one(),
+    config({ steps: 8, maxNewTokens: 8 }, model.forward, { onStep: () => steps++, isCancelled: () => steps >= 2 }),
+  );
   await assert.rejects(run, CancelledError);
   assert.equal(model.calls.length, 1); // step 1 had no forward (count 0), step 2 had one
 });
@@ -144,18 +194,24 @@ test('temperature > 0 samples the top-K in proportion to their probabilities', a
   const model = fakeModel([10], [0.6], { promptLength: startFromCanvas(1) });
   const counts = new Map<number, number>();
   const n = 3000;
-  const request = { prompts: Array.from({ length: n }, () => [20]), canvasLengths: Array(n).fill(1), streams: Array.from({ length: n }, (_, i) => i) };
+  const request = {
+    prompts: Array.from({ length: n }, () => [20]),
+    canvasLengths: Array(n).fill(1),
+    streams: Array.from({ length: n }, (_, i) => i),
+  };
   const result = await denoise(request, config({ steps: 1, maxNewTokens: 1, temperature: 1, seed: 9 }, model.forward));
   for (const row of result.rows) counts.set(row.canvas[0], (counts.get(row.canvas[0]) ?? 0) + 1);
   // p = 0.6 for token 10, 0.4 / 3 for each of 101..103: within 4 standard deviations.
-  const check = (token: number, p: number) => assert.ok(Math.abs((counts.get(token) ?? 0) / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `token ${token}`);
+  const check = (token: number, p: number) =>
+    assert.ok(Math.abs((counts.get(token) ?? 0) / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `token ${token}`);
   check(10, 0.6);
   for (const t of [101, 102, 103]) check(t, 0.4 / 3);
 });
 
 test('alg_temp > 0 samples commit positions reproducibly for a seed', async () => {
   const model = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
-  const run = (seed: number) => denoise(one(), config({ steps: 3, maxNewTokens: 8, algTemp: 0.5, seed }, model.forward));
+  const run = (seed: number) =>
+    denoise(one(), config({ steps: 3, maxNewTokens: 8, algTemp: 0.5, seed }, model.forward));
   const [a, b] = [await run(4), await run(4)];
   assert.deepEqual(a.rows[0].history, b.rows[0].history);
   const orders = new Set<string>();
@@ -166,8 +222,21 @@ test('alg_temp > 0 samples commit positions reproducibly for a seed', async () =
 test("a row's result does not depend on its batch (own stream, own count)", async () => {
   const model = fakeModel(TARGETS, CONF, { promptLength: (inputs, r) => inputs.seq - (r === 0 ? 8 : 5) });
   const settings = { steps: 4, maxNewTokens: 8 as const, temperature: 0.9, algTemp: 0.3, seed: 2 };
-  const together = await denoise({ prompts: [[20, 21], [30, 31, 32, 33]], canvasLengths: [8, 5], streams: [0, 1] }, config(settings, model.forward));
+  const together = await denoise(
+    {
+      prompts: [
+        [20, 21],
+        [30, 31, 32, 33],
+      ],
+      canvasLengths: [8, 5],
+      streams: [0, 1],
+    },
+    config(settings, model.forward),
+  );
   const aloneModel = fakeModel(TARGETS, CONF, { promptLength: startFromCanvas(8) });
-  const alone = await denoise({ prompts: [[20, 21]], canvasLengths: [8], streams: [0] }, config(settings, aloneModel.forward));
+  const alone = await denoise(
+    { prompts: [[20, 21]], canvasLengths: [8], streams: [0] },
+    config(settings, aloneModel.forward),
+  );
   assert.deepEqual(together.rows[0].tokens, alone.rows[0].tokens);
 });

@@ -18,14 +18,21 @@ export interface FakeModel {
  * position i is written at i - 1, as Dream's graph does.
  */
 export function fakeModel(
-  targets: readonly number[], confidences: readonly number[], options: { shifted?: boolean; promptLength: (inputs: BatchInputs, row: number) => number },
+  targets: readonly number[],
+  confidences: readonly number[],
+  options: { shifted?: boolean; promptLength: (inputs: BatchInputs, row: number) => number },
 ): FakeModel {
   const calls: BatchInputs[] = [];
   const forward: ForwardFn = async (inputs) => {
     calls.push(inputs);
     const { batch, seq } = inputs;
     const out: HeadOutputs = {
-      batch, seq, k: K, topkIds: new Int32Array(batch * seq * K), topkProbs: new Float32Array(batch * seq * K), negEntropy: new Float32Array(batch * seq),
+      batch,
+      seq,
+      k: K,
+      topkIds: new Int32Array(batch * seq * K),
+      topkProbs: new Float32Array(batch * seq * K),
+      negEntropy: new Float32Array(batch * seq),
     };
     for (let r = 0; r < batch; r++) {
       const start = options.promptLength(inputs, r);

@@ -2,12 +2,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Xoshiro128 } from '../../../core/sampler/rng.js';
-import { commitWeights, linspaceF32, maskedMean, pickIndex, revealProbability, transferCount } from '../../../core/sampler/schedule.js';
+import {
+  commitWeights,
+  linspaceF32,
+  maskedMean,
+  pickIndex,
+  revealProbability,
+  transferCount,
+} from '../../../core/sampler/schedule.js';
 
 test('linspaceF32 reproduces torch.linspace(1, 1e-3, 9) bit for bit', () => {
   // print([float(x) for x in torch.linspace(1, 1e-3, 9)]) with torch 2.13 on CPU
-  const torch = [1.0, 0.875124990940094, 0.750249981880188, 0.625374972820282, 0.5005000233650208, 0.37562501430511475,
-    0.25075000524520874, 0.12587499618530273, 0.0010000000474974513];
+  const torch = [
+    1.0, 0.875124990940094, 0.750249981880188, 0.625374972820282, 0.5005000233650208, 0.37562501430511475,
+    0.25075000524520874, 0.12587499618530273, 0.0010000000474974513,
+  ];
   assert.deepEqual(Array.from(linspaceF32(1, 1e-3, 9)), torch);
   assert.deepEqual(Array.from(linspaceF32(1, 1e-3, 1)), [1]);
 });
@@ -50,7 +59,10 @@ test('commitWeights is softmax(confidence / algTemp) up to a constant', () => {
 test('Xoshiro128 matches the Python implementation', () => {
   // Xoshiro128(42, 3): [next_u32() x4], uniform(); Xoshiro128(0, 0): [next_u32() x3]
   const r = new Xoshiro128(42, 3);
-  assert.deepEqual([r.nextU32(), r.nextU32(), r.nextU32(), r.nextU32()], [1594340059, 3646619537, 3155579203, 1743172146]);
+  assert.deepEqual(
+    [r.nextU32(), r.nextU32(), r.nextU32(), r.nextU32()],
+    [1594340059, 3646619537, 3155579203, 1743172146],
+  );
   assert.equal(r.uniform(), 0.7394600385295321);
   const z = new Xoshiro128(0, 0);
   assert.deepEqual([z.nextU32(), z.nextU32(), z.nextU32()], [3809008728, 1133695204, 53579671]);

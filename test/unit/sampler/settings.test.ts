@@ -4,7 +4,14 @@ import { DREAM_DEFAULTS, resolveSettings, SamplerSettingsError } from '../../../
 
 test("Dream's defaults are the README's reference settings", () => {
   assert.deepEqual(
-    { steps: DREAM_DEFAULTS.steps, maxNewTokens: DREAM_DEFAULTS.maxNewTokens, temperature: DREAM_DEFAULTS.temperature, topP: DREAM_DEFAULTS.topP, alg: DREAM_DEFAULTS.alg, algTemp: DREAM_DEFAULTS.algTemp },
+    {
+      steps: DREAM_DEFAULTS.steps,
+      maxNewTokens: DREAM_DEFAULTS.maxNewTokens,
+      temperature: DREAM_DEFAULTS.temperature,
+      topP: DREAM_DEFAULTS.topP,
+      alg: DREAM_DEFAULTS.alg,
+      algTemp: DREAM_DEFAULTS.algTemp,
+    },
     { steps: 512, maxNewTokens: 512, temperature: 0.2, topP: 0.95, alg: 'entropy', algTemp: 0 },
   );
 });
@@ -12,7 +19,10 @@ test("Dream's defaults are the README's reference settings", () => {
 test('overrides are validated and name the setting at fault', () => {
   assert.equal(resolveSettings(DREAM_DEFAULTS, { maxNewTokens: 'auto', schedule: 'threshold' }).maxNewTokens, 'auto');
   const refuse = (o: object, field: string) =>
-    assert.throws(() => resolveSettings(DREAM_DEFAULTS, o), (e: unknown) => e instanceof SamplerSettingsError && e.field === field);
+    assert.throws(
+      () => resolveSettings(DREAM_DEFAULTS, o),
+      (e: unknown) => e instanceof SamplerSettingsError && e.field === field,
+    );
   refuse({ steps: 0 }, 'steps');
   refuse({ maxNewTokens: 'big' }, 'maxNewTokens');
   refuse({ topP: 0 }, 'topP');

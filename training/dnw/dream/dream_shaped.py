@@ -7,6 +7,7 @@ model's vocabulary is padded beyond it, as Qwen2's 152,064 rows are beyond its 1
 
     python -m dnw.dream.dream_shaped --size 7b --out DIR [--no-weights] [--device cuda] [--dtype bfloat16]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,19 @@ from .tiny_qwen2 import CHAT_TEMPLATE, EOS, MASK, train_tokenizer
 
 # Dream-v0-Instruct-7B's config.json (its Qwen2 fields); the smaller presets keep its proportions and vocabulary.
 SIZES = {
-    "7b": dict(hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4),
-    "1.3b": dict(hidden_size=2304, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=18, num_key_value_heads=2),
-    "0.5b": dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14, num_key_value_heads=2),
+    "7b": dict(
+        hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4
+    ),
+    "1.3b": dict(
+        hidden_size=2304, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=18, num_key_value_heads=2
+    ),
+    "0.5b": dict(
+        hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14, num_key_value_heads=2
+    ),
     # CPU dry runs of the GPU check.
-    "tiny": dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2),
+    "tiny": dict(
+        hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2
+    ),
 }
 DREAM_VOCAB = 152064
 
@@ -32,15 +41,32 @@ def dream_config(size: str, tokenizer_vocab: int, mask_id: int, eos_id: int) -> 
     """config.json of a Dream-shaped model; 'tiny' keeps the vocabulary small so a CPU can run it."""
     vocab = DREAM_VOCAB if size != "tiny" else max(1024, tokenizer_vocab)
     return {
-        "model_type": "Dream", "architectures": ["DreamModel"], "vocab_size": vocab, **SIZES[size],
-        "max_position_embeddings": 131072, "rope_theta": 1000000.0, "rms_norm_eps": 1e-6, "hidden_act": "silu",
-        "tie_word_embeddings": False, "torch_dtype": "bfloat16",
-        "mask_token_id": mask_id, "eos_token_id": eos_id, "pad_token_id": eos_id, "bos_token_id": None,
+        "model_type": "Dream",
+        "architectures": ["DreamModel"],
+        "vocab_size": vocab,
+        **SIZES[size],
+        "max_position_embeddings": 131072,
+        "rope_theta": 1000000.0,
+        "rms_norm_eps": 1e-6,
+        "hidden_act": "silu",
+        "tie_word_embeddings": False,
+        "torch_dtype": "bfloat16",
+        "mask_token_id": mask_id,
+        "eos_token_id": eos_id,
+        "pad_token_id": eos_id,
+        "bos_token_id": None,
     }
 
 
-def write_dream_shaped(out: Path, size: str, weights: bool, device: str = "cpu", dtype: str = "bfloat16",
-                       bpe_vocab: int = 4000, seed: int = 0) -> Path:
+def write_dream_shaped(
+    out: Path,
+    size: str,
+    weights: bool,
+    device: str = "cpu",
+    dtype: str = "bfloat16",
+    bpe_vocab: int = 4000,
+    seed: int = 0,
+) -> Path:
     """Writes config.json, tokenizer files and (when `weights`) model.safetensors under `out`; returns `out`."""
     from safetensors.torch import save_file
     from transformers import Qwen2ForCausalLM
@@ -52,8 +78,13 @@ def write_dream_shaped(out: Path, size: str, weights: bool, device: str = "cpu",
     config = dream_config(size, tokenizer.get_vocab_size(), tokenizer.token_to_id(MASK), tokenizer.token_to_id(EOS))
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     tokenizer.save(str(out / "tokenizer.json"))
-    (out / "tokenizer_config.json").write_text(json.dumps(
-        {"chat_template": CHAT_TEMPLATE, "eos_token": EOS, "pad_token": EOS, "mask_token": MASK, "bos_token": None}, indent=2) + "\n")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps(
+            {"chat_template": CHAT_TEMPLATE, "eos_token": EOS, "pad_token": EOS, "mask_token": MASK, "bos_token": None},
+            indent=2,
+        )
+        + "\n"
+    )
     if weights:
         torch.manual_seed(seed)
         with torch.device(device):
@@ -79,7 +110,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="7b")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--no-weights", action="store_true", help="config and tokenizer only (the worker's --random-init builds weights)")
+    parser.add_argument(
+        "--no-weights",
+        action="store_true",
+        help="config and tokenizer only (the worker's --random-init builds weights)",
+    )
     parser.add_argument("--device", default="cpu", help="where random weights are drawn (cuda is much faster at 7B)")
     parser.add_argument("--dtype", default="bfloat16", choices=["bfloat16", "float16", "float32"])
     parser.add_argument("--seed", type=int, default=0)

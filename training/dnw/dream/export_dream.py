@@ -10,6 +10,7 @@ The checkpoint folder holds config.json (model_type "Dream" or "qwen2"), *.safet
 usually tokenizer_config.json (kept in the package when it has a chat template). Weights over 2 GB go to an
 external data file next to the graph, as ONNX requires.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,19 @@ from ..graph_export import export_graph, write_manifest
 from .manifest import dream_manifest, has_chat_template
 
 _QWEN2_FIELDS = (
-    "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-    "num_key_value_heads", "max_position_embeddings", "rope_theta", "rms_norm_eps", "tie_word_embeddings",
-    "hidden_act", "rope_scaling", "head_dim",
+    "vocab_size",
+    "hidden_size",
+    "intermediate_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "max_position_embeddings",
+    "rope_theta",
+    "rms_norm_eps",
+    "tie_word_embeddings",
+    "hidden_act",
+    "rope_scaling",
+    "head_dim",
 )
 
 
@@ -46,7 +57,12 @@ class BidirectionalQwen2(nn.Module):
         """Additive [B, 1, L, L] mask on the mask's device, in the model's dtype; None when nothing is padded and
         the graph need not be exported (SDPA may then pick its fastest kernel: no mask, is_causal False)."""
         real = attention_mask.bool()
-        if self.skip_full_mask and not torch.jit.is_tracing() and not torch.compiler.is_compiling() and bool(real.all()):
+        if (
+            self.skip_full_mask
+            and not torch.jit.is_tracing()
+            and not torch.compiler.is_compiling()
+            and bool(real.all())
+        ):
             return None
         allowed = real[:, None, :, None] & real[:, None, None, :]
         # Additive mask with the dtype's finite minimum (float32's is -inf in float16): a padding row (all masked)
@@ -59,8 +75,10 @@ class BidirectionalQwen2(nn.Module):
     def hidden(self, input_ids, attention_mask, position_ids) -> torch.Tensor:
         """Last hidden states [B, L, H] (before lm_head): a loss can project only the positions it scores."""
         return self.model.model(
-            input_ids=input_ids, attention_mask={"full_attention": self.attention_bias(attention_mask)},
-            position_ids=position_ids, use_cache=False,
+            input_ids=input_ids,
+            attention_mask={"full_attention": self.attention_bias(attention_mask)},
+            position_ids=position_ids,
+            use_cache=False,
         ).last_hidden_state
 
     def forward(self, input_ids, attention_mask, position_ids):
@@ -78,8 +96,9 @@ def qwen2_config_from(config: dict, attn: str = "eager") -> Qwen2Config:
     return qwen
 
 
-def load_checkpoint(checkpoint: Path, dtype: torch.dtype = torch.float32, attn: str = "eager",
-                    device: str | torch.device = "cpu") -> tuple[Qwen2ForCausalLM, dict]:
+def load_checkpoint(
+    checkpoint: Path, dtype: torch.dtype = torch.float32, attn: str = "eager", device: str | torch.device = "cpu"
+) -> tuple[Qwen2ForCausalLM, dict]:
     """Loads a Dream/Qwen2 checkpoint folder into transformers' Qwen2 (strict: every weight must be used), on
     `device` (weights go there shard by shard, so a 7B checkpoint never needs a float32 copy in host memory)."""
     from safetensors.torch import load_file
@@ -118,7 +137,9 @@ def main(argv: list[str] | None = None) -> None:
     if chat:
         shutil.copy(args.checkpoint / "tokenizer_config.json", args.out / "tokenizer_config.json")
     labels = [label for label in args.labels.split(",") if label]
-    write_manifest(args.out, dream_manifest(args.name or args.checkpoint.name, config, args.top_k, args.max_length, chat, labels))
+    write_manifest(
+        args.out, dream_manifest(args.name or args.checkpoint.name, config, args.top_k, args.max_length, chat, labels)
+    )
     print(f"wrote {args.out}")
 
 

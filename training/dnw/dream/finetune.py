@@ -37,6 +37,7 @@ Log: one JSON object per line on stdout and in OUT_DIR/finetune_log.jsonl: {"eve
 {"event":"step", step, loss, lr, s_per_step, examples_per_s, tokens, peak_gpu_mem_gib, wall_s} per step,
 {"event":"checkpoint"}, {"event":"resume"}, {"event":"end", median_s_per_step, peak_gpu_mem_gib, ...}.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,19 +49,19 @@ import random
 import shutil
 import statistics
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.distributed as dist
 from torch import nn
 
-from ..tagger.data import escape, prompt_text
 from ..devices import device_label, rand_on, resolve_device
+from ..sampler_head import dream_position_ids
+from ..tagger.data import escape, prompt_text
 from .export_dream import BidirectionalQwen2, load_checkpoint
 from .manifest import dream_manifest, has_chat_template
-from ..sampler_head import dream_position_ids
 
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 RESUME_FILE = "resume.pt"
@@ -73,7 +74,9 @@ class LoRALinear(nn.Module):
         self.base = base
         self.scale = alpha / rank
         device = base.weight.device
-        self.a = nn.Parameter(torch.randn(rank, base.in_features, dtype=torch.float32, device=device) / math.sqrt(base.in_features))
+        self.a = nn.Parameter(
+            torch.randn(rank, base.in_features, dtype=torch.float32, device=device) / math.sqrt(base.in_features)
+        )
         self.b = nn.Parameter(torch.zeros(base.out_features, rank, dtype=torch.float32, device=device))
 
     def forward(self, x):
@@ -116,18 +119,23 @@ class PromptRenderer:
         self.template = None
         if chat:
             import jinja2
+
             tc = json.loads((checkpoint / "tokenizer_config.json").read_text())
             self.template = jinja2.Environment().from_string(tc["chat_template"])
 
     def __call__(self, text: str) -> str:
         if self.prompt["kind"] == "raw":
             return self.prompt["template"].replace("{text}", text)
-        messages = [{"role": "system", "content": self.prompt["system"]},
-                    {"role": "user", "content": self.prompt["user"].replace("{text}", text)}]
+        messages = [
+            {"role": "system", "content": self.prompt["system"]},
+            {"role": "user", "content": self.prompt["user"].replace("{text}", text)},
+        ]
         return self.template.render(messages=messages, add_generation_prompt=True)
 
 
-def build_examples(rows: list[dict], tokenizer, render: PromptRenderer, eos: int, extra: int) -> list[tuple[list[int], int]]:
+def build_examples(
+    rows: list[dict], tokenizer, render: PromptRenderer, eos: int, extra: int
+) -> list[tuple[list[int], int]]:
     out = []
     for row in rows:
         # The prompt body stays escaped (& < > as entities), as the export writes it and the answer has it.
@@ -185,8 +193,12 @@ def add_training_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--batch-size", type=int, default=8, help="examples per micro-batch (padded together)")
     ap.add_argument("--grad-accum", type=int, default=2, help="micro-batches per optimiser step and process")
     ap.add_argument("--eps", type=float, default=1e-3)
-    ap.add_argument("--dtype", default="auto", choices=["auto", "bfloat16", "float16", "float32"],
-                    help="weights' dtype (auto: bfloat16 on CUDA, float32 on CPU)")
+    ap.add_argument(
+        "--dtype",
+        default="auto",
+        choices=["auto", "bfloat16", "float16", "float32"],
+        help="weights' dtype (auto: bfloat16 on CUDA, float32 on CPU)",
+    )
     ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="attention implementation")
     ap.add_argument("--gradient-checkpointing", action="store_true", help="recompute activations in backward")
     ap.add_argument("--device", default="auto", help="auto (cuda when torch sees it), cpu, cuda, cuda:N")
@@ -249,7 +261,7 @@ def step_examples(n_examples: int, step: int, per_step: int, seed: int) -> list[
     start, out = step * per_step, []
     while len(out) < per_step:
         epoch, offset = divmod(start + len(out), n_examples)
-        out += _epoch_order(n_examples, seed, epoch)[offset: offset + per_step - len(out)]
+        out += _epoch_order(n_examples, seed, epoch)[offset : offset + per_step - len(out)]
     return out
 
 
@@ -267,9 +279,9 @@ def collate_left(batch: list[tuple[list[int], int]], pad: int) -> tuple[torch.Te
     att = torch.zeros_like(ids)
     ans = torch.zeros_like(ids, dtype=torch.bool)
     for r, (seq, n_prompt) in enumerate(batch):
-        ids[r, L - len(seq):] = torch.tensor(seq)
-        att[r, L - len(seq):] = 1
-        ans[r, L - len(seq) + n_prompt:] = True
+        ids[r, L - len(seq) :] = torch.tensor(seq)
+        att[r, L - len(seq) :] = 1
+        ans[r, L - len(seq) + n_prompt :] = True
     return ids, att, ans
 
 
@@ -281,8 +293,16 @@ def _peak_gib(device: torch.device) -> float | None:
     return round(torch.cuda.max_memory_allocated(device) / 2**30, 2) if device.type == "cuda" else None
 
 
-def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, mask_id: int, args, out: Path | None,
-          env: Dist, on_step: Callable[[dict], None] | None = None) -> dict:
+def train(
+    model: nn.Module,
+    examples: list[tuple[list[int], int]],
+    pad_id: int,
+    mask_id: int,
+    args,
+    out: Path | None,
+    env: Dist,
+    on_step: Callable[[dict], None] | None = None,
+) -> dict:
     """The fine-tune loop: LoRA (or full) masked diffusion SFT of a Qwen2ForCausalLM already on env.device.
 
     Returns {"steps", "examples_per_step", "s_per_step" (list), "median_s_per_step", "peak_gpu_mem_gib", ...}.
@@ -301,7 +321,9 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
     objective = DiffusionObjective(BidirectionalQwen2(model)).train()
     wrapped = objective
     if world > 1:
-        wrapped = torch.nn.parallel.DistributedDataParallel(objective, device_ids=[device.index] if device.type == "cuda" else None)
+        wrapped = torch.nn.parallel.DistributedDataParallel(
+            objective, device_ids=[device.index] if device.type == "cuda" else None
+        )
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
 
@@ -316,8 +338,10 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
             raise SystemExit(f"{resume_path} exists: pass --resume to continue that run, or choose another --out")
         ck = torch.load(resume_path, map_location=device, weights_only=True)
         if ck["total"] != total or ck["per_step"] != per_step or ck["full"] != full:
-            raise SystemExit(f"{resume_path}: saved for {ck['total']} steps of {ck['per_step']} examples "
-                             f"({'full' if ck['full'] else 'LoRA'}); this run plans {total} of {per_step}")
+            raise SystemExit(
+                f"{resume_path}: saved for {ck['total']} steps of {ck['per_step']} examples "
+                f"({'full' if ck['full'] else 'LoRA'}); this run plans {total} of {per_step}"
+            )
         with torch.no_grad():
             for n, p in named:
                 p.copy_(ck["trainable"][n])
@@ -325,18 +349,39 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
         start = int(ck["step"])
         log(event="resume", step=start, steps=total)
     n_trainable = sum(p.numel() for p in params)
-    log(event="start", device=device_label(device), dtype=str(next(model.parameters()).dtype).replace("torch.", ""),
-        attn=model.config._attn_implementation, mode="full" if full else f"lora-r{args.lora_rank}",
-        gradient_checkpointing=bool(args.gradient_checkpointing), world=world, examples=len(examples), steps=total,
-        first_step=start, examples_per_step=per_step, batch_size=args.batch_size, grad_accum=args.grad_accum,
-        trainable_params=n_trainable, torch=torch.__version__)
+    log(
+        event="start",
+        device=device_label(device),
+        dtype=str(next(model.parameters()).dtype).replace("torch.", ""),
+        attn=model.config._attn_implementation,
+        mode="full" if full else f"lora-r{args.lora_rank}",
+        gradient_checkpointing=bool(args.gradient_checkpointing),
+        world=world,
+        examples=len(examples),
+        steps=total,
+        first_step=start,
+        examples_per_step=per_step,
+        batch_size=args.batch_size,
+        grad_accum=args.grad_accum,
+        trainable_params=n_trainable,
+        torch=torch.__version__,
+    )
 
     def save_resume(step: int) -> None:
         if rank != 0 or resume_path is None:
             return
         tmp = resume_path.with_suffix(".tmp")
-        torch.save({"step": step, "total": total, "per_step": per_step, "full": full,
-                    "trainable": {n: p.detach() for n, p in named}, "optim": opt.state_dict()}, tmp)
+        torch.save(
+            {
+                "step": step,
+                "total": total,
+                "per_step": per_step,
+                "full": full,
+                "trainable": {n: p.detach() for n, p in named},
+                "optim": opt.state_dict(),
+            },
+            tmp,
+        )
         os.replace(tmp, resume_path)
         log(event="checkpoint", step=step, path=str(resume_path))
 
@@ -357,7 +402,7 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
         acc = torch.zeros((), device=device)
         tokens = 0
         for m in range(args.grad_accum):
-            batch = [examples[i] for i in mine[m * args.batch_size:(m + 1) * args.batch_size]]
+            batch = [examples[i] for i in mine[m * args.batch_size : (m + 1) * args.batch_size]]
             ids, att, ans = (t.to(device, non_blocking=True) for t in collate_left(batch, pad_id))
             tokens += ids.numel()
             sync = wrapped.no_sync() if world > 1 and m < args.grad_accum - 1 else nullcontext()
@@ -376,9 +421,18 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
         dt = time.perf_counter() - t0
         times.append(dt)
         losses.append(value)
-        row = {"event": "step", "step": step + 1, "steps": total, "loss": round(value, 5), "lr": lr,
-               "s_per_step": round(dt, 4), "examples_per_s": round(per_step / dt, 2), "tokens": tokens * world,
-               "peak_gpu_mem_gib": _peak_gib(device), "wall_s": round(time.time() - t_run, 2)}
+        row = {
+            "event": "step",
+            "step": step + 1,
+            "steps": total,
+            "loss": round(value, 5),
+            "lr": lr,
+            "s_per_step": round(dt, 4),
+            "examples_per_s": round(per_step / dt, 2),
+            "tokens": tokens * world,
+            "peak_gpu_mem_gib": _peak_gib(device),
+            "wall_s": round(time.time() - t_run, 2),
+        }
         log(**row)
         if on_step is not None:
             on_step(row)
@@ -386,13 +440,25 @@ def train(model: nn.Module, examples: list[tuple[list[int], int]], pad_id: int, 
             save_resume(step + 1)
     objective.eval()
     warm = times[1:] if len(times) > 2 else times
-    stats = {"steps": total, "steps_run": len(times), "first_step": start, "examples_per_step": per_step,
-             "s_per_step": times, "losses": losses,
-             "median_s_per_step": round(statistics.median(warm), 4) if warm else None,
-             "peak_gpu_mem_gib": _peak_gib(device), "device": device_label(device), "full": full,
-             "trainable_params": n_trainable}
-    log(event="end", **{k: v for k, v in stats.items() if k not in ("s_per_step", "losses")},
-        first_loss=losses[0] if losses else None, last_loss=losses[-1] if losses else None)
+    stats = {
+        "steps": total,
+        "steps_run": len(times),
+        "first_step": start,
+        "examples_per_step": per_step,
+        "s_per_step": times,
+        "losses": losses,
+        "median_s_per_step": round(statistics.median(warm), 4) if warm else None,
+        "peak_gpu_mem_gib": _peak_gib(device),
+        "device": device_label(device),
+        "full": full,
+        "trainable_params": n_trainable,
+    }
+    log(
+        event="end",
+        **{k: v for k, v in stats.items() if k not in ("s_per_step", "losses")},
+        first_loss=losses[0] if losses else None,
+        last_loss=losses[-1] if losses else None,
+    )
     log.close()
     return stats
 
@@ -401,6 +467,7 @@ def save_checkpoint(model: nn.Module, source: Path, out: Path) -> None:
     """Merged weights + the source's config and tokenizer files: a checkpoint folder export_dream reads."""
     merge_lora(model)
     from safetensors.torch import save_file
+
     save_file({k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}, str(out / "model.safetensors"))
     shutil.copy(source / "config.json", out / "config.json")
     for name in ("tokenizer.json", "tokenizer_config.json"):
@@ -411,7 +478,9 @@ def save_checkpoint(model: nn.Module, source: Path, out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", type=Path, required=True)
-    ap.add_argument("--data", type=Path, required=True, help="instruction JSONL from `workbench export --format instruction`")
+    ap.add_argument(
+        "--data", type=Path, required=True, help="instruction JSONL from `workbench export --format instruction`"
+    )
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--canvas-extra", type=int, default=16)
     add_training_args(ap)
@@ -420,7 +489,10 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(args.seed)  # LoRA's A factors: the same on every process
 
     from tokenizers import Tokenizer
-    model, config = load_checkpoint(args.checkpoint, model_dtype(args.dtype, env.device), attn=args.attn, device=env.device)
+
+    model, config = load_checkpoint(
+        args.checkpoint, model_dtype(args.dtype, env.device), attn=args.attn, device=env.device
+    )
     tokenizer = Tokenizer.from_file(str(args.checkpoint / "tokenizer.json"))
     render = PromptRenderer(args.checkpoint, config)
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -432,8 +504,18 @@ def main(argv: list[str] | None = None) -> None:
         if env.rank == 0:
             save_checkpoint(model, args.checkpoint, args.out)
             (args.out / RESUME_FILE).unlink(missing_ok=True)
-            print(json.dumps({"out": str(args.out), "steps": stats["steps"], "examples": len(examples),
-                              "median_s_per_step": stats["median_s_per_step"], "device": stats["device"]}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "out": str(args.out),
+                        "steps": stats["steps"],
+                        "examples": len(examples),
+                        "median_s_per_step": stats["median_s_per_step"],
+                        "device": stats["device"],
+                    }
+                ),
+                flush=True,
+            )
         if env.world > 1:
             dist.barrier()
     finally:

@@ -11,6 +11,7 @@ SDPA, --batch-size x --grad-accum = 16 examples per optimiser step by default. T
 object: median s/step after the first (warm-up) step, peak GPU memory, first and last loss, and the time for
 --examples x --epochs, either "measured" (every step run) or "extrapolated" (median s/step x the steps it needs).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,14 +26,32 @@ import torch
 from ..devices import device_label
 from .finetune import Dist, add_training_args, model_dtype, train
 
-DREAM_7B = {"vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
-            "num_attention_heads": 28, "num_key_value_heads": 4, "max_position_embeddings": 131072,
-            "rope_theta": 1000000.0, "rms_norm_eps": 1e-6, "tie_word_embeddings": False}
+DREAM_7B = {
+    "vocab_size": 152064,
+    "hidden_size": 3584,
+    "intermediate_size": 18944,
+    "num_hidden_layers": 28,
+    "num_attention_heads": 28,
+    "num_key_value_heads": 4,
+    "max_position_embeddings": 131072,
+    "rope_theta": 1000000.0,
+    "rms_norm_eps": 1e-6,
+    "tie_word_embeddings": False,
+}
 # Dream-v0's special ids: <|endoftext|> (eos = pad) and <|mask|>.
 DREAM_TOKENS = {"eos": 151643, "pad": 151643, "mask": 151666}
-TINY = {"vocab_size": 512, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
-        "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 1024,
-        "rope_theta": 10000.0, "rms_norm_eps": 1e-6, "tie_word_embeddings": False}
+TINY = {
+    "vocab_size": 512,
+    "hidden_size": 64,
+    "intermediate_size": 128,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "max_position_embeddings": 1024,
+    "rope_theta": 10000.0,
+    "rms_norm_eps": 1e-6,
+    "tie_word_embeddings": False,
+}
 TINY_TOKENS = {"eos": 1, "pad": 1, "mask": 2}
 
 
@@ -64,11 +83,14 @@ def synthetic_examples(n: int, tokens: int, vocab: int, special: dict, seed: int
     rng = random.Random(seed)
     avoid = set(special.values())
     out = []
+
+    def draw(k: int) -> list[int]:
+        return [t if t not in avoid else 3 for t in (rng.randrange(3, vocab) for _ in range(k))]
+
     for _ in range(n):
         total = int(tokens * rng.uniform(0.9, 1.1))
         n_prompt = total // 2
         n_answer = total - n_prompt - 4
-        draw = lambda k: [t if t not in avoid else 3 for t in (rng.randrange(3, vocab) for _ in range(k))]
         canvas = -(-(n_answer + 4) // 8) * 8
         ids = draw(n_prompt) + draw(n_answer) + [special["eos"]] * (canvas - n_answer)
         out.append((ids, n_prompt))
@@ -104,20 +126,34 @@ def main(argv: list[str] | None = None) -> dict:
     measured = stats["steps_run"] >= needed
     median = stats["median_s_per_step"]
     result = {
-        "bench": "dnw.dream.gpu_bench_finetune", "shape": "tiny" if args.tiny else "dream-7b",
-        "params": sum(p.numel() for p in model.parameters()), "device": device_label(env.device),
-        "dtype": str(dtype).replace("torch.", ""), "attn": args.attn, "mode": "full" if stats["full"] else f"lora-r{args.lora_rank}",
-        "gradient_checkpointing": bool(args.gradient_checkpointing), "world": env.world,
-        "examples_per_step": per_step, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
+        "bench": "dnw.dream.gpu_bench_finetune",
+        "shape": "tiny" if args.tiny else "dream-7b",
+        "params": sum(p.numel() for p in model.parameters()),
+        "device": device_label(env.device),
+        "dtype": str(dtype).replace("torch.", ""),
+        "attn": args.attn,
+        "mode": "full" if stats["full"] else f"lora-r{args.lora_rank}",
+        "gradient_checkpointing": bool(args.gradient_checkpointing),
+        "world": env.world,
+        "examples_per_step": per_step,
+        "batch_size": args.batch_size,
+        "grad_accum": args.grad_accum,
         "mean_tokens": round(sum(len(e[0]) for e in examples) / len(examples), 1),
-        "steps_run": stats["steps_run"], "median_s_per_step": median, "peak_gpu_mem_gib": stats["peak_gpu_mem_gib"],
-        "first_loss": stats["losses"][0], "last_loss": stats["losses"][-1],
-        "model_build_s": round(build_s, 1), "loop_s": round(loop_s, 1),
+        "steps_run": stats["steps_run"],
+        "median_s_per_step": median,
+        "peak_gpu_mem_gib": stats["peak_gpu_mem_gib"],
+        "first_loss": stats["losses"][0],
+        "last_loss": stats["losses"][-1],
+        "model_build_s": round(build_s, 1),
+        "loop_s": round(loop_s, 1),
         "epochs_total": {
-            "examples": len(examples), "epochs": args.epochs, "steps": needed,
+            "examples": len(examples),
+            "epochs": args.epochs,
+            "steps": needed,
             "seconds": round(loop_s if measured else median * needed, 1),
-            "how": "measured (every step run, first step included)" if measured else
-                   f"EXTRAPOLATED: median s/step ({median}) x {needed} steps; only {stats['steps_run']} steps were run",
+            "how": "measured (every step run, first step included)"
+            if measured
+            else f"EXTRAPOLATED: median s/step ({median}) x {needed} steps; only {stats['steps_run']} steps were run",
         },
         "targets": {"s_per_step_max": 1.5, "epochs_total_seconds_max": 600},
         "torch": torch.__version__,

@@ -10,6 +10,7 @@ writes DIR/checkpoint (config.json, model.safetensors, tokenizer files: what exp
 (the model package). Weights are drawn with a large std on purpose: a random model with flat distributions has
 near-ties that 1e-6 of float noise flips, and parity tests must compare decisions, not noise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,14 +77,20 @@ def train_tokenizer(vocab_size: int, seed: int) -> Tokenizer:
     """A Qwen2-shaped byte-level BPE (NFC, Qwen2 split regex, ByteLevel) trained on synthetic text."""
     tokenizer = Tokenizer(models.BPE())
     tokenizer.normalizer = normalizers.NFC()
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-    ])
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     specials = [EOS, MASK, IM_START, IM_END]
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=specials,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     corpus = [text for pair in synthetic_sentences(400, seed) for text in pair] + ["<ner>\n", "\n</ner>"]
     tokenizer.train_from_iterator(corpus, trainer=trainer)
     # single_word: a tag token never swallows part of a word in the text being annotated.
@@ -91,15 +98,26 @@ def train_tokenizer(vocab_size: int, seed: int) -> Tokenizer:
     return tokenizer
 
 
-def build_model(vocab: int, layers: int, hidden: int, seed: int, init_std: float, eos_boost: float = 1.0, eos_id: int = 0) -> Qwen2ForCausalLM:
+def build_model(
+    vocab: int, layers: int, hidden: int, seed: int, init_std: float, eos_boost: float = 1.0, eos_id: int = 0
+) -> Qwen2ForCausalLM:
     """A Qwen2ForCausalLM whose every weight comes from one seeded generator (independent of HF's init order).
 
     `eos_boost` scales EOS's output row so a random model ends some outputs early, which tests of the EOS cut
     and of early stopping need."""
     heads = max(2, hidden // 16)
-    config = Qwen2Config(vocab_size=vocab, hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=layers,
-                         num_attention_heads=heads, num_key_value_heads=heads // 2, max_position_embeddings=1024,
-                         rope_theta=10000.0, rms_norm_eps=1e-6, tie_word_embeddings=False)
+    config = Qwen2Config(
+        vocab_size=vocab,
+        hidden_size=hidden,
+        intermediate_size=2 * hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=heads // 2,
+        max_position_embeddings=1024,
+        rope_theta=10000.0,
+        rms_norm_eps=1e-6,
+        tie_word_embeddings=False,
+    )
     config._attn_implementation = "eager"
     model = Qwen2ForCausalLM(config).eval()
     generator = torch.Generator().manual_seed(seed)
@@ -120,7 +138,9 @@ def rebuild_from_manifest(manifest: dict) -> Qwen2ForCausalLM:
     p = manifest.get("provenance") or {}
     if p.get("builder") != "dnw.tiny_qwen2":
         raise ValueError("this package was not built by dnw.dream.tiny_qwen2: pass --checkpoint")
-    return build_model(p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"], p["eosBoost"], manifest["tokens"]["eos"])
+    return build_model(
+        p["modelVocab"], p["layers"], p["hidden"], p["seed"], p["initStd"], p["eosBoost"], manifest["tokens"]["eos"]
+    )
 
 
 def special_ids(tokenizer: Tokenizer) -> dict:
@@ -131,40 +151,84 @@ def write_checkpoint(model: Qwen2ForCausalLM, tokenizer: Tokenizer, out: Path) -
     """A Dream-style checkpoint folder: what export_dream reads from a real Dream download."""
     out.mkdir(parents=True, exist_ok=True)
     ids = special_ids(tokenizer)
-    config = {**model.config.to_dict(), "model_type": "Dream", "architectures": ["DreamModel"],
-              "mask_token_id": ids["mask"], "eos_token_id": ids["eos"], "pad_token_id": ids["pad"], "bos_token_id": None}
+    config = {
+        **model.config.to_dict(),
+        "model_type": "Dream",
+        "architectures": ["DreamModel"],
+        "mask_token_id": ids["mask"],
+        "eos_token_id": ids["eos"],
+        "pad_token_id": ids["pad"],
+        "bos_token_id": None,
+    }
     (out / "config.json").write_text(json.dumps(config, indent=2, default=str) + "\n")
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(out / "model.safetensors"))
     tokenizer.save(str(out / "tokenizer.json"))
-    (out / "tokenizer_config.json").write_text(json.dumps(
-        {"chat_template": CHAT_TEMPLATE, "eos_token": EOS, "pad_token": EOS, "mask_token": MASK, "bos_token": None}, indent=2) + "\n")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps(
+            {"chat_template": CHAT_TEMPLATE, "eos_token": EOS, "pad_token": EOS, "mask_token": MASK, "bos_token": None},
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def tiny_manifest(name: str, tokenizer: Tokenizer, provenance: dict, top_k_out: int) -> dict:
     return {
-        "name": name, "version": "0.1.0", "tokenizer": "tokenizer.json", "tokens": special_ids(tokenizer),
-        "shiftedLogits": True, "maxLength": 256,
+        "name": name,
+        "version": "0.1.0",
+        "tokenizer": "tokenizer.json",
+        "tokens": special_ids(tokenizer),
+        "shiftedLogits": True,
+        "maxLength": 256,
         "prompt": {"kind": "raw", "template": "<ner>\n{text}\n</ner>"},
         "output": {"format": "inline-tags", "labels": LABELS},
         "head": {"topK": top_k_out},
-        "sampler": {"steps": 16, "maxNewTokens": 24, "temperature": 0, "topP": 1, "topK": 0, "alg": "maskgit_plus", "algTemp": 0, "eps": 1e-3},
-        "evaluation": [], "provenance": provenance,
+        "sampler": {
+            "steps": 16,
+            "maxNewTokens": 24,
+            "temperature": 0,
+            "topP": 1,
+            "topK": 0,
+            "alg": "maskgit_plus",
+            "algTemp": 0,
+            "eps": 1e-3,
+        },
+        "evaluation": [],
+        "provenance": provenance,
     }
 
 
-def build(out: Path, layers: int, hidden: int, seed: int, vocab_size: int = 320, init_std: float = 0.5, top_k_out: int = 8,
-          eos_boost: float = 1.5) -> Path:
+def build(
+    out: Path,
+    layers: int,
+    hidden: int,
+    seed: int,
+    vocab_size: int = 320,
+    init_std: float = 0.5,
+    top_k_out: int = 8,
+    eos_boost: float = 1.5,
+) -> Path:
     """Builds checkpoint + package under `out`; returns the package folder."""
     tokenizer = train_tokenizer(vocab_size, seed)
-    model = build_model(tokenizer.get_vocab_size(), layers, hidden, seed, init_std, eos_boost, tokenizer.token_to_id(EOS))
+    model = build_model(
+        tokenizer.get_vocab_size(), layers, hidden, seed, init_std, eos_boost, tokenizer.token_to_id(EOS)
+    )
     write_checkpoint(model, tokenizer, out / "checkpoint")
     package = out / "package"
     sample = torch.randint(0, tokenizer.get_vocab_size(), (2, 8), generator=torch.Generator().manual_seed(0))
     export_graph(BidirectionalQwen2(model), package, top_k_out, sample)
     tokenizer.save(str(package / "tokenizer.json"))
     (package / "tokenizer_config.json").write_text((out / "checkpoint" / "tokenizer_config.json").read_text())
-    provenance = {"builder": "dnw.tiny_qwen2", "layers": layers, "hidden": hidden, "seed": seed, "bpeVocab": vocab_size,
-                  "modelVocab": tokenizer.get_vocab_size(), "initStd": init_std, "eosBoost": eos_boost}
+    provenance = {
+        "builder": "dnw.tiny_qwen2",
+        "layers": layers,
+        "hidden": hidden,
+        "seed": seed,
+        "bpeVocab": vocab_size,
+        "modelVocab": tokenizer.get_vocab_size(),
+        "initStd": init_std,
+        "eosBoost": eos_boost,
+    }
     write_manifest(package, tiny_manifest(f"tiny-qwen2-l{layers}-h{hidden}-s{seed}", tokenizer, provenance, top_k_out))
     return package
 
@@ -181,7 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # 2 threads on a loaded 2-core machine are ~50x slower, not faster
-    package = build(args.out, args.layers, args.hidden, args.seed, args.vocab, args.init_std, args.top_k, args.eos_boost)
+    package = build(
+        args.out, args.layers, args.hidden, args.seed, args.vocab, args.init_std, args.top_k, args.eos_boost
+    )
     print(f"wrote {args.out / 'checkpoint'} and {package}")
 
 

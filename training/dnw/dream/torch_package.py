@@ -11,6 +11,7 @@ manifest is export_dream's (Dream's chat prompt, inline tags, Dream's README sam
 say), and its tokenizer files with them. --random-init marks the package for random weights built from config.json
 alone (speed and memory checks only; DIR then needs no *.safetensors).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,19 @@ def checkpoint_ref(checkpoint: Path, out: Path, absolute: bool) -> str:
     return os.path.relpath(target, out.resolve())
 
 
-def write_package(checkpoint: Path, out: Path, *, name: str | None = None, labels: list[str] | None = None, top_k: int = 8,
-                  max_length: int = 2048, dtype: str = "auto", from_package: Path | None = None, random_init: bool = False,
-                  absolute: bool = False) -> Path:
+def write_package(
+    checkpoint: Path,
+    out: Path,
+    *,
+    name: str | None = None,
+    labels: list[str] | None = None,
+    top_k: int = 8,
+    max_length: int = 2048,
+    dtype: str = "auto",
+    from_package: Path | None = None,
+    random_init: bool = False,
+    absolute: bool = False,
+) -> Path:
     """Writes the package folder; returns it."""
     config_path = checkpoint / "config.json"
     if not config_path.exists():
@@ -50,7 +61,10 @@ def write_package(checkpoint: Path, out: Path, *, name: str | None = None, label
             manifest["name"] = name
     else:
         chat = has_chat_template(checkpoint / "tokenizer_config.json")
-        manifest = {"formatVersion": 1, **dream_manifest(name or checkpoint.resolve().name, config, top_k, max_length, chat, labels or [])}
+        manifest = {
+            "formatVersion": 1,
+            **dream_manifest(name or checkpoint.resolve().name, config, top_k, max_length, chat, labels or []),
+        }
         tokenizer_source = checkpoint
     if not (tokenizer_source / "tokenizer.json").exists():
         raise FileNotFoundError(f"{tokenizer_source / 'tokenizer.json'}: is missing")
@@ -79,13 +93,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top-k", type=int, default=8, help="K: candidates per position the worker returns")
     parser.add_argument("--max-length", type=int, default=2048)
     parser.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], default="auto")
-    parser.add_argument("--from-package", type=Path, default=None, help="take the manifest and tokenizer from this package")
-    parser.add_argument("--random-init", action="store_true", help="random weights from config.json (speed checks only)")
+    parser.add_argument(
+        "--from-package", type=Path, default=None, help="take the manifest and tokenizer from this package"
+    )
+    parser.add_argument(
+        "--random-init", action="store_true", help="random weights from config.json (speed checks only)"
+    )
     parser.add_argument("--absolute", action="store_true", help="name the checkpoint by its absolute path")
     args = parser.parse_args(argv)
     labels = [label for label in args.labels.split(",") if label]
-    write_package(args.checkpoint, args.out, name=args.name, labels=labels, top_k=args.top_k, max_length=args.max_length,
-                  dtype=args.dtype, from_package=args.from_package, random_init=args.random_init, absolute=args.absolute)
+    write_package(
+        args.checkpoint,
+        args.out,
+        name=args.name,
+        labels=labels,
+        top_k=args.top_k,
+        max_length=args.max_length,
+        dtype=args.dtype,
+        from_package=args.from_package,
+        random_init=args.random_init,
+        absolute=args.absolute,
+    )
     print(f"wrote {args.out}")
 
 

@@ -23,6 +23,7 @@ neg_entropy (float32), or {"type": "stats", ...}, or {"type": "error", "id", "me
 a {"type": "error", "fatal": true, "kind": "device" | "load" | "dependency"} frame, then exit status 1. End of
 stdin ends the worker at any time, loading included, so a parent that dies never leaves a GPU held.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ _LITTLE = sys.byteorder == "little"
 
 
 # ---- framing (no torch needed: a worker without torch must still be able to say so) ----
+
 
 def encode_frame(header: dict, arrays: list[tuple[str, str, list[int], bytes]] = ()) -> bytes:
     """One frame: `arrays` are (name, dtype, shape, little-endian bytes)."""
@@ -89,7 +91,7 @@ def read_frame(stream: BinaryIO) -> tuple[dict, dict[str, tuple[str, list[int], 
             size *= dim
         if offset + size > len(payload):
             raise ValueError(f"array {name} runs past the payload ({offset + size} > {len(payload)} bytes)")
-        arrays[name] = (dtype, list(shape), view[offset:offset + size])
+        arrays[name] = (dtype, list(shape), view[offset : offset + size])
         offset += size
     if offset != len(payload):
         raise ValueError(f"payload has {len(payload) - offset} bytes no array claims")
@@ -113,7 +115,7 @@ class Channel:
             self.out.write(frame)
 
 
-def start_reader(stream: BinaryIO, channel: Channel) -> "queue.Queue":
+def start_reader(stream: BinaryIO, channel: Channel) -> queue.Queue:
     """Reads frames on a thread from the start, so end of stdin ends the process even while the model loads."""
     frames: queue.Queue = queue.Queue()
 
@@ -134,6 +136,7 @@ def start_reader(stream: BinaryIO, channel: Channel) -> "queue.Queue":
 
 # ---- the model ----
 
+
 def read_config(checkpoint: Path) -> dict:
     """config.json of a Dream/Qwen2 checkpoint folder; refuses a missing file or another model_type."""
     config_path = checkpoint / "config.json"
@@ -148,7 +151,7 @@ def read_config(checkpoint: Path) -> dict:
 def precheck(checkpoint: Path, random_init: bool) -> None:
     """What can be checked before torch and transformers are imported (seconds): config.json, its model_type, the
     shards and their headers. A broken folder is then refused at once instead of after the imports."""
-    config = read_config(checkpoint)
+    read_config(checkpoint)
     if random_init:
         return
     shards = sorted(checkpoint.glob("*.safetensors"))
@@ -274,8 +277,9 @@ class Forward:
         mask = attention_mask.to(dev, torch.long, non_blocking=True)
         pos = position_ids.to(dev, torch.long, non_blocking=True)
         bias = self.mask(mask)
-        hidden = self.model.model(input_ids=ids, attention_mask={t: bias for t in self.layer_types}, position_ids=pos,
-                                  use_cache=False).last_hidden_state
+        hidden = self.model.model(
+            input_ids=ids, attention_mask={t: bias for t in self.layer_types}, position_ids=pos, use_cache=False
+        ).last_hidden_state
         batch, seq, width = hidden.shape
         flat = hidden.reshape(batch * seq, width)
         t = torch.tensor([temperature], dtype=torch.float32, device=dev)
@@ -284,7 +288,7 @@ class Forward:
         plain = top_p >= 1 and top_k <= 0
         ids_out, probs_out, ent_out = [], [], []
         for start in range(0, flat.shape[0], self.head_chunk):
-            logits = self.model.lm_head(flat[start:start + self.head_chunk]).float()
+            logits = self.model.lm_head(flat[start : start + self.head_chunk]).float()
             if plain:
                 # No nucleus or top-k filter: head_outputs' sort would remove nothing, so skip it (same numbers).
                 t0 = t.reshape(())  # the very ops filter_logits uses, so the numbers are bit for bit the same
@@ -296,8 +300,11 @@ class Forward:
             ids_out.append(ti.to(torch.int32))
             probs_out.append(tp)
             ent_out.append(ne)
-        out = (torch.cat(ids_out).reshape(batch, seq, -1), torch.cat(probs_out).reshape(batch, seq, -1),
-               torch.cat(ent_out).reshape(batch, seq))
+        out = (
+            torch.cat(ids_out).reshape(batch, seq, -1),
+            torch.cat(probs_out).reshape(batch, seq, -1),
+            torch.cat(ent_out).reshape(batch, seq),
+        )
         return tuple(x.cpu() for x in out)
 
 
@@ -318,20 +325,32 @@ def device_report(torch, device: str) -> dict:
     if device == "cuda":
         index = torch.cuda.current_device()
         props = torch.cuda.get_device_properties(index)
-        report.update(gpu=props.name, gpuMemoryTotal=props.total_memory, gpuMemoryAllocated=torch.cuda.memory_allocated(index),
-                      gpuMemoryPeak=torch.cuda.max_memory_allocated(index), gpuMemoryReserved=torch.cuda.memory_reserved(index))
+        report.update(
+            gpu=props.name,
+            gpuMemoryTotal=props.total_memory,
+            gpuMemoryAllocated=torch.cuda.memory_allocated(index),
+            gpuMemoryPeak=torch.cuda.max_memory_allocated(index),
+            gpuMemoryReserved=torch.cuda.memory_reserved(index),
+        )
     return report
 
 
-def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> int:
+def serve(args: argparse.Namespace, channel: Channel, frames: queue.Queue) -> int:
     try:
         precheck(args.checkpoint, args.random_init)
     except Exception as error:
         channel.send({"type": "error", "fatal": True, "kind": "load", "message": f"{type(error).__name__}: {error}"})
         return 1
+
     def missing(error: ImportError) -> int:
-        channel.send({"type": "error", "fatal": True, "kind": "dependency",
-                      "message": f"the PyTorch worker needs {error.name or error}: {SETUP_HINT}"})
+        channel.send(
+            {
+                "type": "error",
+                "fatal": True,
+                "kind": "dependency",
+                "message": f"the PyTorch worker needs {error.name or error}: {SETUP_HINT}",
+            }
+        )
         return 1
 
     try:
@@ -361,12 +380,22 @@ def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> 
         channel.send({"type": "error", "fatal": True, "kind": kind, "message": f"{type(error).__name__}: {error}"})
         return 1
     hello = {
-        "type": "hello", "device": device, "dtype": str(dtype).removeprefix("torch."), "torch": torch.__version__,
-        "cuda": torch.version.cuda, "attention": args.attention, "randomInit": args.random_init, "topK": args.top_k,
-        "vocab": forward.vocab, "parameters": sum(p.numel() for p in model.parameters()),
-        "layers": model.config.num_hidden_layers, "hidden": model.config.hidden_size,
-        "loadSeconds": round(time.perf_counter() - started, 3), "pid": os.getpid(),
-        **({"fallbackReason": fallback} if fallback else {}), **device_report(torch, device),
+        "type": "hello",
+        "device": device,
+        "dtype": str(dtype).removeprefix("torch."),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "attention": args.attention,
+        "randomInit": args.random_init,
+        "topK": args.top_k,
+        "vocab": forward.vocab,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "layers": model.config.num_hidden_layers,
+        "hidden": model.config.hidden_size,
+        "loadSeconds": round(time.perf_counter() - started, 3),
+        "pid": os.getpid(),
+        **({"fallbackReason": fallback} if fallback else {}),
+        **device_report(torch, device),
     }
     channel.send(hello)
     forwards, forward_seconds = 0, 0.0
@@ -376,8 +405,15 @@ def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> 
         if kind == "close":
             return 0
         if kind == "stats":
-            channel.send({"type": "stats", "id": rid, "forwards": forwards, "forwardSeconds": round(forward_seconds, 4),
-                          **device_report(torch, device)})
+            channel.send(
+                {
+                    "type": "stats",
+                    "id": rid,
+                    "forwards": forwards,
+                    "forwardSeconds": round(forward_seconds, 4),
+                    **device_report(torch, device),
+                }
+            )
             continue
         if kind != "forward":
             channel.send({"type": "error", "id": rid, "message": f"unknown request type {kind!r}"})
@@ -396,33 +432,58 @@ def serve(args: argparse.Namespace, channel: Channel, frames: "queue.Queue") -> 
                 raise ValueError(f"input_ids outside the model's vocabulary (0..{forward.vocab - 1})")
             begun = time.perf_counter()
             with torch.inference_mode():
-                ids, probs, entropy = forward(*inputs, float(header["temperature"]), float(header["top_p"]), int(header["top_k"]))
+                ids, probs, entropy = forward(
+                    *inputs, float(header["temperature"]), float(header["top_p"]), int(header["top_k"])
+                )
             forward_seconds += time.perf_counter() - begun
             forwards += 1
-            channel.send({"type": "result", "id": rid}, [
-                ("topk_ids", "int32", list(ids.shape), _bytes(ids)),
-                ("topk_probs", "float32", list(probs.shape), _bytes(probs)),
-                ("neg_entropy", "float32", list(entropy.shape), _bytes(entropy)),
-            ])
+            channel.send(
+                {"type": "result", "id": rid},
+                [
+                    ("topk_ids", "int32", list(ids.shape), _bytes(ids)),
+                    ("topk_probs", "float32", list(probs.shape), _bytes(probs)),
+                    ("neg_entropy", "float32", list(entropy.shape), _bytes(entropy)),
+                ],
+            )
         except Exception as error:  # one bad request fails alone; the model stays loaded for the next
             if device == "cuda" and isinstance(error, torch.cuda.OutOfMemoryError):
                 torch.cuda.empty_cache()
-            channel.send({"type": "error", "id": rid, "message": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"})
+            channel.send(
+                {
+                    "type": "error",
+                    "id": rid,
+                    "message": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                }
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", type=Path, required=True, help="Dream/Qwen2 checkpoint folder (config.json + *.safetensors)")
+    parser.add_argument(
+        "--checkpoint", type=Path, required=True, help="Dream/Qwen2 checkpoint folder (config.json + *.safetensors)"
+    )
     parser.add_argument("--device", choices=["auto", "cuda", "cpu"], default="auto")
-    parser.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], default="auto",
-                        help="auto: bfloat16 on CUDA, float32 on the CPU")
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", "bfloat16", "float16", "float32"],
+        default="auto",
+        help="auto: bfloat16 on CUDA, float32 on the CPU",
+    )
     parser.add_argument("--top-k", type=int, default=8, help="K: candidates per position returned (manifest head.topK)")
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     parser.add_argument("--attention", choices=["sdpa", "eager"], default="sdpa")
-    parser.add_argument("--head-chunk", type=int, default=0, help="positions per lm_head + sampler-head chunk (0: from the vocabulary size)")
-    parser.add_argument("--random-init", action="store_true",
-                        help="random weights from config.json alone, made on the device (speed/memory checks of a "
-                             "Dream-7B-shaped model without its 15 GB of weights; outputs are meaningless)")
+    parser.add_argument(
+        "--head-chunk",
+        type=int,
+        default=0,
+        help="positions per lm_head + sampler-head chunk (0: from the vocabulary size)",
+    )
+    parser.add_argument(
+        "--random-init",
+        action="store_true",
+        help="random weights from config.json alone, made on the device (speed/memory checks of a "
+        "Dream-7B-shaped model without its 15 GB of weights; outputs are meaningless)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of --random-init")
     args = parser.parse_args(argv)
     if args.top_k < 2:

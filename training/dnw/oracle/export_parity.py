@@ -7,6 +7,7 @@ Prints one JSON line: positions compared, top-1 equal, the largest top-k probabi
 whose top-1 agree, and each side's time. Exits 1 when top-1 agrees at fewer than --min-agree of the positions
 (reduced precision legitimately flips near-ties, so this is a rate, not an equality).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,9 @@ from ..dream.export_dream import BidirectionalQwen2, load_checkpoint
 from ..sampler_head import dream_position_ids, head_outputs, sampler_scalars
 
 
-def compare(checkpoint: Path, package: Path, device: str, dtype: str, batch: int, seq: int, seed: int, threads: int) -> dict:
+def compare(
+    checkpoint: Path, package: Path, device: str, dtype: str, batch: int, seq: int, seed: int, threads: int
+) -> dict:
     import onnxruntime as ort
 
     manifest = json.loads((package / "manifest.json").read_text())
@@ -52,9 +55,17 @@ def compare(checkpoint: Path, package: Path, device: str, dtype: str, batch: int
     options = ort.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
-    session = ort.InferenceSession(str(package / manifest["graph"]["file"]), options, providers=["CPUExecutionProvider"])
-    feeds = {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "position_ids": positions.numpy(),
-             "temperature": scalars[0].numpy(), "top_p": scalars[1].numpy(), "top_k": scalars[2].numpy()}
+    session = ort.InferenceSession(
+        str(package / manifest["graph"]["file"]), options, providers=["CPUExecutionProvider"]
+    )
+    feeds = {
+        "input_ids": ids.numpy(),
+        "attention_mask": mask.numpy(),
+        "position_ids": positions.numpy(),
+        "temperature": scalars[0].numpy(),
+        "top_p": scalars[1].numpy(),
+        "top_k": scalars[2].numpy(),
+    }
     started = time.perf_counter()
     o_ids, o_probs, _ = session.run(["topk_ids", "topk_probs", "neg_entropy"], feeds)
     ort_ms = (time.perf_counter() - started) * 1000
@@ -63,9 +74,12 @@ def compare(checkpoint: Path, package: Path, device: str, dtype: str, batch: int
     agree = (t_ids[..., 0] == o_ids[..., 0]) & real
     diff = np.abs(t_probs - o_probs).max(axis=-1)[agree]
     return {
-        "positions": int(real.sum()), "top1_equal": int(agree.sum()), "top1_rate": float(agree.sum() / real.sum()),
+        "positions": int(real.sum()),
+        "top1_equal": int(agree.sum()),
+        "top1_rate": float(agree.sum() / real.sum()),
         "max_topk_prob_diff": float(diff.max()) if diff.size else None,
-        "torch": {"device": device, "dtype": dtype, "ms": round(torch_ms, 1)}, "onnxruntime": {"device": "cpu", "ms": round(ort_ms, 1)},
+        "torch": {"device": device, "dtype": dtype, "ms": round(torch_ms, 1)},
+        "onnxruntime": {"device": "cpu", "ms": round(ort_ms, 1)},
     }
 
 
@@ -81,7 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--min-agree", type=float, default=0.98)
     args = parser.parse_args(argv)
-    result = compare(args.checkpoint, args.package, args.device, args.dtype, args.batch, args.seq, args.seed, args.threads)
+    result = compare(
+        args.checkpoint, args.package, args.device, args.dtype, args.batch, args.seq, args.seed, args.threads
+    )
     print(json.dumps(result))
     sys.exit(0 if result["top1_rate"] >= args.min_agree else 1)
 

@@ -7,6 +7,7 @@ engine-parity.test.ts); training/tests/test_reference_sampler.py regenerates it 
 copy is stale. Every run records its smallest decision margin: how close any decision came to a tie. The engine
 reads float32 numbers from onnxruntime that differ from torch's by ~1e-5, so a margin below that could flip.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,9 @@ from pathlib import Path
 
 import torch
 
+from ..dream.tiny_qwen2 import build, synthetic_sentences
 from .package_prompt import PromptBuilder, render_parts
 from .reference_sampler import Settings, load_forward, run_batches
-from ..dream.tiny_qwen2 import build, synthetic_sentences
 
 LAYERS, HIDDEN, SEED = 2, 64, 7
 BATCH_SIZES = [3, 1, 4, 2, 1, 3, 2, 1, 4, 3]  # 24 prompts; batches of several rows are left-padded
@@ -47,7 +48,7 @@ def prompts() -> list[list[str]]:
     texts += ["sốt", "Ông ấy ho 😷 nhiều", "BV Bạch Mai & CDC <HN>", "Ngày 12/3/2020, 3 ca mắc COVID-19 mới."]
     out, at = [], 0
     for size in BATCH_SIZES:
-        out.append(texts[at: at + size])
+        out.append(texts[at : at + size])
         at += size
     return out
 
@@ -61,7 +62,11 @@ def prompt_ids(package: Path, texts: list[str]) -> dict:
     chat = PromptBuilder(package)
     chat.manifest = {**chat.manifest, "prompt": CHAT_PROMPT}
     chat.prefix, chat.suffix = render_parts(chat.manifest, package)
-    return {"chatPrompt": CHAT_PROMPT, "raw": [raw.prompt(t)[0] for t in texts], "chat": [chat.prompt(t)[0] for t in texts]}
+    return {
+        "chatPrompt": CHAT_PROMPT,
+        "raw": [raw.prompt(t)[0] for t in texts],
+        "chat": [chat.prompt(t)[0] for t in texts],
+    }
 
 
 def generate_expected(package: Path, batches: list[list[str]]) -> dict:
@@ -79,9 +84,15 @@ def write_contract_breakers(out: Path) -> None:
 
     def graph(name: str, first_input: str = "input_ids", k: int = 8, probs_type: int = TensorProto.FLOAT) -> None:
         inputs = [helper.make_tensor_value_info(first_input, TensorProto.INT64, ["batch", "seq"])]
-        inputs += [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"]) for n in ("attention_mask", "position_ids")]
-        inputs += [helper.make_tensor_value_info("temperature", TensorProto.FLOAT, [1]), helper.make_tensor_value_info("top_p", TensorProto.FLOAT, [1]),
-                   helper.make_tensor_value_info("top_k", TensorProto.INT64, [1])]
+        inputs += [
+            helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"])
+            for n in ("attention_mask", "position_ids")
+        ]
+        inputs += [
+            helper.make_tensor_value_info("temperature", TensorProto.FLOAT, [1]),
+            helper.make_tensor_value_info("top_p", TensorProto.FLOAT, [1]),
+            helper.make_tensor_value_info("top_k", TensorProto.INT64, [1]),
+        ]
         axes = helper.make_tensor("axes", TensorProto.INT64, [1], [2])
         shape_k = helper.make_tensor("k", TensorProto.INT64, [1], [k])
         nodes = [
@@ -92,10 +103,15 @@ def write_contract_breakers(out: Path) -> None:
             helper.make_node("Cast", ["topk_ids"], ["topk_probs"], to=probs_type),
             helper.make_node("Cast", [first_input], ["neg_entropy"], to=TensorProto.FLOAT),
         ]
-        outputs = [helper.make_tensor_value_info("topk_ids", TensorProto.INT64, ["batch", "seq", k]),
-                   helper.make_tensor_value_info("topk_probs", probs_type, ["batch", "seq", k]),
-                   helper.make_tensor_value_info("neg_entropy", TensorProto.FLOAT, ["batch", "seq"])]
-        model = helper.make_model(helper.make_graph(nodes, name, inputs, outputs, [axes, shape_k]), opset_imports=[helper.make_opsetid("", 18)])
+        outputs = [
+            helper.make_tensor_value_info("topk_ids", TensorProto.INT64, ["batch", "seq", k]),
+            helper.make_tensor_value_info("topk_probs", probs_type, ["batch", "seq", k]),
+            helper.make_tensor_value_info("neg_entropy", TensorProto.FLOAT, ["batch", "seq"]),
+        ]
+        model = helper.make_model(
+            helper.make_graph(nodes, name, inputs, outputs, [axes, shape_k]),
+            opset_imports=[helper.make_opsetid("", 18)],
+        )
         model.ir_version = 9
         save(model, str(out / f"{name}.onnx"))
 
@@ -107,7 +123,9 @@ def write_contract_breakers(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[3] / "test" / "fixtures" / "tiny-model")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[3] / "test" / "fixtures" / "tiny-model"
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # 2 threads on a loaded 2-core machine are ~50x slower, not faster
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,6 +4,7 @@ The prompt is rendered once with a sentinel where the text goes, split there int
 parts are tokenised separately (no special tokens added): ids = [bos if prompt.addBos] + prefix + text + suffix.
 Tokenising the text on its own keeps text-token boundaries (and so aligned-BIO offsets) exact.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ def render_parts(manifest: dict, package: Path) -> tuple[str, str]:
         config_path = package / "tokenizer_config.json"
         config = json.loads(config_path.read_text()) if config_path.exists() else {}
         template = prompt.get("chatTemplate") or config["chat_template"]
-        messages = ([{"role": "system", "content": prompt["system"]}] if prompt.get("system") else [])
+        messages = [{"role": "system", "content": prompt["system"]}] if prompt.get("system") else []
         messages.append({"role": "user", "content": prompt["user"].replace("{text}", SENTINEL)})
         env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
         special = {k: config.get(k) for k in ("bos_token", "eos_token")}

@@ -8,11 +8,13 @@ schedule decides which positions commit:
 - threshold: every position with confidence >= threshold, at least the best one.
 A step where every row's k is 0 costs no forward pass and draws no random numbers.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
@@ -127,7 +129,9 @@ def _select(conf: list[float], k: int, alg_temp: float, rng: Xoshiro128, margins
     return order[:k]
 
 
-def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[int], streams: list[int], run: Run) -> dict:
+def generate_batch(
+    forward: Callable, prompts: list[list[int]], canvases: list[int], streams: list[int], run: Run
+) -> dict:
     s, mask_id, eos_id = run.settings, run.tokens["mask"], run.tokens["eos"]
     length = max(len(p) + c for p, c in zip(prompts, canvases))
     ids = torch.full((len(prompts), length), run.tokens["pad"], dtype=torch.long)
@@ -146,7 +150,7 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
         return [p for p in rows[r].block_range() if ids[r, p] == mask_id]
 
     def has_mask(r: int) -> bool:
-        return bool((ids[r, rows[r].start:] == mask_id).any())  # masks inside the prompt are left alone
+        return bool((ids[r, rows[r].start :] == mask_id).any())  # masks inside the prompt are left alone
 
     while any(row.scheduled() and not row.finished and has_mask(r) for r, row in enumerate(rows)):
         live = [r for r, row in enumerate(rows) if row.scheduled()]
@@ -187,7 +191,11 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
                 chosen = [_choose(candidates, i, s.alg, s.temperature, row.rng, margins) for i in range(len(eligible))]
                 conf = [float(c) for _, c, _ in chosen]
                 if s.schedule == "threshold":
-                    picked = list(range(len(eligible))) if row.last_step() else [i for i, c in enumerate(conf) if c >= s.threshold]
+                    picked = (
+                        list(range(len(eligible)))
+                        if row.last_step()
+                        else [i for i, c in enumerate(conf) if c >= s.threshold]
+                    )
                     margins.extend(abs(c - s.threshold) for c in conf)
                     picked = picked or _select(conf, 1, 0.0, row.rng, margins)
                 else:
@@ -197,10 +205,10 @@ def generate_batch(forward: Callable, prompts: list[list[int]], canvases: list[i
                     margins.append(chosen[i][2])  # an argmax near-tie matters only where the token is committed
             row.advance()
             if s.early_stop:
-                row.finished = _finished(ids[r, row.start: row.start + row.canvas].tolist(), mask_id, eos_id)
+                row.finished = _finished(ids[r, row.start : row.start + row.canvas].tolist(), mask_id, eos_id)
     tokens = []
     for r, row in enumerate(rows):
-        canvas = ids[r, row.start: row.start + row.canvas].tolist()
+        canvas = ids[r, row.start : row.start + row.canvas].tolist()
         tokens.append(canvas[: canvas.index(eos_id)] if eos_id in canvas else canvas)
     return {"tokens": tokens, "forwards": forwards, "min_margin": min(margins)}
 

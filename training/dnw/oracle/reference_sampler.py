@@ -13,18 +13,19 @@ us (docs/engine.md, "Sampler semantics"), so that the TypeScript engine can repr
 FILE is JSON: a list of texts (one batch each) or {"batches": [[text, ...], ...]} (each inner list one
 left-padded batch). Without --checkpoint a tiny_qwen2 package is rebuilt from its manifest's provenance.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Callable
 
 import torch
 
-from .reference_loop import Run, generate_batch
 from .package_prompt import PromptBuilder
+from .reference_loop import Run, generate_batch
 
 
 @dataclass
@@ -80,12 +81,23 @@ def run_batches(package: Path, forward: Callable, batches: list[list[str]], sett
             ids, n_text = builder.prompt(text)
             prompts.append(ids)
             canvases.append(builder.canvas_length(settings.max_new_tokens, n_text, len(ids)))
-        run = Run(settings=settings, tokens=manifest["tokens"], shifted=manifest["shiftedLogits"], top_k_out=manifest["head"]["topK"])
+        run = Run(
+            settings=settings,
+            tokens=manifest["tokens"],
+            shifted=manifest["shiftedLogits"],
+            top_k_out=manifest["head"]["topK"],
+        )
         result = generate_batch(forward, prompts, canvases, list(range(stream, stream + len(texts))), run)
         stream += len(texts)
         min_margin = min(min_margin, result["min_margin"])
-        out.append({"texts": texts, "tokens": result["tokens"], "text": [builder.decode(t) for t in result["tokens"]],
-                    "forwards": result["forwards"]})
+        out.append(
+            {
+                "texts": texts,
+                "tokens": result["tokens"],
+                "text": [builder.decode(t) for t in result["tokens"]],
+                "forwards": result["forwards"],
+            }
+        )
     return {"settings": asdict(settings), "batches": out, "minDecisionMargin": min_margin}
 
 
@@ -109,15 +121,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda, or auto")
     for f in fields(Settings):
-        kind = {"early_stop": None}.get(f.name, float if f.name in ("temperature", "top_p", "alg_temp", "eps", "threshold") else
-                                        int if f.name in ("steps", "top_k", "block_length", "seed") else str)
+        kind = {"early_stop": None}.get(
+            f.name,
+            float
+            if f.name in ("temperature", "top_p", "alg_temp", "eps", "threshold")
+            else int
+            if f.name in ("steps", "top_k", "block_length", "seed")
+            else str,
+        )
         if kind is None:
             parser.add_argument("--early-stop", dest="early_stop", action="store_true", default=None)
         else:
             parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=kind)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # 2 threads on a loaded 2-core machine are ~50x slower, not faster
-    result = run_batches(args.package, load_forward(args.package, args.checkpoint, args.device), read_prompts(args.prompts), settings_from_args(args))
+    result = run_batches(
+        args.package,
+        load_forward(args.package, args.checkpoint, args.device),
+        read_prompts(args.prompts),
+        settings_from_args(args),
+    )
     args.out.write_text(json.dumps({"runs": [result]}, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {args.out} (min decision margin {result['minDecisionMargin']:.3g})")
 

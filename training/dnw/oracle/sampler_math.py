@@ -7,6 +7,7 @@
 - `transfer_count`: Dream's floor(masked * (1 - s / t)) in float32.
 - `pick_index`: inverse-CDF choice over weights, used for token sampling and for alg_temp's multinomial.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,7 +71,9 @@ def linspace_f32(start: float, end: float, n: int) -> list[np.float32]:
     step = f32(f32(e - s) / f32(n - 1))
     half = n // 2
     # float(step) * i is exact in a double; adding in double and rounding once is the fused multiply-add.
-    return [f32(float(step) * i + float(s)) if i < half else f32(float(e) - float(step) * (n - 1 - i)) for i in range(n)]
+    return [
+        f32(float(step) * i + float(s)) if i < half else f32(float(e) - float(step) * (n - 1 - i)) for i in range(n)
+    ]
 
 
 def transfer_count(masked_mean: np.float32, t: np.float32, s: np.float32, last: bool) -> int:

@@ -22,8 +22,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 RUN_FORMAT = "dnw-batch-suggestions"
 RUN_FORMAT_VERSION = 1
@@ -39,7 +40,9 @@ def node_binary() -> str:
     """Node for the engine: $DNW_NODE, else `node` on the PATH."""
     node = os.environ.get("DNW_NODE") or shutil.which("node")
     if not node:
-        raise RuntimeError("Node.js is not on the PATH (set DNW_NODE): the engine runs in Node on every node of the cluster")
+        raise RuntimeError(
+            "Node.js is not on the PATH (set DNW_NODE): the engine runs in Node on every node of the cluster"
+        )
     return node
 
 
@@ -51,16 +54,24 @@ def node_script(script: str, repo: Path) -> list[str]:
 class EngineProcess:
     """One engine process (engine-pipe.ts) spoken to over its stdin/stdout; its stderr goes to ours."""
 
-    def __init__(self, package: str, *, device: str = "auto", threads: int | None = None,
-                 sampler: dict[str, Any] | None = None, repo: Path | None = None):
+    def __init__(
+        self,
+        package: str,
+        *,
+        device: str = "auto",
+        threads: int | None = None,
+        sampler: dict[str, Any] | None = None,
+        repo: Path | None = None,
+    ):
         repo = repo or repo_root()
         cmd = node_script("engine-pipe.ts", repo) + ["--package", str(Path(package).resolve()), "--device", device]
         if threads:
             cmd += ["--threads", str(threads)]
         if sampler:
             cmd += ["--sampler", json.dumps(sampler)]
-        self.proc = subprocess.Popen(cmd, cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     encoding="utf-8", bufsize=1)
+        self.proc = subprocess.Popen(
+            cmd, cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1
+        )
         self.next_id = 0
         ready = self._read()
         if "fatal" in ready or not ready.get("ready"):
@@ -78,7 +89,9 @@ class EngineProcess:
             line = self.proc.stdout.readline()
             if line == "":
                 code = self.proc.wait()
-                raise RuntimeError(f"the engine process ended (exit code {code}); its messages are in this worker's log")
+                raise RuntimeError(
+                    f"the engine process ended (exit code {code}); its messages are in this worker's log"
+                )
             try:
                 value = json.loads(line)
             except json.JSONDecodeError:
@@ -116,9 +129,14 @@ class EngineProcess:
 def output_record(doc: dict[str, Any], model: dict[str, str], result: dict[str, Any]) -> dict[str, Any]:
     """One line of the output: the document as decoded, the model that read it, and what it suggested."""
     return {
-        "index": int(doc["index"]), "source": str(doc["source"]), "name": str(doc["name"]), "text": str(doc["text"]),
+        "index": int(doc["index"]),
+        "source": str(doc["source"]),
+        "name": str(doc["name"]),
+        "text": str(doc["text"]),
         "model": {"name": model["name"], "version": model["version"]},
-        "entities": result["entities"], "problems": result["problems"], "signals": result["signals"],
+        "entities": result["entities"],
+        "problems": result["problems"],
+        "signals": result["signals"],
     }
 
 
@@ -139,7 +157,10 @@ class EngineActor:
         self.engine = EngineProcess(package, device=device, threads=threads, sampler=sampler)
         note = f" ({self.engine.fallback_reason})" if self.engine.fallback_reason else ""
         e = self.engine
-        print(f"engine {e.model['name']} {e.model['version']}: {e.backend} on {e.runtime or e.device}{note}", file=sys.stderr)
+        print(
+            f"engine {e.model['name']} {e.model['version']}: {e.backend} on {e.runtime or e.device}{note}",
+            file=sys.stderr,
+        )
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         docs = [json.loads(line) for line in batch["text"]]  # the decoder's JSON lines, as written
@@ -153,11 +174,19 @@ class EngineActor:
             engine.close()
 
 
-def decode_input(input_path: str, out_dir: Path, fmt: str | None, variant: str | None, shard_size: int) -> dict[str, Any]:
+def decode_input(
+    input_path: str, out_dir: Path, fmt: str | None, variant: str | None, shard_size: int
+) -> dict[str, Any]:
     """Decodes the input with the workbench's codecs into out_dir/documents-*.jsonl; returns the decoder's summary."""
     repo = repo_root()
-    cmd = node_script("decode-documents.ts", repo) + ["--input", str(Path(input_path).resolve()), "--out", str(out_dir),
-                                                      "--shard-size", str(shard_size)]
+    cmd = node_script("decode-documents.ts", repo) + [
+        "--input",
+        str(Path(input_path).resolve()),
+        "--out",
+        str(out_dir),
+        "--shard-size",
+        str(shard_size),
+    ]
     if fmt:
         cmd += ["--format", fmt]
     if variant:
@@ -227,7 +256,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             ray.init(address=args.address, include_dashboard=False, log_to_driver=True)
         except ConnectionError as error:
-            raise RuntimeError(f"no Ray cluster at --address {args.address} ({error}); start one with `ray start --head`") from error
+            raise RuntimeError(
+                f"no Ray cluster at --address {args.address} ({error}); start one with `ray start --head`"
+            ) from error
     gpus = int(ray.cluster_resources().get("GPU", 0))
     use_gpus = gpus > 0 and args.device != "cpu"
     workers = args.workers or (gpus if use_gpus else 1)
@@ -241,10 +272,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ds = ds.map_batches(
         EngineActor,
         # `auto` on a CPU actor would only try CUDA and print why it fell back.
-        fn_constructor_kwargs={"package": str(Path(args.package).resolve()),
-                               "device": args.device if use_gpus or args.device != "auto" else "cpu",
-                               "threads": None if use_gpus else args.threads, "sampler": sampler},
-        batch_size=args.batch_size, concurrency=workers, batch_format="numpy", **resources,
+        fn_constructor_kwargs={
+            "package": str(Path(args.package).resolve()),
+            "device": args.device if use_gpus or args.device != "auto" else "cpu",
+            "threads": None if use_gpus else args.threads,
+            "sampler": sampler,
+        },
+        batch_size=args.batch_size,
+        concurrency=workers,
+        batch_format="numpy",
+        **resources,
     )
 
     writer = ShardWriter(out_dir, args.shard_size)
@@ -270,15 +307,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     manifest_path = Path(args.package) / "manifest.json"
     seconds = time.time() - started
     summary = {
-        "format": RUN_FORMAT, "formatVersion": RUN_FORMAT_VERSION,
-        "model": {"name": name, "version": version, "package": str(Path(args.package).resolve()),
-                  "manifest": json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None},
+        "format": RUN_FORMAT,
+        "formatVersion": RUN_FORMAT_VERSION,
+        "model": {
+            "name": name,
+            "version": version,
+            "package": str(Path(args.package).resolve()),
+            "manifest": json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None,
+        },
         "sampler": sampler or {},
-        "input": {"path": str(Path(args.input).resolve()), "format": decoded["format"], "errors": decoded["errors"],
-                  "warnings": decoded["warnings"]},
-        "documents": total, "shards": writer.shards,
-        "workers": workers, "gpus": gpus if use_gpus else 0, "batchSize": args.batch_size,
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)), "seconds": round(seconds, 2),
+        "input": {
+            "path": str(Path(args.input).resolve()),
+            "format": decoded["format"],
+            "errors": decoded["errors"],
+            "warnings": decoded["warnings"],
+        },
+        "documents": total,
+        "shards": writer.shards,
+        "workers": workers,
+        "gpus": gpus if use_gpus else 0,
+        "batchSize": args.batch_size,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(seconds, 2),
     }
     # Written last, through a rename: its presence says the shards beside it are complete.
     tmp = out_dir / "run.json.tmp"
@@ -292,16 +342,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--package", required=True, help="model package folder (present at the same path on every node)")
     p.add_argument("--input", required=True, help="file or folder in a format `workbench import` reads")
     p.add_argument("--out", required=True, help="output folder: suggestions-*.jsonl and run.json")
-    p.add_argument("--format", help="input format (default: what the name says; .jsonl: doccano, i.e. {\"text\": ...} lines)")
+    p.add_argument(
+        "--format", help='input format (default: what the name says; .jsonl: doccano, i.e. {"text": ...} lines)'
+    )
     p.add_argument("--variant", help="the format's variant (text: lines | file, ...)")
     p.add_argument("--workers", type=int, help="engine actors (default: one per GPU, else 1)")
-    p.add_argument("--address", help="Ray cluster to join (`auto`: the one this machine belongs to); default: a local one")
+    p.add_argument(
+        "--address", help="Ray cluster to join (`auto`: the one this machine belongs to); default: a local one"
+    )
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="engine device (default auto)")
-    p.add_argument("--threads", type=int, default=1, help="CPUs per CPU actor (its engine's intra-op threads; default 1)")
+    p.add_argument(
+        "--threads", type=int, default=1, help="CPUs per CPU actor (its engine's intra-op threads; default 1)"
+    )
     p.add_argument("--batch-size", type=int, default=256, help="documents per engine call (default 256)")
     p.add_argument("--sampler", help="sampler settings over the package's defaults, as JSON")
     p.add_argument("--shard-size", type=int, default=10_000, help="records per output file (default 10000)")
-    p.add_argument("--stage-dir", help="where decoded documents go for Ray to read (default OUT/documents, removed after)")
+    p.add_argument(
+        "--stage-dir", help="where decoded documents go for Ray to read (default OUT/documents, removed after)"
+    )
     p.add_argument("--keep-documents", action="store_true", help="keep OUT/documents")
     return p.parse_args(argv)
 
@@ -313,8 +371,10 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"batch_annotate: {error}", file=sys.stderr)
         return 1
-    print(f"annotated {summary['documents']} documents with {summary['model']['name']} {summary['model']['version']} "
-          f"in {summary['seconds']} s; wrote {len(summary['shards'])} shard(s) and run.json to {args.out}")
+    print(
+        f"annotated {summary['documents']} documents with {summary['model']['name']} {summary['model']['version']} "
+        f"in {summary['seconds']} s; wrote {len(summary['shards'])} shard(s) and run.json to {args.out}"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ manifest's evaluation list. Decoding for these numbers is greedy confidence-thre
 what the engine's fast settings do. The package also carries the exported weights (checkpoint.pt, float16, and the
 manifest's `training` field; dnw.package.package_checkpoint) so that dnw.package.finetune_package can continue training it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,10 @@ from pathlib import Path
 
 import torch
 
+from ..graph_export import export_graph, session_for
 from ..tagger.data import read_instruction_jsonl
 from ..tagger.encode import collate, encode_record
 from ..tagger.evaluate import evaluate_items
-from ..graph_export import export_graph, session_for
 from ..tagger.runs import load_run
 from .package_checkpoint import training_field, write_checkpoint
 
@@ -33,6 +34,7 @@ INT8_TOLERANCE = 0.003  # F1 points / 100
 
 def export_onnx(model, vocab, out_dir: Path, top_k: int, sample_texts: list[str]) -> Path:
     from ..tagger.data import Record
+
     fmt = model.cfg.format
     items = [encode_record(Record(t, []), vocab, fmt) for t in sample_texts]
     batch = collate(items, vocab.pad_id, canvas_fill=vocab.mask_id)
@@ -43,6 +45,7 @@ def fold_constants(src: Path, dst: Path) -> None:
     """onnxruntime's basic (semantics-preserving) optimisations saved to a file: the exporter writes each Linear as
     MatMul(x, Transpose(W)), and the quantizer only quantizes a MatMul whose weight is an initializer."""
     import onnxruntime as ort
+
     so = ort.SessionOptions()
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     so.optimized_model_filepath = str(dst)
@@ -52,30 +55,61 @@ def fold_constants(src: Path, dst: Path) -> None:
 def quantize(src: Path, dst: Path) -> None:
     """int8 weights (per channel) for MatMul and the embedding Gathers; activations quantized dynamically."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
     folded = dst.with_name(dst.stem + ".folded.onnx")
     fold_constants(src, folded)
-    quantize_dynamic(str(folded), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Gemm", "Gather"])
+    quantize_dynamic(
+        str(folded),
+        str(dst),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul", "Gemm", "Gather"],
+    )
     folded.unlink()
 
 
 def sampler_defaults(threshold: float, steps: int) -> dict:
     """The engine's fast schedule (core/sampler/settings.ts names): greedy, confidence-threshold unmasking."""
-    return {"steps": steps, "maxNewTokens": "auto", "temperature": 0, "topP": 1, "topK": 0, "alg": "maskgit_plus",
-            "algTemp": 0, "eps": 1e-3, "schedule": "threshold", "threshold": threshold, "blockLength": 0,
-            "earlyStop": False}
+    return {
+        "steps": steps,
+        "maxNewTokens": "auto",
+        "temperature": 0,
+        "topP": 1,
+        "topK": 0,
+        "alg": "maskgit_plus",
+        "algTemp": 0,
+        "eps": 1e-3,
+        "schedule": "threshold",
+        "threshold": threshold,
+        "blockLength": 0,
+        "earlyStop": False,
+    }
 
 
-DESCRIPTION = ("Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver nested "
-               "LOCATIONs); one stacked BIO label per text token.")
+DESCRIPTION = (
+    "Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver nested "
+    "LOCATIONs); one stacked BIO label per text token."
+)
 
 
-def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_steps: int, evaluation: list,
-                 provenance: dict, version: str = "0.1.0", description: str = DESCRIPTION) -> dict:
+def manifest_for(
+    name: str,
+    vocab,
+    cfg: dict,
+    top_k: int,
+    threshold: float,
+    max_steps: int,
+    evaluation: list,
+    provenance: dict,
+    version: str = "0.1.0",
+    description: str = DESCRIPTION,
+) -> dict:
     """manifest.json as core/model-package/manifest.ts validates it (unknown fields are refused there)."""
     fmt = cfg["model"].get("format", "aligned")
     return {
-        "formatVersion": 1, "name": name, "version": version,
+        "formatVersion": 1,
+        "name": name,
+        "version": version,
         "description": description,
         "graph": {"file": GRAPH},
         "tokenizer": "tokenizer.json",
@@ -95,12 +129,14 @@ def manifest_for(name: str, vocab, cfg: dict, top_k: int, threshold: float, max_
 def is_int8_graph(path: Path) -> bool:
     """True when the graph holds dynamically quantised weights (what `quantize` writes)."""
     import onnx
+
     ops = {n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node}
     return bool(ops & {"MatMulInteger", "DynamicQuantizeLinear", "DequantizeLinear", "DynamicQuantizeMatMul"})
 
 
-def write_package(out: Path, graph: Path, tokenizer: Path, manifest: dict, model, vocab, cfg: dict,
-                  source: dict) -> dict:
+def write_package(
+    out: Path, graph: Path, tokenizer: Path, manifest: dict, model, vocab, cfg: dict, source: dict
+) -> dict:
     """model.onnx, tokenizer.json, manifest.json and, for an aligned model, checkpoint.pt (its weights, for
     fine-tuning) with the manifest's `training` field. Returns the manifest written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -147,11 +183,18 @@ def main(argv: list[str] | None = None) -> None:
     def measure(path: Path, tag: str) -> float:
         if not dev_items:
             return float("nan")
-        rep = evaluate_items(None, vocab, dev_items, fmt, threshold, None, max_steps, session=session_for(path, args.threads))
-        measured[tag] = {"graph": tag, "sentences": rep["sentences"], "nested_f1": round(rep["nested_f1"], 4),
-                         "flat_f1": round(rep["flat_f1"], 4),
-                         "forward_rows_per_sentence": round(rep["forward_rows_per_sentence"], 3),
-                         "seconds": round(rep["seconds"], 1), "threads": args.threads}
+        rep = evaluate_items(
+            None, vocab, dev_items, fmt, threshold, None, max_steps, session=session_for(path, args.threads)
+        )
+        measured[tag] = {
+            "graph": tag,
+            "sentences": rep["sentences"],
+            "nested_f1": round(rep["nested_f1"], 4),
+            "flat_f1": round(rep["flat_f1"], 4),
+            "forward_rows_per_sentence": round(rep["forward_rows_per_sentence"], 3),
+            "seconds": round(rep["seconds"], 1),
+            "threads": args.threads,
+        }
         print(json.dumps(measured[tag]), flush=True)
         return rep["nested_f1"]
 
@@ -175,15 +218,31 @@ def main(argv: list[str] | None = None) -> None:
     if graph_tag in measured:
         m = measured[graph_tag]
         dataset = f"{Path(args.dev).name} (first {m['sentences']})" if args.eval_limit else Path(args.dev).name
-        evaluation += [{"dataset": dataset, "split": "dev", "metric": metric, "value": m[key], "sampler": sampler,
-                        "date": date} for metric, key in (("nested micro-F1", "nested_f1"), ("flat micro-F1", "flat_f1"))]
-    provenance = {"builder": "dnw.export", "run": args.run.name, "checkpoint": args.checkpoint,
-                  "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if graph_tag == "int8" else "none",
-                  "devChecks": list(measured.values()), "model": cfg["model"]}
+        evaluation += [
+            {"dataset": dataset, "split": "dev", "metric": metric, "value": m[key], "sampler": sampler, "date": date}
+            for metric, key in (("nested micro-F1", "nested_f1"), ("flat micro-F1", "flat_f1"))
+        ]
+    provenance = {
+        "builder": "dnw.export",
+        "run": args.run.name,
+        "checkpoint": args.checkpoint,
+        "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if graph_tag == "int8" else "none",
+        "devChecks": list(measured.values()),
+        "model": cfg["model"],
+    }
     manifest = manifest_for(name, vocab, cfg, args.top_k, threshold, max_steps, evaluation, provenance)
-    manifest = write_package(out, chosen, args.run / "tokenizer.json", manifest, model, vocab, cfg,
-                             {"builder": "dnw.export", "run": args.run.name, "checkpoint": args.checkpoint})
+    manifest = write_package(
+        out,
+        chosen,
+        args.run / "tokenizer.json",
+        manifest,
+        model,
+        vocab,
+        cfg,
+        {"builder": "dnw.export", "run": args.run.name, "checkpoint": args.checkpoint},
+    )
     from .model_card import write_model_card
+
     write_model_card(out, manifest, cfg, args.run)
     size = sum(p.stat().st_size for p in out.iterdir())
     print(json.dumps({"package": str(out), "graph": chosen.name, "bytes": size, "at": time.strftime("%F %T")}))

@@ -6,6 +6,7 @@ plain `{"instruction": "<ner>\\n{text}\\n</ner>", "output": …}` and chat `{"me
 other keys (id, meta) are ignored. Every problem is an error naming the file and the line: the training data is
 the user's corrected annotation, so nothing is repaired or guessed.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,10 +69,12 @@ def read_training_jsonl(path: str | Path) -> tuple[list[Record], list[int]]:
                     except ValueError as e:
                         raise ValueError(f"{field}: {e}") from None
                     if out_text != text:
-                        at = next((i for i, (a, b) in enumerate(zip(out_text, text)) if a != b),
-                                  min(len(out_text), len(text)))
-                        raise ValueError(f"{field}: the answer without its tags differs from the prompt's text at "
-                                         f"character {at}")
+                        at = next(
+                            (i for i, (a, b) in enumerate(zip(out_text, text)) if a != b), min(len(out_text), len(text))
+                        )
+                        raise ValueError(
+                            f"{field}: the answer without its tags differs from the prompt's text at character {at}"
+                        )
                     if not unicodedata.is_normalized("NFC", text):
                         raise ValueError("the text is not NFC-normalised (the workbench exports NFC text)")
                 except json.JSONDecodeError as e:
@@ -94,8 +97,10 @@ def check_labels(records: list[Record], lines: list[int], path: str | Path, know
                 first.setdefault(s[2], ln)
     if first:
         listed = ", ".join(f"{lab} (first at {path}:{ln})" for lab, ln in sorted(first.items(), key=lambda x: x[1]))
-        raise DataError(f"{path}: label{'s' if len(first) > 1 else ''} {listed} not in the label set of package "
-                        f"{package} ({', '.join(known)}); a new label needs a model trained with it")
+        raise DataError(
+            f"{path}: label{'s' if len(first) > 1 else ''} {listed} not in the label set of package "
+            f"{package} ({', '.join(known)}); a new label needs a model trained with it"
+        )
 
 
 def split_long(record: Record, vocab: Vocab, limit: int = MAX_TEXT_TOKENS) -> list[Record]:
@@ -106,6 +111,7 @@ def split_long(record: Record, vocab: Vocab, limit: int = MAX_TEXT_TOKENS) -> li
     if n <= limit:
         return [record]
     from ..tagger.tokenizer import align_tokens
+
     offsets = align_tokens(record.text, enc.tokens)
     text = record.text
     crossed = set()
@@ -120,7 +126,7 @@ def split_long(record: Record, vocab: Vocab, limit: int = MAX_TEXT_TOKENS) -> li
                 continue
             if best is None:
                 best = k
-            if text[offsets[k - 1][0]:offsets[k - 1][1]] in (".", "!", "?", ";"):
+            if text[offsets[k - 1][0] : offsets[k - 1][1]] in (".", "!", "?", ";"):
                 best = k
                 break
         if best is None:
@@ -147,10 +153,12 @@ def encode_training(records: list[Record], vocab: Vocab, bpe_dropout: float, bpe
     dropout = BpeDropout(vocab.tokenizer, bpe_dropout, seed) if bpe_variants > 1 and bpe_dropout > 0 else None
     variants, dropped = [], 0
     from ..tagger.data import char_spans_to_token_spans, stacked_tags
+
     for r in pieces:
         base = encode_record(r, vocab, "aligned")
-        dropped += sum(t not in known for t in stacked_tags(char_spans_to_token_spans(r.spans, base.offsets),
-                                                            base.n_text))
+        dropped += sum(
+            t not in known for t in stacked_tags(char_spans_to_token_spans(r.spans, base.offsets), base.n_text)
+        )
         v = [base]
         if dropout is not None:
             v += [encode_record(r, vocab, "aligned", dropout) for _ in range(bpe_variants - 1)]

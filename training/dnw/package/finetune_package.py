@@ -22,6 +22,7 @@ stdout carries one JSON object per line (everything else goes to stderr):
 The package is built in a hidden sibling folder and renamed to OUT_DIR only when complete: a failed, killed or
 cancelled (SIGTERM / SIGINT: exit code 143 / 130, after an error event) run leaves no OUT_DIR.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,9 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ..orphan import exit_with_parent
 
@@ -43,8 +45,10 @@ EXIT_FAILED, EXIT_USAGE = 1, 2
 # Defaults (docs/training.md, "Fine-tuning a package"), measured on PhoNER (200 -> 400 -> 2,000 sentences, 2 cores).
 # Continuing from a package's weights needs a few passes over the data; a model from scratch needs many more
 # updates than a 200-sentence set gives in a few epochs, hence the step floors.
-DEFAULTS = {"finetune": {"epochs": 3.0, "min_steps": 150, "lr": 5e-4},
-            "scratch": {"epochs": 10.0, "min_steps": 600, "lr": 1e-3}}
+DEFAULTS = {
+    "finetune": {"epochs": 3.0, "min_steps": 150, "lr": 5e-4},
+    "scratch": {"epochs": 10.0, "min_steps": 600, "lr": 1e-3},
+}
 DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
 DEFAULT_BATCH_TOKENS = 1536
 MIN_LR_RATIO = 0.05  # the cosine ends at 5% of the peak learning rate
@@ -80,38 +84,64 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="python -m dnw.package.finetune_package", description=__doc__,
-                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = _Parser(
+        prog="python -m dnw.package.finetune_package",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--base", type=Path, required=True, help="the package to start from (must carry checkpoint.pt)")
     ap.add_argument("--train", type=Path, required=True, help="instruction JSONL (workbench export)")
     ap.add_argument("--out", type=Path, required=True, help="the new package folder (must not exist)")
     ap.add_argument("--heldout", type=Path, default=None, help="instruction JSONL scored after export")
     ap.add_argument("--from-scratch", action="store_true", help="random weights, the base's tokenizer and labels")
-    ap.add_argument("--epochs", type=float, default=None,
-                    help=f"passes over the data (default {DEFAULTS['finetune']['epochs']:g}; from scratch "
-                         f"{DEFAULTS['scratch']['epochs']:g})")
-    ap.add_argument("--min-steps", type=int, default=None,
-                    help=f"at least this many steps (default {DEFAULTS['finetune']['min_steps']}; from scratch "
-                         f"{DEFAULTS['scratch']['min_steps']}; 0 = off)")
+    ap.add_argument(
+        "--epochs",
+        type=float,
+        default=None,
+        help=f"passes over the data (default {DEFAULTS['finetune']['epochs']:g}; from scratch "
+        f"{DEFAULTS['scratch']['epochs']:g})",
+    )
+    ap.add_argument(
+        "--min-steps",
+        type=int,
+        default=None,
+        help=f"at least this many steps (default {DEFAULTS['finetune']['min_steps']}; from scratch "
+        f"{DEFAULTS['scratch']['min_steps']}; 0 = off)",
+    )
     ap.add_argument("--max-steps", type=int, default=0, help="exactly this many steps (overrides epochs)")
     ap.add_argument("--max-minutes", type=float, default=DEFAULT_MAX_MINUTES, help="training wall budget (0 = none)")
-    ap.add_argument("--lr", type=float, default=None,
-                    help=f"peak learning rate (default {DEFAULTS['finetune']['lr']:g}; from scratch "
-                         f"{DEFAULTS['scratch']['lr']:g})")
+    ap.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help=f"peak learning rate (default {DEFAULTS['finetune']['lr']:g}; from scratch {DEFAULTS['scratch']['lr']:g})",
+    )
     ap.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS, help="padded tokens per step")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=0, help="torch/onnxruntime threads (default: min(4, CPUs))")
     ap.add_argument("--name", default=None, help="manifest name (default: the base's)")
     ap.add_argument("--version", default=None, help="manifest version (default: the base's, patch + 1)")
-    ap.add_argument("--quantize", choices=["int8", "none"], default=None,
-                    help="graph weights (default: int8 when the base graph is int8)")
+    ap.add_argument(
+        "--quantize",
+        choices=["int8", "none"],
+        default=None,
+        help="graph weights (default: int8 when the base graph is int8)",
+    )
     ap.add_argument("--device", default="auto", help="auto (CUDA when torch sees it, else CPU), cpu, cuda, cuda:N")
-    ap.add_argument("--labels", type=Path, default=None,
-                    help="a project's own label set, JSON {labels: [...], map: {model label: project label}, indexed: "
-                         "true when the data names them _0, _1, ...}: the output vocabulary is rebuilt for it "
-                         "(dnw.package.project_labels), the base's weights carried over (or fresh with --from-scratch)")
-    ap.add_argument("--compare", type=Path, default=None,
-                    help="a package (the active model) scored on the same --heldout, its labels read through --labels' map")
+    ap.add_argument(
+        "--labels",
+        type=Path,
+        default=None,
+        help="a project's own label set, JSON {labels: [...], map: {model label: project label}, indexed: "
+        "true when the data names them _0, _1, ...}: the output vocabulary is rebuilt for it "
+        "(dnw.package.project_labels), the base's weights carried over (or fresh with --from-scratch)",
+    )
+    ap.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        help="a package (the active model) scored on the same --heldout, its labels read through --labels' map",
+    )
     return ap
 
 
@@ -128,18 +158,22 @@ def plan_steps(per_epoch: int, args) -> int:
     return max(1, math.ceil(args.epochs * per_epoch), args.min_steps)
 
 
-def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int,
-                device=None) -> dict:
+def train_model(
+    model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int, device=None
+) -> dict:
     """The masked diffusion SFT loop of dnw.tagger.train, single process, sized to the data and the time budget, on
     `device` (the model is moved there and left there)."""
     import dataclasses
 
     import torch
+
     from ..devices import device_label
+
     device = device or torch.device("cpu")
     model.to(device)
     from ..tagger.encode import collate, length_batches
     from ..tagger.train import diffusion_loss, warmup_cosine
+
     variants = prepared.variants
 
     def epoch_data(epoch: int):
@@ -153,9 +187,18 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
     total = plan_steps(per_epoch, args)
     warmup = max(1, min(100, total // 10))
     peak = args.lr
-    emit(event="start", examples=n_examples, pieces=len(variants), steps=total, steps_per_epoch=per_epoch,
-         epochs=round(total / per_epoch, 2), lr=peak, from_scratch=bool(args.from_scratch), threads=args.threads,
-         device=device_label(device))
+    emit(
+        event="start",
+        examples=n_examples,
+        pieces=len(variants),
+        steps=total,
+        steps_per_epoch=per_epoch,
+        epochs=round(total / per_epoch, 2),
+        lr=peak,
+        from_scratch=bool(args.from_scratch),
+        threads=args.threads,
+        device=device_label(device),
+    )
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
     budget = args.max_minutes * 60
     train_start = time.time()
@@ -173,8 +216,10 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
             gen = torch.Generator().manual_seed(seed * 7919 + step * 31)
             batch = collate([data[i] for i in b], vocab.pad_id)
             if device.type != "cpu":
-                batch = dataclasses.replace(batch, **{f.name: getattr(batch, f.name).to(device, non_blocking=True)
-                                                      for f in dataclasses.fields(batch)})
+                batch = dataclasses.replace(
+                    batch,
+                    **{f.name: getattr(batch, f.name).to(device, non_blocking=True) for f in dataclasses.fields(batch)},
+                )
             loss, _ = diffusion_loss(model, batch, vocab.mask_id, 1e-3, gen)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -187,8 +232,15 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
             now = time.time()
             out_of_time = bool(budget and now - train_start >= budget)
             if now - last_emit >= 1.0 or step == total or out_of_time or step == 1:
-                emit(event="step", step=step, steps=total, loss=round(acc / n_acc, 4), lr=round(lr, 7),
-                     epoch=epoch, elapsed=round(now - t0, 2))
+                emit(
+                    event="step",
+                    step=step,
+                    steps=total,
+                    loss=round(acc / n_acc, 4),
+                    lr=round(lr, 7),
+                    epoch=epoch,
+                    elapsed=round(now - t0, 2),
+                )
                 acc, n_acc, last_emit = 0.0, 0, now
             if step >= total or out_of_time:
                 total = step  # a time-budget stop ends the run here (the schedule had annealed to it)
@@ -196,41 +248,63 @@ def train_model(model, vocab, prepared, args, emit: Emitter, seed: int, t0: floa
         epoch += 1
     model.eval()
     peak_mem = round(torch.cuda.max_memory_allocated(device) / 2**30, 3) if device.type == "cuda" else None
-    return {"steps": step, "epochs": round(step / per_epoch, 2), "final_loss": round(sum(recent) / len(recent), 4),
-            "train_seconds": round(time.time() - train_start, 1), "device": device_label(device),
-            "peak_gpu_mem_gib": peak_mem}
+    return {
+        "steps": step,
+        "epochs": round(step / per_epoch, 2),
+        "final_loss": round(sum(recent) / len(recent), 4),
+        "train_seconds": round(time.time() - train_start, 1),
+        "device": device_label(device),
+        "peak_gpu_mem_gib": peak_mem,
+    }
 
 
 def _description(base: dict, n: int, scratch: bool) -> str:
-    text = re.sub(r"\s*(Fine-tuned from|Trained from scratch with the tokenizer of) .*$", "",
-                  base.get("description", "")).strip()
+    text = re.sub(
+        r"\s*(Fine-tuned from|Trained from scratch with the tokenizer of) .*$", "", base.get("description", "")
+    ).strip()
     base_id = f"{base.get('name')} {base.get('version')}"
-    note = (f"Trained from scratch with the tokenizer of {base_id} on {n} workbench sentences." if scratch else
-            f"Fine-tuned from {base_id} on {n} workbench sentences.")
+    note = (
+        f"Trained from scratch with the tokenizer of {base_id} on {n} workbench sentences."
+        if scratch
+        else f"Fine-tuned from {base_id} on {n} workbench sentences."
+    )
     return f"{text} {note}".strip()
 
 
 def _model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
-    lines = [f"# {manifest['name']} {manifest['version']}", "",
-             manifest.get("description", ""), "",
-             "Built by `python -m dnw.package.finetune_package` (docs/training.md, \"Fine-tuning a package\").", "",
-             "| | |", "|---|---|",
-             f"| base | {prov['base']['name']} {prov['base']['version']}{' (architecture and tokenizer only: from scratch)' if prov['fromScratch'] else ''} |",
-             f"| training data | {prov['trainFile']}: {prov['trainExamples']} examples |",
-             f"| steps / epochs | {prov['steps']} / {prov['epochs']} (lr {prov['lr']}, {prov['batchTokens']} tokens a step, seed {prov['seed']}) |",
-             f"| final training loss | {prov['finalLoss']} |",
-             f"| graph | {prov['quantization']} |"]
+    lines = [
+        f"# {manifest['name']} {manifest['version']}",
+        "",
+        manifest.get("description", ""),
+        "",
+        'Built by `python -m dnw.package.finetune_package` (docs/training.md, "Fine-tuning a package").',
+        "",
+        "| | |",
+        "|---|---|",
+        f"| base | {prov['base']['name']} {prov['base']['version']}{' (architecture and tokenizer only: from scratch)' if prov['fromScratch'] else ''} |",
+        f"| training data | {prov['trainFile']}: {prov['trainExamples']} examples |",
+        f"| steps / epochs | {prov['steps']} / {prov['epochs']} (lr {prov['lr']}, {prov['batchTokens']} tokens a step, seed {prov['seed']}) |",
+        f"| final training loss | {prov['finalLoss']} |",
+        f"| graph | {prov['quantization']} |",
+    ]
     if "f1" in metrics:
-        lines.append(f"| held-out ({prov['heldoutFile']}, {metrics['heldout_examples']} sentences) | nested micro "
-                     f"P {metrics['precision']:.4f} R {metrics['recall']:.4f} F1 {metrics['f1']:.4f}; flat F1 "
-                     f"{metrics['flat_f1']:.4f} |")
-    lines += ["", "Held-out numbers use the manifest's sampler defaults (threshold decoding, temperature 0). The "
-              "training data is the user's annotation; it is not part of the package.", ""]
+        lines.append(
+            f"| held-out ({prov['heldoutFile']}, {metrics['heldout_examples']} sentences) | nested micro "
+            f"P {metrics['precision']:.4f} R {metrics['recall']:.4f} F1 {metrics['f1']:.4f}; flat F1 "
+            f"{metrics['flat_f1']:.4f} |"
+        )
+    lines += [
+        "",
+        "Held-out numbers use the manifest's sampler defaults (threshold decoding, temperature 0). The "
+        "training data is the user's annotation; it is not part of the package.",
+        "",
+    ]
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 def _read_label_file(path: Path) -> dict:
     from .project_labels import escape_label
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         labels = data["labels"]
@@ -243,22 +317,27 @@ def _read_label_file(path: Path) -> dict:
         raise Failure(f"--labels {path}: {e}", EXIT_USAGE) from None
     if len(set(labels)) != len(labels) or len({escape_label(x) for x in labels}) != len(labels):
         raise Failure(f"--labels {path}: label names must be distinct", EXIT_USAGE)
-    return {"labels": list(labels), "escaped": [escape_label(x) for x in labels],
-            "map": {k: v for k, v in mapping.items() if v in labels},
-            "indexed": list(labels) if data.get("indexed") else None}
+    return {
+        "labels": list(labels),
+        "escaped": [escape_label(x) for x in labels],
+        "map": {k: v for k, v in mapping.items() if v in labels},
+        "indexed": list(labels) if data.get("indexed") else None,
+    }
 
 
-def score_package(package: Path, heldout: list, project: dict | None, threshold: float, max_steps: int,
-                  threads: int) -> dict:
+def score_package(
+    package: Path, heldout: list, project: dict | None, threshold: float, max_steps: int, threads: int
+) -> dict:
     """Nested micro P/R/F1 of another package (the active model) on the same held-out records, its labels read
     through the project's map (a label that maps to no project label is dropped); {"error": why} when it cannot be
     scored here (no trainable weights, not an aligned canvas)."""
+    from ..graph_export import session_for
     from ..tagger.data import Counts
     from ..tagger.decode import decode_items
     from ..tagger.encode import encode_record
-    from ..graph_export import session_for
     from .package_checkpoint import PackageError, load_package
     from .project_labels import escape_label, unescape_label
+
     try:
         _, vocab, _, _, manifest = load_package(package)
     except PackageError as e:
@@ -273,16 +352,27 @@ def score_package(package: Path, heldout: list, project: dict | None, threshold:
 
     items = [encode_record(r, vocab, "aligned") for r in heldout]
     m = manifest.get("sampler") or {}
-    preds, _ = decode_items(None, vocab, items, "aligned", float(m.get("threshold", threshold)),
-                            int(m.get("steps", max_steps)), 8192, session_for(package / manifest["graph"]["file"],
-                                                                                threads))
+    preds, _ = decode_items(
+        None,
+        vocab,
+        items,
+        "aligned",
+        float(m.get("threshold", threshold)),
+        int(m.get("steps", max_steps)),
+        8192,
+        session_for(package / manifest["graph"]["file"], threads),
+    )
     counts = Counts()
     for it, pred in zip(items, preds):
         mapped = [(s, e, to_project(lab)) for s, e, lab in pred]
         counts.add(it.record.spans, [(s, e, lab) for s, e, lab in mapped if lab is not None])
     n = counts.report()
-    return {"package": f"{manifest.get('name')} {manifest.get('version')}", "precision": round(n["precision"], 4),
-            "recall": round(n["recall"], 4), "f1": round(n["f1"], 4)}
+    return {
+        "package": f"{manifest.get('name')} {manifest.get('version')}",
+        "precision": round(n["precision"], 4),
+        "recall": round(n["recall"], 4),
+        "f1": round(n["f1"], 4),
+    }
 
 
 def _clean_stale_partials(out: Path) -> None:
@@ -315,16 +405,24 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     for key in ("epochs", "min_steps", "lr"):
         if getattr(args, key) is None:
             setattr(args, key, mode[key])
-    if args.batch_tokens < 64 or args.epochs <= 0 or args.max_steps < 0 or args.min_steps < 0 or args.max_minutes < 0 \
-            or args.lr <= 0:
+    if (
+        args.batch_tokens < 64
+        or args.epochs <= 0
+        or args.max_steps < 0
+        or args.min_steps < 0
+        or args.max_minutes < 0
+        or args.lr <= 0
+    ):
         raise Failure("usage: --batch-tokens must be >= 64, --epochs and --lr > 0, steps and minutes >= 0", EXIT_USAGE)
 
     import torch
+
     threads = args.threads or min(4, os.cpu_count() or 1)
     args.threads = threads
     torch.set_num_threads(threads)
     from .finetune_data import DataError, check_labels, encode_training, read_training_jsonl
     from .package_checkpoint import PackageError, load_package
+
     try:
         model, vocab, cfg, meta, base = load_package(args.base)
     except PackageError as e:
@@ -338,6 +436,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         known = project["escaped"] if project else vocab.entity_labels
         if project:
             from .project_labels import escape_records
+
             records = escape_records(records, project["indexed"])
         check_labels(records, lines, args.train, known, base_id if not project else "(the project's label set)")
         heldout = []
@@ -356,19 +455,25 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     sources: dict = {}
     if project:
         from .project_labels import build_vocab, transfer
+
         vocab = build_vocab(base_vocab, project["escaped"], records)
         model, sources = transfer(model, base_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
     elif args.from_scratch:
         from ..tagger.model import DiffusionTagger
+
         model = DiffusionTagger(model.cfg, model.lower_ids.tolist(), model.shape_ids.tolist())
     dc = cfg.get("data", {})
     prepared = encode_training(records, vocab, float(dc.get("bpe_dropout", 0.0)), int(dc.get("bpe_variants", 1)), seed)
     if prepared.dropped_levels:
-        print(f"note: {prepared.dropped_levels} tokens carry a nesting stack the label set lacks; trained on their "
-              f"outer levels", file=sys.stderr)
+        print(
+            f"note: {prepared.dropped_levels} tokens carry a nesting stack the label set lacks; trained on their "
+            f"outer levels",
+            file=sys.stderr,
+        )
     if not prepared.variants:
         raise Failure(f"{args.train}: every example's text is empty")
     from ..devices import resolve_device
+
     try:
         device = resolve_device(args.device)
     except (RuntimeError, ValueError) as e:
@@ -378,8 +483,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
     from ..graph_export import session_for
-    from .export import (GRAPH, export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults,
-                         write_package)
+    from .export import export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults, write_package
+
     base_graph = args.base / base["graph"]["file"]
     q = args.quantize or ("int8" if is_int8_graph(base_graph) else "none")
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -393,49 +498,99 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             graph = work / "model.int8.onnx"
         sampler = dict(base.get("sampler") or sampler_defaults(0.9, 8))
         threshold, max_steps = float(sampler.get("threshold", 0.9)), int(sampler.get("steps", 8))
-        metrics = {"train_examples": len(records), "steps": stats["steps"], "epochs": stats["epochs"],
-                   "final_loss": stats["final_loss"], "train_seconds": stats["train_seconds"],
-                   "device": stats["device"]}
+        metrics = {
+            "train_examples": len(records),
+            "steps": stats["steps"],
+            "epochs": stats["epochs"],
+            "final_loss": stats["final_loss"],
+            "train_seconds": stats["train_seconds"],
+            "device": stats["device"],
+        }
         evaluation = []
         if heldout:
             emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))
             from ..tagger.encode import encode_record
             from ..tagger.evaluate import evaluate_items
+
             items = [encode_record(r, vocab, "aligned") for r in heldout]
-            rep = evaluate_items(None, vocab, items, "aligned", threshold, None, max_steps,
-                                 session=session_for(graph, threads))
+            rep = evaluate_items(
+                None, vocab, items, "aligned", threshold, None, max_steps, session=session_for(graph, threads)
+            )
             n = rep["nested"]
-            metrics.update({"heldout_examples": len(items), "precision": round(n["precision"], 4),
-                            "recall": round(n["recall"], 4), "f1": round(n["f1"], 4),
-                            "flat_f1": round(rep["flat_f1"], 4),
-                            "per_label": {k: {m: round(v[m], 4) if isinstance(v[m], float) else v[m]
-                                              for m in ("precision", "recall", "f1", "tp", "fp", "fn")}
-                                          for k, v in n["per_label"].items()}})
+            metrics.update(
+                {
+                    "heldout_examples": len(items),
+                    "precision": round(n["precision"], 4),
+                    "recall": round(n["recall"], 4),
+                    "f1": round(n["f1"], 4),
+                    "flat_f1": round(rep["flat_f1"], 4),
+                    "per_label": {
+                        k: {
+                            m: round(v[m], 4) if isinstance(v[m], float) else v[m]
+                            for m in ("precision", "recall", "f1", "tp", "fp", "fn")
+                        }
+                        for k, v in n["per_label"].items()
+                    },
+                }
+            )
             if project:
                 from .project_labels import unescape_label
+
                 metrics["per_label"] = {unescape_label(k): v for k, v in metrics["per_label"].items()}
             if args.compare is not None:
                 metrics["compare"] = score_package(args.compare, heldout, project, threshold, max_steps, threads)
             date = time.strftime("%Y-%m-%d")
-            evaluation = [{"dataset": f"{args.heldout.name} ({len(items)} held-out)", "split": "heldout",
-                           "metric": metric, "value": metrics[key], "sampler": sampler, "date": date}
-                          for metric, key in (("nested micro-F1", "f1"), ("nested micro-precision", "precision"),
-                                              ("nested micro-recall", "recall"), ("flat micro-F1", "flat_f1"))]
+            evaluation = [
+                {
+                    "dataset": f"{args.heldout.name} ({len(items)} held-out)",
+                    "split": "heldout",
+                    "metric": metric,
+                    "value": metrics[key],
+                    "sampler": sampler,
+                    "date": date,
+                }
+                for metric, key in (
+                    ("nested micro-F1", "f1"),
+                    ("nested micro-precision", "precision"),
+                    ("nested micro-recall", "recall"),
+                    ("flat micro-F1", "flat_f1"),
+                )
+            ]
         prev = base.get("provenance") or {}
-        lineage = list(prev.get("lineage", [])) + [{"name": base.get("name"), "version": base.get("version"),
-                                                     "builder": prev.get("builder")}]
-        prov = {"builder": "dnw.finetune_package", "base": {"name": base.get("name"), "version": base.get("version")},
-                "lineage": lineage, "fromScratch": bool(args.from_scratch), "trainFile": args.train.name,
-                "trainExamples": len(records), "heldoutFile": args.heldout.name if args.heldout else None,
-                "steps": stats["steps"], "epochs": stats["epochs"], "lr": args.lr, "batchTokens": args.batch_tokens,
-                "seed": seed, "finalLoss": stats["final_loss"], "trainSeconds": stats["train_seconds"],
-                "baseEvaluation": base.get("evaluation", []),
-                "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if q == "int8" else "none",
-                "model": {k: v for k, v in cfg.get("model", {}).items()}}
-        manifest = manifest_for(args.name or base.get("name", "dnw-finetuned"), vocab, cfg, int(base["head"]["topK"]),
-                                threshold, max_steps, evaluation, prov,
-                                version=args.version or next_version(str(base.get("version", ""))),
-                                description=_description(base, len(records), args.from_scratch))
+        lineage = list(prev.get("lineage", [])) + [
+            {"name": base.get("name"), "version": base.get("version"), "builder": prev.get("builder")}
+        ]
+        prov = {
+            "builder": "dnw.finetune_package",
+            "base": {"name": base.get("name"), "version": base.get("version")},
+            "lineage": lineage,
+            "fromScratch": bool(args.from_scratch),
+            "trainFile": args.train.name,
+            "trainExamples": len(records),
+            "heldoutFile": args.heldout.name if args.heldout else None,
+            "steps": stats["steps"],
+            "epochs": stats["epochs"],
+            "lr": args.lr,
+            "batchTokens": args.batch_tokens,
+            "seed": seed,
+            "finalLoss": stats["final_loss"],
+            "trainSeconds": stats["train_seconds"],
+            "baseEvaluation": base.get("evaluation", []),
+            "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if q == "int8" else "none",
+            "model": {k: v for k, v in cfg.get("model", {}).items()},
+        }
+        manifest = manifest_for(
+            args.name or base.get("name", "dnw-finetuned"),
+            vocab,
+            cfg,
+            int(base["head"]["topK"]),
+            threshold,
+            max_steps,
+            evaluation,
+            prov,
+            version=args.version or next_version(str(base.get("version", ""))),
+            description=_description(base, len(records), args.from_scratch),
+        )
         # What the engine must know is the base's (prompt, tokens, maxLength, sampler): keep those exactly.
         for key in ("tokens", "shiftedLogits", "maxLength", "prompt", "output", "head", "sampler"):
             if key in base and not (project and key == "output"):
@@ -443,14 +598,29 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         tok_path = args.base / base.get("tokenizer", "tokenizer.json")
         if project:
             manifest["output"] = {"format": "aligned-bio", "labels": project["labels"]}
-            prov["projectLabels"] = {"labels": project["labels"], "map": project["map"],
-                                     "initialisedFrom": {k: v for k, v in sources.items()}}
+            prov["projectLabels"] = {
+                "labels": project["labels"],
+                "map": project["map"],
+                "initialisedFrom": {k: v for k, v in sources.items()},
+            }
             tok_path = work / "tokenizer.json"
             vocab.tokenizer.save(str(tok_path))
-        manifest = write_package(tmp, graph, tok_path, manifest, model, vocab, cfg,
-                                 {"builder": "dnw.finetune_package", "base": base_id,
-                                  "fromScratch": bool(args.from_scratch), "examples": len(records),
-                                  "steps": stats["steps"]})
+        manifest = write_package(
+            tmp,
+            graph,
+            tok_path,
+            manifest,
+            model,
+            vocab,
+            cfg,
+            {
+                "builder": "dnw.finetune_package",
+                "base": base_id,
+                "fromScratch": bool(args.from_scratch),
+                "examples": len(records),
+                "steps": stats["steps"],
+            },
+        )
         for extra in ("tokenizer_config.json",):
             if (args.base / extra).exists():
                 shutil.copy(args.base / extra, tmp / extra)
@@ -490,6 +660,7 @@ def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         args = build_parser().parse_args(argv)
+
         def commit() -> None:
             if cancelled:  # a signal whose exception some library swallowed still cancels
                 raise Cancelled(cancelled[0])
@@ -508,6 +679,7 @@ def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
         return int(e.code or 0)
     except Exception as e:  # noqa: BLE001 - anything else still ends in an error event
         import traceback
+
         traceback.print_exc(file=sys.stderr)
         emit(event="error", message=f"{type(e).__name__}: {e}")
         return EXIT_FAILED

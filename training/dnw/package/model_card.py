@@ -1,4 +1,5 @@
 """MODEL_CARD.md for an exported package, filled from the manifest, the run's config and its log."""
+
 from __future__ import annotations
 
 import json
@@ -22,17 +23,19 @@ def write_model_card(out: Path, manifest: dict, cfg: dict, run: Path) -> None:
     checks = manifest.get("provenance", {}).get("devChecks", [])
     rows = "\n".join(
         f"| dev | {e['graph']} | {e['sentences']} | {e['nested_f1']:.4f} | {e['flat_f1']:.4f} | "
-        f"{e['forward_rows_per_sentence']} | {e['seconds']} s ({e['threads']} thread) |" for e in checks)
+        f"{e['forward_rows_per_sentence']} | {e['seconds']} s ({e['threads']} thread) |"
+        for e in checks
+    )
     quant = manifest.get("provenance", {}).get("quantization", "none")
-    text = f"""# {manifest['name']}
+    text = f"""# {manifest["name"]}
 
 A small masked diffusion language model that reads `<ner>\\n{{text}}\\n</ner>` and writes one stacked BIO label per
-text token (output format `{manifest['output']['format']}`), for nested Vietnamese medical NER (PhoNER_COVID19 labels
+text token (output format `{manifest["output"]["format"]}`), for nested Vietnamese medical NER (PhoNER_COVID19 labels
 plus silver nested LOCATIONs). Trained from scratch on CPU with `training/` of Diffusion NER Workbench.
 
 ## Model
-- Bidirectional transformer, d_model {m.get('d_model')}, {m.get('n_layers')} layers, {m.get('n_heads')} heads,
-  depthwise conv kernel {m.get('conv_kernel')}, RoPE; token + lower-cased-token + shape-class embeddings baked in.
+- Bidirectional transformer, d_model {m.get("d_model")}, {m.get("n_layers")} layers, {m.get("n_heads")} heads,
+  depthwise conv kernel {m.get("conv_kernel")}, RoPE; token + lower-cased-token + shape-class embeddings baked in.
 - Canvas slot k sees the features of text token k (alignment done inside the graph); only the canvas is run.
 - Objective: masked diffusion SFT (prompt never masked; canvas masked with probability t ~ U(eps, 1); CE / t).
 - Graph: `model.onnx` (quantization: {quant}), graph contract of docs/model-package.md.
@@ -44,15 +47,15 @@ ORGANIZATION/LOCATION spans were added from a gazetteer built on the training sp
 licence forbids redistribution: neither the data nor text from it is in this package.
 
 ## Evaluation
-The engine's threshold schedule at temperature 0 (threshold {manifest['sampler']['threshold']}, at most
-{manifest['sampler']['steps']} steps), decoded here by dnw.tagger.decode with onnxruntime. Nested F1 counts every span of the silver-nested file; flat F1 compares the
+The engine's threshold schedule at temperature 0 (threshold {manifest["sampler"]["threshold"]}, at most
+{manifest["sampler"]["steps"]} steps), decoded here by dnw.tagger.decode with onnxruntime. Nested F1 counts every span of the silver-nested file; flat F1 compares the
 outermost predicted spans with the original flat annotation.
 
 | split | graph | sentences | nested micro-F1 | flat micro-F1 | forward rows / sentence | time |
 |---|---|---|---|---|---|---|
 {rows}
 
-Best dev evaluation during training: {json.dumps({k: best.get(k) for k in ('step', 'dev_nested_f1', 'dev_flat_f1')})}.
+Best dev evaluation during training: {json.dumps({k: best.get(k) for k in ("step", "dev_nested_f1", "dev_flat_f1")})}.
 Test numbers are added by the lead after the final run (`python -m dnw.tagger.evaluate --package`); they were never used
 for a choice.
 

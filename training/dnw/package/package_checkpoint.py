@@ -15,6 +15,7 @@ The manifest names it: "training": {"checkpoint": "checkpoint.pt", "format": "dn
 --verify rebuilds the model from the written checkpoint (float16 -> float32) and compares its sampler-head outputs
 with the run's float32 graph (RUN/onnx/model.onnx) on a few dev prompts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,15 +46,19 @@ def checkpoint_payload(model: DiffusionTagger, vocab: Vocab, cfg: dict, source: 
     if model.cfg.format != "aligned":
         raise PackageError(f"only aligned-canvas models can be packaged for fine-tuning (format {model.cfg.format!r})")
     params = {name for name, _ in model.named_parameters()}
-    state = {k: (v.detach().to(torch.float16) if k in params else v.detach()).clone()
-             for k, v in model.state_dict().items()}
+    state = {
+        k: (v.detach().to(torch.float16) if k in params else v.detach()).clone() for k, v in model.state_dict().items()
+    }
     return {
         "format": FORMAT,
         "model": state,
         "model_config": model.cfg.to_dict(),
         "config": {k: dict(cfg.get(k, {})) for k in CONFIG_SECTIONS},
-        "vocab": {"labels": list(vocab.labels), "label_ids": list(vocab.label_ids),
-                  "entity_labels": list(vocab.entity_labels)},
+        "vocab": {
+            "labels": list(vocab.labels),
+            "label_ids": list(vocab.label_ids),
+            "entity_labels": list(vocab.entity_labels),
+        },
         "source": source,
     }
 
@@ -92,8 +97,10 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
     training = manifest.get("training")
     name = f"{manifest.get('name', package.name)} {manifest.get('version', '')}".strip()
     if not isinstance(training, dict) or not training.get("checkpoint"):
-        raise PackageError(f"package {name} ({package}) cannot be fine-tuned: its manifest has no training.checkpoint "
-                           f"(only packages exported with their PyTorch weights, checkpoint.pt, can)")
+        raise PackageError(
+            f"package {name} ({package}) cannot be fine-tuned: its manifest has no training.checkpoint "
+            f"(only packages exported with their PyTorch weights, checkpoint.pt, can)"
+        )
     if training.get("format") != FORMAT:
         raise PackageError(f"package {name} ({package}): training.format {training.get('format')!r} is not {FORMAT!r}")
     path = package / training["checkpoint"]
@@ -104,6 +111,7 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
         raise PackageError(f"{path}: format {ck.get('format')!r} is not {FORMAT!r}")
     tok_path = package / manifest.get("tokenizer", "tokenizer.json")
     from tokenizers import Tokenizer
+
     tok = Tokenizer.from_file(str(tok_path))
     v = ck["vocab"]
     vocab = Vocab(tok, list(v["labels"]), list(v["label_ids"]), list(v["entity_labels"]))
@@ -111,6 +119,7 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
     if tok.get_vocab_size() != mc.vocab_size:
         raise PackageError(f"{tok_path}: {tok.get_vocab_size()} tokens, the checkpoint's model has {mc.vocab_size}")
     from ..tagger.tokenizer import label_token
+
     if [tok.token_to_id(label_token(t)) for t in vocab.labels] != vocab.label_ids:
         raise PackageError(f"{tok_path}: label token ids differ from the checkpoint's")
     state = {k: t.float() if t.is_floating_point() else t for k, t in ck["model"].items()}
@@ -130,8 +139,13 @@ def package_run(run: Path, package: Path, which: str = "best") -> Path:
     ck_path = run / f"{which}.pt"
     if ck_path.exists():
         step = torch.load(ck_path, map_location="cpu", weights_only=False).get("state", {}).get("step")
-    path = write_checkpoint(package, model, vocab, cfg, {"builder": "dnw.package_checkpoint", "run": run.name,
-                                                         "checkpoint": which, "step": step})
+    path = write_checkpoint(
+        package,
+        model,
+        vocab,
+        cfg,
+        {"builder": "dnw.package_checkpoint", "run": run.name, "checkpoint": which, "step": step},
+    )
     add_training_field(package)
     return path
 
@@ -139,27 +153,37 @@ def package_run(run: Path, package: Path, which: str = "best") -> Path:
 def verify(package: Path, graph: Path, texts: list[str], top_k: int | None = None) -> dict:
     """Max abs difference between the package checkpoint's head outputs (PyTorch, float32) and `graph`'s."""
     import numpy as np
+
+    from ..sampler_head import head_outputs, sampler_scalars
     from ..tagger.data import Record
     from ..tagger.encode import collate, encode_record
-    from ..sampler_head import head_outputs, sampler_scalars
+
     model, vocab, _, _, manifest = load_package(package)
     k = top_k or manifest["head"]["topK"]
     items = [encode_record(Record(t, []), vocab, "aligned") for t in texts]
     batch = collate(items, vocab.pad_id, canvas_fill=vocab.mask_id)
     scalars = sampler_scalars(0.0, None, None)
-    feeds = {"input_ids": batch.input_ids.numpy(), "attention_mask": batch.attention_mask.numpy(),
-             "position_ids": batch.position_ids.numpy(), "temperature": scalars[0].numpy(),
-             "top_p": scalars[1].numpy(), "top_k": scalars[2].numpy()}
+    feeds = {
+        "input_ids": batch.input_ids.numpy(),
+        "attention_mask": batch.attention_mask.numpy(),
+        "position_ids": batch.position_ids.numpy(),
+        "temperature": scalars[0].numpy(),
+        "top_p": scalars[1].numpy(),
+        "top_k": scalars[2].numpy(),
+    }
     got_ids, got_probs, got_ent = session_for(graph).run(None, feeds)
     with torch.no_grad():
         logits = model(batch.input_ids, batch.attention_mask, batch.position_ids)
         want_ids, want_probs, want_ent = (t.numpy() for t in head_outputs(logits, *scalars, k))
     can = batch.canvas_mask.numpy()
-    return {"prompts": len(texts), "canvas_slots": int(can.sum()),
-            "max_abs_diff_topk_probs": float(np.abs(got_probs - want_probs)[can].max()),
-            "max_abs_diff_neg_entropy": float(np.abs(got_ent - want_ent)[can].max()),
-            "top1_agreement": float((got_ids[..., 0] == want_ids[..., 0])[can].mean()),
-            "topk_ids_agreement": float((got_ids == want_ids)[can].all(-1).mean())}
+    return {
+        "prompts": len(texts),
+        "canvas_slots": int(can.sum()),
+        "max_abs_diff_topk_probs": float(np.abs(got_probs - want_probs)[can].max()),
+        "max_abs_diff_neg_entropy": float(np.abs(got_ent - want_ent)[can].max()),
+        "top1_agreement": float((got_ids[..., 0] == want_ids[..., 0])[can].mean()),
+        "topk_ids_agreement": float((got_ids == want_ids)[can].all(-1).mean()),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -176,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps({"checkpoint": str(path), "bytes": path.stat().st_size}), flush=True)
     if args.verify:
         from ..tagger.data import read_instruction_jsonl
+
         texts = [r.text for r in read_instruction_jsonl(args.dev, args.verify_limit)]
         print(json.dumps(verify(args.package, args.run / "onnx" / "model.onnx", texts)), flush=True)
 

@@ -13,11 +13,12 @@ text-token and lower-case embeddings by token string, shape embeddings by shape 
 new label row (label-slot embedding and head row) comes from the base tag it maps to through the project's label
 mapping (or the same name), else from the mean of the base's rows of the same B/I pattern (else of all entity rows).
 """
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import torch
 
@@ -33,8 +34,9 @@ def escape_label(name: str) -> str:
 
 
 def unescape_label(written: str) -> str:
-    return re.sub(r"(?:%[0-9A-F]{2})+", lambda m: bytes.fromhex(m.group(0).replace("%", "")).decode("utf-8", "replace"),
-                  written)
+    return re.sub(
+        r"(?:%[0-9A-F]{2})+", lambda m: bytes.fromhex(m.group(0).replace("%", "")).decode("utf-8", "replace"), written
+    )
 
 
 def index_tag(i: int) -> str:
@@ -46,10 +48,12 @@ def index_tag(i: int) -> str:
 def escape_records(records: Iterable[Record], indexed: Sequence[str] | None = None) -> list[Record]:
     """Records with escaped labels; with `indexed` (the project's labels) `_i` names the i-th (others are kept, so
     the label check names them)."""
+
     def name(lab: str) -> str:
         if indexed is not None and re.fullmatch(r"_\d+", lab) and int(lab[1:]) < len(indexed):
             return escape_label(indexed[int(lab[1:])])
         return escape_label(lab)
+
     return [Record(r.text, [(s, e, name(lab)) for s, e, lab in r.spans]) for r in records]
 
 
@@ -59,6 +63,7 @@ def project_tags(labels: Sequence[str], records: Iterable[Record], vocab_for_off
     for r in records:
         enc = vocab_for_offsets.tokenizer.encode(r.text, add_special_tokens=False)
         from ..tagger.tokenizer import align_tokens
+
         offsets = align_tokens(r.text, enc.tokens)
         tags.update(stacked_tags(char_spans_to_token_spans(r.spans, offsets), len(offsets)))
     return ["O"] + sorted(tags - {"O"}, key=lambda t: (t.count("|"), t[2:], t))
@@ -67,6 +72,7 @@ def project_tags(labels: Sequence[str], records: Iterable[Record], vocab_for_off
 def rebuild_tokenizer(base: Vocab, tags: Sequence[str], labels: Sequence[str]):
     """The base tokenizer with its label and inline-tag tokens replaced by `tags` / `labels` (ids renumbered)."""
     from tokenizers import Tokenizer
+
     data = json.loads(base.tokenizer.to_str())
     old_added = {t["content"] for t in data["added_tokens"]}
     template = dict(data["added_tokens"][0])
@@ -124,16 +130,33 @@ def transfer(base_model, base: Vocab, vocab: Vocab, label_map: dict[str, str], s
     """A DiffusionTagger of the base's architecture over `vocab`; with the base's weights carried over unless
     `scratch`. Returns (model, sources): which base tags initialised each new tag (empty from scratch)."""
     from ..tagger.model import DiffusionTagger, ModelConfig
+
     feats = token_features(vocab.tokenizer)
-    cfg = ModelConfig(**{**base_model.cfg.to_dict(), "vocab_size": vocab.size, "n_out": vocab.label_ids[-1] + 1,
-                         "label_start": vocab.label_ids[0], "n_shapes": len(feats.shapes)})
+    cfg = ModelConfig(
+        **{
+            **base_model.cfg.to_dict(),
+            "vocab_size": vocab.size,
+            "n_out": vocab.label_ids[-1] + 1,
+            "label_start": vocab.label_ids[0],
+            "n_shapes": len(feats.shapes),
+        }
+    )
     model = DiffusionTagger(cfg, feats.lower_ids, feats.shape_ids)
     if scratch:
         return model, {}
     old_state = base_model.state_dict()
     new_state = model.state_dict()
-    skip = {"tok.weight", "lower.weight", "shape.weight", "label.weight", "head.weight", "head.bias", "lower_ids",
-            "shape_ids", "out_bias"}
+    skip = {
+        "tok.weight",
+        "lower.weight",
+        "shape.weight",
+        "label.weight",
+        "head.weight",
+        "head.bias",
+        "lower_ids",
+        "shape_ids",
+        "out_bias",
+    }
     for k, v in old_state.items():
         if k not in skip and k in new_state and new_state[k].shape == v.shape:
             new_state[k] = v.clone()

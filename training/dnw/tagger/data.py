@@ -4,13 +4,14 @@ The workbench exports `{"instruction": "<ner>\\n{text}\\n</ner>", "output": "<te
 (docs/formats/instruction.md). Both escape `& < >` in the text. Spans are code-point offsets into the (unescaped,
 NFC) text, as everywhere in the project. The small model itself is fed the unescaped text.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 PROMPT_OPEN = "<ner>"
 PROMPT_CLOSE = "</ner>"
@@ -42,7 +43,7 @@ def prompt_text(instruction: str) -> str:
     head, tail = PROMPT_OPEN + "\n", "\n" + PROMPT_CLOSE
     if not (instruction.startswith(head) and instruction.endswith(tail)):
         raise ValueError(f"instruction is not {TEMPLATE!r}: {instruction[:40]!r}")
-    return unescape(instruction[len(head):-len(tail)])
+    return unescape(instruction[len(head) : -len(tail)])
 
 
 def render_inline(text: str, spans: Iterable[Span]) -> str:
@@ -56,7 +57,7 @@ def render_inline(text: str, spans: Iterable[Span]) -> str:
         nonlocal pos
         while stack and stack[-1][1] <= limit:
             s = stack.pop()
-            out.append(escape(text[pos:s[1]]))
+            out.append(escape(text[pos : s[1]]))
             pos = s[1]
             out.append(f"</{s[2]}>")
 
@@ -64,7 +65,7 @@ def render_inline(text: str, spans: Iterable[Span]) -> str:
         close_until(span[0])
         if stack and span[1] > stack[-1][1]:
             raise ValueError(f"crossing spans {stack[-1]} and {span}")
-        out.append(escape(text[pos:span[0]]))
+        out.append(escape(text[pos : span[0]]))
         pos = span[0]
         out.append(f"<{span[2]}>")
         stack.append(span)
@@ -81,7 +82,7 @@ def parse_inline(output: str, strict: bool = True) -> tuple[str, list[Span]]:
     spans: list[Span] = []
     pos = 0
     for m in _TAG.finditer(output):
-        chunk = unescape(output[pos:m.start()])
+        chunk = unescape(output[pos : m.start()])
         text.append(chunk)
         length += len(chunk)
         pos = m.end()
@@ -92,8 +93,10 @@ def parse_inline(output: str, strict: bool = True) -> tuple[str, list[Span]]:
         idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == label), None)
         if idx is None or (strict and idx != len(stack) - 1):
             if strict:
-                raise ValueError(f"</{label}> at character {m.start()} does not close the innermost open tag"
-                                 + (f" <{stack[-1][0]}>" if stack else " (none is open)"))
+                raise ValueError(
+                    f"</{label}> at character {m.start()} does not close the innermost open tag"
+                    + (f" <{stack[-1][0]}>" if stack else " (none is open)")
+                )
             continue
         _, start = stack.pop(idx)
         if length > start:
@@ -139,6 +142,7 @@ def write_instruction_jsonl(path: str | Path, records: Iterable[Record]) -> int:
 
 
 # ---- stacked BIO over tokens -------------------------------------------------------------------------------------
+
 
 def nesting_levels(spans: Sequence[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
     """Outermost spans on level 0, each further level the spans overlapping one already placed (core/bio.ts)."""
@@ -212,7 +216,9 @@ def stacked_to_token_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 
 
 def token_spans_to_char_spans(spans: Iterable[tuple[int, int, str]], offsets: Sequence[tuple[int, int]]) -> list[Span]:
-    return sorted({(offsets[s][0], offsets[e - 1][1], label) for s, e, label in spans}, key=lambda s: (s[0], -s[1], s[2]))
+    return sorted(
+        {(offsets[s][0], offsets[e - 1][1], label) for s, e, label in spans}, key=lambda s: (s[0], -s[1], s[2])
+    )
 
 
 def outermost(spans: Iterable[Span]) -> list[Span]:
@@ -222,6 +228,7 @@ def outermost(spans: Iterable[Span]) -> list[Span]:
 
 
 # ---- metrics -----------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Counts:

@@ -5,16 +5,17 @@ probability is >= threshold (the most confident one when none is; everything at 
 when its canvas is full. This is the engine's 'threshold' schedule at temperature 0 with alg maskgit_plus
 (core/sampler/denoiser.ts); the engine's own sampler is authoritative.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 
 from .data import Span, stacked_to_token_spans, token_spans_to_char_spans
 from .encode import Encoded, collate, length_batches
-from .tokenizer import Vocab, EOS
+from .tokenizer import EOS, Vocab
 
 
 @dataclass
@@ -26,23 +27,28 @@ class DecodeStats:
 
 def torch_step(model, allowed: torch.Tensor | None = None):
     """step(ids, att, pos) -> (top-1 probability, top-1 id) per position, from a PyTorch logits model."""
+
     def step(ids, att, pos):
         logits = model(ids, att, pos).float()
         if allowed is not None:
             logits = logits + allowed
         return torch.softmax(logits, dim=-1).max(-1)
+
     return step
 
 
 def onnx_step(session):
     """The same from an exported graph (graph contract: greedy, no filtering)."""
     import numpy as np
+
     scalars = {"temperature": np.zeros(1, np.float32), "top_p": np.ones(1, np.float32), "top_k": np.zeros(1, np.int64)}
 
     def step(ids, att, pos):
-        ids_out, probs_out, _ = session.run(None, {"input_ids": ids.numpy(), "attention_mask": att.numpy(),
-                                                   "position_ids": pos.numpy(), **scalars})
+        ids_out, probs_out, _ = session.run(
+            None, {"input_ids": ids.numpy(), "attention_mask": att.numpy(), "position_ids": pos.numpy(), **scalars}
+        )
         return torch.from_numpy(probs_out[..., 0]), torch.from_numpy(ids_out[..., 0])
+
     return step
 
 
@@ -110,8 +116,16 @@ def inline_spans(canvas: Sequence[int], vocab: Vocab, n_text: int) -> list[tuple
     return sorted(spans)
 
 
-def decode_items(model, vocab: Vocab, items: Sequence[Encoded], fmt: str, threshold: float = 0.9,
-                 max_steps: int | None = None, max_tokens: int = 8192, session=None) -> tuple[list[list[Span]], DecodeStats]:
+def decode_items(
+    model,
+    vocab: Vocab,
+    items: Sequence[Encoded],
+    fmt: str,
+    threshold: float = 0.9,
+    max_steps: int | None = None,
+    max_tokens: int = 8192,
+    session=None,
+) -> tuple[list[list[Span]], DecodeStats]:
     """Predicted char spans (all nesting levels) for each item, and how many forward passes it took.
     With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`."""
     preds: list[list[Span]] = [[] for _ in items]
@@ -134,7 +148,7 @@ def decode_items(model, vocab: Vocab, items: Sequence[Encoded], fmt: str, thresh
         stats.forward_calls += calls
         for row, i in enumerate(b):
             it = items[i]
-            canvas = ids[row, ids.shape[1] - len(it.canvas):].tolist()
+            canvas = ids[row, ids.shape[1] - len(it.canvas) :].tolist()
             if fmt == "aligned":
                 tags = [label_of.get(t, "O") for t in canvas]
                 tspans = stacked_to_token_spans(tags)

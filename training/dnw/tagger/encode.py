@@ -5,16 +5,17 @@ tokens + [</ner>]: the newlines are whitespace and produce no token), then the c
   aligned: one slot per text token holding that token's stacked BIO label id.
   inline:  the text tokens with tag tokens around entities, then [EOS] up to canvas_len(n).
 """
+
 from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import torch
 
-from .data import Record, char_spans_to_token_spans, render_prompt, stacked_tags, nesting_levels
+from .data import Record, char_spans_to_token_spans, nesting_levels, render_prompt, stacked_tags
 from .tokenizer import BpeDropout, Vocab, align_tokens
 
 
@@ -105,21 +106,22 @@ def collate(items: Sequence[Encoded], pad_id: int, canvas_fill: int | None = Non
     for i, e in enumerate(items):
         canvas = e.canvas if canvas_fill is None else [canvas_fill] * len(e.canvas)
         row = e.prompt_ids + canvas
-        ids[i, S - len(row):] = torch.tensor(row)
-        att[i, S - len(row):] = 1
-        can[i, S - len(canvas):] = True
+        ids[i, S - len(row) :] = torch.tensor(row)
+        att[i, S - len(row) :] = 1
+        can[i, S - len(canvas) :] = True
     pos = (att.cumsum(-1) - 1).clamp(min=0)
     return Batch(ids, att, pos, can, list(items))
 
 
-def length_batches(items: Sequence[Encoded], max_tokens: int, rng: random.Random | None,
-                   max_batch: int = 256) -> list[list[int]]:
+def length_batches(
+    items: Sequence[Encoded], max_tokens: int, rng: random.Random | None, max_batch: int = 256
+) -> list[list[int]]:
     """Index batches of similar length whose padded size stays under max_tokens; shuffled when rng is given."""
     order = sorted(range(len(items)), key=lambda i: len(items[i]))
     if rng is not None:
         # Shuffle within small length windows so batches differ between epochs yet stay length-homogeneous.
         window = 64
-        chunks = [order[i:i + window] for i in range(0, len(order), window)]
+        chunks = [order[i : i + window] for i in range(0, len(order), window)]
         for c in chunks:
             rng.shuffle(c)
         order = [i for c in chunks for i in c]

@@ -7,6 +7,7 @@ Flat F1 compares the outermost predicted spans with the gold of --flat-data (the
 is given, else with the outermost gold spans of --data (identical for the silver-nested files). Use dev for every
 choice; run on test only to report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,13 +18,22 @@ from pathlib import Path
 import torch
 
 from .data import Counts, outermost, read_instruction_jsonl
-from .encode import encode_record
 from .decode import decode_items
+from .encode import encode_record
 from .runs import load_run
 
 
-def evaluate_items(model, vocab, items, fmt: str, threshold: float, flat_gold=None, max_steps=None,
-                   session=None, max_tokens: int = 8192) -> dict:
+def evaluate_items(
+    model,
+    vocab,
+    items,
+    fmt: str,
+    threshold: float,
+    flat_gold=None,
+    max_steps=None,
+    session=None,
+    max_tokens: int = 8192,
+) -> dict:
     t0 = time.time()
     preds, stats = decode_items(model, vocab, items, fmt, threshold, max_steps, max_tokens, session)
     nested, flat = Counts(), Counts()
@@ -32,9 +42,16 @@ def evaluate_items(model, vocab, items, fmt: str, threshold: float, flat_gold=No
         gold_flat = flat_gold[k].spans if flat_gold is not None else outermost(it.record.spans)
         flat.add(outermost(gold_flat), outermost(pred))
     n, f = nested.report(), flat.report()
-    return {"nested_f1": n["f1"], "flat_f1": f["f1"], "nested": n, "flat": f, "sentences": len(items),
-            "forward_rows_per_sentence": stats.steps_per_row, "forward_calls": stats.forward_calls,
-            "seconds": time.time() - t0}
+    return {
+        "nested_f1": n["f1"],
+        "flat_f1": f["f1"],
+        "nested": n,
+        "flat": f,
+        "sentences": len(items),
+        "forward_rows_per_sentence": stats.steps_per_row,
+        "forward_calls": stats.forward_calls,
+        "seconds": time.time() - t0,
+    }
 
 
 def main() -> None:

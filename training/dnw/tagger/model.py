@@ -13,10 +13,11 @@ Two output formats share the code:
 Token features are lookup tables indexed by token id (lower-cased id, shape class), baked into the graph as
 buffers, so the exported model needs nothing but input_ids.
 """
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn as nn
@@ -112,7 +113,7 @@ class DiffusionTagger(nn.Module):
         self.ln_f = nn.LayerNorm(d)
         self.head = nn.Linear(d, cfg.n_out) if cfg.format == "aligned" else None
         allowed = torch.full((cfg.n_out,), -1e4)
-        allowed[cfg.label_start:] = 0.0
+        allowed[cfg.label_start :] = 0.0
         self.register_buffer("out_bias", allowed if cfg.format == "aligned" else torch.zeros(cfg.n_out))
         self.drop = nn.Dropout(cfg.dropout)
         self.apply(self._init)
@@ -145,8 +146,9 @@ class DiffusionTagger(nn.Module):
             x = blk(x, bias, keep, cos, sin)
         return self.ln_f(x)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                position_ids: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, position_ids: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Logits [B, S, n_out] for every position (prompt positions are meaningless for 'aligned')."""
         if self.cfg.format == "inline":
             return self._forward_inline(input_ids, attention_mask, position_ids)

@@ -1,5 +1,6 @@
 """A training run's folder (config.toml, tokenizer, checkpoints): the defaults a config fills in, and the model
 rebuilt from a run. Used by training, evaluation and export alike, so none of them imports another for it."""
+
 from __future__ import annotations
 
 import tomllib
@@ -12,13 +13,35 @@ from .tokenizer import Vocab, token_features
 
 DEFAULTS = {
     "run": {"name": "run", "out_dir": "training/runs", "seed": 1, "threads": 1},
-    "data": {"train": "training/data/phoner_train.nested.jsonl", "dev": "training/data/phoner_dev.nested.jsonl",
-             "train_limit": 0, "dev_limit": 500, "vocab_size": 6000, "bpe_dropout": 0.0, "bpe_variants": 1},
+    "data": {
+        "train": "training/data/phoner_train.nested.jsonl",
+        "dev": "training/data/phoner_dev.nested.jsonl",
+        "train_limit": 0,
+        "dev_limit": 500,
+        "vocab_size": 6000,
+        "bpe_dropout": 0.0,
+        "bpe_variants": 1,
+    },
     "model": {"format": "aligned"},
-    "train": {"epochs": 10, "max_minutes": 0, "max_tokens": 4096, "lr": 1e-3, "min_lr_ratio": 0.05,
-              "warmup_steps": 200, "weight_decay": 0.01, "betas": [0.9, 0.98], "grad_clip": 1.0, "eps": 1e-3,
-              "eval_every": 250, "checkpoint_every": 250, "log_every": 25, "max_steps": 0,
-              "max_cpu_minutes": 0, "time_schedule": False, "ema": 0.0},
+    "train": {
+        "epochs": 10,
+        "max_minutes": 0,
+        "max_tokens": 4096,
+        "lr": 1e-3,
+        "min_lr_ratio": 0.05,
+        "warmup_steps": 200,
+        "weight_decay": 0.01,
+        "betas": [0.9, 0.98],
+        "grad_clip": 1.0,
+        "eps": 1e-3,
+        "eval_every": 250,
+        "checkpoint_every": 250,
+        "log_every": 25,
+        "max_steps": 0,
+        "max_cpu_minutes": 0,
+        "time_schedule": False,
+        "ema": 0.0,
+    },
     "decode": {"threshold": 0.9, "max_steps": 8},
 }
 
@@ -42,9 +65,17 @@ def build_model(cfg: dict, vocab: Vocab, state: dict | None = None) -> Diffusion
     m = cfg["model"]
     fmt = m.get("format", "aligned")
     n_out = vocab.label_ids[-1] + 1 if fmt == "aligned" else vocab.size
-    mc = ModelConfig(vocab_size=vocab.size, n_out=n_out, label_start=vocab.label_ids[0], n_shapes=n_shapes,
-                     pad_id=vocab.pad_id, mask_id=vocab.mask_id, open_id=vocab.open_id, close_id=vocab.close_id,
-                     **{k: v for k, v in m.items()})
+    mc = ModelConfig(
+        vocab_size=vocab.size,
+        n_out=n_out,
+        label_start=vocab.label_ids[0],
+        n_shapes=n_shapes,
+        pad_id=vocab.pad_id,
+        mask_id=vocab.mask_id,
+        open_id=vocab.open_id,
+        close_id=vocab.close_id,
+        **{k: v for k, v in m.items()},
+    )
     return DiffusionTagger(mc, lower_ids, shape_ids)
 
 

@@ -12,11 +12,12 @@ inside it is not marked. We add the inner LOCATIONs a nested annotation would ha
 
 The result is a silver nested corpus: outer spans are PhoNER's (unchanged), inner spans are gazetteer matches.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .data import Record, Span
 
@@ -42,7 +43,7 @@ class Gazetteer:
     max_len: int
 
     @classmethod
-    def from_records(cls, records: Iterable[Record], min_count: int = 1) -> "Gazetteer":
+    def from_records(cls, records: Iterable[Record], min_count: int = 1) -> Gazetteer:
         counts: Counter[tuple[str, ...]] = Counter()
         for r in records:
             for start, end, label in r.spans:
@@ -72,7 +73,7 @@ def add_inner_locations(record: Record, gazetteer: Gazetteer) -> Record:
             for n in range(min(gazetteer.max_len, j - k), 0, -1):
                 if n == j - i:  # the whole outer span is not nested in itself
                     continue
-                if tuple(record.text[a:b] for a, b in words[k:k + n]) in gazetteer.entries:
+                if tuple(record.text[a:b] for a, b in words[k : k + n]) in gazetteer.entries:
                     hit = n
                     break
             if hit:

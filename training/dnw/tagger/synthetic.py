@@ -1,4 +1,5 @@
 """Synthetic Vietnamese medical NER sentences (our own templates, no PhoNER text) for tests and smoke runs."""
+
 from __future__ import annotations
 
 import random
@@ -10,8 +11,18 @@ _VALUES = {
     "PATIENT_ID": ["BN{n}", "{n}", "BN {n}"],
     "AGE": ["{a}"],
     "GENDER": ["nam", "nữ", "bé trai", "bé gái"],
-    "LOCATION": ["Đà Nẵng", "Hà Nội", "quận Hải Châu", "phường Hoà Cường", "thôn Phú Lộc", "Bệnh viện Đà Nẵng",
-                 "TP. HCM", "Quảng Nam", "chợ Cồn", "sân bay Nội Bài"],
+    "LOCATION": [
+        "Đà Nẵng",
+        "Hà Nội",
+        "quận Hải Châu",
+        "phường Hoà Cường",
+        "thôn Phú Lộc",
+        "Bệnh viện Đà Nẵng",
+        "TP. HCM",
+        "Quảng Nam",
+        "chợ Cồn",
+        "sân bay Nội Bài",
+    ],
     "ORGANIZATION": ["Sở Y tế Đà Nẵng", "Bộ Y tế", "Trung tâm Kiểm soát bệnh tật Hà Nội", "Bệnh viện Bạch Mai"],
     "DATE": ["{d}/{m}", "ngày {d} - {m}", "{d} - {m}"],
     "SYMPTOM_AND_DISEASE": ["sốt", "ho", "khó thở", "viêm phổi", "mệt mỏi", "đau họng"],
@@ -30,8 +41,13 @@ _TEMPLATES = [
 
 def _fill(kind: str, rng: random.Random) -> str:
     v = rng.choice(_VALUES[kind])
-    return v.format(n=rng.randint(1, 3000), a=rng.randint(1, 95), d=rng.randint(1, 28), m=rng.randint(1, 12),
-                    f=rng.randint(100, 9999))
+    return v.format(
+        n=rng.randint(1, 3000),
+        a=rng.randint(1, 95),
+        d=rng.randint(1, 28),
+        m=rng.randint(1, 12),
+        f=rng.randint(100, 9999),
+    )
 
 
 def synthetic_records(n: int, seed: int = 0) -> list[Record]:
@@ -39,7 +55,7 @@ def synthetic_records(n: int, seed: int = 0) -> list[Record]:
     out = []
     for _ in range(n):
         tpl = rng.choice(_TEMPLATES)
-        text, spans, pos = "", [], 0
+        text, spans = "", []
         for piece in tpl.replace("{", "\x00{").replace("}", "}\x00").split("\x00"):
             if piece.startswith("{") and piece.endswith("}"):
                 kind = piece[1:-1]
@@ -55,6 +71,7 @@ def synthetic_records(n: int, seed: int = 0) -> list[Record]:
 def write_synthetic(folder: str | Path, n_train: int = 64, n_dev: int = 16, seed: int = 0) -> tuple[Path, Path]:
     folder = Path(folder)
     from .silver_nesting import nest_corpus
+
     train, dev = synthetic_records(n_train, seed), synthetic_records(n_dev, seed + 1)
     _, nested = nest_corpus(train, {"train": train, "dev": dev})
     write_instruction_jsonl(folder / "train.jsonl", nested["train"])

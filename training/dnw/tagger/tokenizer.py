@@ -11,13 +11,14 @@ Ids: special tokens first ([PAD] [UNK] [MASK] [EOS] <ner> </ner>), then one toke
 then the BPE vocabulary. Every non-[UNK] BPE token, with "</w>" removed, is a literal substring of the NFC text and
 [UNK] is one code point, so token character offsets can be recovered by walking the text (`align_tokens`).
 """
+
 from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers
 from tokenizers.models import BPE
@@ -47,16 +48,27 @@ def tag_tokens(entity_labels: Iterable[str]) -> list[str]:
     return out
 
 
-def train_tokenizer(texts: Iterable[str], stacked_labels: Sequence[str], entity_labels: Sequence[str],
-                    vocab_size: int = 6000, min_frequency: int = 1) -> Tokenizer:
+def train_tokenizer(
+    texts: Iterable[str],
+    stacked_labels: Sequence[str],
+    entity_labels: Sequence[str],
+    vocab_size: int = 6000,
+    min_frequency: int = 1,
+) -> Tokenizer:
     tok = Tokenizer(BPE(unk_token=UNK, end_of_word_suffix=EOW))
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.decoder = decoders.Sequence([decoders.Replace(LABEL_OPEN, ""), decoders.Replace(LABEL_CLOSE, ""),
-                                     decoders.BPEDecoder(suffix=EOW)])
+    tok.decoder = decoders.Sequence(
+        [decoders.Replace(LABEL_OPEN, ""), decoders.Replace(LABEL_CLOSE, ""), decoders.BPEDecoder(suffix=EOW)]
+    )
     specials = BASE_SPECIALS + [label_token(t) for t in stacked_labels] + tag_tokens(entity_labels)
-    trainer = BpeTrainer(vocab_size=vocab_size + len(specials), min_frequency=min_frequency, special_tokens=specials,
-                         end_of_word_suffix=EOW, show_progress=False)
+    trainer = BpeTrainer(
+        vocab_size=vocab_size + len(specials),
+        min_frequency=min_frequency,
+        special_tokens=specials,
+        end_of_word_suffix=EOW,
+        show_progress=False,
+    )
     tok.train_from_iterator(list(texts), trainer=trainer)
     return tok
 
@@ -65,7 +77,7 @@ def align_tokens(text: str, tokens: Sequence[str], unk: str = UNK) -> list[tuple
     """Code-point offsets of each token in `text` (the way a JS engine without offsets recovers them)."""
     offsets, pos = [], 0
     for t in tokens:
-        surface = t[:-len(EOW)] if t.endswith(EOW) else t
+        surface = t[: -len(EOW)] if t.endswith(EOW) else t
         if t == unk:
             while pos < len(text) and text[pos].isspace():
                 pos += 1
@@ -87,6 +99,7 @@ class BpeDropout:
 
     def __init__(self, tokenizer: Tokenizer, p: float, seed: int):
         import random
+
         model = json.loads(tokenizer.to_str())["model"]
         merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1)) for m in model["merges"]]
         self.ranks = {m: i for i, m in enumerate(merges)}
@@ -108,7 +121,7 @@ class BpeDropout:
                     best, best_rank = i, rank
             if best < 0:
                 break
-            pieces[best:best + 2] = [pieces[best] + pieces[best + 1]]
+            pieces[best : best + 2] = [pieces[best] + pieces[best + 1]]
         return pieces
 
     def retokenize(self, tokens: list[str]) -> list[str]:
@@ -118,7 +131,7 @@ class BpeDropout:
         for t in tokens:
             word.append(t)
             if t.endswith(EOW):
-                surface = "".join(w[:-len(EOW)] if w.endswith(EOW) else w for w in word)
+                surface = "".join(w[: -len(EOW)] if w.endswith(EOW) else w for w in word)
                 pieces = None if UNK in word else self.split_word(surface)
                 out += pieces if pieces is not None else word
                 word = []
@@ -126,6 +139,7 @@ class BpeDropout:
 
 
 # ---- per-token features (lookup tables the model bakes in) --------------------------------------------------------
+
 
 def _char_class(c: str) -> str:
     if c.isdigit():
@@ -141,7 +155,7 @@ def _char_class(c: str) -> str:
 def shape_of(token: str) -> str:
     """Collapsed character-class pattern plus word-final flag: 'Xx$', 'ddd$', 'X.X.$', 'x' (inside a word)."""
     final = token.endswith(EOW)
-    s = token[:-len(EOW)] if final else token
+    s = token[: -len(EOW)] if final else token
     out: list[str] = []
     run = 0
     for c in s:
@@ -192,25 +206,39 @@ def token_features(tok: Tokenizer) -> TokenFeatures:
 @dataclass
 class Vocab:
     """What training and export need to know about the tokenizer's ids."""
+
     tokenizer: Tokenizer
     labels: list[str]  # stacked BIO tags, index = label index
     label_ids: list[int]  # token id of each label
     entity_labels: list[str]
 
     @property
-    def pad_id(self) -> int: return self.tokenizer.token_to_id(PAD)
+    def pad_id(self) -> int:
+        return self.tokenizer.token_to_id(PAD)
+
     @property
-    def mask_id(self) -> int: return self.tokenizer.token_to_id(MASK)
+    def mask_id(self) -> int:
+        return self.tokenizer.token_to_id(MASK)
+
     @property
-    def eos_id(self) -> int: return self.tokenizer.token_to_id(EOS)
+    def eos_id(self) -> int:
+        return self.tokenizer.token_to_id(EOS)
+
     @property
-    def unk_id(self) -> int: return self.tokenizer.token_to_id(UNK)
+    def unk_id(self) -> int:
+        return self.tokenizer.token_to_id(UNK)
+
     @property
-    def open_id(self) -> int: return self.tokenizer.token_to_id(NER_OPEN)
+    def open_id(self) -> int:
+        return self.tokenizer.token_to_id(NER_OPEN)
+
     @property
-    def close_id(self) -> int: return self.tokenizer.token_to_id(NER_CLOSE)
+    def close_id(self) -> int:
+        return self.tokenizer.token_to_id(NER_CLOSE)
+
     @property
-    def size(self) -> int: return self.tokenizer.get_vocab_size()
+    def size(self) -> int:
+        return self.tokenizer.get_vocab_size()
 
     def tag_id(self, label: str, closing: bool) -> int:
         return self.tokenizer.token_to_id(f"</{label}>" if closing else f"<{label}>")
@@ -219,11 +247,12 @@ class Vocab:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.tokenizer.save(str(folder / "tokenizer.json"))
-        (folder / "labels.json").write_text(json.dumps({"labels": self.labels, "entity_labels": self.entity_labels},
-                                                       ensure_ascii=False, indent=1))
+        (folder / "labels.json").write_text(
+            json.dumps({"labels": self.labels, "entity_labels": self.entity_labels}, ensure_ascii=False, indent=1)
+        )
 
     @classmethod
-    def load(cls, folder: str | Path) -> "Vocab":
+    def load(cls, folder: str | Path) -> Vocab:
         folder = Path(folder)
         tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         meta = json.loads((folder / "labels.json").read_text())
@@ -233,8 +262,9 @@ class Vocab:
         return cls(tok, meta["labels"], ids, meta["entity_labels"])
 
     @classmethod
-    def build(cls, texts: Iterable[str], stacked_labels: Sequence[str], entity_labels: Sequence[str],
-              vocab_size: int = 6000) -> "Vocab":
+    def build(
+        cls, texts: Iterable[str], stacked_labels: Sequence[str], entity_labels: Sequence[str], vocab_size: int = 6000
+    ) -> Vocab:
         labels = ["O"] + sorted(set(stacked_labels) - {"O"}, key=lambda t: (t.count("|"), t[2:], t))
         tok = train_tokenizer(texts, labels, sorted(entity_labels), vocab_size)
         ids = [tok.token_to_id(label_token(t)) for t in labels]

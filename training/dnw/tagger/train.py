@@ -8,6 +8,7 @@ masked with probability t ~ U(eps, 1) drawn per sequence; loss = sum over masked
 number of canvas slots. Run folder (run.out_dir/run.name): config.toml, tokenizer.json + labels.json, log.jsonl
 (JSON lines: step, loss, lr, tokens/s, wall time; eval lines with dev F1), last.pt (resume), best.pt (best dev F1).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,13 +23,14 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
-from .data import read_instruction_jsonl, stacked_tags, char_spans_to_token_spans
-from .encode import Encoded, encode_record, length_batches, collate
-from .model import count_params
 from ..devices import rand_on
-from .tokenizer import BpeDropout, Vocab
+from .data import char_spans_to_token_spans, read_instruction_jsonl, stacked_tags
+from .encode import Encoded, collate, encode_record, length_batches
 from .evaluate import evaluate_items
+from .model import count_params
 from .runs import build_model, load_config
+from .tokenizer import BpeDropout, Vocab
+
 
 def _syllable_tags(records) -> tuple[set[str], set[str]]:
     """Stacked tags over whitespace tokens (the label inventory; BPE tokens inside a word take the same tags)."""
@@ -130,8 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     run, vocab, train, dev = prepare_run(cfg, Path(args.config), rank)
     ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False) if (run / "last.pt").exists() else None
     model = build_model(cfg, vocab, ck["model"] if ck else None)
-    opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]),
-                            weight_decay=tc["weight_decay"])
+    opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]), weight_decay=tc["weight_decay"])
     log = Logger(run / "log.jsonl", rank == 0)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "cpu": 0.0, "best_f1": -1.0}
     # EMA of the weights (train.ema = decay, 0 = off): evaluated, saved as best.pt and exported instead of the raw
@@ -143,14 +144,23 @@ def main(argv: list[str] | None = None) -> None:
     if ck is not None:
         model.load_state_dict(ck["model"])
         if ema is not None:
-            ema = ck.get("ema") or {k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
+            ema = ck.get("ema") or {
+                k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()
+            }
         opt.load_state_dict(ck["optim"])
         state.update(ck["state"])
         log(event="resume", **state)
     else:
-        log(event="start", params=count_params(model), world=world, threads=int(rc["threads"]),
-            train_examples=len(train), dev_examples=len(dev), train_tokens=sum(len(v[0]) for v in train),
-            config=cfg)
+        log(
+            event="start",
+            params=count_params(model),
+            world=world,
+            threads=int(rc["threads"]),
+            train_examples=len(train),
+            dev_examples=len(dev),
+            train_tokens=sum(len(v[0]) for v in train),
+            config=cfg,
+        )
     ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
 
     def epoch_data(epoch: int) -> list[Encoded]:
@@ -177,8 +187,11 @@ def main(argv: list[str] | None = None) -> None:
     def save(which: str) -> None:
         if rank != 0:
             return
-        payload = {"model": weights_for_eval() if which == "best" else model.state_dict(), "state": dict(state),
-                   "config": cfg}
+        payload = {
+            "model": weights_for_eval() if which == "best" else model.state_dict(),
+            "state": dict(state),
+            "config": cfg,
+        }
         if which == "last":
             payload["optim"] = opt.state_dict()
             if ema is not None:
@@ -194,8 +207,14 @@ def main(argv: list[str] | None = None) -> None:
         if ema is not None:
             raw = {k: v.clone() for k, v in model.state_dict().items()}
             model.load_state_dict(weights_for_eval())
-        rep = evaluate_items(model, vocab, dev, cfg["model"].get("format", "aligned"),
-                             float(cfg["decode"]["threshold"]), max_steps=cfg["decode"].get("max_steps"))
+        rep = evaluate_items(
+            model,
+            vocab,
+            dev,
+            cfg["model"].get("format", "aligned"),
+            float(cfg["decode"]["threshold"]),
+            max_steps=cfg["decode"].get("max_steps"),
+        )
         if raw is not None:
             model.load_state_dict(raw)
         model.train()
@@ -204,11 +223,18 @@ def main(argv: list[str] | None = None) -> None:
         if improved:
             state["best_f1"] = rep["nested_f1"]
             save("best")
-        log(event="eval", step=state["step"], epoch=state["epoch"], wall_min=round(state["wall"] / 60, 2),
+        log(
+            event="eval",
+            step=state["step"],
+            epoch=state["epoch"],
+            wall_min=round(state["wall"] / 60, 2),
             cpu_min=round(state["cpu"] / 60, 2),
-            dev_nested_f1=round(rep["nested_f1"], 4), dev_flat_f1=round(rep["flat_f1"], 4),
+            dev_nested_f1=round(rep["nested_f1"], 4),
+            dev_flat_f1=round(rep["flat_f1"], 4),
             forward_rows_per_sentence=round(rep["forward_rows_per_sentence"], 2),
-            eval_seconds=round(rep["seconds"], 1), best=improved)
+            eval_seconds=round(rep["seconds"], 1),
+            best=improved,
+        )
 
     model.train()
     while state["step"] < total and not stop:
@@ -251,12 +277,22 @@ def main(argv: list[str] | None = None) -> None:
             s = state["step"]
             if s % int(tc["log_every"]) == 0:
                 now, cnow = time.time(), time.process_time()
-                log(step=s, epoch=state["epoch"], loss=round(loss_acc / n_acc, 4), lr=round(lr, 6),
+                log(
+                    step=s,
+                    epoch=state["epoch"],
+                    loss=round(loss_acc / n_acc, 4),
+                    lr=round(lr, 6),
                     tokens_per_s=round(tokens_since / (now - t_since)),
                     tokens_per_cpu_s=round(tokens_since / world / max(1e-9, cnow - c_since)),
-                    wall_min=round(state["wall"] / 60, 2), cpu_min=round(state["cpu"] / 60, 2))
+                    wall_min=round(state["wall"] / 60, 2),
+                    cpu_min=round(state["cpu"] / 60, 2),
+                )
                 tokens_since, t_since, c_since, loss_acc, n_acc = 0, now, cnow, 0.0, 0
-            done = s >= total or bool(budget and state["wall"] >= budget) or bool(cpu_budget and state["cpu"] >= cpu_budget)
+            done = (
+                s >= total
+                or bool(budget and state["wall"] >= budget)
+                or bool(cpu_budget and state["cpu"] >= cpu_budget)
+            )
             if dist.is_initialized() and (budget or cpu_budget):
                 flag = torch.tensor([1.0 if done else 0.0])
                 dist.all_reduce(flag, op=dist.ReduceOp.MAX)  # every rank stops at the same step

@@ -16,5 +16,12 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** Set-Cookie for a session (maxAge 0 clears it). */
 export function sessionCookie(tls: boolean, value: string, maxAgeSeconds: number): string {
-  return [`${cookieName(tls)}=${value}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict', ...(tls ? ['Secure'] : [])].join('; ');
+  return [
+    `${cookieName(tls)}=${value}`,
+    'Path=/',
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(tls ? ['Secure'] : []),
+  ].join('; ');
 }

@@ -15,8 +15,10 @@ export interface ListenChoice {
 export function listenProblem(choice: ListenChoice): string | null {
   if (!choice.team && choice.tls) return '--tls-cert/--tls-key are for a team server: add --team';
   if (isLoopback(choice.host) || choice.host === 'localhost') return null;
-  if (!choice.team) return `refusing to listen on ${choice.host}: the single-user browser host listens on loopback only (a team server needs --team, --listen ADDR:PORT and --tls-cert/--tls-key)`;
-  if (!choice.tls) return `refusing to listen on ${choice.host} without TLS: give --tls-cert and --tls-key (passwords and session cookies must not cross the network in clear)`;
+  if (!choice.team)
+    return `refusing to listen on ${choice.host}: the single-user browser host listens on loopback only (a team server needs --team, --listen ADDR:PORT and --tls-cert/--tls-key)`;
+  if (!choice.tls)
+    return `refusing to listen on ${choice.host} without TLS: give --tls-cert and --tls-key (passwords and session cookies must not cross the network in clear)`;
   return null;
 }
 

@@ -14,7 +14,11 @@ export type ScryptCost = typeof DEFAULT_COST;
 
 function scrypt(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFC'), salt, KEY_BYTES, options, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize('NFC'), salt, KEY_BYTES, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
 }
 
 /** Why a password cannot be used, or null. Length only: a long passphrase beats composition rules. */
@@ -26,7 +30,11 @@ export function passwordProblem(password: string): string | null {
 }
 
 /** `scrypt$N$r$p$<user salt>$<key>` (base64url); the install salt is not stored in it. */
-export async function hashPassword(password: string, installSalt: Buffer, cost: ScryptCost = DEFAULT_COST): Promise<string> {
+export async function hashPassword(
+  password: string,
+  installSalt: Buffer,
+  cost: ScryptCost = DEFAULT_COST,
+): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await scrypt(password, Buffer.concat([salt, installSalt]), cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');

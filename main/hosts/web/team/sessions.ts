@@ -16,7 +16,11 @@ export class Sessions {
   private readonly secret: Buffer;
   private pruned = 0;
 
-  constructor(private readonly users: UserRepository, private readonly ttlMs = SESSION_TTL_MS, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly ttlMs = SESSION_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {
     this.secret = users.secret('session');
   }
 

@@ -36,7 +36,8 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 async function readLogin(req: IncomingMessage): Promise<{ name: string; password: string }> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new ContractError('invalid', 'the body must be application/json');
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new ContractError('invalid', 'the body must be application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -52,7 +53,13 @@ async function readLogin(req: IncomingMessage): Promise<{ name: string; password
     throw new ContractError('invalid', 'the body is not valid JSON');
   }
   const { name, password } = (body ?? {}) as Record<string, unknown>;
-  if (typeof name !== 'string' || typeof password !== 'string' || name.length === 0 || name.length > 64 || password.length > 1024) {
+  if (
+    typeof name !== 'string' ||
+    typeof password !== 'string' ||
+    name.length === 0 ||
+    name.length > 64 ||
+    password.length > 1024
+  ) {
     throw new ContractError('invalid', 'login needs {"name": string, "password": string}');
   }
   return { name, password };
@@ -77,11 +84,26 @@ export function teamGate(options: TeamGateOptions): RequestGate {
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       options.log?.(`login throttled for "${name.slice(0, 64)}" from ${address} (${seconds} s)`);
-      return json(res, 429, { ok: false, error: { code: 'unauthorized', message: `too many failed logins; try again in ${seconds} s`, detail: { retryAfterSeconds: seconds } } }, { 'Retry-After': String(seconds) });
+      return json(
+        res,
+        429,
+        {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: `too many failed logins; try again in ${seconds} s`,
+            detail: { retryAfterSeconds: seconds },
+          },
+        },
+        { 'Retry-After': String(seconds) },
+      );
     }
     const user = users.byName(name);
     // An unknown or disabled name costs the same scrypt as a known one: the timing does not tell which names exist.
-    const ok = user && !user.disabled ? await verifyPassword(password, user.passwordHash, installSalt) : (await verifyPassword(password, await (decoy ??= decoyHash(installSalt)), installSalt), false);
+    const ok =
+      user && !user.disabled
+        ? await verifyPassword(password, user.passwordHash, installSalt)
+        : (await verifyPassword(password, await (decoy ??= decoyHash(installSalt)), installSalt), false);
     if (!ok || !user) {
       byName.fail(nameKey);
       byAddress.fail(address);
@@ -96,7 +118,10 @@ export function teamGate(options: TeamGateOptions): RequestGate {
   function checkCsrf(req: IncomingMessage, id: string): void {
     const given = req.headers[CSRF_HEADER];
     if (typeof given !== 'string' || !sessions.checkCsrf(id, given)) {
-      throw new ContractError('forbidden', `a state-changing request needs this session's proof in the ${CSRF_HEADER} header`);
+      throw new ContractError(
+        'forbidden',
+        `a state-changing request needs this session's proof in the ${CSRF_HEADER} header`,
+      );
     }
   }
 
@@ -105,7 +130,8 @@ export function teamGate(options: TeamGateOptions): RequestGate {
 
     checkOrigin(req) {
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== `${scheme}://${req.headers.host ?? ''}`) throw new ContractError('forbidden', 'cross-origin requests are refused');
+      if (origin !== undefined && origin !== `${scheme}://${req.headers.host ?? ''}`)
+        throw new ContractError('forbidden', 'cross-origin requests are refused');
       const site = req.headers['sec-fetch-site'];
       if (typeof site === 'string' && site !== 'same-origin' && site !== 'none' && req.url?.startsWith('/api/')) {
         throw new ContractError('forbidden', 'cross-site requests are refused');
@@ -124,13 +150,20 @@ export function teamGate(options: TeamGateOptions): RequestGate {
           checkCsrf(req, id);
           sessions.end(id);
         }
-        json(res, 200, { ok: true, result: { team: true, user: null } satisfies SessionInfo }, { 'Set-Cookie': sessionCookie(tls, '', 0) });
+        json(
+          res,
+          200,
+          { ok: true, result: { team: true, user: null } satisfies SessionInfo },
+          { 'Set-Cookie': sessionCookie(tls, '', 0) },
+        );
         return true;
       }
       if (url.pathname === '/api/session' && req.method === 'GET') {
         const id = sessionId(req);
         const open = id === undefined ? undefined : sessions.find(id);
-        const info: SessionInfo = open ? { team: true, user: { name: open.user.name, role: open.user.role }, csrf: open.csrf } : { team: true, user: null };
+        const info: SessionInfo = open
+          ? { team: true, user: { name: open.user.name, role: open.user.role }, csrf: open.csrf }
+          : { team: true, user: null };
         json(res, 200, { ok: true, result: info });
         return true;
       }

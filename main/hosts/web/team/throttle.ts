@@ -25,7 +25,10 @@ interface Entry {
 export class Throttle {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly policy: ThrottlePolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: ThrottlePolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds until `key` may try again (0: now). */
   waitMs(key: string): number {

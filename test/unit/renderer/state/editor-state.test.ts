@@ -35,7 +35,10 @@ async function open(entities: Span[] = [], suggestions: SuggestedSpan[] = []): P
   calls.length = 0;
 }
 
-const saves = () => calls.filter((c) => c.method === 'annotations.save').map((c) => c.params as { parentRevisionId: number; entities: Span[]; outcomes?: unknown[]; note?: string });
+const saves = () =>
+  calls
+    .filter((c) => c.method === 'annotations.save')
+    .map((c) => c.params as { parentRevisionId: number; entities: Span[]; outcomes?: unknown[]; note?: string });
 const selected = () => text.spanByKey(selection.key);
 const plain = (s: Span | undefined) => s && `${s.label}@${s.start}-${s.end}`;
 
@@ -57,7 +60,10 @@ test('a dragged range labelled becomes a selected entity, saved on the revision 
   await editor.flush();
   assert.equal(editor.pending, 0);
   assert.equal(editor.revision, 4);
-  assert.deepEqual(saves().map((s) => [s.parentRevisionId, s.entities.map(plain)]), [[10, ['LOC@10-17', 'PER@32-35']]]);
+  assert.deepEqual(
+    saves().map((s) => [s.parentRevisionId, s.entities.map(plain)]),
+    [[10, ['LOC@10-17', 'PER@32-35']]],
+  );
 });
 
 test('the keyboard caret selects syllables; a label key labels them; the boundary keys resize the span', async () => {
@@ -73,7 +79,10 @@ test('the keyboard caret selects syllables; a label key labels them; the boundar
   runCommand({ kind: 'line', delta: 1, extend: false }, target);
   assert.deepEqual(selection.textRange, { start: 18, end: 22 }, 'the caret goes on from the span, one line down');
   await editor.flush();
-  assert.deepEqual(saves().map((s) => s.parentRevisionId), [10, 11]);
+  assert.deepEqual(
+    saves().map((s) => s.parentRevisionId),
+    [10, 11],
+  );
 });
 
 test('labelling exactly a suggestion accepts it; undo brings the suggestion back and selects it', async () => {
@@ -87,14 +96,20 @@ test('labelling exactly a suggestion accepts it; undo brings the suggestion back
   assert.deepEqual(text.entities, []);
   assert.ok(editor.canRedo);
   await editor.flush();
-  assert.deepEqual(saves().map((s) => [s.note, s.outcomes]), [
-    ['accept', [{ suggestedSpanId: 5, outcome: 'accepted' }]],
-    ['undo', [{ suggestedSpanId: 5, outcome: 'reopened' }]],
-  ]);
+  assert.deepEqual(
+    saves().map((s) => [s.note, s.outcomes]),
+    [
+      ['accept', [{ suggestedSpanId: 5, outcome: 'accepted' }]],
+      ['undo', [{ suggestedSpanId: 5, outcome: 'reopened' }]],
+    ],
+  );
 });
 
 test('delete drops the selection; undo re-selects the span it brought back; reject goes in line with the saves', async () => {
-  await open([{ label: 'LOC', start: 10, end: 17 }], [{ id: 6, label: 'PER', start: 32, end: 35, score: 0.5, source: 'm' }]);
+  await open(
+    [{ label: 'LOC', start: 10, end: 17 }],
+    [{ id: 6, label: 'PER', start: 32, end: 35, score: 0.5, source: 'm' }],
+  );
   selection.stepSpan(1);
   assert.equal(plain(selected()), 'LOC@10-17');
   runCommand({ kind: 'delete' }, target);
@@ -106,14 +121,24 @@ test('delete drops the selection; undo re-selects the span it brought back; reje
   assert.equal(selection.key, null);
   assert.deepEqual(text.suggestions, []);
   await editor.flush();
-  assert.deepEqual(calls.map((c) => c.method), ['annotations.save', 'annotations.save', 'suggestions.reject']);
+  assert.deepEqual(
+    calls.map((c) => c.method),
+    ['annotations.save', 'annotations.save', 'suggestions.reject'],
+  );
 });
 
 test('nested spans: a click offers them all in the picker, ↑/↓ and Enter pick one; Space opens it at the caret', async () => {
-  await open([{ label: 'ORG', start: 0, end: 17 }, { label: 'LOC', start: 10, end: 17 }]);
+  await open([
+    { label: 'ORG', start: 0, end: 17 },
+    { label: 'LOC', start: 10, end: 17 },
+  ]);
   const [org, loc] = ['ORG@0-17', 'LOC@10-17'];
   const keys = text.allKeys();
-  assert.deepEqual(keys.map((k) => plain(text.spanByKey(k))), [org, loc], 'reading order: outer first');
+  assert.deepEqual(
+    keys.map((k) => plain(text.spanByKey(k))),
+    [org, loc],
+    'reading order: outer first',
+  );
   selection.clickSpan(keys[1], [keys[1], keys[0]]);
   assert.equal(plain(selected()), loc);
   assert.ok(selection.picking);
@@ -127,7 +152,10 @@ test('nested spans: a click offers them all in the picker, ↑/↓ and Enter pic
   runCommand({ kind: 'move', delta: -1, extend: false }, target);
   assert.deepEqual(selection.textRange, { start: 10, end: 12 });
   runCommand({ kind: 'picker' }, target);
-  assert.deepEqual(selection.pickerKeys.map((k) => plain(text.spanByKey(k))), [loc, org]);
+  assert.deepEqual(
+    selection.pickerKeys.map((k) => plain(text.spanByKey(k))),
+    [loc, org],
+  );
   runCommand({ kind: 'escape' }, target);
   assert.equal(selection.picking, false);
   assert.equal(selection.key, null);
@@ -140,18 +168,36 @@ test('nested spans: a click offers them all in the picker, ↑/↓ and Enter pic
 });
 
 test('accept-all takes the suggestions at or above the threshold; the threshold ignores a non-number', async () => {
-  await open([], [{ id: 1, label: 'A', start: 0, end: 4, score: 0.95, source: 'm' }, { id: 2, label: 'B', start: 5, end: 9, score: 0.6, source: 'm' }]);
+  await open(
+    [],
+    [
+      { id: 1, label: 'A', start: 0, end: 4, score: 0.95, source: 'm' },
+      { id: 2, label: 'B', start: 5, end: 9, score: 0.6, source: 'm' },
+    ],
+  );
   editor.setThreshold(0.9);
   editor.setThreshold(Number.NaN);
   assert.equal(editor.threshold, 0.9);
   editor.acceptAbove();
   assert.deepEqual(text.entities.map(plain), ['A@0-4']);
-  assert.deepEqual(text.suggestions.map((s) => s.id), [2]);
+  assert.deepEqual(
+    text.suggestions.map((s) => s.id),
+    [2],
+  );
 });
 
 test('a save refused as stale reloads the document', async () => {
   await open();
-  const doc = { id: 1, name: 'd', text: TEXT, status: 'in_progress', revisionId: 12, revision: 5, entities: [], suggestions: [] };
+  const doc = {
+    id: 1,
+    name: 'd',
+    text: TEXT,
+    status: 'in_progress',
+    revisionId: 12,
+    revision: 5,
+    entities: [],
+    suggestions: [],
+  };
   const reloaded = new Promise<void>((resolve) => answer('documents.get', () => (resolve(), doc)));
   answer('annotations.save', () => {
     throw Object.assign(new Error('stale parent'), { code: 'conflict' });
@@ -169,9 +215,15 @@ test('a save refused as stale reloads the document', async () => {
 });
 
 test('an edit lays out again only the lines its spans cover; the other lines keep their objects', async () => {
-  await open([{ label: 'LOC', start: 10, end: 17 }, { label: 'PER', start: 32, end: 35 }]);
+  await open([
+    { label: 'LOC', start: 10, end: 17 },
+    { label: 'PER', start: 32, end: 35 },
+  ]);
   const [first, second] = text.lines;
-  assert.deepEqual(text.keysAt(33).map((k) => plain(text.spanByKey(k))), ['PER@32-35']);
+  assert.deepEqual(
+    text.keysAt(33).map((k) => plain(text.spanByKey(k))),
+    ['PER@32-35'],
+  );
   assert.deepEqual(text.linesOf(text.keysAt(33)[0]), { first: 1, last: 1 });
   selection.selectText({ start: 18, end: 22 }, false);
   editor.applyLabel('DATE');

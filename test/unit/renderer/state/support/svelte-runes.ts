@@ -20,18 +20,24 @@ export function answer(method: string, handler: FakeMethod): void {
 }
 
 const bridge = {
-  methods: new Proxy({}, {
-    get: (_target, method: string) => async (params: unknown) => {
-      calls.push({ method, params });
-      const handler = methods.get(method);
-      if (!handler) return { ok: false, error: { code: 'internal', message: `no fake for ${method}` } };
-      try {
-        return { ok: true, result: await handler(params as never) };
-      } catch (error) {
-        return { ok: false, error: { code: (error as { code?: string }).code ?? 'internal', message: (error as Error).message } };
-      }
+  methods: new Proxy(
+    {},
+    {
+      get: (_target, method: string) => async (params: unknown) => {
+        calls.push({ method, params });
+        const handler = methods.get(method);
+        if (!handler) return { ok: false, error: { code: 'internal', message: `no fake for ${method}` } };
+        try {
+          return { ok: true, result: await handler(params as never) };
+        } catch (error) {
+          return {
+            ok: false,
+            error: { code: (error as { code?: string }).code ?? 'internal', message: (error as Error).message },
+          };
+        }
+      },
     },
-  }),
+  ),
   onEvent: () => () => {},
   chooseDestination: async () => ({ canceled: true }),
 } as unknown as Bridge;
@@ -39,7 +45,10 @@ const bridge = {
 const storage = new Map<string, string>();
 Object.assign(globalThis, {
   window: { workbench: bridge, getSelection: () => null },
-  localStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) },
+  localStorage: {
+    getItem: (k: string) => storage.get(k) ?? null,
+    setItem: (k: string, v: string) => void storage.set(k, v),
+  },
   document: { documentElement: {} },
   location: { search: '?lang=en', hash: '', pathname: '/' },
   requestAnimationFrame: (callback: (time: number) => void) => setTimeout(() => callback(performance.now()), 0),
