@@ -20,6 +20,7 @@ export const bratCodec: Codec = {
   extensions: ['.txt'],
   sidecars: ['.ann'],
   multiFile: true,
+  signs: { name: /\.ann$/u },
   // An .ann with no entity says "nothing here".
   carried: scoredAreSuggestions(true),
   decode: (input, options) => decodeBrat(input, options),

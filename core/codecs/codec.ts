@@ -68,6 +68,22 @@ export function scoredAreSuggestions(emptyIsAnswer: boolean): (doc: Doc) => Carr
   };
 }
 
+/** A JSON record (a line, or an array's first element), as sniffing parsed it. */
+export type JsonRecord = Record<string, unknown>;
+
+/**
+ * How a file shows it is in this format where its extension cannot tell (.json and .jsonl are read by five codecs):
+ * each codec declares its own signs, and guessing (registry.guessFormat) only asks them.
+ */
+export interface FormatSigns {
+  /** A file name (lowercase) that says this format, e.g. one naming the tool that wrote it. */
+  name?: RegExp;
+  /** True for a first JSON record with the keys only this format writes. */
+  record?(record: JsonRecord): boolean;
+  /** True for the non-blank lines of a text file's first block (CoNLL's token-and-tag lines). */
+  lines?(lines: readonly string[]): boolean;
+}
+
 /** A format: decode and encode, streaming. */
 export interface Codec {
   id: FormatId;
@@ -78,6 +94,8 @@ export interface Codec {
   sidecars?: readonly string[];
   /** True when each document is a set of files written under a folder (brat, text per file). */
   multiFile: boolean;
+  /** What tells this format apart when the extension does not (see FormatSigns). */
+  signs?: FormatSigns;
   /** What a document this codec decoded carries: answer and suggestions (see scoredAreSuggestions). */
   carried(doc: Doc): Carried;
   /**

@@ -2,7 +2,7 @@
 import { fragmentsOf, type Doc, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
-import { scoredAreSuggestions, type Codec, type EncodedPart, type EncodeOptions } from './codec.js';
+import { scoredAreSuggestions, type Codec, type EncodedPart, type EncodeOptions, type JsonRecord } from './codec.js';
 import { decodeDoccano } from './doccano-decode.js';
 import { canonicalRecord, doccanoMetaOf, spanKeyOf, type DoccanoVariant } from './doccano-meta.js';
 import { pythonJson } from './python-json.js';
@@ -139,12 +139,27 @@ async function* encodeDoccano(docs: AsyncIterable<Doc>, options?: EncodeOptions)
   for await (const doc of docs) yield { text: `${encodeDoccanoRecord(doc, ++recordNumber, variant, report)}\n` };
 }
 
+// doccano: `text` with spans as `label: [[start, end, "L"], ...]` (sequence labelling) or `entities: [{start_offset,
+// ...}]`; a bare {"text": ...} line (doccano's import shape before labelling) is doccano too.
+function isDoccanoRecord(record: JsonRecord): boolean {
+  if (typeof record.text !== 'string') return false;
+  const spans = record.label ?? record.labels;
+  if (Array.isArray(spans))
+    return spans.every((s) => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number');
+  if (Array.isArray(record.entities))
+    return record.entities.every(
+      (e) => typeof e === 'object' && e !== null && 'start_offset' in e && 'end_offset' in e,
+    );
+  return Object.keys(record).every((k) => ['id', 'text', 'meta', 'Comments', 'relations'].includes(k));
+}
+
 /** doccano JSON lines: `label` ([start, end, "TYPE"]) or `entities` variant, extra keys kept, code-point offsets. */
 export const doccanoCodec: Codec = {
   id: 'doccano',
   title: 'doccano JSONL',
   extensions: ['.jsonl'],
   multiFile: false,
+  signs: { name: /doccano/u, record: isDoccanoRecord },
   // A record with no label is a text not annotated yet (doccano's import shape).
   carried: scoredAreSuggestions(false),
   decode: (input, options) => decodeDoccano(input, options),

@@ -45,6 +45,10 @@ export const instructionCodec: Codec = {
   title: 'Instruction JSON lines (fine-tuning)',
   extensions: ['.jsonl'],
   multiFile: false,
+  signs: {
+    name: /instruct/u,
+    record: (record) => typeof record.instruction === 'string' || Array.isArray(record.messages),
+  },
   // Every pair was answered: an empty answer says "nothing here".
   carried: scoredAreSuggestions(true),
   decode: decodeInstruction,

@@ -61,6 +61,15 @@ export const labelStudioCodec: Codec = {
   title: 'Label Studio JSON',
   extensions: ['.json', '.jsonl'],
   multiFile: false,
+  signs: {
+    name: /label[-_ ]?studio/u,
+    // A task: `data` with its annotations, predictions or id (or nothing else, an import-only task).
+    record: (record) =>
+      typeof record.data === 'object' &&
+      record.data !== null &&
+      !Array.isArray(record.data) &&
+      ('annotations' in record || 'predictions' in record || 'id' in record || Object.keys(record).length === 1),
+  },
   carried: carriedByTask,
   decode: (input, options) => decodeLabelStudio(input, canonicalMeta, options),
   encode: encodeLabelStudio,

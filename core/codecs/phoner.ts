@@ -36,6 +36,10 @@ export const phonerCodec: Codec = {
   title: 'PhoNER_COVID19 (JSON lines)',
   extensions: ['.jsonl', '.json'],
   multiFile: false,
+  signs: {
+    name: /phoner|_(?:syllable|word)\.jsonl?$/u,
+    record: (record) => Array.isArray(record.words) && Array.isArray(record.tags),
+  },
   // Every sentence was labelled: one with no entity says "nothing here".
   carried: scoredAreSuggestions(true),
   rawTags: phonerTags,

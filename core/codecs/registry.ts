@@ -32,13 +32,16 @@ export function codecFor(id: string): Codec {
   return codecs[id];
 }
 
-// Names that say their format where the extension cannot (.json and .jsonl are read by five codecs).
-const NAME_HINTS: readonly [RegExp, FormatId][] = [
-  [/label[-_ ]?studio/u, 'label-studio'],
-  [/doccano/u, 'doccano'],
-  [/phoner|_(?:syllable|word)\.jsonl?$/u, 'phoner'],
-  [/instruct/u, 'instruction'],
-  [/\.ann$/u, 'brat'],
+// The order a guess asks the codecs' signs in: the formats named for the tool that wrote them first, so a file named
+// for its corpus and its tool ("phoner_doccano.jsonl") goes by the tool.
+const GUESS_ORDER: readonly Codec[] = [
+  labelStudioCodec,
+  doccanoCodec,
+  phonerCodec,
+  instructionCodec,
+  bratCodec,
+  conllCodec,
+  textCodec,
 ];
 
 /**
@@ -49,13 +52,12 @@ const NAME_HINTS: readonly [RegExp, FormatId][] = [
  */
 export function guessFormat(fileName: string, head?: string, options: { alone?: boolean } = {}): FormatId | undefined {
   const lower = fileName.toLowerCase();
-  const hinted = NAME_HINTS.find(([pattern]) => pattern.test(lower));
-  if (hinted) return hinted[1];
-  const candidates = Object.values(codecs).filter((codec) => !(options.alone && codec.sidecars?.length));
+  const named = GUESS_ORDER.find((codec) => codec.signs?.name?.test(lower));
+  if (named) return named.id;
+  const candidates = GUESS_ORDER.filter((codec) => !(options.alone && codec.sidecars?.length));
   const claims = candidates.filter((codec) => codec.extensions.some((ext) => lower.endsWith(ext)));
   if (claims.length === 1) return claims[0].id;
   if (head === undefined) return undefined;
-  const sniffed = sniffFormat(head);
   // The content decides among the codecs the extension allows (any codec when the name has no known extension).
-  return sniffed !== undefined && (claims.length === 0 || claims.some((c) => c.id === sniffed)) ? sniffed : undefined;
+  return sniffFormat(head, claims.length > 0 ? claims : candidates);
 }
