@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,32 +30,27 @@ LABELS = ["ten_benh", "trieu_chung_benh", "nguyen_nhan_benh", "bien_phap_chan_do
 
 
 def read_conll(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    out, words, tags = [], [], []
-    for line in list(path.read_text(encoding="utf-8").splitlines()) + [""]:
-        if not line.strip():
-            if words:
-                text, spans, cur = "", [], None
-                for w, t in zip(words, tags):
-                    if text:
-                        text += " "
-                    start = len(text)
-                    text += w
-                    if t.startswith("B-") or (t.startswith("I-") and (cur is None or cur[2] != t[2:])):
-                        cur = [start, len(text), t[2:]]
-                        spans.append(cur)
-                    elif t.startswith("I-"):
-                        cur[1] = len(text)
-                    else:
-                        cur = None
-                out.append((text, [tuple(s) for s in spans]))
-            words, tags = [], []
-            continue
-        parts = line.rsplit(" ", 1)
-        if len(parts) != 2 or not parts[0].strip():
-            words, tags = [], []  # the sentence with an empty token (train.txt line 14217): skipped, as the import does
-            continue
-        words.append(parts[0])
-        tags.append(parts[1])
+    """(text, spans) per sentence, read exactly as bench/crf_baseline.py reads (a token line without a tag, train.txt
+    line 14217, is dropped), so that the same seeded shuffle gives both the same sentences at every size."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from crf_baseline import read
+
+    out = []
+    for words, tags in read(path):
+        text, spans, cur = "", [], None
+        for w, t in zip(words, tags):
+            if text:
+                text += " "
+            start = len(text)
+            text += w
+            if t.startswith("B-") or (t.startswith("I-") and (cur is None or cur[2] != t[2:])):
+                cur = [start, len(text), t[2:]]
+                spans.append(cur)
+            elif t.startswith("I-"):
+                cur[1] = len(text)
+            else:
+                cur = None
+        out.append((text, [tuple(s) for s in spans]))
     return out
 
 
@@ -75,13 +73,19 @@ def main() -> None:
     ap.add_argument("--test", type=int, default=300)
     ap.add_argument("--minutes", type=float, default=3.0, help="training wall budget per run (0: none)")
     ap.add_argument("--variants", default="transfer,scratch")
+    ap.add_argument("--extra", action="append", default=[], help="NAME=ARGS: a variant with these trainer arguments")
+    ap.add_argument("--seed", type=int, default=0, help="the order of train sentences (bench/crf_baseline.py's)")
+    ap.add_argument("--train-seed", type=int, default=1, help="the trainer's seed")
     ap.add_argument(
         "--steps", type=int, default=0, help="the same number of steps for every variant (0: trainer defaults)"
     )
     args = ap.parse_args()
     train, test = read_conll(DATA / "train.txt"), read_conll(DATA / "test.txt")
+    random.Random(args.seed).shuffle(train)  # bench/crf_baseline.py's order: each size holds the smaller ones
     tmp = Path(tempfile.mkdtemp(prefix="dnw-transfer-"))
-    write_jsonl(tmp / "test.jsonl", test[: args.test])
+    write_jsonl(tmp / "test.jsonl", test[: args.test] if args.test else test)
+    # The project's text: every train sentence, annotated or not (in the workbench, every imported document).
+    (tmp / "texts.txt").write_text("\n".join(unicodedata.normalize("NFC", t) for t, _ in train) + "\n")
     (tmp / "labels.json").write_text(
         json.dumps({"labels": LABELS, "indexed": True, "map": {"SYMPTOM_AND_DISEASE": "ten_benh"}})
     )
@@ -98,7 +102,21 @@ def run_all(args, train, tmp: Path) -> None:
         "transfer-lr1e-3": ["--lr", "1e-3"],
         "transfer-lr5e-4": ["--lr", "5e-4"],
         "transfer-300steps": ["--min-steps", "300"],
+        "scratch-ptok": ["--from-scratch", "--tokenizer", "project", "--texts", str(tmp / "texts.txt")],
+        "scratch-ptok-cooc": [
+            "--from-scratch",
+            "--tokenizer",
+            "project",
+            "--init-embeddings",
+            "cooc",
+            "--texts",
+            str(tmp / "texts.txt"),
+        ],
+        "scratch-btok-cooc": ["--from-scratch", "--init-embeddings", "cooc", "--texts", str(tmp / "texts.txt")],
     }
+    for extra in args.extra:  # NAME=ARGS: another variant ("{texts}" is the project's text file)
+        name, _, rest = extra.partition("=")
+        variants[name] = rest.replace("{texts}", str(tmp / "texts.txt")).split()
     for n in [int(x) for x in args.train_sizes.split(",")]:
         write_jsonl(tmp / f"train{n}.jsonl", train[:n])
         for name in args.variants.split(","):
@@ -119,15 +137,20 @@ def run_all(args, train, tmp: Path) -> None:
                 str(out),
                 "--threads",
                 "1",
+                "--seed",
+                str(args.train_seed),
                 "--max-minutes",
                 str(args.minutes),
                 *(["--max-steps", str(args.steps)] if args.steps else []),
                 *variants[name],
             ]
             t0 = time.time()
+            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             p = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO / "training")
             events = [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
             m = events[-1].get("metrics", {}) if events else {}
+            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)  # the whole run: train, export, scoring
             print(
                 json.dumps(
                     {
@@ -140,6 +163,8 @@ def run_all(args, train, tmp: Path) -> None:
                         "steps": m.get("steps"),
                         "train_seconds": m.get("train_seconds"),
                         "wall_seconds": round(time.time() - t0, 1),
+                        "cpu_seconds": round(cpu, 1),
+                        "pretrain": next((e for e in events if e.get("event") == "pretrain" and "seconds" in e), None),
                         "error": events[-1].get("message") if events else p.stderr[-300:],
                     }
                 ),

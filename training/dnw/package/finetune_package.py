@@ -137,6 +137,31 @@ def build_parser() -> argparse.ArgumentParser:
         "(dnw.package.project_labels), the base's weights carried over (or fresh with --from-scratch)",
     )
     ap.add_argument(
+        "--texts",
+        type=Path,
+        default=None,
+        help="the project's text, annotated or not (UTF-8, one text per line): with --labels and --from-scratch it "
+        "builds the tokenizer and initialises the token embeddings (dnw.package.project_text)",
+    )
+    ap.add_argument(
+        "--tokenizer",
+        choices=["project", "base"],
+        default="base",
+        help="from scratch with --labels: a tokenizer built from the project's text (training + --texts), or the base's",
+    )
+    ap.add_argument(
+        "--init-embeddings",
+        choices=["cooc", "random"],
+        default="random",
+        help="from scratch with --labels: token embeddings from the co-occurrences in the project's text, or random",
+    )
+    ap.add_argument(
+        "--pretrain-steps",
+        type=int,
+        default=0,
+        help="from scratch with --labels: masked-LM steps on the project's text before the labels (0 = none)",
+    )
+    ap.add_argument(
         "--compare",
         type=Path,
         default=None,
@@ -375,6 +400,34 @@ def score_package(
     }
 
 
+def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed: int) -> None:
+    """What a fresh model learns from the project's text before its labels (dnw.package.project_text)."""
+    import torch
+
+    from .project_text import cooccurrence_embeddings, pretrain_masked
+
+    if args.init_embeddings == "cooc":
+        vec, known = cooccurrence_embeddings(vocab, texts, model.cfg.d_model, seed=seed)
+        with torch.no_grad():
+            # The case-folded table carries the vectors ("Viêm" reads the row of "viêm"); the token's own row starts
+            # at zero and learns what case adds.
+            table = model.lower if model.lower is not None else model.tok
+            table.weight[known] = vec[known]
+            if model.lower is not None:
+                model.tok.weight[known] = 0.0
+        emit(event="init", embeddings="cooc", known=int(known.sum()), vocab=vocab.size)
+    if args.pretrain_steps > 0:
+
+        def progress(step: int, steps: int, loss: float) -> None:
+            if step == 1 or step == steps or step % 25 == 0:
+                emit(event="pretrain", step=step, steps=steps, loss=round(loss, 4))
+
+        stats = pretrain_masked(
+            model, vocab, texts, args.pretrain_steps, args.lr, args.batch_tokens, seed, on_step=progress
+        )
+        emit(event="pretrain", **stats)
+
+
 def _clean_stale_partials(out: Path) -> None:
     """Removes hidden build folders that a killed run (SIGKILL) left next to OUT_DIR."""
     for p in out.parent.glob(f".{out.name}.partial-*"):
@@ -456,8 +509,23 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     if project:
         from .project_labels import build_vocab, transfer
 
-        vocab = build_vocab(base_vocab, project["escaped"], records)
-        model, sources = transfer(model, base_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
+        source_vocab = base_vocab
+        texts = [r.text for r in records]
+        if args.texts is not None:
+            from .project_text import TextError, read_texts
+
+            try:
+                texts += read_texts(args.texts)
+            except TextError as e:
+                raise Failure(str(e)) from None
+        if args.from_scratch and args.tokenizer == "project":
+            from .project_text import text_vocab
+
+            source_vocab = text_vocab(texts)
+        vocab = build_vocab(source_vocab, project["escaped"], records)
+        model, sources = transfer(model, source_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
+        if args.from_scratch:
+            _prepare_from_text(model, vocab, texts, args, emit, seed)
     elif args.from_scratch:
         from ..tagger.model import DiffusionTagger
 
