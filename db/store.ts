@@ -6,6 +6,7 @@ import { FineTuneRepository } from './repositories/fine-tunes.js';
 import { ImportRepository } from './repositories/imports.js';
 import { LabelRepository } from './repositories/labels.js';
 import { LabelMappingRepository } from './repositories/label-mappings.js';
+import { LineRepository } from './repositories/lines.js';
 import { ModelRepository } from './repositories/models.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { RevisionRepository } from './repositories/revisions.js';
@@ -19,6 +20,8 @@ export class Store {
   readonly labelMappings: LabelMappingRepository;
   readonly documents: DocumentRepository;
   readonly revisions: RevisionRepository;
+  /** Team mode's per-annotator lines and gold marks (migration 0010). */
+  readonly lines: LineRepository;
   readonly suggestions: SuggestionRepository;
   readonly events: EventRepository;
   readonly models: ModelRepository;
@@ -33,6 +36,7 @@ export class Store {
     this.labelMappings = new LabelMappingRepository(db);
     this.documents = new DocumentRepository(db);
     this.revisions = new RevisionRepository(db);
+    this.lines = new LineRepository(db);
     this.suggestions = new SuggestionRepository(db);
     this.events = new EventRepository(db);
     this.models = new ModelRepository(db);

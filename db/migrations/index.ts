@@ -9,6 +9,7 @@ import { documentSummaries } from './0006-document-summaries.js';
 import { labelMappings } from './0007-label-mappings.js';
 import { teamUsers } from './0008-team-users.js';
 import { labelNames } from './0009-label-names.js';
+import { annotationLines } from './0010-annotation-lines.js';
 
 export type { Migration } from './migration.js';
 
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   labelMappings,
   teamUsers,
   labelNames,
+  annotationLines,
 ];

@@ -5,17 +5,20 @@
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
 import type { RevisionInfo, RevisionView, SaveResult } from '../../core/contract/types.js';
-import { compareEntities, type Entity } from '../../core/document.js';
 import type { CurrentDocument } from '../../db/repositories/documents.js';
 import type { SuggestionOutcome } from '../../db/repositories/suggestions.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary } from './document-summary.js';
-import { codePointLength } from '../../core/offsets.js';
+import { savedEntities } from './entity-input.js';
+import { revisionInfo, revisionView } from './revision-views.js';
+import { checkReject, checkReopen, checkSaveOutcomes } from './outcome-checks.js';
 
 export class AnnotationService {
   constructor(
     private readonly store: Store,
     private readonly actor: string,
+    /** A team curator's saves: their revisions are the gold standard (annotator lines start from before them). */
+    private readonly gold = false,
   ) {}
 
   document(documentId: number): CurrentDocument & { projectId: number } {
@@ -33,37 +36,10 @@ export class AnnotationService {
 
   save(params: Params<'annotations.save'>): SaveResult {
     const doc = this.document(params.documentId);
-    const length = codePointLength(doc.text);
-    const entities: Entity[] = params.entities.map((e, i) => {
-      if (e.end > length)
-        throw new ContractError(
-          'invalid',
-          `annotations.save: invalid entities.${i}.end: ${e.end} is past the end of the text (${length})`,
-          `entities.${i}.end`,
-        );
-      return e.fragments
-        ? { label: e.label, start: e.start, end: e.end, fragments: e.fragments }
-        : { label: e.label, start: e.start, end: e.end };
-    });
-    entities.sort(compareEntities);
+    const entities = savedEntities(params, doc.text);
     const result = this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
-      params.outcomes?.forEach((o, i) => {
-        if (!outcomes.has(o.suggestedSpanId))
-          throw new ContractError(
-            'invalid',
-            `annotations.save: invalid outcomes.${i}.suggestedSpanId: not a suggestion of this document`,
-            `outcomes.${i}.suggestedSpanId`,
-          );
-        const current = outcomes.get(o.suggestedSpanId);
-        if (o.outcome === 'reopened' && current !== 'accepted' && current !== 'edited') {
-          throw new ContractError(
-            'conflict',
-            `annotations.save: outcomes.${i}: suggestion ${o.suggestedSpanId} is ${describe(current)}, so there is no accept or edit to take back; reload the document`,
-            `outcomes.${i}.outcome`,
-          );
-        }
-      });
+      checkSaveOutcomes(outcomes, params);
       const latest = this.store.revisions.latest(doc.id);
       if ((latest?.id ?? null) !== params.parentRevisionId) {
         throw new ContractError(
@@ -78,6 +54,7 @@ export class AnnotationService {
         entities,
         note: params.note,
       });
+      if (this.gold) this.store.lines.markGold(rev.id, doc.id);
       for (const o of params.outcomes ?? [])
         this.store.suggestions.recordOutcome(o.suggestedSpanId, o.outcome, this.actor, rev.id);
       let status = doc.status;
@@ -91,31 +68,13 @@ export class AnnotationService {
     return result;
   }
 
-  /**
-   * Rejects pending suggestions. Each one's latest outcome must be none or `reopened`: a span another window accepted,
-   * edited or already rejected is refused (`conflict`), so a stale tab cannot log a reject while the entity stays.
-   */
+  /** Rejects pending suggestions (outcome-checks.ts says which may be). */
   reject(params: Params<'suggestions.reject'>): number {
     const doc = this.document(params.documentId);
     const ids = [...new Set(params.suggestedSpanIds)];
     this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
-      params.suggestedSpanIds.forEach((id, i) => {
-        if (!outcomes.has(id))
-          throw new ContractError(
-            'invalid',
-            `suggestions.reject: invalid suggestedSpanIds.${i}: not a suggestion of this document`,
-            `suggestedSpanIds.${i}`,
-          );
-        const current = outcomes.get(id);
-        if (current !== undefined && current !== 'reopened') {
-          throw new ContractError(
-            'conflict',
-            `suggestions.reject: suggestedSpanIds.${i}: suggestion ${id} is already ${current} (another window acted on it); reload the document`,
-            `suggestedSpanIds.${i}`,
-          );
-        }
-      });
+      checkReject(outcomes, params.suggestedSpanIds);
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'rejected', this.actor, null);
       refreshSummary(this.store, doc.id);
     });
@@ -128,22 +87,7 @@ export class AnnotationService {
     const ids = [...new Set(params.suggestedSpanIds)];
     this.store.transaction(() => {
       const outcomes = this.latestOutcomes(doc.id);
-      params.suggestedSpanIds.forEach((id, i) => {
-        if (!outcomes.has(id))
-          throw new ContractError(
-            'invalid',
-            `suggestions.reopen: invalid suggestedSpanIds.${i}: not a suggestion of this document`,
-            `suggestedSpanIds.${i}`,
-          );
-        const current = outcomes.get(id);
-        if (current !== 'rejected') {
-          throw new ContractError(
-            'conflict',
-            `suggestions.reopen: suggestedSpanIds.${i}: suggestion ${id} is ${describe(current)}, not rejected; only a rejected suggestion can be reopened`,
-            `suggestedSpanIds.${i}`,
-          );
-        }
-      });
+      checkReopen(outcomes, params.suggestedSpanIds);
       for (const id of ids) this.store.suggestions.recordOutcome(id, 'reopened', this.actor, null);
       refreshSummary(this.store, doc.id);
     });
@@ -161,31 +105,14 @@ export class AnnotationService {
 
   history(documentId: number): RevisionInfo[] {
     this.document(documentId);
-    return this.store.revisions.history(documentId).map((r) => ({
-      id: r.id,
-      revision: r.revision,
-      author: r.author,
-      createdAt: r.createdAt,
-      entityCount: r.entities.length,
-      note: r.note,
-    }));
+    return this.store.revisions.history(documentId).map(revisionInfo);
   }
 
   revision(documentId: number, revisionId: number): RevisionView {
     this.document(documentId);
     const r = this.store.revisions.history(documentId).find((x) => x.id === revisionId);
     if (!r) throw new ContractError('not-found', `document ${documentId} has no revision ${revisionId}`, 'revisionId');
-    return {
-      id: r.id,
-      revision: r.revision,
-      author: r.author,
-      createdAt: r.createdAt,
-      entityCount: r.entities.length,
-      note: r.note,
-      entities: r.entities.map(({ label, start, end, fragments }) =>
-        fragments ? { label, start, end, fragments } : { label, start, end },
-      ),
-    };
+    return revisionView(r);
   }
 
   setStatus(params: Params<'documents.setStatus'>): void {
@@ -201,9 +128,4 @@ export class AnnotationService {
       });
     });
   }
-}
-
-/** A span's state in words, for refusals: `pending` covers no outcome yet and a reopened one. */
-function describe(outcome: SuggestionOutcome | undefined): string {
-  return outcome === undefined || outcome === 'reopened' ? 'pending' : outcome;
 }

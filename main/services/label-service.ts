@@ -216,8 +216,8 @@ export class LabelService {
   }
 
   /**
-   * Appends a revision with `map` applied to every document whose current annotation uses one of `labels`, and
-   * recomputes the summaries of those and of the documents whose pending suggestions carry one of them.
+   * Appends a revision with `map` applied to every document (and annotator line) whose current annotation uses one of
+   * `labels`, and recomputes the summaries of those and of the documents whose pending suggestions carry one of them.
    */
   private rewrite(
     projectId: number,
@@ -249,6 +249,19 @@ export class LabelService {
       summarise(doc.documentId, next);
       done.add(doc.documentId);
       documents++;
+    }
+    // Team mode's annotator lines use the project's labels too: each line using one gets a rewritten revision (the
+    // counts returned stay the shared line's).
+    for (const line of this.store.lines.currentUsing(projectId, labels)) {
+      this.store.lines.append({
+        documentId: line.documentId,
+        line: line.line,
+        parentId: line.revisionId,
+        baseRevisionId: null,
+        author: this.actor,
+        entities: relabelEntities(line.entities, map),
+        note,
+      });
     }
     // Documents whose pending suggestions carry the label: their list labels change too.
     const last = this.store.documents.lastId(projectId);

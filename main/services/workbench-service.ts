@@ -10,6 +10,7 @@ import type { CallContext } from '../../core/contract/roles.js';
 import type { AppInfo } from '../../core/contract/types.js';
 import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
+import { AnnotationLines } from './annotation-lines.js';
 import { AnnotationService } from './annotation-service.js';
 import { traceText } from './denoising-trace.js';
 import { DocumentIndex } from './document-index.js';
@@ -133,8 +134,14 @@ export class WorkbenchService implements WorkbenchApi {
 
   // The annotation and label services hold no state but the store and the author, so a team member's call gets its
   // own, authored by them; the local user's calls share one.
+  // A team curator's or admin's saves on the shared line are the gold standard.
   private annotationsFor(context: CallContext | undefined): AnnotationService {
-    return context === undefined ? this.annotations : new AnnotationService(this.store, context.actor);
+    return context === undefined ? this.annotations : new AnnotationService(this.store, context.actor, true);
+  }
+
+  /** A team annotator works on their own line (annotation-lines.ts), blind to the others'; anyone else: undefined. */
+  private lineOf(context: CallContext | undefined): AnnotationLines | undefined {
+    return context?.role === 'annotator' ? new AnnotationLines(this.store, context.actor) : undefined;
   }
 
   private labelsFor(context: CallContext | undefined): LabelService {
@@ -178,7 +185,9 @@ export class WorkbenchService implements WorkbenchApi {
     return this.index.progress(p.projectId);
   }
 
-  async 'documents.get'(p: Params<'documents.get'>): Promise<Results['documents.get']> {
+  async 'documents.get'(p: Params<'documents.get'>, context?: CallContext): Promise<Results['documents.get']> {
+    const line = this.lineOf(context);
+    if (line) return line.view(p.documentId);
     const doc = this.annotations.document(p.documentId);
     const revision = doc.revisionId === null ? 0 : (this.store.revisions.latest(doc.id)?.revision ?? 0);
     return {
@@ -208,7 +217,7 @@ export class WorkbenchService implements WorkbenchApi {
     p: Params<'documents.setStatus'>,
     context?: CallContext,
   ): Promise<Results['documents.setStatus']> {
-    this.annotationsFor(context).setStatus(p);
+    (this.lineOf(context) ?? this.annotationsFor(context)).setStatus(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' });
     return { status: p.status };
   }
@@ -264,7 +273,7 @@ export class WorkbenchService implements WorkbenchApi {
   }
 
   async 'annotations.save'(p: Params<'annotations.save'>, context?: CallContext): Promise<Results['annotations.save']> {
-    const result = this.annotationsFor(context).save(p);
+    const result = (this.lineOf(context) ?? this.annotationsFor(context)).save(p);
     this.events.emit({
       type: 'document.changed',
       documentId: p.documentId,
@@ -274,19 +283,25 @@ export class WorkbenchService implements WorkbenchApi {
     return result;
   }
 
-  async 'annotations.history'(p: Params<'annotations.history'>): Promise<Results['annotations.history']> {
-    return this.annotations.history(p.documentId);
+  async 'annotations.history'(
+    p: Params<'annotations.history'>,
+    context?: CallContext,
+  ): Promise<Results['annotations.history']> {
+    return (this.lineOf(context) ?? this.annotations).history(p.documentId);
   }
 
-  async 'annotations.revision'(p: Params<'annotations.revision'>): Promise<Results['annotations.revision']> {
-    return this.annotations.revision(p.documentId, p.revisionId);
+  async 'annotations.revision'(
+    p: Params<'annotations.revision'>,
+    context?: CallContext,
+  ): Promise<Results['annotations.revision']> {
+    return (this.lineOf(context) ?? this.annotations).revision(p.documentId, p.revisionId);
   }
 
   async 'suggestions.reject'(
     p: Params<'suggestions.reject'>,
     context?: CallContext,
   ): Promise<Results['suggestions.reject']> {
-    const rejected = this.annotationsFor(context).reject(p);
+    const rejected = (this.lineOf(context) ?? this.annotationsFor(context)).reject(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { rejected };
   }
@@ -295,7 +310,7 @@ export class WorkbenchService implements WorkbenchApi {
     p: Params<'suggestions.reopen'>,
     context?: CallContext,
   ): Promise<Results['suggestions.reopen']> {
-    const reopened = this.annotationsFor(context).reopen(p);
+    const reopened = (this.lineOf(context) ?? this.annotationsFor(context)).reopen(p);
     this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
     return { reopened };
   }

@@ -187,11 +187,13 @@ test('a login sets a Secure, HttpOnly, SameSite=Strict host-only cookie; calls r
     entities: [{ label: 'LOCATION', start: 13, end: 19 }],
   });
   assert.equal(saved.status, 200, JSON.stringify(saved.json));
-  const history = await call(server, minh, 'annotations.history', { documentId: doc.id });
-  assert.deepEqual(
-    history.json.result.map((r: { author: string }) => r.author),
-    ['lan'],
-  );
+  // lan's save is on her own line (blind per-annotator work): her history has it; the shared line has no edit yet.
+  const authors = async (who: typeof lan) =>
+    (await call(server, who, 'annotations.history', { documentId: doc.id })).json.result.map(
+      (r: { author: string }) => r.author,
+    );
+  assert.deepEqual(await authors(lan), ['lan']);
+  assert.deepEqual(await authors(minh), []);
   const actors = server.env.store.db
     .prepare("SELECT type, actor FROM events WHERE type IN ('import', 'labels') ORDER BY id")
     .all();

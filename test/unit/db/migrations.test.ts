@@ -20,17 +20,23 @@ test('a fresh database reaches the latest version with every table', () => {
   assert.equal(schemaVersion(db), migrations.length);
   assert.deepEqual(tables(db), [
     'annotation_revisions',
+    'assignments',
     'documents',
     'events',
     'fine_tunes',
+    'gold_revisions',
     'imports',
     'install_secrets',
     'label_mappings',
     'label_totals',
     'labels',
+    'line_outcomes',
+    'line_revisions',
+    'line_states',
     'models',
     'projects',
     'sessions',
+    'sqlite_sequence', // line_revisions' AUTOINCREMENT, seeded so its ids stay apart from shared revisions'
     'staged_records',
     'status_totals',
     'suggested_spans',
