@@ -62,11 +62,15 @@ function nodesHtml(
       // The rest of a span cut by a crossing one: drawn, selectable, but named only once (on its first piece).
       out.push(`<span class="${cls}" data-key="${key}" style="${style}">`);
     } else {
-      // <mark> for what it is; role=button so it carries a name ("LOCATION: Đà Nẵng") and can be pressed. The label
-      // is written on the text as a chip (data-chip, drawn by CSS ::before): not text, so offsets and copies ignore it.
+      // <mark> for what it is, with no role: marks nest, and a control inside a control is lost to assistive
+      // technology (axe nested-interactive). The span's one control is its chip, the label written at its start: a
+      // role=button named "LOCATION: Đà Nẵng" that holds no text (its word is drawn by CSS ::before from data-chip,
+      // so offsets, selection and copies ignore it) and so never contains another control. Clicking it selects
+      // exactly its span; the text container routes every event.
       const label = escapeHtml(item.label);
       out.push(
-        `<mark role="button" tabindex="-1" class="${cls}" data-key="${key}" data-label="${label}" data-chip="${label}" aria-label="${escapeHtml(ctx.name(item))}" style="${style}">`,
+        `<mark class="${cls}" data-key="${key}" data-label="${label}" style="${style}">`,
+        `<span class="chip" role="button" tabindex="-1" data-chip="${label}" aria-label="${escapeHtml(ctx.name(item))}"></span>`,
       );
     }
     nodesHtml(node.children, ctx, out, item.label);

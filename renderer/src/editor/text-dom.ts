@@ -45,17 +45,28 @@ export function offsetOf(node: Node, offset: number, cpi: CodePointIndex, contai
       return cpi.toCodePoint(utf16 + 1);
     }
   }
-  // An element boundary: the run at or after child `offset`, else the end of the last run before it.
+  // An element boundary: the first run at or after child `offset` (a label chip before it holds none), else the end
+  // of the last run before it.
   const element = node as Element;
-  const after = element.childNodes[offset];
-  const next = after
-    ? after.nodeType === Node.TEXT_NODE
-      ? runOf(after)
-      : (after as Element).matches?.(RUN)
-        ? (after as HTMLElement)
-        : (after as Element).querySelector?.<HTMLElement>(RUN)
-    : null;
-  if (next && container.contains(next)) return Number(next.dataset.cp);
+  if (!container.contains(element)) return undefined;
+  if (element !== container && !element.matches(RUN) && !element.querySelector(RUN) && element.parentNode) {
+    // Inside an element without text (a label chip): where the element itself stands.
+    const parent = element.parentNode;
+    return offsetOf(parent, Array.prototype.indexOf.call(parent.childNodes, element), cpi, container);
+  }
+  for (let i = offset; i < element.childNodes.length; i++) {
+    const child = element.childNodes[i];
+    // Text, or an element (a run, or one holding runs); anything else (Svelte's comment anchors) holds no text.
+    const next =
+      child.nodeType === Node.TEXT_NODE
+        ? runOf(child)
+        : child instanceof Element
+          ? child.matches(RUN)
+            ? (child as HTMLElement)
+            : child.querySelector<HTMLElement>(RUN)
+          : null;
+    if (next) return container.contains(next) ? Number(next.dataset.cp) : undefined;
+  }
   const runs = element.querySelectorAll<HTMLElement>(RUN);
   const last = runs[runs.length - 1] ?? runOf(element);
   return last && container.contains(last) ? Number(last.dataset.end) : undefined;
@@ -189,25 +200,19 @@ export function spanKeyAt(target: EventTarget | null, container: HTMLElement): s
 }
 
 /**
- * The spans under a click: their keys innermost first, and the one meant. That is the innermost, unless the point sits
- * at the middle of an outer span's box (where "click this element" lands for assistive tools). Null off every span.
+ * The spans under a click: their keys innermost first, and the one meant. That is the span whose label chip was
+ * clicked (the span's control, what assistive tools press), else the innermost. Null off every span.
  */
 export function clickedSpans(
   target: EventTarget | null,
-  x: number,
-  y: number,
   container: HTMLElement,
 ): { key: string; chain: string[] } | null {
   const innermost = spanElementAt(target, container);
   if (!innermost) return null;
-  const chain: HTMLElement[] = [];
+  const chain: string[] = [];
   for (let el: HTMLElement | null = innermost; el && el !== container; el = el.parentElement)
-    if (el.dataset.key) chain.push(el);
-  const centred = chain.find((el) => {
-    const box = el.getBoundingClientRect();
-    return Math.abs(box.left + box.width / 2 - x) <= 2 && Math.abs(box.top + box.height / 2 - y) <= 2;
-  });
-  return { key: (centred ?? innermost).dataset.key!, chain: chain.map((el) => el.dataset.key!) };
+    if (el.dataset.key) chain.push(el.dataset.key);
+  return { key: chain[0], chain };
 }
 
 /** Where the hover card of the span at `target` goes: above the span's line (its underlines stay visible). */
@@ -241,12 +246,18 @@ export function spanPieces(container: Element, key: string, first: number, last:
 export function moveHighlight(previous: readonly Element[], next: readonly Element[]): void {
   for (const el of previous) {
     el.classList.remove('sel');
-    el.removeAttribute('aria-pressed');
+    chipOf(el)?.removeAttribute('aria-pressed');
   }
   for (const el of next) {
     el.classList.add('sel');
-    if (el.getAttribute('role') === 'button') el.setAttribute('aria-pressed', 'true');
+    chipOf(el)?.setAttribute('aria-pressed', 'true');
   }
+}
+
+/** The label chip of a span's first piece (the span's control: it carries the name and the pressed state). */
+function chipOf(piece: Element): Element | null {
+  const first = piece.firstElementChild;
+  return first?.classList.contains('chip') ? first : null;
 }
 
 export interface HandlePoint {

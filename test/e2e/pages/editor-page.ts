@@ -1,4 +1,4 @@
-// Page object: the editor. Spans are found as the UI exposes them: <mark role="button"> named "LABEL: text".
+// Page object: the editor. Spans are found as the UI exposes them: each span's label chip, a button named "LABEL: text".
 import type { Locator, Page } from 'playwright-core';
 
 export class EditorPage {

@@ -11,18 +11,11 @@ interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
-  nodes: { target: unknown[]; summary: string; within: boolean }[];
-}
-
-/** A rule left out inside one part of the page: a known exception, named, that the caller checks on its own. */
-export interface AxeException {
-  rule: string;
-  /** CSS selector of the part (`.doc-text`). */
-  within: string;
+  nodes: { target: unknown[]; summary: string }[];
 }
 
 /** Runs axe over the whole page; returns "rule (impact): help — targets" for each serious or critical violation. */
-export async function seriousViolations(page: Page, except?: AxeException): Promise<string[]> {
+export async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
   const violations =
     (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
@@ -30,13 +23,10 @@ export async function seriousViolations(page: Page, except?: AxeException): Prom
     nodes: v.nodes.map((n) => ({
       target: n.target,
       summary: (n.failureSummary || '').split('\\n').slice(1, 3).join(' ').trim(),
-      within: ${JSON.stringify(except?.within ?? '')} !== '' && !!document.querySelector(n.target[0])?.closest(${JSON.stringify(except?.within ?? 'x')}),
     })),
   })))`)) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => (except && v.id === except.rule ? { ...v, nodes: v.nodes.filter((n) => !n.within) } : v))
-    .filter((v) => v.nodes.length > 0)
     .map(
       (v) =>
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes
@@ -44,12 +34,4 @@ export async function seriousViolations(page: Page, except?: AxeException): Prom
           .map((n) => `${JSON.stringify(n.target)}: ${n.summary}`)
           .join(' | ')}`,
     );
-}
-
-/** True when `rule` is violated inside `within` (so a known exception is noticed the day it is fixed). */
-export async function violates(page: Page, rule: string, within: string): Promise<boolean> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
-  return (await page.evaluate(
-    `window.axe.run(${JSON.stringify(within)}, { runOnly: [${JSON.stringify(rule)}], resultTypes: ['violations'] }).then((r) => r.violations.length > 0)`,
-  )) as boolean;
 }

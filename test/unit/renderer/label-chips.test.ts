@@ -47,6 +47,22 @@ test('every span start carries its label as a chip, one per nesting level, outer
   assert.equal(html.replace(/<[^>]+>/g, ''), TEXT.join(''));
 });
 
+test('each span has one control, its chip: named "LABEL: text", empty, inside no other control (axe nested-interactive)', () => {
+  const html = lineHtml(
+    layoutLine(0, 0, TEXT.length, [item('e:0', 'ORG', 0, 16), item('e:1', 'LOC', 10, 16), item('e:2', 'LOC', 10, 12)]),
+    ctx,
+  );
+  const controls = [...html.matchAll(/<(\w+)([^>]*role="button"[^>]*)>(.*?)<\/\1>/g)];
+  assert.deepEqual(
+    controls.map((m) => /aria-label="([^"]+)"/.exec(m[2])![1]),
+    ['ORG: Bệnh viện Hà Nội', 'LOC: Hà Nội', 'LOC: Hà'],
+  );
+  // A chip holds nothing (its word is CSS), so no control can sit inside it; the marks that nest carry no role.
+  assert.ok(controls.every((m) => m[3] === ''));
+  assert.equal([...html.matchAll(/role=/g)].length, 3);
+  assert.ok(!/<mark[^>]*role=/.test(html));
+});
+
 test('a span cut by a crossing one is named, and chipped, once', () => {
   const html = lineHtml(layoutLine(0, 0, TEXT.length, [item('e:0', 'ORG', 0, 12), item('e:1', 'LOC', 10, 16)]), ctx);
   assert.equal([...html.matchAll(/data-chip="/g)].length, 2);
