@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../../core/active-learning/ranking.js';
-import { labeledToReach, learningCurveSvg, simulationSeries } from '../../../core/active-learning/learning-curve.js';
+import { labeledToReach, simulationSeries } from '../../../core/active-learning/learning-curve.js';
+import { learningCurveSvg } from '../../../core/active-learning/learning-curve-svg.js';
 import { defaultDataDir } from '../../hosts/data-dir.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
@@ -168,7 +169,7 @@ export const simulateCommand: Command = {
     const series = simulationSeries(runs);
     writeFileSync(
       join(out, 'learning-curves.svg'),
-      learningCurveSvg(series, `Active learning on PhoNER_COVID19 (dev ${dev.length} sentences)`),
+      learningCurveSvg(series, `Active learning, scored on ${basename(devPath)} (${dev.length} sentences)`),
     );
     for (const s of summary) {
       const reach =
