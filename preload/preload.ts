@@ -7,6 +7,13 @@ import {
   type ChooseDestinationRequest,
   type ChooseDestinationResult,
 } from '../core/contract/native-dialog.js';
+import {
+  TEAM_CHANNELS,
+  type ConnectionOutcome,
+  type ConnectionStatus,
+  type ConnectRequest,
+  type LogInRequest,
+} from '../core/contract/team-connection.js';
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -22,6 +29,22 @@ contextBridge.exposeInMainWorld('workbench', {
   /** The system's save / folder dialog for the export's destination (answered by main, not the services). */
   chooseDestination(request: ChooseDestinationRequest): Promise<ChooseDestinationResult> {
     return ipcRenderer.invoke(CHOOSE_DESTINATION_CHANNEL, request);
+  },
+  /** The window's data source: this machine's, or a team server's (main keeps the session; passwords pass through). */
+  team: {
+    status: (): Promise<ConnectionOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.status),
+    connect: (request: ConnectRequest): Promise<ConnectionOutcome> =>
+      ipcRenderer.invoke(TEAM_CHANNELS.connect, request),
+    logIn: (request: LogInRequest): Promise<ConnectionOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.logIn, request),
+    logOut: (): Promise<ConnectionOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.logOut),
+    disconnect: (): Promise<ConnectionOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.disconnect),
+    chooseCa: (): Promise<{ ok: true; result: { path: string | null } } | ConnectionOutcome> =>
+      ipcRenderer.invoke(TEAM_CHANNELS.chooseCa),
+    onChange(listener: (status: ConnectionStatus) => void): () => void {
+      const forward = (_event: IpcRendererEvent, status: ConnectionStatus) => listener(status);
+      ipcRenderer.on(TEAM_CHANNELS.changed, forward);
+      return () => ipcRenderer.removeListener(TEAM_CHANNELS.changed, forward);
+    },
   },
   onEvent(listener: (event: unknown) => void): () => void {
     // Only the event payload crosses, never the IpcRendererEvent (it holds a reference to ipcRenderer).

@@ -5,13 +5,16 @@ import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../../../core/contract/methods.js';
+import { TEAM_CHANNELS } from '../../../core/contract/team-connection.js';
 import type { WorkbenchEvent } from '../../../core/contract/events.js';
+import { DataSource } from '../../team-client/data-source.js';
 import { APP_NAME } from '../data-dir.js';
 import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
 import { registerScheme, serveRenderer } from './protocol.js';
 import { registerDestinationDialog } from './save-dialog.js';
 import { serviceClient, type ServiceChannel } from './service-client.js';
+import { registerTeamConnection } from './team-connection.js';
 import type { FromService } from './service-protocol.js';
 import { createWindow, lockDown } from './window.js';
 
@@ -75,18 +78,20 @@ async function start(): Promise<void> {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(EVENT_CHANNEL, event);
   };
   const channel = startService();
-  const { api, ready } = serviceClient(channel, broadcast);
+  // The window shows this machine's services or a team server's (Connect to a team server); events follow suit.
+  const { api, ready } = serviceClient(channel, (event) => source.localEvent(event));
+  const source = new DataSource(api, broadcast);
+  source.onStatus((status) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(TEAM_CHANNELS.changed, status);
+  });
   channel.onExit((code) => {
     if (code !== 0) console.error(`workbench: the service process stopped (${code})`);
     app.quit();
   });
-  registerIpc(ipcMain, api, windows, (m) => console.error(m));
-  registerDestinationDialog(
-    ipcMain,
-    dialog,
-    (id) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null,
-    windows,
-  );
+  registerIpc(ipcMain, source.api, windows, (m) => console.error(m));
+  const windowFor = (id: number) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null;
+  registerDestinationDialog(ipcMain, dialog, windowFor, windows);
+  registerTeamConnection(ipcMain, dialog, source, windowFor, windows);
   await ready;
   const win = createWindow(join(here, 'preload.cjs'));
   windows.add(win.webContents.id);
