@@ -1,7 +1,8 @@
 // The UI language: Vietnamese unless the user picked English (remembered) or the URL says ?lang=en.
+import { fillIn, type Locale } from './fill-in.js';
 import { en, vi, type MessageKey } from './messages.js';
 
-export type Locale = 'vi' | 'en';
+export type { Locale };
 const KEY = 'workbench-locale';
 
 function initialLocale(): Locale {
@@ -29,19 +30,15 @@ class I18n {
    * using a screen reader, and scripts written against the English names, find the same control.
    */
   name(key: MessageKey, params: Record<string, string | number> = {}): string {
-    const v = fillIn(vi[key], params);
-    const e = fillIn(en[key], params);
+    const v = fillIn(vi[key], params, 'vi');
+    const e = fillIn(en[key], params, 'en');
     return this.locale === 'vi' && v !== e ? `${v} (${e})` : e;
   }
 
   /** The visible string with `{name}` placeholders filled in. */
   fill(key: MessageKey, params: Record<string, string | number>): string {
-    return fillIn(this.t(key), params);
+    return fillIn(this.t(key), params, this.locale);
   }
-}
-
-function fillIn(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export const i18n = new I18n();

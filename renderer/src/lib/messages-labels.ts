@@ -54,20 +54,23 @@ export const labelsEn: Record<keyof typeof labelsVi, string> = {
   mergeConfirm: 'Merge',
   mergeButton: 'Merge {name}',
   renameButton: 'Rename',
-  entitiesOfLabel: '{n} entities',
+  entitiesOfLabel: '{n} {n|entity|entities}',
   apply: 'Apply',
   confirmRenameTitle: 'Rename a label',
   confirmRename:
-    'Rename {from} to {to}? {n} entities in the current annotations get the new name (a new revision per document; history is kept).',
+    'Rename {from} to {to}? {n} {n|entity|entities} in the current annotations {n|gets|get} the new name (a new revision per document; history is kept).',
   confirmMergeTitle: 'Merge labels',
   confirmMerge:
-    'Merge {from} into {into}? {n} {from} entities become {into} and the label {from} goes (a new revision per document; history is kept).',
+    'Merge {from} into {into}? {n} {from} {n|entity becomes|entities become} {into} and the label {from} goes (a new revision per document; history is kept).',
   confirmDeleteTitle: 'Delete a label in use',
   confirmDelete:
-    'The label {name} is on {entities} entities in {documents} documents. Delete the label and these entities? (A new revision per document without them; history is kept.)',
-  renameDone: 'Renamed {from} to {to}: {entities} entities in {documents} documents',
-  mergeDone: 'Merged {from} into {into}: {entities} entities in {documents} documents',
-  deleteDone: 'Deleted the label {name}; {entities} entities in {documents} documents removed',
+    'The label {name} is on {entities} {entities|entity|entities} in {documents} {documents|document|documents}. Delete the label and {entities|this entity|these entities}? (A new revision per document without them; history is kept.)',
+  renameDone:
+    'Renamed {from} to {to}: {entities} {entities|entity|entities} in {documents} {documents|document|documents}',
+  mergeDone:
+    'Merged {from} into {into}: {entities} {entities|entity|entities} in {documents} {documents|document|documents}',
+  deleteDone:
+    'Deleted the label {name}; {entities} {entities|entity|entities} in {documents} {documents|document|documents} removed',
   labelMappings: 'Model label → project label',
   anyModel: 'any model',
   modelLabel: 'Model label',

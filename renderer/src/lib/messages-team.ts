@@ -25,7 +25,7 @@ export const teamEn: Record<keyof typeof teamVi, string> = {
   loggingIn: 'Logging in…',
   logOut: 'Log out',
   loginWrong: 'Wrong user name or password.',
-  loginThrottled: 'Too many failed logins. Try again in {seconds} seconds.',
+  loginThrottled: 'Too many failed logins. Try again in {seconds} {seconds|second|seconds}.',
   loginFailed: 'Could not log in.',
   signedInAs: '{name} ({role})',
   roleAnnotator: 'annotator',

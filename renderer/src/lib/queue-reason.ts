@@ -2,9 +2,10 @@
 // core/active-learning/ranking.ts, carried by queue.next). Plain TS: unit-tested in test/unit/renderer/.
 import type { Strategy } from '../../../core/active-learning/ranking.js';
 import type { QueueItem } from '../../../core/contract/types.js';
+import { fillIn, type Locale } from './fill-in.js';
 import { activeLearningEn, activeLearningVi, type ActiveLearningKey } from './messages-active-learning.js';
 
-export type Locale = 'vi' | 'en';
+export type { Locale };
 
 /** The sentence each strategy's signal is explained with. */
 const REASON_KEYS: Record<Strategy, ActiveLearningKey> = {
@@ -22,8 +23,7 @@ const score4 = (v: number): string =>
 
 /** A template from the active-learning table with `{name}` placeholders filled in. */
 export function fill(locale: Locale, key: ActiveLearningKey, params: Record<string, string | number> = {}): string {
-  const template = (locale === 'vi' ? activeLearningVi : activeLearningEn)[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fillIn((locale === 'vi' ? activeLearningVi : activeLearningEn)[key], params, locale);
 }
 
 /**

@@ -3,9 +3,10 @@
 // kept as the technical detail, shown on request, never as the headline. Plain TS: unit-tested.
 import { ContractError } from '../../../core/contract/errors.js';
 import type { DeviceInfo } from '../../../core/contract/types.js';
+import { fillIn, type Locale } from './fill-in.js';
 import { en, vi, type MessageKey } from './messages.js';
 
-export type Locale = 'vi' | 'en';
+export type { Locale };
 
 /** What the user was doing when it failed: chooses the headline when the cause itself has no better words. */
 export type ErrorContext =
@@ -44,10 +45,9 @@ export interface UserMessage {
   detail: string;
 }
 
-/** Fills a message's `{name}` placeholders. */
+/** Fills a message's placeholders (see ./fill-in.ts). */
 export function words(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = locale === 'vi' ? vi[key] : en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fillIn(locale === 'vi' ? vi[key] : en[key], params, locale);
 }
 
 /** The headline (translation key and parameters) and the detail for an error met while doing `context`. */

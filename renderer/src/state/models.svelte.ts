@@ -28,6 +28,12 @@ class ModelsState {
     return this.tracker.running;
   }
 
+  /** How a version is named to the user: its name and version ("#id" only until the list has it). */
+  versionName(id: number): string {
+    const v = this.versions?.versions.find((x) => x.id === id);
+    return v ? `${v.name} ${v.version}` : `#${id}`;
+  }
+
   async load(): Promise<void> {
     const project = app.project;
     if (!project) return;

@@ -116,5 +116,10 @@ test('scores and templates', () => {
   assert.equal(formatScore(null), '—');
   assert.equal(formatScore(0.84123), '0.841');
   assert.equal(fill('en', 'queueCount', { total: 5, scored: 2 }), '5 unfinished documents, 2 measured by the model');
-  assert.equal(fill('en', 'finishedDocs'), '{done} finished documents (at least 10 needed)');
+  assert.equal(fill('en', 'queueCount', { total: 1, scored: 1 }), '1 unfinished document, 1 measured by the model');
+  assert.equal(fill('en', 'finishedDocs', { done: 1 }), '1 finished document (at least 10 needed)');
+  assert.equal(fill('en', 'finishedDocs', { done: 7 }), '7 finished documents (at least 10 needed)');
+  assert.equal(fill('vi', 'finishedDocs', { done: 1 }), '1 tài liệu đã xong (cần ít nhất 10)');
+  // A parameter left out stays as written, so a forgotten one shows in review rather than as a blank.
+  assert.equal(fill('en', 'finishedDocs'), '{done} finished {done|document|documents} (at least 10 needed)');
 });
