@@ -1,10 +1,13 @@
 // What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
 // project, and printing issues as `file:line: severity: field: message`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FORMAT_IDS } from '../../core/codecs/codec.js';
 import { codecFor, guessFormat } from '../../core/codecs/registry.js';
 import { fileHead } from '../io/file-head.js';
+import type { EnginePort } from '../services/engine-port.js';
+import { WorkbenchService } from '../services/workbench-service.js';
 import type { Codec } from '../../core/codecs/codec.js';
 import { formatIssue, type Issue } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
@@ -90,6 +93,18 @@ export function openStore(path: string): Store {
   if (!existsSync(path))
     throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);
   return new Store(openDatabase(path, { mustExist: true }));
+}
+
+/** The services over an open database for a command: the data folder beside it, recorded as the CLI's doing. */
+export function cliService(store: Store, dbPath: string, engine: EnginePort): WorkbenchService {
+  return new WorkbenchService({
+    store,
+    dataDir: dirname(resolve(dbPath)),
+    host: 'browser',
+    engine,
+    version: 'cli',
+    actor: 'cli',
+  });
 }
 
 /** The project named by `--project`, or the database's only project. */

@@ -1,7 +1,13 @@
-import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
-import { WorkbenchService } from '../../services/workbench-service.js';
-import { openStore, parse, pickProject, positionals, positiveNumber, type Command } from '../cli-support.js';
+import {
+  openStore,
+  parse,
+  pickProject,
+  positionals,
+  positiveNumber,
+  type Command,
+  cliService,
+} from '../cli-support.js';
 
 const usage = `usage: workbench finetune <db> [--project NAME] [--epochs N] [--max-minutes M] [--reannotate]
 
@@ -29,14 +35,7 @@ export const finetuneCommand: Command = {
     const epochs = positiveNumber(values.epochs, 'epochs', usage);
     const maxMinutes = positiveNumber(values['max-minutes'], 'max-minutes', usage);
     const store = openStore(dbPath);
-    const service = new WorkbenchService({
-      store,
-      dataDir: dirname(resolve(dbPath)),
-      host: 'browser',
-      engine: await loadEngine(),
-      version: 'cli',
-      actor: 'cli',
-    });
+    const service = cliService(store, dbPath, await loadEngine());
     const cancel = () => void service.close();
     process.once('SIGINT', cancel);
     try {

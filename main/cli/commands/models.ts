@@ -1,6 +1,4 @@
-import { dirname, resolve } from 'node:path';
-import { WorkbenchService } from '../../services/workbench-service.js';
-import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+import { UsageError, openStore, parse, pickProject, positionals, type Command, cliService } from '../cli-support.js';
 
 const usage = `usage: workbench models <db> [--project NAME] [--activate ID] [--json]
 
@@ -23,14 +21,7 @@ export const modelsCommand: Command = {
     const { DiffusionEnginePort } = await import('../../engine/engine-port-adapter.js');
     const { embeddedModelDir } = await import('../../hosts/engine-loader.js');
     const engine = new DiffusionEnginePort({ embeddedDir: embeddedModelDir });
-    const service = new WorkbenchService({
-      store,
-      dataDir: dirname(resolve(dbPath)),
-      host: 'browser',
-      engine,
-      version: 'cli',
-      actor: 'cli',
-    });
+    const service = cliService(store, dbPath, engine);
     try {
       const projectId = pickProject(store, values.project).id;
       if (values.activate !== undefined) {

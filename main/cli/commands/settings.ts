@@ -1,9 +1,7 @@
 // `workbench settings`: a project's settings from the command line (keep-learning's N, the lexicon's switch), through
 // the same service methods as the Models view (projects.settings / projects.updateSettings).
-import { dirname, resolve } from 'node:path';
 import { unavailableEngine } from '../../services/engine-port.js';
-import { WorkbenchService } from '../../services/workbench-service.js';
-import { UsageError, openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+import { UsageError, openStore, parse, pickProject, positionals, type Command, cliService } from '../cli-support.js';
 
 const usage = `usage: workbench settings <db> [--project NAME] [--retrain-every N|off] [--lexicon on|off] [--json]
 
@@ -54,14 +52,7 @@ export const settingsCommand: Command = {
     const store = openStore(dbPath);
     // No engine: nothing here loads a model. Closing right after the change stops keep-learning from training in
     // this process; the workbench that serves the project does it on the next finished document.
-    const service = new WorkbenchService({
-      store,
-      dataDir: dirname(resolve(dbPath)),
-      host: 'browser',
-      engine: unavailableEngine,
-      version: 'cli',
-      actor: 'cli',
-    });
+    const service = cliService(store, dbPath, unavailableEngine);
     try {
       const projectId = pickProject(store, values.project).id;
       const settings =

@@ -1,7 +1,5 @@
-import { dirname, resolve } from 'node:path';
 import { loadEngine } from '../../hosts/engine-loader.js';
 import { DEFAULT_FROM } from '../../services/project-train-service.js';
-import { WorkbenchService } from '../../services/workbench-service.js';
 import {
   UsageError,
   openStore,
@@ -10,6 +8,7 @@ import {
   positionals,
   positiveNumber,
   type Command,
+  cliService,
 } from '../cli-support.js';
 
 const usage = `usage: workbench train <db> [--project NAME] [--from scratch|embedded|VERSION] [--minutes N]
@@ -39,14 +38,7 @@ export const trainCommand: Command = {
     const [dbPath] = positionals(rest, ['db'], usage);
     const maxMinutes = positiveNumber(values.minutes, 'minutes', usage);
     const store = openStore(dbPath);
-    const service = new WorkbenchService({
-      store,
-      dataDir: dirname(resolve(dbPath)),
-      host: 'browser',
-      engine: await loadEngine(),
-      version: 'cli',
-      actor: 'cli',
-    });
+    const service = cliService(store, dbPath, await loadEngine());
     const cancel = () => void service.close();
     process.once('SIGINT', cancel);
     try {
