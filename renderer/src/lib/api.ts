@@ -6,6 +6,12 @@ import type { WorkbenchEvent } from '../../../core/contract/events.js';
 import type { MethodName, Params, Results } from '../../../core/contract/methods.js';
 import { CSRF_HEADER, type TeamSession } from '../../../core/contract/roles.js';
 import type { ChooseDestinationRequest, ChooseDestinationResult } from '../../../core/contract/native-dialog.js';
+import type {
+  ConnectionOutcome,
+  ConnectionStatus,
+  ConnectRequest,
+  LogInRequest,
+} from '../../../core/contract/team-connection.js';
 
 /** What preload exposes as `window.workbench` (see preload/preload.ts): one function per method. */
 export interface Bridge {
@@ -16,6 +22,16 @@ export interface Bridge {
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
   /** The system's save / folder dialog (desktop app only). */
   chooseDestination(request: ChooseDestinationRequest): Promise<ChooseDestinationResult>;
+  /** The desktop app's data source: its own, or a team server's (main holds that session). */
+  team: {
+    status(): Promise<ConnectionOutcome>;
+    connect(request: ConnectRequest): Promise<ConnectionOutcome>;
+    logIn(request: LogInRequest): Promise<ConnectionOutcome>;
+    logOut(): Promise<ConnectionOutcome>;
+    disconnect(): Promise<ConnectionOutcome>;
+    chooseCa(): Promise<{ ok: true; result: { path: string | null } } | ConnectionOutcome>;
+    onChange(listener: (status: ConnectionStatus) => void): () => void;
+  };
 }
 
 declare global {
@@ -45,6 +61,8 @@ const token = bridge ? '' : browserToken();
 let team = false;
 let csrf = '';
 const loggedOut = new Set<() => void>();
+// The desktop app showing a team server's data (main forwards the calls; the session is main's, not ours).
+let remote: ConnectionStatus | null = null;
 
 /** The headers that say who calls: the launch token, or a team session's CSRF proof. */
 function callerHeaders(): Record<string, string> {
@@ -65,7 +83,16 @@ async function teamRequest(path: string, init: RequestInit): Promise<TeamSession
  * single-user browser host (its URL carried a token).
  */
 export async function teamSession(): Promise<TeamSession | null> {
-  if (bridge || token !== '') return null;
+  if (bridge) {
+    const status = await connection();
+    if (status?.kind !== 'team') return null;
+    bridge.team.onChange((changed) => {
+      remote = changed.kind === 'team' ? changed : null;
+      if (changed.kind === 'team' && changed.user === null) for (const listener of loggedOut) listener();
+    });
+    return { team: true, user: status.user };
+  }
+  if (token !== '') return null;
   const response = await fetch('/api/session', { credentials: 'same-origin' });
   if (!response.ok) return null;
   const outcome = (await response.json()) as { ok: boolean; result?: TeamSession };
@@ -74,7 +101,11 @@ export async function teamSession(): Promise<TeamSession | null> {
 }
 
 /** Logs in on a team server; rejects with `unauthorized` (its detail says how long to wait when throttled). */
-export function logIn(name: string, password: string): Promise<TeamSession> {
+export async function logIn(name: string, password: string): Promise<TeamSession> {
+  if (bridge && remote) {
+    const status = await connectionCall(bridge.team.logIn({ name, password }));
+    return { team: true, user: status.kind === 'team' ? status.user : null };
+  }
   return teamRequest('/api/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -83,6 +114,10 @@ export function logIn(name: string, password: string): Promise<TeamSession> {
 }
 
 export async function logOut(): Promise<void> {
+  if (bridge && remote) {
+    await connectionCall(bridge.team.logOut());
+    return;
+  }
   await teamRequest('/api/logout', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: csrf },
@@ -101,6 +136,7 @@ export function onLoggedOut(listener: () => void): () => void {
 export async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Results[M]> {
   if (bridge) {
     const outcome = await bridge.methods[method](params);
+    if (!outcome.ok && remote && outcome.error.code === 'unauthorized') for (const listener of loggedOut) listener();
     if (!outcome.ok) throw ContractError.from(outcome.error);
     return outcome.result as Results[M];
   }
@@ -167,6 +203,43 @@ export const hostKind: 'electron' | 'browser' = bridge ? 'electron' : 'browser';
 
 /** The export's destination from the system's dialog: the chosen path, null when cancelled, undefined in a browser. */
 export async function chooseNativeDestination(request: ChooseDestinationRequest): Promise<string | null | undefined> {
-  if (!bridge) return undefined;
+  // On a team server the export is written in the server's folders: its folder browser, not this machine's dialog.
+  if (!bridge || remote) return undefined;
   return (await bridge.chooseDestination(request)).path;
 }
+
+async function connectionCall(answer: Promise<ConnectionOutcome>): Promise<ConnectionStatus> {
+  const outcome = await answer;
+  if (!outcome.ok) throw ContractError.from(outcome.error as ErrorPayload);
+  remote = outcome.result.kind === 'team' ? outcome.result : null;
+  return outcome.result;
+}
+
+/** The desktop app's data source (null in a browser, which opens a team server at its own address). */
+export async function connection(): Promise<ConnectionStatus | null> {
+  if (!bridge?.team) return null;
+  return connectionCall(bridge.team.status());
+}
+
+/** Logs in to a team server and shows its data (desktop app only); rejects with the reason, staying where it was. */
+export function connectTeam(request: ConnectRequest): Promise<ConnectionStatus> {
+  if (!bridge) throw new ContractError('invalid', 'only the desktop app connects to a team server');
+  return connectionCall(bridge.team.connect(request));
+}
+
+/** Back to this machine's data (desktop app only). */
+export function disconnectTeam(): Promise<ConnectionStatus> {
+  if (!bridge) throw new ContractError('invalid', 'only the desktop app connects to a team server');
+  return connectionCall(bridge.team.disconnect());
+}
+
+/** The system's file dialog for a self-signed server's CA certificate: the chosen path, or null. */
+export async function chooseCaFile(): Promise<string | null> {
+  if (!bridge) return null;
+  const outcome = await bridge.team.chooseCa();
+  if (!outcome.ok) throw ContractError.from(outcome.error as ErrorPayload);
+  return (outcome.result as { path: string | null }).path;
+}
+
+/** True when the desktop app can connect to a team server (a browser opens one at its own address instead). */
+export const canConnectTeam = Boolean(bridge?.team);

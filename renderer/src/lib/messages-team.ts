@@ -14,6 +14,22 @@ export const teamVi = {
   roleAnnotator: 'người gán nhãn',
   roleCurator: 'người duyệt',
   roleAdmin: 'quản trị viên',
+  needsRole: 'Cần vai trò {role} (bạn đang là {mine}).',
+  connectTeam: 'Kết nối máy chủ nhóm',
+  connectTeamHelp:
+    'Mở dự án trên máy chủ nhóm (workbench serve --team) thay cho dữ liệu trên máy này. Mật khẩu không được lưu lại.',
+  serverAddress: 'Địa chỉ máy chủ',
+  serverPlaceholder: 'https://may-chu-nhom.vn:8443',
+  caFile: 'Chứng chỉ CA',
+  systemCertificates: 'chứng chỉ của hệ thống',
+  chooseCaFile: 'Chọn tệp CA…',
+  clearCaFile: 'Bỏ tệp CA',
+  connect: 'Kết nối',
+  connecting: 'Đang kết nối…',
+  connectFailed: 'Không kết nối được.',
+  connectUntrusted: 'Máy chủ không đáng tin: hãy chọn tệp chứng chỉ CA của nó.',
+  backToLocal: 'Về dữ liệu trên máy này',
+  connectedTo: 'Máy chủ nhóm: {address}',
 } as const;
 
 export const teamEn: Record<keyof typeof teamVi, string> = {
@@ -31,4 +47,20 @@ export const teamEn: Record<keyof typeof teamVi, string> = {
   roleAnnotator: 'annotator',
   roleCurator: 'curator',
   roleAdmin: 'admin',
+  needsRole: 'Needs the {role} role (you are {mine}).',
+  connectTeam: 'Connect to a team server',
+  connectTeamHelp:
+    "Open the project on a team server (workbench serve --team) instead of this machine's data. The password is not kept.",
+  serverAddress: 'Server address',
+  serverPlaceholder: 'https://team.example:8443',
+  caFile: 'CA certificate',
+  systemCertificates: "the system's certificates",
+  chooseCaFile: 'Choose CA file…',
+  clearCaFile: 'Remove CA file',
+  connect: 'Connect',
+  connecting: 'Connecting…',
+  connectFailed: 'Could not connect.',
+  connectUntrusted: 'The server is not trusted: choose its CA certificate file.',
+  backToLocal: 'Back to local data',
+  connectedTo: 'Team server: {address}',
 };
