@@ -1,5 +1,6 @@
 // All repositories over one connection. Services take a Store; SQL lives only under db/.
 import type { Db } from './open-database.js';
+import { AssignmentRepository } from './repositories/assignments.js';
 import { DocumentRepository } from './repositories/documents.js';
 import { EventRepository } from './repositories/events.js';
 import { FineTuneRepository } from './repositories/fine-tunes.js';
@@ -29,6 +30,8 @@ export class Store {
   readonly fineTunes: FineTuneRepository;
   readonly imports: ImportRepository;
   readonly users: UserRepository;
+  /** Which annotator annotates which document (team mode, migration 0010). */
+  readonly assignments: AssignmentRepository;
 
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
@@ -44,6 +47,7 @@ export class Store {
     this.fineTunes = new FineTuneRepository(db);
     this.imports = new ImportRepository(db);
     this.users = new UserRepository(db);
+    this.assignments = new AssignmentRepository(db);
   }
 
   /**

@@ -36,6 +36,9 @@ export const METHOD_LIST = [
   'labels.map',
   'projects.settings',
   'projects.updateSettings',
+  'assignments.assign',
+  'assignments.unassign',
+  'assignments.progress',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -42,6 +42,9 @@ export const paramSchemas = {
   'labels.map': s.mapLabelSchema,
   'projects.settings': s.projectRef,
   'projects.updateSettings': s.updateSettingsSchema,
+  'assignments.assign': s.assignSchema,
+  'assignments.unassign': s.unassignSchema,
+  'assignments.progress': s.projectRef,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -91,6 +94,9 @@ export interface Results {
   'labels.map': T.LabelSet;
   'projects.settings': T.ProjectSettings;
   'projects.updateSettings': T.ProjectSettings;
+  'assignments.assign': T.AssignResult;
+  'assignments.unassign': { removed: number };
+  'assignments.progress': T.AssignmentProgress;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

@@ -50,6 +50,11 @@ const TABLE = {
   'labels.map': 'admin',
   'projects.settings': 'annotator',
   'projects.updateSettings': 'admin',
+  // Who annotates what is the admin's to decide; curators follow the progress (annotators see their own in
+  // documents.progress).
+  'assignments.assign': 'admin',
+  'assignments.unassign': 'admin',
+  'assignments.progress': 'curator',
 } as const;
 
 // Typed as the full record, so a method without a role does not compile; a row for a method that no longer exists

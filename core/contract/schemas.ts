@@ -306,3 +306,38 @@ export const mapLabelSchema = z
     projectLabel: z.string().min(1).max(256).nullable(),
   })
   .strict();
+
+/** A team member's name as users.name holds it. */
+const userName = z.string().min(1).max(64);
+const annotators = z
+  .array(userName)
+  .min(1)
+  .max(200)
+  .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {
+    message: 'an annotator is named twice',
+  });
+/**
+ * Who annotates which documents (team mode): `all` the project's documents to each annotator, a `list` of them to
+ * each, or `auto`: the documents nobody is assigned yet spread over the annotators, `overlap` (0..1) of them to
+ * `copies` annotators each (for agreement), deterministic for a `seed`. Assignments add up; unassign takes back.
+ */
+export const assignSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('all'), projectId: id, annotators }).strict(),
+  z
+    .object({ mode: z.literal('list'), projectId: id, annotators, documentIds: z.array(id).min(1).max(100_000) })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('auto'),
+      projectId: id,
+      annotators,
+      overlap: z.number().min(0).max(1),
+      copies: z.number().int().min(2).max(20).optional(),
+      seed: z.number().int().min(0).max(0xffffffff).optional(),
+    })
+    .strict(),
+]);
+/** Takes documents back from an annotator: the listed ones, or all of theirs in the project. */
+export const unassignSchema = z
+  .object({ projectId: id, annotator: userName, documentIds: z.array(id).min(1).max(100_000).optional() })
+  .strict();

@@ -383,3 +383,21 @@ export interface LabelChange extends LabelSet {
   documents: number;
   entities: number;
 }
+
+/** What assignments.assign did: rows added (pairs already assigned are kept as they were), per annotator. */
+export interface AssignResult {
+  added: number;
+  /** Documents the request covered. */
+  documents: number;
+  byAnnotator: Record<string, number>;
+}
+
+/** A project's assignment: each annotator's assigned and finished documents, and the documents' coverage. */
+export interface AssignmentProgress {
+  annotators: { annotator: string; assigned: number; done: number; inProgress: number; skipped: number }[];
+  documents: number;
+  /** Documents nobody is assigned. */
+  unassigned: number;
+  /** Documents assigned to more than one annotator (where agreement can be measured). */
+  overlapped: number;
+}

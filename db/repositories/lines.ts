@@ -46,6 +46,7 @@ export class LineRepository {
   private readonly statusStmt: Statement<[number, string], { status: DocumentStatus }>;
   private readonly setStatusStmt: Statement;
   private readonly goldStmt: Statement;
+  private readonly labelTotalsStmt: Statement<[string, number], { label: string; n: number }>;
   private readonly baseStmt: Statement<[{ doc: number }], { id: number }>;
   private readonly usingStmt: Statement<
     [number, string],
@@ -89,6 +90,13 @@ export class LineRepository {
          AND EXISTS (SELECT 1 FROM json_each(r.spans) e
                      WHERE json_extract(e.value, '$.label') IN (SELECT value FROM json_each(?)))
        ORDER BY r.document_id, r.line`,
+    );
+    this.labelTotalsStmt = db.prepare(
+      `SELECT json_extract(e.value, '$.label') AS label, count(*) AS n
+       FROM line_revisions r JOIN documents d ON d.id = r.document_id, json_each(r.spans) e
+       WHERE r.line = ? AND d.project_id = ?
+         AND r.revision = (SELECT max(revision) FROM line_revisions l WHERE l.document_id = r.document_id AND l.line = r.line)
+       GROUP BY label ORDER BY label`,
     );
     this.goldStmt = db.prepare('INSERT INTO gold_revisions (revision_id, document_id) VALUES (?, ?)');
     // The shared line as it was before its first gold revision (all of it when there is none).
@@ -175,6 +183,11 @@ export class LineRepository {
 
   setStatus(documentId: number, line: string, status: DocumentStatus, now = nowIso()): void {
     this.setStatusStmt.run(documentId, line, status, now);
+  }
+
+  /** Entities per label of the latest revision of each of the line's documents in a project. */
+  labelTotals(projectId: number, line: string): Map<string, number> {
+    return new Map(this.labelTotalsStmt.all(line, projectId).map((r) => [r.label, r.n]));
   }
 
   /** Marks a shared revision as a curator's gold. Call in the transaction that appended it. */

@@ -22,6 +22,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/users.js')).usersCommand,
   },
   {
+    name: 'assign',
+    summary: 'assign documents to annotators (all, a list, or automatically with an overlap); progress per annotator',
+    load: async () => (await import('./commands/assign.js')).assignCommand,
+  },
+  {
     name: 'init',
     summary: 'create a database and a project with its label set',
     load: async () => (await import('./commands/init.js')).initCommand,

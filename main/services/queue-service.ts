@@ -5,16 +5,25 @@
 import type { Params, Results } from '../../core/contract/methods.js';
 import { rankDocuments } from '../../core/active-learning/ranking.js';
 import { UNFINISHED_STATUSES } from '../../core/document-status.js';
+import type { DocumentStatus } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 
 const PREVIEW = 120;
 /** How many top-ranked documents are checked for near-duplicates (ranking.ts's `duplicateWindow`). */
 const DUPLICATE_WINDOW = 1000;
 
-/** The queue for a project under a strategy, most useful first. */
-export function nextDocuments(store: Store, p: Params<'queue.next'>): Results['queue.next'] {
+/**
+ * The queue for a project under a strategy, most useful first. `only`: a team annotator's unfinished documents with
+ * their line's status (annotator-documents.ts), in place of the project's unfinished documents.
+ */
+export function nextDocuments(
+  store: Store,
+  p: Params<'queue.next'>,
+  only?: readonly { id: number; status: DocumentStatus }[],
+): Results['queue.next'] {
   const signals = store.suggestions.latestSignals(p.projectId);
-  const ids = store.documents.ids(p.projectId, UNFINISHED_STATUSES);
+  const ids = only ? only.map((r) => r.id) : store.documents.ids(p.projectId, UNFINISHED_STATUSES);
+  const statusOf = new Map(only?.map((r) => [r.id, r.status]));
   const options = { strategy: p.strategy, costAware: p.costAware ?? false, seed: p.seed ?? 0 };
   // Rank all by signal alone, then rank the top window again with its texts to push near-duplicates back.
   const byScore = rankDocuments(
@@ -36,7 +45,7 @@ export function nextDocuments(store: Store, p: Params<'queue.next'>): Results['q
       documentId: r.id,
       name: doc.name,
       preview: Array.from(doc.text).slice(0, PREVIEW).join(''),
-      status: doc.status,
+      status: statusOf.get(r.id) ?? doc.status,
       score: r.score,
       uncertainty: store.documents.uncertaintyOf(r.id),
       reason: r.reason,

@@ -12,6 +12,8 @@ import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
 import { AnnotationLines } from './annotation-lines.js';
 import { AnnotationService } from './annotation-service.js';
+import { AnnotatorDocuments } from './annotator-documents.js';
+import { AssignmentService } from './assignment-service.js';
 import { traceText } from './denoising-trace.js';
 import { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
@@ -139,9 +141,17 @@ export class WorkbenchService implements WorkbenchApi {
     return context === undefined ? this.annotations : new AnnotationService(this.store, context.actor, true);
   }
 
-  /** A team annotator works on their own line (annotation-lines.ts), blind to the others'; anyone else: undefined. */
+  /**
+   * A team annotator works on their own line (annotation-lines.ts), blind to the others', on their assigned documents
+   * (annotator-documents.ts); anyone else: undefined.
+   */
   private lineOf(context: CallContext | undefined): AnnotationLines | undefined {
-    return context?.role === 'annotator' ? new AnnotationLines(this.store, context.actor) : undefined;
+    const mine = this.annotatorOf(context);
+    return mine && new AnnotationLines(this.store, context!.actor, mine.access);
+  }
+
+  private annotatorOf(context: CallContext | undefined): AnnotatorDocuments | undefined {
+    return context?.role === 'annotator' ? new AnnotatorDocuments(this.store, context.actor) : undefined;
   }
 
   private labelsFor(context: CallContext | undefined): LabelService {
@@ -175,14 +185,17 @@ export class WorkbenchService implements WorkbenchApi {
     }));
   }
 
-  async 'documents.list'(p: Params<'documents.list'>): Promise<Results['documents.list']> {
+  async 'documents.list'(p: Params<'documents.list'>, context?: CallContext): Promise<Results['documents.list']> {
     this.project(p.projectId);
-    return this.index.list(p.projectId, p);
+    return (this.annotatorOf(context) ?? this.index).list(p.projectId, p);
   }
 
-  async 'documents.progress'(p: Params<'documents.progress'>): Promise<Results['documents.progress']> {
+  async 'documents.progress'(
+    p: Params<'documents.progress'>,
+    context?: CallContext,
+  ): Promise<Results['documents.progress']> {
     this.project(p.projectId);
-    return this.index.progress(p.projectId);
+    return (this.annotatorOf(context) ?? this.index).progress(p.projectId);
   }
 
   async 'documents.get'(p: Params<'documents.get'>, context?: CallContext): Promise<Results['documents.get']> {
@@ -209,7 +222,12 @@ export class WorkbenchService implements WorkbenchApi {
     };
   }
 
-  async 'documents.adjacent'(p: Params<'documents.adjacent'>): Promise<Results['documents.adjacent']> {
+  async 'documents.adjacent'(
+    p: Params<'documents.adjacent'>,
+    context?: CallContext,
+  ): Promise<Results['documents.adjacent']> {
+    const mine = this.annotatorOf(context);
+    if (mine) return mine.adjacent(p);
     return { documentId: this.store.documents.adjacent(p.projectId, p.documentId, p.direction, p.status) };
   }
 
@@ -401,9 +419,9 @@ export class WorkbenchService implements WorkbenchApi {
     return [...this.jobs.list(), ...this.fineTunes.list(), ...this.training.list()];
   }
 
-  async 'queue.next'(p: Params<'queue.next'>): Promise<Results['queue.next']> {
+  async 'queue.next'(p: Params<'queue.next'>, context?: CallContext): Promise<Results['queue.next']> {
     this.project(p.projectId);
-    return nextDocuments(this.store, p);
+    return this.annotatorOf(context)?.queue(p) ?? nextDocuments(this.store, p);
   }
 
   async 'models.versions'(p: Params<'models.versions'>): Promise<Results['models.versions']> {
@@ -484,6 +502,24 @@ export class WorkbenchService implements WorkbenchApi {
     // Turned on with enough finished documents already: the first training need not wait for the next one.
     if (p.retrainEvery) this.keepLearning.schedule(p.projectId);
     return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
+  }
+
+  async 'assignments.assign'(
+    p: Params<'assignments.assign'>,
+    context?: CallContext,
+  ): Promise<Results['assignments.assign']> {
+    return new AssignmentService(this.store).assign(p, this.actorOf(context));
+  }
+
+  async 'assignments.unassign'(
+    p: Params<'assignments.unassign'>,
+    context?: CallContext,
+  ): Promise<Results['assignments.unassign']> {
+    return new AssignmentService(this.store).unassign(p, this.actorOf(context));
+  }
+
+  async 'assignments.progress'(p: Params<'assignments.progress'>): Promise<Results['assignments.progress']> {
+    return new AssignmentService(this.store).progress(p.projectId);
   }
 
   async close(): Promise<void> {

@@ -276,6 +276,65 @@ test('roles: an annotator cannot call curator or admin methods; a curator not ad
   assert.ok(labels.includes('AGE') && !labels.includes('DRUG'));
 });
 
+test('blind lines and assignment over HTTP: each annotator reads only their own work on their own documents', async () => {
+  const server = await teamServer([
+    ['lan', 'annotator'],
+    ['hoa', 'annotator'],
+    ['tu', 'curator'],
+    ['minh', 'admin'],
+  ]);
+  const [lan, hoa, tu, minh] = await Promise.all(['lan', 'hoa', 'tu', 'minh'].map((n) => login(server, n)));
+  const projectId = (await call(server, minh, 'projects.list', {})).json.result[0].id;
+  const lines = 'Bệnh nhân 91 ở Hà Nội\nBà Hoa ở Huế\nÔng Nam ở Vinh\n';
+  await call(server, minh, 'documents.import', {
+    projectId,
+    name: 'a.txt',
+    contentBase64: Buffer.from(lines).toString('base64'),
+    format: 'text',
+    variant: 'lines',
+  });
+  const ids = (await call(server, minh, 'documents.list', { projectId })).json.result.items.map(
+    (d: { id: number }) => d.id,
+  );
+  const assign = { mode: 'list', projectId, annotators: ['lan', 'hoa'], documentIds: ids.slice(0, 2) };
+  for (const who of [lan, tu]) assert.equal((await call(server, who, 'assignments.assign', assign)).status, 403);
+  assert.equal((await call(server, minh, 'assignments.assign', assign)).status, 200);
+  assert.equal((await call(server, lan, 'assignments.progress', { projectId })).status, 403);
+
+  const saved = await call(server, lan, 'annotations.save', {
+    documentId: ids[0],
+    parentRevisionId: null,
+    entities: [{ label: 'LOCATION', start: 15, end: 21 }],
+  });
+  assert.equal(saved.status, 200, JSON.stringify(saved.json));
+  const get = async (who: typeof lan, id: number) => call(server, who, 'documents.get', { documentId: id });
+  assert.equal((await get(lan, ids[0])).json.result.entities.length, 1);
+  assert.deepEqual((await get(hoa, ids[0])).json.result.entities, [], "hoa does not see lan's work");
+  assert.deepEqual((await get(tu, ids[0])).json.result.entities, [], 'nor does the shared line before curation');
+  const other = await call(server, hoa, 'annotations.revision', {
+    documentId: ids[0],
+    revisionId: saved.json.result.revisionId,
+  });
+  assert.equal(other.status, 404);
+  assert.equal((await get(hoa, ids[2])).status, 403, 'not assigned to hoa');
+  const listed = (await call(server, hoa, 'documents.list', { projectId })).json.result.items.map(
+    (d: { id: number }) => d.id,
+  );
+  assert.deepEqual(listed, ids.slice(0, 2));
+  const progress = (await call(server, tu, 'assignments.progress', { projectId })).json.result;
+  assert.deepEqual(
+    progress.annotators.map((a: { annotator: string; assigned: number; inProgress: number }) => [
+      a.annotator,
+      a.assigned,
+      a.inProgress,
+    ]),
+    [
+      ['hoa', 2, 0],
+      ['lan', 2, 1],
+    ],
+  );
+});
+
 test('wrong passwords are throttled per name (429 with Retry-After, even for the right password then)', async () => {
   const server = await teamServer([['lan', 'annotator']]);
   for (let i = 0; i < 5; i++)
