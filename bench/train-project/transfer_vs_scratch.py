@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -70,9 +71,15 @@ def write_jsonl(path: Path, rows) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--train-sizes", default="50,100")
-    ap.add_argument("--test", type=int, default=300)
+    ap.add_argument("--test", type=int, default=300, help="the first T test sentences are scored (0: all)")
     ap.add_argument("--minutes", type=float, default=3.0, help="training wall budget per run (0: none)")
     ap.add_argument("--variants", default="transfer,scratch")
+    ap.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="also append each run's line to this file, and skip the runs it already holds (resumable)",
+    )
     ap.add_argument("--extra", action="append", default=[], help="NAME=ARGS: a variant with these trainer arguments")
     ap.add_argument("--seed", type=int, default=0, help="the order of train sentences (bench/crf_baseline.py's)")
     ap.add_argument("--train-seed", type=int, default=1, help="the trainer's seed")
@@ -96,6 +103,12 @@ def main() -> None:
 
 
 def run_all(args, train, tmp: Path) -> None:
+    done = set()
+    if args.results is not None and args.results.exists():
+        for line in args.results.read_text().splitlines():
+            r = json.loads(line)
+            if r.get("f1") is not None:
+                done.add((r["variant"], r["train_sentences"], r["test_sentences"], r.get("train_seed", 1)))
     variants = {
         "transfer": [],
         "scratch": ["--from-scratch"],
@@ -120,6 +133,9 @@ def run_all(args, train, tmp: Path) -> None:
     for n in [int(x) for x in args.train_sizes.split(",")]:
         write_jsonl(tmp / f"train{n}.jsonl", train[:n])
         for name in args.variants.split(","):
+            key = (name, n, args.test, args.train_seed)
+            if key in done:
+                continue
             out = tmp / f"{name}-{n}"
             cmd = [
                 sys.executable,
@@ -151,25 +167,31 @@ def run_all(args, train, tmp: Path) -> None:
             m = events[-1].get("metrics", {}) if events else {}
             c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)  # the whole run: train, export, scoring
-            print(
-                json.dumps(
-                    {
-                        "variant": name,
-                        "train_sentences": n,
-                        "test_sentences": args.test,
-                        "f1": m.get("f1"),
-                        "precision": m.get("precision"),
-                        "recall": m.get("recall"),
-                        "steps": m.get("steps"),
-                        "train_seconds": m.get("train_seconds"),
-                        "wall_seconds": round(time.time() - t0, 1),
-                        "cpu_seconds": round(cpu, 1),
-                        "pretrain": next((e for e in events if e.get("event") == "pretrain" and "seconds" in e), None),
-                        "error": events[-1].get("message") if events else p.stderr[-300:],
-                    }
-                ),
-                flush=True,
+            row = json.dumps(
+                {
+                    "variant": name,
+                    "args": variants[name],
+                    "train_seed": args.train_seed,
+                    "train_sentences": n,
+                    "test_sentences": args.test,
+                    "f1": m.get("f1"),
+                    "precision": m.get("precision"),
+                    "recall": m.get("recall"),
+                    "steps": m.get("steps"),
+                    "train_seconds": m.get("train_seconds"),
+                    "wall_seconds": round(time.time() - t0, 1),
+                    "cpu_seconds": round(cpu, 1),
+                    "pretrain": next((e for e in events if e.get("event") == "pretrain" and "seconds" in e), None),
+                    "error": events[-1].get("message") if events else p.stderr[-300:],
+                    "per_label": {k: v.get("f1") for k, v in m.get("per_label", {}).items()},
+                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "load_average": round(os.getloadavg()[0], 1),
+                }
             )
+            print(row, flush=True)
+            if args.results is not None:
+                with open(args.results, "a", encoding="utf-8") as f:
+                    f.write(row + "\n")
 
 
 if __name__ == "__main__":

@@ -156,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="from scratch with --labels: token embeddings from the co-occurrences in the project's text, or random",
     )
     ap.add_argument(
+        "--freeze-vectors",
+        action="store_true",
+        help="with --init-embeddings cooc: the co-occurrence vectors stay as computed while training on labels (the "
+        "token's own embedding still learns), so words no annotated sentence holds stay next to those it does",
+    )
+    ap.add_argument(
         "--pretrain-steps",
         type=int,
         default=0,
@@ -426,6 +432,8 @@ def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed
             model, vocab, texts, args.pretrain_steps, args.lr, args.batch_tokens, seed, on_step=progress
         )
         emit(event="pretrain", **stats)
+    if args.freeze_vectors and args.init_embeddings == "cooc":
+        (model.lower if model.lower is not None else model.tok).weight.requires_grad_(False)
 
 
 def _clean_stale_partials(out: Path) -> None:
