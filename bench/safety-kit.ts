@@ -175,6 +175,8 @@ export interface HostOptions {
   /** How long to wait for the URL line (the renderer may be rebuilt first). */
   startTimeoutMs?: number;
   env?: Record<string, string>;
+  /** More arguments for `workbench serve` (`--team`: then the URL carries no token; callers log in). */
+  args?: string[];
 }
 
 /** `workbench serve` on a data folder, as the user starts it, and a client for its HTTP API. */
@@ -207,7 +209,14 @@ export class Host {
     const log = openSync(options.logFile, 'a');
     const child = spawn(
       process.execPath,
-      [join(repoRoot, 'bin', 'workbench.js'), 'serve', '--data', options.dataDir, '--no-samples'],
+      [
+        join(repoRoot, 'bin', 'workbench.js'),
+        'serve',
+        '--data',
+        options.dataDir,
+        '--no-samples',
+        ...(options.args ?? []),
+      ],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', log],
@@ -221,8 +230,8 @@ export class Host {
     const ready = new Promise<{ url: string; token: string }>((done, fail) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         stdout += chunk.toString('utf8');
-        const match = /Workbench: (http:\/\/[^\s#]+)#token=([A-Za-z0-9_-]+)/.exec(stdout);
-        if (match) done({ url: match[1], token: match[2] });
+        const match = /Workbench: (http:\/\/[^\s#]+)(?:#token=([A-Za-z0-9_-]+))?\n/.exec(stdout);
+        if (match) done({ url: match[1], token: match[2] ?? '' });
       });
       void exit.then(({ code, signal }) =>
         fail(new Error(`workbench serve exited (${code ?? signal}) before it listened; see ${options.logFile}`)),
@@ -260,7 +269,21 @@ export class Host {
    * A call whose JSON body is already built (a big import's, so building it is not timed). Plain node:http with no
    * timeout of its own but `timeoutMs` (fetch gives up on a response after 300 s, and a big import may take longer).
    */
-  callRaw(method: string, body: string, timeoutMs = 3_600_000): Promise<CallResult> {
+  callRaw(method: string, body: string, timeoutMs = 3_600_000, auth?: Record<string, string>): Promise<CallResult> {
+    return this.post(`api/call/${method}`, body, timeoutMs, auth ?? { Authorization: `Bearer ${this.token}` });
+  }
+
+  /**
+   * A POST to the server (`path` below its URL) with the given credentials headers: the token's, or a team
+   * session's cookie and CSRF proof. Resolves with the parsed answer and the response's Set-Cookie.
+   */
+  post(
+    path: string,
+    body: string,
+    timeoutMs: number,
+    auth: Record<string, string>,
+    onCookies?: (cookies: string[]) => void,
+  ): Promise<CallResult> {
     const started = performance.now();
     return new Promise<CallResult>((resolveCall) => {
       let settled = false;
@@ -277,7 +300,7 @@ export class Host {
           message: `${error.message}${(error as NodeJS.ErrnoException).code ? ` (${(error as NodeJS.ErrnoException).code})` : ''}`,
           ms: performance.now() - started,
         });
-      const target = new URL(`${this.url}api/call/${method}`);
+      const target = new URL(`${this.url}${path}`);
       const req = request(
         {
           host: target.hostname,
@@ -286,12 +309,13 @@ export class Host {
           method: 'POST',
           agent: this.agent,
           headers: {
-            Authorization: `Bearer ${this.token}`,
+            ...auth,
             'Content-Type': 'application/json',
             'Content-Length': Buffer.byteLength(body),
           },
         },
         (res) => {
+          onCookies?.(res.headers['set-cookie'] ?? []);
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', fail);
