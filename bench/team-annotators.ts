@@ -78,11 +78,11 @@ class Session {
 /** Label Studio tasks: each sentence's entities as one model's predictions (so they arrive as suggestions). */
 function tasks(count: number): Buffer {
   const random = rng(seed);
-  const out = [];
+  const out: object[] = [];
   for (let i = 0; i < count; i++) {
     const { words, tags } = sentence(random, `d${i}`);
     const text = words.join(' ');
-    const result = [];
+    const result: object[] = [];
     let at = 0;
     let open: { start: number; end: number; label: string } | undefined;
     const close = () => {
