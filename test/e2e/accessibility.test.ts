@@ -39,7 +39,10 @@ for (const locale of ['vi', 'en'] as const) {
         await new DocumentsPage(page).open('1');
         await page.getByRole('button', { name: 'ORGANIZATION: Bệnh viện Đà Nẵng', exact: true }).waitFor();
         await check('editor');
-        await page.getByRole('button', { name: 'ORGANIZATION: Bệnh viện Đà Nẵng', exact: true }).click();
+        // Pressing a nested span's control selects that span (not its parent, not the LOCATION inside it).
+        const middle = page.getByRole('button', { name: 'ORGANIZATION: Bệnh viện Đà Nẵng', exact: true });
+        await middle.click();
+        await page.locator('[aria-pressed="true"]').and(middle).waitFor();
         await page.getByRole('slider', { name: /\(?End\)?:/ }).waitFor();
         await check('editor, nested span selected');
         await page.getByRole('button', { name: /History/ }).click();
