@@ -146,7 +146,8 @@ stage() {
   if [ -n "$only" ] && [[ ",$only," != *",$name,"* ]]; then return; fi
   echo; echo "## $name (limit ${limit} s)" | tee -a "$summary"
   local started=$SECONDS
-  setsid "$0" __stage "$name" > "$out/$name.log" 2>&1 &
+  : > "$out/$name.log" # before the tailer starts: the stage's own redirect may come later
+  setsid "$0" __stage "$name" >> "$out/$name.log" 2>&1 &
   local pid=$!
   tail -f --pid=$pid "$out/$name.log" &
   local tailer=$!
