@@ -39,6 +39,8 @@ export const METHOD_LIST = [
   'assignments.assign',
   'assignments.unassign',
   'assignments.progress',
+  'agreement.report',
+  'agreement.documents',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

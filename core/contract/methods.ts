@@ -45,6 +45,8 @@ export const paramSchemas = {
   'assignments.assign': s.assignSchema,
   'assignments.unassign': s.unassignSchema,
   'assignments.progress': s.projectRef,
+  'agreement.report': s.agreementSchema,
+  'agreement.documents': s.disagreementsSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -97,6 +99,8 @@ export interface Results {
   'assignments.assign': T.AssignResult;
   'assignments.unassign': { removed: number };
   'assignments.progress': T.AssignmentProgress;
+  'agreement.report': T.AgreementReport;
+  'agreement.documents': T.DisagreementPage;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

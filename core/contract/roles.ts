@@ -55,6 +55,9 @@ const TABLE = {
   'assignments.assign': 'admin',
   'assignments.unassign': 'admin',
   'assignments.progress': 'curator',
+  // Agreement compares annotators' lines: a curator's business, never an annotator's (their work stays blind).
+  'agreement.report': 'curator',
+  'agreement.documents': 'curator',
 } as const;
 
 // Typed as the full record, so a method without a role does not compile; a row for a method that no longer exists

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../active-learning/ranking.js';
 import { DOCUMENT_STATUSES, EXPORT_SCOPES, SETTABLE_STATUSES } from '../document-status.js';
+import { EXPORT_LINES } from '../export-lines.js';
 import { labelProblem, normalizeLabel } from '../labels.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
 
@@ -147,6 +148,10 @@ export const exportSchema = z
     format: z.string().min(1).max(32),
     variant: z.string().max(32).optional(),
     scope: exportScopeSchema,
+    /** Which annotation of each document (core/export-lines.ts); default the shared line. */
+    lines: z.enum(EXPORT_LINES).optional(),
+    /** With lines `gold`: only documents a curator has written gold for (no fallback to the answered annotation). */
+    goldOnly: z.boolean().optional(),
     /**
      * A file (or folder, for multi-file formats) on this machine; default: a new one in the data folder's exports/.
      * `~` and relative paths are the user's home folder. A folder for a one-file format gets a named file inside.
@@ -155,7 +160,11 @@ export const exportSchema = z
     /** Write over an existing file / into a non-empty folder; without it they are refused (`conflict`). */
     overwrite: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.goldOnly === undefined || p.lines === 'gold', {
+    message: 'goldOnly applies to a gold export (lines: gold) only',
+    path: ['goldOnly'],
+  });
 
 /**
  * A folder of the export dialog's browser: inside the user's home folder only (absent: the home folder itself;
@@ -340,4 +349,16 @@ export const assignSchema = z.discriminatedUnion('mode', [
 /** Takes documents back from an annotator: the listed ones, or all of theirs in the project. */
 export const unassignSchema = z
   .object({ projectId: id, annotator: userName, documentIds: z.array(id).min(1).max(100_000).optional() })
+  .strict();
+/** Agreement between annotators' finished lines: kappa's nesting level (0 = outermost), optionally some annotators. */
+export const agreementSchema = z
+  .object({
+    projectId: id,
+    level: z.number().int().min(0).max(20).optional(),
+    annotators: z.array(userName).min(2).max(200).optional(),
+  })
+  .strict();
+/** The documents whose annotators disagree most, first. */
+export const disagreementsSchema = z
+  .object({ projectId: id, limit: z.number().int().min(1).max(1000).optional() })
   .strict();

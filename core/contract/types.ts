@@ -4,9 +4,11 @@ import type { CurveSeries } from '../active-learning/learning-curve.js';
 import type { DocumentStatus, ExportScope } from '../document-status.js';
 import type { modelChoiceSchema, spanSchema } from './schemas.js';
 import type { Role } from './roles.js';
+import type { ExportLines } from '../export-lines.js';
+import type { PairAgreement } from '../metrics/pair-agreement.js';
 
 // Domain words owned by core, used across the boundary as they are.
-export type { CurveSeries, DocumentStatus, ExportScope };
+export type { CurveSeries, DocumentStatus, ExportLines, ExportScope, PairAgreement };
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
 /** An entity: label and code-point range. */
 export type Span = z.infer<typeof spanSchema>;
@@ -122,9 +124,14 @@ export interface ExportSummary {
   destination: string;
   format: string;
   scope: ExportScope;
+  /** Which annotation of each document was written (core/export-lines.ts). */
+  lines: ExportLines;
+  /** Records written (an annotators' export writes one per document and annotator). */
   docs: number;
   entities: number;
   leftOut: number;
+  /** A gold export: documents finished by two or more annotators and not curated yet, left out. */
+  awaitingCuration: number;
   files: number;
   bytes: number;
   warnings: number;
@@ -400,4 +407,28 @@ export interface AssignmentProgress {
   unassigned: number;
   /** Documents assigned to more than one annotator (where agreement can be measured). */
   overlapped: number;
+}
+
+/** Agreement between annotators' finished lines: each pair over the documents both finished, overall and per label. */
+export interface AgreementReport {
+  /** The nesting level kappa's BIO tags come from (0 = outermost). */
+  level: number;
+  annotators: string[];
+  /** Documents with at least two finished lines. */
+  documents: number;
+  pairs: PairAgreement[];
+}
+
+/** Documents with at least two finished lines, most disagreement first (lowest mean strict F1 over their pairs). */
+export interface DisagreementPage {
+  items: {
+    documentId: number;
+    name: string;
+    annotators: string[];
+    strictF1: number;
+    overlapF1: number;
+    /** Entities the strict match left unmatched, summed over the pairs. */
+    unmatched: number;
+  }[];
+  total: number;
 }

@@ -46,6 +46,7 @@ export class LineRepository {
   private readonly statusStmt: Statement<[number, string], { status: DocumentStatus }>;
   private readonly setStatusStmt: Statement;
   private readonly goldStmt: Statement;
+  private readonly finishedStmt: Statement<[number], { documentId: number; line: string }>;
   private readonly labelTotalsStmt: Statement<[string, number], { label: string; n: number }>;
   private readonly baseStmt: Statement<[{ doc: number }], { id: number }>;
   private readonly usingStmt: Statement<
@@ -97,6 +98,10 @@ export class LineRepository {
        WHERE r.line = ? AND d.project_id = ?
          AND r.revision = (SELECT max(revision) FROM line_revisions l WHERE l.document_id = r.document_id AND l.line = r.line)
        GROUP BY label ORDER BY label`,
+    );
+    this.finishedStmt = db.prepare(
+      `SELECT s.document_id AS documentId, s.line FROM line_states s JOIN documents d ON d.id = s.document_id
+       WHERE d.project_id = ? AND s.status IN ('done', 'reviewed') ORDER BY s.document_id, s.line`,
     );
     this.goldStmt = db.prepare('INSERT INTO gold_revisions (revision_id, document_id) VALUES (?, ?)');
     // The shared line as it was before its first gold revision (all of it when there is none).
@@ -188,6 +193,11 @@ export class LineRepository {
   /** Entities per label of the latest revision of each of the line's documents in a project. */
   labelTotals(projectId: number, line: string): Map<string, number> {
     return new Map(this.labelTotalsStmt.all(line, projectId).map((r) => [r.label, r.n]));
+  }
+
+  /** Every line of the project's documents that its annotator has finished (done or reviewed), by document. */
+  finished(projectId: number): { documentId: number; line: string }[] {
+    return this.finishedStmt.all(projectId);
   }
 
   /** Marks a shared revision as a curator's gold. Call in the transaction that appended it. */

@@ -39,6 +39,18 @@ interface LineHead {
  */
 export type DocumentAccess = (documentId: number, projectId: number) => void;
 
+/** The entities of a shared revision of the document (the base an unstarted line shows). */
+function baseEntities(store: Store, doc: CurrentDocument, base: number | null): Entity[] {
+  // Usually the base is the shared line's latest (no gold yet), whose entities came with the document.
+  if (base === doc.revisionId) return doc.entities;
+  return store.revisions.history(doc.id).find((r) => r.id === base)?.entities ?? [];
+}
+
+/** What an annotator's line of a document holds now: its latest revision, or the shared base it starts from. */
+export function lineEntities(store: Store, doc: CurrentDocument, line: string): Entity[] {
+  return store.lines.latest(doc.id, line)?.entities ?? baseEntities(store, doc, store.lines.baseRevisionId(doc.id));
+}
+
 export class AnnotationLines {
   constructor(
     private readonly store: Store,
@@ -66,11 +78,7 @@ export class AnnotationLines {
         baseRevisionId: null,
       };
     const base = this.store.lines.baseRevisionId(doc.id);
-    // Usually the base is the shared line's latest (no gold yet), whose entities came with the document.
-    const entities =
-      base === doc.revisionId
-        ? doc.entities
-        : (this.store.revisions.history(doc.id).find((r) => r.id === base)?.entities ?? []);
+    const entities = baseEntities(this.store, doc, base);
     return { parentId: base, revision: 0, entities, lineRevisionId: null, baseRevisionId: base };
   }
 

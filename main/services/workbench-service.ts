@@ -11,6 +11,7 @@ import type { AppInfo } from '../../core/contract/types.js';
 import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
 import { AnnotationLines } from './annotation-lines.js';
+import { AgreementService } from './agreement-service.js';
 import { AnnotationService } from './annotation-service.js';
 import { AnnotatorDocuments } from './annotator-documents.js';
 import { AssignmentService } from './assignment-service.js';
@@ -347,6 +348,8 @@ export class WorkbenchService implements WorkbenchApi {
       format: codec,
       variant: p.variant,
       scope: p.scope,
+      lines: p.lines,
+      goldOnly: p.goldOnly,
       actor: this.actorOf(context),
       overwrite: p.overwrite ?? false,
       base: homedir(),
@@ -356,9 +359,11 @@ export class WorkbenchService implements WorkbenchApi {
       destination: summary.destination,
       format: codec.id,
       scope: p.scope,
+      lines: p.lines ?? 'shared',
       docs: summary.docs,
       entities: summary.entities,
       leftOut: summary.leftOut,
+      awaitingCuration: summary.awaitingCuration,
       files: summary.files,
       bytes: summary.bytes,
       warnings: summary.warnings,
@@ -520,6 +525,14 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'assignments.progress'(p: Params<'assignments.progress'>): Promise<Results['assignments.progress']> {
     return new AssignmentService(this.store).progress(p.projectId);
+  }
+
+  async 'agreement.report'(p: Params<'agreement.report'>): Promise<Results['agreement.report']> {
+    return new AgreementService(this.store).report(p);
+  }
+
+  async 'agreement.documents'(p: Params<'agreement.documents'>): Promise<Results['agreement.documents']> {
+    return new AgreementService(this.store).disagreements(p);
   }
 
   async close(): Promise<void> {
