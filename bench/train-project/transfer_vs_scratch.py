@@ -40,6 +40,7 @@ def read_conll(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
     for words, tags in read(path):
         text, spans, cur = "", [], None
         for w, t in zip(words, tags):
+            w = unicodedata.normalize("NFC", w)  # per word, so the spans' offsets hold in the NFC text
             if text:
                 text += " "
             start = len(text)

@@ -12,6 +12,7 @@ import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
 import type { JobInfo, TrainResult } from '../../core/contract/types.js';
 import type { Doc } from '../../core/document.js';
+import { DOCUMENT_STATUSES } from '../../core/document-status.js';
 import { labelMapper } from '../../core/label-mapping.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
@@ -23,6 +24,7 @@ import {
   type FineTuneResult,
 } from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
+import { writeProjectTexts } from '../training/project-texts.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
 import { applyTrainerProgress, MIN_FINISHED } from './fine-tune-service.js';
@@ -191,6 +193,10 @@ export class ProjectTrainService extends JobTable {
     }
   }
 
+  private *projectTexts(projectId: number): Generator<string> {
+    for (const d of this.store.documents.current(projectId, DOCUMENT_STATUSES)) yield d.text;
+  }
+
   /** Each model label that the project's mapping (or the same name) turns into a project label. */
   private mapFor(projectId: number, model: ModelEntry, labels: readonly string[]): Record<string, string> {
     const modelLabels = parseManifest(model.manifest).output.labels;
@@ -228,6 +234,9 @@ export class ProjectTrainService extends JobTable {
         ...this.mapFor(p.projectId, base, labels),
       };
       writeFileSync(join(work, 'labels.json'), JSON.stringify({ labels, map, indexed: true }, null, 1));
+      // From scratch the model's tokenizer and word vectors come from every document's text, annotated or not.
+      const texts = p.from === 'scratch' ? join(work, 'texts.txt') : undefined;
+      if (texts) await writeProjectTexts(texts, this.projectTexts(p.projectId));
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
       const result = await this.runner(
         {
@@ -240,6 +249,7 @@ export class ProjectTrainService extends JobTable {
           labels: join(work, 'labels.json'),
           compare: active && heldout.length > 0 ? active.path : undefined,
           fromScratch: p.from === 'scratch',
+          texts,
           ...this.defaults,
           ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
         },

@@ -26,6 +26,8 @@ export interface FineTuneArgs {
   labels?: string;
   /** Another package (the active model) scored on the same held-out file. */
   compare?: string;
+  /** The project's text, annotated or not (one text per line): a model from scratch builds its tokenizer and word vectors from it. */
+  texts?: string;
   /** 'auto' (the trainer's default: CUDA when torch sees it, else CPU), 'cpu', 'cuda', 'cuda:N'. */
   device?: string;
 }
@@ -74,6 +76,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--device', a.device);
   opt('--labels', a.labels);
   opt('--compare', a.compare);
+  opt('--texts', a.texts);
   return out;
 }
 

@@ -79,7 +79,7 @@ def test_masked_pretraining_lowers_the_text_loss():
     assert losses[-1] < losses[0] - 0.5
 
 
-def test_from_scratch_with_the_projects_text(base, tmp_path):
+def test_a_project_model_from_scratch_learns_from_the_projects_text_by_default(base, tmp_path):
     write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(20, 1)))
     write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(6, 2)))
     (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "map": MAP, "indexed": True}))
@@ -88,12 +88,20 @@ def test_from_scratch_with_the_projects_text(base, tmp_path):
     out = tmp_path / "p1"
     args = ["--base", base["package"], "--train", tmp_path / "train.jsonl", "--heldout", tmp_path / "heldout.jsonl"]
     args += ["--labels", tmp_path / "labels.json", "--from-scratch", "--texts", tmp_path / "texts.txt"]
-    args += ["--tokenizer", "project", "--init-embeddings", "cooc", "--pretrain-steps", "3"]
-    code, events = run_cli([*args, "--out", out, "--max-steps", "3", *FAST])
+    code, events = run_cli([*args, "--pretrain-steps", "3", "--out", out, "--max-steps", "3", *FAST])
     assert code == 0, events
     kinds = [e["event"] for e in events]
     assert "init" in kinds and kinds.index("init") < kinds.index("start")
     assert [e for e in events if e["event"] == "pretrain"][-1]["steps"] == 3
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # the defaults of a project's labels from scratch: its own tokenizer and co-occurrence vectors
+    assert manifest["provenance"]["projectText"] == {
+        "texts": 20 + len(CORPUS) + 1,
+        "tokenizer": "project",
+        "initEmbeddings": "cooc",
+        "freezeVectors": False,
+        "pretrainSteps": 3,
+    }
     _, vocab, *_ = load_package(out)
     assert vocab.tokenizer.encode("viêm_phổi_kẽ", add_special_tokens=False).tokens[-1] == "kẽ</w>"
     assert vocab.tokenizer.encode("Nẵng", add_special_tokens=False).tokens == ["Nẵng</w>"]
