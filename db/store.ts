@@ -1,6 +1,7 @@
 // All repositories over one connection. Services take a Store; SQL lives only under db/.
 import type { Db } from './open-database.js';
 import { AssignmentRepository } from './repositories/assignments.js';
+import { CurationRepository } from './repositories/curation.js';
 import { DocumentRepository } from './repositories/documents.js';
 import { EventRepository } from './repositories/events.js';
 import { FineTuneRepository } from './repositories/fine-tunes.js';
@@ -32,6 +33,8 @@ export class Store {
   readonly users: UserRepository;
   /** Which annotator annotates which document (team mode, migration 0010). */
   readonly assignments: AssignmentRepository;
+  /** What the gold standard and a dataset card read: gold marks, annotators' latest lines, suggestion sources. */
+  readonly curation: CurationRepository;
 
   constructor(readonly db: Db) {
     this.projects = new ProjectRepository(db);
@@ -48,6 +51,7 @@ export class Store {
     this.imports = new ImportRepository(db);
     this.users = new UserRepository(db);
     this.assignments = new AssignmentRepository(db);
+    this.curation = new CurationRepository(db);
   }
 
   /**

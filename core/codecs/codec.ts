@@ -84,6 +84,15 @@ export interface FormatSigns {
   lines?(lines: readonly string[]): boolean;
 }
 
+/** The doc.meta key naming who made a document's annotation (an annotator's line in a team export). */
+export const AUTHOR_META = 'author';
+
+/** doc.meta.author when it is a name. */
+export function authorOf(doc: Doc): string | undefined {
+  const author = doc.meta?.[AUTHOR_META];
+  return typeof author === 'string' ? author : undefined;
+}
+
 /** A format: decode and encode, streaming. */
 export interface Codec {
   id: FormatId;
@@ -94,6 +103,11 @@ export interface Codec {
   sidecars?: readonly string[];
   /** True when each document is a set of files written under a folder (brat, text per file). */
   multiFile: boolean;
+  /**
+   * True when each record can say who annotated it: the encoder writes `doc.meta.author` (AUTHOR_META) where the
+   * format's own tool keeps a record's metadata. Formats without per-record metadata (CoNLL, PhoNER, brat, text) lack it.
+   */
+  carriesAuthor?: boolean;
   /** What tells this format apart when the extension does not (see FormatSigns). */
   signs?: FormatSigns;
   /** What a document this codec decoded carries: answer and suggestions (see scoredAreSuggestions). */

@@ -2,12 +2,19 @@
 import { fragmentsOf, type Doc, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { codePointLength } from '../offsets.js';
-import { scoredAreSuggestions, type Codec, type EncodedPart, type EncodeOptions, type JsonRecord } from './codec.js';
+import {
+  authorOf,
+  scoredAreSuggestions,
+  type Codec,
+  type EncodedPart,
+  type EncodeOptions,
+  type JsonRecord,
+} from './codec.js';
 import { decodeDoccano } from './doccano-decode.js';
 import { canonicalRecord, doccanoMetaOf, spanKeyOf, type DoccanoVariant } from './doccano-meta.js';
 import { pythonJson } from './python-json.js';
 import { entityFits } from './source-text.js';
-import { highestNumber, recallIds } from './remembered-ids.js';
+import { highestNumber, isJsonObject, recallIds } from './remembered-ids.js';
 
 type Report = (issue: Issue) => void;
 
@@ -118,6 +125,9 @@ export function encodeDoccanoRecord(
     else out[key] = value;
   }
   if (!('text' in out)) Object.assign(out, { text: doc.text, [newKey]: spanValue });
+  // doccano keeps a record's free-form metadata under `meta`: the annotator of a team export goes there.
+  const author = authorOf(doc);
+  if (author !== undefined) out.meta = { ...(isJsonObject(out.meta) ? out.meta : {}), author };
   if (chosen === 'label' && Array.isArray(out.relations) && out.relations.length > 0) {
     report({
       severity: 'warning',
@@ -159,6 +169,7 @@ export const doccanoCodec: Codec = {
   title: 'doccano JSONL',
   extensions: ['.jsonl'],
   multiFile: false,
+  carriesAuthor: true,
   signs: { name: /doccano/u, record: isDoccanoRecord },
   // A record with no label is a text not annotated yet (doccano's import shape).
   carried: scoredAreSuggestions(false),

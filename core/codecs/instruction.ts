@@ -45,6 +45,7 @@ export const instructionCodec: Codec = {
   title: 'Instruction JSON lines (fine-tuning)',
   extensions: ['.jsonl'],
   multiFile: false,
+  carriesAuthor: true,
   signs: {
     name: /instruct/u,
     record: (record) => typeof record.instruction === 'string' || Array.isArray(record.messages),

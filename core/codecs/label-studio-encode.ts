@@ -9,6 +9,7 @@ import {
   type LabelStudioMeta,
   type LabelStudioRegion,
 } from './label-studio-meta.js';
+import { authorOf } from './codec.js';
 import { fillResultText, isLabelResult } from './label-studio-results.js';
 import { highestNumber, isJsonObject } from './remembered-ids.js';
 import { entityFits } from './source-text.js';
@@ -153,5 +154,8 @@ export function taskOf(doc: Doc, report: Report): Record<string, unknown> {
   const t = task as Record<string, unknown>;
   if (Array.isArray(t.annotations)) t.annotations = t.annotations.map(fill);
   if (Array.isArray(t.predictions)) t.predictions = t.predictions.map(fill);
+  // A task's `meta` is Label Studio's own per-task metadata: the annotator of a team export goes there.
+  const author = authorOf(doc);
+  if (author !== undefined) t.meta = { ...(isJsonObject(t.meta) ? t.meta : {}), author };
   return t;
 }

@@ -61,6 +61,7 @@ export const labelStudioCodec: Codec = {
   title: 'Label Studio JSON',
   extensions: ['.json', '.jsonl'],
   multiFile: false,
+  carriesAuthor: true,
   signs: {
     name: /label[-_ ]?studio/u,
     // A task: `data` with its annotations, predictions or id (or nothing else, an import-only task).

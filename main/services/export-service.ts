@@ -1,14 +1,24 @@
-// Exports a project's documents (their latest revision) to a format, streaming from the database to the file.
+// Exports a project's documents (their latest revision, or a team project's gold standard or annotators' versions:
+// gold-standard.ts) to a format, streaming from the database to the file.
 // Never destructive: an existing file or non-empty folder is written over only when asked (and a folder is never
 // removed), and the workbench's own data folder and database are refused as destinations.
 import { join } from 'node:path';
-import type { Codec, FormatId } from '../../core/codecs/codec.js';
-import { codecFor } from '../../core/codecs/registry.js';
+import { AUTHOR_META, type Codec, type FormatId } from '../../core/codecs/codec.js';
+import { codecFor, codecs } from '../../core/codecs/registry.js';
+import { ContractError } from '../../core/contract/errors.js';
 import type { Doc } from '../../core/document.js';
 import type { Issue } from '../../core/issues.js';
 import type { CurrentDocument } from '../../db/repositories/documents.js';
-import { SCOPE_STATUSES, type ExportScope } from '../../core/document-status.js';
+import {
+  DOCUMENT_STATUSES,
+  SCOPE_STATUSES,
+  type DocumentStatus,
+  type ExportScope,
+} from '../../core/document-status.js';
+import type { ExportLines } from '../../core/export-lines.js';
+import type { Entity } from '../../core/document.js';
 import type { Store } from '../../db/store.js';
+import { annotatorRecords, emptyTally, goldRecords, type StandardRecord } from './gold-standard.js';
 import { destinationGuard, exportBaseName, namesFolder, resolveDestination } from '../io/export-destination.js';
 import { writeOutput } from '../io/write-output.js';
 import { IssueLog } from './issue-log.js';
@@ -20,6 +30,10 @@ export interface ExportOptions {
   variant?: string;
   /** Which documents: done (done + reviewed, the default), reviewed, or all. */
   scope?: ExportScope;
+  /** Which annotation of each document: the shared line (default), the gold standard, or every annotator's. */
+  lines?: ExportLines;
+  /** With lines `gold`: only curated gold, no fallback to the answered annotation. */
+  goldOnly?: boolean;
   actor?: string;
   /** Write over an existing file, or into a non-empty folder (same-named files replaced, nothing else removed). */
   overwrite?: boolean;
@@ -36,6 +50,8 @@ export interface ExportSummary {
   entities: number;
   /** Documents of the project the scope left out. */
   leftOut: number;
+  /** Gold export: documents two or more annotators finished that no curator has settled yet (left out). */
+  awaitingCuration: number;
   files: number;
   bytes: number;
   errors: number;
@@ -44,15 +60,51 @@ export interface ExportSummary {
   issues: Issue[];
 }
 
-/** A stored document as the codecs see it. (The split is not added to meta: codecs write meta back verbatim.) */
-function toDoc(doc: CurrentDocument, name: string): Doc {
+/**
+ * A stored document as the codecs see it, with the entities of the line exported and, for an annotator's version,
+ * its author in meta. (The split is not added to meta: codecs write meta back verbatim.)
+ */
+export function toDoc(doc: CurrentDocument, name: string, entities: Entity[] = doc.entities, author?: string): Doc {
+  const meta = author === undefined ? doc.meta : { ...doc.meta, [AUTHOR_META]: author };
   return {
     name,
     text: doc.text,
-    entities: doc.entities,
+    entities,
     ...(doc.tokens ? { tokens: doc.tokens } : {}),
-    ...(doc.meta ? { meta: doc.meta } : {}),
+    ...(meta ? { meta } : {}),
   };
+}
+
+/** The formats whose records can name their author (what an annotators' export needs). */
+export const AUTHOR_FORMATS: readonly FormatId[] = Object.values(codecs)
+  .filter((c) => c.carriesAuthor)
+  .map((c) => c.id);
+
+/** The records an export reads, by `lines`; refuses an annotators' export to a format that cannot name authors. */
+function recordsOf(
+  store: Store,
+  options: ExportOptions,
+  codec: Codec,
+  statuses: readonly DocumentStatus[],
+  tally: ReturnType<typeof emptyTally>,
+): Iterable<StandardRecord> {
+  const lines = options.lines ?? 'shared';
+  if (lines === 'gold')
+    return goldRecords(store, options.projectId, { statuses, goldOnly: options.goldOnly ?? false }, tally);
+  if (lines === 'annotators') {
+    if (!codec.carriesAuthor)
+      throw new ContractError(
+        'invalid',
+        `${codec.title} has no place for a record's author, so annotators' versions cannot be told apart in it; ` +
+          `export them as ${AUTHOR_FORMATS.join(', ')}`,
+        'format',
+      );
+    return annotatorRecords(store, options.projectId, statuses);
+  }
+  return (function* () {
+    for (const doc of store.documents.current(options.projectId, statuses))
+      yield { doc, entities: doc.entities, source: 'shared' as const };
+  })();
 }
 
 /**
@@ -83,8 +135,14 @@ export async function exportProject(
   const codec = typeof options.format === 'string' ? codecFor(options.format) : options.format;
   const scope = options.scope ?? 'done';
   const statuses = SCOPE_STATUSES[scope];
+  const lines = options.lines ?? 'shared';
+  const tally = emptyTally();
+  const records = recordsOf(store, options, codec, statuses, tally);
   const project = store.projects.byId(options.projectId);
-  const name = exportBaseName(project?.name ?? `project-${options.projectId}`, scope);
+  const name = exportBaseName(
+    project?.name ?? `project-${options.projectId}`,
+    lines === 'shared' ? scope : `${lines}-${scope}`,
+  );
   if (dest === undefined && options.dataDir === undefined)
     throw new Error('exportProject: no destination and no data folder to put the export in');
   const target =
@@ -95,19 +153,22 @@ export async function exportProject(
           folder: namesFolder(dest),
           subfolder: undefined,
         };
-  const repeated = store.documents.repeatedNames(options.projectId, statuses);
+  // A gold or annotators' export may take a document whatever its status: any repeat among them all counts.
+  const repeated = store.documents.repeatedNames(options.projectId, lines === 'shared' ? statuses : DOCUMENT_STATUSES);
   const log = new IssueLog();
   let docs = 0;
   let entities = 0;
+  const documents = new Set<number>();
   // Reading and encoding are synchronous; slices keep other callers answered during a large export. The pages of
   // `current` hold no statement open across a yield, so the connection stays free for them.
   const slice = new TimeSlice();
   async function* stream(): AsyncGenerator<Doc> {
-    for (const doc of store.documents.current(options.projectId, statuses)) {
+    for (const record of records) {
       await slice.pass();
       docs++;
-      entities += doc.entities.length;
-      yield toDoc(doc, exportName(doc, docs, repeated, codec.multiFile));
+      entities += record.entities.length;
+      documents.add(record.doc.id);
+      yield toDoc(record.doc, exportName(record.doc, docs, repeated, codec.multiFile), record.entities, record.author);
     }
   }
   const written = await writeOutput(
@@ -128,7 +189,8 @@ export async function exportProject(
     destination: written.path,
     docs,
     entities,
-    leftOut: total - docs,
+    leftOut: total - documents.size,
+    awaitingCuration: tally.awaitingCuration,
     files: written.files,
     bytes: written.bytes,
     errors: log.errors,
@@ -144,6 +206,8 @@ export async function exportProject(
       format: codec.id,
       variant: options.variant ?? null,
       scope,
+      lines,
+      ...(lines === 'gold' ? { goldOnly: options.goldOnly ?? false, ...tally } : {}),
       overwrite: options.overwrite ?? false,
       docs,
       entities,

@@ -14,9 +14,11 @@ import {
   type Command,
 } from '../cli-support.js';
 
-const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME] [--overwrite]
+const usage = `usage: workbench export <db> <dest> --format FORMAT [--variant V] [--scope done|reviewed|all] [--project NAME]
+                        [--gold [--gold-only] | --annotators] [--overwrite]
 
 Writes the project's documents, each with its latest revision, to <dest> (a folder for brat and text).
+A team project can export its gold standard (--gold) or every annotator's version (--annotators) instead.
 The file appears only when the whole export succeeded. A folder given for a one-file format gets
 <project>-<scope>-<time><ext> inside it. <dest> is relative to the current folder; ~ is your home folder.
 An existing file or non-empty folder is refused unless --overwrite; nothing is ever deleted (--overwrite
@@ -26,6 +28,12 @@ replaces the file, or writes the files into the folder and keeps whatever else i
   --variant    the format's variant
   --scope      done (done and reviewed documents, the default) | reviewed | all
   --project    project name (default: the database's only project)
+  --gold       the gold standard: a curator's gold where one exists, else the answered annotation (the shared
+               line in scope, or the one annotator's finished line); documents finished by two or more annotators
+               and not curated are left out and counted
+  --gold-only  with --gold: curated gold only
+  --annotators every annotator's line in scope, one record per document and annotator, its author in the record
+               (doccano meta.author, Label Studio task meta.author, instruction "author"; other formats are refused)
   --overwrite  write over an existing file, or into a folder that is not empty`;
 
 /** The hosts keep their database as <data folder>/workbench.sqlite; any other database may sit anywhere (~ included). */
@@ -44,12 +52,18 @@ export const exportCommand: Command = {
         scope: { type: 'string' },
         project: { type: 'string' },
         overwrite: { type: 'boolean' },
+        gold: { type: 'boolean' },
+        'gold-only': { type: 'boolean' },
+        annotators: { type: 'boolean' },
       },
       usage,
     );
     const [dbPath, dest] = positionals(rest, ['db', 'dest'], usage);
     const codec = codecOption(values.format, usage);
     const scope = choice(values.scope, EXPORT_SCOPES, 'scope', usage) ?? 'done';
+    if (values.gold && values.annotators) throw new UsageError('--gold and --annotators exclude each other', usage);
+    if (values['gold-only'] && !values.gold) throw new UsageError('--gold-only goes with --gold', usage);
+    const lines = values.gold ? 'gold' : values.annotators ? 'annotators' : 'shared';
     const store = openStore(dbPath);
     try {
       const project = pickProject(store, values.project);
@@ -59,6 +73,8 @@ export const exportCommand: Command = {
         format: codec,
         variant: values.variant,
         scope,
+        lines,
+        goldOnly: values['gold-only'] ?? false,
         actor: 'cli',
         overwrite: values.overwrite ?? false,
         base: process.cwd(),
@@ -70,8 +86,12 @@ export const exportCommand: Command = {
         throw error;
       });
       printIssues(summary.issues, summary.errors + summary.warnings);
+      const what = lines === 'annotators' ? "annotators' versions" : lines === 'gold' ? 'gold documents' : 'documents';
       console.log(
-        `exported ${summary.docs} documents (${summary.entities} entities) to ${summary.destination}` +
+        `exported ${summary.docs} ${what} (${summary.entities} entities) to ${summary.destination}` +
+          (summary.awaitingCuration > 0
+            ? `; ${summary.awaitingCuration} documents finished by several annotators await curation (left out)`
+            : '') +
           (summary.leftOut > 0 ? `; ${summary.leftOut} documents outside scope "${scope}" left out` : '') +
           (summary.errors + summary.warnings > 0 ? `; ${summary.errors + summary.warnings} reported issues` : ''),
       );
