@@ -68,7 +68,9 @@ export class DataSource {
     await this.leave();
     this.remote = { client, api: client.api(), events: this.forward(client), caFile: options.ca?.file ?? null };
     client.onSessionEnded(() => {
-      if (this.remote?.client === client) this.changed();
+      if (this.remote?.client !== client) return;
+      this.remote.events.close(); // the server keeps an open stream going; a logged-out window hears nothing more
+      this.changed();
     });
     return this.status();
   }
