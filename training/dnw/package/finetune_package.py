@@ -4,9 +4,13 @@
         [--heldout HELDOUT.jsonl] [--from-scratch] [--epochs E] [--min-steps N] [--max-steps N] [--max-minutes M]
         [--lr LR] [--batch-tokens T] [--seed S] [--threads N] [--name NAME] [--version VERSION]
         [--quantize int8|none] [--device auto|cpu|cuda]
+        [--labels LABELS.json [--compare PACKAGE] [--texts TEXTS.txt] [--tokenizer project|base]
+         [--init-embeddings cooc|random] [--freeze-vectors] [--pretrain-steps N]]
 
 The base package must carry its weights (manifest `training.checkpoint`, checkpoint.pt; dnw.package.package_checkpoint).
---from-scratch keeps the base's tokenizer, labels and architecture and initialises the weights randomly.
+--from-scratch keeps the base's tokenizer, labels and architecture and initialises the weights randomly; with --labels
+(a project's own label set) it builds the tokenizer from the project's text (the training texts and --texts) and
+initialises the token embeddings from their co-occurrences (dnw.package.project_text).
 Objective as dnw.tagger.train: masked diffusion SFT over the aligned canvas (prompt never masked, each slot masked with
 probability t ~ U(eps, 1), CE / t), BPE-dropout variants as the base was trained with, AdamW with linear warm-up then
 cosine decay that follows the step count or the --max-minutes budget, whichever ends first. Seeded.
