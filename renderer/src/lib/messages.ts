@@ -5,6 +5,7 @@ import { trainEn, trainVi } from './messages-train.js';
 import { errorsEn, errorsVi } from './messages-errors.js';
 import { exportEn, exportVi } from './messages-export.js';
 import { teamEn, teamVi } from './messages-team.js';
+import { teamWorkEn, teamWorkVi } from './messages-team-work.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -122,6 +123,7 @@ export const vi = {
   ...errorsVi,
   ...exportVi,
   ...teamVi,
+  ...teamWorkVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -242,4 +244,5 @@ export const en: Record<MessageKey, string> = {
   ...errorsEn,
   ...exportEn,
   ...teamEn,
+  ...teamWorkEn,
 };
