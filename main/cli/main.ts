@@ -42,6 +42,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/export.js')).exportCommand,
   },
   {
+    name: 'dataset',
+    summary: "a project's gold standard as stratified train/dev/test splits with a dataset card",
+    load: async () => (await import('./commands/dataset.js')).datasetCommand,
+  },
+  {
     name: 'stats',
     summary: 'show counts for a project',
     load: async () => (await import('./commands/stats.js')).statsCommand,

@@ -112,7 +112,12 @@ function recordsOf(
  * A multi-file format names files after documents, so a repeated name gets its source's stem; a single-file format
  * numbers records, so when any name repeats every record is named by its position (which line formats then omit).
  */
-function exportName(doc: CurrentDocument, position: number, repeated: ReadonlySet<string>, multiFile: boolean): string {
+export function exportName(
+  doc: CurrentDocument,
+  position: number,
+  repeated: ReadonlySet<string>,
+  multiFile: boolean,
+): string {
   if (repeated.size === 0) return doc.name;
   if (multiFile) return repeated.has(doc.name) ? `${stem(doc.source)}-${doc.name}` : doc.name;
   return String(position);
