@@ -41,6 +41,8 @@ export const METHOD_LIST = [
   'assignments.progress',
   'agreement.report',
   'agreement.documents',
+  'curation.versions',
+  'curation.saveGold',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -47,6 +47,8 @@ export const paramSchemas = {
   'assignments.progress': s.projectRef,
   'agreement.report': s.agreementSchema,
   'agreement.documents': s.disagreementsSchema,
+  'curation.versions': s.documentRef,
+  'curation.saveGold': s.saveGoldSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 // Both directions: the table has no method the channel list lacks (the `satisfies` above covers the other).
@@ -101,6 +103,8 @@ export interface Results {
   'assignments.progress': T.AssignmentProgress;
   'agreement.report': T.AgreementReport;
   'agreement.documents': T.DisagreementPage;
+  'curation.versions': T.CurationVersions;
+  'curation.saveGold': T.SaveResult;
 }
 
 /** The services as one object: what main implements and what the renderer calls. */

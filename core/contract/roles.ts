@@ -58,6 +58,9 @@ const TABLE = {
   // Agreement compares annotators' lines: a curator's business, never an annotator's (their work stays blind).
   'agreement.report': 'curator',
   'agreement.documents': 'curator',
+  // Curation reads every annotator's line and writes the gold standard.
+  'curation.versions': 'curator',
+  'curation.saveGold': 'curator',
 } as const;
 
 // Typed as the full record, so a method without a role does not compile; a row for a method that no longer exists

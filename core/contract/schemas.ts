@@ -362,3 +362,15 @@ export const agreementSchema = z
 export const disagreementsSchema = z
   .object({ projectId: id, limit: z.number().int().min(1).max(1000).optional() })
   .strict();
+/**
+ * A curator's gold for a document: the entities as they are to stand, after the shared revision the curation view
+ * was read at (curation.versions' `parentRevisionId`; a stale parent is refused with `conflict`, as in a save).
+ */
+export const saveGoldSchema = z
+  .object({
+    documentId: id,
+    parentRevisionId: id.nullable(),
+    entities: z.array(spanSchema).max(100_000),
+    note: z.string().max(200).optional(),
+  })
+  .strict();

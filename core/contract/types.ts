@@ -6,9 +6,10 @@ import type { modelChoiceSchema, spanSchema } from './schemas.js';
 import type { Role } from './roles.js';
 import type { ExportLines } from '../export-lines.js';
 import type { PairAgreement } from '../metrics/pair-agreement.js';
+import type { SpanVote } from '../metrics/span-votes.js';
 
 // Domain words owned by core, used across the boundary as they are.
-export type { CurveSeries, DocumentStatus, ExportLines, ExportScope, PairAgreement };
+export type { CurveSeries, DocumentStatus, ExportLines, ExportScope, PairAgreement, SpanVote };
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
 /** An entity: label and code-point range. */
 export type Span = z.infer<typeof spanSchema>;
@@ -431,4 +432,32 @@ export interface DisagreementPage {
     unmatched: number;
   }[];
   total: number;
+}
+
+/** An annotator's line of a document as curation shows it: its latest revision. */
+export interface CurationLine {
+  annotator: string;
+  /** Who wrote the latest revision (the annotator, or an admin's label rewrite). */
+  author: string;
+  /** 0 and null for a line finished without a save (it stands at the shared base it was shown). */
+  revision: number;
+  revisionId: number | null;
+  createdAt: string | null;
+  status: DocumentStatus;
+  entities: Span[];
+}
+
+/** Everything curating a document needs: its text, every annotator's version, the gold and who marked what. */
+export interface CurationVersions {
+  documentId: number;
+  name: string;
+  text: string;
+  /** The shared line's latest revision: what curation.saveGold names as its parent (null: none yet). */
+  parentRevisionId: number | null;
+  /** The current gold (a curator's latest save on the shared line), or null when nobody has curated it. */
+  gold: { revisionId: number; revision: number; author: string; createdAt: string; entities: Span[] } | null;
+  /** Annotators' lines, by name. */
+  lines: CurationLine[];
+  /** The union of the lines' spans in text order, each with who has it (core/metrics/span-votes.ts). */
+  votes: SpanVote[];
 }

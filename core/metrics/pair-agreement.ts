@@ -45,30 +45,44 @@ function overlapOf(x: Entity, y: Entity): number {
 }
 
 /**
- * Per-label counts of one document under overlap matching: same label, overlapping ranges, each entity matched at
- * most once, the largest overlaps first (then the closest boundaries), so the matching is the same whichever side
- * is called `a`.
+ * The one-to-one overlap matching of two annotators' entities (duplicates dropped): same label, overlapping ranges,
+ * each entity matched at most once, the largest overlaps first (then the closest boundaries), so the matching is the
+ * same whichever side is called `a`. `pairs` index into `left` and `right`.
  */
-export function countOverlaps(a: readonly Entity[], b: readonly Entity[], into = new Map<string, Counts>()) {
+export function matchOverlaps(
+  a: readonly Entity[],
+  b: readonly Entity[],
+): { left: Entity[]; right: Entity[]; pairs: { i: number; j: number }[] } {
   const left = unique(a);
   const right = unique(b);
-  const pairs: { i: number; j: number; shared: number; distance: number }[] = [];
+  const candidates: { i: number; j: number; shared: number; distance: number }[] = [];
   left.forEach((x, i) =>
     right.forEach((y, j) => {
       if (x.label !== y.label) return;
       const shared = overlapOf(x, y);
-      if (shared > 0) pairs.push({ i, j, shared, distance: Math.abs(x.start - y.start) + Math.abs(x.end - y.end) });
+      if (shared > 0)
+        candidates.push({ i, j, shared, distance: Math.abs(x.start - y.start) + Math.abs(x.end - y.end) });
     }),
   );
-  pairs.sort((p, q) => q.shared - p.shared || p.distance - q.distance || p.i - q.i || p.j - q.j);
+  candidates.sort((p, q) => q.shared - p.shared || p.distance - q.distance || p.i - q.i || p.j - q.j);
   const takenLeft = new Set<number>();
   const takenRight = new Set<number>();
-  for (const p of pairs) {
+  const pairs: { i: number; j: number }[] = [];
+  for (const p of candidates) {
     if (takenLeft.has(p.i) || takenRight.has(p.j)) continue;
     takenLeft.add(p.i);
     takenRight.add(p.j);
-    addCounts(into, left[p.i].label, { tp: 1 });
+    pairs.push({ i: p.i, j: p.j });
   }
+  return { left, right, pairs };
+}
+
+/** Per-label counts of one document under overlap matching (matchOverlaps). */
+export function countOverlaps(a: readonly Entity[], b: readonly Entity[], into = new Map<string, Counts>()) {
+  const { left, right, pairs } = matchOverlaps(a, b);
+  const takenLeft = new Set(pairs.map((p) => p.i));
+  const takenRight = new Set(pairs.map((p) => p.j));
+  for (const p of pairs) addCounts(into, left[p.i].label, { tp: 1 });
   left.forEach((x, i) => takenLeft.has(i) || addCounts(into, x.label, { fn: 1 }));
   right.forEach((y, j) => takenRight.has(j) || addCounts(into, y.label, { fp: 1 }));
   return into;

@@ -12,6 +12,7 @@ import { formatIssue, InputError } from '../../core/issues.js';
 import type { Store } from '../../db/store.js';
 import { AnnotationLines } from './annotation-lines.js';
 import { AgreementService } from './agreement-service.js';
+import { CurationService } from './curation-service.js';
 import { AnnotationService } from './annotation-service.js';
 import { AnnotatorDocuments } from './annotator-documents.js';
 import { AssignmentService } from './assignment-service.js';
@@ -533,6 +534,25 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'agreement.documents'(p: Params<'agreement.documents'>): Promise<Results['agreement.documents']> {
     return new AgreementService(this.store).disagreements(p);
+  }
+
+  async 'curation.versions'(p: Params<'curation.versions'>): Promise<Results['curation.versions']> {
+    return new CurationService(this.store).versions(p.documentId);
+  }
+
+  /** A curator's gold; in single-user mode the local user's (the desktop app's user curates too). */
+  async 'curation.saveGold'(
+    p: Params<'curation.saveGold'>,
+    context?: CallContext,
+  ): Promise<Results['curation.saveGold']> {
+    const result = new CurationService(this.store).saveGold(p, this.actorOf(context));
+    this.events.emit({
+      type: 'document.changed',
+      documentId: p.documentId,
+      revisionId: result.revisionId,
+      reason: 'edit',
+    });
+    return result;
   }
 
   async close(): Promise<void> {
