@@ -11,7 +11,6 @@ import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { Params, Results } from '../../core/contract/methods.js';
 import type { JobInfo, ModelVersion } from '../../core/contract/types.js';
 import type { Doc } from '../../core/document.js';
-import { ANSWERED_STATUSES } from '../../core/document-status.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
@@ -19,6 +18,7 @@ import { runFineTune, type FineTuneArgs, type FineTuneProgress } from '../traini
 import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython } from '../training/python-env.js';
 import type { EnginePort } from './engine-port.js';
+import { trainingDocuments } from './gold-standard.js';
 
 /** Fewer finished documents than this teach the model nothing measurable. */
 export const MIN_FINISHED = 10;
@@ -191,7 +191,8 @@ export class FineTuneService extends JobTable {
       throw new ContractError('failed', trainer.reason ?? 'fine-tuning is not available', undefined, {
         reason: `trainer-${trainer.code ?? 'unavailable'}`,
       });
-    const docs = [...this.store.documents.current(p.projectId, ANSWERED_STATUSES)];
+    // A curator's gold where there is one (gold-standard.ts).
+    const docs = trainingDocuments(this.store, p.projectId);
     if (docs.length < MIN_FINISHED)
       throw new ContractError(
         'failed',

@@ -83,3 +83,15 @@ export function* annotatorRecords(
     for (const head of heads.get(doc.id) ?? [])
       if (wanted.has(head.status)) yield { doc, entities: head.entities, source: 'annotator', author: head.line };
 }
+
+/**
+ * What training learns from: the gold standard with its fallback (done and reviewed answers), each document with the
+ * entities of its record. For a single-user project that is exactly its done and reviewed documents, as before; in
+ * a team project a curator's gold wins over the shared line, and a document one annotator finished counts.
+ */
+export function trainingDocuments(store: Store, projectId: number): CurrentDocument[] {
+  return [...goldRecords(store, projectId, { statuses: ANSWERED_STATUSES })].map((r) => ({
+    ...r.doc,
+    entities: r.entities,
+  }));
+}

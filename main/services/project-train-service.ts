@@ -28,6 +28,7 @@ import { writeProjectTexts } from '../training/project-texts.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
 import { applyTrainerProgress, MIN_FINISHED } from './fine-tune-service.js';
+import { trainingDocuments } from './gold-standard.js';
 
 /**
  * Where training starts unless the request says: from scratch, because on ViMedNER (labels the embedded model does not
@@ -138,7 +139,8 @@ export class ProjectTrainService extends JobTable {
     const labels = this.store.labels.list(p.projectId).map((l) => l.name);
     if (labels.length === 0) throw new ContractError('failed', 'the project has no labels to train a model for');
     const known = new Set(labels);
-    const docs = [...this.store.documents.current(p.projectId, ['done', 'reviewed'])];
+    // A curator's gold where there is one (gold-standard.ts).
+    const docs = trainingDocuments(this.store, p.projectId);
     if (docs.length < MIN_FINISHED) {
       throw new ContractError(
         'failed',
