@@ -20,7 +20,8 @@ export interface AppInfo {
   /** The server's data folder; empty for a team member who is not an admin. */
   dataDir: string;
   /** Formats import and export offer. */
-  formats: { id: string; title: string; extensions: string[]; multiFile: boolean }[];
+  /** carriesAuthor: a record can name its author (what an export of every annotator's version needs). */
+  formats: { id: string; title: string; extensions: string[]; multiFile: boolean; carriesAuthor: boolean }[];
   /** On a team server: who is logged in (absent for the single local user). */
   user?: { name: string; role: Role };
 }

@@ -172,6 +172,7 @@ export class WorkbenchService implements WorkbenchApi {
       title: c.title,
       extensions: [...c.extensions],
       multiFile: c.multiFile,
+      carriesAuthor: c.carriesAuthor ?? false,
     }));
     const user = context && { name: context.actor, role: context.role };
     // The server's own folders are an admin's business on a team server (only admins export or browse them).

@@ -14,6 +14,13 @@ export const exportVi = {
   folderTruncated: 'Thư mục có nhiều mục hơn số được liệt kê.',
   folderSubfolders: 'Thư mục con',
   exportWrittenTo: 'Đã ghi vào {path}',
+  exportLines: 'Bản chú thích',
+  exportLinesShared: 'Bản chung (bản mới nhất của mỗi văn bản)',
+  exportLinesGold: 'Bản chuẩn (gold) của người duyệt, nếu chưa có thì bản đã hoàn thành',
+  exportLinesAnnotators: 'Bản của từng người gán nhãn, kèm tên người làm',
+  exportGoldOnly: 'Chỉ văn bản đã duyệt thành bản chuẩn',
+  exportNoAuthors: 'Định dạng {format} không ghi được tên người gán nhãn; hãy chọn {formats}.',
+  exportAwaitingCuration: '{n} văn bản nhiều người đã làm xong nhưng chưa được duyệt: không xuất.',
 };
 
 export const exportEn: Record<keyof typeof exportVi, string> = {
@@ -31,4 +38,12 @@ export const exportEn: Record<keyof typeof exportVi, string> = {
   folderTruncated: 'The folder holds more entries than are listed.',
   folderSubfolders: 'Sub-folders',
   exportWrittenTo: 'Written to {path}',
+  exportLines: 'Annotation',
+  exportLinesShared: 'Shared (each document’s latest revision)',
+  exportLinesGold: 'Gold standard: the curator’s gold, else the finished annotation',
+  exportLinesAnnotators: 'Every annotator’s version, with its author',
+  exportGoldOnly: 'Curated gold only',
+  exportNoAuthors: '{format} cannot name a record’s annotator; choose {formats}.',
+  exportAwaitingCuration:
+    '{n} {n|document|documents} finished by several annotators {n|is|are} not curated yet: left out.',
 };

@@ -2,7 +2,7 @@
 // destination, the question asked before anything existing is written over, and the summary of the last export.
 import { ContractError } from '../../../core/contract/errors.js';
 import type { Params } from '../../../core/contract/methods.js';
-import type { ExportScope, ExportSummary, FolderListing } from '../../../core/contract/types.js';
+import type { ExportLines, ExportScope, ExportSummary, FolderListing } from '../../../core/contract/types.js';
 import { call, chooseNativeDestination } from '../lib/api.js';
 import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
@@ -36,6 +36,10 @@ const safeName = (name: string) => name.replace(/[^\p{L}\p{N}_-]+/gu, '_');
 class ExportState {
   format = $state('phoner');
   scope = $state<ExportScope>('done');
+  /** Which annotation of each document: the shared line, the gold standard, or every annotator's (team projects). */
+  lines = $state<ExportLines>('shared');
+  /** With the gold standard: curated gold only. */
+  goldOnly = $state(false);
   destination = $state('');
   running = $state(false);
   summary = $state.raw<ExportSummary | null>(null);
@@ -53,6 +57,21 @@ class ExportState {
   /** The chosen format's description from app.info. */
   get formatInfo() {
     return app.info?.formats.find((f) => f.id === this.format);
+  }
+
+  /** The formats that can name a record's author: the only ones an export of every annotator's version may use. */
+  get authorFormats() {
+    return (app.info?.formats ?? []).filter((f) => f.carriesAuthor);
+  }
+
+  /** Every annotator's version asked for in a format that cannot say whose each record is (the export would refuse). */
+  get authorsUnwritable(): boolean {
+    return this.lines === 'annotators' && this.formatInfo?.carriesAuthor === false;
+  }
+
+  /** What the proposed file or folder name says besides the project: the scope, and the line when not the shared one. */
+  private get nameTail(): string {
+    return this.lines === 'shared' ? this.scope : `${this.lines}-${this.scope}`;
   }
 
   show(): void {
@@ -74,7 +93,7 @@ class ExportState {
   async browse(): Promise<void> {
     const info = this.formatInfo;
     // With nothing typed, the system's save dialog proposes a file name (a bare name opens in its usual folder).
-    const proposed = `${safeName(app.project?.name ?? 'export')}-${this.scope}${info?.extensions[0] ?? ''}`;
+    const proposed = `${safeName(app.project?.name ?? 'export')}-${this.nameTail}${info?.extensions[0] ?? ''}`;
     const native = await chooseNativeDestination({
       kind: info?.multiFile ? 'folder' : 'file',
       ...(this.destination.trim()
@@ -119,7 +138,7 @@ class ExportState {
     const sep = separatorOf(listing.path);
     const base = listing.path.endsWith(sep) ? listing.path : listing.path + sep;
     this.destination = this.formatInfo?.multiFile
-      ? `${base}${safeName(app.project?.name ?? 'export')}-${this.scope}`
+      ? `${base}${safeName(app.project?.name ?? 'export')}-${this.nameTail}`
       : base;
     this.closeBrowser();
   }
@@ -140,6 +159,8 @@ class ExportState {
       projectId: project.id,
       format: this.format,
       scope: this.scope,
+      ...(this.lines === 'shared' ? {} : { lines: this.lines }),
+      ...(this.lines === 'gold' && this.goldOnly ? { goldOnly: true } : {}),
       ...(this.destination.trim() ? { destination: this.destination.trim() } : {}),
     });
   }
