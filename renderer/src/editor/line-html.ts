@@ -11,6 +11,8 @@ export interface LineHtmlContext {
   colour(label: string): string;
   /** Accessible name of a span ("LOCATION: Đà Nẵng"). */
   name(item: LayoutItem): string;
+  /** Extra class names of a span (curation marks the spans not every annotator has); none by default. */
+  classes?(item: LayoutItem): string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -54,7 +56,8 @@ function nodesHtml(
     }
     const item = node.item;
     // A span inside one of the same label is drawn with a double underline: two LOCATIONs nested read as two.
-    const cls = `ent${item.suggestion ? ' sugg' : ''}${item.label === parentLabel ? ' same-nest' : ''}`;
+    const extra = ctx.classes?.(item);
+    const cls = `ent${item.suggestion ? ' sugg' : ''}${item.label === parentLabel ? ' same-nest' : ''}${extra ? ` ${escapeHtml(extra)}` : ''}`;
     const ink = labelInk(ctx.colour(item.label));
     const style = `--c:${ink.line};--ct:${ink.text};--cd:${ink.dark};--h:${node.height}`;
     const key = escapeHtml(item.key);

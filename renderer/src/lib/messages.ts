@@ -6,6 +6,8 @@ import { errorsEn, errorsVi } from './messages-errors.js';
 import { exportEn, exportVi } from './messages-export.js';
 import { teamEn, teamVi } from './messages-team.js';
 import { teamWorkEn, teamWorkVi } from './messages-team-work.js';
+import { curationEn, curationVi } from './messages-curation.js';
+import { historyEn, historyVi } from './messages-history.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -124,6 +126,8 @@ export const vi = {
   ...exportVi,
   ...teamVi,
   ...teamWorkVi,
+  ...curationVi,
+  ...historyVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -245,4 +249,6 @@ export const en: Record<MessageKey, string> = {
   ...exportEn,
   ...teamEn,
   ...teamWorkEn,
+  ...curationEn,
+  ...historyEn,
 };

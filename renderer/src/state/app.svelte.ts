@@ -7,7 +7,7 @@ import { describeError, type ErrorContext } from '../lib/user-error.js';
 // An information notice (what was imported, a revision restored) goes away by itself; an error stays until closed.
 const INFO_MS = 8000;
 
-export type View = 'documents' | 'editor' | 'models' | 'team';
+export type View = 'documents' | 'editor' | 'models' | 'team' | 'curation';
 
 class AppState {
   #view = $state<View>('documents');
