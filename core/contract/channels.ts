@@ -41,6 +41,7 @@ export const METHOD_LIST = [
   'assignments.progress',
   'agreement.report',
   'agreement.documents',
+  'dataset.write',
   'curation.versions',
   'curation.saveGold',
 ] as const;

@@ -47,6 +47,7 @@ export const paramSchemas = {
   'assignments.progress': s.projectRef,
   'agreement.report': s.agreementSchema,
   'agreement.documents': s.disagreementsSchema,
+  'dataset.write': s.datasetSchema,
   'curation.versions': s.documentRef,
   'curation.saveGold': s.saveGoldSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
@@ -103,6 +104,7 @@ export interface Results {
   'assignments.progress': T.AssignmentProgress;
   'agreement.report': T.AgreementReport;
   'agreement.documents': T.DisagreementPage;
+  'dataset.write': T.DatasetSummary;
   'curation.versions': T.CurationVersions;
   'curation.saveGold': T.SaveResult;
 }

@@ -58,6 +58,8 @@ const TABLE = {
   // Agreement compares annotators' lines: a curator's business, never an annotator's (their work stays blind).
   'agreement.report': 'curator',
   'agreement.documents': 'curator',
+  // Writes in the server's folders, as export.run does.
+  'dataset.write': 'admin',
   // Curation reads every annotator's line and writes the gold standard.
   'curation.versions': 'curator',
   'curation.saveGold': 'curator',

@@ -374,3 +374,32 @@ export const saveGoldSchema = z
     note: z.string().max(200).optional(),
   })
   .strict();
+
+/**
+ * The gold standard as a dataset (workbench dataset): stratified splits and a card in one folder. `splits` are shares
+ * (any unit; default 80/10/10); `licence` is kept as the project's; `destination` a folder (default: a new one in
+ * the data folder's exports/), refused when it holds files unless `overwrite`.
+ */
+export const datasetSchema = z
+  .object({
+    projectId: id,
+    format: z.string().min(1).max(32).optional(),
+    variant: z.string().max(32).optional(),
+    splits: z
+      .array(z.number().finite().min(0).max(1e6))
+      .min(2)
+      .max(10)
+      .refine((r) => r.some((x) => x > 0), 'the shares add up to nothing')
+      .optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    licence: z.string().trim().min(1).max(2000).optional(),
+    goldOnly: z.boolean().optional(),
+    destination: z.string().min(1).max(4096).optional(),
+    overwrite: z.boolean().optional(),
+  })
+  .strict();

@@ -462,3 +462,19 @@ export interface CurationVersions {
   /** The union of the lines' spans in text order, each with who has it (core/metrics/span-votes.ts). */
   votes: SpanVote[];
 }
+
+/** What dataset.write wrote: the folder, the splits' counts and what the card says about the source. */
+export interface DatasetSummary {
+  destination: string;
+  documents: number;
+  spans: number;
+  /** Split name -> documents and spans (the card has the rest). */
+  splits: Record<string, { documents: number; spans: number }>;
+  /** Documents finished by several annotators and not curated yet: left out. */
+  awaitingCuration: number;
+  licence: string | null;
+  files: number;
+  bytes: number;
+  warnings: number;
+  issues: string[];
+}

@@ -22,6 +22,8 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub } from './event-hub.js';
 import { fileHead } from '../io/file-head.js';
 import { exportProject } from './export-service.js';
+import { writeDataset } from './dataset-service.js';
+import { exportBaseName } from '../io/export-destination.js';
 import { listFolders } from './folder-browser.js';
 import { importPath } from './import-service.js';
 import { ProjectTrainService, type TrainerRunner } from './project-train-service.js';
@@ -535,6 +537,47 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'agreement.documents'(p: Params<'agreement.documents'>): Promise<Results['agreement.documents']> {
     return new AgreementService(this.store).disagreements(p);
+  }
+
+  async 'dataset.write'(p: Params<'dataset.write'>, context?: CallContext): Promise<Results['dataset.write']> {
+    const project = this.project(p.projectId);
+    let codec;
+    try {
+      codec = codecFor(p.format ?? 'doccano');
+    } catch (error) {
+      throw new ContractError('invalid', `dataset.write: invalid format: ${(error as Error).message}`, 'format');
+    }
+    const total = (p.splits ?? [80, 10, 10]).reduce((a, b) => a + b, 0);
+    // No destination: a new folder in the data folder's exports/, named like an export's.
+    const dest = p.destination ?? join(this.options.dataDir, 'exports', exportBaseName(project.name, 'dataset'));
+    const summary = await writeDataset(this.store, dest, {
+      projectId: p.projectId,
+      codec,
+      variant: p.variant,
+      ratios: (p.splits ?? [80, 10, 10]).map((x) => x / total),
+      seed: p.seed,
+      licence: p.licence,
+      goldOnly: p.goldOnly,
+      overwrite: p.overwrite ?? false,
+      base: homedir(),
+      dataDir: this.options.dataDir,
+      actor: this.actorOf(context),
+    });
+    const { card } = summary;
+    return {
+      destination: summary.destination,
+      documents: card.total.documents,
+      spans: card.total.spans,
+      splits: Object.fromEntries(
+        Object.entries(card.splits).map(([name, s]) => [name, { documents: s.documents, spans: s.spans }]),
+      ),
+      awaitingCuration: card.sources.awaitingCuration,
+      licence: card.licence,
+      files: summary.files,
+      bytes: summary.bytes,
+      warnings: summary.warnings,
+      issues: summary.issues.slice(0, 50).map(formatIssue),
+    };
   }
 
   async 'curation.versions'(p: Params<'curation.versions'>): Promise<Results['curation.versions']> {

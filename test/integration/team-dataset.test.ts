@@ -231,6 +231,20 @@ test('gold and annotators exports, and workbench dataset, on a team project', as
     const kept = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8')) as DatasetCard;
     assert.equal(kept.licence, 'CC BY-NC 4.0', 'the licence is the project setting now');
     assert.deepEqual(kept.splits, card.splits, 'the same seed, the same splits');
+
+    // The contract's dataset.write (the app's way): the same dataset, by default in a new folder of the data
+    // folder's exports/; the summary says what the card says; a folder holding files is refused there too.
+    const written = await s['dataset.write']({ projectId: 1, splits: [34, 33, 33], seed: 3 }, CUR);
+    assert.ok(written.destination.startsWith(join(env.dir, 'exports')), written.destination);
+    assert.deepEqual(readdirSync(written.destination).sort(), readdirSync(dir).sort());
+    assert.deepEqual([written.documents, written.spans, written.awaitingCuration], [3, 9, 1]);
+    assert.equal(written.licence, 'CC BY-NC 4.0');
+    assert.deepEqual(
+      written.splits,
+      Object.fromEntries(Object.entries(card.splits).map(([n, x]) => [n, { documents: x.documents, spans: x.spans }])),
+    );
+    await assert.rejects(s['dataset.write']({ projectId: 1, destination: written.destination }, CUR), /overwrite/);
+    await assert.rejects(s['dataset.write']({ projectId: 1, format: 'nope' }, CUR), /invalid format/);
   } finally {
     await env.close();
     rmSync(out, { recursive: true, force: true });
