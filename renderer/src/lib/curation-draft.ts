@@ -19,12 +19,16 @@ function sorted(spans: readonly Span[]): Span[] {
 
 /**
  * The spans accepting `vote` pushes out: the other annotators' spans that stand for it (its counterparts) and the
- * spans for which it is the counterpart. Taking hoa's "sốt cao" over lan's "sốt" is one action, not two.
+ * spans for which it is the counterpart. Taking hoa's "sốt cao" over lan's "sốt" is one action, not two. Never a span
+ * one of `vote`'s own annotators also marked (an agreed span, or the other label an annotator gave the same words as
+ * well): their version has both, so neither stands for the other.
  */
 export function alternatives(vote: SpanVote, votes: readonly SpanVote[]): Set<string> {
   const keys = new Set(vote.counterparts.map((c) => c.key));
   for (const other of votes) if (other.counterparts.some((c) => c.key === vote.key)) keys.add(other.key);
   keys.delete(vote.key);
+  const byKey = new Map(votes.map((x) => [x.key, x]));
+  for (const key of keys) if (byKey.get(key)?.annotators.some((a) => vote.annotators.includes(a))) keys.delete(key);
   return keys;
 }
 
@@ -32,6 +36,30 @@ export function alternatives(vote: SpanVote, votes: readonly SpanVote[]): Set<st
 export function acceptVote(draft: readonly Span[], vote: SpanVote, votes: readonly SpanVote[]): Span[] {
   const out = alternatives(vote, votes);
   return sorted([...draft.filter((s) => !out.has(spanKey(s))), vote.entity]);
+}
+
+const nests = (a: Span, b: Span) =>
+  !a.fragments &&
+  !b.fragments &&
+  a.label === b.label &&
+  ((a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end));
+
+/**
+ * The same-label spans nested in or around `vote` that other annotators marked instead of it (hoa has "Bạch Mai",
+ * lan "Bệnh viện Bạch Mai"): a boundary difference to the matching, but the gold may want both, nested. Accepting
+ * them together (acceptNested) keeps that one action.
+ */
+export function nestedAlternatives(vote: SpanVote, votes: readonly SpanVote[]): SpanVote[] {
+  const out = alternatives(vote, votes);
+  return votes.filter((x) => out.has(x.key) && nests(x.entity, vote.entity));
+}
+
+/** The draft with `vote`'s span and the spans nested with it (nestedAlternatives) in, their other alternatives out. */
+export function acceptNested(draft: readonly Span[], vote: SpanVote, votes: readonly SpanVote[]): Span[] {
+  const take = [vote, ...nestedAlternatives(vote, votes)];
+  const keep = new Set(take.map((x) => x.key));
+  const out = new Set(take.flatMap((x) => [...alternatives(x, votes)]).filter((k) => !keep.has(k)));
+  return sorted([...draft.filter((s) => !out.has(spanKey(s))), ...take.map((x) => x.entity)]);
 }
 
 /** The draft without the span of key `key`. */

@@ -5,7 +5,7 @@
 import type { CurationVersions, DisagreementPage, Span, SpanVote } from '../../../core/contract/types.js';
 import { ContractError } from '../../../core/contract/errors.js';
 import { call } from '../lib/api.js';
-import { acceptVote, initialDraft, removeSpan, sameSpans } from '../lib/curation-draft.js';
+import { acceptNested, acceptVote, initialDraft, removeSpan, sameSpans } from '../lib/curation-draft.js';
 import { i18n } from '../lib/i18n.svelte.js';
 import { app } from './app.svelte.js';
 
@@ -50,6 +50,11 @@ class Curation {
 
   accept(vote: SpanVote): void {
     if (this.versions) this.draft = acceptVote(this.draft, vote, this.versions.votes);
+  }
+
+  /** `vote` and the same-label spans nested with it that other annotators marked instead: the gold keeps both. */
+  acceptNested(vote: SpanVote): void {
+    if (this.versions) this.draft = acceptNested(this.draft, vote, this.versions.votes);
   }
 
   remove(key: string): void {
