@@ -1,14 +1,16 @@
 // What every command shares: argument parsing with clear usage errors, opening the workbench database, picking the
 // project, and printing issues as `file:line: severity: field: message`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FORMAT_IDS } from '../../core/codecs/codec.js';
 import { codecFor, guessFormat } from '../../core/codecs/registry.js';
+import { HOST_DB_NAME } from '../hosts/data-dir.js';
 import { fileHead } from '../io/file-head.js';
 import type { EnginePort } from '../services/engine-port.js';
 import { WorkbenchService } from '../services/workbench-service.js';
 import type { Codec } from '../../core/codecs/codec.js';
+import { ContractError } from '../../core/contract/errors.js';
 import { formatIssue, type Issue } from '../../core/issues.js';
 import { openDatabase } from '../../db/open-database.js';
 import type { Project } from '../../db/repositories/projects.js';
@@ -34,6 +36,9 @@ export interface Command {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `--format` and `--variant`, as every command that reads or writes a format spells them. */
+export const FORMAT_OPTIONS = { format: { type: 'string', short: 'f' }, variant: { type: 'string' } } as const;
 
 /** parseArgs with `--help`, and usage errors that name the command. */
 export function parse<O extends Options>(args: string[], options: O, usage: string) {
@@ -93,6 +98,39 @@ export function openStore(path: string): Store {
   if (!existsSync(path))
     throw new UsageError(`no workbench database at ${path} (create one with: workbench init ${path})`);
   return new Store(openDatabase(path, { mustExist: true }));
+}
+
+/** Opens the database, picks the project (`--project`, or the only one), runs `work`, and always closes it. */
+export async function withProject<T>(
+  dbPath: string,
+  projectName: string | undefined,
+  work: (store: Store, project: Project) => T | Promise<T>,
+): Promise<T> {
+  const store = openStore(dbPath);
+  try {
+    return await work(store, pickProject(store, projectName));
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The data folder a database belongs to when it is a host's (<data folder>/workbench.sqlite): writes into that folder
+ * are refused but for its exports/. Any other database may sit anywhere, so it has none.
+ */
+export function hostDataDir(dbPath: string): string | undefined {
+  return basename(dbPath) === HOST_DB_NAME ? dirname(resolve(dbPath)) : undefined;
+}
+
+/**
+ * A destination the service refused, said as a usage error: one that holds files (conflict) names --overwrite, one
+ * where writes may not go (invalid) says why. Anything else is rethrown as it is. For `.catch` on a write.
+ */
+export function refusedDestination(error: unknown): never {
+  if (error instanceof ContractError && error.code === 'conflict')
+    throw new UsageError(`${error.message}; add --overwrite to do so`);
+  if (error instanceof ContractError && error.code === 'invalid') throw new UsageError(error.message);
+  throw error;
 }
 
 /** The services over an open database for a command: the data folder beside it, recorded as the CLI's doing. */

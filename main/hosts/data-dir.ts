@@ -4,6 +4,8 @@ import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 
 export const APP_NAME = 'Diffusion NER Workbench';
+/** The database's file name inside a data folder (the hosts', and the CLI's --data). */
+export const HOST_DB_NAME = 'workbench.sqlite';
 
 /** The per-user data folder for this platform. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { codecFor } from '../../core/codecs/registry.js';
 import { openDatabase } from '../../db/open-database.js';
 import { Store } from '../../db/store.js';
+import { HOST_DB_NAME } from './data-dir.js';
 import { recoverImports } from '../services/import-publish.js';
 import { importPath } from '../services/import-service.js';
 
@@ -39,7 +40,7 @@ export interface Workspace {
 /** Opens (creating when needed) the data folder's database; seeds the default project and, if asked, the samples. */
 export async function openWorkspace(dataDir: string, options: { samples: boolean }): Promise<Workspace> {
   mkdirSync(dataDir, { recursive: true });
-  const dbPath = join(dataDir, 'workbench.sqlite');
+  const dbPath = join(dataDir, HOST_DB_NAME);
   const store = new Store(openDatabase(dbPath));
   // What a killed process left half-imported is finished (if it was publishing) or dropped, before anything reads.
   await recoverImports(store);

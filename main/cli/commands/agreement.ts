@@ -5,7 +5,7 @@ import { pairAgreement } from '../../../core/metrics/pair-agreement.js';
 import { tokenize } from '../../../core/tokenize.js';
 import { readDocs } from '../../services/decode-service.js';
 import { formatMatrix } from '../report-table.js';
-import { UsageError, codecOption, parse, type Command } from '../cli-support.js';
+import { FORMAT_OPTIONS, UsageError, codecOption, parse, type Command } from '../cli-support.js';
 import { checkPaired } from './eval.js';
 
 const usage = `usage: workbench agreement <file> <file> [<file>...] --format FORMAT [--variant V] [--level N] [--json]
@@ -24,8 +24,7 @@ export const agreementCommand: Command = {
     const { values, positionals: files } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         level: { type: 'string' },
         json: { type: 'boolean' },
       },

@@ -8,14 +8,14 @@ import { writeOutput } from '../../io/write-output.js';
 import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
 import {
+  FORMAT_OPTIONS,
   UsageError,
   choice,
   codecOption,
-  openStore,
   parse,
-  pickProject,
   positionals,
   printIssues,
+  withProject,
   type Command,
 } from '../cli-support.js';
 import { labelMapper, relabelEntities } from '../../../core/label-mapping.js';
@@ -46,8 +46,7 @@ export const annotateCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         model: { type: 'string' },
         device: { type: 'string' },
         threads: { type: 'string' },
@@ -76,7 +75,7 @@ export const annotateCommand: Command = {
     if (log.errors > 0) return 1;
 
     if (values.project !== undefined && values.db === undefined) throw new UsageError('--project needs --db', usage);
-    const project = values.db === undefined ? undefined : projectModel(values.db, values.project);
+    const project = values.db === undefined ? undefined : await projectModel(values.db, values.project);
     const engine = await DiffusionEngine.open(values.model ?? project?.modelDir ?? embeddedModelDir, {
       device,
       intraOpThreads: threads,
@@ -148,10 +147,8 @@ function samplerOption(value: string | undefined): Partial<SamplerSettings> | un
 function projectModel(
   dbPath: string,
   projectName: string | undefined,
-): { modelDir: string | undefined; relabel: (model: string) => (label: string) => string | null } {
-  const store = openStore(dbPath);
-  try {
-    const project = pickProject(store, projectName);
+): Promise<{ modelDir: string | undefined; relabel: (model: string) => (label: string) => string | null }> {
+  return withProject(dbPath, projectName, (store, project) => {
     const active = store.models.active();
     const usable =
       active && (active.projectId === null || active.projectId === project.id) && existsSync(active.path)
@@ -172,7 +169,5 @@ function projectModel(
         };
       },
     };
-  } finally {
-    store.close();
-  }
+  });
 }

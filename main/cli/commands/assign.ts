@@ -6,7 +6,7 @@ import { ContractError, validationError } from '../../../core/contract/errors.js
 import { assignSchema, unassignSchema } from '../../../core/contract/schemas.js';
 import type { AssignmentProgress } from '../../../core/contract/types.js';
 import type { z } from 'zod';
-import { defaultDataDir } from '../../hosts/data-dir.js';
+import { HOST_DB_NAME, defaultDataDir } from '../../hosts/data-dir.js';
 import { AssignmentService } from '../../services/assignment-service.js';
 import { UsageError, openStore, parse, pickProject, type Command } from '../cli-support.js';
 
@@ -86,7 +86,7 @@ export const assignCommand: Command = {
       usage,
     );
     const [action, ...names] = rest;
-    const store = openStore(join(values.data ?? defaultDataDir(), 'workbench.sqlite'));
+    const store = openStore(join(values.data ?? defaultDataDir(), HOST_DB_NAME));
     try {
       const projectId = pickProject(store, values.project).id;
       const service = new AssignmentService(store);

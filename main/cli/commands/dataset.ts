@@ -1,15 +1,15 @@
-import { basename, dirname, resolve } from 'node:path';
-import { ContractError } from '../../../core/contract/errors.js';
 import { parseSplitRatios } from '../../../core/dataset/stratify.js';
 import { writeDataset } from '../../services/dataset-service.js';
 import {
+  FORMAT_OPTIONS,
   UsageError,
   codecOption,
-  openStore,
+  hostDataDir,
   parse,
-  pickProject,
   positionals,
   printIssues,
+  refusedDestination,
+  withProject,
   type Command,
 } from '../cli-support.js';
 
@@ -32,9 +32,6 @@ annotators and not curated are left out and counted in the card.
   --overwrite  write into an existing folder that is not empty (same-named files replaced, nothing removed);
                without it such a folder is refused and nothing is written`;
 
-/** The hosts keep their database as <data folder>/workbench.sqlite; its data folder is refused as a destination. */
-const HOST_DB_NAME = 'workbench.sqlite';
-
 export const datasetCommand: Command = {
   name: 'dataset',
   summary: "write a project's gold standard as stratified train/dev/test splits with a dataset card",
@@ -43,8 +40,7 @@ export const datasetCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         project: { type: 'string' },
         splits: { type: 'string' },
         seed: { type: 'string' },
@@ -67,9 +63,7 @@ export const datasetCommand: Command = {
       throw new UsageError(`--seed must be a whole number ≥ 0, not "${values.seed}"`, usage);
     const licence = values.licence?.trim();
     if (licence === '') throw new UsageError('--licence is empty', usage);
-    const store = openStore(dbPath);
-    try {
-      const project = pickProject(store, values.project);
+    return withProject(dbPath, values.project, async (store, project) => {
       const summary = await writeDataset(store, dest, {
         projectId: project.id,
         codec,
@@ -80,14 +74,9 @@ export const datasetCommand: Command = {
         goldOnly: values['gold-only'] ?? false,
         overwrite: values.overwrite ?? false,
         base: process.cwd(),
-        dataDir: basename(dbPath) === HOST_DB_NAME ? dirname(resolve(dbPath)) : undefined,
+        dataDir: hostDataDir(dbPath),
         actor: 'cli',
-      }).catch((error: unknown) => {
-        if (error instanceof ContractError && error.code === 'conflict')
-          throw new UsageError(`${error.message}; add --overwrite to do so`);
-        if (error instanceof ContractError && error.code === 'invalid') throw new UsageError(error.message);
-        throw error;
-      });
+      }).catch(refusedDestination);
       printIssues(summary.issues, summary.errors + summary.warnings);
       const { card } = summary;
       const splits = Object.entries(card.splits)
@@ -101,8 +90,6 @@ export const datasetCommand: Command = {
           (card.licence === null ? '; no licence stated (--licence)' : ''),
       );
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -6,7 +6,7 @@ import { seqevalStrictReport } from '../../../core/metrics/seqeval-strict.js';
 import { readDocs, type DecodedDoc } from '../../services/decode-service.js';
 import { flatTags } from '../../services/flat-tags.js';
 import { formatReport } from '../report-table.js';
-import { UsageError, codecOption, parse, positionals, type Command } from '../cli-support.js';
+import { FORMAT_OPTIONS, UsageError, codecOption, parse, positionals, type Command } from '../cli-support.js';
 
 const usage = `usage: workbench eval --gold FILE --pred FILE --format FORMAT [--variant V] [--json]
 
@@ -44,8 +44,7 @@ export const evalCommand: Command = {
       {
         gold: { type: 'string' },
         pred: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         json: { type: 'boolean' },
       },
       usage,

@@ -1,16 +1,16 @@
-import { basename, dirname, resolve } from 'node:path';
-import { ContractError } from '../../../core/contract/errors.js';
 import { EXPORT_SCOPES } from '../../../core/document-status.js';
 import { exportProject } from '../../services/export-service.js';
 import {
+  FORMAT_OPTIONS,
   UsageError,
   choice,
   codecOption,
-  openStore,
+  hostDataDir,
   parse,
-  pickProject,
   positionals,
   printIssues,
+  refusedDestination,
+  withProject,
   type Command,
 } from '../cli-support.js';
 
@@ -36,9 +36,6 @@ replaces the file, or writes the files into the folder and keeps whatever else i
                (doccano meta.author, Label Studio task meta.author, instruction "author"; other formats are refused)
   --overwrite  write over an existing file, or into a folder that is not empty`;
 
-/** The hosts keep their database as <data folder>/workbench.sqlite; any other database may sit anywhere (~ included). */
-const HOST_DB_NAME = 'workbench.sqlite';
-
 export const exportCommand: Command = {
   name: 'export',
   summary: "export a project's annotations to a format",
@@ -47,8 +44,7 @@ export const exportCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         scope: { type: 'string' },
         project: { type: 'string' },
         overwrite: { type: 'boolean' },
@@ -64,10 +60,7 @@ export const exportCommand: Command = {
     if (values.gold && values.annotators) throw new UsageError('--gold and --annotators exclude each other', usage);
     if (values['gold-only'] && !values.gold) throw new UsageError('--gold-only goes with --gold', usage);
     const lines = values.gold ? 'gold' : values.annotators ? 'annotators' : 'shared';
-    const store = openStore(dbPath);
-    try {
-      const project = pickProject(store, values.project);
-      const dataDir = basename(dbPath) === HOST_DB_NAME ? dirname(resolve(dbPath)) : undefined;
+    return withProject(dbPath, values.project, async (store, project) => {
       const summary = await exportProject(store, dest, {
         projectId: project.id,
         format: codec,
@@ -78,13 +71,8 @@ export const exportCommand: Command = {
         actor: 'cli',
         overwrite: values.overwrite ?? false,
         base: process.cwd(),
-        dataDir,
-      }).catch((error: unknown) => {
-        if (error instanceof ContractError && error.code === 'conflict')
-          throw new UsageError(`${error.message}; add --overwrite to do so`);
-        if (error instanceof ContractError && error.code === 'invalid') throw new UsageError(error.message);
-        throw error;
-      });
+        dataDir: hostDataDir(dbPath),
+      }).catch(refusedDestination);
       printIssues(summary.issues, summary.errors + summary.warnings);
       const what = lines === 'annotators' ? "annotators' versions" : lines === 'gold' ? 'gold documents' : 'documents';
       console.log(
@@ -96,8 +84,6 @@ export const exportCommand: Command = {
           (summary.errors + summary.warnings > 0 ? `; ${summary.errors + summary.warnings} reported issues` : ''),
       );
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -5,14 +5,14 @@ import { recoverImports } from '../../services/import-publish.js';
 import { importPath } from '../../services/import-service.js';
 import { importSuggestions } from '../../services/suggestion-import.js';
 import {
+  FORMAT_OPTIONS,
   UsageError,
   choice,
   codecOption,
-  openStore,
   parse,
-  pickProject,
   positionals,
   printIssues,
+  withProject,
   type Command,
 } from '../cli-support.js';
 import { MAX_RECORD_HELP, MAX_RECORD_OPTION, withRecordLimit } from '../record-limit.js';
@@ -44,8 +44,7 @@ export const importCommand: Command = {
     const { values, positionals: rest } = parse(
       args,
       {
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         split: { type: 'string' },
         'skip-invalid': { type: 'boolean' },
         report: { type: 'string' },
@@ -62,9 +61,7 @@ export const importCommand: Command = {
     const status = choice(values.status, DOCUMENT_STATUSES, 'status', usage);
     if (values.report && !values['skip-invalid']) throw new UsageError('--report goes with --skip-invalid', usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
-    const store = openStore(dbPath);
-    try {
-      const project = pickProject(store, values.project);
+    return withProject(dbPath, values.project, async (store, project) => {
       await recoverImports(store);
       const result = await importPath(store, path, {
         projectId: project.id,
@@ -86,9 +83,7 @@ export const importCommand: Command = {
       );
       if (result.reportPath) console.log(`issues written to ${result.reportPath}`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -102,9 +97,7 @@ async function importBatchSuggestions(dbPath: string, path: string, values: Reco
       usage,
     );
   if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
-  const store = openStore(dbPath);
-  try {
-    const project = pickProject(store, values.project as string | undefined);
+  return withProject(dbPath, values.project as string | undefined, async (store, project) => {
     const result = await importSuggestions(store, path, { projectId: project.id, actor: 'cli' });
     printIssues(result.issues);
     const files = result.files.length === 1 ? '1 file' : `${result.files.length} files`;
@@ -114,7 +107,5 @@ async function importBatchSuggestions(dbPath: string, path: string, values: Reco
         `${result.changed} with another text skipped; ${result.spans} suggested spans`,
     );
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

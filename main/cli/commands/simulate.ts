@@ -8,7 +8,7 @@ import { embeddedModelDir } from '../../hosts/engine-loader.js';
 import { readDocs } from '../../services/decode-service.js';
 import { repoRoot } from '../../repo-root.js';
 import { simulate, type StrategyChoice, type StrategyRun } from '../../training/simulation.js';
-import { UsageError, codecOption, parse, positiveNumber, type Command } from '../cli-support.js';
+import { FORMAT_OPTIONS, UsageError, codecOption, parse, positiveNumber, type Command } from '../cli-support.js';
 
 const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 
@@ -90,8 +90,7 @@ export const simulateCommand: Command = {
         strategies: { type: 'string' },
         train: { type: 'string' },
         dev: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        variant: { type: 'string' },
+        ...FORMAT_OPTIONS,
         model: { type: 'string' },
         out: { type: 'string' },
         data: { type: 'string' },

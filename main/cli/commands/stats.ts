@@ -1,5 +1,5 @@
 import { formatStats, projectStats } from '../../services/stats-service.js';
-import { openStore, parse, pickProject, positionals, type Command } from '../cli-support.js';
+import { parse, positionals, withProject, type Command } from '../cli-support.js';
 
 const usage = `usage: workbench stats <db> [--project NAME] [--json]
 
@@ -16,13 +16,10 @@ export const statsCommand: Command = {
       usage,
     );
     const [dbPath] = positionals(rest, ['db'], usage);
-    const store = openStore(dbPath);
-    try {
-      const stats = projectStats(store, pickProject(store, values.project).id);
+    return withProject(dbPath, values.project, (store, project) => {
+      const stats = projectStats(store, project.id);
       console.log(values.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ROLES, type Role } from '../../../core/contract/roles.js';
 import { openDatabase } from '../../../db/open-database.js';
 import { Store } from '../../../db/store.js';
-import { defaultDataDir } from '../../hosts/data-dir.js';
+import { HOST_DB_NAME, defaultDataDir } from '../../hosts/data-dir.js';
 import { hashPassword, passwordProblem } from '../../hosts/web/team/passwords.js';
 import { choice, parse, positionals, UsageError, type Command } from '../cli-support.js';
 
@@ -74,7 +74,7 @@ export const usersCommand: Command = {
     const dataDir = values.data ?? defaultDataDir();
     // The data folder's database, made when missing: users may be added before the server first starts.
     mkdirSync(dataDir, { recursive: true });
-    const store = new Store(openDatabase(join(dataDir, 'workbench.sqlite')));
+    const store = new Store(openDatabase(join(dataDir, HOST_DB_NAME)));
     try {
       const user = (name: string) => {
         const found = store.users.byName(name);

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { decodePath } from '../../services/decode-service.js';
 import { IssueLog } from '../../services/issue-log.js';
-import { UsageError, codecOption, parse, positionals, printIssues, type Command } from '../cli-support.js';
+import {
+  FORMAT_OPTIONS,
+  UsageError,
+  codecOption,
+  parse,
+  positionals,
+  printIssues,
+  type Command,
+} from '../cli-support.js';
 import { MAX_RECORD_HELP, MAX_RECORD_OPTION, withRecordLimit } from '../record-limit.js';
 
 const usage = `usage: workbench validate <path> [--format FORMAT] [--variant V] [--max-record-mb N]
@@ -14,11 +22,7 @@ export const validateCommand: Command = {
   summary: 'check a file or folder without importing it',
   usage,
   async run(args) {
-    const { values, positionals: rest } = parse(
-      args,
-      { format: { type: 'string', short: 'f' }, variant: { type: 'string' }, ...MAX_RECORD_OPTION },
-      usage,
-    );
+    const { values, positionals: rest } = parse(args, { ...FORMAT_OPTIONS, ...MAX_RECORD_OPTION }, usage);
     const [path] = positionals(rest, ['path'], usage);
     const codec = withRecordLimit(codecOption(values.format, usage, path), values['max-record-mb'], usage);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
