@@ -4,7 +4,7 @@
 // failed runs register nothing and leave the active model as it was; every run is logged in fine_tunes.
 import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
@@ -19,6 +19,7 @@ import { writeInstructionFile } from '../training/instruction-file.js';
 import { findPython } from '../training/python-env.js';
 import type { EnginePort } from './engine-port.js';
 import { trainingDocuments } from './gold-standard.js';
+import { applyTrainerProgress, recordUnfinishedRun, registerTrainedModel } from './trainer-run.js';
 
 /** Fewer finished documents than this teach the model nothing measurable. */
 export const MIN_FINISHED = 10;
@@ -60,23 +61,6 @@ export function toVersion(m: ModelEntry): ModelVersion {
     metrics: m.metrics as ModelVersion['metrics'],
     ...(card ? { card } : {}),
   };
-}
-
-/** A trainer's progress onto its job (fine-tunes and project training run the same trainer). */
-export function applyTrainerProgress(info: JobInfo, p: FineTuneProgress): void {
-  info.phase = p.phase;
-  info.done = p.step;
-  info.total = p.steps;
-  if (p.loss !== undefined && Number.isFinite(p.loss)) info.loss = p.loss;
-  // The trainer says where it runs (device auto: CUDA when its torch sees a GPU).
-  if (p.device)
-    info.device = {
-      device: p.device.startsWith('cuda') ? 'cuda' : 'cpu',
-      code: 'fine-tuning',
-      reason: `fine-tuning on ${p.device}`,
-    };
-  // Training is most of the time; exporting and scoring the held-out part the rest.
-  info.progress = p.phase === 'train' ? 0.9 * (p.steps > 0 ? p.step / p.steps : 0) : p.phase === 'export' ? 0.92 : 0.96;
 }
 
 export class FineTuneService extends JobTable {
@@ -270,8 +254,6 @@ export class FineTuneService extends JobTable {
         (progress) => this.progress(job, progress),
       );
       info.phase = 'register';
-      const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
-      parseManifest(manifest); // a package the engine would refuse must not become the active model
       const h = heldoutOf(result.metrics);
       const metrics = {
         heldoutF1: h.f1,
@@ -281,19 +263,11 @@ export class FineTuneService extends JobTable {
         heldoutDocs: heldout.length,
         seconds: result.seconds,
       };
-      const modelId = this.store.transaction(() => {
-        const id = this.store.models.register({
-          name: manifest.name,
-          version: manifest.version,
-          path: resolve(result.package),
-          manifest,
-          metrics,
-          parentId: base.id,
-          projectId: p.projectId,
-        });
-        this.store.models.activate(id);
-        this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
-        return id;
+      const modelId = registerTrainedModel(this.store, runId, result, {
+        metrics,
+        parentId: base.id,
+        projectId: p.projectId,
+        activate: true,
       });
       info.modelId = modelId;
       info.state = 'done';
@@ -306,17 +280,13 @@ export class FineTuneService extends JobTable {
       });
       if (p.reannotate) this.hooks.reannotate(p.projectId, resolve(result.package));
     } catch (error) {
-      const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
-      info.state = cancelled ? 'cancelled' : 'failed';
-      if (!cancelled) info.error = (error as Error).message;
-      this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({
-        type: 'fine-tune',
+      recordUnfinishedRun(this.store, job, error, {
+        runId,
+        out,
+        eventType: 'fine-tune',
         actor,
         projectId: p.projectId,
-        payload: { runId, state: info.state, error: info.error ?? null },
       });
-      if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });
   }

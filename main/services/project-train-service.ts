@@ -6,7 +6,7 @@
 // becomes the active model only when it scores higher. Runs are logged in fine_tunes like fine-tunes.
 import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
@@ -27,7 +27,8 @@ import { writeInstructionFile } from '../training/instruction-file.js';
 import { writeProjectTexts } from '../training/project-texts.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
-import { applyTrainerProgress, MIN_FINISHED } from './fine-tune-service.js';
+import { MIN_FINISHED } from './fine-tune-service.js';
+import { applyTrainerProgress, recordUnfinishedRun, registerTrainedModel } from './trainer-run.js';
 import { trainingDocuments } from './gold-standard.js';
 
 /**
@@ -259,8 +260,6 @@ export class ProjectTrainService extends JobTable {
         (progress) => this.progress(job, progress),
       );
       info.phase = 'register';
-      const manifest = JSON.parse(readFileSync(join(result.package, 'manifest.json'), 'utf8'));
-      parseManifest(manifest); // a package the engine would refuse must not be registered
       const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       const m = result.metrics;
       const compare = (m.compare ?? undefined) as { package?: string; f1?: number; error?: string } | undefined;
@@ -288,19 +287,11 @@ export class ProjectTrainService extends JobTable {
         activated: decision.activated,
         reason: decision.reason,
       };
-      const modelId = this.store.transaction(() => {
-        const id = this.store.models.register({
-          name: manifest.name,
-          version: manifest.version,
-          path: resolve(result.package),
-          manifest,
-          metrics,
-          parentId: base.id,
-          projectId: p.projectId,
-        });
-        if (decision.activated) this.store.models.activate(id);
-        this.store.fineTunes.finish(runId, { state: 'done', modelId: id, metrics: result.metrics });
-        return id;
+      const modelId = registerTrainedModel(this.store, runId, result, {
+        metrics,
+        parentId: base.id,
+        projectId: p.projectId,
+        activate: decision.activated,
       });
       const outcome: TrainResult = {
         modelId,
@@ -318,17 +309,13 @@ export class ProjectTrainService extends JobTable {
       Object.assign(info, { modelId, result: outcome, state: 'done', progress: 1 });
       this.store.events.append({ type: 'model.train', actor, projectId: p.projectId, payload: { runId, ...outcome } });
     } catch (error) {
-      const cancelled = abort.signal.aborted || (error as Error).name === 'AbortError';
-      info.state = cancelled ? 'cancelled' : 'failed';
-      if (!cancelled) info.error = (error as Error).message;
-      this.store.fineTunes.finish(runId, { state: info.state, message: info.error ?? 'cancelled' });
-      this.store.events.append({
-        type: 'model.train',
+      recordUnfinishedRun(this.store, job, error, {
+        runId,
+        out,
+        eventType: 'model.train',
         actor,
         projectId: p.projectId,
-        payload: { runId, state: info.state, error: info.error ?? null },
       });
-      if (existsSync(out) && info.modelId === undefined) rmSync(out, { recursive: true, force: true });
     }
     this.hooks.emit({ type: 'job.finished', job: { ...info } });
   }
