@@ -33,6 +33,21 @@ export function withDecodeDefaults(codec: Codec, defaults: DecodeOptions): Codec
   return { ...codec, decode: (input, options) => codec.decode(input, { ...defaults, ...given(options) }) };
 }
 
+/** The variant `options` ask for (`fallback` when they name none), or undefined when the format has no such variant. */
+export function chosenVariant<V extends string>(
+  options: { variant?: string } | undefined,
+  variants: readonly V[],
+  fallback: V,
+): V | undefined {
+  const variant = options?.variant ?? fallback;
+  return (variants as readonly string[]).includes(variant) ? (variant as V) : undefined;
+}
+
+/** Why a variant is refused, naming the ones the format has (the same words on decode and encode). */
+export function unknownVariant(format: string, asked: string | undefined, variants: readonly string[]): string {
+  return `unknown ${format} variant ${JSON.stringify(asked)} (expected ${variants.join(' or ')})`;
+}
+
 export interface EncodeOptions {
   variant?: string;
   /** Told of every entity or record the format cannot hold as it is (crossing spans, fragments, ...). */

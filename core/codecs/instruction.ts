@@ -22,7 +22,9 @@ import {
   unrenderableReason,
 } from '../model-output/inline-tags.js';
 import {
+  chosenVariant,
   scoredAreSuggestions,
+  unknownVariant,
   type Codec,
   type CodecInput,
   type DecodeEvent,
@@ -194,10 +196,8 @@ function decodeRecord(file: string, line: number, json: string): DecodeEvent[] {
 }
 
 async function* encodeInstruction(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
-  const variant = options?.variant ?? 'plain';
-  if (!(VARIANTS as readonly string[]).includes(variant)) {
-    throw new RangeError(`unknown instruction variant ${JSON.stringify(variant)} (expected ${VARIANTS.join(' or ')})`);
-  }
+  const variant = chosenVariant(options, VARIANTS, 'plain');
+  if (!variant) throw new RangeError(unknownVariant('instruction', options?.variant, VARIANTS));
   const report = options?.report ?? (() => {});
   let line = 0;
   for await (const doc of docs) {

@@ -9,7 +9,9 @@ import { jsonDepthProblem } from '../json-depth.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, recordTooLong } from '../source.js';
 import { pythonJson } from './python-json.js';
 import {
+  chosenVariant,
   scoredAreSuggestions,
+  unknownVariant,
   type Codec,
   type CodecInput,
   type DecodeEvent,
@@ -25,10 +27,7 @@ type Variant = (typeof VARIANTS)[number];
 const SYLLABLE_JOINER = /(?<=[^_\s])_(?=[^_\s])/gu;
 const LINE_BREAK = /[\r\n]/u;
 
-function variantOf(options: { variant?: string } | undefined): Variant | undefined {
-  const variant = options?.variant ?? 'syllable';
-  return (VARIANTS as readonly string[]).includes(variant) ? (variant as Variant) : undefined;
-}
+const variantOf = (options: { variant?: string } | undefined) => chosenVariant(options, VARIANTS, 'syllable');
 
 /** PhoNER_COVID19 JSON lines, syllable or word level. */
 export const phonerCodec: Codec = {
@@ -64,7 +63,7 @@ async function* decodePhoner(input: CodecInput, options?: DecodeOptions): AsyncI
     yield issue({
       severity: 'error',
       file,
-      message: `unknown PhoNER variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})`,
+      message: unknownVariant('PhoNER', options?.variant, VARIANTS),
     });
     return;
   }
@@ -193,7 +192,7 @@ function joinWords(words: readonly string[], variant: Variant): { text: string; 
 
 async function* encodePhoner(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
   const variant = variantOf(options);
-  if (!variant) throw new RangeError(`unknown PhoNER variant ${JSON.stringify(options?.variant)}`);
+  if (!variant) throw new RangeError(unknownVariant('PhoNER', options?.variant, VARIANTS));
   const report = options?.report ?? (() => {});
   let line = 0;
   for await (const doc of docs) {

@@ -4,7 +4,9 @@ import type { Doc } from '../document.js';
 import type { Issue } from '../issues.js';
 import { DEFAULT_MAX_RECORD_CHARS, linesOf, readAllWithin, recordTooLong } from '../source.js';
 import {
+  chosenVariant,
   scoredAreSuggestions,
+  unknownVariant,
   type Codec,
   type CodecInput,
   type DecodeEvent,
@@ -14,7 +16,6 @@ import {
 } from './codec.js';
 
 const VARIANTS = ['lines', 'file'] as const;
-type Variant = (typeof VARIANTS)[number];
 const LINE_BREAK = /[\r\n]/u;
 // Characters no file system accepts in a name (or that would leave the export folder), and control characters.
 const UNSAFE_IN_FILE_NAME = /[/\\:*?"<>|\u0000-\u001f\u007f]/gu;
@@ -22,10 +23,7 @@ const MAX_STEM_LENGTH = 120;
 // Names Windows reserves for devices, whatever the extension.
 const RESERVED_STEM = /^(?:con|prn|aux|nul|com\d|lpt\d)$/iu;
 
-function variantOf(options: { variant?: string } | undefined): Variant | undefined {
-  const variant = options?.variant ?? 'lines';
-  return (VARIANTS as readonly string[]).includes(variant) ? (variant as Variant) : undefined;
-}
+const variantOf = (options: { variant?: string } | undefined) => chosenVariant(options, VARIANTS, 'lines');
 
 /** Plain text: one document per line, or one per file. */
 export const textCodec: Codec = {
@@ -53,7 +51,7 @@ async function* decodeText(input: CodecInput, options?: DecodeOptions): AsyncIte
     yield issue({
       severity: 'error',
       file,
-      message: `unknown text variant ${JSON.stringify(options?.variant)} (expected ${VARIANTS.join(' or ')})`,
+      message: unknownVariant('text', options?.variant, VARIANTS),
     });
     return;
   }
@@ -86,7 +84,7 @@ async function* decodeText(input: CodecInput, options?: DecodeOptions): AsyncIte
 
 async function* encodeText(docs: AsyncIterable<Doc>, options?: EncodeOptions): AsyncIterable<EncodedPart> {
   const variant = variantOf(options);
-  if (!variant) throw new RangeError(`unknown text variant ${JSON.stringify(options?.variant)}`);
+  if (!variant) throw new RangeError(unknownVariant('text', options?.variant, VARIANTS));
   const report = options?.report ?? (() => {});
   const usedStems = new Set<string>();
   // One summary rather than a warning per document: choosing plain text means choosing to leave the entities out.
