@@ -326,6 +326,21 @@ test(
         .click();
       const gold2 = ['LOCATION: Huế', 'LOCATION: thành phố Huế', 'SYMPTOM_AND_DISEASE: ho'];
       assert.deepEqual(await draft(), gold2);
+      // An unsaved draft survives going to another document and another tab and back.
+      await list.getByRole('button', { name: `Curate ${nameOf(one)}` }).click();
+      await view.getByRole('heading', { name: nameOf(one), exact: true }).waitFor();
+      assert.deepEqual(await draft(), gold1);
+      await curator.getByRole('tab', { name: 'Team' }).click();
+      await curator.getByRole('tab', { name: 'Curation' }).click();
+      await list.getByRole('button', { name: `Curate ${nameOf(two)}` }).click();
+      await view.getByRole('heading', { name: nameOf(two), exact: true }).waitFor();
+      assert.deepEqual(await draft(), gold2);
+      await curator.getByRole('tab', { name: 'Team' }).click();
+      await curator.getByRole('tab', { name: 'Curation' }).click();
+      // The view reopens its document on mount: wait for that reading to end before looking at the draft.
+      await curator.locator('[data-testid=curation-view]:not([aria-busy="true"])').waitFor();
+      await view.getByRole('status').filter({ hasText: 'Unsaved changes.' }).waitFor();
+      assert.deepEqual(await draft(), gold2);
       assert.deepEqual(await seriousViolations(curator), []);
       await gold.getByRole('button', { name: 'Save as gold' }).click();
       await gold.getByText('Saved gold: revision').waitFor();

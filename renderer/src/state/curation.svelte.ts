@@ -35,12 +35,22 @@ class Curation {
     }
   }
 
+  // Unsaved drafts by document, with the parent they were built on: going to another document or tab and back (the
+  // view reopens its document on mount) must not lose a draft silently. A draft whose parent has moved on is dropped:
+  // after a save, or when the gold changed under it (a save would be refused as stale anyway).
+  private unsaved = new Map<number, { parentRevisionId: number | null; draft: Span[] }>();
+
   async open(documentId: number): Promise<void> {
+    const current = this.versions;
+    if (current && this.dirty)
+      this.unsaved.set(current.documentId, { parentRevisionId: current.parentRevisionId, draft: this.draft });
     this.loading = true;
     try {
       const v = await call('curation.versions', { documentId });
+      const kept = this.unsaved.get(documentId);
+      this.unsaved.delete(documentId);
       this.versions = v;
-      this.draft = initialDraft(v);
+      this.draft = kept && kept.parentRevisionId === v.parentRevisionId ? kept.draft : initialDraft(v);
     } catch (error) {
       app.fail(error, 'load');
     } finally {
