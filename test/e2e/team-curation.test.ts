@@ -318,6 +318,17 @@ test(
       await list.getByRole('button', { name: `Curate ${nameOf(two)}` }).click();
       await view.getByRole('heading', { name: nameOf(two), exact: true }).waitFor();
       assert.deepEqual(await draft(), ['SYMPTOM_AND_DISEASE: ho']);
+      // A whole version taken, then one of the other's spans accepted over its counterpart; reset goes back.
+      await view.getByRole('button', { name: "Take lan's whole version as gold" }).click();
+      assert.deepEqual(await draft(), ['LOCATION: Huế', 'SYMPTOM_AND_DISEASE: ho', 'SYMPTOM_AND_DISEASE: sốt']);
+      await accept('LOCATION: thành phố Huế').click();
+      assert.deepEqual(await draft(), [
+        'LOCATION: thành phố Huế',
+        'SYMPTOM_AND_DISEASE: ho',
+        'SYMPTOM_AND_DISEASE: sốt',
+      ]);
+      await gold.getByRole('button', { name: 'Reset the draft' }).click();
+      assert.deepEqual(await draft(), ['SYMPTOM_AND_DISEASE: ho']);
       await table
         .getByRole('button', {
           name: 'Accept both: LOCATION: thành phố Huế and LOCATION: Huế, nested, into the gold',
@@ -344,6 +355,11 @@ test(
       assert.deepEqual(await seriousViolations(curator), []);
       await gold.getByRole('button', { name: 'Save as gold' }).click();
       await gold.getByText('Saved gold: revision').waitFor();
+      // The saved gold opens in the editor.
+      await gold.getByRole('button', { name: 'Edit the gold in the editor' }).click();
+      await curator.locator('main[data-view=editor]').waitFor();
+      const ed = new EditorPage(curator);
+      for (const span of gold2) await ed.span(span).waitFor();
 
       // The gold export holds exactly the curated spans.
       const out = join(dir, 'gold.jsonl');
