@@ -19,7 +19,7 @@ import { AssignmentService } from './assignment-service.js';
 import { traceText } from './denoising-trace.js';
 import { DocumentIndex } from './document-index.js';
 import type { EnginePort } from './engine-port.js';
-import { EventHub } from './event-hub.js';
+import { EventHub, type Audience } from './event-hub.js';
 import { fileHead } from '../io/file-head.js';
 import { exportProject } from './export-service.js';
 import { writeDataset } from './dataset-service.js';
@@ -138,6 +138,12 @@ export class WorkbenchService implements WorkbenchApi {
     return context?.actor ?? this.localActor;
   }
 
+  /** Who may hear of a change made by this call: a team member's line (event-hub.ts); the local user's, everyone. */
+  private audienceOf(context: CallContext | undefined): Audience | undefined {
+    if (context === undefined) return undefined;
+    return { owner: context.role === 'annotator' ? context.actor : null };
+  }
+
   // The annotation and label services hold no state but the store and the author, so a team member's call gets its
   // own, authored by them; the local user's calls share one.
   // A team curator's or admin's saves on the shared line are the gold standard.
@@ -241,7 +247,10 @@ export class WorkbenchService implements WorkbenchApi {
     context?: CallContext,
   ): Promise<Results['documents.setStatus']> {
     (this.lineOf(context) ?? this.annotationsFor(context)).setStatus(p);
-    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' });
+    this.events.emit(
+      { type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'status' },
+      this.audienceOf(context),
+    );
     return { status: p.status };
   }
 
@@ -297,12 +306,10 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'annotations.save'(p: Params<'annotations.save'>, context?: CallContext): Promise<Results['annotations.save']> {
     const result = (this.lineOf(context) ?? this.annotationsFor(context)).save(p);
-    this.events.emit({
-      type: 'document.changed',
-      documentId: p.documentId,
-      revisionId: result.revisionId,
-      reason: 'edit',
-    });
+    this.events.emit(
+      { type: 'document.changed', documentId: p.documentId, revisionId: result.revisionId, reason: 'edit' },
+      this.audienceOf(context),
+    );
     return result;
   }
 
@@ -325,7 +332,10 @@ export class WorkbenchService implements WorkbenchApi {
     context?: CallContext,
   ): Promise<Results['suggestions.reject']> {
     const rejected = (this.lineOf(context) ?? this.annotationsFor(context)).reject(p);
-    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
+    this.events.emit(
+      { type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' },
+      this.audienceOf(context),
+    );
     return { rejected };
   }
 
@@ -334,7 +344,10 @@ export class WorkbenchService implements WorkbenchApi {
     context?: CallContext,
   ): Promise<Results['suggestions.reopen']> {
     const reopened = (this.lineOf(context) ?? this.annotationsFor(context)).reopen(p);
-    this.events.emit({ type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' });
+    this.events.emit(
+      { type: 'document.changed', documentId: p.documentId, revisionId: null, reason: 'suggestions' },
+      this.audienceOf(context),
+    );
     return { reopened };
   }
 
@@ -590,12 +603,10 @@ export class WorkbenchService implements WorkbenchApi {
     context?: CallContext,
   ): Promise<Results['curation.saveGold']> {
     const result = new CurationService(this.store).saveGold(p, this.actorOf(context));
-    this.events.emit({
-      type: 'document.changed',
-      documentId: p.documentId,
-      revisionId: result.revisionId,
-      reason: 'edit',
-    });
+    this.events.emit(
+      { type: 'document.changed', documentId: p.documentId, revisionId: result.revisionId, reason: 'edit' },
+      this.audienceOf(context),
+    );
     return result;
   }
 

@@ -2,7 +2,7 @@
 // session cookies, CSRF proofs, roles per method, the login throttle, another server's cookie, authorship of
 // revisions, and the command line's refusal to listen beyond loopback without TLS.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { teamGate } from '../../main/hosts/web/team/team-gate.js';
 import { startWebHost, type WebHost } from '../../main/hosts/web/web-host.js';
 import { tempService } from '../unit/hosts/helpers.js';
 import { repoRoot } from './cli-run.js';
+import { selfSignedCertificate } from '../e2e/support/team-server.js';
 
 const CHEAP = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'a long enough password';
@@ -45,30 +46,8 @@ async function teamServer(users: [string, Role][]): Promise<Server> {
 
 before(() => {
   certDir = mkdtempSync(join(tmpdir(), 'wb-cert-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = { cert: readFileSync(join(certDir, 'cert.pem')), key: readFileSync(join(certDir, 'key.pem')) };
+  const files = selfSignedCertificate(certDir);
+  tls = { cert: readFileSync(files.cert), key: readFileSync(files.key) };
   staticDir = mkdtempSync(join(tmpdir(), 'wb-static-'));
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
@@ -333,6 +312,94 @@ test('blind lines and assignment over HTTP: each annotator reads only their own 
       ['lan', 2, 1],
     ],
   );
+});
+
+/** A user's event stream (GET /api/events with their session): the events as they arrive, until closed. */
+function eventStream(server: Server, who: Login): Promise<{ events: Record<string, unknown>[]; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const events: Record<string, unknown>[] = [];
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.host.port,
+        path: '/api/events',
+        method: 'GET',
+        ca: tls.cert,
+        servername: 'localhost',
+        headers: { Cookie: who.cookie },
+      },
+      (res) => {
+        assert.equal(res.statusCode, 200);
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('data: ')) events.push(JSON.parse(block.slice(6)));
+          }
+        });
+        res.on('error', () => {});
+        resolve({ events, close: () => req.destroy() });
+      },
+    );
+    req.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+    req.end();
+  });
+}
+
+test("event streams per user: an annotator hears of their own line's changes, never another annotator's; curators hear of all", async () => {
+  const server = await teamServer([
+    ['lan', 'annotator'],
+    ['hoa', 'annotator'],
+    ['mai', 'curator'],
+    ['minh', 'admin'],
+  ]);
+  const [lan, hoa, mai, minh] = await Promise.all(['lan', 'hoa', 'mai', 'minh'].map((n) => login(server, n)));
+  const project = (await call(server, minh, 'projects.list', {})).json.result[0];
+  const streams = await Promise.all([lan, hoa, mai].map((who) => eventStream(server, who)));
+  const [lanEvents, hoaEvents, maiEvents] = streams.map((s) => s.events);
+  try {
+    await call(server, minh, 'documents.import', {
+      projectId: project.id,
+      name: 'a.txt',
+      contentBase64: Buffer.from('Bệnh nhân 91 ở Hà Nội\n').toString('base64'),
+      format: 'text',
+      variant: 'lines',
+    });
+    const doc = (await call(server, lan, 'documents.list', { projectId: project.id })).json.result.items[0];
+    const edit = { documentId: doc.id, parentRevisionId: null, entities: [{ label: 'LOCATION', start: 13, end: 19 }] };
+    const lanRevision = (await call(server, lan, 'annotations.save', edit)).json.result.revisionId;
+    await call(server, lan, 'documents.setStatus', { documentId: doc.id, status: 'done' });
+    const hoaRevision = (await call(server, hoa, 'annotations.save', edit)).json.result.revisionId;
+    const gold = await call(server, mai, 'curation.saveGold', { ...edit, parentRevisionId: null });
+    assert.equal(gold.status, 200, JSON.stringify(gold.json));
+    // Each stream is written in emit order: once a stream holds its last expected event, it holds all it will get.
+    const until = async (events: Record<string, unknown>[], revisionId: number) => {
+      while (!events.some((e) => e.revisionId === revisionId)) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(lanEvents, lanRevision);
+    await until(hoaEvents, hoaRevision);
+    await until(maiEvents, gold.json.result.revisionId);
+    const changes = (events: Record<string, unknown>[]) =>
+      events.filter((e) => e.type === 'document.changed').map((e) => `${e.reason}:${e.revisionId}`);
+    assert.deepEqual(changes(lanEvents), [`edit:${lanRevision}`, 'status:null']);
+    assert.deepEqual(changes(hoaEvents), [`edit:${hoaRevision}`], "lan's save and status are not hoa's to hear of");
+    assert.deepEqual(changes(maiEvents), [
+      `edit:${lanRevision}`,
+      'status:null',
+      `edit:${hoaRevision}`,
+      `edit:${gold.json.result.revisionId}`,
+    ]);
+    for (const events of [lanEvents, hoaEvents, maiEvents])
+      assert.ok(
+        events.some((e) => e.type === 'documents.imported'),
+        "an import is everyone's news",
+      );
+  } finally {
+    for (const s of streams) s.close();
+  }
 });
 
 test('wrong passwords are throttled per name (429 with Retry-After, even for the right password then)', async () => {

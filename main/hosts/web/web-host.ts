@@ -98,7 +98,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (url.pathname.startsWith('/api/')) {
         if (await requestGate.route?.(req, res, url)) return;
         const caller = requestGate.identify(req);
-        if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
+        if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res, caller);
         const method = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)?.[1];
         if (method === undefined || req.method !== 'POST')
           throw new ContractError('not-found', `no API at ${req.method} ${url.pathname}`);
@@ -133,7 +133,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
     : createServer(listener);
 
-  function openEventStream(res: ServerResponse): void {
+  function openEventStream(res: ServerResponse, caller: CallContext | void): void {
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -141,7 +141,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     res.write(': connected\n\n');
     streams.add(res);
-    const off = options.service.events.on((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    // A team member's stream carries only what their role may read (event-hub.ts).
+    const off = options.service.events.on(
+      (event) => res.write(`data: ${JSON.stringify(event)}\n\n`),
+      caller || undefined,
+    );
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     res.on('close', () => {
       off();
