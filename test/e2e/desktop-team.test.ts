@@ -5,11 +5,9 @@
 // is refused until its CA file is chosen, a wrong password is refused, the login shows the server's documents with
 // the annotator's refused controls disabled, logging out and in again works, and Back to local data returns.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { EVENT_CHANNEL, METHOD_LIST } from '../../core/contract/channels.js';
@@ -24,21 +22,10 @@ import { DataSource } from '../../main/team-client/data-source.js';
 import { TeamClient } from '../../main/team-client/team-client.js';
 import { tempService } from '../unit/hosts/helpers.js';
 import { launchBrowser, noChromium } from './support/browser.js';
-import { repoRoot } from './support/server.js';
+import { selfSignedCertificate, startTeamServer, TEAM_PASSWORD } from './support/team-server.js';
 
-const PASSWORD = 'mật khẩu đủ dài 2026';
 const WINDOW = 1;
 const OURS: IpcCaller = { sender: { id: WINDOW }, senderFrame: { url: 'app://workbench/index.html', parent: null } };
-
-function workbench(args: string[], input?: string): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
 
 /**
  * What preload.ts exposes, built in the page over one exposed function (`__wbInvoke`) that reaches main's handlers
@@ -71,33 +58,10 @@ test(
   async () => {
     const staticDir = await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-desktop-team-'));
-    const data = join(dir, 'data');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1']
-        .concat(['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'])
-        .concat(['-keyout', join(dir, 'key.pem'), '-out', cert]),
-      { stdio: 'ignore' },
-    );
-    workbench(['users', 'add', 'lan', '--role', 'annotator', '--data', data], `${PASSWORD}\n`);
-    workbench(['users', 'add', 'minh', '--role', 'admin', '--data', data], `${PASSWORD}\n`);
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'serve', '--team', '--listen', '127.0.0.1:0'].concat([
-        '--tls-cert',
-        cert,
-        '--tls-key',
-        join(dir, 'key.pem'),
-        '--data',
-        data,
-        '--no-samples',
-      ]),
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const tls = selfSignedCertificate(dir);
+    const cert = tls.cert;
+    const server = await startTeamServer(join(dir, 'data'), { lan: 'annotator', minh: 'admin' }, { tls });
+    const url = server.openUrl;
     const local = await tempService();
     const page$: { page?: Page } = {};
     const push = (channel: string, payload: unknown) =>
@@ -122,16 +86,9 @@ test(
     const pageHost = await startWebHost({ service: local.service, staticDir });
     const browser = await launchBrowser({ locale: 'en-US' });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
       const address = url.replace(/\/$/, '');
       const minh = new TeamClient({ url, ca: readCaFile(cert) });
-      await minh.logIn('minh', PASSWORD);
+      await minh.logIn('minh', TEAM_PASSWORD);
       const [project] = (await minh.call('projects.list', {})) as ProjectInfo[];
       await minh.call('documents.import', {
         projectId: project.id,
@@ -172,7 +129,7 @@ test(
       await error.filter({ hasText: 'Wrong user name or password.' }).waitFor();
       assert.deepEqual(source.status(), { kind: 'local' });
 
-      await dialog.getByLabel('Password').fill(PASSWORD);
+      await dialog.getByLabel('Password').fill(TEAM_PASSWORD);
       await dialog.getByRole('button', { name: 'Connect' }).click();
       await page.getByTestId('team-server').waitFor(); // the page started over on the server's data
       await ready();
@@ -187,7 +144,7 @@ test(
       const login = page.getByTestId('login-form');
       await login.waitFor();
       await login.getByLabel('User name').fill('lan');
-      await login.getByLabel('Password').fill(PASSWORD);
+      await login.getByLabel('Password').fill(TEAM_PASSWORD);
       await login.getByRole('button', { name: 'Log in' }).click();
       await page.getByTestId('shown').filter({ hasText: '1–2 / 2 documents' }).waitFor();
 
@@ -202,8 +159,7 @@ test(
       offLocal();
       await pageHost.close();
       await local.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

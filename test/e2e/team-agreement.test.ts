@@ -3,64 +3,16 @@
 // with the figures agreement.report gives, per label on demand, and the documents ranked by disagreement, each
 // opening in the editor. An annotator has no Team tab. axe finds no serious violation in the view.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
 import { seriousViolations } from './support/axe.js';
-import { launchBrowser, noChromium, type Browser } from './support/browser.js';
-import { repoRoot } from './support/server.js';
+import { launchBrowser, noChromium } from './support/browser.js';
+import { logIn, member, startTeamServer } from './support/team-server.js';
 
-const PASSWORD = 'mật khẩu đủ dài 2026';
 const TEXTS = ['Bệnh nhân 91 ở Hà Nội.', 'Bà Hoa ở Huế bị sốt.', 'Ông Nam ở Vinh.'];
-
-function workbench(args: string[], input?: string): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
-
-/** A team member over the HTTP API, as any client would: log in, then calls with the cookie and the CSRF proof. */
-async function member(url: string, name: string) {
-  const login = await fetch(new URL('/api/login', url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name, password: PASSWORD }),
-  });
-  assert.equal(login.status, 200);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const { result } = (await login.json()) as { result: { csrf: string } };
-  return async (method: string, params: unknown) => {
-    const reply = await fetch(new URL(`/api/call/${method}`, url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-Workbench-CSRF': result.csrf },
-      body: JSON.stringify(params),
-    });
-    const body = (await reply.json()) as { ok: boolean; result: any; error?: { message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON
-    assert.ok(body.ok, `${method}: ${body.error?.message}`);
-    return body.result;
-  };
-}
-
-async function logIn(browser: Browser, url: string, name: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${url}?lang=en`);
-  await page.getByTestId('login-form').waitFor();
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('user').waitFor();
-  await page.locator('.documents').waitFor();
-  return page;
-}
 
 test(
   "team view: progress, agreement equal to agreement.report, disagreements open in the editor; not an annotator's",
@@ -68,32 +20,12 @@ test(
   async () => {
     await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-agree-'));
-    const data = join(dir, 'data');
-    for (const [name, role] of [
-      ['hoa', 'annotator'],
-      ['lan', 'annotator'],
-      ['minh', 'admin'],
-    ])
-      workbench(['users', 'add', name, '--role', role, '--data', data], `${PASSWORD}\n`);
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'serve', '--team', '--port', '0', '--data', data, '--no-samples'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const server = await startTeamServer(join(dir, 'data'), { hoa: 'annotator', lan: 'annotator', minh: 'admin' });
+    const url = server.openUrl;
     // One browser per person: a context shares its cookies, so two logins there would be one session.
     const browser = await launchBrowser({ locale: 'en-US' });
     const adminBrowser = await launchBrowser({ locale: 'en-US' });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
       const minh = await member(url, 'minh');
       const projectId = (await minh('projects.list', {}))[0].id;
       await minh('documents.import', {
@@ -125,9 +57,9 @@ test(
       const report = await minh('agreement.report', { projectId });
       const pair = report.pairs[0];
 
-      const annotator = await logIn(browser, url, 'hoa');
+      const annotator = await logIn(browser.context, url, 'hoa');
       assert.equal(await annotator.getByRole('tab', { name: 'Team' }).count(), 0, 'no Team tab for an annotator');
-      const admin = await logIn(adminBrowser, url, 'minh');
+      const admin = await logIn(adminBrowser.context, url, 'minh');
       await admin.getByRole('tab', { name: 'Team' }).click();
       const pairs = admin.getByTestId('agreement-pairs');
       await pairs.waitFor();
@@ -163,8 +95,7 @@ test(
     } finally {
       await browser.close();
       await adminBrowser.close();
-      child.kill();
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

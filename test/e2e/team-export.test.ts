@@ -2,17 +2,13 @@
 // annotator's version in a format that cannot name authors is explained and cannot be sent; the gold standard
 // (curated gold only) exports through the usual path and its file is named for the choice.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
 import { launchBrowser, noChromium } from './support/browser.js';
-import { repoRoot } from './support/server.js';
-
-const PASSWORD = 'mật khẩu đủ dài 2026';
+import { logIn, startTeamServer } from './support/team-server.js';
 
 test(
   'team export dialog: shared, gold or every annotator’s version',
@@ -20,37 +16,10 @@ test(
   async () => {
     await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-team-export-'));
-    const data = join(dir, 'data');
-    const added = spawnSync(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'users', 'add', 'minh', '--role', 'admin', '--data', data],
-      { cwd: repoRoot, encoding: 'utf8', input: `${PASSWORD}\n`, timeout: 120_000 },
-    );
-    assert.equal(added.status, 0, added.stderr);
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'serve', '--team', '--port', '0', '--data', data, '--no-samples'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const server = await startTeamServer(join(dir, 'data'), { minh: 'admin' });
     const browser = await launchBrowser({ locale: 'en-US' });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
-      const page = await browser.context.newPage();
-      await page.goto(`${url}?lang=en`);
-      await page.getByTestId('login-form').waitFor();
-      await page.getByLabel('User name').fill('minh');
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Log in' }).click();
-      await page.getByTestId('user').waitFor();
+      const page = await logIn(browser.context, server.openUrl, 'minh');
 
       await page.getByRole('button', { name: 'Export…' }).click();
       const dialog = page.getByTestId('export-dialog');
@@ -78,8 +47,7 @@ test(
       assert.match(basename(written), /-gold-done-.*\.jsonl$/);
     } finally {
       await browser.close();
-      child.kill();
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

@@ -2,27 +2,13 @@
 // logs in with the right one (a Secure, HttpOnly, SameSite=Strict __Host- cookie), names the user and role, calls
 // need the CSRF proof even from the page itself, and logging out brings the login screen back.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
 import { launchBrowser, noChromium } from './support/browser.js';
-import { repoRoot } from './support/server.js';
-
-const PASSWORD = 'mật khẩu đủ dài 2026';
-
-function workbench(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
+import { selfSignedCertificate, startTeamServer, TEAM_PASSWORD } from './support/team-server.js';
 
 test(
   'team server: login screen, wrong password refused, login, CSRF proof required, logout',
@@ -30,61 +16,10 @@ test(
   async () => {
     await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-team-'));
-    const data = join(dir, 'data');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    workbench(['users', 'add', 'lan', '--role', 'annotator', '--data', data], `${PASSWORD}\n`);
-    const child = spawn(
-      process.execPath,
-      [
-        join(repoRoot, 'bin/workbench.js'),
-        'serve',
-        '--team',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert',
-        join(dir, 'cert.pem'),
-        '--tls-key',
-        join(dir, 'key.pem'),
-        '--data',
-        data,
-        '--no-samples',
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const server = await startTeamServer(join(dir, 'data'), { lan: 'annotator' }, { tls: selfSignedCertificate(dir) });
+    const url = server.openUrl;
     const browser = await launchBrowser({ locale: 'vi-VN', ignoreHTTPSErrors: true });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
       assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/$/, "no token in a team server's URL");
       const page = await browser.context.newPage();
       await page.goto(url);
@@ -104,7 +39,7 @@ test(
       );
       assert.deepEqual(await browser.context.cookies(), []);
 
-      await page.getByLabel('Mật khẩu (Password)').fill(PASSWORD);
+      await page.getByLabel('Mật khẩu (Password)').fill(TEAM_PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập (Log in)' }).click();
       await page.getByTestId('user').waitFor();
       assert.equal(await page.getByTestId('user').textContent(), 'lan (người gán nhãn)');
@@ -128,8 +63,7 @@ test(
       assert.equal(after, null);
     } finally {
       await browser.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

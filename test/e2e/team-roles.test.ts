@@ -3,41 +3,15 @@
 // core/contract/roles.ts) is disabled and says why on hover and to screen readers, in the UI's language; the admin
 // gets the same controls enabled, without the explanation.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
 import { LabelsPage } from './pages/labels-page.js';
-import { launchBrowser, noChromium, type Browser } from './support/browser.js';
-import { repoRoot } from './support/server.js';
-
-const PASSWORD = 'mật khẩu đủ dài 2026';
-
-function workbench(args: string[], input?: string): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
-
-async function logIn(browser: Browser, url: string, name: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${url}?lang=en`);
-  await page.getByTestId('login-form').waitFor();
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('user').waitFor();
-  await page.locator('.documents').waitFor();
-  return page;
-}
+import { launchBrowser, noChromium } from './support/browser.js';
+import { logIn, startTeamServer } from './support/team-server.js';
 
 /** The control's state as the user meets it: enabled or not, and the explanation on hover and for screen readers. */
 async function offered(
@@ -59,30 +33,14 @@ test(
   async () => {
     await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-roles-'));
-    const data = join(dir, 'data');
-    workbench(['users', 'add', 'lan', '--role', 'annotator', '--data', data], `${PASSWORD}\n`);
-    workbench(['users', 'add', 'minh', '--role', 'admin', '--data', data], `${PASSWORD}\n`);
     // Team mode on loopback without TLS (allowed there, with a warning): the roles are what this test is about.
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'serve', '--team', '--port', '0', '--data', data, '--no-samples'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const server = await startTeamServer(join(dir, 'data'), { lan: 'annotator', minh: 'admin' });
+    const url = server.openUrl;
     const annotatorBrowser = await launchBrowser({ locale: 'en-US' });
     const adminBrowser = await launchBrowser({ locale: 'en-US' });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
-      const lan = await logIn(annotatorBrowser, url, 'lan');
-      const minh = await logIn(adminBrowser, url, 'minh');
+      const lan = await logIn(annotatorBrowser.context, url, 'lan');
+      const minh = await logIn(adminBrowser.context, url, 'minh');
       const needsAdmin = refused('Needs the admin role (you are annotator).');
       const needsCurator = refused('Needs the curator role (you are annotator).');
 
@@ -140,8 +98,7 @@ test(
     } finally {
       await annotatorBrowser.close();
       await adminBrowser.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },

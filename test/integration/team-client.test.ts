@@ -4,11 +4,9 @@
 // a session the server ended, and the data source switching the window between local data and the server.
 // Session expiry by time and a single-user host run in-process (the clock of a real server cannot be moved).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
@@ -20,25 +18,14 @@ import { readCaFile } from '../../main/team-client/ca-file.js';
 import { DataSource } from '../../main/team-client/data-source.js';
 import { TeamClient } from '../../main/team-client/team-client.js';
 import { tempService } from '../unit/hosts/helpers.js';
-import { repoRoot } from './cli-run.js';
+import type { Served } from '../e2e/support/server.js';
+import { runWorkbench, selfSignedCertificate, startTeamServer, TEAM_PASSWORD } from '../e2e/support/team-server.js';
 
-const PASSWORD = 'mật khẩu đủ dài 2026';
 let dir: string;
 let data: string;
 let ca: string;
 let url: string;
-let server: ChildProcess;
-let serverExited: Promise<void>;
-
-function workbench(args: string[], input?: string): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
+let server: Served | undefined;
 
 async function rejection(promise: Promise<unknown>): Promise<ContractError> {
   try {
@@ -52,73 +39,21 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
 
 async function loggedIn(name: string): Promise<TeamClient> {
   const client = new TeamClient({ url, ca });
-  await client.logIn(name, PASSWORD);
+  await client.logIn(name, TEAM_PASSWORD);
   return client;
 }
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wb-team-client-'));
   data = join(dir, 'data');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readCaFile(join(dir, 'cert.pem'));
-  workbench(['users', 'add', 'lan', '--role', 'annotator', '--data', data], `${PASSWORD}\n`);
-  workbench(['users', 'add', 'hoa', '--role', 'annotator', '--data', data], `${PASSWORD}\n`);
-  workbench(['users', 'add', 'minh', '--role', 'admin', '--data', data], `${PASSWORD}\n`);
-  server = spawn(
-    process.execPath,
-    [
-      join(repoRoot, 'bin/workbench.js'),
-      'serve',
-      '--team',
-      '--listen',
-      '127.0.0.1:0',
-      '--tls-cert',
-      join(dir, 'cert.pem'),
-      '--tls-key',
-      join(dir, 'key.pem'),
-      '--data',
-      data,
-      '--no-samples',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  server.stderr!.on('data', (c) => (stderr += c));
-  serverExited = new Promise<void>((done) => server.once('exit', () => done()));
-  url = await new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: server.stdout! }).on('line', (line) => {
-      const match = /^Workbench: (\S+)/.exec(line);
-      if (match) resolveUrl(match[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-  });
+  const tls = selfSignedCertificate(dir);
+  ca = readCaFile(tls.cert);
+  server = await startTeamServer(data, { lan: 'annotator', hoa: 'annotator', minh: 'admin' }, { tls });
+  url = server.openUrl;
 });
 
 after(async () => {
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  await serverExited;
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -213,7 +148,7 @@ test('a session the server ended (new password) is noticed on the next call', as
   let ended = 0;
   hoa.onSessionEnded(() => ended++);
   await hoa.call('projects.list', {});
-  workbench(['users', 'passwd', 'hoa', '--data', data], 'an entirely new password\n');
+  runWorkbench(['users', 'passwd', 'hoa', '--data', data], 'an entirely new password\n');
   const gone = await rejection(hoa.call('projects.list', {}));
   assert.equal(gone.code, 'unauthorized');
   assert.equal(ended, 1);
@@ -233,7 +168,7 @@ test('the data source shows local data, switches to the team server after a logi
     assert.equal(wrong.code, 'unauthorized');
     assert.deepEqual(source.status(), { kind: 'local' }, 'a failed connect leaves the window where it was');
 
-    const status = await source.connect({ url, name: 'lan', password: PASSWORD, ca: { pem: ca, file: 'ca.pem' } });
+    const status = await source.connect({ url, name: 'lan', password: TEAM_PASSWORD, ca: { pem: ca, file: 'ca.pem' } });
     assert.deepEqual(status, {
       kind: 'team',
       address: url.replace(/\/$/, ''),
@@ -249,7 +184,7 @@ test('the data source shows local data, switches to the team server after a logi
 
     await source.logOut();
     assert.equal((source.status() as { user: unknown }).user, null);
-    await source.logIn('lan', PASSWORD);
+    await source.logIn('lan', TEAM_PASSWORD);
     assert.equal((await source.api['app.info']({})).user?.name, 'lan');
 
     assert.deepEqual(await source.disconnect(), { kind: 'local' });
@@ -265,7 +200,7 @@ test('a session expired by time: the next call is unauthorized and the client sa
   const env = await tempService();
   let now = Date.now();
   const salt = env.store.users.secret('password');
-  env.store.users.add('lan', 'annotator', await hashPassword(PASSWORD, salt, { N: 1024, r: 8, p: 1 }));
+  env.store.users.add('lan', 'annotator', await hashPassword(TEAM_PASSWORD, salt, { N: 1024, r: 8, p: 1 }));
   const staticDir = mkdtempSync(join(tmpdir(), 'wb-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   const host = await startWebHost({
@@ -279,7 +214,7 @@ test('a session expired by time: the next call is unauthorized and the client sa
     const source = new DataSource(env.service, () => {});
     const statuses: unknown[] = [];
     source.onStatus((status) => statuses.push(status));
-    await source.connect({ url: host.url, name: 'lan', password: PASSWORD });
+    await source.connect({ url: host.url, name: 'lan', password: TEAM_PASSWORD });
     await source.api['projects.list']({});
     now += 61_000;
     const expired = await rejection(source.api['projects.list']({}));
@@ -287,7 +222,7 @@ test('a session expired by time: the next call is unauthorized and the client sa
     assert.deepEqual(statuses, [{ kind: 'team', address: host.url.replace(/\/$/, ''), user: null, caFile: null }]);
     const again = await rejection(source.api['projects.list']({}));
     assert.match(again.message, /^log in to http:\/\/127\.0\.0\.1:\d+ first$/);
-    await source.logIn('lan', PASSWORD);
+    await source.logIn('lan', TEAM_PASSWORD);
     assert.equal((await source.api['projects.list']({})).length, 1);
     await source.disconnect();
 
