@@ -75,8 +75,10 @@ export function spanVotes(lines: readonly AnnotatorLine[]): SpanVote[] {
         vote.counterparts.push({ annotator: other.name, key: overlap, kind: 'boundary' });
         continue;
       }
+      // A span both have is agreed between them, never what one has instead of the other's.
+      const mine = new Set(holder.entities.map(entityKey));
       const relabelled = other.entities.find(
-        (e) => e.label !== vote.entity.label && rangeKey(e) === rangeKey(vote.entity),
+        (e) => e.label !== vote.entity.label && rangeKey(e) === rangeKey(vote.entity) && !mine.has(entityKey(e)),
       );
       if (relabelled) vote.counterparts.push({ annotator: other.name, key: entityKey(relabelled), kind: 'label' });
     }
