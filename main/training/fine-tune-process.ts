@@ -3,6 +3,7 @@
 // folder, which the Python side only creates once everything in it is written.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants, getPriority, setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { findPython } from './python-env.js';
 
@@ -80,6 +81,21 @@ function argv(a: FineTuneArgs): string[] {
   return out;
 }
 
+/**
+ * Training runs beside an annotator at work (keep-learning retrains in the background): on a small machine its
+ * threads must not take the CPU from the window's keystrokes and the server's saves, so it runs below normal
+ * priority. Set before Python starts its worker threads, which inherit it. Where the OS refuses, it runs as it is.
+ */
+export function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    // Never raised: a workbench itself started lower (nice 19) keeps its trainer there too.
+    setPriority(pid, Math.max(getPriority(pid), constants.priority.PRIORITY_BELOW_NORMAL));
+  } catch {
+    // not permitted here: the run is only less polite
+  }
+}
+
 /** Runs a fine-tune to completion; rejects with FineTuneError (its message from the trainer), or an AbortError. */
 export function runFineTune(
   args: FineTuneArgs,
@@ -93,6 +109,7 @@ export function runFineTune(
       env: { ...env, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    lowerPriority(child.pid);
     let stderr = '';
     let done: FineTuneResult | undefined;
     let failure: string | undefined;
