@@ -168,6 +168,11 @@ export function pickProject(store: Store, name: string | undefined): Project {
   );
 }
 
+/** The part of a gold-standard write's summary line that counts the documents left out until someone curates them. */
+export function awaitingCurationNote(documents: number): string {
+  return documents > 0 ? `; ${documents} documents finished by several annotators await curation (left out)` : '';
+}
+
 /** Prints issues to stderr, at most `limit`, then a count of the rest. */
 export function printIssues(issues: readonly Issue[], total = issues.length, limit = 50): void {
   for (const issue of issues.slice(0, limit)) console.error(formatIssue(issue));

@@ -3,6 +3,7 @@ import { writeDataset } from '../../services/dataset-service.js';
 import {
   FORMAT_OPTIONS,
   UsageError,
+  awaitingCurationNote,
   codecOption,
   hostDataDir,
   parse,
@@ -84,9 +85,7 @@ export const datasetCommand: Command = {
         .join(', ');
       console.log(
         `wrote ${card.total.documents} documents (${splits}) and the dataset card to ${summary.destination}` +
-          (card.sources.awaitingCuration > 0
-            ? `; ${card.sources.awaitingCuration} documents finished by several annotators await curation (left out)`
-            : '') +
+          awaitingCurationNote(card.sources.awaitingCuration) +
           (card.licence === null ? '; no licence stated (--licence)' : ''),
       );
       return 0;

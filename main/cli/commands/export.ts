@@ -3,6 +3,7 @@ import { exportProject } from '../../services/export-service.js';
 import {
   FORMAT_OPTIONS,
   UsageError,
+  awaitingCurationNote,
   choice,
   codecOption,
   hostDataDir,
@@ -77,9 +78,7 @@ export const exportCommand: Command = {
       const what = lines === 'annotators' ? "annotators' versions" : lines === 'gold' ? 'gold documents' : 'documents';
       console.log(
         `exported ${summary.docs} ${what} (${summary.entities} entities) to ${summary.destination}` +
-          (summary.awaitingCuration > 0
-            ? `; ${summary.awaitingCuration} documents finished by several annotators await curation (left out)`
-            : '') +
+          awaitingCurationNote(summary.awaitingCuration) +
           (summary.leftOut > 0 ? `; ${summary.leftOut} documents outside scope "${scope}" left out` : '') +
           (summary.errors + summary.warnings > 0 ? `; ${summary.errors + summary.warnings} reported issues` : ''),
       );
