@@ -4,6 +4,7 @@
 //   keydown -> the next frame painted, per kind of keystroke, with the browser's Event Timing and two floors
 //   editor:key:work  keydown -> the editor's DOM updated
 //   the same keystrokes while a pre-annotation job runs (the test engine, 60 ms per document)
+//   the same keystrokes while a model trains (the workbench's trainer as the app spawns it: its threads, its priority)
 // Run: npm run bench:ui   (writes the "UI" section of bench/RESULTS.md; --no-write only prints it)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { chromiumPath, launchBrowser } from '../test/e2e/support/browser.js';
 import { lexiconEngine } from '../test/e2e/support/fixture.js';
 import { repoRoot, startServer } from '../test/e2e/support/server.js';
 import { DocumentsPage } from '../test/e2e/pages/documents-page.js';
+import { runFineTune } from '../main/training/fine-tune-process.js';
+import { writeInstructionFile } from '../main/training/instruction-file.js';
 
 const SENTENCES = 1000;
 const PLACES = ['Đà Nẵng', 'Quảng Nam', 'Hà Nội', 'Huế', 'Cần Thơ', 'Hải Phòng'];
@@ -260,6 +263,54 @@ const summary = (t: KeyTiming[]) => {
   return { frame: stats(t.map((k) => k.frame)), slow, n: t.length };
 };
 
+/**
+ * Starts a fine-tune of the embedded model on the big document's sentences through the app's own runFineTune (so
+ * with its thread count and priority) and resolves once it is taking steps; `stop` aborts it. Null without Python.
+ */
+async function startTraining(dir: string): Promise<{ stop(): Promise<void> } | null> {
+  const doc = bigDocument();
+  const cps = Array.from(doc.text);
+  let at = 0;
+  const sentences = doc.text.split('\n').map((line, i) => {
+    const start = at;
+    const end = start + Array.from(line).length;
+    at = end + 1;
+    const entities = doc.entities
+      .filter((e) => e.start >= start && e.end <= end)
+      .map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
+    return { name: `s${i}`, text: cps.slice(start, end).join(''), entities };
+  });
+  await writeInstructionFile(join(dir, 'train.jsonl'), sentences.slice(0, 400));
+  const abort = new AbortController();
+  let stepping: () => void = () => {};
+  const steps = new Promise<void>((resolve) => (stepping = resolve));
+  let failed: Error | undefined;
+  const run = runFineTune(
+    {
+      base: join(repoRoot, 'assets', 'model'),
+      train: join(dir, 'train.jsonl'),
+      out: join(dir, 'out'),
+      maxSteps: 100000,
+    },
+    abort.signal,
+    (p) => p.phase === 'train' && p.step > 0 && stepping(),
+  ).catch((error: Error) => {
+    if (error.name !== 'AbortError') failed = error;
+    stepping();
+  });
+  await steps;
+  if (failed) {
+    console.warn(`no training phase: ${failed.message}`);
+    return null;
+  }
+  return {
+    stop: async () => {
+      abort.abort();
+      await run;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   if (!chromiumPath()) throw new Error('Chromium not found (apt-get install -y chromium)');
   await ensureRendererBuilt();
@@ -308,6 +359,13 @@ async function main(): Promise<void> {
     const during = await docs.jobState('running').catch(() => undefined);
     await docs.jobState('done');
     if (!during) console.warn('the job finished before the keystrokes ended; raise WORKBENCH_TEST_ENGINE_DELAY_MS');
+
+    // The same keystrokes while a model trains (a keep-learning retrain, or Train in the Models view).
+    await docs.open('lon-1000');
+    await page.getByRole('application').focus();
+    const training = await startTraining(dataDir);
+    const trainingKeys = training ? await typeKeys(page, KEYS) : [];
+    await training?.stop();
     const loadAfter = loadavg()[0];
 
     const all = summary(idle);
@@ -328,6 +386,7 @@ async function main(): Promise<void> {
       `| floor: a key the editor ignores | ${fmt(summary(ignored).frame)}; Event Timing ≥ 16 ms: ${summary(ignored).slow} of ${ignored.length} | |`,
       `| floor: a key that repaints one 4-pixel square | ${fmt(summary(probe).frame)}; Event Timing ≥ 16 ms: ${summary(probe).slow} of ${probe.length} | |`,
       `| keystroke → next frame painted while pre-annotating 200 documents | ${fmt(summary(busy).frame)}; Event Timing ≥ 16 ms: ${summary(busy).slow} of ${busy.length} | responsive |`,
+      `| keystroke → next frame painted while a model trains (the app's trainer: 2 threads, below-normal priority) | ${trainingKeys.length ? `${fmt(summary(trainingKeys).frame)}; Event Timing ≥ 16 ms: ${summary(trainingKeys).slow} of ${trainingKeys.length}` : 'not measured: no Python environment (npm run setup:python)'} | ≤ 16 ms (issue 12) |`,
       '',
       'By kind of keystroke (idle), keydown → next frame painted, and how many reached 16 ms in Event Timing:',
       '',
