@@ -113,6 +113,8 @@ def run_all(args, train, tmp: Path) -> None:
     variants = {
         "transfer": [],
         "scratch": ["--from-scratch"],
+        # What `workbench train` runs for a new project: from scratch, tokenizer and vectors from the project's text.
+        "default": ["--from-scratch", "--texts", str(tmp / "texts.txt")],
         "transfer-lr1e-3": ["--lr", "1e-3"],
         "transfer-lr5e-4": ["--lr", "5e-4"],
         "transfer-300steps": ["--min-steps", "300"],
@@ -171,7 +173,8 @@ def run_all(args, train, tmp: Path) -> None:
             row = json.dumps(
                 {
                     "variant": name,
-                    "args": variants[name],
+                    # The temporary folder's path is this machine's: the results name it {tmp}.
+                    "args": [a.replace(str(tmp), "{tmp}") for a in variants[name]],
                     "train_seed": args.train_seed,
                     "train_sentences": n,
                     "test_sentences": args.test,
