@@ -123,6 +123,8 @@ export interface Codec {
    * format's own tool keeps a record's metadata. Formats without per-record metadata (CoNLL, PhoNER, brat, text) lack it.
    */
   carriesAuthor?: boolean;
+  /** True when the format writes only the text, never its spans (plain text): it cannot hold a gold standard. */
+  textOnly?: boolean;
   /** What tells this format apart when the extension does not (see FormatSigns). */
   signs?: FormatSigns;
   /** What a document this codec decoded carries: answer and suggestions (see scoredAreSuggestions). */

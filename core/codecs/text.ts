@@ -31,6 +31,7 @@ export const textCodec: Codec = {
   title: 'Plain text',
   extensions: ['.txt'],
   multiFile: true,
+  textOnly: true,
   // Texts to annotate: nothing in them is an answer yet.
   carried: scoredAreSuggestions(false),
   decode: decodeText,

@@ -20,8 +20,18 @@ export interface AppInfo {
   /** The server's data folder; empty for a team member who is not an admin. */
   dataDir: string;
   /** Formats import and export offer. */
-  /** carriesAuthor: a record can name its author (what an export of every annotator's version needs). */
-  formats: { id: string; title: string; extensions: string[]; multiFile: boolean; carriesAuthor: boolean }[];
+  /**
+   * carriesAuthor: a record can name its author (what an export of every annotator's version needs); holdsSpans: the
+   * format writes the spans, not only the text (what a dataset needs).
+   */
+  formats: {
+    id: string;
+    title: string;
+    extensions: string[];
+    multiFile: boolean;
+    carriesAuthor: boolean;
+    holdsSpans: boolean;
+  }[];
   /** On a team server: who is logged in (absent for the single local user). */
   user?: { name: string; role: Role };
 }
@@ -268,6 +278,8 @@ export interface ProjectSettings {
   /** Finished (done or reviewed) documents now, and when the last training that finished began. */
   finished: number;
   finishedAtLastTraining: number;
+  /** The dataset licence the last dataset.write or `workbench dataset` recorded; absent when none was stated. */
+  licence?: string;
 }
 
 /** Why the queue puts a document where it is (core/active-learning/ranking.ts). */

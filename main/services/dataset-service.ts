@@ -34,6 +34,12 @@ export function splitNames(count: number): string[] {
 /** The event whose latest payload holds a project's dataset licence (a project setting). */
 export const LICENCE_EVENT = 'dataset.licence';
 
+/** The project's dataset licence as last recorded (by `--licence` or dataset.write's `licence`), or null. */
+export function recordedLicence(store: Store, projectId: number): string | null {
+  const payload = store.events.latestPayload(LICENCE_EVENT, projectId) as { licence?: unknown } | undefined;
+  return typeof payload?.licence === 'string' ? payload.licence : null;
+}
+
 export interface DatasetOptions {
   projectId: number;
   codec: Codec;
@@ -125,8 +131,8 @@ export async function writeDataset(store: Store, dest: string, options: DatasetO
   );
   const bySplit = names.map((_, k) => records.filter((r) => placed.get(r.doc.id) === k));
 
-  const recorded = (store.events.latestPayload(LICENCE_EVENT, project.id) as { licence?: string } | undefined)?.licence;
-  const licence = options.licence ?? recorded ?? null;
+  const recorded = recordedLicence(store, project.id);
+  const licence = options.licence ?? recorded;
   const agreement = new AgreementService(store).report({ projectId: project.id });
   const heads = store.curation.lineHeads(project.id);
   const annotators = new Map<string, { documents: number; finished: number }>();

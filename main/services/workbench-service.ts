@@ -22,7 +22,7 @@ import type { EnginePort } from './engine-port.js';
 import { EventHub, type Audience } from './event-hub.js';
 import { fileHead } from '../io/file-head.js';
 import { exportProject } from './export-service.js';
-import { writeDataset } from './dataset-service.js';
+import { recordedLicence, writeDataset } from './dataset-service.js';
 import { exportBaseName } from '../io/export-destination.js';
 import { listFolders } from './folder-browser.js';
 import { importPath } from './import-service.js';
@@ -181,6 +181,7 @@ export class WorkbenchService implements WorkbenchApi {
       extensions: [...c.extensions],
       multiFile: c.multiFile,
       carriesAuthor: c.carriesAuthor ?? false,
+      holdsSpans: !c.textOnly,
     }));
     const user = context && { name: context.actor, role: context.role };
     // The server's own folders are an admin's business on a team server (only admins export or browse them).
@@ -506,7 +507,16 @@ export class WorkbenchService implements WorkbenchApi {
 
   async 'projects.settings'(p: Params<'projects.settings'>): Promise<Results['projects.settings']> {
     this.project(p.projectId);
-    return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
+    return this.settingsOf(p.projectId);
+  }
+
+  /** Keep-learning, the lexicon and the recorded dataset licence (what the dataset form starts from). */
+  private settingsOf(projectId: number): Results['projects.settings'] {
+    const licence = recordedLicence(this.store, projectId);
+    return {
+      ...this.keepLearning.settings(projectId, this.lexicon.enabled(projectId)),
+      ...(licence === null ? {} : { licence }),
+    };
   }
 
   async 'projects.updateSettings'(
@@ -523,7 +533,7 @@ export class WorkbenchService implements WorkbenchApi {
     }
     // Turned on with enough finished documents already: the first training need not wait for the next one.
     if (p.retrainEvery) this.keepLearning.schedule(p.projectId);
-    return this.keepLearning.settings(p.projectId, this.lexicon.enabled(p.projectId));
+    return this.settingsOf(p.projectId);
   }
 
   async 'assignments.assign'(
@@ -560,6 +570,12 @@ export class WorkbenchService implements WorkbenchApi {
     } catch (error) {
       throw new ContractError('invalid', `dataset.write: invalid format: ${(error as Error).message}`, 'format');
     }
+    if (codec.textOnly)
+      throw new ContractError(
+        'invalid',
+        `dataset.write: ${codec.title} writes no spans; choose a format that does`,
+        'format',
+      );
     const total = (p.splits ?? [80, 10, 10]).reduce((a, b) => a + b, 0);
     // No destination: a new folder in the data folder's exports/, named like an export's.
     const dest = p.destination ?? join(this.options.dataDir, 'exports', exportBaseName(project.name, 'dataset'));

@@ -245,6 +245,14 @@ test('gold and annotators exports, and workbench dataset, on a team project', as
     );
     await assert.rejects(s['dataset.write']({ projectId: 1, destination: written.destination }, CUR), /overwrite/);
     await assert.rejects(s['dataset.write']({ projectId: 1, format: 'nope' }, CUR), /invalid format/);
+    await assert.rejects(s['dataset.write']({ projectId: 1, format: 'text' }, CUR), /writes no spans/);
+    // The recorded licence is a project setting the app's dataset form starts from; app.info says which formats fit.
+    assert.equal((await s['projects.settings']({ projectId: 1 })).licence, 'CC BY-NC 4.0');
+    const formats = (await s['app.info']({})).formats;
+    assert.deepEqual(
+      formats.filter((f) => !f.holdsSpans).map((f) => f.id),
+      ['text'],
+    );
   } finally {
     await env.close();
     rmSync(out, { recursive: true, force: true });

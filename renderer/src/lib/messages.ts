@@ -8,6 +8,7 @@ import { teamEn, teamVi } from './messages-team.js';
 import { teamWorkEn, teamWorkVi } from './messages-team-work.js';
 import { curationEn, curationVi } from './messages-curation.js';
 import { historyEn, historyVi } from './messages-history.js';
+import { datasetEn, datasetVi } from './messages-dataset.js';
 
 export const vi = {
   appTitle: 'Bàn làm việc NER khuếch tán',
@@ -128,6 +129,7 @@ export const vi = {
   ...teamWorkVi,
   ...curationVi,
   ...historyVi,
+  ...datasetVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -251,4 +253,5 @@ export const en: Record<MessageKey, string> = {
   ...teamWorkEn,
   ...curationEn,
   ...historyEn,
+  ...datasetEn,
 };

@@ -21,7 +21,8 @@ export type ErrorContext =
   | 'replay'
   | 'labels'
   | 'settings'
-  | 'train';
+  | 'train'
+  | 'dataset';
 
 const CONTEXT_KEYS: Record<ErrorContext, MessageKey> = {
   load: 'errLoad',
@@ -36,6 +37,7 @@ const CONTEXT_KEYS: Record<ErrorContext, MessageKey> = {
   labels: 'errLabels',
   settings: 'errSettings',
   train: 'errTrain',
+  dataset: 'errDataset',
 };
 
 export interface UserMessage {

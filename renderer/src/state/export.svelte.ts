@@ -6,6 +6,7 @@ import type { ExportLines, ExportScope, ExportSummary, FolderListing } from '../
 import { call, chooseNativeDestination } from '../lib/api.js';
 import { describeError, type UserMessage } from '../lib/user-error.js';
 import { app } from './app.svelte.js';
+import { folderPart, safeName, withSeparator, type FolderBrowsing } from './folder-browsing.js';
 
 /** What is already at the destination, as the service described it when it refused (its `conflict` detail). */
 export interface ExistingDestination {
@@ -27,13 +28,7 @@ export function existingDestination(error: unknown): ExistingDestination | null 
 
 type ExportParams = Params<'export.run'>;
 
-/** The separator the host's paths use (a Windows host's listing has backslashes). */
-const separatorOf = (path: string) => (path.includes('\\') && !path.includes('/') ? '\\' : '/');
-
-/** A file or folder name safe on every file system, for the destination the browser proposes. */
-const safeName = (name: string) => name.replace(/[^\p{L}\p{N}_-]+/gu, '_');
-
-class ExportState {
+class ExportState implements FolderBrowsing {
   format = $state('phoner');
   scope = $state<ExportScope>('done');
   /** Which annotation of each document: the shared line, the gold standard, or every annotator's (team projects). */
@@ -57,6 +52,11 @@ class ExportState {
   /** The chosen format's description from app.info. */
   get formatInfo() {
     return app.info?.formats.find((f) => f.id === this.format);
+  }
+
+  /** The chosen format's extensions: its files already in a folder are listed (what an export could replace). */
+  get extensions(): readonly string[] {
+    return this.formatInfo?.extensions ?? [];
   }
 
   /** The formats that can name a record's author: the only ones an export of every annotator's version may use. */
@@ -135,8 +135,7 @@ class ExportState {
   chooseFolder(): void {
     const listing = this.listing;
     if (!listing) return;
-    const sep = separatorOf(listing.path);
-    const base = listing.path.endsWith(sep) ? listing.path : listing.path + sep;
+    const base = withSeparator(listing.path);
     this.destination = this.formatInfo?.multiFile
       ? `${base}${safeName(app.project?.name ?? 'export')}-${this.nameTail}`
       : base;
@@ -147,8 +146,7 @@ class ExportState {
   chooseFile(name: string): void {
     const listing = this.listing;
     if (!listing) return;
-    const sep = separatorOf(listing.path);
-    this.destination = `${listing.path.endsWith(sep) ? listing.path : listing.path + sep}${name}`;
+    this.destination = `${withSeparator(listing.path)}${name}`;
     this.closeBrowser();
   }
 
@@ -190,13 +188,6 @@ class ExportState {
       this.running = false;
     }
   }
-}
-
-/** The folder part of a typed destination (itself when it ends with a separator). */
-function folderPart(path: string): string {
-  if (/[\\/]$/u.test(path)) return path;
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return cut > 0 ? path.slice(0, cut) : path;
 }
 
 export const exporter = new ExportState();
