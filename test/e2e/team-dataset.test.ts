@@ -83,16 +83,15 @@ test(
       const section = page.getByTestId('dataset-section');
       await section.waitFor();
       const licence = section.getByRole('textbox', { name: 'Licence' });
+      // The field starts from the project's recorded licence once projects.settings has answered.
       await page.waitForFunction(
-        () =>
-          (
-            document.querySelector(
-              '[data-testid=dataset-section] input[aria-describedby=dataset-licence-help]',
-            ) as HTMLInputElement
-          )?.value === 'CC BY 4.0',
+        `document.querySelector('[data-testid=dataset-section] input[aria-describedby=dataset-licence-help]')?.value === 'CC BY 4.0'`,
       );
+      assert.equal(await licence.inputValue(), 'CC BY 4.0');
       const format = section.getByRole('combobox', { name: 'Format' });
-      const offered = await format.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      const offered = await format
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
       assert.ok(offered.includes('doccano') && !offered.includes('text'), offered.join());
       assert.equal(await format.inputValue(), 'doccano');
       assert.deepEqual(
