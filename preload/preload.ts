@@ -12,6 +12,8 @@ import {
   type ConnectionOutcome,
   type ConnectionStatus,
   type ConnectRequest,
+  type ForgetRequest,
+  type KnownServersOutcome,
   type LogInRequest,
 } from '../core/contract/team-connection.js';
 
@@ -40,6 +42,9 @@ contextBridge.exposeInMainWorld('workbench', {
     disconnect: (): Promise<ConnectionOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.disconnect),
     chooseCa: (): Promise<{ ok: true; result: { path: string | null } } | ConnectionOutcome> =>
       ipcRenderer.invoke(TEAM_CHANNELS.chooseCa),
+    /** The servers connected to before (address, user name, CA file; never a password). */
+    servers: (): Promise<KnownServersOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.servers),
+    forget: (request: ForgetRequest): Promise<KnownServersOutcome> => ipcRenderer.invoke(TEAM_CHANNELS.forget, request),
     onChange(listener: (status: ConnectionStatus) => void): () => void {
       const forward = (_event: IpcRendererEvent, status: ConnectionStatus) => listener(status);
       ipcRenderer.on(TEAM_CHANNELS.changed, forward);

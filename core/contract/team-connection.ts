@@ -11,6 +11,9 @@ export const TEAM_CHANNELS = {
   logOut: 'workbench:team.logOut',
   disconnect: 'workbench:team.disconnect',
   chooseCa: 'workbench:team.chooseCa',
+  /** The servers connected to before (most recent first), and forgetting one. */
+  servers: 'workbench:team.servers',
+  forget: 'workbench:team.forget',
   /** Main -> window: the status changed by itself (the server ended the session). */
   changed: 'workbench:team.changed',
 } as const;
@@ -29,6 +32,19 @@ export interface ConnectRequest {
   caFile?: string;
 }
 
+/** A team server the desktop app connected to: what the connect dialog fills in (never a password or a cookie). */
+export interface KnownServer {
+  url: string;
+  name: string;
+  /** The CA certificate file chosen for it, or null for the system's roots. */
+  caFile: string | null;
+}
+
+export interface ForgetRequest {
+  url: string;
+  name: string;
+}
+
 export interface LogInRequest {
   name: string;
   password: string;
@@ -41,3 +57,7 @@ export type ConnectionOutcome =
       ok: false;
       error: { code: string; message: string; field?: string; detail?: Record<string, string | number> };
     };
+
+/** The answer of `servers` and `forget`: the list as it is now, or why not. */
+export type KnownServersOutcome =
+  { ok: true; result: { servers: KnownServer[] } } | Extract<ConnectionOutcome, { ok: false }>;

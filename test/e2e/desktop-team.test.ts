@@ -3,9 +3,11 @@
 // dispatcher, registerTeamConnection, DataSource, TeamClient) in this process; only Electron's transport is
 // replaced. Against a real `workbench serve --team` over HTTPS with a self-signed certificate: an untrusted server
 // is refused until its CA file is chosen, a wrong password is refused, the login shows the server's documents with
-// the annotator's refused controls disabled, logging out and in again works, and Back to local data returns.
+// the annotator's refused controls disabled, logging out and in again works, and Back to local data returns. The
+// server is then offered in the connect dialog (address, user name, CA file; the file holds no password): picking it
+// fills the form, forgetting it empties the list.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,6 +16,7 @@ import { EVENT_CHANNEL, METHOD_LIST } from '../../core/contract/channels.js';
 import type { ProjectInfo } from '../../core/contract/types.js';
 import { TEAM_CHANNELS } from '../../core/contract/team-connection.js';
 import { registerIpc, type IpcCaller } from '../../main/hosts/electron/ipc.js';
+import { KnownServers } from '../../main/hosts/electron/known-servers.js';
 import { registerTeamConnection } from '../../main/hosts/electron/team-connection.js';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
 import { startWebHost } from '../../main/hosts/web/web-host.js';
@@ -21,6 +24,7 @@ import { readCaFile } from '../../main/team-client/ca-file.js';
 import { DataSource } from '../../main/team-client/data-source.js';
 import { TeamClient } from '../../main/team-client/team-client.js';
 import { tempService } from '../unit/hosts/helpers.js';
+import { seriousViolations } from './support/axe.js';
 import { launchBrowser, noChromium } from './support/browser.js';
 import { selfSignedCertificate, startTeamServer, TEAM_PASSWORD } from './support/team-server.js';
 
@@ -45,6 +49,7 @@ function standInPreload(methods: readonly string[]): string {
       team: {
         status: invoke(team.status), connect: invoke(team.connect), logIn: invoke(team.logIn),
         logOut: invoke(team.logOut), disconnect: invoke(team.disconnect), chooseCa: invoke(team.chooseCa),
+        servers: invoke(team.servers), forget: invoke(team.forget),
         onChange: (l) => (statuses.add(l), () => statuses.delete(l)),
       },
       onEvent: (l) => (events.add(l), () => events.delete(l)),
@@ -70,6 +75,8 @@ test(
     const source = new DataSource(local.service, (event) => push(EVENT_CHANNEL, event));
     const offLocal = local.service.events.on((event) => source.localEvent(event));
     source.onStatus((status) => push(TEAM_CHANNELS.changed, status));
+    const knownFile = join(dir, 'user-data', 'team-servers.json');
+    const known = new KnownServers(knownFile);
     const handlers = new Map<string, (event: IpcCaller, ...args: unknown[]) => Promise<unknown>>();
     const ipc = {
       handle: (channel: string, listener: (event: IpcCaller, ...args: unknown[]) => Promise<any>) =>
@@ -82,6 +89,7 @@ test(
       source,
       (id) => (id === WINDOW ? {} : null),
       new Set([WINDOW]),
+      known,
     );
     const pageHost = await startWebHost({ service: local.service, staticDir });
     const browser = await launchBrowser({ locale: 'en-US' });
@@ -153,6 +161,24 @@ test(
       await ready();
       await page.getByTestId('shown').filter({ hasText: '0–0 / 0 documents' }).waitFor();
       assert.deepEqual(source.status(), { kind: 'local' });
+
+      // The next time, the server is offered: picking it fills the form (the password is asked again).
+      const kept = readFileSync(knownFile, 'utf8');
+      assert.deepEqual(JSON.parse(kept), { version: 1, servers: [{ url: address, name: 'lan', caFile: cert }] });
+      assert.ok(!kept.includes(TEAM_PASSWORD) && !/cookie|csrf|session/i.test(kept), kept);
+      await page.getByRole('button', { name: 'Connect to a team server' }).click();
+      const recent = dialog.getByTestId('recent-servers');
+      await recent.waitFor();
+      assert.deepEqual(await seriousViolations(page), []);
+      await recent.getByRole('button', { name: `lan · ${address}` }).click();
+      assert.equal(await dialog.getByLabel('Server address').inputValue(), address);
+      assert.equal(await dialog.getByLabel('User name').inputValue(), 'lan');
+      assert.equal(await dialog.getByLabel('Password').inputValue(), '');
+      assert.equal(await dialog.getByTestId('ca-file').textContent(), cert);
+      assert.equal(await dialog.getByLabel('Password').evaluate((el) => el === el.ownerDocument.activeElement), true);
+      await recent.getByRole('button', { name: `Forget lan on ${address}` }).click();
+      await recent.waitFor({ state: 'detached' });
+      assert.deepEqual(JSON.parse(readFileSync(knownFile, 'utf8')).servers, []);
     } finally {
       await browser.close();
       await source.disconnect();

@@ -14,6 +14,7 @@ import { buildMenu } from './menu.js';
 import { registerScheme, serveRenderer } from './protocol.js';
 import { registerDestinationDialog } from './save-dialog.js';
 import { serviceClient, type ServiceChannel } from './service-client.js';
+import { KnownServers } from './known-servers.js';
 import { registerTeamConnection } from './team-connection.js';
 import type { FromService } from './service-protocol.js';
 import { createWindow, lockDown } from './window.js';
@@ -91,7 +92,8 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, source.api, windows, (m) => console.error(m));
   const windowFor = (id: number) => BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null;
   registerDestinationDialog(ipcMain, dialog, windowFor, windows);
-  registerTeamConnection(ipcMain, dialog, source, windowFor, windows);
+  const known = new KnownServers(join(app.getPath('userData'), 'team-servers.json'), (m) => console.error(m));
+  registerTeamConnection(ipcMain, dialog, source, windowFor, windows, known, (m) => console.error(m));
   await ready;
   const win = createWindow(join(here, 'preload.cjs'));
   windows.add(win.webContents.id);

@@ -10,6 +10,9 @@ import type {
   ConnectionOutcome,
   ConnectionStatus,
   ConnectRequest,
+  ForgetRequest,
+  KnownServer,
+  KnownServersOutcome,
   LogInRequest,
 } from '../../../core/contract/team-connection.js';
 
@@ -30,6 +33,8 @@ export interface Bridge {
     logOut(): Promise<ConnectionOutcome>;
     disconnect(): Promise<ConnectionOutcome>;
     chooseCa(): Promise<{ ok: true; result: { path: string | null } } | ConnectionOutcome>;
+    servers(): Promise<KnownServersOutcome>;
+    forget(request: ForgetRequest): Promise<KnownServersOutcome>;
     onChange(listener: (status: ConnectionStatus) => void): () => void;
   };
 }
@@ -239,6 +244,22 @@ export async function chooseCaFile(): Promise<string | null> {
   const outcome = await bridge.team.chooseCa();
   if (!outcome.ok) throw ContractError.from(outcome.error as ErrorPayload);
   return (outcome.result as { path: string | null }).path;
+}
+
+async function serversCall(answer: Promise<KnownServersOutcome>): Promise<KnownServer[]> {
+  const outcome = await answer;
+  if (!outcome.ok) throw ContractError.from(outcome.error as ErrorPayload);
+  return outcome.result.servers;
+}
+
+/** The team servers the desktop app connected to before, most recent first (none in a browser). */
+export async function knownServers(): Promise<KnownServer[]> {
+  return bridge?.team ? serversCall(bridge.team.servers()) : [];
+}
+
+/** Forgets a remembered server; the list as it is now. */
+export async function forgetServer(server: ForgetRequest): Promise<KnownServer[]> {
+  return bridge?.team ? serversCall(bridge.team.forget({ url: server.url, name: server.name })) : [];
 }
 
 /** True when the desktop app can connect to a team server (a browser opens one at its own address instead). */

@@ -1,16 +1,22 @@
 // The desktop window's team-server calls in main (main/hosts/electron/team-connection.ts): only our window's main
-// frame is heard, requests are checked, and a CA file is read only when it was picked through main's own dialog.
+// frame is heard, requests are checked, and a CA file is read only when it was picked through main's own dialog or
+// belongs to a server remembered from an earlier connect; the remembered servers are listed and forgotten.
 // Stand-ins for ipcMain and dialog, so it runs without the Electron binary; no server is needed (what is tested is
 // refused before any connection, or fails to connect to a closed loopback port).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { TEAM_CHANNELS, type ConnectionOutcome } from '../../../core/contract/team-connection.js';
+import {
+  TEAM_CHANNELS,
+  type ConnectionOutcome,
+  type KnownServersOutcome,
+} from '../../../core/contract/team-connection.js';
 import type { IpcCaller } from '../../../main/hosts/electron/ipc.js';
+import { KnownServers } from '../../../main/hosts/electron/known-servers.js';
 import { registerTeamConnection } from '../../../main/hosts/electron/team-connection.js';
 import type { ServiceApi } from '../../../main/hosts/dispatch.js';
 import { DataSource } from '../../../main/team-client/data-source.js';
@@ -22,16 +28,26 @@ const handlers = new Map<string, (event: IpcCaller, ...args: unknown[]) => Promi
 let picked: string[] = [];
 // The local services are not called by these tests.
 const source = new DataSource({} as ServiceApi, () => {});
+const known = new KnownServers(join(dir, 'user-data', 'team-servers.json'));
 registerTeamConnection(
   { handle: (channel, listener) => void handlers.set(channel, listener) },
   { showOpenDialog: async () => ({ canceled: picked.length === 0, filePaths: picked }) },
   source,
   (id) => (id === WINDOW ? { id } : null),
   new Set([WINDOW]),
+  known,
 );
 const ours: IpcCaller = { sender: { id: WINDOW }, senderFrame: { url: 'app://workbench/index.html', parent: null } };
 const call = (channel: string, event: IpcCaller, ...args: unknown[]) =>
   handlers.get(channel)!(event, ...args) as Promise<ConnectionOutcome>;
+/** A loopback port nobody listens on. */
+const closedPort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 test('every team channel is registered; a frame that is not our window is refused', async () => {
   assert.deepEqual(
@@ -87,12 +103,7 @@ test('a CA file is read only when picked through the dialog; a file that is not 
   picked = [join(dir, 'ca.pem')];
   assert.deepEqual(await call(TEAM_CHANNELS.chooseCa, ours), { ok: true, result: { path: join(dir, 'ca.pem') } });
   // A port nobody listens on: the CA was accepted, and the answer is the network's reason, not the file's.
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+  const port = await closedPort();
   const unreachable = await call(TEAM_CHANNELS.connect, ours, {
     url: `https://127.0.0.1:${port}`,
     name: 'a',
@@ -104,4 +115,36 @@ test('a CA file is read only when picked through the dialog; a file that is not 
     JSON.stringify(unreachable),
   );
   assert.deepEqual(source.status(), { kind: 'local' }, 'a failed connect changes nothing');
+});
+
+test('remembered servers: listed, forgotten through checked requests; a remembered CA file needs no dialog', async () => {
+  const servers = (channel: string, ...args: unknown[]) =>
+    handlers.get(channel)!(ours, ...args) as Promise<KnownServersOutcome>;
+  assert.deepEqual(await servers(TEAM_CHANNELS.servers), { ok: true, result: { servers: [] } });
+  // As an earlier launch's connect left it: a CA file picked then, not in this session.
+  const remembered = join(dir, 'remembered-ca.pem');
+  copyFileSync(join(dir, 'ca.pem'), remembered);
+  const port = await closedPort();
+  const url = `https://127.0.0.1:${port}`;
+  known.remember({ url, name: 'lan', caFile: remembered });
+  assert.deepEqual(await servers(TEAM_CHANNELS.servers), {
+    ok: true,
+    result: { servers: [{ url, name: 'lan', caFile: remembered }] },
+  });
+  const reconnect = await call(TEAM_CHANNELS.connect, ours, { url, name: 'lan', password: 'b', caFile: remembered });
+  assert.ok(
+    !reconnect.ok && /nothing answers at that address/.test(reconnect.error.message),
+    JSON.stringify(reconnect),
+  );
+  assert.equal(known.list().length, 1, 'a failed connect remembers nothing new');
+
+  const extra = await servers(TEAM_CHANNELS.forget, { url, name: 'lan', password: 'b' });
+  assert.ok(!extra.ok && extra.error.code === 'invalid', JSON.stringify(extra));
+  const iframe: IpcCaller = { sender: { id: WINDOW }, senderFrame: { url: 'app://workbench/x', parent: {} } };
+  const foreign = (await handlers.get(TEAM_CHANNELS.servers)!(iframe)) as KnownServersOutcome;
+  assert.equal(!foreign.ok && foreign.error.code, 'forbidden');
+  assert.deepEqual(await servers(TEAM_CHANNELS.forget, { url, name: 'lan' }), { ok: true, result: { servers: [] } });
+  // Forgotten: its CA file is again one main will not read unless picked.
+  const forgotten = await call(TEAM_CHANNELS.connect, ours, { url, name: 'lan', password: 'b', caFile: remembered });
+  assert.ok(!forgotten.ok && forgotten.error.field === 'caFile', JSON.stringify(forgotten));
 });
