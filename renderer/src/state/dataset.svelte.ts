@@ -3,19 +3,18 @@
 // only, destination (typed, or chosen with the folder browser), then the summary of what was written. A folder that
 // already holds files is written into only after the user agrees, as the export does.
 import type { Params } from '../../../core/contract/methods.js';
-import type { DatasetSummary, FolderListing } from '../../../core/contract/types.js';
-import { call, chooseNativeDestination } from '../lib/api.js';
-import { describeError, type UserMessage } from '../lib/user-error.js';
+import { call } from '../lib/api.js';
 import { app } from './app.svelte.js';
-import { existingDestination, type ExistingDestination } from './export.svelte.js';
-import { folderPart, safeName, withSeparator, type FolderBrowsing } from './folder-browsing.js';
+import { DestinationChoice } from './destination-choice.svelte.js';
+import { DestinationWrite } from './destination-write.svelte.js';
+import { safeName } from './folder-browsing.js';
 
 type DatasetParams = Params<'dataset.write'>;
 
 /** The largest seed dataset.write takes. */
 export const MAX_SEED = 2 ** 31 - 1;
 
-class DatasetForm implements FolderBrowsing {
+class DatasetForm {
   format = $state('doccano');
   /** Shares of the documents per split; a dev share of 0 writes train and test only. */
   train = $state(80);
@@ -25,26 +24,28 @@ class DatasetForm implements FolderBrowsing {
   /** Empty: the project's recorded licence stays (or none). */
   licence = $state('');
   goldOnly = $state(false);
-  destination = $state('');
-  running = $state(false);
-  summary = $state.raw<DatasetSummary | null>(null);
-  error = $state.raw<UserMessage | null>(null);
-  existing = $state.raw<ExistingDestination | null>(null);
-  listing = $state.raw<FolderListing | null>(null);
-  browseError = $state.raw<UserMessage | null>(null);
-  /** The refused request, retried as it was when the user agrees to write into the folder. */
-  private refused: DatasetParams | null = null;
+  /** Folders only (a dataset is a folder of its own): the system's folder dialog, or the browser. */
+  readonly destination = new DestinationChoice({
+    extensions: () => [],
+    nativeRequest: (typed) => ({ kind: 'folder', ...(typed ? { defaultPath: typed } : {}), extensions: [] }),
+    // A new folder named for the project inside the folder shown.
+    inFolder: (folder) => `${folder}${safeName(app.project?.name ?? 'dataset')}-dataset`,
+    context: 'dataset',
+  });
+  /** The licence written becomes the field's (the project's recorded one when the field was empty). */
+  readonly writer = new DestinationWrite(
+    (params: DatasetParams) => call('dataset.write', params),
+    'dataset',
+    (summary) => {
+      if (summary.licence !== null) this.licence = summary.licence;
+    },
+  );
   /** The project whose recorded licence filled the field: read once, so the user's typing is never replaced. */
   private licenceOf: number | null = null;
 
   /** The formats that can hold the gold's spans (plain text cannot). */
   get formats() {
     return (app.info?.formats ?? []).filter((f) => f.holdsSpans);
-  }
-
-  /** Folders only: a dataset is a folder of its own. */
-  get extensions(): readonly string[] {
-    return [];
   }
 
   /** The shares sent: train/dev/test, or train/test when dev is 0. */
@@ -73,87 +74,19 @@ class DatasetForm implements FolderBrowsing {
     }
   }
 
-  /** The destination chooser: the system's folder dialog in the desktop app on its own data, else the browser. */
-  async browse(): Promise<void> {
-    const typed = this.destination.trim();
-    const native = await chooseNativeDestination({
-      kind: 'folder',
-      ...(typed ? { defaultPath: typed } : {}),
-      extensions: [],
-    });
-    if (native === undefined) return this.list(typed ? folderPart(typed) : undefined, true);
-    if (native !== null) this.destination = native;
-  }
-
-  async list(path: string | undefined, fallBack = false): Promise<void> {
-    this.browseError = null;
-    try {
-      this.listing = await call('files.listFolders', { ...(path ? { path } : {}), extensions: [] });
-    } catch (error) {
-      if (fallBack && path) return this.list(undefined);
-      this.browseError = describeError(error, 'dataset');
-    }
-  }
-
-  closeBrowser(): void {
-    this.listing = null;
-    this.browseError = null;
-  }
-
-  /** A new folder named for the project inside the folder shown. */
-  chooseFolder(): void {
-    if (!this.listing) return;
-    this.destination = `${withSeparator(this.listing.path)}${safeName(app.project?.name ?? 'dataset')}-dataset`;
-    this.closeBrowser();
-  }
-
-  /** No file is listed (folders only); kept for the browser's interface. */
-  chooseFile(name: string): void {
-    if (!this.listing) return;
-    this.destination = `${withSeparator(this.listing.path)}${name}`;
-    this.closeBrowser();
-  }
-
   async write(): Promise<void> {
     const project = app.project;
     if (!project || this.invalid) return;
     const licence = this.licence.trim();
-    await this.send({
+    await this.writer.send({
       projectId: project.id,
       format: this.format,
       splits: this.splits,
       seed: this.seed,
       ...(licence ? { licence } : {}),
       ...(this.goldOnly ? { goldOnly: true } : {}),
-      ...(this.destination.trim() ? { destination: this.destination.trim() } : {}),
+      ...this.destination.param,
     });
-  }
-
-  /** The user agreed to write into the folder that holds files. */
-  async confirmOverwrite(): Promise<void> {
-    if (this.refused) await this.send({ ...this.refused, overwrite: true });
-  }
-
-  cancelOverwrite(): void {
-    this.existing = null;
-    this.refused = null;
-  }
-
-  private async send(params: DatasetParams): Promise<void> {
-    this.running = true;
-    this.error = null;
-    this.cancelOverwrite();
-    try {
-      this.summary = await call('dataset.write', params);
-      if (this.summary.licence !== null) this.licence = this.summary.licence;
-    } catch (error) {
-      this.summary = null;
-      this.existing = existingDestination(error);
-      if (this.existing) this.refused = params;
-      else this.error = describeError(error, 'dataset');
-    } finally {
-      this.running = false;
-    }
   }
 }
 

@@ -1,10 +1,13 @@
-// What the folder browser (FolderBrowser.svelte) needs from the form it fills: the folder shown, how to open another
-// and what choosing does. The export dialog and the dataset form each keep their own destination.
+// What the folder browser (FolderBrowser.svelte) needs from the destination it fills: the folder shown, how to open
+// another and what choosing does (DestinationChoice, one each in the export dialog and the dataset form).
 import type { FolderListing } from '../../../core/contract/types.js';
+import type { UserMessage } from '../lib/user-error.js';
 
 export interface FolderBrowsing {
   /** The folder shown, or null while the browser is closed. */
   readonly listing: FolderListing | null;
+  /** Why the folder asked for could not be shown. */
+  readonly browseError: UserMessage | null;
   /** Extensions of the files listed beside the folders (what a write could replace); none: folders only. */
   readonly extensions: readonly string[];
   /** Shows a folder (undefined: the home folder). */
