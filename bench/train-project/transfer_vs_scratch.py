@@ -82,6 +82,7 @@ def main() -> None:
         help="also append each run's line to this file, and skip the runs it already holds (resumable)",
     )
     ap.add_argument("--extra", action="append", default=[], help="NAME=ARGS: a variant with these trainer arguments")
+    ap.add_argument("--threads", type=int, default=1, help="the trainer's threads (the workbench: min(4, CPUs))")
     ap.add_argument("--seed", type=int, default=0, help="the order of train sentences (bench/crf_baseline.py's)")
     ap.add_argument("--train-seed", type=int, default=1, help="the trainer's seed")
     ap.add_argument(
@@ -155,7 +156,7 @@ def run_all(args, train, tmp: Path) -> None:
                 "--out",
                 str(out),
                 "--threads",
-                "1",
+                str(args.threads),
                 "--seed",
                 str(args.train_seed),
                 "--max-minutes",
