@@ -69,14 +69,16 @@ export class LineRepository {
     this.outcomeStmt = db.prepare(
       'INSERT INTO line_outcomes (suggested_span_id, line, outcome, actor, created_at, revision_id) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    // Latest outcome per suggested span of the document, on one line.
+    // Latest outcome per suggested span of the document, on one line. Driven from the document's spans (CROSS JOIN
+    // fixes the order): the cost follows the document, not the line's whole history (a correlated subquery over the
+    // line's outcomes made every documents.get of a busy annotator slower as the day went on: bench/RESULTS.md).
     this.outcomesStmt = db.prepare(
-      `SELECT o.suggested_span_id AS spanId, o.outcome FROM line_outcomes o
-       WHERE o.line = ? AND o.id IN (
-         SELECT max(o2.id) FROM line_outcomes o2
-         JOIN suggested_spans ss ON ss.id = o2.suggested_span_id
-         JOIN suggestions s ON s.id = ss.suggestion_id
-         WHERE s.document_id = ? AND o2.line = o.line GROUP BY o2.suggested_span_id)`,
+      `SELECT o.suggested_span_id AS spanId, o.outcome FROM (
+         SELECT max(o2.id) AS id FROM suggestions s
+         CROSS JOIN suggested_spans ss ON ss.suggestion_id = s.id
+         CROSS JOIN line_outcomes o2 ON o2.line = ? AND o2.suggested_span_id = ss.id
+         WHERE s.document_id = ? GROUP BY o2.suggested_span_id) latest
+       JOIN line_outcomes o ON o.id = latest.id`,
     );
     this.statusStmt = db.prepare('SELECT status FROM line_states WHERE document_id = ? AND line = ?');
     this.setStatusStmt = db.prepare(

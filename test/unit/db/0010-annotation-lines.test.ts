@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { migrate, schemaVersion } from '../../../db/migrate.js';
 import { LINE_REVISION_IDS } from '../../../db/migrations/0010-annotation-lines.js';
 import { migrations } from '../../../db/migrations/index.js';
+import { LineRepository } from '../../../db/repositories/lines.js';
 
 test('0010 annotation-lines: data kept; lines append-only, one parent per line, ids apart from shared revisions', () => {
   const version = migrations.findIndex((m) => m.name === 'annotation-lines') + 1;
@@ -53,6 +54,19 @@ test('0010 annotation-lines: data kept; lines append-only, one parent per line, 
   outcome.run('hoa', 'accepted', 'hoa', first);
   outcome.run('hoa', 'rejected', 'hoa', null);
   assert.throws(() => outcome.run('hoa', 'accepted', 'hoa', null), /CHECK/, 'an accept names its revision');
+  // Each line reads the latest outcome per span of the document, its own only.
+  db.exec(`INSERT INTO suggestions (document_id, model_name, model_version) VALUES (2, 'm', '1');
+    INSERT INTO suggested_spans (suggestion_id, label, start, end) VALUES (1, 'ORG', 0, 3), (2, 'LOC', 0, 3);`);
+  outcome.run('lan', 'accepted', 'lan', lanFirst);
+  db.prepare(
+    "INSERT INTO line_outcomes (suggested_span_id, line, outcome, actor) VALUES (3, 'hoa', 'rejected', 'hoa')",
+  ).run();
+  const lines = new LineRepository(db);
+  assert.deepEqual([...lines.outcomes(1, 'hoa')], [[1, 'rejected']]);
+  assert.deepEqual([...lines.outcomes(1, 'lan')], [[1, 'accepted']]);
+  assert.deepEqual([...lines.outcomes(2, 'hoa')], [[3, 'rejected']]);
+  assert.deepEqual([...lines.outcomes(2, 'lan')], []);
+  assert.deepEqual([...lines.outcomes(1, 'minh')], []);
   assert.throws(() => db.prepare('DELETE FROM line_outcomes').run(), /append-only/);
 
   db.prepare("INSERT INTO line_states (document_id, line, status) VALUES (1, 'hoa', 'done')").run();
