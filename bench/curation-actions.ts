@@ -25,6 +25,7 @@ import {
   removeSpan,
   spanKey,
 } from '../renderer/src/lib/curation-draft.js';
+import { DEFAULT_LABELS } from '../main/hosts/workspace.js';
 import { flag, machine, option, repoRoot, rng } from './safety-kit.js';
 
 const docCount = Number(option('docs', '100'));
@@ -33,18 +34,8 @@ const split = option('split', 'test');
 const verbose = flag('verbose');
 const file = join(repoRoot, '..', 'shared', 'data', 'phoner_covid19', `${split}_syllable.jsonl`);
 
-const LABELS = [
-  'PATIENT_ID',
-  'NAME',
-  'AGE',
-  'GENDER',
-  'JOB',
-  'LOCATION',
-  'ORGANIZATION',
-  'DATE',
-  'SYMPTOM_AND_DISEASE',
-  'TRANSPORTATION',
-];
+// PhoNER_COVID19's ten labels: the sample project's (workspace.ts).
+const LABELS = DEFAULT_LABELS;
 // The label an annotator confuses a label with most (else any other).
 const CONFUSED: Record<string, string> = {
   LOCATION: 'ORGANIZATION',

@@ -6,11 +6,9 @@
 // it), saves it, and the gold export (export.run lines 'gold') holds exactly the curated spans. axe finds no serious
 // violation in the curation view.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { chromium, type Browser as PwBrowser, type Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../main/hosts/renderer-build.js';
@@ -18,45 +16,12 @@ import { DocumentsPage } from './pages/documents-page.js';
 import { EditorPage } from './pages/editor-page.js';
 import { seriousViolations } from './support/axe.js';
 import { chromiumPath, noChromium } from './support/browser.js';
-import { repoRoot } from './support/server.js';
+import { logIn, member, startTeamServer } from './support/team-server.js';
 
-const PASSWORD = 'mật khẩu đủ dài 2026';
 const TEXTS = [
   'Bệnh nhân 91 điều trị tại Bệnh viện Bạch Mai, Hà Nội, bị sốt cao.',
   'Bà Hoa ở thành phố Huế bị ho và sốt.',
 ];
-
-function workbench(args: string[], input?: string): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/workbench.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-}
-
-/** A team member over the HTTP API, as any client would: log in, then calls with the cookie and the CSRF proof. */
-async function member(url: string, name: string) {
-  const login = await fetch(new URL('/api/login', url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name, password: PASSWORD }),
-  });
-  assert.equal(login.status, 200);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const { result } = (await login.json()) as { result: { csrf: string } };
-  return async (method: string, params: unknown) => {
-    const reply = await fetch(new URL(`/api/call/${method}`, url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-Workbench-CSRF': result.csrf },
-      body: JSON.stringify(params),
-    });
-    const body = (await reply.json()) as { ok: boolean; result: any; error?: { message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON
-    assert.ok(body.ok, `${method}: ${body.error?.message}`);
-    return body.result;
-  };
-}
 
 /** A span of `text` by its phrase (first occurrence), in code points as the contract counts. */
 function at(text: string, label: string, phrase: string, occurrence = 0) {
@@ -68,17 +33,8 @@ function at(text: string, label: string, phrase: string, occurrence = 0) {
 }
 
 /** Logs `name` in, in a browser context of its own (its own cookies: its own session). */
-async function logIn(browser: PwBrowser, url: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${url}?lang=en`);
-  await page.getByTestId('login-form').waitFor();
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('user').waitFor();
-  await page.locator('.documents').waitFor();
-  return page;
+async function logInAlone(browser: PwBrowser, url: string, name: string): Promise<Page> {
+  return logIn(await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } }), url, name);
 }
 
 /** The spans a version (or the gold draft) draws, as "LABEL: text", sorted; `differs` marks a span not all have. */
@@ -101,21 +57,7 @@ test(
     await ensureRendererBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'wb-e2e-curation-'));
     const data = join(dir, 'data');
-    for (const [name, role] of [
-      ['hoa', 'annotator'],
-      ['lan', 'annotator'],
-      ['mai', 'curator'],
-      ['minh', 'admin'],
-    ])
-      workbench(['users', 'add', name, '--role', role, '--data', data], `${PASSWORD}\n`);
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'bin/workbench.js'), 'serve', '--team', '--port', '0', '--data', data, '--no-samples'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const server = await startTeamServer(data, { hoa: 'annotator', lan: 'annotator', mai: 'curator', minh: 'admin' });
     // One Chromium, three contexts: each context keeps its own cookies, so each person has their own session.
     const browser = await chromium.launch({
       executablePath: chromiumPath(),
@@ -129,13 +71,7 @@ test(
       ],
     });
     try {
-      const url = await new Promise<string>((resolveUrl, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          const match = /^Workbench: (\S+)/.exec(line);
-          if (match) resolveUrl(match[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stderr}`)));
-      });
+      const url = server.openUrl;
       const minh = await member(url, 'minh');
       const projectId = (await minh('projects.list', {}))[0].id;
       await minh('documents.import', {
@@ -183,7 +119,7 @@ test(
 
       // Blind annotation in the editor: each sees their own spans only, adds "Hà Nội" and finishes the document.
       const annotate = async (name: string, own: string[], others: string[]) => {
-        const page = await logIn(browser, url, name);
+        const page = await logInAlone(browser, url, name);
         const ed = new EditorPage(page);
         await new DocumentsPage(page).open(nameOf(one));
         for (const span of own) await ed.span(span).waitFor();
@@ -211,7 +147,7 @@ test(
 
       // The curator: agreement in the Team tab, as agreement.report gives it.
       const pair = (await minh('agreement.report', { projectId })).pairs[0];
-      const curator = await logIn(browser, url, 'mai');
+      const curator = await logInAlone(browser, url, 'mai');
       await curator.getByRole('tab', { name: 'Team' }).click();
       const row = curator.getByTestId('agreement-pairs').getByRole('row', { name: /hoa × lan/ });
       await row.waitFor();
@@ -385,8 +321,7 @@ test(
       assert.deepEqual(exported(t2), gold2);
     } finally {
       await browser.close();
-      child.kill();
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   },
