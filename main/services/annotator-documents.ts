@@ -10,6 +10,7 @@ import type { LineStatusRow } from '../../db/repositories/assignments.js';
 import type { Store } from '../../db/store.js';
 import { nextTurn } from '../time-slice.js';
 import type { ListQuery } from './document-index.js';
+import { lineEntities } from './annotation-lines.js';
 import { nextDocuments } from './queue-service.js';
 
 /** Ids read per statement when a text or label filter scans the project (as document-index.ts does). */
@@ -47,9 +48,9 @@ export class AnnotatorDocuments {
       uncertainty: null,
     }));
     const needle = query.text?.trim().normalize('NFC').toLowerCase() || undefined;
-    if (needle || query.label || query.sort === 'uncertainty') {
-      // The text and label filters (and the uncertainty) are the database's: scan the project in slices.
-      const filter = { projectId, label: query.label || undefined, needle };
+    if (needle || query.sort === 'uncertainty') {
+      // The text filter and the uncertainty are the database's: scan the project in slices.
+      const filter = { projectId, needle };
       matches = [];
       const last = this.store.documents.lastId(projectId);
       for (let after = 0; after < last; after += SCAN_IDS) {
@@ -60,6 +61,18 @@ export class AnnotatorDocuments {
       }
       if (query.sort === 'uncertainty')
         matches.sort((a, b) => (b.uncertainty ?? -1) - (a.uncertainty ?? -1) || a.id - b.id);
+    }
+    if (query.label) {
+      // The label filter reads the annotator's own line (or the shared base it starts from), never the document's
+      // summary: that one knows the gold's and the other annotators' labels, which are not theirs to see.
+      const label = query.label;
+      const kept: typeof matches = [];
+      for (const [i, m] of matches.entries()) {
+        const doc = this.store.documents.get(m.id);
+        if (doc && lineEntities(this.store, doc, this.annotator).some((e) => e.label === label)) kept.push(m);
+        if (i % SCAN_IDS === SCAN_IDS - 1) await nextTurn();
+      }
+      matches = kept;
     }
     const page = pageOf(
       matches.map((m) => m.id),

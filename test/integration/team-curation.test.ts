@@ -131,6 +131,14 @@ test('curation.versions shows both lines and who marked what; saveGold writes go
     // Blind work stays blind: a new annotator starts from the shared line as it was before the gold.
     const fresh = await s['documents.get']({ documentId: docId }, { actor: 'tuan', role: 'annotator' });
     assert.deepEqual(fresh.entities, []);
+    // Nor does the list's label filter tell them what the gold holds: it reads each annotator's own line.
+    const byLabel = async (label: string, who: CallContext) =>
+      (await s['documents.list']({ projectId: 1, label }, who)).total;
+    assert.equal(await byLabel('LOCATION', { actor: 'tuan', role: 'annotator' }), 0);
+    assert.equal(await byLabel('LOCATION', hoa), 1);
+    assert.equal(await byLabel('PATIENT_ID', lan), 1);
+    assert.equal(await byLabel('AGE', lan), 0);
+    assert.equal(await byLabel('LOCATION', chi), 1, "a curator's list reads the shared line, gold included");
     // A document nobody annotated: no lines, no votes, no gold; an unknown document is not found.
     const empty = await s['curation.versions']({ documentId: otherId });
     assert.deepEqual([empty.lines, empty.votes, empty.gold], [[], [], null]);
