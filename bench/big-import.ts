@@ -10,31 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../db/open-database.js';
 import { Store } from '../db/store.js';
 import { importPath } from '../main/services/import-service.js';
+import { PIECES } from './safety-kit.js';
 
 const megabytes = Number(process.argv[2] ?? 100);
 const work = mkdtempSync(join(tmpdir(), 'wb-big-'));
 const file = join(work, 'big_syllable.jsonl');
-
-// Pieces of sentences: [words, tag of the first word's entity or null].
-const PIECES: [string[], string | null][] = [
-  [['Bệnh', 'nhân'], null],
-  [['BN', '1092'], 'PATIENT_ID'],
-  [['nữ'], 'GENDER'],
-  [['45', 'tuổi'], null],
-  [['45'], 'AGE'],
-  [['ở'], null],
-  [['Hà', 'Nội'], 'LOCATION'],
-  [['Thành', 'phố', 'Hồ', 'Chí', 'Minh'], 'LOCATION'],
-  [['Bệnh', 'viện', 'Bạch', 'Mai'], 'ORGANIZATION'],
-  [['ngày', '25/7'], null],
-  [['25/7'], 'DATE'],
-  [['sốt', 'cao'], 'SYMPTOM_AND_DISEASE'],
-  [['ho', 'khan'], 'SYMPTOM_AND_DISEASE'],
-  [['nhân', 'viên', 'y', 'tế'], 'JOB'],
-  [['chuyến', 'bay', 'VN0054'], 'TRANSPORTATION'],
-  [['đã', 'được', 'cách', 'ly'], null],
-  [[',', 'và'], null],
-];
 
 let seed = 42;
 const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;

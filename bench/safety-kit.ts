@@ -57,7 +57,7 @@ export const flag = (name: string): boolean => process.argv.includes(`--${name}`
 // PhoNER-format input
 
 // Pieces of sentences: [words, the piece's entity label or null]. Made-up text; no real data.
-const PIECES: [string[], string | null][] = [
+export const PIECES: [string[], string | null][] = [
   [['Bệnh', 'nhân'], null],
   [['BN', '1092'], 'PATIENT_ID'],
   [['nữ'], 'GENDER'],

@@ -576,14 +576,15 @@ export class WorkbenchService implements WorkbenchApi {
         `dataset.write: ${codec.title} writes no spans; choose a format that does`,
         'format',
       );
-    const total = (p.splits ?? [80, 10, 10]).reduce((a, b) => a + b, 0);
+    const shares = p.splits ?? [80, 10, 10];
+    const total = shares.reduce((a, b) => a + b, 0);
     // No destination: a new folder in the data folder's exports/, named like an export's.
     const dest = p.destination ?? join(this.options.dataDir, 'exports', exportBaseName(project.name, 'dataset'));
     const summary = await writeDataset(this.store, dest, {
       projectId: p.projectId,
       codec,
       variant: p.variant,
-      ratios: (p.splits ?? [80, 10, 10]).map((x) => x / total),
+      ratios: shares.map((x) => x / total),
       seed: p.seed,
       licence: p.licence,
       goldOnly: p.goldOnly,
