@@ -6,7 +6,7 @@
 // becomes the active model only when it scores higher. Runs are logged in fine_tunes like fine-tunes.
 import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
@@ -24,6 +24,7 @@ import {
   type FineTuneResult,
 } from '../training/fine-tune-process.js';
 import { writeInstructionFile } from '../training/instruction-file.js';
+import { indexLabels, writeLabelFile } from '../training/label-file.js';
 import { writeProjectTexts } from '../training/project-texts.js';
 import { findPython } from '../training/python-env.js';
 import type { FineTuneHooks, FineTuneService, TrainerDefaults } from './fine-tune-service.js';
@@ -139,7 +140,6 @@ export class ProjectTrainService extends JobTable {
     const base = this.base(p.from);
     const labels = this.store.labels.list(p.projectId).map((l) => l.name);
     if (labels.length === 0) throw new ContractError('failed', 'the project has no labels to train a model for');
-    const known = new Set(labels);
     // A curator's gold where there is one (gold-standard.ts).
     const docs = trainingDocuments(this.store, p.projectId);
     if (docs.length < MIN_FINISHED) {
@@ -151,13 +151,8 @@ export class ProjectTrainService extends JobTable {
       );
     }
     const { train, heldout } = splitHeldout(docs);
-    const index = new Map(labels.map((l, i) => [l, `_${i}`]));
     // The instruction format's tags cannot hold every label name: the trainer reads `_i` as the i-th label.
-    const toDoc = (d: (typeof docs)[number]): Doc => ({
-      name: d.name,
-      text: d.text,
-      entities: d.entities.filter((e) => known.has(e.label)).map((e) => ({ ...e, label: index.get(e.label)! })),
-    });
+    const toDoc = indexLabels(labels);
     const info: JobInfo = {
       id: randomUUID(),
       kind: 'train',
@@ -236,7 +231,7 @@ export class ProjectTrainService extends JobTable {
         ...(active ? this.mapFor(p.projectId, active, labels) : {}),
         ...this.mapFor(p.projectId, base, labels),
       };
-      writeFileSync(join(work, 'labels.json'), JSON.stringify({ labels, map, indexed: true }, null, 1));
+      writeLabelFile(join(work, 'labels.json'), labels, map);
       // From scratch the model's tokenizer and word vectors come from every document's text, annotated or not.
       const texts = p.from === 'scratch' ? join(work, 'texts.txt') : undefined;
       if (texts) await writeProjectTexts(texts, this.projectTexts(p.projectId));

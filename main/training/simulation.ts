@@ -3,6 +3,10 @@
 // rest of the pool with the current model's signals, "annotates" the top `step` (their gold spans; the span edits
 // the model's suggestions would have needed are counted), the model is fine-tuned on everything annotated so far,
 // and its dev F1 is measured. Every round is saved, so a stopped run resumes where it was.
+// Data whose labels the base package lacks (ViMedNER, any project's set) trains as `workbench train` trains a project's
+// model (project-train-service.ts): the seed from scratch with the data's label set (--labels) and every pool sentence's
+// text (--texts), under the trainer's defaults for that mode; each round from the previous round's package with the
+// same label file, so any label name reaches the trainer as an index and the engine answers in the data's names.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +16,13 @@ import { spanEdits } from '../../core/active-learning/editing-effort.js';
 import type { UncertaintySignals } from '../../core/active-learning/signals.js';
 import type { Doc, Entity } from '../../core/document.js';
 import { entityF1 } from '../../core/metrics/entity-f1.js';
+import { parseManifest } from '../../core/model-package/manifest.js';
 import { Xoshiro128 } from '../../core/sampler/rng.js';
 import { DiffusionEngine } from '../engine/engine.js';
 import { runFineTune, type FineTuneArgs } from './fine-tune-process.js';
 import { writeInstructionFile } from './instruction-file.js';
+import { indexLabels, writeLabelFile } from './label-file.js';
+import { writeProjectTexts } from './project-texts.js';
 
 export type TrainerSettings = Pick<FineTuneArgs, 'epochs' | 'minSteps' | 'maxSteps' | 'maxMinutes' | 'lr'>;
 
@@ -42,6 +49,11 @@ export interface SimulationOptions {
   seedTraining: TrainerSettings;
   /** Sampling temperature of the disagreement strategy's two extra runs. */
   disagreementTemperature: number;
+  /**
+   * The data's own label set (labelsOf): the models are trained for it, the base lending only its architecture and
+   * settings. Undefined: the base package's labels, which must then cover the data's.
+   */
+  labels?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -70,6 +82,17 @@ export const runName = (c: StrategyChoice) => `${c.strategy}${c.costAware ? '-co
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+
+/** Every label of `docs`, sorted: the label set of a model trained for the data's own labels. */
+export function labelsOf(docs: readonly Doc[]): string[] {
+  return [...new Set(docs.flatMap((d) => d.entities.map((e) => e.label)))].sort();
+}
+
+/** Those of `labels` that the package at `base` cannot output. */
+export function labelsMissingFrom(base: string, labels: readonly string[]): string[] {
+  const known = new Set(parseManifest(readJson(join(base, 'manifest.json'))).output.labels);
+  return labels.filter((l) => !known.has(l));
+}
 
 /** Seeded choice of `n` ids out of `ids` (Fisher-Yates with the sampler's PRNG). */
 function sample(ids: readonly number[], n: number, seed: number): number[] {
@@ -123,14 +146,27 @@ async function fineTune(
   const started = performance.now();
   mkdirSync(join(out, '..'), { recursive: true });
   const data = join(out, '..', 'train.jsonl');
-  await writeInstructionFile(
-    data,
-    ids.map((i) => o.train[i]),
-  );
+  const docs = ids.map((i) => o.train[i]);
+  let own: Pick<FineTuneArgs, 'labels' | 'texts'> = {};
+  if (o.labels) {
+    own = { labels: join(out, '..', 'labels.json') };
+    writeLabelFile(own.labels!, o.labels);
+    await writeInstructionFile(data, docs.map(indexLabels(o.labels)));
+    // From scratch the tokenizer and word vectors come from the whole pool's text, as from a project's documents.
+    if (fromScratch) {
+      own.texts = join(out, '..', 'texts.txt');
+      await writeProjectTexts(
+        own.texts,
+        o.train.map((d) => d.text),
+      );
+    }
+  } else {
+    await writeInstructionFile(data, docs);
+  }
   if (existsSync(out)) rmSync(out, { recursive: true });
   let lastLog = 0;
   await runFineTune(
-    { base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...training },
+    { base, train: data, out, fromScratch, seed: o.seed, threads: o.threads, ...own, ...training },
     new AbortController().signal,
     (p) => {
       if (performance.now() - lastLog < 30_000) return;
@@ -152,7 +188,9 @@ async function seedModel(o: SimulationOptions): Promise<{ ids: number[]; model: 
     o.seed,
   );
   const model = join(dir, 'model');
-  o.log(`seed model: ${ids.length} sentences, from scratch`);
+  o.log(
+    `seed model: ${ids.length} sentences, from scratch${o.labels ? ` for the data's labels (${o.labels.join(', ')})` : ''}`,
+  );
   const fineTuneSeconds = await fineTune(o, o.base, ids, model, true, o.seedTraining);
   const t = performance.now();
   const dev = await devScore(model, o.dev, o.threads);

@@ -103,3 +103,95 @@ test(
     assert.deepEqual((JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).runs, results.runs);
   },
 );
+
+// Labels the embedded model lacks (a project's, ViMedNER's): the models are trained for the data's own label set, as
+// `workbench train` trains a project's model from scratch, and every round's package answers in the data's names.
+const SYMPTOMS = ['sốt', 'ho khan', 'đau đầu', 'mệt mỏi', 'khó thở'];
+const DRUGS = ['paracetamol', 'kháng sinh', 'vitamin C'];
+
+/** A CoNLL sentence: a symptom (B-/I- of "triệu chứng", written escaped) and maybe a drug ("thuốc"). */
+function conllSentence(i: number): string {
+  const rows: string[] = ['bệnh O', 'nhân O', 'bị O'];
+  SYMPTOMS[i % SYMPTOMS.length].split(' ').forEach((w, k) => rows.push(`${w} ${k === 0 ? 'B' : 'I'}-triệu%20chứng`));
+  if (i % 2 === 0) {
+    rows.push('được O', 'dùng O');
+    DRUGS[i % DRUGS.length].split(' ').forEach((w, k) => rows.push(`${w} ${k === 0 ? 'B' : 'I'}-thuốc`));
+  }
+  rows.push(`ngày O`, `${i + 1} O`);
+  return rows.join('\n');
+}
+
+test(
+  'simulate: a corpus whose labels the base model lacks trains models for its own labels',
+  { skip, timeout: 300_000 },
+  () => {
+    const dir = dataFolder();
+    const sentences = (from: number, n: number) =>
+      Array.from({ length: n }, (_, k) => conllSentence(from + k)).join('\n\n') + '\n';
+    writeFileSync(join(dir, 'train.txt'), sentences(0, 24));
+    writeFileSync(join(dir, 'dev.txt'), sentences(100, 6));
+    const out = join(dir, 'sim');
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'bin', 'workbench.js'),
+        'simulate',
+        '--train',
+        join(dir, 'train.txt'),
+        '--dev',
+        join(dir, 'dev.txt'),
+        '--format',
+        'conll',
+        '--strategies',
+        'random,entropy-total-cost',
+        '--seed-size',
+        '10',
+        '--step',
+        '5',
+        '--rounds',
+        '1',
+        '--seed-steps',
+        '3',
+        '--min-steps',
+        '2',
+        '--epochs',
+        '1',
+        '--threads',
+        '1',
+        '--out',
+        out,
+      ],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /models for the data's own labels \(thuốc, triệu chứng\): the base package lacks/);
+    const labelsOf = (model: string) =>
+      (JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { output: { labels: string[] } }).output
+        .labels;
+    assert.deepEqual(labelsOf(join(out, 'seed', 'model')), ['thuốc', 'triệu chứng']);
+    // The seed was trained as a project's model from scratch: the label file and the whole pool's text went with it.
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'seed', 'labels.json'), 'utf8')).labels, [
+      'thuốc',
+      'triệu chứng',
+    ]);
+    assert.equal(
+      readFileSync(join(out, 'seed', 'texts.txt'), 'utf8')
+        .trim()
+        .split('\n').length,
+      24,
+    );
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    assert.deepEqual(
+      results.runs.map((r) => r.name),
+      ['random', 'entropy-total-cost'],
+    );
+    for (const r of results.runs) {
+      assert.deepEqual(
+        r.rounds.map((x) => x.labeled),
+        [10, 15],
+      );
+      assert.ok(r.rounds.every((x) => x.dev.f1 >= 0 && x.dev.f1 <= 1));
+      assert.deepEqual(labelsOf(join(out, r.name, 'round-1', 'model')), ['thuốc', 'triệu chứng']);
+    }
+  },
+);

@@ -5,15 +5,25 @@ import { labeledToReach, simulationSeries } from '../../../core/active-learning/
 import { learningCurveSvg } from '../../../core/active-learning/learning-curve-svg.js';
 import { defaultDataDir } from '../../hosts/data-dir.js';
 import { embeddedModelDir } from '../../hosts/engine-loader.js';
-import { readDocs } from '../../services/decode-service.js';
+import type { Codec } from '../../../core/codecs/codec.js';
+import type { Doc } from '../../../core/document.js';
+import { formatIssue } from '../../../core/issues.js';
+import { decodePath, readDocs } from '../../services/decode-service.js';
+import { IssueLog } from '../../services/issue-log.js';
 import { repoRoot } from '../../repo-root.js';
-import { simulate, type StrategyChoice, type StrategyRun } from '../../training/simulation.js';
+import {
+  labelsMissingFrom,
+  labelsOf,
+  simulate,
+  type StrategyChoice,
+  type StrategyRun,
+} from '../../training/simulation.js';
 import { FORMAT_OPTIONS, UsageError, codecOption, parse, positiveNumber, type Command } from '../cli-support.js';
 
 const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
-                          [--model DIR] [--out DIR | --data DIR]
+                          [--skip-invalid] [--model DIR] [--own-labels] [--out DIR | --data DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
                           [--seed-steps N] [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
                           [--disagreement-temperature T]
@@ -26,11 +36,20 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
                 (per-token) variant (default random,entropy-total,margin)
   --train/--dev annotated files (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
   --format      their format (default phoner, variant syllable): any import format, e.g. conll, brat, doccano
+  --skip-invalid  leave out the sentences with an error (as \`workbench import --skip-invalid\`; ViMedNER's train.txt
+                has one, a tag without its token), saying how many; without it such a file is refused
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
+  --own-labels  train the models for the training data's own label set, as \`workbench train\` trains a project's
+                model from scratch (its tokenizer from the pool's text; the trainer's defaults for that mode:
+                30 epochs, at least 300 steps, 15 minutes, unless --seed-steps); each round fine-tunes with the
+                same labels. Automatic when the data has a label the --model package lacks (e.g. ViMedNER:
+                --train ../shared/data/vimedner/train.txt --dev ../shared/data/vimedner/dev.txt --format conll
+                --skip-invalid)
   --out         default DATA/simulations/simulation, where the Models view draws its curves (DATA: --data,
                 default the workbench data folder)
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
-  --seed-steps  optimiser steps of the seed model, from scratch (default 600)
+  --seed-steps  optimiser steps of the seed model, from scratch (default 600; with the data's own labels the
+                trainer's own)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
                 annotated so far (default 3 epochs, at least 150 steps; the 20-minute cap only guards
                 a stuck run, so that the step count, not the machine's load, decides each round)`;
@@ -53,6 +72,27 @@ function strategies(value: string | undefined): StrategyChoice[] {
     if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategies: unknown strategy "${name}"`, usage);
     return { strategy, costAware };
   });
+}
+
+/** The documents of `path`; with `skipInvalid` those with an error are left out (logged) instead of refusing the file. */
+async function readPool(
+  path: string,
+  codec: Codec,
+  variant: string | undefined,
+  skipInvalid: boolean,
+  log: (line: string) => void,
+): Promise<Doc[]> {
+  if (!skipInvalid) return (await readDocs(path, codec, variant)).docs.map((d) => d.doc);
+  const issues = new IssueLog();
+  const docs: Doc[] = [];
+  for await (const decoded of decodePath(path, codec, variant, (issue) => issues.add(issue))) docs.push(decoded.doc);
+  if (issues.errors > 0) {
+    const first = issues.kept.find((i) => i.severity === 'error');
+    log(
+      `${path}: ${issues.errors} error(s), those records left out (--skip-invalid); first: ${first && formatIssue(first)}`,
+    );
+  }
+  return docs;
 }
 
 /** The comparison the issue asks for: sentences each strategy needs to reach random's F1 at its largest budget. */
@@ -91,7 +131,9 @@ export const simulateCommand: Command = {
         train: { type: 'string' },
         dev: { type: 'string' },
         ...FORMAT_OPTIONS,
+        'skip-invalid': { type: 'boolean' },
         model: { type: 'string' },
+        'own-labels': { type: 'boolean' },
         out: { type: 'string' },
         data: { type: 'string' },
         seed: { type: 'string' },
@@ -120,17 +162,32 @@ export const simulateCommand: Command = {
     }
     const codec = codecOption(values.format ?? 'phoner', usage);
     const variant = values.variant ?? (codec.id === 'phoner' ? 'syllable' : undefined);
-    const train = (await readDocs(trainPath, codec, variant)).docs.map((d) => d.doc);
+    const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+    const skipInvalid = values['skip-invalid'] === true;
+    const train = await readPool(trainPath, codec, variant, skipInvalid, log);
     const devLimit = int(values['dev-limit'], 'dev-limit', 0, 0);
-    const devAll = (await readDocs(devPath, codec, variant)).docs.map((d) => d.doc);
+    const devAll = await readPool(devPath, codec, variant, skipInvalid, log);
     const dev = devLimit > 0 ? devAll.slice(0, devLimit) : devAll;
     const out = resolve(values.out ?? join(values.data ?? defaultDataDir(), 'simulations', 'simulation'));
     const chosen = strategies(values.strategies);
+    const base = resolve(values.model ?? embeddedModelDir);
+    const dataLabels = labelsOf(train);
+    const missing = labelsMissingFrom(base, dataLabels);
+    const ownLabels = values['own-labels'] === true || missing.length > 0;
+    if (dataLabels.length === 0) throw new UsageError(`${trainPath} holds no annotated entity`, usage);
+    log(
+      ownLabels
+        ? `models for the data's own labels (${dataLabels.join(', ')}): ${missing.length > 0 ? `the base package lacks ${missing.join(', ')}` : '--own-labels'}`
+        : `models with the base package's labels (the data's ${dataLabels.join(', ')} are all among them)`,
+    );
+    const lr = num(values.lr, 'lr');
+    const seedSteps = values['seed-steps'] === undefined ? undefined : int(values['seed-steps'], 'seed-steps', 600);
     const started = Date.now();
     const runs = await simulate({
       train,
       dev,
-      base: resolve(values.model ?? embeddedModelDir),
+      base,
+      labels: ownLabels ? dataLabels : undefined,
       out,
       strategies: chosen,
       seed: int(values.seed, 'seed', 1, 0),
@@ -142,15 +199,12 @@ export const simulateCommand: Command = {
         epochs: num(values.epochs, 'epochs') ?? 3,
         minSteps: int(values['min-steps'], 'min-steps', 150),
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
-        lr: num(values.lr, 'lr'),
+        lr,
       },
-      seedTraining: {
-        maxSteps: int(values['seed-steps'], 'seed-steps', 600),
-        maxMinutes: 15,
-        lr: num(values.lr, 'lr'),
-      },
+      // A project's model from scratch has the trainer's own defaults (epochs, step floor, budget) unless told.
+      seedTraining: ownLabels ? { maxSteps: seedSteps, lr } : { maxSteps: seedSteps ?? 600, maxMinutes: 15, lr },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
-      log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
+      log,
     });
     const summary = summarise(runs);
     // File names, not paths: results.json is shared (assets/simulations/) and says nothing of the machine.

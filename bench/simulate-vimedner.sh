@@ -1,0 +1,34 @@
+#!/bin/bash
+# The active-learning simulation on ViMedNER (issue 12), labels the embedded model lacks: `workbench simulate` trains
+# the seed model as `workbench train` trains a project's model from scratch, then fine-tunes it round by round.
+# Three seeds (1, 2, 3) of random, entropy-total and entropy-total-cost: a seed model of 100 sentences, then 9 rounds
+# of 100 (1,000 sentences). Each seed's seed model first (both cores), then one process per strategy (one core each),
+# all resumable: run it again and it goes on where it stopped. Results and logs (*.log) go to OUT/seed-N.
+#   bash bench/simulate-vimedner.sh [OUT] [EXTRA simulate OPTIONS...]   # default OUT: /tmp/simulate-vimedner
+# Extra options go to every run after the defaults (so they override them), e.g. a quick check:
+#   bash bench/simulate-vimedner.sh /tmp/sim-check --rounds 1 --seed-steps 5 --min-steps 2 --epochs 1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VIMEDNER=../shared/data/vimedner
+OUT=${1:-/tmp/simulate-vimedner}
+shift || true
+if [[ ! -f $VIMEDNER/train.txt || ! -f $VIMEDNER/dev.txt ]]; then
+  echo "simulate-vimedner: skipped: ViMedNER is not at $VIMEDNER (train.txt, dev.txt)" >&2
+  exit 0
+fi
+STRATEGIES=${STRATEGIES:-"random entropy-total entropy-total-cost"}
+SEEDS=${SEEDS:-"1 2 3"}
+first=${STRATEGIES%% *}
+for seed in $SEEDS; do
+  out="$OUT/seed-$seed"
+  mkdir -p "$out"
+  W=(node bin/workbench.js simulate --train "$VIMEDNER/train.txt" --dev "$VIMEDNER/dev.txt" --format conll
+    --skip-invalid --seed "$seed" --seed-size 100 --step 100 --rounds 9 --out "$out")
+  echo "simulate-vimedner: seed $seed -> $out" >&2
+  "${W[@]}" --strategies "$first" --threads 2 "$@" --rounds 0 >> "$out/seed.log" 2>&1
+  for s in $STRATEGIES; do
+    "${W[@]}" --strategies "$s" --threads 1 "$@" >> "$out/$s.log" 2>&1 &
+  done
+  wait
+  "${W[@]}" --strategies "$(echo $STRATEGIES | tr ' ' ',')" --threads 2 "$@" >> "$out/summary.log" 2>&1
+done
