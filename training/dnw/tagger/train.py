@@ -30,6 +30,7 @@ from .evaluate import evaluate_items
 from .model import count_params
 from .runs import build_model, load_config
 from .tokenizer import BpeDropout, Vocab
+from .weight_average import WeightAverage
 
 
 def _syllable_tags(records) -> tuple[set[str], set[str]]:
@@ -138,15 +139,10 @@ def main(argv: list[str] | None = None) -> None:
     # EMA of the weights (train.ema = decay, 0 = off): evaluated, saved as best.pt and exported instead of the raw
     # weights; on small data it usually generalises better than the last step.
     ema_decay = float(tc.get("ema", 0.0))
-    ema = None
-    if ema_decay > 0:
-        ema = {k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
     if ck is not None:
         model.load_state_dict(ck["model"])
-        if ema is not None:
-            ema = ck.get("ema") or {
-                k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()
-            }
+    ema = WeightAverage(model, ema_decay, ck.get("ema") if ck else None) if ema_decay > 0 else None
+    if ck is not None:
         opt.load_state_dict(ck["optim"])
         state.update(ck["state"])
         log(event="resume", **state)
@@ -182,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     stop = False
 
     def weights_for_eval() -> dict:
-        return {**model.state_dict(), **ema} if ema is not None else model.state_dict()
+        return ema.merged(model) if ema is not None else model.state_dict()
 
     def save(which: str) -> None:
         if rank != 0:
@@ -195,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         if which == "last":
             payload["optim"] = opt.state_dict()
             if ema is not None:
-                payload["ema"] = ema
+                payload["ema"] = ema.weights
         tmp = run / f"{which}.pt.tmp"
         torch.save(payload, tmp)
         os.replace(tmp, run / f"{which}.pt")
@@ -262,11 +258,7 @@ def main(argv: list[str] | None = None) -> None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), float(tc["grad_clip"]))
             opt.step()
             if ema is not None:
-                with torch.no_grad():
-                    d = min(ema_decay, (1 + state["step"]) / (10 + state["step"]))  # short warm-up of the average
-                    for k, v in model.state_dict().items():
-                        if k in ema:
-                            ema[k].mul_(d).add_(v.detach(), alpha=1 - d)
+                ema.update(model, state["step"])
             state["step"] += 1
             state["batch_in_epoch"] += 1
             state["wall"] = time.time() - t_start
