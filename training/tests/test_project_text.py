@@ -102,8 +102,47 @@ def test_a_project_model_from_scratch_learns_from_the_projects_text_by_default(b
         "freezeVectors": False,
         "pretrainSteps": 3,
         "ema": 0.999,
+        "members": 1,
     }
     _, vocab, *_ = load_package(out)
     assert vocab.tokenizer.encode("viêm_phổi_kẽ", add_special_tokens=False).tokens[-1] == "kẽ</w>"
     assert vocab.tokenizer.encode("Nẵng", add_special_tokens=False).tokens == ["Nẵng</w>"]
     onnx_runs(out)
+
+
+def test_members_train_apart_and_ship_as_one_graph_that_continues_as_an_ensemble(base, tmp_path):
+    write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(12, 1)))
+    write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(4, 2)))
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "map": MAP, "indexed": True}))
+    args = ["--train", tmp_path / "train.jsonl", "--heldout", tmp_path / "heldout.jsonl"]
+    args += ["--labels", tmp_path / "labels.json", "--max-steps", "2", *FAST]
+    out = tmp_path / "ens"
+    code, events = run_cli(["--base", base["package"], *args, "--from-scratch", "--members", "2", "--out", out])
+    assert code == 0, events
+    starts = [e for e in events if e["event"] == "start"]
+    assert [(e["member"], e["members"]) for e in starts] == [(1, 2), (2, 2)]
+    steps = [e for e in events if e["event"] == "step"]
+    assert steps[-1]["step"] == steps[-1]["steps"] == 4  # progress counts both members' steps
+    model, *_ = load_package(out)
+    a, b = model.members
+    assert not torch.equal(a.blocks[0].fc1.weight, b.blocks[0].fc1.weight)  # seeds differ
+    onnx_runs(out)
+    # Continuing from the ensemble trains each member again and keeps them together.
+    code, events = run_cli(["--base", out, *args, "--out", tmp_path / "next"])
+    assert code == 0, events
+    assert len(load_package(tmp_path / "next")[0].members) == 2
+    code, events = run_cli(["--base", base["package"], *args, "--members", "2", "--out", tmp_path / "bad"])
+    assert code == 2 and "needs --from-scratch" in events[-1]["message"]
+
+
+def test_another_member_trains_only_while_the_budget_fits_one(base, tmp_path):
+    write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(12, 1)))
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "map": MAP, "indexed": True}))
+    args = ["--base", base["package"], "--train", tmp_path / "train.jsonl", "--labels", tmp_path / "labels.json"]
+    # A budget the first member's schedule (200 steps) overruns: it takes it all, and no second one starts.
+    args += ["--from-scratch", "--members", "3", "--max-steps", "200", "--max-minutes", "0.005", *FAST]
+    code, events = run_cli([*args, "--out", tmp_path / "one"])
+    assert code == 0, events
+    assert [e["member"] for e in events if e["event"] == "start"] == [1]
+    assert [e for e in events if e["event"] == "members"][0]["trained"] == 1
+    assert not hasattr(load_package(tmp_path / "one")[0], "members")  # one model, not an ensemble of one

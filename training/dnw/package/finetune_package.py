@@ -199,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="decay of the moving average of the weights that is exported instead of the last step's (0 = off; "
         "default: on for a project's model from scratch)",
     )
+    ap.add_argument(
+        "--members",
+        type=int,
+        default=None,
+        help="from scratch: train up to this many models (seeds SEED, SEED+1, ...) one after another, another only "
+        "while the rest of the budget fits one, and export them as one ensemble whose graph averages their "
+        "probabilities (default 1)",
+    )
     ap.add_argument("--dropout", type=float, default=None, help="dropout while training (default: the base's)")
     ap.add_argument(
         "--word-dropout",
@@ -229,10 +237,11 @@ def plan_steps(per_epoch: int, args) -> int:
 
 
 def train_model(
-    model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int, device=None
+    model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int, device=None, member=(0, 1)
 ) -> dict:
     """The masked diffusion SFT loop of dnw.tagger.train, single process, sized to the data and the time budget, on
-    `device` (the model is moved there and left there)."""
+    `device` (the model is moved there and left there). `member` (i, n): the i-th of n members of an ensemble, trained
+    one after another; progress counts the steps of all of them."""
     import dataclasses
 
     import torch
@@ -271,6 +280,8 @@ def train_model(
         threads=args.threads,
         device=device_label(device),
         precision=str(autocast or torch.float32).removeprefix("torch."),
+        member=member[0] + 1,
+        members=member[1],
     )
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
     ema = WeightAverage(model, args.ema) if args.ema else None
@@ -311,8 +322,8 @@ def train_model(
             if now - last_emit >= 1.0 or step == total or out_of_time or step == 1:
                 emit(
                     event="step",
-                    step=step,
-                    steps=total,
+                    step=member[0] * total + step,
+                    steps=member[1] * total,
                     loss=round(acc / n_acc, 4),
                     lr=round(lr, 7),
                     epoch=epoch,
@@ -536,6 +547,10 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             setattr(args, key, mode[key])
     if args.ema is None:
         args.ema = mode.get("ema", 0.0)
+    if args.members is None:
+        args.members = mode.get("members", 1) if args.from_scratch else 1
+    if args.members < 1 or (args.members > 1 and not args.from_scratch):
+        raise Failure("usage: --members must be >= 1, and more than one needs --from-scratch", EXIT_USAGE)
     if args.max_minutes is None:
         args.max_minutes = mode.get("max_minutes", DEFAULT_MAX_MINUTES)
     if (
@@ -585,8 +600,10 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     random.seed(seed)
     torch.manual_seed(seed)
     base_vocab = vocab
+    base_model = model
     sources: dict = {}
     n_texts = 0
+    texts: list[str] = []
     if project:
         from .project_labels import build_vocab, transfer
 
@@ -605,14 +622,25 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
             source_vocab = text_vocab(texts)
         vocab = build_vocab(source_vocab, project["escaped"], records)
-        model, sources = transfer(model, source_vocab, vocab, project["map"], scratch=bool(args.from_scratch))
-        if args.from_scratch:
-            _prepare_from_text(model, vocab, texts, args, emit, seed)
-    elif args.from_scratch:
-        from ..tagger.model import DiffusionTagger
+    from ..tagger.ensemble import assemble, members_of
 
-        model = DiffusionTagger(model.cfg, model.lower_ids.tolist(), model.shape_ids.tolist())
-    _set_regularisation(model, args.dropout, args.word_dropout)
+    if args.from_scratch:
+
+        def fresh(i: int):
+            """Member i from random weights (seed + i), and from the project's text when there is a project."""
+            torch.manual_seed(seed + i)
+            first = members_of(base_model)[0]
+            if not project:
+                return type(first)(first.cfg, first.lower_ids.tolist(), first.shape_ids.tolist())
+            m, _ = transfer(first, source_vocab, vocab, project["map"], scratch=True)
+            _prepare_from_text(m, vocab, texts, args, emit, seed + i)
+            return m
+
+        members = [fresh(0)]
+    else:
+        if project:
+            model, sources = transfer(model, source_vocab, vocab, project["map"])
+        members = members_of(model)
     dc = cfg.get("data", {})
     prepared = encode_training(records, vocab, float(dc.get("bpe_dropout", 0.0)), int(dc.get("bpe_variants", 1)), seed)
     if prepared.dropped_levels:
@@ -629,8 +657,31 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         device = resolve_device(args.device)
     except (RuntimeError, ValueError) as e:
         raise Failure(str(e), EXIT_USAGE) from None
-    stats = train_model(model, vocab, prepared, args, emit, seed, t0, len(records), device)
-    model.cpu()  # the ONNX export and the saved checkpoint are built from CPU tensors
+    # Members train one after another. A continued ensemble shares the budget out among its members; from scratch
+    # the first gets all of it and another follows only while what is left fits a schedule as long as the first's
+    # (a large project gets one model that finished its epochs, a small one up to --members).
+    budget, runs = args.max_minutes * 60, []
+    n = len(members) if not args.from_scratch else args.members
+    for i in range(n):
+        used = sum(r["train_seconds"] for r in runs)
+        if args.from_scratch and i and budget and budget - used < runs[0]["train_seconds"]:
+            emit(event="members", trained=i, planned=n, reason="the rest of the budget would not fit another")
+            break
+        if i == len(members):
+            members.append(fresh(i))
+        share = (budget - used) / (n - i if not args.from_scratch else 1) / 60 if budget else 0.0
+        _set_regularisation(members[i], args.dropout, args.word_dropout)
+        m_args = argparse.Namespace(**{**vars(args), "max_minutes": max(share, 1e-3) if budget else 0.0})
+        runs.append(train_model(members[i], vocab, prepared, m_args, emit, seed + i, t0, len(records), device, (i, n)))
+        members[i].cpu()  # the ONNX export and the saved checkpoint are built from CPU tensors
+    model = assemble(members)
+    stats = {
+        **runs[0],
+        "steps": sum(r["steps"] for r in runs),
+        "epochs": round(sum(r["epochs"] for r in runs) / len(runs), 2),
+        "final_loss": round(sum(r["final_loss"] for r in runs) / len(runs), 4),
+        "train_seconds": round(sum(r["train_seconds"] for r in runs), 1),
+    }
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
     from ..graph_export import session_for
@@ -739,6 +790,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 "freezeVectors": bool(args.freeze_vectors),
                 "pretrainSteps": args.pretrain_steps,
                 "ema": args.ema,
+                "members": len(members),
             }
         manifest = manifest_for(
             args.name or base.get("name", "dnw-finetuned"),

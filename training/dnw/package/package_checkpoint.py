@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 
 from ..graph_export import session_for
+from ..tagger.ensemble import assemble, members_of
 from ..tagger.model import DiffusionTagger, ModelConfig
 from ..tagger.runs import load_run
 from ..tagger.tokenizer import Vocab
@@ -51,6 +52,7 @@ def checkpoint_payload(model: DiffusionTagger, vocab: Vocab, cfg: dict, source: 
     }
     return {
         "format": FORMAT,
+        "members": len(members_of(model)),  # > 1: "model" holds members.0.*, members.1.*, ... (tagger.ensemble)
         "model": state,
         "model_config": model.cfg.to_dict(),
         "config": {k: dict(cfg.get(k, {})) for k in CONFIG_SECTIONS},
@@ -123,7 +125,11 @@ def load_package(package: Path) -> tuple[DiffusionTagger, Vocab, dict, dict, dic
     if [tok.token_to_id(label_token(t)) for t in vocab.labels] != vocab.label_ids:
         raise PackageError(f"{tok_path}: label token ids differ from the checkpoint's")
     state = {k: t.float() if t.is_floating_point() else t for k, t in ck["model"].items()}
-    model = DiffusionTagger(mc, state["lower_ids"].tolist(), state["shape_ids"].tolist())
+    n = int(ck.get("members", 1))
+    prefixes = [f"members.{i}." for i in range(n)] if n > 1 else [""]
+    model = assemble(
+        [DiffusionTagger(mc, state[f"{p}lower_ids"].tolist(), state[f"{p}shape_ids"].tolist()) for p in prefixes]
+    )
     model.load_state_dict(state)
     model.eval()
     cfg = {k: dict(ck["config"].get(k, {})) for k in CONFIG_SECTIONS}

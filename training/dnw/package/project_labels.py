@@ -129,8 +129,12 @@ def build_vocab(base: Vocab, labels: Sequence[str], records: Sequence[Record]) -
 def transfer(base_model, base: Vocab, vocab: Vocab, label_map: dict[str, str], scratch: bool = False):
     """A DiffusionTagger of the base's architecture over `vocab`; with the base's weights carried over unless
     `scratch`. Returns (model, sources): which base tags initialised each new tag (empty from scratch)."""
+    from ..tagger.ensemble import TaggerEnsemble
     from ..tagger.model import DiffusionTagger, ModelConfig
 
+    if isinstance(base_model, TaggerEnsemble):  # each member carried over on its own
+        parts = [transfer(m, base, vocab, label_map, scratch) for m in base_model.members]
+        return TaggerEnsemble([m for m, _ in parts]), parts[0][1]
     feats = token_features(vocab.tokenizer)
     cfg = ModelConfig(
         **{
