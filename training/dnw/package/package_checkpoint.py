@@ -4,6 +4,7 @@
 
 checkpoint.pt is a torch.save'd dict of plain types and tensors (loadable with weights_only=True):
   format        "dnw-aligned-v1"
+  members       1, or n > 1 for an ensemble (dnw.tagger.ensemble): then `model` holds members.0.*, members.1.*, ...
   model         the state_dict; parameters in float16 (half the size), buffers (feature tables, output bias) as
                 they are
   model_config  ModelConfig as a dict: the architecture is rebuilt from it exactly, without the tokenizer
