@@ -189,8 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--pretrain-steps",
         type=int,
-        default=0,
+        default=None,
         help="from scratch with --labels: masked-LM steps on the project's text before the labels (0 = none)",
+    )
+    ap.add_argument(
+        "--pretrain-minutes",
+        type=float,
+        default=None,
+        help="a wall budget for those steps, outside the training budget (0 = none)",
     )
     ap.add_argument(
         "--ema",
@@ -466,7 +472,7 @@ def score_package(
     }
 
 
-def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed: int) -> None:
+def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed: int, device) -> None:
     """What a fresh model learns from the project's text before its labels (dnw.package.project_text)."""
     import torch
 
@@ -488,8 +494,20 @@ def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed
             if step == 1 or step == steps or step % 25 == 0:
                 emit(event="pretrain", step=step, steps=steps, loss=round(loss, 4))
 
+        from ..devices import mixed_precision
+
         stats = pretrain_masked(
-            model, vocab, texts, args.pretrain_steps, args.lr, args.batch_tokens, seed, on_step=progress
+            model,
+            vocab,
+            texts,
+            args.pretrain_steps,
+            args.lr,
+            args.batch_tokens,
+            seed,
+            on_step=progress,
+            max_seconds=args.pretrain_minutes * 60,
+            device=device,
+            autocast=mixed_precision(device, args.precision),
         )
         emit(event="pretrain", **stats)
     if args.freeze_vectors and args.init_embeddings == "cooc":
@@ -545,10 +563,11 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     for key in ("epochs", "min_steps", "lr"):
         if getattr(args, key) is None:
             setattr(args, key, mode[key])
-    if args.ema is None:
-        args.ema = mode.get("ema", 0.0)
-    if args.members is None:
-        args.members = mode.get("members", 1) if args.from_scratch else 1
+    for key, off in (("ema", 0.0), ("pretrain_steps", 0), ("pretrain_minutes", 0.0), ("members", 1)):
+        if getattr(args, key) is None:  # what only some modes turn on
+            setattr(args, key, mode.get(key, off))
+    if args.pretrain_steps < 0 or args.pretrain_minutes < 0:
+        raise Failure("usage: --pretrain-steps and --pretrain-minutes must be >= 0", EXIT_USAGE)
     if args.members < 1 or (args.members > 1 and not args.from_scratch):
         raise Failure("usage: --members must be >= 1, and more than one needs --from-scratch", EXIT_USAGE)
     if args.max_minutes is None:
@@ -596,6 +615,12 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     except DataError as e:
         raise Failure(str(e)) from None
 
+    from ..devices import resolve_device
+
+    try:
+        device = resolve_device(args.device)
+    except (RuntimeError, ValueError) as e:
+        raise Failure(str(e), EXIT_USAGE) from None
     seed = args.seed
     random.seed(seed)
     torch.manual_seed(seed)
@@ -633,7 +658,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             if not project:
                 return type(first)(first.cfg, first.lower_ids.tolist(), first.shape_ids.tolist())
             m, _ = transfer(first, source_vocab, vocab, project["map"], scratch=True)
-            _prepare_from_text(m, vocab, texts, args, emit, seed + i)
+            _prepare_from_text(m, vocab, texts, args, emit, seed + i, device)
             return m
 
         members = [fresh(0)]
@@ -651,12 +676,6 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         )
     if not prepared.variants:
         raise Failure(f"{args.train}: every example's text is empty")
-    from ..devices import resolve_device
-
-    try:
-        device = resolve_device(args.device)
-    except (RuntimeError, ValueError) as e:
-        raise Failure(str(e), EXIT_USAGE) from None
     # Members train one after another. A continued ensemble shares the budget out among its members; from scratch
     # the first gets all of it and another follows only while what is left fits a schedule as long as the first's
     # (a large project gets one model that finished its epochs, a small one up to --members).

@@ -118,13 +118,16 @@ def pretrain_masked(
     seed: int,
     max_seconds: float = 0.0,
     on_step=None,
+    device: torch.device | None = None,
+    autocast: torch.dtype | None = None,
 ) -> dict:
     """Continued masked-LM pretraining of a DiffusionTagger on the project's text, before it is trained on labels.
 
     Each canvas slot holds what it holds at a tagging run's first step (an undecided label, `[MASK]`), over the text
     with a fraction t ~ U(0.15, 0.4) of its tokens replaced by `[MASK]`; the blocks' output at a masked slot predicts
     the hidden token through the token embedding (tied, no new weights: nothing of it reaches the exported graph but
-    what the encoder learnt). Returns {steps, loss, seconds}."""
+    what the encoder learnt). On `device` (the model is moved there), in `autocast` arithmetic when given. Returns
+    {steps, loss, seconds}."""
     import random
     import time
 
@@ -145,6 +148,8 @@ def pretrain_masked(
         cur.append(i)
     if cur:
         batches.append(cur)
+    device = device or torch.device("cpu")
+    model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.01)
     gen = torch.Generator().manual_seed(seed * 104729)
     t0 = time.time()
@@ -161,18 +166,20 @@ def pretrain_masked(
             ids = torch.full((len(b), width), vocab.pad_id, dtype=torch.long)
             for r, i in enumerate(b):
                 ids[r, : len(seqs[i])] = torch.tensor(seqs[i])
+            ids = ids.to(device)
             real = ids != vocab.pad_id
             t = 0.15 + 0.25 * rand_on((len(b), 1), gen, ids.device)
             masked = (rand_on(ids.shape, gen, ids.device) < t) & real
             if not masked.any():
                 continue
             noisy = torch.where(masked, torch.full_like(ids, vocab.mask_id), ids)
-            slot = model.label.weight[vocab.mask_id]  # an undecided label slot, as at the first decoding step
-            x = model.features(noisy) + slot + model.segment.weight[1]
-            positions = torch.arange(width)[None].expand(len(b), width)
-            h = model._run(x, real.to(torch.float32)[..., None], positions)
-            logits = h[masked] @ model.tok.weight.t()
-            loss = torch.nn.functional.cross_entropy(logits, ids[masked])
+            with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
+                slot = model.label.weight[vocab.mask_id]  # an undecided label slot, as at the first decoding step
+                x = model.features(noisy) + slot + model.segment.weight[1]
+                positions = torch.arange(width, device=device)[None].expand(len(b), width)
+                h = model._run(x, real.to(torch.float32)[..., None], positions)
+                logits = h[masked] @ model.tok.weight.t()
+            loss = torch.nn.functional.cross_entropy(logits.float(), ids[masked])
             frac = step / max(1, steps)
             for g in opt.param_groups:  # warm-up over the first 10 %, then linear decay
                 g["lr"] = lr * min(1.0, (step + 1) / max(1, steps // 10)) * (1 - 0.9 * frac)
