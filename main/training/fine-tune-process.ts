@@ -31,6 +31,8 @@ export interface FineTuneArgs {
   texts?: string;
   /** 'auto' (the trainer's default: CUDA when torch sees it, else CPU), 'cpu', 'cuda', 'cuda:N'. */
   device?: string;
+  /** From scratch: at most this many models in one ensemble (the trainer's default for a project's model: 3). */
+  members?: number;
 }
 
 export interface FineTuneProgress {
@@ -78,6 +80,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--labels', a.labels);
   opt('--compare', a.compare);
   opt('--texts', a.texts);
+  opt('--members', a.members);
   return out;
 }
 

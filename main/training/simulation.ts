@@ -24,7 +24,7 @@ import { writeInstructionFile } from './instruction-file.js';
 import { indexLabels, writeLabelFile } from './label-file.js';
 import { writeProjectTexts } from './project-texts.js';
 
-export type TrainerSettings = Pick<FineTuneArgs, 'epochs' | 'minSteps' | 'maxSteps' | 'maxMinutes' | 'lr'>;
+export type TrainerSettings = Pick<FineTuneArgs, 'epochs' | 'minSteps' | 'maxSteps' | 'maxMinutes' | 'lr' | 'members'>;
 
 export interface StrategyChoice {
   strategy: Strategy;

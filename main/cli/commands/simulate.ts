@@ -40,8 +40,9 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
                 has one, a tag without its token), saying how many; without it such a file is refused
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
   --own-labels  train the models for the training data's own label set, as \`workbench train\` trains a project's
-                model from scratch (its tokenizer from the pool's text; the trainer's defaults for that mode:
-                30 epochs, at least 300 steps, 15 minutes, unless --seed-steps); each round fine-tunes with the
+                model from scratch (its tokenizer from the pool's text; the trainer's schedule for that mode:
+                30 epochs, at least 300 steps, pretraining on the pool's text, unless --seed-steps; one model,
+                not an ensemble, and a 60-minute guard instead of the 15-minute budget); each round fine-tunes with the
                 same labels. Automatic when the data has a label the --model package lacks (e.g. ViMedNER:
                 --train ../shared/data/vimedner/train.txt --dev ../shared/data/vimedner/dev.txt --format conll
                 --skip-invalid)
@@ -201,8 +202,12 @@ export const simulateCommand: Command = {
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
         lr,
       },
-      // A project's model from scratch has the trainer's own defaults (epochs, step floor, budget) unless told.
-      seedTraining: ownLabels ? { maxSteps: seedSteps, lr } : { maxSteps: seedSteps ?? 600, maxMinutes: 15, lr },
+      // A project's model from scratch has the trainer's own schedule (epochs, step floor, pretraining) unless told,
+      // as one model (each round fine-tunes it: an ensemble would triple every round) and with the rounds' guard
+      // budget instead of its 15 minutes, so that the step count, not the machine's load, decides it.
+      seedTraining: ownLabels
+        ? { maxSteps: seedSteps, lr, members: 1, maxMinutes: 60 }
+        : { maxSteps: seedSteps ?? 600, maxMinutes: 15, lr },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
       log,
     });
