@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--pretrain-minutes",
         type=float,
         default=None,
-        help="a wall budget for those steps, outside the training budget (0 = none)",
+        help="a wall cap for those steps (0 = none); they count in the --max-minutes budget",
     )
     ap.add_argument(
         "--ema",
@@ -570,8 +570,6 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         if getattr(args, key) is None:
             setattr(args, key, mode[key])
     explicit_members = args.members is not None
-    if args.pretrain_steps is None and args.max_steps:  # a run of exactly N steps (tests, trials) pretrains no longer
-        args.pretrain_steps = min(mode.get("pretrain_steps", 0), args.max_steps)
     for key, off in (("ema", 0.0), ("pretrain_steps", 0), ("pretrain_minutes", 0.0), ("members", 1)):
         if getattr(args, key) is None:  # what only some modes turn on
             setattr(args, key, mode.get(key, off))
