@@ -25,6 +25,16 @@ const skip = (() => {
 const head = (file: string, n: number) =>
   readFileSync(join(phoner, file), 'utf8').split('\n').slice(0, n).join('\n') + '\n';
 
+/** `workbench simulate` with toy trainings (3 seed steps, at least 2 a round, one thread) into `out`. */
+function simulate(options: string[], out: string, timeout: number) {
+  const tiny = ['--seed-steps', '3', '--min-steps', '2', '--epochs', '1', '--threads', '1', '--out', out];
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'workbench.js'), 'simulate', ...options, ...tiny], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout,
+  });
+}
+
 interface Results {
   runs: {
     name: string;
@@ -42,9 +52,7 @@ test(
     writeFileSync(join(dir, 'train.jsonl'), head('train_syllable.jsonl', 120));
     writeFileSync(join(dir, 'dev.jsonl'), head('dev_syllable.jsonl', 30));
     const out = join(dir, 'sim');
-    const args = [
-      join(repoRoot, 'bin', 'workbench.js'),
-      'simulate',
+    const options = [
       '--train',
       join(dir, 'train.jsonl'),
       '--dev',
@@ -59,18 +67,8 @@ test(
       '10',
       '--rounds',
       '1',
-      '--seed-steps',
-      '3',
-      '--min-steps',
-      '2',
-      '--epochs',
-      '1',
-      '--threads',
-      '1',
-      '--out',
-      out,
     ];
-    const first = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 800_000 });
+    const first = simulate(options, out, 800_000);
     assert.equal(first.status, 0, first.stderr);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(
@@ -97,7 +95,7 @@ test(
     assert.match(first.stdout, /random: 30 sentences, dev F1 [\d.]+/);
 
     // A second run finds every round done: nothing is trained again, the results stay.
-    const again = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+    const again = simulate(options, out, 300_000);
     assert.equal(again.status, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /seed model:|round 1:/);
     assert.deepEqual((JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).runs, results.runs);
@@ -131,11 +129,8 @@ test(
     writeFileSync(join(dir, 'train.txt'), sentences(0, 24));
     writeFileSync(join(dir, 'dev.txt'), sentences(100, 6));
     const out = join(dir, 'sim');
-    const run = spawnSync(
-      process.execPath,
+    const run = simulate(
       [
-        join(repoRoot, 'bin', 'workbench.js'),
-        'simulate',
         '--train',
         join(dir, 'train.txt'),
         '--dev',
@@ -150,18 +145,9 @@ test(
         '5',
         '--rounds',
         '1',
-        '--seed-steps',
-        '3',
-        '--min-steps',
-        '2',
-        '--epochs',
-        '1',
-        '--threads',
-        '1',
-        '--out',
-        out,
       ],
-      { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 },
+      out,
+      240_000,
     );
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /models for the data's own labels \(thuốc, triệu chứng\): the base package lacks/);
