@@ -48,3 +48,8 @@ def mixed_precision(device: torch.device, precision: str = "auto") -> torch.dtyp
         amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
         return torch.bfloat16 if amx is not None and amx() else None
     return None
+
+
+def autocast(device: torch.device, dtype: torch.dtype | None):
+    """The autocast context for `dtype` (mixed_precision's answer); float32 as it is when None."""
+    return torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None)

@@ -256,7 +256,7 @@ def train_model(
 
     import torch
 
-    from ..devices import device_label, mixed_precision
+    from ..devices import autocast, device_label, mixed_precision
 
     device = device or torch.device("cpu")
     model.to(device)
@@ -277,7 +277,8 @@ def train_model(
     total = plan_steps(per_epoch, args)
     warmup = max(1, min(100, total // 10))
     peak = args.lr
-    autocast = mixed_precision(device, args.precision)
+    dtype = mixed_precision(device, args.precision)
+    precision = str(dtype or torch.float32).removeprefix("torch.")
     emit(
         event="start",
         examples=n_examples,
@@ -289,7 +290,7 @@ def train_model(
         from_scratch=bool(args.from_scratch),
         threads=args.threads,
         device=device_label(device),
-        precision=str(autocast or torch.float32).removeprefix("torch."),
+        precision=precision,
         member=member[0] + 1,
         members=member[1],
     )
@@ -315,7 +316,7 @@ def train_model(
                     batch,
                     **{f.name: getattr(batch, f.name).to(device, non_blocking=True) for f in dataclasses.fields(batch)},
                 )
-            with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
+            with autocast(device, dtype):
                 loss, _ = diffusion_loss(model, batch, vocab.mask_id, 1e-3, gen)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -354,7 +355,7 @@ def train_model(
         "final_loss": round(sum(recent) / len(recent), 4),
         "train_seconds": round(time.time() - train_start, 1),
         "device": device_label(device),
-        "precision": str(autocast or torch.float32).removeprefix("torch."),
+        "precision": precision,
         "peak_gpu_mem_gib": peak_mem,
     }
 
@@ -513,7 +514,7 @@ def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed
             on_step=progress,
             max_seconds=args.pretrain_minutes * 60,
             device=device,
-            autocast=mixed_precision(device, args.precision),
+            dtype=mixed_precision(device, args.precision),
         )
         emit(event="pretrain", **stats)
     if args.freeze_vectors and args.init_embeddings == "cooc":

@@ -119,19 +119,19 @@ def pretrain_masked(
     max_seconds: float = 0.0,
     on_step=None,
     device: torch.device | None = None,
-    autocast: torch.dtype | None = None,
+    dtype: torch.dtype | None = None,
 ) -> dict:
     """Continued masked-LM pretraining of a DiffusionTagger on the project's text, before it is trained on labels.
 
     Each canvas slot holds what it holds at a tagging run's first step (an undecided label, `[MASK]`), over the text
     with a fraction t ~ U(0.15, 0.4) of its tokens replaced by `[MASK]`; the blocks' output at a masked slot predicts
     the hidden token through the token embedding (tied, no new weights: nothing of it reaches the exported graph but
-    what the encoder learnt). On `device` (the model is moved there), in `autocast` arithmetic when given. Returns
+    what the encoder learnt). On `device` (the model is moved there), in `dtype` autocast arithmetic when given. Returns
     {steps, loss, seconds}."""
     import random
     import time
 
-    from ..devices import rand_on
+    from ..devices import autocast, rand_on
 
     max_len = 510
     seqs = [ids[:max_len] for t in texts if (ids := vocab.tokenizer.encode(t, add_special_tokens=False).ids)]
@@ -173,7 +173,7 @@ def pretrain_masked(
             if not masked.any():
                 continue
             noisy = torch.where(masked, torch.full_like(ids, vocab.mask_id), ids)
-            with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
+            with autocast(device, dtype):
                 slot = model.label.weight[vocab.mask_id]  # an undecided label slot, as at the first decoding step
                 x = model.features(noisy) + slot + model.segment.weight[1]
                 positions = torch.arange(width, device=device)[None].expand(len(b), width)
