@@ -204,6 +204,32 @@ export class Lexicon {
     return select(candidates).sort(compareEntities);
   }
 
+  /** Every entry with its counts (dormant ones, with no label left, included): what a lexicon file holds. */
+  *entryCounts(): Generator<{ key: string; occurrences: number; labels: Record<string, number> }> {
+    for (const [key, e] of this.entries)
+      yield { key, occurrences: e.occurrences, labels: Object.fromEntries([...e.labels].filter(([, n]) => n > 0)) };
+  }
+
+  /**
+   * A frozen lexicon from entry counts (lexicon-file.ts): it matches and scores as the lexicon they came from, and
+   * holds no documents (nothing to take back).
+   */
+  static fromCounts(
+    entries: Iterable<{ key: string; occurrences: number; labels: Record<string, number> }>,
+    prior?: Prior,
+  ): Lexicon {
+    const lexicon = new Lexicon(prior);
+    for (const { key, occurrences, labels } of entries) {
+      const s = syllables(key);
+      if (s.tokens.length === 0 || keyOf(s, 0, s.tokens.length) !== key)
+        throw new Error(`"${key}" is not a lexicon key (syllables joined by single spaces, NFC)`);
+      if (!lexicon.entries.has(key)) lexicon.insertKey(s, 0, s.tokens.length, key);
+      lexicon.bumpOccurrences(key, occurrences);
+      for (const [label, n] of Object.entries(labels)) lexicon.bumpLabel(key, label, n);
+    }
+    return lexicon;
+  }
+
   /** Keys (with labels) annotated in the lexicon, for listing. */
   *pairs(): Generator<{ key: string; label: string; annotated: number; occurrences: number; score: number }> {
     for (const [key, e] of this.entries) {

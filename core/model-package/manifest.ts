@@ -68,6 +68,8 @@ export interface ModelManifest {
   provenance?: Record<string, unknown>;
   /** Present when the package carries its weights for fine-tuning (training/dnw/package/finetune_package.py). */
   training?: TrainingSpec;
+  /** The lexicon of the documents the model was trained on, which fills the model's gaps (core/lexicon/fill.ts). */
+  lexicon?: { file: string };
 }
 
 export type TorchDtype = 'auto' | 'bfloat16' | 'float16' | 'float32';
@@ -124,6 +126,7 @@ const TOP_KEYS = [
   'evaluation',
   'provenance',
   'training',
+  'lexicon',
 ] as const;
 const TEXT_SLOT = '{text}';
 
@@ -177,6 +180,7 @@ export function parseManifest(json: unknown): ModelManifest {
     evaluation: readEvaluation(f, json),
     provenance: f.object(json, 'provenance', '', true),
     training: readTraining(f, json),
+    lexicon: readLexicon(f, json),
   };
   if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos)
     f.fail('tokens.mask', 'must differ from tokens.eos');
@@ -231,6 +235,14 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
   const extra = canvas && f.integer(canvas, 'extra', 'output.canvas', 0);
   if (perTextToken !== undefined && perTextToken <= 0) f.fail('output.canvas.perTextToken', 'must be > 0');
   return format && labels && { format, labels, canvas: canvas && { perTextToken: perTextToken!, extra: extra! } };
+}
+
+function readLexicon(f: FieldReader, json: Record<string, unknown>): ModelManifest['lexicon'] {
+  const spec = f.object(json, 'lexicon', '', true);
+  if (!spec) return undefined;
+  f.onlyKeys(spec, 'lexicon', ['file']);
+  const file = f.string(spec, 'file', 'lexicon');
+  return file === undefined ? undefined : { file };
 }
 
 function readPytorch(f: FieldReader, json: Record<string, unknown>): PytorchSpec | undefined {

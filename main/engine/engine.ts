@@ -23,6 +23,7 @@ import {
   type RunStats,
 } from './backend.js';
 import type { SessionOptions } from './ort-session.js';
+import { fillGaps } from '../../core/lexicon/fill.js';
 import { loadPackage, PackageError, type LoadedPackage } from './package-loader.js';
 import { openTorchBackend } from './torch-session.js';
 import type { BuiltPrompt } from './prompt.js';
@@ -181,6 +182,11 @@ export class DiffusionEngine {
   async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
     const settings = resolveSettings(this.pkg.manifest.sampler, options.settings);
     const results = await this.pass(items, settings, options);
+    const { lexicon } = this.pkg;
+    if (lexicon) {
+      // The package's lexicon fills the model's gaps; the uncertainty signals stay the model's own.
+      results.forEach((r, i) => (r.entities = fillGaps(items[i].text, r.entities, lexicon)));
+    }
     const temperature = options.disagreementTemperature;
     if (temperature !== undefined && temperature > 0) {
       const quiet = { isCancelled: options.isCancelled };

@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { checkTokenIds, ManifestError, parseManifest, type ModelManifest } from '../../core/model-package/manifest.js';
+import type { Lexicon } from '../../core/lexicon/lexicon.js';
+import { readLexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { renderPromptParts, PromptBuilder } from './prompt.js';
 import { TextTokenizer } from './text-tokenizer.js';
 
@@ -31,6 +33,8 @@ export interface LoadedPackage {
   checkpointPath?: string;
   tokenizer: TextTokenizer;
   prompt: PromptBuilder;
+  /** The lexicon of the model's training documents, when the manifest names one (core/lexicon/fill.ts). */
+  lexicon?: Lexicon;
 }
 
 function readJson(dir: string, file: string, problems: string[]): Record<string, unknown> | undefined {
@@ -106,6 +110,22 @@ export function loadPackage(dir: string): LoadedPackage {
       problems.push(`${MANIFEST_FILE}: prompt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  let lexicon: Lexicon | undefined;
+  if (manifest.lexicon) {
+    const json = readJson(dir, manifest.lexicon.file, problems);
+    try {
+      lexicon = json && readLexiconFile(json, manifest.lexicon.file);
+    } catch (error) {
+      problems.push(`${(error as Error).message} (named by ${MANIFEST_FILE} lexicon)`);
+    }
+    // It fills gaps with the model's own labels only (a project model writes the project's).
+    const labels = new Set(manifest.output.labels);
+    const foreign = new Set([...(lexicon?.pairs() ?? [])].map((p) => p.label).filter((l) => !labels.has(l)));
+    if (foreign.size > 0)
+      problems.push(
+        `${manifest.lexicon.file}: labels ${[...foreign].map((l) => `"${l}"`).join(', ')} are not among ${MANIFEST_FILE} output.labels`,
+      );
+  }
   if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
   return {
     dir,
@@ -114,6 +134,7 @@ export function loadPackage(dir: string): LoadedPackage {
     ...(checkpointPath ? { checkpointPath } : {}),
     tokenizer,
     prompt,
+    ...(lexicon ? { lexicon } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 // becomes the active model only when it scores higher. Runs are logged in fine_tunes like fine-tunes.
 import { JobTable, type RunningJob } from './job-table.js';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContractError } from '../../core/contract/errors.js';
 import type { Params } from '../../core/contract/methods.js';
@@ -14,6 +14,8 @@ import type { JobInfo, TrainResult } from '../../core/contract/types.js';
 import type { Doc } from '../../core/document.js';
 import { DOCUMENT_STATUSES } from '../../core/document-status.js';
 import { labelMapper } from '../../core/label-mapping.js';
+import { Lexicon } from '../../core/lexicon/lexicon.js';
+import { lexiconFile, type LexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { parseManifest } from '../../core/model-package/manifest.js';
 import type { ModelEntry } from '../../db/repositories/models.js';
 import type { Store } from '../../db/store.js';
@@ -172,7 +174,9 @@ export class ProjectTrainService extends JobTable {
       heldoutDocs: heldout.length,
     });
     const job: RunningJob = { info, abort: new AbortController(), finished: Promise.resolve() };
-    job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc), actor);
+    // The package carries the lexicon of its training documents, in the project's label names (as the model's).
+    const lexicon = lexiconFile(Lexicon.build(train));
+    job.finished = this.run(job, runId, p, base, labels, train.map(toDoc), heldout.map(toDoc), lexicon, actor);
     this.jobs.set(info.id, job);
     return { ...info };
   }
@@ -211,6 +215,7 @@ export class ProjectTrainService extends JobTable {
     labels: string[],
     train: Doc[],
     heldout: Doc[],
+    lexicon: LexiconFile,
     actor: string,
   ): Promise<void> {
     const { info, abort } = job;
@@ -235,6 +240,7 @@ export class ProjectTrainService extends JobTable {
       // From scratch the model's tokenizer and word vectors come from every document's text, annotated or not.
       const texts = p.from === 'scratch' ? join(work, 'texts.txt') : undefined;
       if (texts) await writeProjectTexts(texts, this.projectTexts(p.projectId));
+      writeFileSync(join(work, 'lexicon.json'), JSON.stringify(lexicon));
       this.hooks.emit({ type: 'job.progress', job: { ...info } });
       const result = await this.runner(
         {
@@ -248,6 +254,7 @@ export class ProjectTrainService extends JobTable {
           compare: active && heldout.length > 0 ? active.path : undefined,
           fromScratch: p.from === 'scratch',
           texts,
+          lexicon: join(work, 'lexicon.json'),
           ...this.defaults,
           ...(p.maxMinutes === undefined ? {} : { maxMinutes: p.maxMinutes }),
         },

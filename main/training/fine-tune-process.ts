@@ -33,6 +33,8 @@ export interface FineTuneArgs {
   device?: string;
   /** From scratch: at most this many models in one ensemble (the trainer's default for a project's model: 3). */
   members?: number;
+  /** The training documents' lexicon file (core/lexicon/lexicon-file.ts), carried in the package to fill the model's gaps. */
+  lexicon?: string;
 }
 
 export interface FineTuneProgress {
@@ -81,6 +83,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--compare', a.compare);
   opt('--texts', a.texts);
   opt('--members', a.members);
+  opt('--lexicon', a.lexicon);
   return out;
 }
 

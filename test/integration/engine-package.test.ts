@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Lexicon } from '../../core/lexicon/lexicon.js';
+import { lexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { DiffusionEngine } from '../../main/engine/engine.js';
 import { GraphContractError } from '../../main/engine/ort-session.js';
 import { loadPackage, PackageError } from '../../main/engine/package-loader.js';
@@ -57,7 +59,62 @@ const breakages: [string, (dir: string) => void, RegExp][] = [
     },
     /^tokenizer_config\.json: has no chat_template/,
   ],
+  [
+    'a broken lexicon',
+    (dir) => {
+      writeFileSync(
+        join(dir, 'lexicon.json'),
+        JSON.stringify({ format: 'dnw-lexicon', formatVersion: 1, entries: [['Hà Nội', 1, { LOCATION: 2 }]] }),
+      );
+      withLexicon(dir);
+    },
+    /^lexicon\.json: entries\[0\]: label "LOCATION": its count must be .* \(named by manifest\.json lexicon\)/,
+  ],
+  [
+    'a lexicon with labels the model lacks',
+    (dir) => {
+      writeFileSync(
+        join(dir, 'lexicon.json'),
+        JSON.stringify(
+          lexiconFile(Lexicon.build([{ text: 'ở Huế', entities: [{ label: 'CITY', start: 2, end: 5 }] }])),
+        ),
+      );
+      withLexicon(dir);
+    },
+    /^lexicon\.json: labels "CITY" are not among manifest\.json output\.labels/,
+  ],
 ];
+
+function withLexicon(dir: string): void {
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  m.lexicon = { file: 'lexicon.json' };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+}
+
+test("a package's lexicon fills the model's gaps in what the engine suggests", async () => {
+  const dir = tinyPackageCopy();
+  const place = 'Xã Đông Hòa';
+  const text = `${place} 😷 .`;
+  writeFileSync(
+    join(dir, 'lexicon.json'),
+    JSON.stringify(
+      lexiconFile(Lexicon.build([{ text, entities: [{ label: 'LOCATION', start: 0, end: [...place].length }] }])),
+    ),
+  );
+  const plain = await DiffusionEngine.open(dir, { device: 'cpu', intraOpThreads: 1 });
+  withLexicon(dir);
+  const filled = await DiffusionEngine.open(dir, { device: 'cpu', intraOpThreads: 1 });
+  try {
+    const [before] = await plain.annotate([{ id: '1', text }]);
+    const [after] = await filled.annotate([{ id: '1', text }]);
+    // The tiny model finds nothing here; the package's lexicon adds its match, scored by its precision.
+    assert.deepEqual(before.entities, []);
+    assert.deepEqual(after.entities, [{ label: 'LOCATION', start: 0, end: [...place].length, score: 2 / 3 }]);
+  } finally {
+    await plain.release();
+    await filled.release();
+  }
+});
 
 for (const [name, breakIt, message] of breakages) {
   test(`refuses a package with ${name}`, () => {

@@ -1,12 +1,14 @@
 // Issue 12: a model for a project's own labels, end to end over the real trainer (python -m dnw.package.finetune_package
 // --labels) and the real engine. A project with three labels of its own (Vietnamese diacritics, a space, a `|`, nesting) and
 // 25 synthetic done documents: training from the embedded model registers a version that loads and suggests the
-// project's labels, nested; it becomes active only when it beats the active model on the same held-out documents.
+// project's labels, nested, and carries its training documents' lexicon; it becomes active only when it beats the
+// active model on the same held-out documents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readLexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { DiffusionEngine } from '../../main/engine/engine.js';
 import { DiffusionEnginePort } from '../../main/engine/engine-port-adapter.js';
 import { decide, splitHeldout } from '../../main/services/project-train-service.js';
@@ -121,6 +123,10 @@ test(
       // The package loads and writes the project's labels, nested.
       const manifest = JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8'));
       assert.deepEqual(manifest.output.labels, [SYMPTOM, CLINIC, PLACE]);
+      // It carries the lexicon of its training documents, in the project's labels, to fill the model's gaps.
+      assert.deepEqual(manifest.lexicon, { file: 'lexicon.json' });
+      const lexicon = readLexiconFile(JSON.parse(readFileSync(join(created.path, 'lexicon.json'), 'utf8')), 'lexicon');
+      assert.deepEqual(new Set([...lexicon.pairs()].map((p) => p.label)), new Set([SYMPTOM, CLINIC, PLACE]));
       const model = await DiffusionEngine.open(created.path, { device: 'cpu', intraOpThreads: 1 });
       try {
         const [result] = await model.annotate([

@@ -92,6 +92,12 @@ const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
     },
     /^pytorch\.device: is not a known field/,
   ],
+  ['lexicon without its file', (m) => (m.lexicon = {}), /^lexicon\.file: is missing/],
+  [
+    'lexicon unknown field',
+    (m) => (m.lexicon = { file: 'l.json', minScore: 0.5 }),
+    /^lexicon\.minScore: is not a known field/,
+  ],
 ];
 
 for (const [name, mutate, message] of cases) {

@@ -66,6 +66,7 @@ DEFAULTS = {
 MEMBERS_FROM = 100  # by default a smaller project trains one model, not an ensemble (see the members loop)
 DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
 DEFAULT_BATCH_TOKENS = 1536
+LEXICON_FILE = "lexicon.json"
 MIN_LR_RATIO = 0.05  # the cosine ends at 5% of the peak learning rate
 SAMPLE_TEXTS = ["Bệnh nhân BN 123 ( nam , 45 tuổi ) trú tại Đà Nẵng .", "Ngày 3/4 ."]
 
@@ -169,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the project's text, annotated or not (UTF-8, one text per line): with --labels and --from-scratch it "
         "builds the tokenizer and initialises the token embeddings (dnw.package.project_text)",
+    )
+    ap.add_argument(
+        "--lexicon",
+        type=Path,
+        default=None,
+        help="the lexicon of the training documents (the workbench's lexicon file, core/lexicon/lexicon-file.ts): "
+        "copied into the package, whose engine fills the model's gaps with its matches (core/lexicon/fill.ts)",
     )
     ap.add_argument(
         "--tokenizer",
@@ -397,6 +405,11 @@ def _model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
             f"P {metrics['precision']:.4f} R {metrics['recall']:.4f} F1 {metrics['f1']:.4f}; flat F1 "
             f"{metrics['flat_f1']:.4f} |"
         )
+    if "lexicon" in manifest:
+        lines.append(
+            f"| lexicon | {manifest['lexicon']['file']}: the training documents' exact matches fill the model's gaps "
+            "in the workbench's engine (core/lexicon/fill.ts); the held-out numbers are the graph's alone |"
+        )
     lines += [
         "",
         "Held-out numbers use the manifest's sampler defaults (threshold decoding, temperature 0). The "
@@ -554,7 +567,12 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     if not out.parent.is_dir():
         raise Failure(f"{out.parent} does not exist", EXIT_USAGE)
     _clean_stale_partials(out)
-    for flag, path in (("--base", args.base), ("--train", args.train), ("--heldout", args.heldout)):
+    for flag, path in (
+        ("--base", args.base),
+        ("--train", args.train),
+        ("--heldout", args.heldout),
+        ("--lexicon", args.lexicon),
+    ):
         if path is not None and not path.exists():
             raise Failure(f"{flag} {path} does not exist", EXIT_USAGE)
     project_scratch = args.labels is not None and args.from_scratch
@@ -859,6 +877,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             }
             tok_path = work / "tokenizer.json"
             vocab.tokenizer.save(str(tok_path))
+        if args.lexicon is not None:
+            manifest["lexicon"] = {"file": LEXICON_FILE}
         manifest = write_package(
             tmp,
             graph,
@@ -878,6 +898,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         for extra in ("tokenizer_config.json",):
             if (args.base / extra).exists():
                 shutil.copy(args.base / extra, tmp / extra)
+        if args.lexicon is not None:
+            shutil.copy(args.lexicon, tmp / LEXICON_FILE)
         shutil.rmtree(work)
         _model_card(tmp, manifest, prov, metrics)
         if out.exists():
