@@ -57,7 +57,7 @@ export function splitHeldout<T extends { id: number }>(docs: readonly T[]): { tr
 /** The decision: the new version becomes active only when it beats the active model on the same held-out documents. */
 export function decide(
   newF1: number | null,
-  active: { name: string; f1: number | null; error?: string } | undefined,
+  active: { name: string; f1: number | null; error?: string; suggestsNone?: boolean } | undefined,
   heldoutDocs: number,
 ): { activated: boolean; reason: string } {
   const f = (x: number) => x.toFixed(4);
@@ -68,6 +68,13 @@ export function decide(
     };
   if (!active)
     return { activated: true, reason: `no model was active; held-out F1 ${f(newF1)} on ${heldoutDocs} documents` };
+  // A model whose labels map onto none of the project's suggests nothing here: any model of the project's is better
+  // (a tie at 0 on a few held-out documents must not leave a new project with no suggestions at all).
+  if (active.suggestsNone)
+    return {
+      activated: true,
+      reason: `the active model ${active.name} suggests none of the project's labels; held-out F1 ${f(newF1)} on ${heldoutDocs} documents`,
+    };
   if (active.f1 === null) {
     return {
       activated: false,
@@ -272,6 +279,7 @@ export class ProjectTrainService extends JobTable {
           name: activeName!,
           f1: num(compare?.f1),
           error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined),
+          suggestsNone: Object.keys(this.mapFor(p.projectId, active, labels)).length === 0,
         },
         heldout.length,
       );

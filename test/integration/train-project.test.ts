@@ -69,6 +69,10 @@ test('the held-out split is stable by document id and the decision needs a highe
   assert.match(tie.reason, /does not beat the active model m 1 \(0\.5000\) on the same 4 documents/);
   assert.equal(decide(0.9, { name: 'm 1', f1: null, error: 'no weights' }, 4).activated, false);
   assert.equal(decide(null, undefined, 0).activated, false);
+  // An active model that suggests none of the project's labels gives way even to a tie at 0.
+  const useless = decide(0, { name: 'embedded 1', f1: 0, suggestsNone: true }, 4);
+  assert.equal(useless.activated, true);
+  assert.match(useless.reason, /suggests none of the project's labels/);
 });
 
 test(
