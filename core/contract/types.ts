@@ -335,6 +335,8 @@ export interface ModelVersion {
     activeF1?: number | null;
     activated?: boolean;
     reason?: string;
+    /** The package was trained again on this many documents, held-out ones included, after it was scored. */
+    refitDocs?: number;
   } | null;
   /** The F1 its model card reports (the manifest's first F1 evaluation), on the card's own dataset, not this project's. */
   card?: { f1: number; dataset: string };

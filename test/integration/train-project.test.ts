@@ -123,6 +123,9 @@ test(
       assert.equal(created.active, r.activated);
       assert.deepEqual(created.metrics?.labels, [SYMPTOM, CLINIC, PLACE]);
       assert.equal(created.metrics?.reason, r.reason);
+      // Trained in far less than half its budget: the package was trained again on all 25 documents.
+      assert.equal(created.metrics?.refitDocs, 25);
+      assert.ok(!existsSync(`${created.path}.all`));
 
       // The package loads and writes the project's labels, nested.
       const manifest = JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8'));
