@@ -51,7 +51,7 @@ test(
       await page.locator('[data-testid="train-job"][data-state="cancelled"]').waitFor();
       assert.equal(await models.versions.locator('tbody tr').count(), 1);
 
-      // Through (from scratch, the default): 0.5 on the held-out documents against the active (embedded) model's 0.25: active.
+      // Through (from the embedded model, the default): 0.5 on the held-out documents against the active (embedded) model's 0.25: active.
       writeFileSync(gate, '');
       await train.click();
       await page.locator('[data-testid="train-job"][data-state="done"][data-activated="true"]').waitFor();
@@ -71,9 +71,9 @@ test(
         JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8')).output.labels.includes('Triệu_chứng'),
       );
 
-      // From the embedded model, against an active model that scores 0.9: kept, not active, and the result says why not.
+      // From scratch, against an active model that scores 0.9: kept, not active, and the result says why not.
       writeFileSync(compare, '0.9');
-      await page.getByRole('combobox', { name: /Start from/ }).selectOption('embedded');
+      await page.getByRole('combobox', { name: /Start from/ }).selectOption('scratch');
       await train.click();
       await page.locator('[data-testid="train-job"][data-state="done"][data-activated="false"]').waitFor();
       const second = await job.getAttribute('data-model-id');

@@ -131,8 +131,15 @@ def test_members_train_apart_and_ship_as_one_graph_that_continues_as_an_ensemble
     code, events = run_cli(["--base", out, *args, "--out", tmp_path / "next"])
     assert code == 0, events
     assert len(load_package(tmp_path / "next")[0].members) == 2
-    code, events = run_cli(["--base", base["package"], *args, "--members", "2", "--out", tmp_path / "bad"])
-    assert code == 2 and "needs --from-scratch" in events[-1]["message"]
+    # One model moved onto the project's labels grows members as well, all from its weights.
+    code, events = run_cli(["--base", base["package"], *args, "--members", "2", "--out", tmp_path / "moved"])
+    assert code == 0, events
+    assert [(e["member"], e["members"]) for e in events if e["event"] == "start"] == [(1, 2), (2, 2)]
+    assert len(load_package(tmp_path / "moved")[0].members) == 2
+    # A fine-tune of the package's own labels has none to grow.
+    plain = ["--base", base["package"], "--train", tmp_path / "train.jsonl", "--members", "2", *FAST]
+    code, events = run_cli([*plain, "--out", tmp_path / "bad"])
+    assert code == 2 and "needs --from-scratch or --labels" in events[-1]["message"]
 
 
 def test_another_member_trains_only_while_the_budget_fits_one(base, tmp_path):

@@ -18,11 +18,12 @@ Trains a diffusion model for the project's own labels on its finished (done or r
 score it; the active model is scored on the same documents (its labels read through the project's label mapping).
 The new version is saved under the database's folder (models/) and registered with its scores; it becomes the
 active model only when it beats the active one, and the output says why or why not.
-  --from     scratch (default; it beat transfer on ViMedNER, bench/RESULTS.md): the embedded model's architecture,
-             a tokenizer and word vectors from the project's text, random weights; embedded: the embedded model's weights, the project's labels added to its
-             output (mapped labels start from theirs); VERSION: a registered version
-             (its id, its version, or "NAME VERSION"; \`workbench models DB\` lists them)
-  --minutes  training wall budget (default: the trainer's: 15 from scratch, else 6; a small project ends sooner)
+  --from     embedded (default; it beat scratch on ViMedNER, bench/RESULTS.md): the embedded model's weights, the
+             project's labels added to its output (mapped labels start from theirs); scratch: the embedded model's
+             architecture, a tokenizer and word vectors from the project's text, random weights; VERSION: a
+             registered version (its id, its version, or "NAME VERSION"; \`workbench models DB\` lists them)
+  --minutes  wall budget (default 15; a small project ends sooner, and one that used at most half of it is trained
+             again on every finished document, held-out ones included, in the rest)
 Ctrl+C cancels and keeps the current model.`;
 
 export const trainCommand: Command = {

@@ -11,8 +11,8 @@ import { models } from './models.svelte.js';
 import { projectSettings } from './project-settings.svelte.js';
 
 class ProjectTrainState {
-  /** Scratch first: it beat transfer on ViMedNER (bench/RESULTS.md); the service's default too. */
-  from = $state<'embedded' | 'scratch'>('scratch');
+  /** From the embedded model first: it beat scratch on ViMedNER (bench/RESULTS.md); the service's default too. */
+  from = $state<'embedded' | 'scratch'>('embedded');
   /** The last refusal or failure, shown until the next try. */
   error = $state.raw<UserMessage | null>(null);
   private readonly tracker = new JobTracker('train');

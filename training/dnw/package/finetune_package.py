@@ -30,6 +30,7 @@ cancelled (SIGTERM / SIGINT: exit code 143 / 130, after an error event) run leav
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -62,6 +63,12 @@ DEFAULTS = {
     # sentences. Masked-LM pretraining (--pretrain-steps) stays off: 1,000 steps helped at 100 sentences (0.378 vs
     # 0.350) but took ten minutes; the 124 steps a minute gave left the encoder worse than none (0.282).
     "project": {"epochs": 30.0, "min_steps": 300, "lr": 1e-3, "max_minutes": 15.0, "ema": 0.999, "members": 3},
+    # A project's own labels from a trained model (the embedded one by default: `workbench train`'s default start):
+    # its encoder already knows Vietnamese text and what an entity looks like, so a project with few documents (and
+    # little text of its own for a tokenizer) learns from it far faster than from scratch; the project schedule, as
+    # the new label rows must move far (lr 1e-3 beat 5e-4; 30 epochs beat the fine-tune's 3 and 10 at 50-200 ViMedNER
+    # sentences). bench/RESULTS.md, issue 12.
+    "project-transfer": {"epochs": 30.0, "min_steps": 300, "lr": 1e-3, "max_minutes": 15.0, "ema": 0.999, "members": 3},
 }
 MEMBERS_FROM = 100  # by default a smaller project trains one model, not an ensemble (see the members loop)
 DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
@@ -581,10 +588,16 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         args.tokenizer = "project" if project_scratch else "base"
     if args.init_embeddings is None:
         args.init_embeddings = "cooc" if project_scratch else "random"
-    mode = DEFAULTS["project" if project_scratch else "scratch" if args.from_scratch else "finetune"]
-    if args.labels is not None and not args.from_scratch:
-        # New label rows must move far from where they start: 1e-3 beat 5e-4 on ViMedNER (bench/RESULTS.md).
-        mode = {**mode, "lr": 1e-3}
+    project_transfer = args.labels is not None and not args.from_scratch
+    mode = DEFAULTS[
+        "project"
+        if project_scratch
+        else "project-transfer"
+        if project_transfer
+        else "scratch"
+        if args.from_scratch
+        else "finetune"
+    ]
     for key in ("epochs", "min_steps", "lr"):
         if getattr(args, key) is None:
             setattr(args, key, mode[key])
@@ -594,8 +607,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             setattr(args, key, mode.get(key, off))
     if args.pretrain_steps < 0 or args.pretrain_minutes < 0:
         raise Failure("usage: --pretrain-steps and --pretrain-minutes must be >= 0", EXIT_USAGE)
-    if args.members < 1 or (args.members > 1 and not args.from_scratch):
-        raise Failure("usage: --members must be >= 1, and more than one needs --from-scratch", EXIT_USAGE)
+    if args.members < 1 or (args.members > 1 and not (args.from_scratch or project_transfer)):
+        raise Failure("usage: --members must be >= 1, and more than one needs --from-scratch or --labels", EXIT_USAGE)
     if args.max_minutes is None:
         args.max_minutes = mode.get("max_minutes", DEFAULT_MAX_MINUTES)
     if (
@@ -695,6 +708,14 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         if project:
             model, sources = transfer(model, source_vocab, vocab, project["map"])
         members = members_of(model)
+        if project and len(members) == 1:
+            # One model moved onto the project's labels: more members start from the same weights, with other seeds
+            # (data order, masks, dropout), as the budget allows.
+            start = copy.deepcopy(members[0])
+
+            def fresh(i: int):
+                return copy.deepcopy(start)
+
     dc = cfg.get("data", {})
     prepared = encode_training(records, vocab, float(dc.get("bpe_dropout", 0.0)), int(dc.get("bpe_variants", 1)), seed)
     if prepared.dropped_levels:
@@ -705,14 +726,16 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         )
     if not prepared.variants:
         raise Failure(f"{args.train}: every example's text is empty")
-    # Members train one after another. A continued ensemble shares the budget out among its members. From scratch the
-    # first gets all of it, and another follows while what is left fits the time the first took (pretraining
-    # included): a large project gets one model that finished its epochs, a smaller one up to --members. By default
-    # a project under MEMBERS_FROM sentences gets one: its first model must come within two minutes.
+    # Members train one after another. A continued ensemble shares the budget out among its members. A growing one
+    # (from scratch, or one model moved onto a project's labels) gives the first all of it, and another follows while
+    # what is left fits the time the first took (pretraining included): a large project gets one model that finished
+    # its epochs, a smaller one up to --members. By default a project under MEMBERS_FROM sentences gets one: its
+    # first model must come within two minutes.
     budget, runs, spent = args.max_minutes * 60, [], [prepared_in]
-    n = len(members) if not args.from_scratch else args.members
+    grows = args.from_scratch or (project and len(members) == 1)  # members added one by one, as the budget allows
+    n = args.members if grows else len(members)
     for i in range(n):
-        if i and args.from_scratch:
+        if i and grows:
             reason = None
             if not explicit_members and len(records) < MEMBERS_FROM:
                 reason = f"fewer than {MEMBERS_FROM} training sentences: one model, so that it comes fast"
@@ -727,7 +750,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         if i == len(members):
             members.append(fresh(i))
         left = budget - sum(spent) - (time.time() - started)
-        share = left / (n - i if not args.from_scratch else 1) / 60 if budget else 0.0
+        share = left / (n - i if not grows else 1) / 60 if budget else 0.0
         _set_regularisation(members[i], args.dropout, args.word_dropout)
         m_args = argparse.Namespace(**{**vars(args), "max_minutes": max(share, 1e-3) if budget else 0.0})
         runs.append(train_model(members[i], vocab, prepared, m_args, emit, seed + i, t0, len(records), device, (i, n)))
