@@ -81,6 +81,7 @@ export const trainCommand: Command = {
       console.log(
         `new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
           `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
+          (version.metrics?.refitDocs ? `, then trained again on all ${version.metrics.refitDocs}` : '') +
           (r.activeModel ? `; active model ${r.activeModel}: ${r.activeF1?.toFixed(4) ?? 'not scored'}` : ''),
       );
       console.log(`${r.activated ? 'now the active model' : 'not made active'}: ${r.reason}`);

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Entity } from '../../../core/document.js';
+import { at, spans } from './entity-at.js';
 import { FILL_MIN_SCORE, fillGaps } from '../../../core/lexicon/fill.js';
 import { Lexicon } from '../../../core/lexicon/lexicon.js';
 import { lexiconFile, readLexiconFile } from '../../../core/lexicon/lexicon-file.js';
-import { codePointLength } from '../../../core/offsets.js';
-
-function at(text: string, surface: string, label: string, from = 0): Entity {
-  const i = text.indexOf(surface, from);
-  assert.ok(i >= 0, `${surface} in ${text}`);
-  const start = codePointLength(text.slice(0, i));
-  return { label, start, end: start + codePointLength(surface) };
-}
-const spans = (entities: Entity[]) => entities.map(({ label, start, end }) => ({ label, start, end }));
 
 // "sốt" annotated wherever it occurs (score 3/4), "ho" annotated once in three occurrences (2/5: below the floor),
 // a place with an emoji before it and a label name with a space.

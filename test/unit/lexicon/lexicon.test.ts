@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { at, spans } from './entity-at.js';
 import type { Entity } from '../../../core/document.js';
 import { heldoutScores } from '../../../core/lexicon/evaluate.js';
 import { Lexicon } from '../../../core/lexicon/lexicon.js';
 import { precisionOf } from '../../../core/lexicon/score.js';
 import { select } from '../../../core/lexicon/select.js';
-import { codePointLength } from '../../../core/offsets.js';
 
-// An entity over the first occurrence of `surface` in `text`, in code points.
-function at(text: string, surface: string, label: string, from = 0): Entity {
-  const i = text.indexOf(surface, from);
-  assert.ok(i >= 0, `${surface} in ${text}`);
-  const start = codePointLength(text.slice(0, i));
-  return { label, start, end: start + codePointLength(surface) };
-}
-const spans = (entities: Entity[]) => entities.map(({ label, start, end }) => ({ label, start, end }));
 const src = 'Bệnh nhân ở Hà Nội.';
 const base = () => Lexicon.build([{ text: src, entities: [at(src, 'Hà Nội', 'LOCATION')] }]);
 
