@@ -38,8 +38,8 @@ import { trainingDocuments } from './gold-standard.js';
  * Where training starts unless the request says: the embedded model's weights, the project's labels added to its
  * output. Through the CLI contract on ViMedNER (five labels the embedded model lacks, only the annotated sentences in
  * the project) it was far ahead of scratch with few documents (20 sentences: F1 0.22 against 0), and with the
- * project's schedule level or ahead at every size measured (bench/RESULTS.md, "The project's model through the CLI
- * contract"); `scratch` stays one option away.
+ * project's schedule ahead at every size measured (bench/RESULTS.md, "Through the CLI contract, from the embedded
+ * model"); `scratch` stays one option away.
  */
 export const DEFAULT_FROM = 'embedded';
 
@@ -223,7 +223,8 @@ export class ProjectTrainService extends JobTable {
    * The scored run trained without the held-out fifth. When it used at most half the budget, the package the project
    * gets is trained again the same way on every finished document, in what is left of the budget (a small project
    * would otherwise learn from 16 of its 20 documents): the held-out score stays that of the scored run, the same
-   * recipe on less data. A refit that fails or is cancelled leaves the scored package. True when it replaced it.
+   * recipe on less data. A refit that fails leaves the scored package; a cancel cancels the whole run. True when it
+   * replaced the scored package.
    */
   private async refit(
     job: RunningJob,

@@ -53,7 +53,7 @@ EXIT_FAILED, EXIT_USAGE = 1, 2
 DEFAULTS = {
     "finetune": {"epochs": 3.0, "min_steps": 150, "lr": 5e-4},
     "scratch": {"epochs": 10.0, "min_steps": 600, "lr": 1e-3},
-    # A project's own labels from scratch (`workbench train`'s default): the tokenizer and the co-occurrence vectors
+    # A project's own labels from scratch (`workbench train --from scratch`): the tokenizer and the co-occurrence vectors
     # of the project's text give the model a start, and 300 steps scored as 150 did on 50 ViMedNER sentences (at 600
     # a model from 20 documents could not meet the issue's 2 CPU-minutes). 30 epochs beat 10 on ViMedNER (500
     # sentences 0.529 vs 0.443, 1,000: 0.571 vs 0.529): a bigger project gets the longer budget it needs, a run from
@@ -62,13 +62,9 @@ DEFAULTS = {
     # Three members as the budget allows: an ensemble of three scored 0.590 against its members' 0.565-0.583 at 1,000
     # sentences. Masked-LM pretraining (--pretrain-steps) stays off: 1,000 steps helped at 100 sentences (0.378 vs
     # 0.350) but took ten minutes; the 124 steps a minute gave left the encoder worse than none (0.282).
+    # The same schedule from a trained model (the embedded one is `workbench train`'s default start): its new label
+    # rows must move far (lr 1e-3 beat 5e-4), and 30 epochs beat the fine-tune's 3 and 10 at 50-200 ViMedNER sentences.
     "project": {"epochs": 30.0, "min_steps": 300, "lr": 1e-3, "max_minutes": 15.0, "ema": 0.999, "members": 3},
-    # A project's own labels from a trained model (the embedded one by default: `workbench train`'s default start):
-    # its encoder already knows Vietnamese text and what an entity looks like, so a project with few documents (and
-    # little text of its own for a tokenizer) learns from it far faster than from scratch; the project schedule, as
-    # the new label rows must move far (lr 1e-3 beat 5e-4; 30 epochs beat the fine-tune's 3 and 10 at 50-200 ViMedNER
-    # sentences). bench/RESULTS.md, issue 12.
-    "project-transfer": {"epochs": 30.0, "min_steps": 300, "lr": 1e-3, "max_minutes": 15.0, "ema": 0.999, "members": 3},
 }
 MEMBERS_FROM = 100  # by default a smaller project trains one model, not an ensemble (see the members loop)
 DEFAULT_MAX_MINUTES = 6.0  # training wall budget: with export and evaluation a round stays well under 10 minutes
@@ -588,16 +584,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         args.tokenizer = "project" if project_scratch else "base"
     if args.init_embeddings is None:
         args.init_embeddings = "cooc" if project_scratch else "random"
-    project_transfer = args.labels is not None and not args.from_scratch
-    mode = DEFAULTS[
-        "project"
-        if project_scratch
-        else "project-transfer"
-        if project_transfer
-        else "scratch"
-        if args.from_scratch
-        else "finetune"
-    ]
+    mode = DEFAULTS["project" if args.labels is not None else "scratch" if args.from_scratch else "finetune"]
     for key in ("epochs", "min_steps", "lr"):
         if getattr(args, key) is None:
             setattr(args, key, mode[key])
@@ -607,7 +594,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             setattr(args, key, mode.get(key, off))
     if args.pretrain_steps < 0 or args.pretrain_minutes < 0:
         raise Failure("usage: --pretrain-steps and --pretrain-minutes must be >= 0", EXIT_USAGE)
-    if args.members < 1 or (args.members > 1 and not (args.from_scratch or project_transfer)):
+    if args.members < 1 or (args.members > 1 and not (args.from_scratch or args.labels is not None)):
         raise Failure("usage: --members must be >= 1, and more than one needs --from-scratch or --labels", EXIT_USAGE)
     if args.max_minutes is None:
         args.max_minutes = mode.get("max_minutes", DEFAULT_MAX_MINUTES)
