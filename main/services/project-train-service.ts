@@ -280,10 +280,8 @@ export class ProjectTrainService extends JobTable {
       await writeInstructionFile(join(work, 'train.jsonl'), train);
       if (heldout.length > 0) await writeInstructionFile(join(work, 'heldout.jsonl'), heldout);
       // Both maps go in one file: the base's (to initialise label rows) and the active model's (to score it).
-      const map = {
-        ...(active ? this.mapFor(p.projectId, active, labels) : {}),
-        ...this.mapFor(p.projectId, base, labels),
-      };
+      const activeMap = active ? this.mapFor(p.projectId, active, labels) : {};
+      const map = { ...activeMap, ...this.mapFor(p.projectId, base, labels) };
       writeLabelFile(join(work, 'labels.json'), labels, map);
       // From scratch the model's tokenizer and word vectors come from every document's text, annotated or not.
       const texts = p.from === 'scratch' ? join(work, 'texts.txt') : undefined;
@@ -319,7 +317,7 @@ export class ProjectTrainService extends JobTable {
           name: activeName!,
           f1: num(compare?.f1),
           error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined),
-          suggestsNone: Object.keys(this.mapFor(p.projectId, active, labels)).length === 0,
+          suggestsNone: Object.keys(activeMap).length === 0,
         },
         heldout.length,
       );
