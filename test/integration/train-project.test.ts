@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readLexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { DiffusionEngine } from '../../main/engine/engine.js';
 import { DiffusionEnginePort } from '../../main/engine/engine-port-adapter.js';
-import { decide, splitHeldout } from '../../main/services/project-train-service.js';
+import { decide, HELDOUT_EVERY, HELDOUT_MAX, splitHeldout } from '../../main/services/project-train-service.js';
 import { findPython } from '../../main/training/python-env.js';
 import { tempService } from '../unit/hosts/helpers.js';
 
@@ -62,6 +62,11 @@ test('the held-out split is stable by document id and the decision needs a highe
     splitHeldout(docs.slice(0, 3)).heldout.map((d) => d.id),
     [3],
   );
+  const large = Array.from({ length: HELDOUT_MAX * HELDOUT_EVERY + 40 }, (_, i) => ({ id: i + 1 }));
+  const capped = splitHeldout(large);
+  assert.equal(capped.heldout.length, HELDOUT_MAX, 'a large project holds out at most HELDOUT_MAX documents');
+  assert.equal(capped.heldout.at(-1)?.id, HELDOUT_MAX * HELDOUT_EVERY, 'the first ones by id, so the set is stable');
+  assert.equal(capped.train.length + capped.heldout.length, large.length);
   assert.equal(decide(0.5, undefined, 4).activated, true);
   assert.equal(decide(0.5, { name: 'm 1', f1: 0.4 }, 4).activated, true);
   const tie = decide(0.5, { name: 'm 1', f1: 0.5 }, 4);
