@@ -235,8 +235,8 @@ export class ProjectTrainService extends JobTable {
    * The scored run trained without the held-out fifth. When it used at most half the budget, the package the project
    * gets is trained again the same way on every finished document, in what is left of the budget (a small project
    * would otherwise learn from 16 of its 20 documents): the held-out score stays that of the scored run, the same
-   * recipe on less data. A refit that fails leaves the scored package; a cancel cancels the whole run. True when it
-   * replaced the scored package.
+   * recipe on less data, decoded at the threshold the scored run chose. A refit that fails leaves the scored package;
+   * a cancel cancels the whole run. True when it replaced the scored package.
    */
   private async refit(
     job: RunningJob,
@@ -249,10 +249,19 @@ export class ProjectTrainService extends JobTable {
     const left = budget * 60 - scored.seconds;
     if (all.length === 0 || left < (budget * 60) / 2 || job.abort.signal.aborted) return false;
     const out = `${args.out}.all`;
+    const threshold = typeof scored.metrics.threshold === 'number' ? scored.metrics.threshold : undefined;
     try {
       await writeInstructionFile(join(work, 'all.jsonl'), all);
       await this.runner(
-        { ...args, train: join(work, 'all.jsonl'), heldout: undefined, compare: undefined, out, maxMinutes: left / 60 },
+        {
+          ...args,
+          train: join(work, 'all.jsonl'),
+          heldout: undefined,
+          compare: undefined,
+          out,
+          maxMinutes: left / 60,
+          threshold,
+        },
         job.abort.signal,
         (progress) => this.progress(job, progress),
       );

@@ -35,6 +35,8 @@ export interface FineTuneArgs {
   members?: number;
   /** The training documents' lexicon file (core/lexicon/lexicon-file.ts), carried in the package to fill the model's gaps. */
   lexicon?: string;
+  /** The package's decoding threshold (the trainer's default: the base's, or the best on a large enough held-out file). */
+  threshold?: number;
 }
 
 export interface FineTuneProgress {
@@ -84,6 +86,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--texts', a.texts);
   opt('--members', a.members);
   opt('--lexicon', a.lexicon);
+  opt('--threshold', a.threshold);
   return out;
 }
 

@@ -12,6 +12,7 @@ from dnw.package.project_labels import build_vocab, escape_label, escape_records
 from dnw.tagger.data import Record, write_instruction_jsonl
 from dnw.tagger.encode import collate, encode_record
 from dnw.tagger.synthetic import synthetic_records
+from dnw.package import finetune_package as ft
 from test_finetune_package import FAST, onnx_runs, run_cli
 
 torch.set_num_threads(1)
@@ -76,7 +77,8 @@ def test_transfer_keeps_text_weights_and_maps_label_rows(base):
     assert logits.shape[-1] == new_vocab.label_ids[-1] + 1 and torch.isfinite(logits).all()
 
 
-def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path):
+def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path, monkeypatch):
+    monkeypatch.setattr(ft, "TUNE_FROM", 8)  # the 8 held-out sentences below are enough to choose a threshold
     # as the workbench writes them: the instruction format's tags cannot hold "Triệu chứng", so labels are indexed
     write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(30, 1)))
     write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(8, 2)))
@@ -114,6 +116,11 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path)
     m = events[-1]["metrics"]
     assert "f1" in m and set(m["per_label"]) <= set(LABELS)
     assert "f1" in m["compare"] and m["compare"]["package"] == "tiny-trainable 1.2.3"
+    # the package decodes at the threshold that scored best on the held-out sentences (a tie keeps the earlier one)
+    assert list(m["thresholds"]) == [str(t) for t in ft.THRESHOLDS]
+    best = max(m["thresholds"].values())
+    assert m["threshold"] == next(t for t in ft.THRESHOLDS if m["thresholds"][str(t)] == best)
+    assert m["f1"] == best and manifest["sampler"]["threshold"] == m["threshold"]
     onnx_runs(out)
     # the new package is trainable again, from its own labels (identity transfer)
     model, vocab, *_ = load_package(out)
@@ -131,12 +138,15 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path)
             out2,
             "--max-steps",
             "2",
+            "--threshold",
+            "0.75",
             *FAST,
         ]
     )
     assert code == 0, events
-    _, vocab2, *_ = load_package(out2)
+    _, vocab2, *_, manifest2 = load_package(out2)
     assert vocab2.labels == vocab.labels
+    assert manifest2["sampler"]["threshold"] == 0.75 and "thresholds" not in events[-1]["metrics"]
 
 
 def test_a_label_outside_the_project_set_is_refused(base, tmp_path):
