@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 
 import torch
+from dnw.package import finetune_package as ft
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
 from dnw.tagger.data import Record, write_instruction_jsonl
 from dnw.tagger.encode import collate, encode_record
 from dnw.tagger.synthetic import synthetic_records
-from dnw.package import finetune_package as ft
 from test_finetune_package import FAST, onnx_runs, run_cli
 
 torch.set_num_threads(1)
