@@ -337,6 +337,9 @@ export interface ModelVersion {
     reason?: string;
     /** The package was trained again on this many documents, held-out ones included, after it was scored. */
     refitDocs?: number;
+    /** The decoding threshold it ships with, and the held-out F1 of each one tried when the trainer chose it there. */
+    threshold?: number;
+    thresholds?: Record<string, number>;
   } | null;
   /** The F1 its model card reports (the manifest's first F1 evaluation), on the card's own dataset, not this project's. */
   card?: { f1: number; dataset: string };

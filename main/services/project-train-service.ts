@@ -70,6 +70,11 @@ export function splitHeldout<T extends { id: number }>(docs: readonly T[]): { tr
   return { train: docs.filter((d) => !held.has(d)), heldout };
 }
 
+/** The trainer's `thresholds` metric: held-out F1 by decoding threshold. */
+function isScores(v: unknown): v is Record<string, number> {
+  return typeof v === 'object' && v !== null && Object.values(v).every((f) => typeof f === 'number');
+}
+
 /** The decision: the new version becomes active only when it beats the active model on the same held-out documents. */
 export function decide(
   newF1: number | null,
@@ -356,6 +361,8 @@ export class ProjectTrainService extends JobTable {
         activated: decision.activated,
         reason: decision.reason,
         ...(refit ? { refitDocs: train.length + heldout.length } : {}),
+        threshold: num(m.threshold) ?? undefined,
+        ...(isScores(m.thresholds) ? { thresholds: m.thresholds } : {}),
       };
       const modelId = registerTrainedModel(this.store, runId, result, {
         metrics,

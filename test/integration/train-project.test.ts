@@ -135,6 +135,10 @@ test(
       // The package loads and writes the project's labels, nested.
       const manifest = JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8'));
       assert.deepEqual(manifest.output.labels, [SYMPTOM, CLINIC, PLACE]);
+      // 5 held-out documents cannot choose a decoding threshold: the base's, recorded and kept by the refit.
+      assert.equal(created.metrics?.threshold, 0.9);
+      assert.equal(created.metrics?.thresholds, undefined);
+      assert.equal(manifest.sampler.threshold, 0.9);
       // It carries the lexicon of its training documents, in the project's labels, to fill the model's gaps.
       assert.deepEqual(manifest.lexicon, { file: 'lexicon.json' });
       const lexicon = readLexiconFile(JSON.parse(readFileSync(join(created.path, 'lexicon.json'), 'utf8')), 'lexicon');

@@ -81,6 +81,9 @@ export const trainCommand: Command = {
       console.log(
         `new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
           `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
+          (version.metrics?.thresholds
+            ? ` (decoding threshold ${version.metrics.threshold}, the best there of ${Object.keys(version.metrics.thresholds).join(', ')})`
+            : '') +
           (version.metrics?.refitDocs ? `, then trained again on all ${version.metrics.refitDocs}` : '') +
           (r.activeModel ? `; active model ${r.activeModel}: ${r.activeF1?.toFixed(4) ?? 'not scored'}` : ''),
       );
