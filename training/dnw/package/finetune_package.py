@@ -797,7 +797,6 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             "train_seconds": stats["train_seconds"],
             "device": stats["device"],
             "precision": stats["precision"],
-            "threshold": threshold,
         }
         evaluation = []
         if heldout:
@@ -818,7 +817,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 rep = tried[threshold]
             else:
                 rep = score(threshold)
-            metrics["threshold"] = threshold
+            sampler["threshold"] = threshold
             n = rep["nested"]
             metrics.update(
                 {
@@ -840,7 +839,6 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 from .project_labels import unescape_label
 
                 metrics["per_label"] = {unescape_label(k): v for k, v in metrics["per_label"].items()}
-            sampler["threshold"] = threshold
             if args.compare is not None:
                 metrics["compare"] = score_package(args.compare, heldout, project, threshold, max_steps, threads)
             date = time.strftime("%Y-%m-%d")
@@ -860,6 +858,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                     ("flat micro-F1", "flat_f1"),
                 )
             ]
+        metrics["threshold"] = threshold
         prev = base.get("provenance") or {}
         lineage = list(prev.get("lineage", [])) + [
             {"name": base.get("name"), "version": base.get("version"), "builder": prev.get("builder")}
