@@ -43,6 +43,11 @@ function readLabelToken(raw: string): LabelToken {
   return token;
 }
 
+/** The labels a label token writes (outer level first, `O` writes none); undefined when it is not a tag stack. */
+export function labelsOfTag(raw: string): string[] | undefined {
+  return readLabelToken(raw).stack?.flatMap((tag) => (tag === 'O' ? [] : [tag.slice(2)]));
+}
+
 /** An entity with the text tokens [first, end) it covers (for scores). */
 export interface AlignedEntity extends Entity {
   tokens: Range;

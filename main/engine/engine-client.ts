@@ -87,7 +87,7 @@ export class EngineClient {
     const done = new Promise<ItemResult[]>((resolve, reject) =>
       this.pending.set(id, { resolve, reject, onProgress: options.onProgress }),
     );
-    const { settings, keepHistory, disagreementTemperature } = options;
+    const { settings, keepHistory, disagreementTemperature, labels } = options;
     this.worker.postMessage({
       type: 'annotate',
       id,
@@ -95,6 +95,7 @@ export class EngineClient {
       settings,
       keepHistory,
       disagreementTemperature,
+      labels,
       cancel,
     } satisfies ToWorker);
     return { done, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };

@@ -182,6 +182,7 @@ export class DiffusionEnginePort implements EnginePort {
     return {
       modelName: client.info.name,
       modelVersion: client.info.version,
+      labels: client.info.labels,
       package: { path: dir, manifest },
       device: deviceOf(client.info),
       annotateMany: (texts, abort, onProgress, options) => this.annotate(client, texts, abort, onProgress, options),

@@ -29,11 +29,12 @@ async function handle(message: ToWorker): Promise<void> {
       if (!engine) throw new Error('no model package is open');
       const before = { ...engine.stats };
       let lastProgress = -Infinity;
-      const { settings, keepHistory, disagreementTemperature } = message;
+      const { settings, keepHistory, disagreementTemperature, labels } = message;
       const results = await engine.annotate(message.items, {
         settings,
         keepHistory,
         disagreementTemperature,
+        labels,
         isCancelled: () => Atomics.load(cancelled, 0) === 1,
         onProgress: (progress) => {
           const now = performance.now();

@@ -11,6 +11,9 @@ import {
 import type { Entity, Range } from '../../core/document.js';
 import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
+import type { ForwardFn } from '../../core/sampler/head-outputs.js';
+import { restrictedForward } from '../../core/sampler/restrict-candidates.js';
+import { labelsOfTag } from '../../core/model-output/aligned-bio.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { DEFAULT_BATCH_LIMITS, GPU_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
@@ -181,26 +184,58 @@ export class DiffusionEngine {
   /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
   async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
     const settings = resolveSettings(this.pkg.manifest.sampler, options.settings);
-    const results = await this.pass(items, settings, options);
+    const forward = this.forwardFor(options.labels);
+    const results = await this.pass(items, settings, options, forward);
     const { lexicon } = this.pkg;
     if (lexicon) {
       // The package's lexicon fills the model's gaps; the uncertainty signals stay the model's own.
       results.forEach((r, i) => (r.entities = fillGaps(items[i].text, r.entities, lexicon)));
     }
+    if (options.labels) {
+      const wanted = new Set(options.labels);
+      for (const r of results) r.entities = r.entities.filter((e) => wanted.has(e.label));
+    }
     const temperature = options.disagreementTemperature;
     if (temperature !== undefined && temperature > 0) {
       const quiet = { isCancelled: options.isCancelled };
-      const first = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 1) >>> 0 }, quiet);
-      const second = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 2) >>> 0 }, quiet);
+      const first = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 1) >>> 0 }, quiet, forward);
+      const second = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 2) >>> 0 }, quiet, forward);
       results.forEach((r, i) => (r.signals.disagreement = disagreement(first[i].entities, second[i].entities)));
     }
     return results;
+  }
+
+  /**
+   * The backend's forward, or (aligned-BIO, `labels` leaving out some of the model's) one whose candidates are only
+   * tags of those labels, renormalised: the model decodes as if the others did not exist.
+   */
+  private forwardFor(labels: readonly string[] | undefined): ForwardFn {
+    const m = this.pkg.manifest;
+    const wanted = new Set(labels);
+    if (!labels || m.output.format !== 'aligned-bio' || m.output.labels.every((l) => wanted.has(l)))
+      return this.opened.forward;
+    const tokenizer = this.pkg.tokenizer;
+    const verdicts = new Map<number, boolean>();
+    const allowed = (id: number): boolean => {
+      let ok = verdicts.get(id);
+      if (ok === undefined) {
+        // Ids that are no tag (the specials) are never candidates: the head gives them -1e4.
+        ok = labelsOfTag(tokenizer.decode([id]))?.every((l) => wanted.has(l)) ?? true;
+        verdicts.set(id, ok);
+      }
+      return ok;
+    };
+    // `O` is the first id that decodes to a tag stack without labels (right after the specials).
+    let outside = -1;
+    for (let id = 0; id < 4096 && outside < 0; id++) if (labelsOfTag(tokenizer.decode([id]))?.length === 0) outside = id;
+    return outside < 0 ? this.opened.forward : restrictedForward(this.opened.forward, allowed, outside);
   }
 
   private async pass(
     items: readonly AnnotateItem[],
     settings: SamplerSettings,
     options: AnnotateOptions,
+    forward: ForwardFn,
   ): Promise<ItemResult[]> {
     const fits = (text: string) => this.fitsTokens(settings, this.pkg.tokenizer.encode(text).length);
     const rows: Row[] = [];
@@ -261,7 +296,7 @@ export class DiffusionEngine {
         batch.map((r) => rows[r].canvas),
         batch,
         settings,
-        { ...options, onStep },
+        { ...options, onStep, forward },
       );
       batch.forEach((r, j) => {
         const row = rows[r];
@@ -342,7 +377,10 @@ export class DiffusionEngine {
     canvases: number[],
     streams: number[],
     settings: SamplerSettings,
-    options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & { onStep?: (e: StepEvent) => void },
+    options: Pick<AnnotateOptions, 'keepHistory' | 'isCancelled'> & {
+      onStep?: (e: StepEvent) => void;
+      forward?: ForwardFn;
+    },
   ) {
     const m = this.pkg.manifest;
     const started = performance.now();
@@ -353,7 +391,7 @@ export class DiffusionEngine {
           settings,
           tokens: m.tokens,
           shiftedLogits: m.shiftedLogits,
-          forward: this.opened.forward,
+          forward: options.forward ?? this.opened.forward,
           onStep: options.onStep,
           keepHistory: options.keepHistory,
           isCancelled: options.isCancelled,

@@ -38,6 +38,11 @@ export interface AnnotateRequest {
   keepHistory?: boolean;
   /** Also run two sampled denoising passes at this temperature and record their disagreement (3× the work). */
   disagreementTemperature?: number;
+  /**
+   * Only these of the model's labels (the ones a project uses): an aligned-BIO model decodes with the others' tags
+   * removed from its candidates; any other model's spans of other labels are dropped.
+   */
+  labels?: readonly string[];
 }
 
 /** The package a session runs, so the job can record it in the model registry. */
@@ -52,6 +57,8 @@ export interface OpenedPackage {
 export interface EngineSession {
   modelName: string;
   modelVersion: string;
+  /** The labels the model writes, where known (a job then decodes with only those its project uses). */
+  labels?: readonly string[];
   /** The model package behind the session; null for stand-ins that have none (they get no registry entry). */
   package: OpenedPackage | null;
   device: DeviceInfo;

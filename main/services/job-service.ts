@@ -114,6 +114,19 @@ export class JobService extends JobTable {
     if (ids.length > 0) yield { ids, docs };
   }
 
+  /**
+   * The model's labels that land on one of the project's (through its mapping): the model decodes with only those,
+   * so a model of two schemas tags as this project's. Undefined (decode with all) when the model's labels are not
+   * known, all land, or none does (its suggestions then keep their own labels, as before any mapping).
+   */
+  private labelsUsed(projectId: number, session: { modelName: string; labels?: readonly string[] }) {
+    if (!session.labels) return undefined;
+    const project = new Set(this.store.labels.list(projectId).map((l) => l.name));
+    const map = labelMapper(this.store.labelMappings.list(projectId), session.modelName);
+    const used = session.labels.filter((label) => project.has(map(label)));
+    return used.length > 0 && used.length < session.labels.length ? used : undefined;
+  }
+
   private async run(
     job: RunningJob,
     projectId: number,
@@ -143,6 +156,7 @@ export class JobService extends JobTable {
             })
           : null;
         progress(true); // the device the engine really got
+        const labels = this.labelsUsed(projectId, session);
         for (const { ids, docs } of this.chunks(documentIds)) {
           if (abort.signal.aborted) break;
           const before = info.done;
@@ -157,7 +171,7 @@ export class JobService extends JobTable {
                     info.step = p.step;
                     progress(false);
                   },
-                  { disagreementTemperature },
+                  { disagreementTemperature, labels },
                 );
           if (abort.signal.aborted) break;
           // Status and revision are read again: someone may have edited a document while the engine ran.

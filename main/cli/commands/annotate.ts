@@ -33,7 +33,8 @@ document's entities replaced by the model's (tokens and metadata kept, so \`work
   --limit    only the first N documents
   --db       a workbench database: annotate with its project's active model (the active version when it was trained
              in this project or for no project, else the embedded model; --model overrides) and write the project's
-             labels (the model's read through the project's label mapping; labels the project lacks are dropped)
+             labels (the model's read through the project's label mapping; the model decodes with only the labels
+             that map onto the project's)
   --project  the project of --db (default: its only project)`;
 
 const BATCH_DOCS = 256;
@@ -82,6 +83,9 @@ export const annotateCommand: Command = {
     });
     const { info } = engine;
     const relabel = project?.relabel(info.name);
+    // The model decodes with only the labels the project keeps (a model of two schemas tags as the project's).
+    const kept = relabel && info.labels.filter((label) => relabel(label) !== null);
+    const labels = kept && kept.length > 0 ? kept : undefined;
     console.error(
       `model ${info.name} ${info.version} on ${info.backend} ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.runtime ? ` [${info.runtime}]` : ''}`,
     );
@@ -92,7 +96,7 @@ export const annotateCommand: Command = {
         const batch = docs.slice(from, from + BATCH_DOCS);
         const results = await engine.annotate(
           batch.map((doc, i) => ({ id: String(from + i), text: doc.text })),
-          { settings },
+          { settings, labels },
         );
         results.forEach((result, i) => {
           batch[i].entities = relabel ? relabelEntities(result.entities, relabel) : result.entities;
