@@ -198,8 +198,18 @@ export class DiffusionEngine {
     const temperature = options.disagreementTemperature;
     if (temperature !== undefined && temperature > 0) {
       const quiet = { isCancelled: options.isCancelled };
-      const first = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 1) >>> 0 }, quiet, forward);
-      const second = await this.pass(items, { ...settings, temperature, seed: (settings.seed + 2) >>> 0 }, quiet, forward);
+      const first = await this.pass(
+        items,
+        { ...settings, temperature, seed: (settings.seed + 1) >>> 0 },
+        quiet,
+        forward,
+      );
+      const second = await this.pass(
+        items,
+        { ...settings, temperature, seed: (settings.seed + 2) >>> 0 },
+        quiet,
+        forward,
+      );
       results.forEach((r, i) => (r.signals.disagreement = disagreement(first[i].entities, second[i].entities)));
     }
     return results;
@@ -227,7 +237,8 @@ export class DiffusionEngine {
     };
     // `O` is the first id that decodes to a tag stack without labels (right after the specials).
     let outside = -1;
-    for (let id = 0; id < 4096 && outside < 0; id++) if (labelsOfTag(tokenizer.decode([id]))?.length === 0) outside = id;
+    for (let id = 0; id < 4096 && outside < 0; id++)
+      if (labelsOfTag(tokenizer.decode([id]))?.length === 0) outside = id;
     return outside < 0 ? this.opened.forward : restrictedForward(this.opened.forward, allowed, outside);
   }
 

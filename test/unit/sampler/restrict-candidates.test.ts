@@ -60,7 +60,11 @@ test('a position whose candidates are all rejected gets the fallback, certain', 
 });
 
 test('restrictedForward applies it to every forward pass', async () => {
-  const forward = restrictedForward(async () => outputs(), (id) => id !== 10, 6);
+  const forward = restrictedForward(
+    async () => outputs(),
+    (id) => id !== 10,
+    6,
+  );
   const out = await forward(
     { batch: 1, seq: 2, inputIds: new Int32Array(2), attentionMask: new Int32Array(2), positionIds: new Int32Array(2) },
     { temperature: 0, topP: 1, topK: 0 },
