@@ -1,9 +1,15 @@
 // Decoding with part of the embedded model's labels (AnnotateRequest.labels): what a project that uses only some of
 // a model's labels gets from it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DiffusionEngine } from '../../main/engine/engine.js';
+import { DiffusionEnginePort } from '../../main/engine/engine-port-adapter.js';
 import { embeddedModelDir } from '../../main/hosts/engine-loader.js';
+import { DEFAULT_LABELS, openWorkspace } from '../../main/hosts/workspace.js';
+import { WorkbenchService } from '../../main/services/workbench-service.js';
 
 const TEXTS = [
   'Bệnh nhân BN123 , nam , 35 tuổi , ở quận Hải Châu , Đà Nẵng , được đưa đến Bệnh viện Đà Nẵng ngày 12/3 .',
@@ -34,4 +40,43 @@ test('every label of the model is the same as none given: the decode is unchange
     same.map((r) => r.entities),
     all.map((r) => r.entities),
   );
+});
+
+test('a pre-annotation job decodes with the labels its project has', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-label-restriction-'));
+  const workspace = await openWorkspace(dir, { samples: false });
+  const engine = new DiffusionEnginePort({
+    embeddedDir: embeddedModelDir,
+    engine: { device: 'cpu', intraOpThreads: 1 },
+  });
+  const service = new WorkbenchService({
+    store: workspace.store,
+    dataDir: dir,
+    host: 'browser',
+    engine,
+    version: 'test',
+  });
+  try {
+    const kept = ['LOCATION', 'DATE'];
+    for (const name of DEFAULT_LABELS.filter((l) => !kept.includes(l)))
+      await service['labels.delete']({ projectId: 1, name });
+    await service['documents.import']({
+      projectId: 1,
+      name: 'ca-benh.txt',
+      contentBase64: Buffer.from(TEXTS.join('\n') + '\n').toString('base64'),
+      format: 'text',
+    });
+    const job = await service['preannotate.start']({ projectId: 1, scope: 'unfinished', model: { kind: 'embedded' } });
+    assert.equal((await service.jobs.settled(job.id))?.state, 'done');
+    const labels = [];
+    for (const id of [1, 2]) {
+      const view = await service['documents.get']({ documentId: id });
+      labels.push(...view.suggestions.map((s) => s.label));
+    }
+    assert.ok(labels.includes('LOCATION') && labels.every((l) => kept.includes(l)), labels.join(' '));
+  } finally {
+    await service.close();
+    workspace.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
