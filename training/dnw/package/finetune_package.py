@@ -379,7 +379,7 @@ def train_model(
         "final_loss": round(sum(recent) / len(recent), 4),
         "train_seconds": round(time.time() - train_start, 1),
         "device": device_label(device),
-        "precision": precision,
+        "arithmetic": precision,
         "peak_gpu_mem_gib": peak_mem,
     }
 
@@ -796,7 +796,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             "final_loss": stats["final_loss"],
             "train_seconds": stats["train_seconds"],
             "device": stats["device"],
-            "precision": stats["precision"],
+            # The training dtype; "precision" is the held-out score's, below.
+            "arithmetic": stats["arithmetic"],
         }
         evaluation = []
         if heldout:
