@@ -224,7 +224,7 @@ test('models lists the embedded version as active; finetune refuses a project wi
   assert.equal(workbench(['import', db, phonerFile(dir, 'done.jsonl', GOLD), '--format', 'phoner']).status, 0);
   const before = workbench(['models', db]);
   assert.equal(before.status, 0, before.stderr);
-  assert.match(before.stdout, /^\*\s+1\s+dnw-embedded_v1 /mu);
+  assert.match(before.stdout, /^\*\s+1\s+dnw-embedded_v2 /mu);
   const refused = workbench(['finetune', db]);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /at least 10 finished \(done or reviewed\) documents; this project has 2/);
