@@ -1,15 +1,12 @@
 // Decoding with part of the embedded model's labels (AnnotateRequest.labels): what a project that uses only some of
 // a model's labels gets from it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DiffusionEngine } from '../../main/engine/engine.js';
 import { DiffusionEnginePort } from '../../main/engine/engine-port-adapter.js';
 import { embeddedModelDir } from '../../main/hosts/engine-loader.js';
-import { DEFAULT_LABELS, openWorkspace } from '../../main/hosts/workspace.js';
-import { WorkbenchService } from '../../main/services/workbench-service.js';
+import { DEFAULT_LABELS } from '../../main/hosts/workspace.js';
+import { tempService } from '../unit/hosts/helpers.js';
 
 const TEXTS = [
   'Bệnh nhân BN123 , nam , 35 tuổi , ở quận Hải Châu , Đà Nẵng , được đưa đến Bệnh viện Đà Nẵng ngày 12/3 .',
@@ -43,19 +40,11 @@ test('every label of the model is the same as none given: the decode is unchange
 });
 
 test('a pre-annotation job decodes with the labels its project has', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-label-restriction-'));
-  const workspace = await openWorkspace(dir, { samples: false });
   const engine = new DiffusionEnginePort({
     embeddedDir: embeddedModelDir,
     engine: { device: 'cpu', intraOpThreads: 1 },
   });
-  const service = new WorkbenchService({
-    store: workspace.store,
-    dataDir: dir,
-    host: 'browser',
-    engine,
-    version: 'test',
-  });
+  const { service, close } = await tempService(engine);
   try {
     const kept = ['LOCATION', 'DATE'];
     for (const name of DEFAULT_LABELS.filter((l) => !kept.includes(l)))
@@ -75,8 +64,6 @@ test('a pre-annotation job decodes with the labels its project has', async () =>
     }
     assert.ok(labels.includes('LOCATION') && labels.every((l) => kept.includes(l)), labels.join(' '));
   } finally {
-    await service.close();
-    workspace.store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
