@@ -467,9 +467,9 @@ def _read_label_file(path: Path) -> dict:
 def score_package(
     package: Path, heldout: list, project: dict | None, threshold: float, max_steps: int, threads: int
 ) -> dict:
-    """Nested micro P/R/F1 of another package (the active model) on the same held-out records, its labels read
-    through the project's map (a label that maps to no project label is dropped); {"error": why} when it cannot be
-    scored here (no trainable weights, not an aligned canvas)."""
+    """Nested micro P/R/F1 of another package (the active model) on the same held-out records, decoded with the labels
+    that land on the project's and read through the project's map (as the engine pre-annotates for the project);
+    {"error": why} when it cannot be scored here (no trainable weights, not an aligned canvas)."""
     from ..graph_export import session_for
     from ..tagger.data import Counts
     from ..tagger.decode import decode_items
@@ -491,6 +491,9 @@ def score_package(
 
     items = [encode_record(r, vocab, "aligned") for r in heldout]
     m = manifest.get("sampler") or {}
+    # Decoded with only the labels that land on the project's, as the engine pre-annotates for the project (none
+    # landing: all of them, as the engine does too).
+    landing = {lab for lab in vocab.entity_labels if to_project(lab) is not None}
     preds, _ = decode_items(
         None,
         vocab,
@@ -500,6 +503,7 @@ def score_package(
         int(m.get("steps", max_steps)),
         8192,
         session_for(package / manifest["graph"]["file"], threads),
+        labels=landing or None,
     )
     counts = Counts()
     for it, pred in zip(items, preds):

@@ -37,8 +37,10 @@ def torch_step(model, allowed: torch.Tensor | None = None):
     return step
 
 
-def onnx_step(session):
-    """The same from an exported graph (graph contract: greedy, no filtering)."""
+def onnx_step(session, allowed: torch.Tensor | None = None, fallback: int = 0):
+    """The same from an exported graph (graph contract: greedy, no filtering). With `allowed` (a bool per token id),
+    the engine's label restriction (core/sampler/restrict-candidates.ts): the best allowed candidate of the graph's
+    top K, its probability renormalised as p / (1 - removed mass); `fallback` with probability 1 where none is."""
     import numpy as np
 
     scalars = {"temperature": np.zeros(1, np.float32), "top_p": np.ones(1, np.float32), "top_k": np.zeros(1, np.int64)}
@@ -47,9 +49,31 @@ def onnx_step(session):
         ids_out, probs_out, _ = session.run(
             None, {"input_ids": ids.numpy(), "attention_mask": att.numpy(), "position_ids": pos.numpy(), **scalars}
         )
-        return torch.from_numpy(probs_out[..., 0]), torch.from_numpy(ids_out[..., 0])
+        top_ids, top_probs = torch.from_numpy(ids_out).long(), torch.from_numpy(probs_out)
+        if allowed is None:
+            return top_probs[..., 0], top_ids[..., 0]
+        ok = allowed[top_ids]
+        removed = (top_probs * ~ok).sum(-1)
+        first = ok.to(torch.int8).argmax(-1, keepdim=True)  # the best allowed candidate (they come sorted)
+        prob = top_probs.gather(-1, first)[..., 0] / (1 - removed).clamp_min(1e-6)
+        some = ok.any(-1)
+        return (
+            torch.where(some, prob, torch.ones_like(prob)),
+            torch.where(some, top_ids.gather(-1, first)[..., 0], torch.full_like(prob, fallback, dtype=torch.long)),
+        )
 
     return step
+
+
+def allowed_tags(vocab: Vocab, wanted: set[str]) -> torch.Tensor | None:
+    """A bool per token id: False for the tags of a label outside `wanted` (labels as the vocabulary writes them);
+    None when every label is wanted (nothing to restrict)."""
+    if all(lab in wanted for lab in vocab.entity_labels):
+        return None
+    allowed = torch.ones(vocab.tokenizer.get_vocab_size(), dtype=torch.bool)
+    for tag, i in zip(vocab.labels, vocab.label_ids):
+        allowed[i] = all(level == "O" or level[2:] in wanted for level in tag.split("|"))
+    return allowed
 
 
 @torch.no_grad()
@@ -125,14 +149,17 @@ def decode_items(
     max_steps: int | None = None,
     max_tokens: int = 8192,
     session=None,
+    labels: set[str] | None = None,
 ) -> tuple[list[list[Span]], DecodeStats]:
     """Predicted char spans (all nesting levels) for each item, and how many forward passes it took.
-    With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`."""
+    With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`;
+    with `labels` too, the graph decodes with only those of its labels, as the engine does for a project."""
     preds: list[list[Span]] = [[] for _ in items]
     stats = DecodeStats()
     label_of = {i: t for t, i in zip(vocab.labels, vocab.label_ids)}
     if session is not None:
-        step_fn = onnx_step(session)
+        allowed = allowed_tags(vocab, labels) if labels is not None and fmt == "aligned" else None
+        step_fn = onnx_step(session, allowed, vocab.label_ids[vocab.labels.index("O")] if allowed is not None else 0)
     else:
         model.eval()
         allowed = None

@@ -1,0 +1,60 @@
+"""The reference decode with part of a model's labels (dnw.tagger.decode: allowed_tags, onnx_step), as the engine
+decodes for a project (core/sampler/restrict-candidates.ts), and the active package scored that way."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from dnw.graph_export import session_for
+from dnw.package.package_checkpoint import load_package
+from dnw.tagger.data import read_instruction_jsonl
+from dnw.tagger.decode import allowed_tags, decode_items, onnx_step
+from dnw.tagger.encode import encode_record
+
+
+class FakeSession:
+    """A graph whose top K are fixed: two positions, four candidates each, the whole distribution."""
+
+    def run(self, _names, _feeds):
+        ids = np.array([[[10, 11, 12, 13], [11, 13, 10, 12]]], dtype=np.int64)
+        probs = np.array([[[0.5, 0.3, 0.15, 0.05], [0.7, 0.2, 0.06, 0.04]]], dtype=np.float32)
+        return ids, probs, np.zeros((1, 2), np.float32)
+
+
+def run_step(allowed):
+    step = onnx_step(FakeSession(), allowed, fallback=6)
+    z = torch.zeros(1, 2, dtype=torch.long)
+    return step(z, z, z)
+
+
+def test_the_best_allowed_candidate_renormalised_as_the_engine_does():
+    allowed = torch.ones(20, dtype=torch.bool)
+    allowed[11] = False
+    prob, pred = run_step(allowed)
+    assert pred.tolist() == [[10, 13]]
+    assert torch.allclose(prob, torch.tensor([[0.5 / 0.7, 0.2 / 0.3]]))
+    nothing = torch.zeros(20, dtype=torch.bool)
+    prob, pred = run_step(nothing)
+    assert pred.tolist() == [[6, 6]] and prob.tolist() == [[1.0, 1.0]]
+    prob, pred = run_step(None)
+    assert pred.tolist() == [[10, 11]] and torch.allclose(prob, torch.tensor([[0.5, 0.7]]))
+
+
+def test_allowed_tags_keeps_o_and_the_wanted_labels_tags_stacks_included(base):
+    _, vocab, *_ = load_package(base["package"])
+    assert allowed_tags(vocab, set(vocab.entity_labels)) is None
+    allowed = allowed_tags(vocab, {"LOCATION"})
+    for tag, i in zip(vocab.labels, vocab.label_ids):
+        levels = [t for t in tag.split("|") if t != "O"]
+        assert bool(allowed[i]) == all(t[2:] == "LOCATION" for t in levels), tag
+    assert allowed[vocab.label_ids[vocab.labels.index("O")]] and allowed[vocab.mask_id]
+
+
+def test_decode_with_some_labels_writes_only_those(base):
+    _, vocab, _, _, manifest = load_package(base["package"])
+    items = [encode_record(r, vocab, "aligned") for r in read_instruction_jsonl(base["dev"])]
+    session = session_for(base["package"] / manifest["graph"]["file"], 1)
+    everything, _ = decode_items(None, vocab, items, "aligned", 0.9, 4, 8192, session)
+    assert {lab for pred in everything for *_, lab in pred} - {"LOCATION"}, "the random model writes other labels"
+    some, _ = decode_items(None, vocab, items, "aligned", 0.9, 4, 8192, session, labels={"LOCATION"})
+    assert all(lab == "LOCATION" for pred in some for *_, lab in pred)
