@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPO = ROOT.parent
 sys.path.insert(0, str(ROOT))
 
-from dnw.tagger.data import Record, write_instruction_jsonl  # noqa: E402
+from dnw.tagger.data import Record, decode_bio, token_spans_to_char_spans, write_instruction_jsonl  # noqa: E402
 
 PHONER_LABELS = [
     "AGE",
@@ -46,27 +46,20 @@ def read_conll(path: Path) -> list[Record]:
     """IOB CoNLL (token ... tag) -> records over the tokens joined by spaces, NFC per token so offsets hold. A token
     line without a tag (ViMedNER train has one empty token) is skipped, as bench/crf_baseline.py does."""
     records: list[Record] = []
-    text, spans, current = "", [], None
+    words: list[str] = []
+    tags: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         parts = line.split()
-        if not parts:
-            if text:
-                records.append(Record(text, [tuple(s) for s in spans]))
-            text, spans, current = "", [], None
-            continue
-        if len(parts) < 2:
-            continue
-        word, tag = unicodedata.normalize("NFC", parts[0]), parts[-1]
-        text += " " if text else ""
-        start = len(text)
-        text += word
-        if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:])):
-            current = [start, len(text), tag[2:]]
-            spans.append(current)
-        elif tag.startswith("I-"):
-            current[1] = len(text)
-        else:
-            current = None
+        if len(parts) >= 2:
+            words.append(unicodedata.normalize("NFC", parts[0]))
+            tags.append(parts[-1])
+        elif not parts and words:
+            offsets, at = [], 0
+            for w in words:
+                offsets.append((at, at + len(w)))
+                at += len(w) + 1
+            records.append(Record(" ".join(words), token_spans_to_char_spans(decode_bio(tags), offsets)))
+            words, tags = [], []
     return records
 
 
