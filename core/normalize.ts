@@ -34,3 +34,16 @@ export function normalizeNfc(text: string): Normalized {
   boundaries.set(original, out);
   return { text: nfc, unchanged: false, map: (offset) => boundaries.get(offset) };
 }
+
+/**
+ * `text` lower-cased character by character, keeping every offset: a character whose lower case is longer (İ → i̇)
+ * stays as it is. For models trained on lower-case text only.
+ */
+export function lowerCaseInPlace(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch;
+  }
+  return out;
+}

@@ -31,6 +31,19 @@ export interface OutputSpec {
   labels: string[];
   /** How 'auto' sizes the canvas: ceil(textTokens * perTextToken) + extra (aligned-bio: exactly textTokens). */
   canvas?: { perTextToken: number; extra: number };
+  /**
+   * The label sets the model was trained on together (one per corpus it learnt), each with the sampler settings chosen
+   * on its own held-out sentences: a decode whose labels all lie in one schema uses that schema's settings.
+   */
+  schemas?: LabelSchema[];
+}
+
+export interface LabelSchema {
+  name: string;
+  labels: string[];
+  sampler?: Partial<SamplerSettings>;
+  /** Its training text was all lower case: a decode with this schema reads the text lower-cased (offsets kept). */
+  lowercase?: boolean;
 }
 
 export interface EvaluationResult {
@@ -218,7 +231,7 @@ function readPrompt(f: FieldReader, json: Record<string, unknown>): RawPrompt | 
 function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec | undefined {
   const output = f.object(json, 'output', '');
   if (!output) return undefined;
-  f.onlyKeys(output, 'output', ['format', 'labels', 'canvas']);
+  f.onlyKeys(output, 'output', ['format', 'labels', 'canvas', 'schemas']);
   const format = f.oneOf(output, 'format', 'output', OUTPUT_FORMATS);
   const labels = f.strings(output, 'labels', 'output');
   labels?.forEach((label, i) => {
@@ -234,7 +247,65 @@ function readOutput(f: FieldReader, json: Record<string, unknown>): OutputSpec |
   const perTextToken = canvas && f.number(canvas, 'perTextToken', 'output.canvas');
   const extra = canvas && f.integer(canvas, 'extra', 'output.canvas', 0);
   if (perTextToken !== undefined && perTextToken <= 0) f.fail('output.canvas.perTextToken', 'must be > 0');
-  return format && labels && { format, labels, canvas: canvas && { perTextToken: perTextToken!, extra: extra! } };
+  const schemas = readSchemas(f, output, labels ?? []);
+  return (
+    format &&
+    labels && {
+      format,
+      labels,
+      canvas: canvas && { perTextToken: perTextToken!, extra: extra! },
+      ...(schemas ? { schemas } : {}),
+    }
+  );
+}
+
+function readSchemas(f: FieldReader, output: Record<string, unknown>, known: string[]): LabelSchema[] | undefined {
+  const value = output.schemas;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return f.fail('output.schemas', 'must be a list');
+  return value.flatMap((entry, i) => {
+    const path = `output.schemas[${i}]`;
+    if (!isObject(entry)) return f.fail(path, 'must be an object') ?? [];
+    f.onlyKeys(entry, path, ['name', 'labels', 'sampler', 'lowercase']);
+    const name = f.string(entry, 'name', path);
+    const labels = f.strings(entry, 'labels', path);
+    if (labels?.length === 0) f.fail(`${path}.labels`, 'must name at least one label');
+    labels?.forEach((label, j) => {
+      if (!known.includes(label)) f.fail(`${path}.labels[${j}]`, `"${label}" is not one of output.labels`);
+    });
+    const sampler = f.object(entry, 'sampler', path, true);
+    if (sampler) {
+      try {
+        resolveSettings(DREAM_DEFAULTS, sampler as Partial<SamplerSettings>);
+      } catch (error) {
+        if (!(error instanceof SamplerSettingsError)) throw error;
+        f.fail(`${path}.sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
+      }
+    }
+    const lowercase = f.boolean(entry, 'lowercase', path, true);
+    return name !== undefined && labels
+      ? [
+          {
+            name,
+            labels,
+            ...(sampler ? { sampler: sampler as Partial<SamplerSettings> } : {}),
+            ...(lowercase !== undefined ? { lowercase } : {}),
+          },
+        ]
+      : [];
+  });
+}
+
+/** The schema a decode with `labels` (all of the model's when undefined) belongs to: the first holding them all. */
+export function schemaFor(manifest: ModelManifest, labels?: readonly string[]): LabelSchema | undefined {
+  const wanted = labels ?? manifest.output.labels;
+  return manifest.output.schemas?.find((s) => wanted.every((l) => s.labels.includes(l)));
+}
+
+/** The sampler defaults for a decode with `labels`: its schema's settings over the package's. */
+export function samplerDefaultsFor(manifest: ModelManifest, labels?: readonly string[]): SamplerSettings {
+  const schema = schemaFor(manifest, labels);
+  return schema?.sampler ? resolveSettings(manifest.sampler, schema.sampler) : manifest.sampler;
 }
 
 function readLexicon(f: FieldReader, json: Record<string, unknown>): ModelManifest['lexicon'] {

@@ -15,6 +15,8 @@ import type { ForwardFn } from '../../core/sampler/head-outputs.js';
 import { restrictedForward } from '../../core/sampler/restrict-candidates.js';
 import { labelsOfTag } from '../../core/model-output/aligned-bio.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
+import { samplerDefaultsFor, schemaFor } from '../../core/model-package/manifest.js';
+import { lowerCaseInPlace } from '../../core/normalize.js';
 import { DEFAULT_BATCH_LIMITS, GPU_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
 import {
@@ -183,9 +185,13 @@ export class DiffusionEngine {
 
   /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
   async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
-    const settings = resolveSettings(this.pkg.manifest.sampler, options.settings);
+    const settings = resolveSettings(samplerDefaultsFor(this.pkg.manifest, options.labels), options.settings);
     const forward = this.forwardFor(options.labels);
-    const results = await this.pass(items, settings, options, forward);
+    // A schema learnt from lower-case text only (ViMedNER) finds its entities in the text lower-cased.
+    const read = schemaFor(this.pkg.manifest, options.labels)?.lowercase
+      ? items.map((item) => ({ ...item, text: lowerCaseInPlace(item.text) }))
+      : items;
+    const results = await this.pass(read, settings, options, forward);
     const { lexicon } = this.pkg;
     if (lexicon) {
       // The package's lexicon fills the model's gaps; the uncertainty signals stay the model's own.
@@ -199,13 +205,13 @@ export class DiffusionEngine {
     if (temperature !== undefined && temperature > 0) {
       const quiet = { isCancelled: options.isCancelled };
       const first = await this.pass(
-        items,
+        read,
         { ...settings, temperature, seed: (settings.seed + 1) >>> 0 },
         quiet,
         forward,
       );
       const second = await this.pass(
-        items,
+        read,
         { ...settings, temperature, seed: (settings.seed + 2) >>> 0 },
         quiet,
         forward,

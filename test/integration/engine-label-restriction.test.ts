@@ -67,3 +67,45 @@ test('a pre-annotation job decodes with the labels its project has', async () =>
     await close();
   }
 });
+
+test("a decode with one schema's labels uses that schema's sampler settings (the embedded model's ViMedNER: 0.8)", async () => {
+  const vimedner = engine['pkg'].manifest.output.schemas?.find((s) => s.name === 'ViMedNER');
+  assert.equal(vimedner?.sampler?.threshold, 0.8);
+  assert.equal(engine.info.defaults.threshold, 0.9);
+  // ViMedNER's text is lower-case, so its labels are best found in lower-case text.
+  const medical = [
+    'bệnh nhân bị sốt cao , ho khan và đau họng kéo dài ba ngày , được chẩn đoán viêm phổi do vi khuẩn .',
+    'bác sĩ chỉ định chụp x - quang ngực và xét nghiệm máu để tìm nguyên nhân gây khó thở .',
+    'hút thuốc lá lâu năm là nguyên nhân chính gây ung thư phổi và bệnh phổi tắc nghẽn mạn tính .',
+  ].map((text, i) => ({ id: String(i), text }));
+  const histories = async (settings?: { threshold: number }) =>
+    (await engine.annotate(medical, { labels: vimedner!.labels, settings, keepHistory: true })).map((r) =>
+      r.segments.map((s) => s.history),
+    );
+  const chosen = await histories();
+  assert.deepEqual(chosen, await histories({ threshold: 0.8 }));
+  // The caller's own settings still win, and the package's 0.9 commits differently.
+  assert.notDeepEqual(chosen, await histories({ threshold: 0.9 }));
+});
+
+test('a schema learnt from lower-case text reads cased text lower-cased: the same entities at the same offsets', async () => {
+  const vimedner = engine['pkg'].manifest.output.schemas!.find((s) => s.name === 'ViMedNER')!;
+  assert.equal(vimedner.lowercase, true);
+  const lower = 'viêm màng não do virus là biến chứng hiếm gặp , bệnh nhân sốt cao và đau đầu dữ dội .';
+  const cased = 'Viêm màng não do Virus là biến chứng hiếm gặp , Bệnh nhân SỐT CAO và đau đầu dữ dội .';
+  const [a, b] = await engine.annotate(
+    [
+      { id: 'lower', text: lower },
+      { id: 'cased', text: cased },
+    ],
+    { labels: vimedner.labels },
+  );
+  assert.ok(a.entities.length >= 2, JSON.stringify(a.entities));
+  assert.deepEqual(b.entities, a.entities);
+  // PhoNER's labels read the text as it is (its corpus is cased).
+  const [phoner] = await engine.annotate([{ id: 'p', text: 'Bệnh nhân ở Hà Nội .' }], { labels: ['LOCATION'] });
+  assert.deepEqual(
+    phoner.entities.map((e) => 'Bệnh nhân ở Hà Nội .'.slice(e.start, e.end)),
+    ['Hà Nội'],
+  );
+});

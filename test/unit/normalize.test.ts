@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeNfc } from '../../core/normalize.js';
+import { lowerCaseInPlace, normalizeNfc } from '../../core/normalize.js';
 
 test('NFD Vietnamese is composed and offsets are remapped', () => {
   const nfc = 'Bệnh viện Đà Nẵng';
@@ -31,4 +31,13 @@ test('NFC text with CRLF and emoji is unchanged', () => {
   assert.equal(result.unchanged, true);
   assert.equal(result.text, text);
   assert.equal(result.map(4), 4);
+});
+
+test('lower-casing in place keeps every offset: NFC, NFD, CRLF, emoji, and a letter whose lower case is longer', () => {
+  const text = 'Bệnh viện ĐÀ NẴNG\r\n😷 SỐT 39°C, İzmir';
+  const lower = lowerCaseInPlace(text);
+  assert.equal(lower, 'bệnh viện đà nẵng\r\n😷 sốt 39°c, İzmir');
+  assert.equal(lower.length, text.length);
+  const nfd = 'Bệnh viện ĐÀ NẴNG, SỐT'.normalize('NFD');
+  assert.equal(lowerCaseInPlace(nfd), 'bệnh viện đà nẵng, sốt'.normalize('NFD'));
 });

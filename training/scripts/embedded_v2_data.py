@@ -7,8 +7,8 @@ instruction file over the union of their labels, plain label names (docs/trainin
 
 Train = both train splits + each dev split beyond its first 500 sentences (shuffled, seed 0); held-out = the first 500
 dev sentences of each (they choose the decoding threshold). Test splits are written for scoring only. Writes
-train.jsonl, heldout.jsonl, vimedner_test.jsonl and labels.json (the trainer's --labels) to --out (gitignored: the
-corpora's licences forbid redistribution).
+train.jsonl, heldout.jsonl (and its two parts, heldout_phoner.jsonl and heldout_vimedner.jsonl), vimedner_test.jsonl
+and labels.json (the trainer's --labels) to --out (gitignored: the corpora's licences forbid redistribution).
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def main() -> None:
     random.Random(0).shuffle(train)
     (args.out / "train.jsonl").write_text("".join(train), encoding="utf-8")
     (args.out / "heldout.jsonl").write_text("".join(ph_dev[:HELDOUT] + vm_dev[:HELDOUT]), encoding="utf-8")
+    # Each schema's part alone: tune_schemas.py chooses each one's decoding threshold on it.
+    (args.out / "heldout_phoner.jsonl").write_text("".join(ph_dev[:HELDOUT]), encoding="utf-8")
+    (args.out / "heldout_vimedner.jsonl").write_text("".join(vm_dev[:HELDOUT]), encoding="utf-8")
     labels = {"labels": PHONER_LABELS + VIMEDNER_LABELS, "map": {}, "indexed": False}
     (args.out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
     print(json.dumps({"train": len(train), "heldout": 2 * HELDOUT, "out": str(args.out)}))

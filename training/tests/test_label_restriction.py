@@ -3,6 +3,9 @@ decodes for a project (core/sampler/restrict-candidates.ts), and the active pack
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import numpy as np
 import torch
 from dnw.graph_export import session_for
@@ -10,6 +13,8 @@ from dnw.package.package_checkpoint import load_package
 from dnw.tagger.data import read_instruction_jsonl
 from dnw.tagger.decode import allowed_tags, decode_items, onnx_step
 from dnw.tagger.encode import encode_record
+
+EMBEDDED = Path(__file__).resolve().parents[2] / "assets" / "model"
 
 
 class FakeSession:
@@ -58,3 +63,47 @@ def test_decode_with_some_labels_writes_only_those(base):
     assert {lab for pred in everything for *_, lab in pred} - {"LOCATION"}, "the random model writes other labels"
     some, _ = decode_items(None, vocab, items, "aligned", 0.9, 4, 8192, session, labels={"LOCATION"})
     assert all(lab == "LOCATION" for pred in some for *_, lab in pred)
+
+
+def test_sampler_for_picks_the_schema_holding_every_decoded_label_as_the_engine_does():
+    from dnw.package.export import sampler_for
+
+    manifest = {
+        "sampler": {"steps": 8, "threshold": 0.9},
+        "output": {
+            "labels": ["A", "B", "C"],
+            "schemas": [
+                {"name": "one", "labels": ["A", "B"], "sampler": {"threshold": 0.8}},
+                {"name": "two", "labels": ["C"]},
+            ],
+        },
+    }
+    assert sampler_for(manifest, ["B"]) == {"steps": 8, "threshold": 0.8}
+    assert sampler_for(manifest, ["A", "B"])["threshold"] == 0.8
+    assert sampler_for(manifest, ["C"]) == {"steps": 8, "threshold": 0.9}  # a schema without settings
+    assert sampler_for(manifest, ["A", "C"])["threshold"] == 0.9  # no schema holds both
+    assert sampler_for(manifest)["threshold"] == 0.9  # all labels
+    assert sampler_for({"sampler": {"threshold": 0.7}, "output": {"labels": ["A"]}}, ["A"])["threshold"] == 0.7
+
+
+def test_the_embedded_model_decodes_vimedner_with_the_threshold_its_held_out_sentences_chose():
+    from dnw.package.export import sampler_for
+    from dnw.package.package_checkpoint import read_manifest
+
+    manifest = read_manifest(EMBEDDED)
+    vimedner = next(s for s in manifest["output"]["schemas"] if s["name"] == "ViMedNER")
+    assert sampler_for(manifest, vimedner["labels"])["threshold"] == 0.8
+    assert sampler_for(manifest, ["LOCATION", "DATE"])["threshold"] == 0.9
+
+
+def test_lower_case_in_place_keeps_offsets_as_the_engine_does():
+    from dnw.package.export import lower_case_in_place, schema_for
+    from dnw.package.package_checkpoint import read_manifest
+
+    text = "Bệnh viện ĐÀ NẴNG\r\n😷 SỐT, İzmir"
+    assert lower_case_in_place(text) == "bệnh viện đà nẵng\r\n😷 sốt, İzmir"
+    nfd = unicodedata.normalize("NFD", "SỐT CAO")
+    assert lower_case_in_place(nfd) == unicodedata.normalize("NFD", "sốt cao")
+    manifest = read_manifest(EMBEDDED)
+    assert schema_for(manifest, ["ten_benh"])["lowercase"] is True
+    assert "lowercase" not in schema_for(manifest, ["LOCATION"])

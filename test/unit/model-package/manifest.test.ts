@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { checkTokenIds, forwardBackend, ManifestError, parseManifest } from '../../../core/model-package/manifest.js';
+import {
+  checkTokenIds,
+  forwardBackend,
+  ManifestError,
+  parseManifest,
+  samplerDefaultsFor,
+  schemaFor,
+} from '../../../core/model-package/manifest.js';
 
 const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<
   string,
@@ -92,6 +99,36 @@ const cases: [string, (m: Record<string, any>) => void, RegExp][] = [
     },
     /^pytorch\.device: is not a known field/,
   ],
+  ['schemas not a list', (m) => (m.output.schemas = { name: 'a' }), /^output\.schemas: must be a list/],
+  [
+    'schema label the model lacks',
+    (m) =>
+      (m.output.schemas = [
+        { name: 'a', labels: ['LOCATION'] },
+        { name: 'b', labels: ['AGE', 'TUỔI'] },
+      ]),
+    /^output\.schemas\[1\]\.labels\[1\]: "TUỔI" is not one of output\.labels/,
+  ],
+  [
+    'schema without labels',
+    (m) => (m.output.schemas = [{ name: 'a', labels: [] }]),
+    /^output\.schemas\[0\]\.labels: must name at least one label/,
+  ],
+  [
+    'schema with a bad sampler setting',
+    (m) => (m.output.schemas = [{ name: 'a', labels: ['AGE'], sampler: { threshold: 'high' } }]),
+    /^output\.schemas\[0\]\.sampler\.threshold: must be a number/,
+  ],
+  [
+    'schema lowercase not a boolean',
+    (m) => (m.output.schemas = [{ name: 'a', labels: ['AGE'], lowercase: 'yes' }]),
+    /^output\.schemas\[0\]\.lowercase: must be true or false/,
+  ],
+  [
+    'schema unknown field',
+    (m) => (m.output.schemas = [{ name: 'a', labels: ['AGE'], threshold: 0.8 }]),
+    /^output\.schemas\[0\]\.threshold: is not a known field/,
+  ],
   ['lexicon without its file', (m) => (m.lexicon = {}), /^lexicon\.file: is missing/],
   [
     'lexicon unknown field',
@@ -145,4 +182,36 @@ test('token ids are checked against the vocabulary', () => {
   assert.deepEqual(issues, [
     { field: 'tokens.mask', message: "id 5000 is outside the tokenizer's vocabulary (0..999)" },
   ]);
+});
+
+test("a decode whose labels all lie in one schema gets that schema's sampler settings, any other the package's", () => {
+  const m = parseManifest({
+    ...valid,
+    output: {
+      ...(valid.output as object),
+      schemas: [
+        { name: 'places', labels: ['LOCATION', 'ORGANIZATION'], sampler: { steps: 4, temperature: 0.5 } },
+        { name: 'clinic', labels: ['SYMPTOM_AND_DISEASE', 'DATE', 'AGE'], lowercase: true },
+        {
+          name: 'all',
+          labels: ['LOCATION', 'ORGANIZATION', 'SYMPTOM_AND_DISEASE', 'DATE', 'AGE'],
+          sampler: { steps: 2 },
+        },
+      ],
+    },
+  });
+  assert.equal(m.output.schemas?.length, 3);
+  const places = samplerDefaultsFor(m, ['ORGANIZATION']);
+  assert.deepEqual([places.steps, places.temperature, places.maxNewTokens], [4, 0.5, 24]);
+  assert.equal(samplerDefaultsFor(m, ['LOCATION', 'ORGANIZATION']).steps, 4);
+  // A schema without settings keeps the package's; the first schema holding them all wins.
+  assert.deepEqual(samplerDefaultsFor(m, ['AGE', 'DATE']), m.sampler);
+  assert.equal(schemaFor(m, ['AGE', 'DATE'])?.lowercase, true);
+  assert.equal(schemaFor(m, ['LOCATION'])?.lowercase, undefined);
+  assert.equal(samplerDefaultsFor(m, ['LOCATION', 'AGE']).steps, 2);
+  // No labels given is every label of the model.
+  assert.equal(samplerDefaultsFor(m).steps, 2);
+  const plain = parseManifest(valid);
+  assert.equal(plain.output.schemas, undefined);
+  assert.deepEqual(samplerDefaultsFor(plain, ['LOCATION']), plain.sampler);
 });

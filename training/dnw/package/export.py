@@ -86,6 +86,25 @@ def sampler_defaults(threshold: float, steps: int) -> dict:
     }
 
 
+def schema_for(manifest: dict, labels=None) -> dict | None:
+    """The first of output.schemas holding every one of `labels` (plain names; all of the model's when None), as the
+    engine picks it (core/model-package/manifest.ts schemaFor)."""
+    output = manifest.get("output") or {}
+    wanted = set(output.get("labels") or []) if labels is None else set(labels)
+    return next((s for s in output.get("schemas") or [] if wanted <= set(s["labels"])), None)
+
+
+def sampler_for(manifest: dict, labels=None) -> dict:
+    """The sampler defaults for a decode with `labels`: its schema's settings over the package's."""
+    schema = schema_for(manifest, labels) or {}
+    return {**(manifest.get("sampler") or {}), **(schema.get("sampler") or {})}
+
+
+def lower_case_in_place(text: str) -> str:
+    """`text` lower-cased character by character, every offset kept (core/normalize.ts lowerCaseInPlace)."""
+    return "".join(low if len(low) == 1 else ch for ch, low in ((ch, ch.lower()) for ch in text))
+
+
 DESCRIPTION = (
     "Small masked diffusion tagger for nested Vietnamese medical NER (PhoNER_COVID19 + silver nested "
     "LOCATIONs); one stacked BIO label per text token."

@@ -471,9 +471,10 @@ def score_package(
     that land on the project's and read through the project's map (as the engine pre-annotates for the project);
     {"error": why} when it cannot be scored here (no trainable weights, not an aligned canvas)."""
     from ..graph_export import session_for
-    from ..tagger.data import Counts
+    from ..tagger.data import Counts, Record
     from ..tagger.decode import decode_items
     from ..tagger.encode import encode_record
+    from .export import lower_case_in_place, sampler_for, schema_for
     from .package_checkpoint import PackageError, load_package
     from .project_labels import escape_label, unescape_label
 
@@ -489,11 +490,14 @@ def score_package(
         target = escape_label(mapping.get(plain, plain))
         return target if names is None or target in names else None
 
-    items = [encode_record(r, vocab, "aligned") for r in heldout]
-    m = manifest.get("sampler") or {}
-    # Decoded with only the labels that land on the project's, as the engine pre-annotates for the project (none
-    # landing: all of them, as the engine does too).
+    # Decoded with only the labels that land on the project's, as their schema says (sampler settings, lower case),
+    # as the engine pre-annotates for the project (none landing: all of them, as the engine does too).
     landing = {lab for lab in vocab.entity_labels if to_project(lab) is not None}
+    plain = [unescape_label(lab) for lab in landing] if landing else None
+    m = sampler_for(manifest, plain)
+    if (schema_for(manifest, plain) or {}).get("lowercase"):
+        heldout = [Record(lower_case_in_place(r.text), r.spans) for r in heldout]
+    items = [encode_record(r, vocab, "aligned") for r in heldout]
     preds, _ = decode_items(
         None,
         vocab,
