@@ -31,6 +31,19 @@ export function labelMapper(rows: readonly LabelMappingRow[], model: string): (l
 }
 
 /**
+ * The model's labels that land on a project label (`lands`, through the project's mapping): the model decodes with
+ * only those, so a model of two schemas tags as the project's. Undefined (decode with all) when all land, or none
+ * does (its suggestions then keep their own labels, as before any mapping).
+ */
+export function labelsThatLand(
+  modelLabels: readonly string[],
+  lands: (label: string) => boolean,
+): string[] | undefined {
+  const used = modelLabels.filter(lands);
+  return used.length > 0 && used.length < modelLabels.length ? used : undefined;
+}
+
+/**
  * Entities with their labels passed through `map` (null drops the entity), sorted, and without the duplicates a
  * merge can make (two labels becoming one on the same text): the first of equal entities is kept, so a scored
  * suggestion keeps its higher score when the input lists it first.

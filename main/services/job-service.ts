@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../core/contract/errors.js';
 import type { WorkbenchEvent } from '../../core/contract/events.js';
 import type { JobInfo, ModelChoice } from '../../core/contract/types.js';
-import { labelMapper, mapSuggestedSpans } from '../../core/label-mapping.js';
+import { labelMapper, labelsThatLand, mapSuggestedSpans } from '../../core/label-mapping.js';
 import { UNFINISHED_STATUSES } from '../../core/document-status.js';
 import type { Store } from '../../db/store.js';
 import { refreshSummary } from './document-summary.js';
@@ -114,17 +114,12 @@ export class JobService extends JobTable {
     if (ids.length > 0) yield { ids, docs };
   }
 
-  /**
-   * The model's labels that land on one of the project's (through its mapping): the model decodes with only those,
-   * so a model of two schemas tags as this project's. Undefined (decode with all) when the model's labels are not
-   * known, all land, or none does (its suggestions then keep their own labels, as before any mapping).
-   */
+  /** The model's labels that land on the project's (core/label-mapping.ts); undefined when its labels are not known. */
   private labelsUsed(projectId: number, session: { modelName: string; labels?: readonly string[] }) {
     if (!session.labels) return undefined;
     const project = new Set(this.store.labels.list(projectId).map((l) => l.name));
     const map = labelMapper(this.store.labelMappings.list(projectId), session.modelName);
-    const used = session.labels.filter((label) => project.has(map(label)));
-    return used.length > 0 && used.length < session.labels.length ? used : undefined;
+    return labelsThatLand(session.labels, (label) => project.has(map(label)));
   }
 
   private async run(

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ANY_MODEL, labelMapper, mapSuggestedSpans, relabelEntities } from '../../core/label-mapping.js';
+import {
+  ANY_MODEL,
+  labelMapper,
+  labelsThatLand,
+  mapSuggestedSpans,
+  relabelEntities,
+} from '../../core/label-mapping.js';
 
 test("labelMapper: the model's own row, then the any-model row; an unmapped label stays", () => {
   const map = labelMapper(
@@ -65,4 +71,22 @@ test('mapSuggestedSpans: of spans that become equal the best-scored stays; emoji
     { label: 'NAME', start: 0, end: 3, score: 0.9 },
     { label: '🦠', start: 4, end: 6, score: 0.5 },
   ]);
+});
+
+test('labelsThatLand: the labels a project keeps, or undefined when it keeps all or none (decode with all)', () => {
+  const model = ['LOCATION', 'DATE', 'ten_benh', 'triệu chứng'];
+  const project = new Set(['Nơi chốn', 'ten_benh', 'triệu chứng']);
+  const map = (label: string) => (label === 'LOCATION' ? 'Nơi chốn' : label);
+  assert.deepEqual(
+    labelsThatLand(model, (l) => project.has(map(l))),
+    ['LOCATION', 'ten_benh', 'triệu chứng'],
+  );
+  assert.equal(
+    labelsThatLand(model, () => true),
+    undefined,
+  );
+  assert.equal(
+    labelsThatLand(model, () => false),
+    undefined,
+  );
 });

@@ -18,7 +18,7 @@ import {
   withProject,
   type Command,
 } from '../cli-support.js';
-import { labelMapper, relabelEntities } from '../../../core/label-mapping.js';
+import { labelMapper, labelsThatLand, relabelEntities } from '../../../core/label-mapping.js';
 
 const usage = `usage: workbench annotate <in> <out> [--format FORMAT] [--variant V] [--model DIR] [--device auto|cpu|cuda]
                           [--threads N] [--sampler JSON] [--limit N] [--db DB [--project NAME]]
@@ -83,9 +83,7 @@ export const annotateCommand: Command = {
     });
     const { info } = engine;
     const relabel = project?.relabel(info.name);
-    // The model decodes with only the labels the project keeps (a model of two schemas tags as the project's).
-    const kept = relabel && info.labels.filter((label) => relabel(label) !== null);
-    const labels = kept && kept.length > 0 ? kept : undefined;
+    const labels = relabel && labelsThatLand(info.labels, (label) => relabel(label) !== null);
     console.error(
       `model ${info.name} ${info.version} on ${info.backend} ${info.device}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.runtime ? ` [${info.runtime}]` : ''}`,
     );
