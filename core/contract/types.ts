@@ -176,6 +176,11 @@ export interface ModelInfo {
   active?: boolean;
   /** Why it cannot be used, when it cannot. */
   reason?: string;
+  /**
+   * The labels it writes, for mapping them onto the project's: `model` is the name a label mapping keys on (the
+   * manifest's), `schemas` the label sets it learnt together (one per corpus).
+   */
+  output?: { model: string; labels: string[]; schemas?: { name: string; labels: string[] }[] };
 }
 
 /** Why a device was chosen, as a code the UI words in its own language (the English `reason` is the detail). */

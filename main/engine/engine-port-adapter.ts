@@ -33,7 +33,9 @@ export interface DiffusionEngineOptions {
   settings?: Partial<SamplerSettings>;
 }
 
-type EmbeddedStatus = { available: true; name: string; version: string } | { available: false; reason: string };
+type EmbeddedStatus =
+  | { available: true; name: string; version: string; output: NonNullable<ModelInfo['output']> }
+  | { available: false; reason: string };
 
 /** What the embedded package's manifest says, without loading the model (models.list runs on every page load). */
 function embeddedStatus(dir: string): EmbeddedStatus {
@@ -41,7 +43,13 @@ function embeddedStatus(dir: string): EmbeddedStatus {
   if (!existsSync(path)) return { available: false, reason: EMBEDDED_NOT_BUILT };
   try {
     const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')));
-    return { available: true, name: manifest.name, version: manifest.version };
+    const { labels, schemas } = manifest.output;
+    const output = {
+      model: manifest.name,
+      labels,
+      ...(schemas ? { schemas: schemas.map((x) => ({ name: x.name, labels: x.labels })) } : {}),
+    };
+    return { available: true, name: manifest.name, version: manifest.version, output };
   } catch (error) {
     const detail =
       error instanceof ManifestError
@@ -138,6 +146,7 @@ export class DiffusionEnginePort implements EnginePort {
             kind: 'embedded',
             path: this.options.embeddedDir,
             available: true,
+            output: embedded.output,
           }
         : {
             id: 'embedded',

@@ -76,6 +76,10 @@ test(
       // A model that says PER: its suggestions are stored as ngày khám; the mapping is listed and can be removed.
       await docs.show();
       await labels.show();
+      // The form offers the labels the embedded model writes, each with the schema it learnt it in.
+      const offered = await labels.offeredModelLabels();
+      assert.ok(offered.includes('ten_benh: ViMedNER · dnw-embedded_v2'), offered.join(', '));
+      assert.ok(offered.includes('LOCATION: PhoNER_COVID19 · dnw-embedded_v2'), offered.join(', '));
       await labels.map('PER', 'ngày khám');
       assert.match((await labels.mapping('PER').textContent()) ?? '', /PER → ngày khám/u);
       await page.getByRole('button', { name: /Remove mapping PER/ }).click();

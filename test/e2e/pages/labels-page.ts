@@ -48,9 +48,18 @@ export class LabelsPage {
 
   /** Maps a model's label onto a project label for any model; waits for the mapping to be listed. */
   async map(modelLabel: string, projectLabel: string): Promise<void> {
-    await this.page.getByRole('textbox', { name: 'Model label' }).fill(modelLabel);
+    await this.page.getByRole('combobox', { name: 'Model label' }).fill(modelLabel);
     await this.page.getByRole('combobox', { name: 'Project label' }).selectOption(projectLabel);
     await this.changed(() => this.page.getByRole('button', { name: /^(.* \()?Map\)?$/ }).click());
+  }
+
+  /** The labels the form offers to map (the models' own), each as `label: schema · model`. */
+  async offeredModelLabels(): Promise<string[]> {
+    const input = this.page.getByRole('combobox', { name: 'Model label' });
+    const list = this.page.locator(`datalist#${await input.getAttribute('list')}`);
+    return list
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => `${o.getAttribute('value')}: ${o.textContent}`));
   }
 
   mapping(modelLabel: string): Locator {
