@@ -43,9 +43,9 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
                 model from scratch (its tokenizer from the pool's text; the trainer's schedule for that mode:
                 30 epochs, at least 300 steps, pretraining on the pool's text, unless --seed-steps; one model,
                 not an ensemble, and a 60-minute guard instead of the 15-minute budget); each round fine-tunes with the
-                same labels. Automatic when the data has a label the --model package lacks (e.g. ViMedNER:
-                --train ../shared/data/vimedner/train.txt --dev ../shared/data/vimedner/dev.txt --format conll
-                --skip-invalid)
+                same labels. Automatic when the data has a label the --model package lacks (the embedded model
+                knows PhoNER_COVID19's and ViMedNER's; any other corpus, e.g. --train T.conll --dev D.conll
+                --format conll)
   --out         default DATA/simulations/simulation, where the Models view draws its curves (DATA: --data,
                 default the workbench data folder)
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
