@@ -1,6 +1,8 @@
 #!/bin/bash
-# The active-learning simulation on ViMedNER (issue 12), labels the embedded model lacks: `workbench simulate` trains
-# the seed model as `workbench train` trains a project's model from scratch, then fine-tunes it round by round.
+# The active-learning simulation on ViMedNER (issue 12). The embedded model (v2) has ViMedNER's labels, so the models
+# take its tokenizer and output vocabulary, and the seed model is trained from scratch (600 steps, none of v2's
+# weights), then fine-tuned round by round; add --own-labels to train as `workbench train` does for a schema the
+# embedded model lacks.
 # Three seeds (1, 2, 3) of random, entropy-total and entropy-total-cost: a seed model of 100 sentences, then 9 rounds
 # of 100 (1,000 sentences). Each seed's seed model first (both cores), then one process per strategy (one core each),
 # all resumable: run it again and it goes on where it stopped. Results and logs (*.log) go to OUT/seed-N.
