@@ -107,3 +107,22 @@ def test_lower_case_in_place_keeps_offsets_as_the_engine_does():
     manifest = read_manifest(EMBEDDED)
     assert schema_for(manifest, ["ten_benh"])["lowercase"] is True
     assert "lowercase" not in schema_for(manifest, ["LOCATION"])
+
+
+def test_a_package_whose_threshold_was_chosen_for_it_drops_the_schemas_own():
+    from dnw.package.export import sampler_for, without_schema_thresholds
+
+    output = {
+        "labels": ["A", "B"],
+        "schemas": [
+            {"name": "one", "labels": ["A"], "sampler": {"threshold": 0.8}, "lowercase": True},
+            {"name": "two", "labels": ["B"], "sampler": {"threshold": 0.9, "steps": 4}},
+        ],
+    }
+    out = without_schema_thresholds(output)
+    assert out["schemas"] == [
+        {"name": "one", "labels": ["A"], "lowercase": True},
+        {"name": "two", "labels": ["B"], "sampler": {"steps": 4}},
+    ]
+    assert sampler_for({"sampler": {"threshold": 0.7}, "output": out}, ["A"])["threshold"] == 0.7
+    assert without_schema_thresholds({"labels": ["A"]}) == {"labels": ["A"]}

@@ -100,6 +100,19 @@ def sampler_for(manifest: dict, labels=None) -> dict:
     return {**(manifest.get("sampler") or {}), **(schema.get("sampler") or {})}
 
 
+def without_schema_thresholds(output: dict) -> dict:
+    """`output` with its schemas' own decoding thresholds removed, for a package whose threshold was chosen for it
+    (a fine-tune on a project's documents): theirs were chosen for the base."""
+    if not output.get("schemas"):
+        return output
+    schemas = []
+    for schema in output["schemas"]:
+        sampler = {k: v for k, v in (schema.get("sampler") or {}).items() if k != "threshold"}
+        rest = {k: v for k, v in schema.items() if k != "sampler"}
+        schemas.append({**rest, **({"sampler": sampler} if sampler else {})})
+    return {**output, "schemas": schemas}
+
+
 def lower_case_in_place(text: str) -> str:
     """`text` lower-cased character by character, every offset kept (core/normalize.ts lowerCaseInPlace)."""
     return "".join(low if len(low) == 1 else ch for ch, low in ((ch, ch.lower()) for ch in text))

@@ -781,7 +781,15 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
     from ..graph_export import session_for
-    from .export import export_onnx, is_int8_graph, manifest_for, quantize, sampler_defaults, write_package
+    from .export import (
+        export_onnx,
+        is_int8_graph,
+        manifest_for,
+        quantize,
+        sampler_defaults,
+        without_schema_thresholds,
+        write_package,
+    )
 
     base_graph = args.base / base["graph"]["file"]
     q = args.quantize or ("int8" if is_int8_graph(base_graph) else "none")
@@ -919,6 +927,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 manifest[key] = base[key]
         if "sampler" in manifest:
             manifest["sampler"] = {**manifest["sampler"], "threshold": threshold}
+        if args.threshold is not None or "thresholds" in metrics:
+            manifest["output"] = without_schema_thresholds(manifest["output"])
         tok_path = args.base / base.get("tokenizer", "tokenizer.json")
         if project:
             manifest["output"] = {"format": "aligned-bio", "labels": project["labels"]}
