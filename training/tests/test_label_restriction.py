@@ -126,3 +126,17 @@ def test_a_package_whose_threshold_was_chosen_for_it_drops_the_schemas_own():
     ]
     assert sampler_for({"sampler": {"threshold": 0.7}, "output": out}, ["A"])["threshold"] == 0.7
     assert without_schema_thresholds({"labels": ["A"]}) == {"labels": ["A"]}
+
+
+def test_a_fine_tune_of_a_lower_case_schema_learns_from_the_text_lower_cased():
+    from dnw.package.finetune_package import _as_the_engine_reads
+    from dnw.package.package_checkpoint import read_manifest
+    from dnw.tagger.data import Record
+
+    base = read_manifest(EMBEDDED)
+    medical = [Record("Bệnh nhân bị Sốt cao", [(13, 20, "trieu_chung_benh")])]
+    news = [Record("Bệnh nhân ở Hà Nội", [(12, 18, "LOCATION")])]
+    train, held = _as_the_engine_reads(base, medical, medical)
+    assert [r.text for r in train + held] == ["bệnh nhân bị sốt cao"] * 2 and train[0].spans == medical[0].spans
+    assert _as_the_engine_reads(base, news, [])[0] == news
+    assert _as_the_engine_reads(base, medical + news, [])[0] == medical + news  # two schemas: as written

@@ -564,6 +564,21 @@ def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed
         (model.lower if model.lower is not None else model.tok).weight.requires_grad_(False)
 
 
+def _as_the_engine_reads(base: dict, records: list, heldout: list) -> tuple[list, list]:
+    """The records lower-cased when their labels all lie in one of the base's schemas learnt from lower-case text:
+    the engine reads a project's text lower-cased for those labels (core/model-package/manifest.ts schemaFor), so the
+    fine-tune learns from the text as it will be read."""
+    from ..tagger.data import Record
+    from .export import lower_case_in_place, schema_for
+    from .project_labels import unescape_label
+
+    used = {unescape_label(lab) for r in [*records, *heldout] for *_, lab in r.spans}
+    if not used or not (schema_for(base, sorted(used)) or {}).get("lowercase"):
+        return records, heldout
+    lower = [[Record(lower_case_in_place(r.text), r.spans) for r in part] for part in (records, heldout)]
+    return lower[0], lower[1]
+
+
 def _set_regularisation(model, dropout: float | None, word_dropout: float | None) -> None:
     """Overrides of the base's dropout and word dropout (training only: both are off in the exported graph)."""
     import torch
@@ -667,6 +682,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             check_labels(heldout, hl, args.heldout, known, base_id if not project else "(the project's label set)")
     except DataError as e:
         raise Failure(str(e)) from None
+    if not project:
+        records, heldout = _as_the_engine_reads(base, records, heldout)
 
     from ..devices import resolve_device
 
