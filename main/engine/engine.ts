@@ -194,9 +194,9 @@ export class DiffusionEngine {
     const results = await this.pass(read, settings, options, forward);
     const { lexicon } = this.pkg;
     if (lexicon) {
-      // The package's lexicon fills the model's gaps, in the text as the model read it; the uncertainty signals stay
-      // the model's own.
-      results.forEach((r, i) => (r.entities = fillGaps(read[i].text, r.entities, lexicon)));
+      // The package's lexicon fills the model's gaps, in the text as written (as its documents were); the uncertainty
+      // signals stay the model's own.
+      results.forEach((r, i) => (r.entities = fillGaps(items[i].text, r.entities, lexicon)));
     }
     if (options.labels) {
       const wanted = new Set(options.labels);
