@@ -274,14 +274,7 @@ function readSchemas(f: FieldReader, output: Record<string, unknown>, known: str
       if (!known.includes(label)) f.fail(`${path}.labels[${j}]`, `"${label}" is not one of output.labels`);
     });
     const sampler = f.object(entry, 'sampler', path, true);
-    if (sampler) {
-      try {
-        resolveSettings(DREAM_DEFAULTS, sampler as Partial<SamplerSettings>);
-      } catch (error) {
-        if (!(error instanceof SamplerSettingsError)) throw error;
-        f.fail(`${path}.sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
-      }
-    }
+    if (sampler) resolveSampler(f, sampler, `${path}.sampler`);
     const lowercase = f.boolean(entry, 'lowercase', path, true);
     return name !== undefined && labels
       ? [
@@ -345,12 +338,16 @@ function readTraining(f: FieldReader, json: Record<string, unknown>): TrainingSp
 }
 
 function readSampler(f: FieldReader, json: Record<string, unknown>): SamplerSettings | undefined {
-  const sampler = f.object(json, 'sampler', '', true) ?? {};
+  return resolveSampler(f, f.object(json, 'sampler', '', true) ?? {}, 'sampler');
+}
+
+/** Sampler settings over Dream's defaults; a bad one is an issue at `path`.<setting>. */
+function resolveSampler(f: FieldReader, sampler: Record<string, unknown>, path: string): SamplerSettings | undefined {
   try {
     return resolveSettings(DREAM_DEFAULTS, sampler as Partial<SamplerSettings>);
   } catch (error) {
     if (error instanceof SamplerSettingsError)
-      return f.fail(`sampler.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
+      return f.fail(`${path}.${error.field}`, error.message.replace(/^sampler setting \S+: /, ''));
     throw error;
   }
 }

@@ -575,8 +575,11 @@ def _as_the_engine_reads(base: dict, records: list, heldout: list) -> tuple[list
     used = {unescape_label(lab) for r in [*records, *heldout] for *_, lab in r.spans}
     if not used or not (schema_for(base, sorted(used)) or {}).get("lowercase"):
         return records, heldout
-    lower = [[Record(lower_case_in_place(r.text), r.spans) for r in part] for part in (records, heldout)]
-    return lower[0], lower[1]
+
+    def lower(part: list) -> list:
+        return [Record(lower_case_in_place(r.text), r.spans) for r in part]
+
+    return lower(records), lower(heldout)
 
 
 def _set_regularisation(model, dropout: float | None, word_dropout: float | None) -> None:
