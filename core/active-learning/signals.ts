@@ -71,6 +71,11 @@ export function mergeSignals(parts: readonly UncertaintySignals[]): UncertaintyS
   return merged;
 }
 
+/** Signals of a text decoded once per label schema: each decode read every token, so tokens are not added up. */
+export function mergeDecodes(parts: readonly UncertaintySignals[]): UncertaintySignals {
+  return { ...mergeSignals(parts), tokens: Math.max(0, ...parts.map((p) => p.tokens)) };
+}
+
 /** 1 − strict span F1 between two runs' entities of the same text (0 when both found nothing). */
 export function disagreement(a: readonly Entity[], b: readonly Entity[]): number {
   if (a.length === 0 && b.length === 0) return 0;

@@ -295,6 +295,25 @@ export function schemaFor(manifest: ModelManifest, labels?: readonly string[]): 
   return manifest.output.schemas?.find((s) => wanted.every((l) => s.labels.includes(l)));
 }
 
+/**
+ * The decodes a request for `labels` needs: one when a schema holds them all, when the package declares no schemas or
+ * when no labels are named (the model's joint output, as its card measures it); else one per schema holding some of
+ * them (in the manifest's order, each label decoded once), and the labels no schema holds in a last one with the
+ * package's settings.
+ */
+export function schemaGroups(manifest: ModelManifest, labels?: readonly string[]): (readonly string[] | undefined)[] {
+  const schemas = manifest.output.schemas;
+  if (!labels || !schemas || schemaFor(manifest, labels)) return [labels];
+  const left = new Set(labels);
+  const groups: string[][] = [];
+  for (const schema of schemas) {
+    const group = schema.labels.filter((l) => left.delete(l));
+    if (group.length > 0) groups.push(group);
+  }
+  if (left.size > 0) groups.push([...left]);
+  return groups;
+}
+
 /** The sampler defaults for a decode with `labels`: its schema's settings over the package's. */
 export function samplerDefaultsFor(manifest: ModelManifest, labels?: readonly string[]): SamplerSettings {
   const schema = schemaFor(manifest, labels);

@@ -4,6 +4,7 @@
 
 import {
   disagreement,
+  mergeDecodes,
   mergeSignals,
   summariseTokens,
   type UncertaintySignals,
@@ -15,7 +16,7 @@ import type { ForwardFn } from '../../core/sampler/head-outputs.js';
 import { restrictedForward } from '../../core/sampler/restrict-candidates.js';
 import { labelsOfTag } from '../../core/model-output/aligned-bio.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
-import { samplerDefaultsFor, schemaFor } from '../../core/model-package/manifest.js';
+import { samplerDefaultsFor, schemaFor, schemaGroups } from '../../core/model-package/manifest.js';
 import { lowerCaseInPlace } from '../../core/normalize.js';
 import { DEFAULT_BATCH_LIMITS, GPU_BATCH_LIMITS, lengthBuckets, type BatchLimits } from './batching.js';
 import { splitForWindow } from './long-document.js';
@@ -183,8 +184,29 @@ export class DiffusionEngine {
     return overhead + n + this.canvasFor(settings, n, overhead + n) <= this.pkg.manifest.maxLength;
   }
 
-  /** Pre-annotates items: long texts are split to the model's window, rows are batched by length. */
+  /**
+   * Pre-annotates items: long texts are split to the model's window, rows are batched by length. Labels from several
+   * of the package's schemas are decoded once per schema, each with its own settings and reading, and merged.
+   */
   async annotate(items: readonly AnnotateItem[], options: AnnotateOptions = {}): Promise<ItemResult[]> {
+    const groups = schemaGroups(this.pkg.manifest, options.labels);
+    if (groups.length === 1) return this.annotateSchema(items, options);
+    const parts: ItemResult[][] = [];
+    for (const [g, labels] of groups.entries()) {
+      const onProgress = options.onProgress && passProgress(options.onProgress, g, groups.length);
+      parts.push(await this.annotateSchema(items, { ...options, labels, onProgress }));
+    }
+    return items.map((item, i) => ({
+      id: item.id,
+      entities: parts.flatMap((p) => p[i].entities),
+      problems: parts.flatMap((p) => p[i].problems),
+      segments: parts.flatMap((p) => p[i].segments),
+      signals: mergeDecodes(parts.map((p) => p[i].signals)),
+    }));
+  }
+
+  /** One decode with the settings and reading of the schema `options.labels` lie in (the package's without one). */
+  private async annotateSchema(items: readonly AnnotateItem[], options: AnnotateOptions): Promise<ItemResult[]> {
     const settings = resolveSettings(samplerDefaultsFor(this.pkg.manifest, options.labels), options.settings);
     const forward = this.forwardFor(options.labels);
     // A schema learnt from lower-case text only (ViMedNER) finds its entities in the text lower-cased.
@@ -419,6 +441,23 @@ export class DiffusionEngine {
       this.stats.loopMs += performance.now() - started;
     }
   }
+}
+
+/** Progress of decode `pass` of `passes` as a share of the whole request's. */
+function passProgress(
+  report: (progress: EngineProgress) => void,
+  pass: number,
+  passes: number,
+): (progress: EngineProgress) => void {
+  return (p) =>
+    report({
+      ...p,
+      batch: pass * p.batches + p.batch,
+      batches: passes * p.batches,
+      rowsDone: pass * p.rows + p.rowsDone,
+      rows: passes * p.rows,
+      itemsDone: Math.floor((pass * p.items + p.itemsDone) / passes),
+    });
 }
 
 /** The package's ONNX graph on onnxruntime, imported only here: a PyTorch-only machine may lack its native library. */

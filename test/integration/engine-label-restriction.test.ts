@@ -30,13 +30,11 @@ test('with some labels the model writes only those, and still finds them', async
   );
 });
 
-test('every label of the model is the same as none given: the decode is unchanged', async () => {
-  const all = await engine.annotate(items);
-  const same = await engine.annotate(items, { labels: engine.info.labels });
-  assert.deepEqual(
-    same.map((r) => r.entities),
-    all.map((r) => r.entities),
-  );
+test("no labels named is the model's joint output, one decode; its labels named, one decode per schema", async () => {
+  const joint = await engine.annotate(items);
+  assert.ok(joint.every((r) => r.segments.length === 1));
+  const named = await engine.annotate(items, { labels: engine.info.labels });
+  assert.ok(named.every((r) => r.segments.length === engine['pkg'].manifest.output.schemas!.length));
 });
 
 test('a pre-annotation job decodes with the labels its project has', async () => {
@@ -108,4 +106,23 @@ test('a schema learnt from lower-case text reads cased text lower-cased: the sam
     phoner.entities.map((e) => 'Bệnh nhân ở Hà Nội .'.slice(e.start, e.end)),
     ['Hà Nội'],
   );
+});
+
+test("labels from both of the embedded model's schemas: each schema's decode, merged", async () => {
+  const text = 'Bệnh nhân ở Hà Nội bị Viêm phổi do vi khuẩn , sốt cao và ho khan .';
+  const item = [{ id: 'mixed', text }];
+  let lastProgress: { rowsDone: number; rows: number; itemsDone: number } | undefined;
+  const [mixed] = await engine.annotate(item, {
+    labels: ['LOCATION', 'ten_benh', 'trieu_chung_benh'],
+    onProgress: (p) => (lastProgress = p),
+  });
+  const [places] = await engine.annotate(item, { labels: ['LOCATION'] });
+  const [medical] = await engine.annotate(item, { labels: ['ten_benh', 'trieu_chung_benh'] });
+  const key = (e: { start: number; end: number; label: string }) => `${e.start}-${e.end}:${e.label}`;
+  assert.deepEqual(mixed.entities.map(key).sort(), [...places.entities, ...medical.entities].map(key).sort());
+  // ViMedNER's labels read the cased text lower-cased, so its entities are found here too.
+  assert.ok(medical.entities.length > 0 && places.entities.length > 0, JSON.stringify(mixed.entities));
+  // Each decode read every token (the lower-cased text may tokenise into a different number): not added up.
+  assert.equal(mixed.signals.tokens, Math.max(places.signals.tokens, medical.signals.tokens));
+  assert.deepEqual(lastProgress && [lastProgress.rowsDone, lastProgress.rows, lastProgress.itemsDone], [1, 2, 0]);
 });

@@ -9,6 +9,7 @@ import {
   parseManifest,
   samplerDefaultsFor,
   schemaFor,
+  schemaGroups,
 } from '../../../core/model-package/manifest.js';
 
 const valid = JSON.parse(readFileSync('test/fixtures/tiny-model/package/manifest.json', 'utf8')) as Record<
@@ -214,4 +215,24 @@ test("a decode whose labels all lie in one schema gets that schema's sampler set
   const plain = parseManifest(valid);
   assert.equal(plain.output.schemas, undefined);
   assert.deepEqual(samplerDefaultsFor(plain, ['LOCATION']), plain.sampler);
+});
+
+test('labels from several schemas are decoded once per schema, labels of none with the package settings', () => {
+  const m = parseManifest({
+    ...valid,
+    output: {
+      ...(valid.output as object),
+      schemas: [
+        { name: 'places', labels: ['LOCATION', 'ORGANIZATION'] },
+        { name: 'clinic', labels: ['SYMPTOM_AND_DISEASE', 'DATE', 'LOCATION'], lowercase: true },
+      ],
+    },
+  });
+  assert.deepEqual(schemaGroups(m, ['DATE', 'LOCATION']), [['DATE', 'LOCATION']]);
+  assert.deepEqual(schemaGroups(m, ['DATE', 'ORGANIZATION', 'LOCATION']), [['LOCATION', 'ORGANIZATION'], ['DATE']]);
+  assert.deepEqual(schemaGroups(m, ['AGE', 'DATE', 'ORGANIZATION']), [['ORGANIZATION'], ['DATE'], ['AGE']]);
+  // No labels named: the model's joint output, one decode.
+  assert.deepEqual(schemaGroups(m), [undefined]);
+  assert.deepEqual(schemaGroups(parseManifest(valid), ['AGE', 'DATE']), [['AGE', 'DATE']]);
+  assert.deepEqual(schemaGroups(parseManifest(valid)), [undefined]);
 });
