@@ -1,12 +1,13 @@
 // `workbench simulate`: active learning with the gold annotations playing the annotator (docs/active-learning.md).
-// A seed model is trained from scratch on `seedSize` random training sentences; each round a strategy ranks the
-// rest of the pool with the current model's signals, "annotates" the top `step` (their gold spans; the span edits
-// the model's suggestions would have needed are counted), the model is fine-tuned on everything annotated so far,
-// and its dev F1 is measured. Every round is saved, so a stopped run resumes where it was.
+// A seed model is trained on `seedSize` random training sentences (from scratch or from the base's weights); each
+// round a strategy ranks the rest of the pool with the current model's signals, "annotates" the top `step` (their gold
+// spans; the span edits the model's suggestions would have needed are counted), the model is fine-tuned on everything
+// annotated so far, and its dev F1 is measured. Every round is saved, so a stopped run resumes where it was.
 // Data whose labels the base package lacks (ViMedNER, any project's set) trains as `workbench train` trains a project's
-// model (project-train-service.ts): the seed from scratch with the data's label set (--labels) and every pool sentence's
-// text (--texts), under the trainer's defaults for that mode; each round from the previous round's package with the
-// same label file, so any label name reaches the trainer as an index and the engine answers in the data's names.
+// model (project-train-service.ts): the seed with the data's label set (--labels), from the base's weights or from
+// scratch with every pool sentence's text (--texts), under the trainer's defaults for that mode; each round from the
+// previous round's package with the same label file, so any label name reaches the trainer as an index and the engine
+// answers in the data's names.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,12 +41,14 @@ export interface SimulationOptions {
   strategies: readonly StrategyChoice[];
   seed: number;
   seedSize: number;
+  /** Where the seed model's weights start: random, or the base package's (its labels extended by the data's). */
+  seedFrom: 'scratch' | 'model';
   step: number;
   rounds: number;
   threads: number;
   /** Trainer settings of each round's fine-tune (its defaults otherwise). */
   training: TrainerSettings;
-  /** Trainer settings of the seed model, trained from scratch. */
+  /** Trainer settings of the seed model. */
   seedTraining: TrainerSettings;
   /** Sampling temperature of the disagreement strategy's two extra runs. */
   disagreementTemperature: number;
@@ -177,7 +180,7 @@ async function fineTune(
   return (performance.now() - started) / 1000;
 }
 
-/** The seed model (shared by every strategy): trained from scratch on seedSize random sentences. */
+/** The seed model (shared by every strategy): trained on seedSize random sentences. */
 async function seedModel(o: SimulationOptions): Promise<{ ids: number[]; model: string; result: RoundResult }> {
   const dir = join(o.out, 'seed');
   const statePath = join(dir, 'seed.json');
@@ -189,9 +192,9 @@ async function seedModel(o: SimulationOptions): Promise<{ ids: number[]; model: 
   );
   const model = join(dir, 'model');
   o.log(
-    `seed model: ${ids.length} sentences, from scratch${o.labels ? ` for the data's labels (${o.labels.join(', ')})` : ''}`,
+    `seed model: ${ids.length} sentences, ${o.seedFrom === 'scratch' ? 'from scratch' : 'from the base'}${o.labels ? ` for the data's labels (${o.labels.join(', ')})` : ''}`,
   );
-  const fineTuneSeconds = await fineTune(o, o.base, ids, model, true, o.seedTraining);
+  const fineTuneSeconds = await fineTune(o, o.base, ids, model, o.seedFrom === 'scratch', o.seedTraining);
   const t = performance.now();
   const dev = await devScore(model, o.dev, o.threads);
   const result: RoundResult = {

@@ -103,7 +103,8 @@ test(
 );
 
 // Labels the embedded model lacks (a project's, ViMedNER's): the models are trained for the data's own label set, as
-// `workbench train` trains a project's model from scratch, and every round's package answers in the data's names.
+// `workbench train` trains a project's model (from the embedded model's weights, or from scratch), and every round's
+// package answers in the data's names.
 const SYMPTOMS = ['sốt', 'ho khan', 'đau đầu', 'mệt mỏi', 'khó thở'];
 const DRUGS = ['paracetamol', 'kháng sinh', 'vitamin C'];
 
@@ -121,7 +122,7 @@ function conllSentence(i: number): string {
 
 test(
   'simulate: a corpus whose labels the base model lacks trains models for its own labels',
-  { skip, timeout: 300_000 },
+  { skip, timeout: 480_000 },
   () => {
     const dir = dataFolder();
     const sentences = (from: number, n: number) =>
@@ -129,43 +130,41 @@ test(
     writeFileSync(join(dir, 'train.txt'), sentences(0, 24));
     writeFileSync(join(dir, 'dev.txt'), sentences(100, 6));
     const out = join(dir, 'sim');
-    const run = simulate(
-      [
-        '--train',
-        join(dir, 'train.txt'),
-        '--dev',
-        join(dir, 'dev.txt'),
-        '--format',
-        'conll',
-        '--strategies',
-        'random,entropy-total-cost',
-        '--seed-size',
-        '10',
-        '--step',
-        '5',
-        '--rounds',
-        '1',
-      ],
-      out,
-      240_000,
-    );
+    const common = [
+      ...['--train', join(dir, 'train.txt'), '--dev', join(dir, 'dev.txt'), '--format', 'conll'],
+      ...['--seed-size', '10', '--step', '5'],
+    ];
+    const run = simulate([...common, '--strategies', 'random,entropy-total-cost', '--rounds', '1'], out, 240_000);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /models for the data's own labels \(thuốc, triệu chứng\): the base package lacks/);
     const labelsOf = (model: string) =>
       (JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { output: { labels: string[] } }).output
         .labels;
     assert.deepEqual(labelsOf(join(out, 'seed', 'model')), ['thuốc', 'triệu chứng']);
-    // The seed was trained as a project's model from scratch: the label file and the whole pool's text went with it.
+    // The seed was trained as a project's model from the embedded model's weights (workbench train's default): the
+    // label file went with it, the pool's text did not (that is for a tokenizer from scratch).
+    assert.match(run.stderr, /seed model from .*'s weights/);
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'seed', 'labels.json'), 'utf8')).labels, [
       'thuốc',
       'triệu chứng',
     ]);
+    assert.equal(existsSync(join(out, 'seed', 'texts.txt')), false);
+    // From scratch the whole pool's text goes with it.
+    const scratchOut = join(dir, 'sim-scratch');
+    const scratch = simulate(
+      [...common, '--strategies', 'random', '--rounds', '0', '--seed-from', 'scratch'],
+      scratchOut,
+      240_000,
+    );
+    assert.equal(scratch.status, 0, scratch.stderr);
+    assert.match(scratch.stderr, /seed model from random weights/);
     assert.equal(
-      readFileSync(join(out, 'seed', 'texts.txt'), 'utf8')
+      readFileSync(join(scratchOut, 'seed', 'texts.txt'), 'utf8')
         .trim()
         .split('\n').length,
       24,
     );
+    assert.deepEqual(labelsOf(join(scratchOut, 'seed', 'model')), ['thuốc', 'triệu chứng']);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(
       results.runs.map((r) => r.name),

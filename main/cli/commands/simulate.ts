@@ -25,11 +25,11 @@ const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
                           [--skip-invalid] [--model DIR] [--own-labels] [--out DIR | --data DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
-                          [--seed-steps N] [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
-                          [--disagreement-temperature T]
+                          [--seed-from scratch|model] [--seed-steps N] [--epochs N] [--min-steps N]
+                          [--max-minutes M] [--lr X] [--disagreement-temperature T]
 
-Active learning with gold annotations playing the annotator: a seed model is trained from scratch on --seed-size
-random training sentences; each round every strategy picks --step more sentences from the rest, the model is
+Active learning with gold annotations playing the annotator: a seed model is trained on --seed-size random
+training sentences (--seed-from); each round every strategy picks --step more sentences from the rest, the model is
 fine-tuned on all it has, and dev F1 and the editing effort (span edits the suggestions needed) are recorded.
 Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from OUT.
   --strategies  comma-separated, of ${STRATEGIES.join(', ')}; append -cost for the cost-aware
@@ -40,17 +40,20 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
                 has one, a tag without its token), saying how many; without it such a file is refused
   --model       package whose tokenizer, labels and architecture the models use (default: the embedded model)
   --own-labels  train the models for the training data's own label set, as \`workbench train\` trains a project's
-                model from scratch (its tokenizer from the pool's text; the trainer's schedule for that mode:
-                30 epochs, at least 300 steps, pretraining on the pool's text, unless --seed-steps; one model,
-                not an ensemble, and a 60-minute guard instead of the 15-minute budget); each round fine-tunes with the
-                same labels. Automatic when the data has a label the --model package lacks (the embedded model
-                knows PhoNER_COVID19's and ViMedNER's; any other corpus, e.g. --train T.conll --dev D.conll
-                --format conll)
+                model: the seed from --model's weights with the data's labels added (its default, \`--from embedded\`),
+                or with --seed-from scratch from random weights, the tokenizer from the pool's text; the trainer's
+                schedule for that mode unless --seed-steps; one model, not an ensemble, and a 60-minute guard instead
+                of the 15-minute budget; each round fine-tunes with the same labels. Automatic when the data has a
+                label the --model package lacks (the embedded model knows PhoNER_COVID19's and ViMedNER's; any other
+                corpus, e.g. --train T.conll --dev D.conll --format conll)
   --out         default DATA/simulations/simulation, where the Models view draws its curves (DATA: --data,
                 default the workbench data folder)
   --seed 1 --seed-size 200 --step 200 --rounds 9 (the seed model plus 9 rounds: 2,000 sentences)
-  --seed-steps  optimiser steps of the seed model, from scratch (default 600; with the data's own labels the
-                trainer's own)
+  --seed-from   where the seed model's weights start: \`scratch\` (random; the default with --model's labels, so
+                that nothing a model learnt from the same corpus leaks in) or \`model\` (--model's weights; the default
+                with the data's own labels)
+  --seed-steps  optimiser steps of the seed model (default 600 from scratch with --model's labels; with the data's
+                own labels the trainer's own)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
                 annotated so far (default 3 epochs, at least 150 steps; the 20-minute cap only guards
                 a stuck run, so that the step count, not the machine's load, decides each round)`;
@@ -144,6 +147,7 @@ export const simulateCommand: Command = {
         'dev-limit': { type: 'string' },
         threads: { type: 'string' },
         'seed-steps': { type: 'string' },
+        'seed-from': { type: 'string' },
         epochs: { type: 'string' },
         'min-steps': { type: 'string' },
         'max-minutes': { type: 'string' },
@@ -182,6 +186,10 @@ export const simulateCommand: Command = {
         : `models with the base package's labels (the data's ${dataLabels.join(', ')} are all among them)`,
     );
     const lr = num(values.lr, 'lr');
+    const seedFrom = values['seed-from'] ?? (ownLabels ? 'model' : 'scratch');
+    if (seedFrom !== 'scratch' && seedFrom !== 'model')
+      throw new UsageError(`--seed-from is scratch or model, not ${JSON.stringify(seedFrom)}`, usage);
+    log(`seed model from ${seedFrom === 'model' ? `${base}'s weights` : 'random weights'}`);
     const seedSteps = values['seed-steps'] === undefined ? undefined : int(values['seed-steps'], 'seed-steps', 600);
     const started = Date.now();
     const runs = await simulate({
@@ -193,6 +201,7 @@ export const simulateCommand: Command = {
       strategies: chosen,
       seed: int(values.seed, 'seed', 1, 0),
       seedSize: int(values['seed-size'], 'seed-size', 200),
+      seedFrom,
       step: int(values.step, 'step', 200),
       rounds: int(values.rounds, 'rounds', 9, 0),
       threads: int(values.threads, 'threads', 2),
@@ -202,12 +211,12 @@ export const simulateCommand: Command = {
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
         lr,
       },
-      // A project's model from scratch has the trainer's own schedule (epochs, step floor, pretraining) unless told,
+      // A project's model has the trainer's own schedule (epochs, step floor, pretraining from scratch) unless told,
       // as one model (each round fine-tunes it: an ensemble would triple every round) and with the rounds' guard
       // budget instead of its 15 minutes, so that the step count, not the machine's load, decides it.
       seedTraining: ownLabels
         ? { maxSteps: seedSteps, lr, members: 1, maxMinutes: 60 }
-        : { maxSteps: seedSteps ?? 600, maxMinutes: 15, lr },
+        : { maxSteps: seedSteps ?? (seedFrom === 'scratch' ? 600 : undefined), maxMinutes: 15, lr },
       disagreementTemperature: num(values['disagreement-temperature'], 'disagreement-temperature') ?? 1,
       log,
     });
