@@ -1,5 +1,6 @@
 // BIO (IOB2) tags <-> spans over token indices. Importers repair and report; `strict` reads as seqeval's
-// strict IOB2 mode does, so evaluation on flat BIO gives seqeval's numbers exactly.
+// strict IOB2 mode does, so evaluation on flat BIO gives seqeval's numbers exactly. Files in BIOES (IOBES) or BILOU,
+// as many published corpora are, read too: S-X / U-X is a one-token entity, E-X / L-X the last token of one.
 
 /** A labelled span of token indices [start, end). */
 export interface TokenSpan {
@@ -10,25 +11,29 @@ export interface TokenSpan {
 
 export type BioMode = 'repair' | 'strict';
 
-/** A tag that is not O, B-X or I-X. */
+/** A tag that is not O or PREFIX-X with a BIO, BIOES or BILOU prefix. */
 export class BioTagError extends Error {
   constructor(
     readonly index: number,
     readonly tag: string,
   ) {
-    super(`tag "${tag}" is not O, B-LABEL or I-LABEL`);
+    super(`tag "${tag}" is not O, B-LABEL or I-LABEL (or BIOES / BILOU: E-, S-, L-, U-)`);
   }
 }
 
-function splitTag(tag: string, index: number): { prefix: 'B' | 'I' | 'O'; label: string } {
-  if (tag === 'O') return { prefix: 'O', label: '' };
-  const m = /^([BI])-(.+)$/.exec(tag);
+// What a prefix does: B begins, I continues, E/L continue and end, S/U are a whole entity.
+const PREFIXES = { B: 'begin', I: 'inside', E: 'last', L: 'last', S: 'single', U: 'single' } as const;
+type Role = (typeof PREFIXES)[keyof typeof PREFIXES] | 'outside';
+
+function splitTag(tag: string, index: number): { role: Role; label: string } {
+  if (tag === 'O') return { role: 'outside', label: '' };
+  const m = /^([BIELSU])-(.+)$/.exec(tag);
   if (!m) throw new BioTagError(index, tag);
-  return { prefix: m[1] as 'B' | 'I', label: m[2] };
+  return { role: PREFIXES[m[1] as keyof typeof PREFIXES], label: m[2] };
 }
 
 /**
- * Decodes one sequence of tags into spans. In `repair` mode an I-X that does not continue an X starts a new
+ * Decodes one sequence of tags into spans. In `repair` mode an I-X (or E-X) that does not continue an X starts a new
  * entity and `onRepair` is told; in `strict` mode it is not part of any entity (seqeval strict IOB2).
  * Throws BioTagError on a malformed tag.
  */
@@ -40,16 +45,19 @@ export function decodeBio(
   const spans: TokenSpan[] = [];
   let open: TokenSpan | undefined;
   tags.forEach((tag, i) => {
-    const { prefix, label } = splitTag(tag, i);
-    if (prefix === 'I' && open && open.label === label) {
+    const { role, label } = splitTag(tag, i);
+    const continues = role === 'inside' || role === 'last';
+    if (continues && open && open.label === label) {
       open.end = i + 1;
+      if (role === 'last') open = undefined;
       return;
     }
     open = undefined;
-    if (prefix === 'B' || (prefix === 'I' && mode === 'repair')) {
-      if (prefix === 'I') onRepair?.(i, tag);
-      open = { label, start: i, end: i + 1 };
-      spans.push(open);
+    if (role === 'begin' || role === 'single' || (continues && mode === 'repair')) {
+      if (continues) onRepair?.(i, tag);
+      const span = { label, start: i, end: i + 1 };
+      spans.push(span);
+      if (role === 'begin' || role === 'inside') open = span;
     }
   });
   return spans;

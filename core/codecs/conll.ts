@@ -32,8 +32,8 @@ export const conllCodec: Codec = {
   title: 'CoNLL (BIO columns)',
   extensions: ['.conll', '.bio', '.iob', '.iob2', '.tsv'],
   multiFile: false,
-  // Every line of the first sentence is "token<TAB or space>...<TAG>" with a BIO tag last.
-  signs: { lines: (lines) => lines.every((l) => /^\S+(?:[\t ]+\S+)*[\t ]+(?:O|[BIES]-\S+)$/.test(l.trim())) },
+  // Every line of the first sentence is "token<TAB or space>...<TAG>" with a BIO (BIOES, BILOU) tag last.
+  signs: { lines: (lines) => lines.every((l) => /^\S+(?:[\t ]+\S+)*[\t ]+(?:O|[BIESLU]-\S+)$/.test(l.trim())) },
   // Every sentence was labelled: one with no entity says "nothing here".
   carried: scoredAreSuggestions(true),
   rawTags: conllTags,

@@ -79,3 +79,42 @@ test('a file with a B- tag anywhere is not IO: eval keeps seqeval strict, where 
   assert.deepEqual([report.micro.tp, report.micro.fp, report.micro.fn], [1, 0, 0]);
   assert.doesNotMatch(result.stderr, /IO-tagged/);
 });
+
+test('eval reads BIOES and BILOU files (E-/S-, L-/U-) as the spans they mark, against an IOB2 prediction', () => {
+  const dir = dataFolder();
+  const bioes = conll(
+    dir,
+    'bioes.conll',
+    tagged([
+      ['O', 'O', 'S-PLACE', 'B-LOCATION', 'E-LOCATION', 'B-LOCATION', 'E-LOCATION'],
+      ['B-SYMPTOM', 'E-SYMPTOM', 'O', 'S-SYMPTOM', 'S-SYMPTOM'],
+    ]),
+  );
+  const bilou = conll(
+    dir,
+    'bilou.conll',
+    tagged([
+      ['O', 'O', 'U-PLACE', 'B-LOCATION', 'L-LOCATION', 'B-LOCATION', 'L-LOCATION'],
+      ['B-SYMPTOM', 'L-SYMPTOM', 'O', 'U-SYMPTOM', 'U-SYMPTOM'],
+    ]),
+  );
+  const iob2 = conll(
+    dir,
+    'iob2.conll',
+    tagged([
+      ['O', 'O', 'B-PLACE', 'B-LOCATION', 'I-LOCATION', 'B-LOCATION', 'I-LOCATION'],
+      ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'B-SYMPTOM', 'B-SYMPTOM'],
+    ]),
+  );
+  for (const [gold, pred] of [
+    [bioes, iob2],
+    [bilou, iob2],
+    [iob2, bioes],
+  ]) {
+    const result = workbench(['eval', '--gold', gold, '--pred', pred, '--format', 'conll', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.mode, 'strict spans of BIOES / BILOU tags');
+    assert.deepEqual([report.micro.tp, report.micro.fp, report.micro.fn], [6, 0, 0]);
+  }
+});

@@ -22,9 +22,33 @@ test('strict mode drops stray I- tags as seqeval strict IOB2 does', () => {
 
 test('a malformed tag is refused with its index', () => {
   assert.throws(
-    () => decodeBio(['O', 'E-LOC']),
+    () => decodeBio(['O', 'X-LOC']),
     (e: unknown) => e instanceof BioTagError && e.index === 1,
   );
+  assert.throws(() => decodeBio(['LOC']), BioTagError);
+});
+
+test('BIOES and BILOU read as the same spans: S-/U- a one-token entity, E-/L- the last token of one', () => {
+  const want = [
+    { label: 'LOC', start: 0, end: 1 },
+    { label: 'LOC', start: 1, end: 4 },
+    { label: 'ORG', start: 5, end: 7 },
+    { label: 'ORG', start: 7, end: 8 },
+  ];
+  assert.deepEqual(decodeBio(['S-LOC', 'B-LOC', 'I-LOC', 'E-LOC', 'O', 'B-ORG', 'E-ORG', 'S-ORG']), want);
+  assert.deepEqual(decodeBio(['U-LOC', 'B-LOC', 'I-LOC', 'L-LOC', 'O', 'B-ORG', 'L-ORG', 'U-ORG']), want);
+  // An entity closed by E- does not continue into a following I-: that one is stray.
+  const repaired: number[] = [];
+  assert.deepEqual(
+    decodeBio(['B-LOC', 'E-LOC', 'I-LOC', 'E-ORG'], 'repair', (i) => repaired.push(i)),
+    [
+      { label: 'LOC', start: 0, end: 2 },
+      { label: 'LOC', start: 2, end: 3 },
+      { label: 'ORG', start: 3, end: 4 },
+    ],
+  );
+  assert.deepEqual(repaired, [2, 3]);
+  assert.deepEqual(decodeBio(['B-LOC', 'E-LOC', 'I-LOC', 'E-ORG'], 'strict'), [{ label: 'LOC', start: 0, end: 2 }]);
 });
 
 test('encode inverts decode and refuses overlaps', () => {

@@ -70,7 +70,10 @@ export const evalCommand: Command = {
     const report = flat
       ? seqevalStrictReport(goldTags, predTags)
       : entityF1(gold.docs.map((g, i) => ({ gold: g.doc.entities, pred: pred.docs[i].doc.entities })));
-    const mode = flat ? 'seqeval strict IOB2' : 'strict entity match';
+    // BIOES / BILOU tags (E-, S-, L-, U-) end and make one-token entities; read that way, they are scored as spans.
+    const endTags =
+      flat && [goldTags, predTags].some((file) => file.some((tags) => tags.some((t) => /^[ESLU]-/.test(t))));
+    const mode = !flat ? 'strict entity match' : endTags ? 'strict spans of BIOES / BILOU tags' : 'seqeval strict IOB2';
     if (values.json) console.log(JSON.stringify({ mode, documents: gold.docs.length, ...report }, null, 2));
     else console.log(`${gold.docs.length} documents, ${mode}\n\n${formatReport(report)}`);
     return 0;

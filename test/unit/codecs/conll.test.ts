@@ -106,7 +106,7 @@ test('bad lines are errors naming line and column; the sentence is dropped and d
     'warning 11 column 2',
   ]);
   assert.equal(issues[0].message, "2 columns, but this sentence's first line (1) has 3");
-  assert.equal(issues[2].message, 'tag "X-LOC" is not O, B-LABEL or I-LABEL');
+  assert.equal(issues[2].message, 'tag "X-LOC" is not O, B-LABEL or I-LABEL (or BIOES / BILOU: E-, S-, L-, U-)');
   assert.equal(issues[4].message, 'empty token');
   // No B- tag before it: the file reads as IO-tagged so far (see the IO tests below).
   assert.match(
@@ -354,4 +354,18 @@ test('isIoTagged / ioToIob2 (what eval uses): a run of one label becomes B- then
   // Strict IOB2 of the converted tags finds what repair finds in the IO tags.
   assert.deepEqual(decodeBio(ioToIob2(io), 'strict'), decodeBio(io, 'repair'));
   assert.deepEqual(ioToIob2(['B-A', 'I-A', 'I-A']), ['B-A', 'I-A', 'I-A']);
+});
+
+test('BIOES and BILOU files import as the spans they mark, without a warning', async () => {
+  const bioes = ['Bệnh\tO', 'nhân\tS-ROLE', 'ở\tO', 'Hà\tB-LOCATION', 'Nội\tE-LOCATION', 'Huế\tS-LOCATION', ''];
+  const bilou = bioes.map((line) => line.replace('\tS-', '\tU-').replace('\tE-', '\tL-'));
+  for (const source of [bioes, bilou]) {
+    const { docs, issues } = await decode(source.join('\n'));
+    assert.deepEqual(issues, []);
+    assert.deepEqual(docs[0].entities, [
+      { label: 'ROLE', start: 5, end: 9 },
+      { label: 'LOCATION', start: 12, end: 18 },
+      { label: 'LOCATION', start: 19, end: 22 },
+    ]);
+  }
 });

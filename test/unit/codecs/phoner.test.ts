@@ -137,7 +137,7 @@ test('bad records are errors naming line and field, and decoding goes on', async
       'is not an array',
       'is not a string (7)',
       '1 tags for 2 words',
-      'tag "X-LOC" is not O, B-LABEL or I-LABEL',
+      'tag "X-LOC" is not O, B-LABEL or I-LABEL (or BIOES / BILOU: E-, S-, L-, U-)',
     ],
   );
   assert.equal(issues[8].message, 'empty word');
