@@ -111,7 +111,25 @@ export function isIoTagged(sequences: readonly (readonly string[])[]): boolean {
   return inside;
 }
 
-/** IO tags as IOB2: an I-X that does not continue an X becomes B-X, so a run of one label is one entity. */
+/**
+ * True when sequences of tags are IOB1 (CoNLL-2003's original scheme): an I-X starts an entity, and B-X is only
+ * written where an entity touches one of its own label, so every B-X follows an X. Strict IOB2 reading would drop
+ * every entity that starts with I-.
+ */
+export function isIob1(sequences: readonly (readonly string[])[]): boolean {
+  let startsInside = false;
+  for (const tags of sequences) {
+    for (let i = 0; i < tags.length; i++) {
+      const previous = i > 0 ? tags[i - 1].slice(2) : undefined;
+      if (tags[i].startsWith('B-') && (i === 0 || tags[i - 1] === 'O' || previous !== tags[i].slice(2))) return false;
+      if (tags[i].startsWith('I-') && (i === 0 || tags[i - 1] === 'O' || previous !== tags[i].slice(2)))
+        startsInside = true;
+    }
+  }
+  return startsInside && sequences.some((tags) => tags.some((t) => t.startsWith('B-')));
+}
+
+/** IO (or IOB1) tags as IOB2: an I-X that does not continue an X becomes B-X, so a run of one label is one entity. */
 export function ioToIob2(tags: readonly string[]): string[] {
   return tags.map((tag, i) =>
     tag.startsWith('I-') && tags[i - 1] !== tag && tags[i - 1] !== `B-${tag.slice(2)}` ? `B-${tag.slice(2)}` : tag,

@@ -118,3 +118,28 @@ test('eval reads BIOES and BILOU files (E-/S-, L-/U-) as the spans they mark, ag
     assert.deepEqual([report.micro.tp, report.micro.fp, report.micro.fn], [6, 0, 0]);
   }
 });
+
+test('eval reads an IOB1 gold file (CoNLL-2003 style) as IOB1: an I- starts an entity, B- splits touching ones', () => {
+  const dir = dataFolder();
+  const iob1 = conll(
+    dir,
+    'iob1.conll',
+    tagged([
+      ['O', 'O', 'O', 'I-LOCATION', 'I-LOCATION', 'B-LOCATION', 'I-LOCATION'],
+      ['I-SYMPTOM', 'I-SYMPTOM', 'O', 'I-SYMPTOM', 'I-SYMPTOM'],
+    ]),
+  );
+  const iob2 = conll(
+    dir,
+    'iob2.conll',
+    tagged([
+      ['O', 'O', 'O', 'B-LOCATION', 'I-LOCATION', 'B-LOCATION', 'I-LOCATION'],
+      ['B-SYMPTOM', 'I-SYMPTOM', 'O', 'B-SYMPTOM', 'I-SYMPTOM'],
+    ]),
+  );
+  const result = workbench(['eval', '--gold', iob1, '--pred', iob2, '--format', 'conll', '--json']);
+  assert.equal(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.deepEqual([report.micro.tp, report.micro.fp, report.micro.fn], [4, 0, 0]);
+  assert.match(result.stderr, /iob1\.conll: IOB1/);
+});

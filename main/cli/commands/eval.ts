@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ioToIob2, isIoTagged } from '../../../core/bio.js';
+import { ioToIob2, isIob1, isIoTagged } from '../../../core/bio.js';
 import { InputError, type Issue } from '../../../core/issues.js';
 import { entityF1 } from '../../../core/metrics/entity-f1.js';
 import { seqevalStrictReport } from '../../../core/metrics/seqeval-strict.js';
@@ -57,11 +57,18 @@ export const evalCommand: Command = {
     const gold = await readDocs(values.gold, codec, values.variant);
     const pred = await readDocs(values.pred, codec, values.variant);
     checkPaired(gold.docs, pred.docs, values.gold, values.pred);
-    // An IO-tagged file (I- tags only) means a run of one label is one entity, as import reads it; strict IOB2
-    // would drop every such entity, so it is read as the IOB2 it stands for.
+    // An IO-tagged file (I- tags only) means a run of one label is one entity, and an IOB1 file that an I- tag may
+    // start one, as import reads both; strict IOB2 would drop every such entity, so each is read as the IOB2 it
+    // stands for.
     const asIob2 = (tags: string[][] | undefined, path: string) => {
-      if (!tags || !isIoTagged(tags)) return tags;
-      console.error(`${path}: IO-tagged (I- tags only, no B-): each run of I- tags of one label is read as one entity`);
+      if (!tags) return tags;
+      if (isIoTagged(tags))
+        console.error(
+          `${path}: IO-tagged (I- tags only, no B-): each run of I- tags of one label is read as one entity`,
+        );
+      else if (isIob1(tags))
+        console.error(`${path}: IOB1 (an I- tag starts an entity, B- only where two of one label touch): read as such`);
+      else return tags;
       return tags.map(ioToIob2);
     };
     const goldTags = asIob2(await flatTags(values.gold, codec), values.gold);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeBio, ioToIob2, isIoTagged, nestingLevels } from '../../../core/bio.js';
+import { decodeBio, ioToIob2, isIob1, isIoTagged, nestingLevels } from '../../../core/bio.js';
 import { conllCodec } from '../../../core/codecs/conll.js';
 import type { Doc } from '../../../core/document.js';
 import type { Source } from '../../../core/source.js';
@@ -368,4 +368,19 @@ test('BIOES and BILOU files import as the spans they mark, without a warning', a
       { label: 'LOCATION', start: 19, end: 22 },
     ]);
   }
+});
+
+test('isIob1: I- starts entities and every B- follows its own label; an IOB2 file (B- after O) is not IOB1', () => {
+  assert.equal(
+    isIob1([
+      ['I-A', 'I-A', 'B-A', 'O', 'I-B'],
+      ['O', 'I-B'],
+    ]),
+    true,
+  );
+  assert.deepEqual(ioToIob2(['I-A', 'I-A', 'B-A', 'O', 'I-B']), ['B-A', 'I-A', 'B-A', 'O', 'B-B']);
+  assert.equal(isIob1([['B-A', 'I-A', 'O', 'I-B']]), false); // IOB2 with a stray I-
+  assert.equal(isIob1([['I-A', 'B-B']]), false); // a B- after another label
+  assert.equal(isIob1([['I-A', 'O']]), false); // IO: no B- at all
+  assert.equal(isIob1([['O']]), false);
 });
