@@ -63,6 +63,14 @@ interface TagScheme {
   ioStarts: number;
 }
 
+// Columns between the token and the tags that hold no tags (CoNLL-2003's and VLSP's POS column), learnt from the
+// file's first sentence: a column most of whose values there are not tags. They are skipped, with one warning.
+interface ColumnLayout {
+  features?: number;
+}
+
+const TAG = /^(?:O|[BIESLU]-.+)$/u;
+
 interface PendingSentence {
   columns: number;
   firstLine: number;
@@ -114,6 +122,7 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
   let docs = 0;
   let errors = 0;
   const scheme: TagScheme = { ioStarts: 0 };
+  const layout: ColumnLayout = {};
   function* drainIssues(): Iterable<DecodeEvent> {
     for (const found of issues.splice(0)) {
       if (found.severity === 'error') errors++;
@@ -153,7 +162,7 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
     if (!done) return;
     doc ??= newDoc(done.firstLine);
     pendingComments = [];
-    if (!addSentence(doc, done, file, issues, scheme)) doc.failed = true;
+    if (!addSentence(doc, done, file, issues, scheme, layout)) doc.failed = true;
     yield* drainIssues();
     if (!docstartSeen) yield* finishDoc();
   }
@@ -245,8 +254,34 @@ function addSentence(
   file: string,
   issues: Issue[],
   scheme: TagScheme,
+  layout: ColumnLayout,
 ): boolean {
   if (sentence.failed) return false;
+  if (layout.features === undefined) {
+    let features = 0;
+    const isFeature = (column: number) =>
+      sentence.rows.filter((row) => !TAG.test(row[column])).length * 2 > sentence.rows.length;
+    while (1 + features < sentence.columns - 1 && isFeature(1 + features)) features++;
+    layout.features = features;
+    if (features > 0)
+      issues.push({
+        severity: 'warning',
+        file,
+        line: sentence.firstLine,
+        field: `column${features > 1 ? `s 2–${features + 1}` : ' 2'}`,
+        message: `no BIO tags (a POS column?): skipped; entities are read from column${sentence.columns - features > 2 ? `s ${features + 2}–${sentence.columns}` : ` ${sentence.columns}`}`,
+      });
+  }
+  if (sentence.columns < layout.features + 2) {
+    issues.push({
+      severity: 'error',
+      file,
+      line: sentence.firstLine,
+      field: `column ${sentence.columns}`,
+      message: `${sentence.columns} columns: no tag column after the file's ${layout.features + 1} columns of tokens and features`,
+    });
+    return false;
+  }
   if (doc.sentences.length > 0) doc.length += 1; // the "\n" between sentences
   const tokens: Range[] = [];
   const words: string[] = [];
@@ -260,12 +295,12 @@ function addSentence(
   doc.length -= 1; // no space after the last token
   const firstB =
     scheme.firstBLine === undefined
-      ? sentence.rows.findIndex((row) => row.slice(1).some((tag) => /^B-./u.test(tag)))
+      ? sentence.rows.findIndex((row) => row.slice(1 + layout.features!).some((tag) => /^B-./u.test(tag)))
       : -1;
   if (firstB >= 0) scheme.firstBLine = sentence.lines[firstB];
   const from = issues.length;
   let ok = true;
-  for (let column = 1; column < sentence.columns; column++) {
+  for (let column = 1 + layout.features; column < sentence.columns; column++) {
     const tags = sentence.rows.map((row) => row[column]);
     const where = (i: number): { file: string; line: number; field: string } => ({
       file,

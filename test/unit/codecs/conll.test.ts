@@ -384,3 +384,31 @@ test('isIob1: I- starts entities and every B- follows its own label; an IOB2 fil
   assert.equal(isIob1([['I-A', 'O']]), false); // IO: no B- at all
   assert.equal(isIob1([['O']]), false);
 });
+
+test('columns without tags between the token and the tags (POS) are skipped, with one warning', async () => {
+  const source = [
+    'Bệnh\tN\tO',
+    'viện\tN\tO',
+    'Bạch_Mai\tNp\tB-ORG',
+    'ở\tE\tO',
+    'Hà_Nội\tNp\tB-LOC',
+    '',
+    'Sốt\tV\tB-SYM',
+    'cao\tA\tI-SYM',
+    '',
+    'Ho\tV',
+    '',
+  ].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(
+    issues.map((i) => `${i.severity} ${i.line} ${i.field}: ${i.message}`),
+    [
+      'warning 1 column 2: no BIO tags (a POS column?): skipped; entities are read from column 3',
+      "error 10 column 2: 2 columns: no tag column after the file's 2 columns of tokens and features",
+    ],
+  );
+  assert.deepEqual(
+    docs.map((d) => d.entities.map((e) => `${e.label} ${d.text.slice(e.start, e.end)}`)),
+    [['ORG Bạch_Mai', 'LOC Hà_Nội'], ['SYM Sốt cao']],
+  );
+});
