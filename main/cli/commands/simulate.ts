@@ -210,6 +210,9 @@ export const simulateCommand: Command = {
         minSteps: int(values['min-steps'], 'min-steps', 150),
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
         lr,
+        // One model round after round: a fine-tune for a label set would otherwise grow an ensemble, tripling
+        // every later round's training and annotation.
+        members: 1,
       },
       // A project's model has the trainer's own schedule (epochs, step floor, pretraining from scratch) unless told,
       // as one model (each round fine-tunes it: an ensemble would triple every round) and with the rounds' guard
