@@ -118,15 +118,17 @@ export function isIoTagged(sequences: readonly (readonly string[])[]): boolean {
  */
 export function isIob1(sequences: readonly (readonly string[])[]): boolean {
   let startsInside = false;
+  let hasB = false;
   for (const tags of sequences) {
     for (let i = 0; i < tags.length; i++) {
-      const previous = i > 0 ? tags[i - 1].slice(2) : undefined;
-      if (tags[i].startsWith('B-') && (i === 0 || tags[i - 1] === 'O' || previous !== tags[i].slice(2))) return false;
-      if (tags[i].startsWith('I-') && (i === 0 || tags[i - 1] === 'O' || previous !== tags[i].slice(2)))
-        startsInside = true;
+      const follows = i > 0 && tags[i - 1] !== 'O' && tags[i - 1].slice(2) === tags[i].slice(2);
+      if (tags[i].startsWith('B-')) {
+        if (!follows) return false;
+        hasB = true;
+      } else if (tags[i].startsWith('I-') && !follows) startsInside = true;
     }
   }
-  return startsInside && sequences.some((tags) => tags.some((t) => t.startsWith('B-')));
+  return startsInside && hasB;
 }
 
 /** IO (or IOB1) tags as IOB2: an I-X that does not continue an X becomes B-X, so a run of one label is one entity. */
