@@ -53,11 +53,12 @@ interface PendingDoc {
 }
 
 // How the file marks where entities start, learnt while reading so decoding still streams. A file is IO-tagged
-// (I- tags only, as many published corpora are) until its first B- tag: an I-X that starts an entity there is the
+// (I- tags only, as many published corpora are; or IOB1, whose B- only splits touching entities of one label) until
+// its first B- tag that starts an entity after no entity of its label: an I-X that starts an entity before it is the
 // scheme, not a mistake, so the file gets one warning instead of one per entity. The entities are the same either
 // way (repair reads a run of I-X as one entity, as IO means); only the reporting differs.
 interface TagScheme {
-  /** Line of the first B- tag, once seen. */
+  /** Line of the first B- tag that follows no entity of its label (an IOB1 file writes B- only after one), once seen. */
   firstBLine?: number;
   /** I- tags that started an entity before the first B- tag. */
   ioStarts: number;
@@ -247,6 +248,10 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
     yield { kind: 'issue', issue: { severity: 'warning', file, message: 'no documents' } };
 }
 
+// Whether `tag` has the label of the tag before it (undefined at a sentence's start).
+const continuesLabel = (before: string | undefined, tag: string): boolean =>
+  before !== undefined && before !== 'O' && before.slice(2) === tag.slice(2);
+
 // Appends a sentence's tokens and entities to `doc`; false (with issues) when a tag column cannot be read.
 function addSentence(
   doc: PendingDoc,
@@ -295,7 +300,13 @@ function addSentence(
   doc.length -= 1; // no space after the last token
   const firstB =
     scheme.firstBLine === undefined
-      ? sentence.rows.findIndex((row) => row.slice(1 + layout.features!).some((tag) => /^B-./u.test(tag)))
+      ? sentence.rows.findIndex((row, i) =>
+          row
+            .slice(1 + layout.features!)
+            .some(
+              (tag, c) => /^B-./u.test(tag) && !continuesLabel(sentence.rows[i - 1]?.[1 + layout.features! + c], tag),
+            ),
+        )
       : -1;
   if (firstB >= 0) scheme.firstBLine = sentence.lines[firstB];
   const from = issues.length;

@@ -412,3 +412,24 @@ test('columns without tags between the token and the tags (POS) are skipped, wit
     [['ORG Bạch_Mai', 'LOC Hà_Nội'], ['SYM Sốt cao']],
   );
 });
+
+test('an IOB1 file (CoNLL-2003 style: B- only between touching entities of one label) warns once, like IO', async () => {
+  const source = [
+    'Hà\tI-LOC',
+    'Nội\tI-LOC',
+    'Huế\tB-LOC',
+    'và\tO',
+    'Sở\tI-ORG',
+    'Y\tI-ORG',
+    'tế\tI-ORG',
+    '',
+    'BN91\tI-PATIENT',
+    '',
+  ].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(summary(issues), ['warning 1 column 2']);
+  assert.deepEqual(
+    docs.map((d) => d.entities.map((e) => `${e.label} ${d.text.slice(e.start, e.end)}`)),
+    [['LOC Hà Nội', 'LOC Huế', 'ORG Sở Y tế'], ['PATIENT BN91']],
+  );
+});
