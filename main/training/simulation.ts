@@ -43,6 +43,11 @@ export interface SimulationOptions {
   seedSize: number;
   /** Where the seed model's weights start: random, or the base package's (its labels extended by the data's). */
   seedFrom: 'scratch' | 'model';
+  /**
+   * Where each round's model starts: `previous`, a fine-tune of the last round's (cheap); `model`, the base's weights
+   * under the seed's schedule, as a project's retraining in the workbench starts each new version.
+   */
+  roundFrom: 'previous' | 'model';
   step: number;
   rounds: number;
   threads: number;
@@ -272,7 +277,10 @@ async function simulateStrategy(
     o.log(
       `${name} round ${round}: ${labeledIds.length} sentences (picked ${picked.length}, ${(edits / picked.length).toFixed(2)} edits/sentence)`,
     );
-    const fineTuneSeconds = await fineTune(o, run.model, labeledIds, model, false, o.training);
+    const fineTuneSeconds =
+      o.roundFrom === 'model'
+        ? await fineTune(o, o.base, labeledIds, model, o.seedFrom === 'scratch', o.seedTraining)
+        : await fineTune(o, run.model, labeledIds, model, false, o.training);
     const t1 = performance.now();
     const dev = await devScore(model, o.dev, o.threads);
     const result: RoundResult = {

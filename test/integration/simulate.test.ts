@@ -152,7 +152,7 @@ test(
     // From scratch the whole pool's text goes with it.
     const scratchOut = join(dir, 'sim-scratch');
     const scratch = simulate(
-      [...common, '--strategies', 'random', '--rounds', '0', '--seed-from', 'scratch'],
+      [...common, '--strategies', 'random', '--rounds', '1', '--seed-from', 'scratch', '--round-from', 'model'],
       scratchOut,
       240_000,
     );
@@ -165,6 +165,15 @@ test(
       24,
     );
     assert.deepEqual(labelsOf(join(scratchOut, 'seed', 'model')), ['thuốc', 'triệu chứng']);
+    // --round-from model: the round's model was trained again from the base, as the seed was (the same version), where
+    // a fine-tune of the seed model would be the next one.
+    const versionOf = (model: string) =>
+      (JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { version: string }).version;
+    assert.equal(
+      versionOf(join(scratchOut, 'random', 'round-1', 'model')),
+      versionOf(join(scratchOut, 'seed', 'model')),
+    );
+    assert.notEqual(versionOf(join(out, 'random', 'round-1', 'model')), versionOf(join(out, 'seed', 'model')));
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(
       results.runs.map((r) => r.name),

@@ -25,8 +25,9 @@ const PHONER = resolve(repoRoot, '..', 'shared', 'data', 'phoner_covid19');
 const usage = `usage: workbench simulate [--strategies LIST] [--train FILE] [--dev FILE] [--format F] [--variant V]
                           [--skip-invalid] [--model DIR] [--own-labels] [--out DIR | --data DIR]
                           [--seed N] [--seed-size N] [--step N] [--rounds N] [--dev-limit N] [--threads N]
-                          [--seed-from scratch|model] [--seed-steps N] [--epochs N] [--min-steps N]
-                          [--max-minutes M] [--lr X] [--disagreement-temperature T]
+                          [--seed-from scratch|model] [--round-from previous|model] [--seed-steps N]
+                          [--epochs N] [--min-steps N] [--max-minutes M] [--lr X]
+                          [--disagreement-temperature T]
 
 Active learning with gold annotations playing the annotator: a seed model is trained on --seed-size random
 training sentences (--seed-from); each round every strategy picks --step more sentences from the rest, the model is
@@ -52,6 +53,9 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
   --seed-from   where the seed model's weights start: \`scratch\` (random; the default with --model's labels, so
                 that nothing a model learnt from the same corpus leaks in) or \`model\` (--model's weights; the default
                 with the data's own labels)
+  --round-from  where each round's model starts: \`previous\` (a fine-tune of the last round's, --epochs/--min-steps;
+                the default) or \`model\` (trained again as the seed model was, on everything annotated so far, as the
+                workbench retrains a project's model: stronger, and slower)
   --seed-steps  optimiser steps of the seed model (default 600 from scratch with --model's labels; with the data's
                 own labels the trainer's own)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
@@ -148,6 +152,7 @@ export const simulateCommand: Command = {
         threads: { type: 'string' },
         'seed-steps': { type: 'string' },
         'seed-from': { type: 'string' },
+        'round-from': { type: 'string' },
         epochs: { type: 'string' },
         'min-steps': { type: 'string' },
         'max-minutes': { type: 'string' },
@@ -190,6 +195,9 @@ export const simulateCommand: Command = {
     if (seedFrom !== 'scratch' && seedFrom !== 'model')
       throw new UsageError(`--seed-from is scratch or model, not ${JSON.stringify(seedFrom)}`, usage);
     log(`seed model from ${seedFrom === 'model' ? `${base}'s weights` : 'random weights'}`);
+    const roundFrom = values['round-from'] ?? 'previous';
+    if (roundFrom !== 'previous' && roundFrom !== 'model')
+      throw new UsageError(`--round-from is previous or model, not ${JSON.stringify(roundFrom)}`, usage);
     const seedSteps = values['seed-steps'] === undefined ? undefined : int(values['seed-steps'], 'seed-steps', 600);
     const started = Date.now();
     const runs = await simulate({
@@ -202,6 +210,7 @@ export const simulateCommand: Command = {
       seed: int(values.seed, 'seed', 1, 0),
       seedSize: int(values['seed-size'], 'seed-size', 200),
       seedFrom,
+      roundFrom,
       step: int(values.step, 'step', 200),
       rounds: int(values.rounds, 'rounds', 9, 0),
       threads: int(values.threads, 'threads', 2),
