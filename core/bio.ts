@@ -111,6 +111,11 @@ export function isIoTagged(sequences: readonly (readonly string[])[]): boolean {
   return inside;
 }
 
+/** Whether `tag` has the label of the tag before it (`before` undefined at a sequence's start). */
+export function continuesLabel(before: string | undefined, tag: string): boolean {
+  return before !== undefined && before !== 'O' && before.slice(2) === tag.slice(2);
+}
+
 /**
  * True when sequences of tags are IOB1 (CoNLL-2003's original scheme): an I-X starts an entity, and B-X is only
  * written where an entity touches one of its own label, so every B-X follows an X. Strict IOB2 reading would drop
@@ -121,7 +126,7 @@ export function isIob1(sequences: readonly (readonly string[])[]): boolean {
   let hasB = false;
   for (const tags of sequences) {
     for (let i = 0; i < tags.length; i++) {
-      const follows = i > 0 && tags[i - 1] !== 'O' && tags[i - 1].slice(2) === tags[i].slice(2);
+      const follows = continuesLabel(tags[i - 1], tags[i]);
       if (tags[i].startsWith('B-')) {
         if (!follows) return false;
         hasB = true;

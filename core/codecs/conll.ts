@@ -1,6 +1,6 @@
 // CoNLL: one `token TAG [TAG ...]` line per token, a blank line between sentences, `-DOCSTART-` between documents.
 // Nested entities take one BIO column per nesting level: column 2 is the outermost level, column 3 the next, ...
-import { BioTagError, decodeBio, encodeBio, nestingLevels } from '../bio.js';
+import { BioTagError, continuesLabel, decodeBio, encodeBio, nestingLevels } from '../bio.js';
 import { compareEntities, type Doc, type Entity, type Range } from '../document.js';
 import type { Issue } from '../issues.js';
 import { escapeLabel, unescapeLabel } from '../labels.js';
@@ -248,10 +248,6 @@ async function* decodeConll(input: CodecInput, options?: DecodeOptions): AsyncIt
     yield { kind: 'issue', issue: { severity: 'warning', file, message: 'no documents' } };
 }
 
-// Whether `tag` has the label of the tag before it (undefined at a sentence's start).
-const continuesLabel = (before: string | undefined, tag: string): boolean =>
-  before !== undefined && before !== 'O' && before.slice(2) === tag.slice(2);
-
 // Appends a sentence's tokens and entities to `doc`; false (with issues) when a tag column cannot be read.
 function addSentence(
   doc: PendingDoc,
@@ -277,13 +273,14 @@ function addSentence(
         message: `no BIO tags (a POS column?): skipped; entities are read from column${sentence.columns - features > 2 ? `s ${features + 2}–${sentence.columns}` : ` ${sentence.columns}`}`,
       });
   }
-  if (sentence.columns < layout.features + 2) {
+  const firstTag = 1 + layout.features; // the first tag column
+  if (sentence.columns <= firstTag) {
     issues.push({
       severity: 'error',
       file,
       line: sentence.firstLine,
       field: `column ${sentence.columns}`,
-      message: `${sentence.columns} columns: no tag column after the file's ${layout.features + 1} columns of tokens and features`,
+      message: `${sentence.columns} columns: no tag column after the file's ${firstTag} columns of tokens and features`,
     });
     return false;
   }
@@ -301,17 +298,13 @@ function addSentence(
   const firstB =
     scheme.firstBLine === undefined
       ? sentence.rows.findIndex((row, i) =>
-          row
-            .slice(1 + layout.features!)
-            .some(
-              (tag, c) => /^B-./u.test(tag) && !continuesLabel(sentence.rows[i - 1]?.[1 + layout.features! + c], tag),
-            ),
+          row.some((tag, c) => c >= firstTag && /^B-./u.test(tag) && !continuesLabel(sentence.rows[i - 1]?.[c], tag)),
         )
       : -1;
   if (firstB >= 0) scheme.firstBLine = sentence.lines[firstB];
   const from = issues.length;
   let ok = true;
-  for (let column = 1 + layout.features; column < sentence.columns; column++) {
+  for (let column = firstTag; column < sentence.columns; column++) {
     const tags = sentence.rows.map((row) => row[column]);
     const where = (i: number): { file: string; line: number; field: string } => ({
       file,
