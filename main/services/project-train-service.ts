@@ -75,10 +75,32 @@ function isScores(v: unknown): v is Record<string, number> {
   return typeof v === 'object' && v !== null && Object.values(v).every((f) => typeof f === 'number');
 }
 
-/** The decision: the new version becomes active only when it beats the active model on the same held-out documents. */
+/** How the active model fared on the held-out documents (the trainer's `compare` metric, and the store's record). */
+export interface ActiveScore {
+  name: string;
+  /** Its F1 on the held-out documents it was scored on; null when it could not be scored. */
+  f1: number | null;
+  error?: string;
+  suggestsNone?: boolean;
+  /** Held-out documents left out because it or the new version trained on them (their training texts say so). */
+  seen?: number;
+  /** Held-out documents it was scored on, when some were left out; the new version's F1 on them is `newF1`. */
+  documents?: number;
+  newF1?: number | null;
+  /** Its own held-out F1 from the run that trained it (a project version), on `recordedDocs` documents. */
+  recordedF1?: number | null;
+  recordedDocs?: number | null;
+}
+
+/**
+ * The decision: the new version becomes active only when it beats the active model on the same held-out documents,
+ * those neither of them trained on. When the active model trained on most of them (a refit version trained on the
+ * held-out fifth too; the embedded model on the corpus the project imported), a score there says little: a project
+ * version is then judged by the held-out F1 of its own training run, and another model is not judged at all.
+ */
 export function decide(
   newF1: number | null,
-  active: { name: string; f1: number | null; error?: string; suggestsNone?: boolean } | undefined,
+  active: ActiveScore | undefined,
   heldoutDocs: number,
 ): { activated: boolean; reason: string } {
   const f = (x: number) => x.toFixed(4);
@@ -96,20 +118,44 @@ export function decide(
       activated: true,
       reason: `the active model ${active.name} suggests none of the project's labels; held-out F1 ${f(newF1)} on ${heldoutDocs} documents`,
     };
+  const seen = active.seen ?? 0;
+  const clean = seen > 0 ? (active.documents ?? 0) : heldoutDocs;
+  const left = `${seen} of the ${heldoutDocs} held-out documents were training data of one of the two models`;
+  if (seen > 0 && clean < heldoutDocs / 2) {
+    if (typeof active.recordedF1 === 'number') {
+      const on = active.recordedDocs ? ` on ${active.recordedDocs} documents` : '';
+      const better = newF1 > active.recordedF1;
+      const verdict = better
+        ? 'beats the active model'
+        : 'does not beat the active model; it is kept as a version, not made active';
+      return {
+        activated: better,
+        reason: `${left}, so the active model ${active.name} is judged by the held-out F1 of its own training run (${f(active.recordedF1)}${on}): held-out F1 ${f(newF1)} ${verdict}`,
+      };
+    }
+    if (clean === 0)
+      return {
+        activated: false,
+        reason: `${left}, so they cannot show which is better; activate the new version by hand if you want it`,
+      };
+  }
   if (active.f1 === null) {
     return {
       activated: false,
       reason: `the active model ${active.name} could not be scored on the same held-out documents (${active.error ?? 'unknown'}); activate the new version by hand if you want it`,
     };
   }
-  if (newF1 > active.f1)
+  const mine = seen > 0 && typeof active.newF1 === 'number' ? active.newF1 : newF1;
+  const same =
+    seen > 0 ? `the ${clean} held-out documents neither trained on (${seen} left out)` : `the same ${clean} documents`;
+  if (mine > active.f1)
     return {
       activated: true,
-      reason: `held-out F1 ${f(newF1)} beats the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents`,
+      reason: `held-out F1 ${f(mine)} beats the active model ${active.name} (${f(active.f1)}) on ${same}`,
     };
   return {
     activated: false,
-    reason: `held-out F1 ${f(newF1)} does not beat the active model ${active.name} (${f(active.f1)}) on the same ${heldoutDocs} documents; it is kept as a version, not made active`,
+    reason: `held-out F1 ${f(mine)} does not beat the active model ${active.name} (${f(active.f1)}) on ${same}; it is kept as a version, not made active`,
   };
 }
 
@@ -335,15 +381,27 @@ export class ProjectTrainService extends JobTable {
       info.phase = 'register';
       const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       const m = result.metrics;
-      const compare = (m.compare ?? undefined) as { package?: string; f1?: number; error?: string } | undefined;
+      const compare = (m.compare ?? undefined) as Record<string, unknown> | undefined;
       const activeName = active ? `${active.name} ${active.version}` : null;
+      // Its own held-out score counts only when it was measured on this project's documents.
+      const recorded = (active?.projectId === p.projectId ? (active.metrics ?? {}) : {}) as {
+        heldoutF1?: unknown;
+        heldoutDocs?: unknown;
+      };
       const decision = decide(
         num(m.f1),
         active && {
           name: activeName!,
           f1: num(compare?.f1),
-          error: compare?.error ?? (heldout.length === 0 ? 'no held-out documents' : undefined),
+          error:
+            (typeof compare?.error === 'string' ? compare.error : undefined) ??
+            (heldout.length === 0 ? 'no held-out documents' : undefined),
           suggestsNone: Object.keys(activeMap).length === 0,
+          seen: num(compare?.seen) ?? undefined,
+          documents: num(compare?.documents) ?? undefined,
+          newF1: num(compare?.newF1),
+          recordedF1: num(recorded.heldoutF1),
+          recordedDocs: num(recorded.heldoutDocs),
         },
         heldout.length,
       );

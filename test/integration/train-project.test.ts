@@ -78,6 +78,23 @@ test('the held-out split is stable by document id and the decision needs a highe
   const useless = decide(0, { name: 'embedded 1', f1: 0, suggestsNone: true }, 4);
   assert.equal(useless.activated, true);
   assert.match(useless.reason, /suggests none of the project's labels/);
+  // Held-out documents a model trained on are left out; the new version's score on the rest is what counts.
+  const fair = decide(0.5, { name: 'm 1', f1: 0.6, seen: 2, documents: 8, newF1: 0.7 }, 10);
+  assert.equal(fair.activated, true);
+  assert.match(fair.reason, /0\.7000 beats the active model m 1 \(0\.6000\) on the 8 held-out documents neither/);
+  // The active model trained on most of them (a refit): its own training run's held-out F1 judges it.
+  const refit = { name: 'p 2', f1: 0.95, seen: 9, documents: 1, newF1: 0.2, recordedF1: 0.55, recordedDocs: 8 };
+  const judged = decide(0.6, refit, 10);
+  assert.equal(judged.activated, true);
+  assert.match(judged.reason, /held-out F1 of its own training run \(0\.5500 on 8 documents\)/);
+  assert.equal(decide(0.5, refit, 10).activated, false);
+  // ... and with no such record (the embedded model on the corpus it trained on) nothing is decided for the user.
+  const unjudged = decide(0.6, { name: 'embedded 2', f1: null, error: 'trained on all', seen: 10, documents: 0 }, 10);
+  assert.equal(unjudged.activated, false);
+  assert.match(
+    unjudged.reason,
+    /10 of the 10 held-out documents were training data .* activate the new version by hand/,
+  );
 });
 
 test(
@@ -165,7 +182,11 @@ test(
       );
       assert.equal(second?.state, 'done', second?.error);
       const r2 = second!.result!;
-      assert.equal(r2.activated, r2.heldoutF1! > r2.activeF1!, r2.reason);
+      // The active version's refit trained on all 5 held-out documents, so a score there would flatter it: it is
+      // judged by the held-out F1 of its own training run instead.
+      assert.equal(r2.activeF1, null);
+      assert.match(r2.reason, /5 of the 5 held-out documents were training data .* its own training run/);
+      assert.equal(r2.activated, r2.heldoutF1! > created.metrics!.heldoutF1!, r2.reason);
       if (!r2.activated) {
         assert.equal(store.models.active()?.id ?? null, activeBefore);
         assert.match(r2.reason, /does not beat the active model/);

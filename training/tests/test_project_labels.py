@@ -8,6 +8,7 @@ import json
 
 import torch
 from dnw.package import finetune_package as ft
+from dnw.package import training_texts
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
 from dnw.tagger.data import Record, write_instruction_jsonl
@@ -147,6 +148,49 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     _, vocab2, *_, manifest2 = load_package(out2)
     assert vocab2.labels == vocab.labels
     assert manifest2["sampler"]["threshold"] == 0.75 and "thresholds" not in events[-1]["metrics"]
+    # What each package trained on travels with it; the tiny base lists nothing, so the list is incomplete.
+    texts = training_texts.read(out, manifest)
+    assert manifest["provenance"]["trainingTexts"]["complete"] is False
+    assert texts == training_texts.fingerprints(r.text for r in project_records(30, 1))
+    assert training_texts.read(out2, manifest2) == texts  # its base's and its own: the same sentences
+    # Compared with a model that trained on some held-out documents, those are left out of both scores.
+    mixed = project_records(30, 1)[:3] + project_records(8, 2)
+    write_instruction_jsonl(tmp_path / "mixed.jsonl", indexed(mixed))
+    fresh = sum(not training_texts.seen(r.text, texts) for r in mixed)
+    assert 0 < fresh < len(mixed)
+    code, events = run_cli(
+        [
+            *("--base", base["package"], "--train", tmp_path / "heldout.jsonl", "--heldout", tmp_path / "mixed.jsonl"),
+            *("--labels", tmp_path / "labels.json", "--compare", out, "--out", tmp_path / "project-v3"),
+            *("--max-steps", "2", "--threshold", "0.9", *FAST),
+        ]
+    )
+    assert code == 0, events
+    compare = events[-1]["metrics"]["compare"]
+    # the new version trained on heldout.jsonl, which is also in mixed.jsonl: those are left out too
+    assert compare["documents"] == 0 and compare["seen"] == len(mixed) and "error" in compare
+    code, events = run_cli(
+        [
+            *("--base", base["package"], "--train", tmp_path / "train.jsonl", "--heldout", tmp_path / "mixed.jsonl"),
+            *("--labels", tmp_path / "labels.json", "--compare", out, "--out", tmp_path / "project-v4"),
+            *("--max-steps", "2", "--threshold", "0.9", *FAST),
+        ]
+    )
+    assert code == 0, events
+    compare = events[-1]["metrics"]["compare"]
+    assert (compare["documents"], compare["seen"]) == (fresh, len(mixed) - fresh)
+    assert {"f1", "newF1"} <= set(compare)
+
+
+def test_training_text_fingerprints_ignore_form_case_and_spacing():
+    import unicodedata
+
+    text = "Bệnh nhân 91 ở Hà Nội"
+    same = [unicodedata.normalize("NFD", text), text.lower(), "Bệnh  nhân 91\tở Hà Nội ", "BệnhnhânởHàNội91"]
+    fps = training_texts.fingerprints([text])
+    assert [training_texts.seen(t, fps) for t in same] == [True, True, True, False]
+    assert training_texts.seen("một dòng khác\r\n" + text, fps)  # any line of a document
+    assert training_texts.fingerprint(" \t") is None and training_texts.fingerprints(["", "\n"]) == set()
 
 
 def test_a_label_outside_the_project_set_is_refused(base, tmp_path):

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..orphan import exit_with_parent
+from . import training_texts
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 # Defaults (docs/training.md, "Fine-tuning a package"), measured on PhoNER (200 -> 400 -> 2,000 sentences, 2 cores).
@@ -522,6 +523,36 @@ def score_package(
     }
 
 
+def compare_active(
+    package: Path,
+    heldout: list,
+    trained_on: set,
+    score_new: Callable[[list], dict],
+    project: dict | None,
+    threshold: float,
+    max_steps: int,
+    threads: int,
+) -> dict:
+    """The active model scored against the new one (`score_new(indices)`: its evaluate_items report on those held-out
+    records) on the held-out documents neither of them trained on, as far as their training texts are listed (a refit
+    version trained on the held-out fifth; the embedded model on the corpus a project may import): a model scored on
+    its own training data looks better than it is. `documents` and `seen` say how many were scored and left out;
+    `newF1` is the new version's score on the same documents. Every held-out document seen: no scores, an error."""
+    try:
+        manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    known = (training_texts.read(package, manifest) or set()) | trained_on
+    keep = [i for i, r in enumerate(heldout) if not training_texts.seen(r.text, known)]
+    if len(keep) == len(heldout):
+        return score_package(package, heldout, project, threshold, max_steps, threads)
+    counts = {"documents": len(keep), "seen": len(heldout) - len(keep)}
+    if not keep:
+        return {**counts, "error": f"it or the new version trained on all {len(heldout)} held-out documents"}
+    active = score_package(package, [heldout[i] for i in keep], project, threshold, max_steps, threads)
+    return {**active, **counts, "newF1": round(score_new(keep)["nested"]["f1"], 4)}
+
+
 def _prepare_from_text(model, vocab, texts: list[str], args, emit: Emitter, seed: int, device) -> None:
     """What a fresh model learns from the project's text before its labels (dnw.package.project_text)."""
     import torch
@@ -687,6 +718,10 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         raise Failure(str(e)) from None
     if not project:
         records, heldout = _as_the_engine_reads(base, records, heldout)
+    # What this package will have learnt from: its base's training texts (unless its weights start from random) and
+    # its own. None of the base's: unknown, so the list is incomplete.
+    base_texts = None if args.from_scratch else training_texts.read(args.base, base)
+    trained_on = (base_texts or set()) | training_texts.fingerprints(r.text for r in records)
 
     from ..devices import resolve_device
 
@@ -844,8 +879,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             items = [encode_record(r, vocab, "aligned") for r in heldout]
             session = session_for(graph, threads)
 
-            def score(t: float) -> dict:
-                return evaluate_items(None, vocab, items, "aligned", t, None, max_steps, session=session)
+            def score(t: float, part: list = items) -> dict:
+                return evaluate_items(None, vocab, part, "aligned", t, None, max_steps, session=session)
 
             if args.threshold is None and len(items) >= TUNE_FROM:
                 tried = {t: score(t) for t in THRESHOLDS}
@@ -877,7 +912,16 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
                 metrics["per_label"] = {unescape_label(k): v for k, v in metrics["per_label"].items()}
             if args.compare is not None:
-                metrics["compare"] = score_package(args.compare, heldout, project, threshold, max_steps, threads)
+                metrics["compare"] = compare_active(
+                    args.compare,
+                    heldout,
+                    trained_on,
+                    lambda keep: score(threshold, [items[i] for i in keep]),
+                    project,
+                    threshold,
+                    max_steps,
+                    threads,
+                )
             date = time.strftime("%Y-%m-%d")
             evaluation = [
                 {
@@ -920,6 +964,9 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             "quantization": "int8 dynamic (MatMul, Gather; per-channel weights)" if q == "int8" else "none",
             "model": {k: v for k, v in cfg.get("model", {}).items()},
         }
+        prov["trainingTexts"] = training_texts.write(
+            tmp, trained_on, complete=args.from_scratch or base_texts is not None
+        )
         if project_scratch:
             prov["projectText"] = {
                 "texts": n_texts,
