@@ -64,13 +64,24 @@ interface TagScheme {
   ioStarts: number;
 }
 
-// Columns between the token and the tags that hold no tags (CoNLL-2003's and VLSP's POS column), learnt from the
-// file's first sentence: a column most of whose values there are not tags. They are skipped, with one warning.
+// Columns between the token and the tags that are no entity tags, learnt from the file's first sentence: a POS column
+// (CoNLL-2003's, VLSP's), most of whose values there are not tags, and a chunk column (B-NP, I-VP: syntactic phrases
+// that cover most tokens, where an entity column is mostly O). They are skipped, with one warning.
 interface ColumnLayout {
   features?: number;
 }
 
 const TAG = /^(?:O|[BIESLU]-.+)$/u;
+// The phrase types of CoNLL-2000 chunking and of VLSP's chunk column.
+const CHUNK_TAG = /^[BIESLU]-(?:NP|VP|PP|AP|QP|ADJP|ADVP|SBAR|PRT|CONJP|INTJ|LST|UCP|WHNP|WHPP|WHADVP|WHADJP)$/u;
+
+/** Whether a column of the sentence is no entity tags: mostly not tags (POS), or phrase chunks over most tokens. */
+function isFeatureColumn(rows: readonly string[][], column: number): boolean {
+  const values = rows.map((row) => row[column]);
+  if (values.filter((v) => !TAG.test(v)).length * 2 > values.length) return true;
+  const tagged = values.filter((v) => v !== 'O');
+  return tagged.length * 2 > values.length && tagged.every((v) => CHUNK_TAG.test(v));
+}
 
 interface PendingSentence {
   columns: number;
@@ -260,9 +271,7 @@ function addSentence(
   if (sentence.failed) return false;
   if (layout.features === undefined) {
     let features = 0;
-    const isFeature = (column: number) =>
-      sentence.rows.filter((row) => !TAG.test(row[column])).length * 2 > sentence.rows.length;
-    while (1 + features < sentence.columns - 1 && isFeature(1 + features)) features++;
+    while (1 + features < sentence.columns - 1 && isFeatureColumn(sentence.rows, 1 + features)) features++;
     layout.features = features;
     if (features > 0)
       issues.push({
@@ -270,7 +279,7 @@ function addSentence(
         file,
         line: sentence.firstLine,
         field: `column${features > 1 ? `s 2–${features + 1}` : ' 2'}`,
-        message: `no BIO tags (a POS column?): skipped; entities are read from column${sentence.columns - features > 2 ? `s ${features + 2}–${sentence.columns}` : ` ${sentence.columns}`}`,
+        message: `no entity tags (POS or chunk columns?): skipped; entities are read from column${sentence.columns - features > 2 ? `s ${features + 2}–${sentence.columns}` : ` ${sentence.columns}`}`,
       });
   }
   const firstTag = 1 + layout.features; // the first tag column

@@ -403,13 +403,45 @@ test('columns without tags between the token and the tags (POS) are skipped, wit
   assert.deepEqual(
     issues.map((i) => `${i.severity} ${i.line} ${i.field}: ${i.message}`),
     [
-      'warning 1 column 2: no BIO tags (a POS column?): skipped; entities are read from column 3',
+      'warning 1 column 2: no entity tags (POS or chunk columns?): skipped; entities are read from column 3',
       "error 10 column 2: 2 columns: no tag column after the file's 2 columns of tokens and features",
     ],
   );
   assert.deepEqual(
     docs.map((d) => d.entities.map((e) => `${e.label} ${d.text.slice(e.start, e.end)}`)),
     [['ORG Bạch_Mai', 'LOC Hà_Nội'], ['SYM Sốt cao']],
+  );
+});
+
+test('a chunk column (B-NP) after the POS column is skipped too; nested entity columns after it are read', async () => {
+  // VLSP 2016's layout: token, POS, chunk, entities, nested entities.
+  const source = [
+    'Bệnh\tN\tB-NP\tB-ORG\tO',
+    'viện\tN\tI-NP\tI-ORG\tO',
+    'Hà\tNp\tI-NP\tI-ORG\tB-LOC',
+    'Nội\tNp\tI-NP\tI-ORG\tI-LOC',
+    'quá\tR\tB-AP\tO\tO',
+    'tải\tV\tB-VP\tO\tO',
+    '.\tCH\tO\tO\tO',
+    '',
+    'Phổi\tN\tB-NP\tB-ORGAN\tO',
+    '',
+  ].join('\n');
+  const { docs, issues } = await decode(source);
+  assert.deepEqual(
+    issues.map((i) => `${i.line} ${i.field}: ${i.message}`),
+    ['1 columns 2–3: no entity tags (POS or chunk columns?): skipped; entities are read from columns 4–5'],
+  );
+  assert.deepEqual(
+    docs.map((d) => d.entities.map((e) => `${e.label} ${d.text.slice(e.start, e.end)}`)),
+    [['ORG Bệnh viện Hà Nội', 'LOC Hà Nội'], ['ORGAN Phổi']],
+  );
+  // An entity column is mostly O, so a label that happens to be a phrase type is still an entity label.
+  const ner = await decode(['Ông\tB-NP\tO', 'ấy\tO\tO', 'đến\tO\tO', 'viện\tO\tB-ORG', ''].join('\n'));
+  assert.deepEqual(ner.issues, []);
+  assert.deepEqual(
+    ner.docs[0].entities.map((e) => e.label),
+    ['NP', 'ORG'],
   );
 });
 
