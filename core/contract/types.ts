@@ -332,6 +332,8 @@ export interface ModelVersion {
     heldoutRecall?: number;
     trainDocs?: number;
     heldoutDocs?: number;
+    /** Held-out documents it (or a model it started from) trained on: its held-out F1 flatters it by as much. */
+    heldoutSeen?: number;
     seconds?: number;
     /** Versions trained for the project's labels: their labels, where they started, the active model's F1 on the same held-out documents, and the decision. */
     labels?: string[];

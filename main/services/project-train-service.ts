@@ -411,6 +411,7 @@ export class ProjectTrainService extends JobTable {
         heldoutRecall: num(m.recall) ?? undefined,
         trainDocs: train.length,
         heldoutDocs: heldout.length,
+        ...(num(m.heldout_seen) ? { heldoutSeen: num(m.heldout_seen)! } : {}),
         seconds: result.seconds,
         labels,
         from,

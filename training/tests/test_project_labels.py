@@ -169,6 +169,8 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     compare = events[-1]["metrics"]["compare"]
     # the new version trained on heldout.jsonl, which is also in mixed.jsonl: those are left out too
     assert compare["documents"] == 0 and compare["seen"] == len(mixed) and "error" in compare
+    own = training_texts.fingerprints(r.text for r in project_records(8, 2))
+    assert events[-1]["metrics"]["heldout_seen"] == sum(training_texts.seen(r.text, own) for r in mixed) > 0
     code, events = run_cli(
         [
             *("--base", base["package"], "--train", tmp_path / "train.jsonl", "--heldout", tmp_path / "mixed.jsonl"),

@@ -81,6 +81,9 @@ export const trainCommand: Command = {
       console.log(
         `new version ${version.name} ${version.version} (model ${version.id}) at ${version.path}: trained on ${r.trainDocs} documents, ` +
           `held-out F1 ${r.heldoutF1?.toFixed(4) ?? '-'} on ${r.heldoutDocs}` +
+          (version.metrics?.heldoutSeen
+            ? ` (${version.metrics.heldoutSeen} of them in its or its base model's training data: the score flatters it)`
+            : '') +
           (version.metrics?.thresholds
             ? ` (decoding threshold ${version.metrics.threshold}, the best there of ${Object.keys(version.metrics.thresholds).join(', ')})`
             : '') +

@@ -894,6 +894,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             metrics.update(
                 {
                     "heldout_examples": len(items),
+                    # held-out records it or its bases trained on: its score there flatters it
+                    "heldout_seen": sum(training_texts.seen(r.text, trained_on) for r in heldout),
                     "precision": round(n["precision"], 4),
                     "recall": round(n["recall"], 4),
                     "f1": round(n["f1"], 4),
