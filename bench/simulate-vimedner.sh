@@ -10,7 +10,8 @@
 # BASE=v1 bash bench/simulate-vimedner.sh OUT: the models start from embedded v1 (the embedded model until 2026-12-05,
 # trained on PhoNER_COVID19 only), taken from the repository's history into OUT/v1. It lacks ViMedNER's labels, so the
 # runs train as `workbench train` trains a project's model for a new schema: the seed from v1's weights with the
-# labels added, each round fine-tuning the last (what a team with its own schema gets, with no leak from v2).
+# labels added, each round fine-tuning the last for 10 epochs, at least 300 steps (`workbench simulate`'s default for a
+# data's own labels; what a team with its own schema gets, with no leak from v2).
 # Extra options go to every run after the defaults (so they override them), e.g. a quick check:
 #   bash bench/simulate-vimedner.sh /tmp/sim-check --rounds 1 --seed-steps 5 --min-steps 2 --epochs 1
 set -euo pipefail

@@ -59,8 +59,9 @@ Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from 
   --seed-steps  optimiser steps of the seed model (default 600 from scratch with --model's labels; with the data's
                 own labels the trainer's own)
   --epochs/--min-steps/--max-minutes  each round's fine-tune, from the previous round's weights on everything
-                annotated so far (default 3 epochs, at least 150 steps; the 20-minute cap only guards
-                a stuck run, so that the step count, not the machine's load, decides each round)`;
+                annotated so far (default 3 epochs, at least 150 steps; for the data's own labels 10 epochs, at
+                least 300 steps; the 20-minute cap only guards a stuck run, so that the step count, not the
+                machine's load, decides each round)`;
 
 function int(value: string | undefined, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -214,9 +215,12 @@ export const simulateCommand: Command = {
       step: int(values.step, 'step', 200),
       rounds: int(values.rounds, 'rounds', 9, 0),
       threads: int(values.threads, 'threads', 2),
+      // Rounds for the data's own labels train longer: their model is a project's, which keep-learning retrains on
+      // the trainer's full schedule; 10 epochs put every ViMedNER curve about 5 points higher than 3 did
+      // (bench/RESULTS.md, "Stronger rounds").
       training: {
-        epochs: num(values.epochs, 'epochs') ?? 3,
-        minSteps: int(values['min-steps'], 'min-steps', 150),
+        epochs: num(values.epochs, 'epochs') ?? (ownLabels ? 10 : 3),
+        minSteps: int(values['min-steps'], 'min-steps', ownLabels ? 300 : 150),
         maxMinutes: num(values['max-minutes'], 'max-minutes') ?? 20,
         lr,
         // One model round after round: a fine-tune for a label set would otherwise grow an ensemble, tripling
