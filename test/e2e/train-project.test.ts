@@ -19,11 +19,13 @@ test(
     const { bin, python } = fakePython();
     const gate = join(bin, 'gate');
     const compare = join(bin, 'compare');
+    const seen = join(bin, 'seen');
     Object.assign(process.env, {
       WORKBENCH_TEST_EMBEDDED_PACKAGE: pkg,
       WORKBENCH_PYTHON: python,
       FAKE_TRAINER_GATE: gate,
       FAKE_TRAINER_COMPARE: compare,
+      FAKE_TRAINER_SEEN: seen,
     });
     const wb = await openWorkbench({ engine: true });
     try {
@@ -71,8 +73,12 @@ test(
         JSON.parse(readFileSync(join(created.path, 'manifest.json'), 'utf8')).output.labels.includes('Triệu_chứng'),
       );
 
-      // From scratch, against an active model that scores 0.9: kept, not active, and the result says why not.
+      assert.equal(await models.versions.getByTestId('version-heldout-seen').count(), 0);
+
+      // From scratch, against an active model that scores 0.9: kept, not active, and the result says why not; one of
+      // its held-out documents was training data, which its row says beside its score.
       writeFileSync(compare, '0.9');
+      writeFileSync(seen, '1');
       await page.getByRole('combobox', { name: /Start from/ }).selectOption('scratch');
       await train.click();
       await page.locator('[data-testid="train-job"][data-state="done"][data-activated="false"]').waitFor();
@@ -83,6 +89,9 @@ test(
         /does not beat the active model .* \(0\.9000\) on the same 2 documents; it is kept as a version, not made active/,
       );
       await models.versions.locator(`tr[data-model-id="${second}"][data-active="false"]`).waitFor();
+      const seenNote = models.versions.locator(`tr[data-model-id="${second}"]`).getByTestId('version-heldout-seen');
+      assert.equal(await seenNote.textContent(), '1 đã học'); // the UI speaks Vietnamese unless told otherwise
+      assert.match((await seenNote.getAttribute('title')) ?? '', /^1 tài liệu giữ lại .* cao hơn thực tế$/);
       await models.versions.locator(`tr[data-model-id="${first}"][data-active="true"]`).waitFor();
     } finally {
       for (const key of [
@@ -90,6 +99,7 @@ test(
         'WORKBENCH_PYTHON',
         'FAKE_TRAINER_GATE',
         'FAKE_TRAINER_COMPARE',
+        'FAKE_TRAINER_SEEN',
       ])
         delete process.env[key];
       await wb.close();

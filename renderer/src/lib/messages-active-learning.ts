@@ -36,6 +36,9 @@ export const activeLearningVi = {
   heldoutF1: 'F1 trên phần giữ lại',
   trainDocs: 'Tài liệu huấn luyện',
   refitTitle: 'Sau khi chấm điểm, mô hình được huấn luyện lại trên mọi tài liệu đã xong, kể cả phần giữ lại',
+  heldoutSeen: '{n} đã học',
+  heldoutSeenTitle:
+    '{n} tài liệu giữ lại nằm trong dữ liệu huấn luyện của mô hình này hoặc mô hình gốc của nó, nên điểm này cao hơn thực tế',
   createdAt: 'Tạo lúc',
   activeModel: 'Đang dùng',
   restore: 'Khôi phục',
@@ -109,6 +112,9 @@ export const activeLearningEn: Record<ActiveLearningKey, string> = {
   heldoutF1: 'Held-out F1',
   trainDocs: 'Train docs',
   refitTitle: 'After it was scored, the model was trained again on every finished document, held-out ones included',
+  heldoutSeen: '{n} seen',
+  heldoutSeenTitle:
+    '{n} of the held-out documents were in the training data of this model or the model it started from, so this score flatters it',
   createdAt: 'Created',
   activeModel: 'Active',
   restore: 'Restore',

@@ -40,7 +40,8 @@ cpSync(base, hidden, { recursive: true });
 const manifest = JSON.parse(readFileSync(join(hidden, 'manifest.json'), 'utf8'));
 manifest.version = option('--version') ?? `${manifest.version}-ft`;
 // `--labels` (a model for the project's own labels): the package outputs them, and the active model (`--compare`)
-// scores what FAKE_TRAINER_COMPARE (a file) says, 0.25 without one.
+// scores what FAKE_TRAINER_COMPARE (a file) says, 0.25 without one; FAKE_TRAINER_SEEN (a file) holds how many held-out
+// documents the models trained on.
 const labelFile = option('--labels');
 if (labelFile) manifest.output.labels = JSON.parse(readFileSync(labelFile, 'utf8')).labels;
 if (option('--name')) manifest.name = option('--name');
@@ -51,7 +52,9 @@ const compareFile = process.env.FAKE_TRAINER_COMPARE;
 const compare = option('--compare')
   ? { package: 'active', f1: compareFile && existsSync(compareFile) ? Number(readFileSync(compareFile, 'utf8')) : 0.25 }
   : undefined;
+const seenFile = process.env.FAKE_TRAINER_SEEN;
+const seen = seenFile && existsSync(seenFile) ? { heldout_seen: Number(readFileSync(seenFile, 'utf8')) } : {};
 const metrics = labelFile
-  ? { f1: 0.5, precision: 0.6, recall: 0.43, ...(compare ? { compare } : {}) }
+  ? { f1: 0.5, precision: 0.6, recall: 0.43, ...seen, ...(compare ? { compare } : {}) }
   : { heldout: { f1: 0.5, precision: 0.6, recall: 0.43 } };
 emit({ event: 'done', package: out, metrics, seconds: (Date.now() - started) / 1000 });
