@@ -48,6 +48,28 @@ export function labelsOfTag(raw: string): string[] | undefined {
   return readLabelToken(raw).stack?.flatMap((tag) => (tag === 'O' ? [] : [tag.slice(2)]));
 }
 
+const WORD_CHAR = /^[^\s\p{P}\p{S}]$/u;
+
+/**
+ * For each text token (code-point ranges of `text`), whether it continues the word of the token before it: the two
+ * touch, and the characters where they meet are letters or digits (a syllable the tokenizer split into pieces).
+ */
+export function continuesWord(text: string, tokens: readonly Range[]): boolean[] {
+  const cps = Array.from(text);
+  return tokens.map(
+    (token, t) =>
+      t > 0 &&
+      tokens[t - 1].end === token.start &&
+      token.start > 0 &&
+      WORD_CHAR.test(cps[token.start - 1] ?? '') &&
+      WORD_CHAR.test(cps[token.start] ?? ''),
+  );
+}
+
+// The tag a word's later piece takes from the piece before it, level by level: inside whatever that one is in.
+const continuation = (stack: readonly string[]): string[] =>
+  stack.map((tag) => (tag === 'O' ? 'O' : `I-${tag.slice(2)}`));
+
 /** An entity with the text tokens [first, end) it covers (for scores). */
 export interface AlignedEntity extends Entity {
   tokens: Range;
@@ -56,12 +78,13 @@ export interface AlignedEntity extends Entity {
 /**
  * Reads label tokens (one per text token, as decoded from the canvas) into entities over `textTokens` (code-point
  * ranges of the text). Missing labels (the canvas ended early), tokens that are not tags and unknown labels are
- * read as O and reported; an I- that continues nothing starts an entity (BIO repair) and is reported.
+ * read as O and reported; an I- that continues nothing starts an entity (BIO repair) and is reported. With
+ * `continuesWord` (continuesWord()), a word's later pieces follow its first, so no entity starts or ends inside a word.
  */
 export function parseAlignedBio(
   labelTokens: readonly string[],
   textTokens: readonly Range[],
-  options: { labels?: readonly string[] } = {},
+  options: { labels?: readonly string[]; continuesWord?: readonly boolean[] } = {},
 ): { entities: AlignedEntity[]; problems: string[] } {
   const problems: string[] = [];
   const known = options.labels ? new Set(options.labels) : undefined;
@@ -85,6 +108,8 @@ export function parseAlignedBio(
       return 'O';
     });
   });
+  if (options.continuesWord)
+    for (let t = 1; t < read.length; t++) if (options.continuesWord[t]) read[t] = continuation(read[t - 1]);
   const depth = Math.max(0, ...read.map((s) => s.length));
   const found = new Map<string, AlignedEntity>();
   for (let level = 0; level < depth; level++) {

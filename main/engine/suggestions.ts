@@ -6,7 +6,7 @@
 
 import type { Entity, Range } from '../../core/document.js';
 import type { OutputSpec } from '../../core/model-package/manifest.js';
-import { parseAlignedBio } from '../../core/model-output/aligned-bio.js';
+import { continuesWord, parseAlignedBio } from '../../core/model-output/aligned-bio.js';
 import { parseBioLines } from '../../core/model-output/bio-lines.js';
 import { parseInlineTags, readInlineTags, unescapeText } from '../../core/model-output/inline-tags.js';
 import { codePointLength } from '../../core/offsets.js';
@@ -88,7 +88,10 @@ export function parseOutput(
   const labels = spec.labels;
   if (spec.format === 'aligned-bio') {
     const labelTokens = tokens.map((id) => tokenizer.decode([id]));
-    const parsed = parseAlignedBio(labelTokens, textTokens, { labels });
+    const parsed = parseAlignedBio(labelTokens, textTokens, {
+      labels,
+      continuesWord: continuesWord(text, textTokens),
+    });
     const entities = parsed.entities.map(({ tokens: span, ...entity }) => ({
       ...entity,
       score: mean(probabilities, span.start, span.end),

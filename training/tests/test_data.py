@@ -8,8 +8,10 @@ import pytest
 from dnw.tagger.data import (
     Counts,
     Record,
+    continues_word,
     decode_bio,
     escape,
+    follow_word_starts,
     nesting_levels,
     outermost,
     parse_inline,
@@ -19,6 +21,7 @@ from dnw.tagger.data import (
     render_prompt,
     stacked_tags,
     stacked_to_token_spans,
+    token_spans_to_char_spans,
     write_instruction_jsonl,
 )
 from dnw.tagger.silver_nesting import Gazetteer, add_inner_locations
@@ -137,3 +140,16 @@ def test_phoner_conversion_record_from_bio():
     r2 = mod.bio_record(["la\u0300"], ["O"])
     assert r2.text == "l\u00e0"
     assert escape("<&>") == "&lt;&amp;&gt;"
+
+
+def test_a_words_later_pieces_follow_its_first_as_the_engine_reads_them():
+    # "đục thủy tinh thể." as the tokenizer's pieces đ|ục thủ|y tinh thể . (test/unit/model-package/aligned-bio.test.ts)
+    text = "đục thủy tinh thể."
+    offsets = [(0, 1), (1, 3), (4, 7), (7, 8), (9, 13), (14, 17), (17, 18)]
+    continues = continues_word(text, offsets)
+    assert continues == [False, True, False, True, False, False, False]
+    tags = ["B-SYM", "B-DIS", "I-DIS", "B-SYM", "I-SYM", "I-SYM", "O"]
+    spans = token_spans_to_char_spans(stacked_to_token_spans(follow_word_starts(tags, continues)), offsets)
+    assert [(text[s:e], label) for s, e, label in spans] == [("đục", "SYM"), ("thủy", "DIS"), ("tinh thể", "SYM")]
+    assert follow_word_starts(["B-ORG|B-LOC", "O"], [False, True]) == ["B-ORG|B-LOC", "I-ORG|I-LOC"]
+    assert continues_word("COVID-19 ở", [(0, 5), (5, 6), (6, 8), (9, 10)]) == [False, False, False, False]

@@ -1,7 +1,7 @@
 // The aligned-BIO decoder (core/model-output/aligned-bio.ts): one label per text token, stacked for nesting.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAlignedBio } from '../../../core/model-output/aligned-bio.js';
+import { continuesWord, parseAlignedBio } from '../../../core/model-output/aligned-bio.js';
 
 // "Bệnh viện Bạch Mai Hà Nội" as five word tokens.
 const TOKENS = [
@@ -81,5 +81,72 @@ test("a project model's escaped labels read as the project's names (training/dnw
       ['Triệu_chứng', 10, 14],
       ['50%', 15, 18],
     ],
+  );
+});
+
+test("a word's later pieces follow its first: no entity starts or ends inside a word", () => {
+  // "đục thủy tinh thể." as the tokenizer's pieces: đ|ục thủ|y tinh thể .
+  const text = 'đục thủy tinh thể.';
+  const pieces = [
+    { start: 0, end: 1 },
+    { start: 1, end: 3 },
+    { start: 4, end: 7 },
+    { start: 7, end: 8 },
+    { start: 9, end: 13 },
+    { start: 14, end: 17 },
+    { start: 17, end: 18 },
+  ];
+  const continues = continuesWord(text, pieces);
+  assert.deepEqual(continues, [false, true, false, true, false, false, false]);
+  const tags = ['B-SYM', 'B-DIS', 'I-DIS', 'B-SYM', 'I-SYM', 'I-SYM', 'O'];
+  const span = (e: { label: string; start: number; end: number }) => [e.label, text.slice(e.start, e.end)];
+  // Read as the model wrote it: entities cut through "đục" and "thủy".
+  assert.deepEqual(parseAlignedBio(tags, pieces).entities.map(span), [
+    ['SYM', 'đ'],
+    ['DIS', 'ục thủ'],
+    ['SYM', 'y tinh thể'],
+  ]);
+  // Each word as its first piece says: "đục" a SYM, "thủy" (first piece I-DIS, after a SYM: repaired to B-DIS) a DIS,
+  // and "tinh thể" (I-SYM after a DIS) a SYM again; every entity covers whole words.
+  const read = parseAlignedBio(tags, pieces, { continuesWord: continues });
+  assert.deepEqual(read.entities.map(span), [
+    ['SYM', 'đục'],
+    ['DIS', 'thủy'],
+    ['SYM', 'tinh thể'],
+  ]);
+  // Nested stacks follow level by level, and O stays O.
+  const nested = parseAlignedBio(['B-ORG|B-LOC', 'O', 'O', 'O', 'O', 'O', 'O'], pieces, { continuesWord: continues });
+  assert.deepEqual(nested.entities.map(span), [
+    ['LOC', 'đục'],
+    ['ORG', 'đục'],
+  ]);
+});
+
+test('pieces apart, or meeting at punctuation, are separate words', () => {
+  const text = 'COVID-19 ở Hà Nội';
+  const pieces = [
+    { start: 0, end: 5 },
+    { start: 5, end: 6 },
+    { start: 6, end: 8 },
+    { start: 9, end: 10 },
+    { start: 11, end: 12 },
+    { start: 12, end: 13 },
+  ];
+  assert.deepEqual(continuesWord(text, pieces), [false, false, false, false, false, true]);
+  // Emoji and NFD marks are word characters of whatever they touch only when neither side is a symbol.
+  assert.deepEqual(
+    continuesWord('a😀b', [
+      { start: 0, end: 1 },
+      { start: 1, end: 2 },
+      { start: 2, end: 3 },
+    ]),
+    [false, false, false],
+  );
+  assert.deepEqual(
+    continuesWord('ho\u0301a', [
+      { start: 0, end: 2 },
+      { start: 2, end: 4 },
+    ]),
+    [false, true],
   );
 });

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,6 +205,29 @@ def decode_bio(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         open_ = [i, i + 1, label]
         spans.append(open_)
     return [tuple(s) for s in spans]
+
+
+def _word_char(c: str) -> bool:
+    return not c.isspace() and unicodedata.category(c)[0] not in "PS"
+
+
+def continues_word(text: str, offsets: Sequence[tuple[int, int]]) -> list[bool]:
+    """Per text token: it touches the token before it and both are letters or digits where they meet (a syllable
+    split into pieces). The engine's continuesWord (core/model-output/aligned-bio.ts) says the same."""
+    return [
+        t > 0 and offsets[t - 1][1] == start and start > 0 and _word_char(text[start - 1]) and _word_char(text[start])
+        for t, (start, _) in enumerate(offsets)
+    ]
+
+
+def follow_word_starts(tags: Sequence[str], continues: Sequence[bool]) -> list[str]:
+    """Stacked tags where a word's later pieces follow its first (inside whatever it is in, level by level), so no
+    decoded span starts or ends inside a word."""
+    out = list(tags)
+    for t in range(1, len(out)):
+        if continues[t]:
+            out[t] = "|".join("O" if tag == "O" else "I-" + tag[2:] for tag in out[t - 1].split("|"))
+    return out
 
 
 def stacked_to_token_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
