@@ -4,17 +4,17 @@
 
 import { tokenize } from '../tokenize.js';
 
-/** The lower-cased syllable n-grams (default 3) of a text, every number written as #; its syllables when it has fewer than n. */
-export function shingles(text: string, n = 3): Set<string> {
+/** The lower-cased syllable 3-grams of a text, every number written as #; its syllables when it has fewer than three. */
+export function shingles(text: string): Set<string> {
   const words = tokenize(text).map((t) =>
     text
       .slice(t.start, t.end)
       .toLowerCase()
       .replace(/\p{N}+/gu, '#'),
   );
-  if (words.length < n) return new Set(words);
+  if (words.length < 3) return new Set(words);
   const out = new Set<string>();
-  for (let i = 0; i + n <= words.length; i++) out.add(words.slice(i, i + n).join(' '));
+  for (let i = 0; i + 3 <= words.length; i++) out.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);
   return out;
 }
 

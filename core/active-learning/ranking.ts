@@ -2,7 +2,6 @@
 // (docs/active-learning.md). Deterministic: a fixed seed gives the same order whatever order the documents arrive in.
 
 import { Xoshiro128 } from '../sampler/rng.js';
-import { diverseOrder } from './diversity.js';
 import { NearDuplicateIndex, shingles } from './near-duplicates.js';
 import type { UncertaintySignals } from './signals.js';
 
@@ -13,16 +12,11 @@ export interface RankingOptions {
   strategy: Strategy;
   /** Divide each score by the document's token count: uncertainty per unit of annotation effort. */
   costAware?: boolean;
-  /**
-   * Discount each score by the share of its rare word pairs that documents ranked above it already hold (diversity.ts),
-   * among the first `duplicateWindow` scored documents; not for random.
-   */
-  diverse?: boolean;
   /** Seed of the random strategy (and of nothing else: the other strategies break ties by id). */
   seed?: number;
   /** Jaccard of syllable 3-grams at or above which a document is a near-duplicate of one ranked above it (default 0.8; 1 or more turns it off). */
   duplicateThreshold?: number;
-  /** Near-duplicates (and diversity) are looked for among the first this many documents (default 1000). */
+  /** Near-duplicates are looked for among the first this many documents (default 1000). */
   duplicateWindow?: number;
 }
 
@@ -39,8 +33,6 @@ export interface RankReason {
   value: number;
   costAware: boolean;
   tokens: number;
-  /** With `diverse`: the weighted share of its word pairs that documents ranked above it hold (score discounted by it). */
-  coverage?: number;
   /** Set when the document was pushed back as a near-duplicate of a document ranked above it. */
   nearDuplicateOf?: number;
   /** True when the strategy's signal is missing (never pre-annotated, or no sampled runs for disagreement). */
@@ -80,7 +72,7 @@ function signalOf(
 /** Documents most useful first; unscored ones last (by id); near-duplicates after everything they duplicate. */
 export function rankDocuments(candidates: readonly RankCandidate[], options: RankingOptions): Ranked[] {
   const { strategy, costAware = false, seed = 0, duplicateThreshold = 0.8, duplicateWindow = 1000 } = options;
-  let ranked = candidates.map((c): Ranked & { text: string } => {
+  const ranked = candidates.map((c): Ranked & { text: string } => {
     const value = signalOf(strategy, c.signals, c.id, seed);
     const tokens = c.signals?.tokens ?? 0;
     // Random draws are already uniform per document; dividing them by length would just prefer short documents.
@@ -97,15 +89,6 @@ export function rankDocuments(candidates: readonly RankCandidate[], options: Ran
   ranked.sort((a, b) =>
     a.score === null ? (b.score === null ? a.id - b.id : 1) : b.score === null ? -1 : b.score - a.score || a.id - b.id,
   );
-  if (options.diverse && strategy !== 'random') {
-    const head = ranked.slice(0, duplicateWindow).filter((r) => r.score !== null);
-    const byId = new Map(head.map((r) => [r.id, r]));
-    const diverse = diverseOrder(head.map((r) => ({ id: r.id, score: r.score!, text: r.text }))).map((d) => {
-      const r = byId.get(d.id)!;
-      return { ...r, score: d.score, reason: { ...r.reason, coverage: d.coverage } };
-    });
-    ranked = [...diverse, ...ranked.slice(head.length)];
-  }
   if (duplicateThreshold >= 1) return ranked.map(({ text: _, ...r }) => r);
 
   const index = new NearDuplicateIndex(duplicateThreshold);

@@ -30,8 +30,6 @@ export type TrainerSettings = Pick<FineTuneArgs, 'epochs' | 'minSteps' | 'maxSte
 export interface StrategyChoice {
   strategy: Strategy;
   costAware: boolean;
-  /** Batch diversity (ranking.ts `diverse`). */
-  diverse?: boolean;
 }
 
 export interface SimulationOptions {
@@ -88,8 +86,7 @@ export interface StrategyRun {
   model: string;
 }
 
-export const runName = (c: StrategyChoice) =>
-  `${c.strategy}${c.diverse ? '-diverse' : ''}${c.costAware ? '-cost' : ''}`;
+export const runName = (c: StrategyChoice) => `${c.strategy}${c.costAware ? '-cost' : ''}`;
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);

@@ -33,9 +33,8 @@ Active learning with gold annotations playing the annotator: a seed model is tra
 training sentences (--seed-from); each round every strategy picks --step more sentences from the rest, the model is
 fine-tuned on all it has, and dev F1 and the editing effort (span edits the suggestions needed) are recorded.
 Writes OUT/results.json and OUT/learning-curves.svg; a stopped run resumes from OUT.
-  --strategies  comma-separated, of ${STRATEGIES.join(', ')}; append -diverse for batch diversity
-                (a score discounted by the rare word pairs already picked), -cost for the cost-aware (per-token)
-                variant, in that order (entropy-total-diverse-cost) (default random,entropy-total,margin)
+  --strategies  comma-separated, of ${STRATEGIES.join(', ')}; append -cost for the cost-aware
+                (per-token) variant (default random,entropy-total,margin)
   --train/--dev annotated files (default ../shared/data/phoner_covid19/{train,dev}_syllable.jsonl)
   --format      their format (default phoner, variant syllable): any import format, e.g. conll, brat, doccano
   --skip-invalid  leave out the sentences with an error (as \`workbench import --skip-invalid\`; ViMedNER's train.txt
@@ -78,12 +77,9 @@ function strategies(value: string | undefined): StrategyChoice[] {
   return (value ?? 'random,entropy-total,margin').split(',').map((raw) => {
     const name = raw.trim();
     const costAware = name.endsWith('-cost');
-    const rest = costAware ? name.slice(0, -'-cost'.length) : name;
-    const diverse = rest.endsWith('-diverse');
-    const strategy = (diverse ? rest.slice(0, -'-diverse'.length) : rest) as Strategy;
-    if (!STRATEGIES.includes(strategy) || (diverse && strategy === 'random'))
-      throw new UsageError(`--strategies: unknown strategy "${name}"`, usage);
-    return { strategy, costAware, diverse };
+    const strategy = (costAware ? name.slice(0, -5) : name) as Strategy;
+    if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategies: unknown strategy "${name}"`, usage);
+    return { strategy, costAware };
   });
 }
 
