@@ -296,3 +296,38 @@ def test_sigterm_during_export_cancels_even_when_a_library_swallows_it(base, tmp
     )
     assert code == 128 + signal.SIGTERM and events[-1] == {"event": "error", "message": "cancelled by SIGTERM"}
     assert not out.exists() and not list(tmp_path.glob(".cancelled.partial-*"))
+
+
+def test_budget_fraction_starts_at_the_end_of_warm_up():
+    assert ft.budget_fraction(now=50.0, start=0.0, warm_end=None, budget=600.0) == 0.0  # still warming up
+    assert ft.budget_fraction(now=30.0, start=0.0, warm_end=30.0, budget=600.0) == 0.0
+    assert ft.budget_fraction(now=315.0, start=0.0, warm_end=30.0, budget=600.0) == 0.5
+    assert ft.budget_fraction(now=99.0, start=0.0, warm_end=30.0, budget=0.0) == 0.0  # no budget
+    assert ft.budget_fraction(now=700.0, start=0.0, warm_end=650.0, budget=600.0) == 1.0  # warm-up spent it all
+
+
+def test_a_run_that_fits_its_budget_trains_the_same_on_a_busy_machine(base, tmp_path, monkeypatch):
+    """Wall time bends the learning rate only when the budget binds: the same seed gives the same weights whether
+    each step takes a moment or seconds (as on a machine shared with other runs)."""
+
+    def train(out: Path) -> dict:
+        code, events = run_cli(
+            ["--base", base["package"], "--train", base["train"], "--out", out, "--max-steps", "20"]
+            + ["--max-minutes", "10", "--seed", "3", *FAST]
+        )
+        assert code == 0, events
+        model, *_ = load_package(out)
+        return model.state_dict()
+
+    idle = train(tmp_path / "idle")
+    clock = [time.time()]
+
+    def busy() -> float:  # every reading of the clock is 2 s after the last
+        clock[0] += 2.0
+        return clock[0]
+
+    monkeypatch.setattr(ft.time, "time", busy)
+    loaded = train(tmp_path / "busy")
+    monkeypatch.undo()
+    assert idle.keys() == loaded.keys()
+    assert all(torch.equal(idle[k], loaded[k]) for k in idle)

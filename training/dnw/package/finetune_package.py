@@ -271,6 +271,16 @@ def plan_steps(per_epoch: int, args) -> int:
     return max(1, math.ceil(args.epochs * per_epoch), args.min_steps)
 
 
+def budget_fraction(now: float, start: float, warm_end: float | None, budget: float) -> float:
+    """How far the time budget is spent, counted like the cosine's steps: from the end of warm-up (0 until then) to
+    the budget's end. It overtakes the step fraction only when the run's pace would overrun the budget, so a run
+    that fits its budget follows the step count alone and is the same on a busy machine as on an idle one."""
+    if not budget or warm_end is None:
+        return 0.0
+    left = budget - (warm_end - start)
+    return 1.0 if left <= 0 else max(0.0, (now - warm_end) / left)
+
+
 def train_model(
     model, vocab, prepared, args, emit: Emitter, seed: int, t0: float, n_examples: int, device=None, member=(0, 1)
 ) -> dict:
@@ -323,14 +333,17 @@ def train_model(
     ema = WeightAverage(model, args.ema) if args.ema else None
     budget = args.max_minutes * 60
     train_start = time.time()
+    warm_end = None
     model.train()
     step, epoch, last_emit = 0, 0, 0.0
     acc, n_acc, recent = 0.0, 0, []
     while step < total:
         data = epoch_data(epoch)
         for b in epoch_batches(epoch, data):
-            elapsed = time.time() - train_start
-            time_frac = elapsed / budget if budget else 0.0
+            now = time.time()
+            if step == warmup:
+                warm_end = now
+            time_frac = budget_fraction(now, train_start, warm_end, budget)
             lr = warmup_cosine(step, total, warmup, peak, MIN_LR_RATIO, time_frac)
             for g in opt.param_groups:
                 g["lr"] = lr
