@@ -70,6 +70,24 @@ export function continuesWord(text: string, tokens: readonly Range[]): boolean[]
 const continuation = (stack: readonly string[]): string[] =>
   stack.map((tag) => (tag === 'O' ? 'O' : `I-${tag.slice(2)}`));
 
+/**
+ * Tags read word by word: a word (a first piece and the pieces that continue it) takes the tags of its first piece
+ * in an entity, or O when none is; its later pieces continue it. So a span never starts or ends inside a word, and a
+ * rare word the model tagged from its second piece on ("N|133" as O, B-PATIENT_ID) still counts whole.
+ */
+function byWord(read: string[][], continues: readonly boolean[]): string[][] {
+  const out = [...read];
+  for (let start = 0; start < read.length;) {
+    let end = start + 1;
+    while (end < read.length && continues[end]) end++;
+    const first = read.slice(start, end).find((stack) => stack.some((tag) => tag !== 'O')) ?? read[start];
+    out[start] = first;
+    for (let t = start + 1; t < end; t++) out[t] = continuation(first);
+    start = end;
+  }
+  return out;
+}
+
 /** An entity with the text tokens [first, end) it covers (for scores). */
 export interface AlignedEntity extends Entity {
   tokens: Range;
@@ -79,7 +97,7 @@ export interface AlignedEntity extends Entity {
  * Reads label tokens (one per text token, as decoded from the canvas) into entities over `textTokens` (code-point
  * ranges of the text). Missing labels (the canvas ended early), tokens that are not tags and unknown labels are
  * read as O and reported; an I- that continues nothing starts an entity (BIO repair) and is reported. With
- * `continuesWord` (continuesWord()), a word's later pieces follow its first, so no entity starts or ends inside a word.
+ * `continuesWord` (continuesWord()) the tags are read word by word (byWord), so no entity starts or ends inside a word.
  */
 export function parseAlignedBio(
   labelTokens: readonly string[],
@@ -108,14 +126,14 @@ export function parseAlignedBio(
       return 'O';
     });
   });
-  if (options.continuesWord)
-    for (let t = 1; t < read.length; t++) if (options.continuesWord[t]) read[t] = continuation(read[t - 1]);
-  const depth = Math.max(0, ...read.map((s) => s.length));
+  const tags = options.continuesWord ? byWord(read, options.continuesWord) : read;
+  const depth = Math.max(0, ...tags.map((s) => s.length));
   const found = new Map<string, AlignedEntity>();
   for (let level = 0; level < depth; level++) {
-    const tags = read.map((s) => s[level] ?? 'O');
-    const spans = decodeBio(tags, 'repair', (i, tag) =>
-      problems.push(`token ${i + 1}: ${tag} continues nothing; read as B-${tag.slice(2)}`),
+    const spans = decodeBio(
+      tags.map((s) => s[level] ?? 'O'),
+      'repair',
+      (i, tag) => problems.push(`token ${i + 1}: ${tag} continues nothing; read as B-${tag.slice(2)}`),
     );
     for (const span of spans) {
       const entity = {

@@ -11,7 +11,6 @@ from dnw.tagger.data import (
     continues_word,
     decode_bio,
     escape,
-    follow_word_starts,
     nesting_levels,
     outermost,
     parse_inline,
@@ -21,6 +20,7 @@ from dnw.tagger.data import (
     render_prompt,
     stacked_tags,
     stacked_to_token_spans,
+    tags_by_word,
     token_spans_to_char_spans,
     write_instruction_jsonl,
 )
@@ -149,7 +149,9 @@ def test_a_words_later_pieces_follow_its_first_as_the_engine_reads_them():
     continues = continues_word(text, offsets)
     assert continues == [False, True, False, True, False, False, False]
     tags = ["B-SYM", "B-DIS", "I-DIS", "B-SYM", "I-SYM", "I-SYM", "O"]
-    spans = token_spans_to_char_spans(stacked_to_token_spans(follow_word_starts(tags, continues)), offsets)
+    spans = token_spans_to_char_spans(stacked_to_token_spans(tags_by_word(tags, continues)), offsets)
     assert [(text[s:e], label) for s, e, label in spans] == [("đục", "SYM"), ("thủy", "DIS"), ("tinh thể", "SYM")]
-    assert follow_word_starts(["B-ORG|B-LOC", "O"], [False, True]) == ["B-ORG|B-LOC", "I-ORG|I-LOC"]
+    assert tags_by_word(["B-ORG|B-LOC", "O"], [False, True]) == ["B-ORG|B-LOC", "I-ORG|I-LOC"]
+    # A word tagged from its second piece on ("N|133") counts whole.
+    assert tags_by_word(["O", "B-ID", "O"], [False, True, False]) == ["B-ID", "I-ID", "O"]
     assert continues_word("COVID-19 ở", [(0, 5), (5, 6), (6, 8), (9, 10)]) == [False, False, False, False]

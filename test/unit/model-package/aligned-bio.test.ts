@@ -84,7 +84,7 @@ test("a project model's escaped labels read as the project's names (training/dnw
   );
 });
 
-test("a word's later pieces follow its first: no entity starts or ends inside a word", () => {
+test('tags are read word by word: no entity starts or ends inside a word', () => {
   // "đục thủy tinh thể." as the tokenizer's pieces: đ|ục thủ|y tinh thể .
   const text = 'đục thủy tinh thể.';
   const pieces = [
@@ -114,6 +114,20 @@ test("a word's later pieces follow its first: no entity starts or ends inside a 
     ['DIS', 'thủy'],
     ['SYM', 'tinh thể'],
   ]);
+  // A word the model tagged from its second piece on counts whole ("N|133": O, B-ID).
+  const id = parseAlignedBio(
+    ['O', 'B-ID', 'O'],
+    [
+      { start: 0, end: 1 },
+      { start: 1, end: 4 },
+      { start: 5, end: 8 },
+    ],
+    { continuesWord: [false, true, false] },
+  );
+  assert.deepEqual(
+    id.entities.map((e) => [e.label, e.start, e.end]),
+    [['ID', 0, 4]],
+  );
   // Nested stacks follow level by level, and O stays O.
   const nested = parseAlignedBio(['B-ORG|B-LOC', 'O', 'O', 'O', 'O', 'O', 'O'], pieces, { continuesWord: continues });
   assert.deepEqual(nested.entities.map(span), [

@@ -220,13 +220,21 @@ def continues_word(text: str, offsets: Sequence[tuple[int, int]]) -> list[bool]:
     ]
 
 
-def follow_word_starts(tags: Sequence[str], continues: Sequence[bool]) -> list[str]:
-    """Stacked tags where a word's later pieces follow its first (inside whatever it is in, level by level), so no
-    decoded span starts or ends inside a word."""
+def tags_by_word(tags: Sequence[str], continues: Sequence[bool]) -> list[str]:
+    """Stacked tags read word by word, as the engine reads them (core/model-output/aligned-bio.ts byWord): a word (a
+    first piece and the pieces that continue it) takes the tags of its first piece in an entity, or O when none is,
+    and its later pieces continue it, so no decoded span starts or ends inside a word."""
     out = list(tags)
-    for t in range(1, len(out)):
-        if continues[t]:
-            out[t] = "|".join("O" if tag == "O" else "I-" + tag[2:] for tag in out[t - 1].split("|"))
+    start = 0
+    while start < len(tags):
+        end = start + 1
+        while end < len(tags) and continues[end]:
+            end += 1
+        first = next((t for t in tags[start:end] if any(tag != "O" for tag in t.split("|"))), tags[start])
+        out[start] = first
+        for t in range(start + 1, end):
+            out[t] = "|".join("O" if tag == "O" else "I-" + tag[2:] for tag in first.split("|"))
+        start = end
     return out
 
 

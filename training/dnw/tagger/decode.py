@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .data import Span, continues_word, follow_word_starts, stacked_to_token_spans, token_spans_to_char_spans
+from .data import Span, continues_word, stacked_to_token_spans, tags_by_word, token_spans_to_char_spans
 from .encode import Encoded, collate, length_batches
 from .tokenizer import EOS, Vocab
 
@@ -178,7 +178,7 @@ def decode_items(
             canvas = ids[row, ids.shape[1] - len(it.canvas) :].tolist()
             if fmt == "aligned":
                 tags = [label_of.get(t, "O") for t in canvas]
-                tags = follow_word_starts(tags, continues_word(it.record.text, it.offsets))
+                tags = tags_by_word(tags, continues_word(it.record.text, it.offsets))
                 tspans = stacked_to_token_spans(tags)
             else:
                 tspans = inline_spans(canvas, vocab, it.n_text)
