@@ -75,7 +75,7 @@ const continuation = (stack: readonly string[]): string[] =>
  * in an entity, or O when none is; its later pieces continue it. So a span never starts or ends inside a word, and a
  * rare word the model tagged from its second piece on ("N|133" as O, B-PATIENT_ID) still counts whole.
  */
-function byWord(read: string[][], continues: readonly boolean[]): string[][] {
+function byWord(read: readonly (readonly string[])[], continues: readonly boolean[]): (readonly string[])[] {
   const out = [...read];
   for (let start = 0; start < read.length;) {
     let end = start + 1;
