@@ -20,7 +20,8 @@ const DOTTED_ABBREVIATIONS = new Set(['TP', 'Tp', 'ThS', 'PGS', 'GS', 'TS', 'BS'
 const URL_START = /^(?:https?:\/\/|www\.)/iu;
 const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}"'»”’]/u;
 
-const isWordChar = (c: string | undefined): boolean =>
+/** Whether a character belongs to a word: not whitespace, punctuation or a symbol (undefined: no). */
+export const isWordChar = (c: string | undefined): boolean =>
   c !== undefined && !WHITESPACE.test(c) && !PUNCTUATION_OR_SYMBOL.test(c);
 const isDigit = (c: string | undefined): boolean => c !== undefined && DIGIT.test(c);
 

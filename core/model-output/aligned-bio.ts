@@ -4,6 +4,7 @@
 
 import { decodeBio } from '../bio.js';
 import { compareEntities, entityKey, type Entity, type Range } from '../document.js';
+import { isWordChar } from '../tokenize.js';
 
 const TAG = /^(?:O|[BI]-\S+)$/u;
 
@@ -48,8 +49,6 @@ export function labelsOfTag(raw: string): string[] | undefined {
   return readLabelToken(raw).stack?.flatMap((tag) => (tag === 'O' ? [] : [tag.slice(2)]));
 }
 
-const WORD_CHAR = /^[^\s\p{P}\p{S}]$/u;
-
 /**
  * For each text token (code-point ranges of `text`), whether it continues the word of the token before it: the two
  * touch, and the characters where they meet are letters or digits (a syllable the tokenizer split into pieces).
@@ -58,11 +57,7 @@ export function continuesWord(text: string, tokens: readonly Range[]): boolean[]
   const cps = Array.from(text);
   return tokens.map(
     (token, t) =>
-      t > 0 &&
-      tokens[t - 1].end === token.start &&
-      token.start > 0 &&
-      WORD_CHAR.test(cps[token.start - 1] ?? '') &&
-      WORD_CHAR.test(cps[token.start] ?? ''),
+      t > 0 && tokens[t - 1].end === token.start && isWordChar(cps[token.start - 1]) && isWordChar(cps[token.start]),
   );
 }
 
