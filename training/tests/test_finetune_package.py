@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from dnw.graph_export import session_for
+from dnw.package import finetune_loop
 from dnw.package import finetune_package as ft
 from dnw.package.package_checkpoint import FORMAT, load_package
 from dnw.tagger.tokenizer import Vocab
@@ -299,11 +300,13 @@ def test_sigterm_during_export_cancels_even_when_a_library_swallows_it(base, tmp
 
 
 def test_budget_fraction_starts_at_the_end_of_warm_up():
-    assert ft.budget_fraction(now=50.0, start=0.0, warm_end=None, budget=600.0) == 0.0  # still warming up
-    assert ft.budget_fraction(now=30.0, start=0.0, warm_end=30.0, budget=600.0) == 0.0
-    assert ft.budget_fraction(now=315.0, start=0.0, warm_end=30.0, budget=600.0) == 0.5
-    assert ft.budget_fraction(now=99.0, start=0.0, warm_end=30.0, budget=0.0) == 0.0  # no budget
-    assert ft.budget_fraction(now=700.0, start=0.0, warm_end=650.0, budget=600.0) == 1.0  # warm-up spent it all
+    assert finetune_loop.budget_fraction(now=50.0, start=0.0, warm_end=None, budget=600.0) == 0.0  # still warming up
+    assert finetune_loop.budget_fraction(now=30.0, start=0.0, warm_end=30.0, budget=600.0) == 0.0
+    assert finetune_loop.budget_fraction(now=315.0, start=0.0, warm_end=30.0, budget=600.0) == 0.5
+    assert finetune_loop.budget_fraction(now=99.0, start=0.0, warm_end=30.0, budget=0.0) == 0.0  # no budget
+    assert (
+        finetune_loop.budget_fraction(now=700.0, start=0.0, warm_end=650.0, budget=600.0) == 1.0
+    )  # warm-up spent it all
 
 
 def test_a_run_that_fits_its_budget_trains_the_same_on_a_busy_machine(base, tmp_path, monkeypatch):
@@ -326,7 +329,7 @@ def test_a_run_that_fits_its_budget_trains_the_same_on_a_busy_machine(base, tmp_
         clock[0] += 2.0
         return clock[0]
 
-    monkeypatch.setattr(ft.time, "time", busy)
+    monkeypatch.setattr(finetune_loop.time, "time", busy)
     loaded = train(tmp_path / "busy")
     monkeypatch.undo()
     assert idle.keys() == loaded.keys()

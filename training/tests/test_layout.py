@@ -77,5 +77,5 @@ def test_one_learning_rate_schedule():
     assert abs(lr_at(100, 100, tc) - 5e-5) < 1e-12
     assert lr_at(55, 100, tc) == warmup_cosine(55, 100, 10, 1e-3, 0.05)
     assert warmup_cosine(20, 100, 10, 1e-3, 0.05, time_frac=1.0) == warmup_cosine(100, 100, 10, 1e-3, 0.05)
-    source = (DNW / "package" / "finetune_package.py").read_text()
+    source = "".join(p.read_text() for p in (DNW / "package").glob("finetune_*.py"))
     assert "warmup_cosine(" in source and "math.cos" not in source

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 import torch
-from dnw.package import finetune_package as ft
-from dnw.package import training_texts
+from dnw.package import finetune_heldout, training_texts
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
 from dnw.tagger.data import Record, write_instruction_jsonl
@@ -79,7 +78,9 @@ def test_transfer_keeps_text_weights_and_maps_label_rows(base):
 
 
 def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path, monkeypatch):
-    monkeypatch.setattr(ft, "TUNE_FROM", 8)  # the 8 held-out sentences below are enough to choose a threshold
+    monkeypatch.setattr(
+        finetune_heldout, "TUNE_FROM", 8
+    )  # the 8 held-out sentences below are enough to choose a threshold
     # as the workbench writes them: the instruction format's tags cannot hold "Triệu chứng", so labels are indexed
     write_instruction_jsonl(tmp_path / "train.jsonl", indexed(project_records(30, 1)))
     write_instruction_jsonl(tmp_path / "heldout.jsonl", indexed(project_records(8, 2)))
@@ -118,9 +119,9 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     assert "f1" in m and set(m["per_label"]) <= set(LABELS)
     assert "f1" in m["compare"] and m["compare"]["package"] == "tiny-trainable 1.2.3"
     # the package decodes at the threshold that scored best on the held-out sentences (a tie keeps the earlier one)
-    assert list(m["thresholds"]) == [str(t) for t in ft.THRESHOLDS]
+    assert list(m["thresholds"]) == [str(t) for t in finetune_heldout.THRESHOLDS]
     best = max(m["thresholds"].values())
-    assert m["threshold"] == next(t for t in ft.THRESHOLDS if m["thresholds"][str(t)] == best)
+    assert m["threshold"] == next(t for t in finetune_heldout.THRESHOLDS if m["thresholds"][str(t)] == best)
     assert m["f1"] == best and manifest["sampler"]["threshold"] == m["threshold"]
     onnx_runs(out)
     # the new package is trainable again, from its own labels (identity transfer)
