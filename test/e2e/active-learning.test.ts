@@ -216,6 +216,12 @@ test(
           await page.getByTestId('fine-tune-why').textContent(),
           'Cần thêm 10 tài liệu đã xong nữa mới tinh chỉnh được.',
         );
+        // Training a model for the project's labels likewise.
+        assert.equal(await page.getByRole('button', { name: 'Huấn luyện mô hình cho dự án này' }).isDisabled(), true);
+        assert.equal(
+          await page.getByTestId('train-why').textContent(),
+          'Cần thêm 10 tài liệu đã xong nữa mới huấn luyện được.',
+        );
       } else {
         // No Python environment: the reason and the setup command are shown, and the button is off.
         assert.match(

@@ -20,7 +20,7 @@ export const errorsVi = {
   errPreannotate: 'Gán nhãn trước thất bại.',
   errFineTune: 'Tinh chỉnh thất bại.',
   errFineTuneRunning: 'Một lần tinh chỉnh đang chạy; hãy hủy hoặc chờ nó xong.',
-  errTooFewFinished: 'Cần ít nhất {needed} tài liệu đã xong (hoặc đã duyệt) để tinh chỉnh; dự án này mới có {have}.',
+  errTooFewFinished: 'Cần ít nhất {needed} tài liệu đã xong (hoặc đã duyệt); dự án này mới có {have}.',
   errSave: 'Lưu thất bại.',
   errRestore: 'Không khôi phục được bản sửa.',
   errActivate: 'Không chuyển được sang phiên bản mô hình này.',
@@ -95,7 +95,7 @@ export const errorsEn: Record<ErrorsKey, string> = {
   errFineTune: 'Fine-tuning failed.',
   errFineTuneRunning: 'A fine-tune is already running; cancel it or wait for it to finish.',
   errTooFewFinished:
-    'Fine-tuning needs at least {needed} finished (done or reviewed) {needed|document|documents}; this project has {have}.',
+    'At least {needed} finished (done or reviewed) {needed|document is|documents are} needed; this project has {have}.',
   errSave: 'Saving failed.',
   errRestore: 'The revision could not be restored.',
   errActivate: 'This model version could not be made active.',

@@ -4,6 +4,7 @@ export const trainVi = {
   trainProjectHelp:
     'Một mô hình khuếch tán cho chính các nhãn của dự án, học từ các tài liệu đã xong; tài liệu có mã chia hết cho 5 (tối đa 500) được giữ lại để chấm điểm. Mô hình mới chỉ thành mô hình đang dùng khi vượt mô hình hiện tại trên cùng các tài liệu đó. Nếu còn thời gian, mô hình được huấn luyện lại trên mọi tài liệu đã xong.',
   trainFrom: 'Bắt đầu từ',
+  needMoreFinishedTrain: 'Cần thêm {missing} tài liệu đã xong nữa mới huấn luyện được.',
   'trainFrom-embedded': 'Mô hình tích hợp (chuyển giao)',
   'trainFrom-scratch': 'Từ đầu',
   trainProgress: 'Tiến độ huấn luyện',
@@ -41,6 +42,7 @@ export const trainEn: Record<keyof typeof trainVi, string> = {
   trainProjectHelp:
     "A diffusion model for the project's own labels, learned from its finished documents; documents whose id is a multiple of 5 (at most 500) are held out to score it. The new model becomes the active one only when it beats the current one on those same documents. If time allows, it is then trained again on every finished document.",
   trainFrom: 'Start from',
+  needMoreFinishedTrain: '{missing} more finished {missing|document is|documents are} needed before training.',
   'trainFrom-embedded': 'The embedded model (transfer)',
   'trainFrom-scratch': 'Scratch',
   trainProgress: 'Training progress',

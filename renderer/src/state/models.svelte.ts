@@ -28,6 +28,16 @@ class ModelsState {
     return this.tracker.running;
   }
 
+  /** Finished (done or reviewed) documents: what fine-tuning and training learn from. */
+  get finished(): number {
+    return documents.progress?.done ?? 0;
+  }
+
+  /** How many more finished documents fine-tuning and training need (0: enough). */
+  get missingFinished(): number {
+    return Math.max(0, (this.versions?.trainer.minFinished ?? 10) - this.finished);
+  }
+
   /** How a version is named to the user: its name and version ("#id" only until the list has it). */
   versionName(id: number): string {
     const v = this.versions?.versions.find((x) => x.id === id);

@@ -36,7 +36,12 @@ test('the fine-tune refusal is translated with its numbers; the trainer reasons 
   );
   assert.equal(
     headline(tooFew, 'fine-tune').vi,
-    'Cần ít nhất 10 tài liệu đã xong (hoặc đã duyệt) để tinh chỉnh; dự án này mới có 7.',
+    'Cần ít nhất 10 tài liệu đã xong (hoặc đã duyệt); dự án này mới có 7.',
+  );
+  // The same refusal of training reads right too: it names no fine-tune.
+  assert.equal(
+    headline(tooFew, 'train').en,
+    'At least 10 finished (done or reviewed) documents are needed; this project has 7.',
   );
   const noPython = new ContractError('failed', 'fine-tuning needs Python ...', undefined, {
     reason: 'trainer-no-python',
