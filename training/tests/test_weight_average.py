@@ -1,7 +1,7 @@
 """The moving average of the weights both trainers export, and the training arithmetic they choose."""
 
 import torch
-from dnw.devices import mixed_precision
+from dnw.devices import cpu_has_bf16, mixed_precision
 from dnw.tagger.weight_average import WeightAverage
 
 
@@ -25,5 +25,4 @@ def test_mixed_precision_is_chosen_by_the_hardware_unless_forced():
     cpu = torch.device("cpu")
     assert mixed_precision(cpu, "fp32") is None
     assert mixed_precision(cpu, "bf16") is torch.bfloat16
-    has_amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)()
-    assert mixed_precision(cpu, "auto") is (torch.bfloat16 if has_amx else None)
+    assert mixed_precision(cpu, "auto") is (torch.bfloat16 if cpu_has_bf16() else None)

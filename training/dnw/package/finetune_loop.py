@@ -46,7 +46,7 @@ def train_model(
 
     import torch
 
-    from ..devices import autocast, device_label, mixed_precision
+    from ..devices import adamw, autocast, device_label, mixed_precision
 
     device = device or torch.device("cpu")
     model.to(device)
@@ -84,7 +84,7 @@ def train_model(
         member=member[0] + 1,
         members=member[1],
     )
-    opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
+    opt = adamw(model.parameters(), device, lr=peak, betas=(0.9, 0.98), weight_decay=0.01)
     ema = WeightAverage(model, args.ema) if args.ema else None
     budget = args.max_minutes * 60
     train_start = time.time()

@@ -131,7 +131,7 @@ def pretrain_masked(
     import random
     import time
 
-    from ..devices import autocast, rand_on
+    from ..devices import adamw, autocast, rand_on
 
     max_len = 510
     seqs = [ids[:max_len] for t in texts if (ids := vocab.tokenizer.encode(t, add_special_tokens=False).ids)]
@@ -150,7 +150,7 @@ def pretrain_masked(
         batches.append(cur)
     device = device or torch.device("cpu")
     model.to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.01)
+    opt = adamw(model.parameters(), device, lr=lr, betas=(0.9, 0.98), weight_decay=0.01)
     gen = torch.Generator().manual_seed(seed * 104729)
     t0 = time.time()
     model.train()

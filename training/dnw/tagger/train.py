@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
-from ..devices import rand_on
+from ..devices import adamw, rand_on
 from .data import char_spans_to_token_spans, read_instruction_jsonl, stacked_tags
 from .encode import Encoded, collate, encode_record, length_batches
 from .evaluate import evaluate_items
@@ -133,7 +133,13 @@ def main(argv: list[str] | None = None) -> None:
     run, vocab, train, dev = prepare_run(cfg, Path(args.config), rank)
     ck = torch.load(run / "last.pt", map_location="cpu", weights_only=False) if (run / "last.pt").exists() else None
     model = build_model(cfg, vocab, ck["model"] if ck else None)
-    opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], betas=tuple(tc["betas"]), weight_decay=tc["weight_decay"])
+    opt = adamw(
+        model.parameters(),
+        next(model.parameters()).device,
+        lr=tc["lr"],
+        betas=tuple(tc["betas"]),
+        weight_decay=tc["weight_decay"],
+    )
     log = Logger(run / "log.jsonl", rank == 0)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "wall": 0.0, "cpu": 0.0, "best_f1": -1.0}
     # EMA of the weights (train.ema = decay, 0 = off): evaluated, saved as best.pt and exported instead of the raw
