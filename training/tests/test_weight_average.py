@@ -1,7 +1,7 @@
 """The moving average of the weights both trainers export, and the training arithmetic they choose."""
 
 import torch
-from dnw.devices import cpu_has_bf16, mixed_precision
+from dnw.devices import adamw, cpu_has_bf16, mixed_precision
 from dnw.tagger.weight_average import WeightAverage
 
 
@@ -26,3 +26,12 @@ def test_mixed_precision_is_chosen_by_the_hardware_unless_forced():
     assert mixed_precision(cpu, "fp32") is None
     assert mixed_precision(cpu, "bf16") is torch.bfloat16
     assert mixed_precision(cpu, "auto") is (torch.bfloat16 if cpu_has_bf16() else None)
+
+
+def test_adamw_is_fused_on_the_cpu_and_steps():
+    p = torch.nn.Parameter(torch.ones(3))
+    opt = adamw([p], torch.device("cpu"), lr=0.1)
+    assert opt.defaults["fused"] is True
+    p.grad = torch.ones(3)
+    opt.step()
+    assert torch.all(p < 1.0)
