@@ -8,6 +8,8 @@ devices, and the CPU tests' numbers do not change), at the cost of copying B x L
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 
@@ -34,6 +36,7 @@ def device_label(device: torch.device) -> str:
     return str(device)
 
 
+@functools.cache  # the CPU does not change: /proc/cpuinfo is read once, not once a member
 def cpu_has_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 natively: AMX tiles (Intel Sapphire Rapids on) or AVX512-BF16 (AMD Zen 4
     on, Intel Cooper Lake). Elsewhere oneDNN emulates bf16, slower than float32."""
