@@ -2,7 +2,7 @@
 wraps) with word / shape / context features, trained on the first N sentences of a training split, scored on a test
 split with `workbench eval` (the strict micro-F1 the workbench's own models are scored with).
 
-    .venv/bin/pip install python-crfsuite        # bench-only dependency
+    (python-crfsuite comes with npm run setup:python: the word prior of dnw.crf trains with it too)
     .venv/bin/python bench/crf_baseline.py --train ../shared/data/vimedner/train.txt --test ../shared/data/vimedner/test.txt \\
         [--sizes 20,50,100,200,500,1000,all] [--iterations 100] [--seed 0]
 

@@ -49,6 +49,11 @@ export function labelsOfTag(raw: string): string[] | undefined {
   return readLabelToken(raw).stack?.flatMap((tag) => (tag === 'O' ? [] : [tag.slice(2)]));
 }
 
+/** The outer level of a label token's tag stack (`B-LABEL`, `I-LABEL` or `O`, unescaped); undefined when it is no tag. */
+export function outerTagOf(raw: string): string | undefined {
+  return readLabelToken(raw).stack?.[0];
+}
+
 /**
  * For each text token (code-point ranges of `text`), whether it continues the word of the token before it: the two
  * touch, and the characters where they meet are letters or digits (a syllable the tokenizer split into pieces).

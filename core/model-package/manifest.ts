@@ -83,6 +83,8 @@ export interface ModelManifest {
   training?: TrainingSpec;
   /** The lexicon of the documents the model was trained on, which fills the model's gaps (core/lexicon/fill.ts). */
   lexicon?: { file: string };
+  /** A CRF over the words (crf.json) multiplied into each denoising step with this weight (core/sampler/prior.ts). */
+  prior?: { file: string; weight: number };
 }
 
 export type TorchDtype = 'auto' | 'bfloat16' | 'float16' | 'float32';
@@ -140,6 +142,7 @@ const TOP_KEYS = [
   'provenance',
   'training',
   'lexicon',
+  'prior',
 ] as const;
 const TEXT_SLOT = '{text}';
 
@@ -194,6 +197,7 @@ export function parseManifest(json: unknown): ModelManifest {
     provenance: f.object(json, 'provenance', '', true),
     training: readTraining(f, json),
     lexicon: readLexicon(f, json),
+    prior: readPrior(f, json),
   };
   if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos)
     f.fail('tokens.mask', 'must differ from tokens.eos');
@@ -326,6 +330,16 @@ function readLexicon(f: FieldReader, json: Record<string, unknown>): ModelManife
   f.onlyKeys(spec, 'lexicon', ['file']);
   const file = f.string(spec, 'file', 'lexicon');
   return file === undefined ? undefined : { file };
+}
+
+function readPrior(f: FieldReader, json: Record<string, unknown>): ModelManifest['prior'] {
+  const spec = f.object(json, 'prior', '', true);
+  if (!spec) return undefined;
+  f.onlyKeys(spec, 'prior', ['file', 'weight']);
+  const file = f.string(spec, 'file', 'prior');
+  const weight = f.number(spec, 'weight', 'prior');
+  if (weight !== undefined && !(weight > 0 && weight < 1)) f.fail('prior.weight', 'must lie between 0 and 1');
+  return file === undefined || weight === undefined ? undefined : { file, weight };
 }
 
 function readPytorch(f: FieldReader, json: Record<string, unknown>): PytorchSpec | undefined {

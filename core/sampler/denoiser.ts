@@ -4,6 +4,7 @@
 
 import { selectAboveThreshold, selectBest, selectSampled } from './commit.js';
 import type { BatchInputs, ForwardFn, HeadOutputs } from './head-outputs.js';
+import { applyPriors, type CanvasPrior } from './prior.js';
 import { RowState } from './row-state.js';
 import { maskedMean, revealProbability, transferCount } from './schedule.js';
 import type { SamplerSettings } from './settings.js';
@@ -22,6 +23,8 @@ export interface DenoiseRequest {
   canvasLengths: readonly number[];
   /** PRNG stream per row (the prompt's index in its request). */
   streams: readonly number[];
+  /** Per row, a prior multiplied into the model's candidates over its canvas (prior.ts); none: the model alone. */
+  priors?: readonly (CanvasPrior | undefined)[];
 }
 
 export interface StepEvent {
@@ -149,6 +152,14 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
         topP: s.topP,
         topK: s.topK,
       });
+      const { priors } = request;
+      if (priors) {
+        const shift = config.shiftedLogits ? 1 : 0;
+        out = applyPriors(
+          out,
+          need.map((r) => ({ prior: priors[r], offset: rows[r].start - shift })),
+        );
+      }
       forwards++;
     }
     // Dream's literal cost: the rows whose count is 0 run too, in a pass of their own whose output is discarded (a

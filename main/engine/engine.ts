@@ -14,6 +14,8 @@ import { canvasLength } from '../../core/sampler/canvas.js';
 import { denoise, type StepEvent } from '../../core/sampler/denoiser.js';
 import type { ForwardFn } from '../../core/sampler/head-outputs.js';
 import { restrictedForward } from '../../core/sampler/restrict-candidates.js';
+import type { CanvasPrior } from '../../core/sampler/prior.js';
+import { crfTagIndex, wordPrior } from '../../core/crf/canvas-prior.js';
 import { labelsOfTag } from '../../core/model-output/aligned-bio.js';
 import { resolveSettings, type SamplerSettings } from '../../core/sampler/settings.js';
 import { samplerDefaultsFor, schemaFor, schemaGroups } from '../../core/model-package/manifest.js';
@@ -118,6 +120,7 @@ interface Row {
 
 export class DiffusionEngine {
   private readonly limits: BatchLimits;
+  private priorTagOf?: (id: number) => number;
 
   private constructor(
     readonly pkg: LoadedPackage,
@@ -337,6 +340,7 @@ export class DiffusionEngine {
         batch,
         settings,
         { ...options, onStep, forward },
+        this.priorsFor(batch.map((r) => rows[r])),
       );
       batch.forEach((r, j) => {
         const row = rows[r];
@@ -412,6 +416,15 @@ export class DiffusionEngine {
     return out;
   }
 
+  /** The package's word prior over each row's canvas (none without one). */
+  private priorsFor(rows: readonly Row[]): CanvasPrior[] | undefined {
+    const { prior, tokenizer } = this.pkg;
+    if (!prior) return undefined;
+    this.priorTagOf ??= crfTagIndex(prior.crf, (id) => tokenizer.decode([id]));
+    const tagOf = this.priorTagOf;
+    return rows.map((row) => wordPrior(prior.crf, prior.weight, tagOf, row.text, row.prompt.textTokens));
+  }
+
   private async run(
     prompts: number[][],
     canvases: number[],
@@ -421,12 +434,13 @@ export class DiffusionEngine {
       onStep?: (e: StepEvent) => void;
       forward?: ForwardFn;
     },
+    priors?: readonly CanvasPrior[],
   ) {
     const m = this.pkg.manifest;
     const started = performance.now();
     try {
       return await denoise(
-        { prompts, canvasLengths: canvases, streams },
+        { prompts, canvasLengths: canvases, streams, priors },
         {
           settings,
           tokens: m.tokens,

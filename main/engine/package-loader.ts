@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { checkTokenIds, ManifestError, parseManifest, type ModelManifest } from '../../core/model-package/manifest.js';
 import type { Lexicon } from '../../core/lexicon/lexicon.js';
 import { readLexiconFile } from '../../core/lexicon/lexicon-file.js';
+import { readCrfFile, type CrfModel } from '../../core/crf/crf-model.js';
 import { renderPromptParts, PromptBuilder } from './prompt.js';
 import { TextTokenizer } from './text-tokenizer.js';
 
@@ -35,6 +36,8 @@ export interface LoadedPackage {
   prompt: PromptBuilder;
   /** The lexicon of the model's training documents, when the manifest names one (core/lexicon/fill.ts). */
   lexicon?: Lexicon;
+  /** The word prior, when the manifest names one (core/crf/, core/sampler/prior.ts). */
+  prior?: { crf: CrfModel; weight: number };
 }
 
 function readJson(dir: string, file: string, problems: string[]): Record<string, unknown> | undefined {
@@ -126,6 +129,17 @@ export function loadPackage(dir: string): LoadedPackage {
         `${manifest.lexicon.file}: labels ${[...foreign].map((l) => `"${l}"`).join(', ')} are not among ${MANIFEST_FILE} output.labels`,
       );
   }
+  let prior: LoadedPackage['prior'];
+  if (manifest.prior) {
+    const json = readJson(dir, manifest.prior.file, problems);
+    try {
+      if (json) prior = { crf: readCrfFile(json, manifest.prior.file), weight: manifest.prior.weight };
+    } catch (error) {
+      problems.push(`${(error as Error).message} (named by ${MANIFEST_FILE} prior)`);
+    }
+    if (manifest.output.format !== 'aligned-bio')
+      problems.push(`${MANIFEST_FILE}: prior: a word prior needs the aligned-bio output format`);
+  }
   if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
   return {
     dir,
@@ -135,6 +149,7 @@ export function loadPackage(dir: string): LoadedPackage {
     tokenizer,
     prompt,
     ...(lexicon ? { lexicon } : {}),
+    ...(prior ? { prior } : {}),
   };
 }
 

@@ -123,6 +123,13 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     best = max(m["thresholds"].values())
     assert m["threshold"] == next(t for t in finetune_heldout.THRESHOLDS if m["thresholds"][str(t)] == best)
     assert m["f1"] == best and manifest["sampler"]["threshold"] == m["threshold"]
+    # the word prior was tried with each threshold; shipped (crf.json beside the graph) only where it won
+    assert list(m["prior_weights"]) == [str(w) for w in finetune_heldout.PRIOR_WEIGHTS]
+    if "prior" in manifest:
+        assert manifest["prior"]["weight"] > 0 and (out / manifest["prior"]["file"]).exists()
+    else:
+        assert not (out / "crf.json").exists()
+    assert manifest["head"]["topK"] == 8  # the candidates the prior chooses among
     onnx_runs(out)
     # the new package is trainable again, from its own labels (identity transfer)
     model, vocab, *_ = load_package(out)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .export import manifest_for, without_schema_thresholds
 
 LEXICON_FILE = "lexicon.json"
+PRIOR_FILE = "crf.json"
 
 
 def next_version(version: str) -> str:
@@ -129,6 +130,12 @@ def model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
         lines.append(
             f"| lexicon | {manifest['lexicon']['file']}: the training documents' exact matches fill the model's gaps "
             "in the workbench's engine (core/lexicon/fill.ts); the held-out numbers are the graph's alone |"
+        )
+    if "prior" in manifest:
+        lines.append(
+            f"| word prior | {manifest['prior']['file']}: a CRF over the words, trained on the same documents, "
+            f"multiplied into each denoising step with weight {manifest['prior']['weight']} (core/sampler/prior.ts); "
+            f"chosen on the held-out sentences ({metrics.get('prior_weights')}) |"
         )
     lines += [
         "",

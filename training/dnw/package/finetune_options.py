@@ -146,6 +146,13 @@ def build_parser(usage: str) -> argparse.ArgumentParser:
         "copied into the package, whose engine fills the model's gaps with its matches (core/lexicon/fill.ts)",
     )
     ap.add_argument(
+        "--prior",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --labels: train a CRF over the words beside the model and ship it as the denoising steps' word "
+        f"prior when it helps on {TUNE_FROM}+ held-out sentences (dnw.crf; default on)",
+    )
+    ap.add_argument(
         "--tokenizer",
         choices=["project", "base"],
         default=None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..crf.prior import apply_prior, canvas_prior, tag_index
 from .data import Span, continues_word, stacked_to_token_spans, tags_by_word, token_spans_to_char_spans
 from .encode import Encoded, collate, length_batches
 from .tokenizer import EOS, Vocab
@@ -26,9 +27,11 @@ class DecodeStats:
 
 
 def torch_step(model, allowed: torch.Tensor | None = None):
-    """step(ids, att, pos) -> (top-1 probability, top-1 id) per position, from a PyTorch logits model."""
+    """step(ids, att, pos, prior) -> (top-1 probability, top-1 id) per position, from a PyTorch logits model."""
 
-    def step(ids, att, pos):
+    def step(ids, att, pos, prior=None):
+        if prior is not None:
+            raise ValueError("a word prior is applied to the exported graph's candidates (decode with session=)")
         logits = model(ids, att, pos).float()
         if allowed is not None:
             logits = logits + allowed
@@ -37,30 +40,35 @@ def torch_step(model, allowed: torch.Tensor | None = None):
     return step
 
 
-def onnx_step(session, allowed: torch.Tensor | None = None, fallback: int = 0):
+def onnx_step(session, allowed: torch.Tensor | None = None, fallback: int = 0, prior_index=None, weight: float = 0.0):
     """The same from an exported graph (graph contract: greedy, no filtering). With `allowed` (a bool per token id),
-    the engine's label restriction (core/sampler/restrict-candidates.ts): the best allowed candidate of the graph's
-    top K, its probability renormalised as p / (1 - removed mass); `fallback` with probability 1 where none is."""
+    the engine's label restriction (core/sampler/restrict-candidates.ts): the allowed candidates of the graph's top K,
+    renormalised as p / (1 - removed mass); `fallback` with probability 1 where none is. With a prior (rows of
+    dnw.crf.prior.canvas_prior, `prior_index` and `weight`), the candidates are then reweighted by it
+    (dnw.crf.prior.apply_prior, core/sampler/prior.ts)."""
     import numpy as np
 
     scalars = {"temperature": np.zeros(1, np.float32), "top_p": np.ones(1, np.float32), "top_k": np.zeros(1, np.int64)}
 
-    def step(ids, att, pos):
+    def step(ids, att, pos, prior=None):
         ids_out, probs_out, _ = session.run(
             None, {"input_ids": ids.numpy(), "attention_mask": att.numpy(), "position_ids": pos.numpy(), **scalars}
         )
-        top_ids, top_probs = torch.from_numpy(ids_out).long(), torch.from_numpy(probs_out)
-        if allowed is None:
-            return top_probs[..., 0], top_ids[..., 0]
-        ok = allowed[top_ids]
-        removed = (top_probs * ~ok).sum(-1)
-        first = ok.to(torch.int8).argmax(-1, keepdim=True)  # the best allowed candidate (they come sorted)
-        prob = top_probs.gather(-1, first)[..., 0] / (1 - removed).clamp_min(1e-6)
-        some = ok.any(-1)
-        return (
-            torch.where(some, prob, torch.ones_like(prob)),
-            torch.where(some, top_ids.gather(-1, first)[..., 0], torch.full_like(prob, fallback, dtype=torch.long)),
-        )
+        top_ids, top_probs = torch.from_numpy(ids_out).long(), torch.from_numpy(probs_out).float()
+        if allowed is not None:
+            ok = allowed[top_ids]
+            removed = (top_probs * ~ok).sum(-1, keepdim=True)
+            kept = torch.where(ok, top_probs, torch.zeros_like(top_probs)) / (1 - removed).clamp_min(1e-6)
+            order = torch.sort(
+                (~ok).to(torch.int8), dim=-1, stable=True
+            ).indices  # the allowed first, in the graph's order
+            top_ids, top_probs = top_ids.gather(-1, order), kept.gather(-1, order)
+            none = ~ok.any(-1)
+            top_ids[..., 0] = torch.where(none, torch.full_like(top_ids[..., 0], fallback), top_ids[..., 0])
+            top_probs[..., 0] = torch.where(none, torch.ones_like(top_probs[..., 0]), top_probs[..., 0])
+        if prior is not None and weight > 0:
+            top_ids, top_probs = apply_prior(top_ids, top_probs, prior, prior_index, weight)
+        return top_probs[..., 0], top_ids[..., 0]
 
     return step
 
@@ -77,8 +85,11 @@ def allowed_tags(vocab: Vocab, wanted: set[str]) -> torch.Tensor | None:
 
 
 @torch.no_grad()
-def denoise(step_fn, batch, threshold: float, max_steps: int | None = None) -> tuple[torch.Tensor, int, int]:
-    """Fills the canvas of `batch` (canvas slots must hold [MASK]). Returns ids, forward rows, forward calls."""
+def denoise(
+    step_fn, batch, threshold: float, max_steps: int | None = None, prior: torch.Tensor | None = None
+) -> tuple[torch.Tensor, int, int]:
+    """Fills the canvas of `batch` (canvas slots must hold [MASK]). Returns ids, forward rows, forward calls. `prior`:
+    [rows, seq, tags] for step_fn (NaN where there is none)."""
     ids = batch.input_ids.clone()
     att = batch.attention_mask
     pos = batch.position_ids
@@ -91,7 +102,7 @@ def denoise(step_fn, batch, threshold: float, max_steps: int | None = None) -> t
         if len(active) == 0:
             break
         step += 1
-        conf, pred = step_fn(ids[active], att[active], pos[active])
+        conf, pred = step_fn(ids[active], att[active], pos[active], None if prior is None else prior[active])
         rem = remaining[active]
         conf = torch.where(rem, conf, torch.full_like(conf, -1.0))
         # The engine's 'threshold' schedule (core/sampler/denoiser.ts): commit every slot at or above the
@@ -150,16 +161,26 @@ def decode_items(
     max_tokens: int = 8192,
     session=None,
     labels: set[str] | None = None,
+    crf=None,
+    prior_weight: float = 0.0,
 ) -> tuple[list[list[Span]], DecodeStats]:
     """Predicted char spans (all nesting levels) for each item, and how many forward passes it took.
     With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`;
-    with `labels` too, the graph decodes with only those of its labels, as the engine does for a project."""
+    with `labels` too, the graph decodes with only those of its labels, as the engine does for a project; with `crf`
+    (dnw.crf.model.CrfModel) and `prior_weight` > 0, its marginals are the steps' word prior (dnw.crf.prior)."""
     preds: list[list[Span]] = [[] for _ in items]
     stats = DecodeStats()
     label_of = {i: t for t, i in zip(vocab.labels, vocab.label_ids)}
     if session is not None:
         allowed = allowed_tags(vocab, labels) if labels is not None and fmt == "aligned" else None
-        step_fn = onnx_step(session, allowed, vocab.label_ids[vocab.labels.index("O")] if allowed is not None else 0)
+        use_prior = crf is not None and prior_weight > 0 and fmt == "aligned"
+        step_fn = onnx_step(
+            session,
+            allowed,
+            vocab.label_ids[vocab.labels.index("O")] if allowed is not None else 0,
+            tag_index(vocab, crf) if use_prior else None,
+            prior_weight,
+        )
     else:
         model.eval()
         allowed = None
@@ -168,9 +189,17 @@ def decode_items(
             allowed = torch.zeros(model.cfg.n_out)
             allowed[[vocab.pad_id, vocab.mask_id, vocab.open_id, vocab.close_id, *vocab.label_ids]] = -1e4
         step_fn = torch_step(model, allowed)
+        use_prior = False
     for b in length_batches(items, max_tokens, None):
         batch = collate([items[i] for i in b], vocab.pad_id, canvas_fill=vocab.mask_id)
-        ids, rows, calls = denoise(step_fn, batch, threshold, max_steps)
+        prior = None
+        if use_prior:
+            seq = batch.input_ids.shape[1]
+            prior = torch.full((len(b), seq, len(crf.labels)), float("nan"))
+            for row, i in enumerate(b):
+                it = items[i]
+                prior[row, seq - it.n_text :] = torch.from_numpy(canvas_prior(crf, it.record.text, it.offsets))
+        ids, rows, calls = denoise(step_fn, batch, threshold, max_steps, prior)
         stats.forward_rows += rows
         stats.forward_calls += calls
         for row, i in enumerate(b):

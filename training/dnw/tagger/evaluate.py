@@ -33,9 +33,13 @@ def evaluate_items(
     max_steps=None,
     session=None,
     max_tokens: int = 8192,
+    crf=None,
+    prior_weight: float = 0.0,
 ) -> dict:
     t0 = time.time()
-    preds, stats = decode_items(model, vocab, items, fmt, threshold, max_steps, max_tokens, session)
+    preds, stats = decode_items(
+        model, vocab, items, fmt, threshold, max_steps, max_tokens, session, crf=crf, prior_weight=prior_weight
+    )
     nested, flat = Counts(), Counts()
     for k, (it, pred) in enumerate(zip(items, preds)):
         nested.add(it.record.spans, pred)
