@@ -301,6 +301,8 @@ export class ProjectTrainService extends JobTable {
     if (all.length === 0 || left < (budget * 60) / 2 || job.abort.signal.aborted) return false;
     const out = `${args.out}.all`;
     const threshold = typeof scored.metrics.threshold === 'number' ? scored.metrics.threshold : undefined;
+    // The word prior too: its weight was chosen with the threshold (none chosen: 0, no prior).
+    const priorWeight = typeof scored.metrics.prior_weight === 'number' ? scored.metrics.prior_weight : undefined;
     try {
       await writeInstructionFile(join(work, 'all.jsonl'), all);
       await this.runner(
@@ -312,6 +314,7 @@ export class ProjectTrainService extends JobTable {
           out,
           maxMinutes: left / 60,
           threshold,
+          priorWeight,
         },
         job.abort.signal,
         (progress) => this.progress(job, progress),

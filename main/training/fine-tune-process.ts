@@ -37,6 +37,8 @@ export interface FineTuneArgs {
   lexicon?: string;
   /** The package's decoding threshold (the trainer's default: the base's, or the best on a large enough held-out file). */
   threshold?: number;
+  /** The word prior's weight, not chosen on held-out documents (a refit keeps the scored run's; 0: none). */
+  priorWeight?: number;
 }
 
 export interface FineTuneProgress {
@@ -87,6 +89,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--members', a.members);
   opt('--lexicon', a.lexicon);
   opt('--threshold', a.threshold);
+  opt('--prior-weight', a.priorWeight);
   return out;
 }
 

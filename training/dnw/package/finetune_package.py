@@ -115,6 +115,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         if path is not None and not path.exists():
             raise Failure(f"{flag} {path} does not exist", EXIT_USAGE)
     complete(args)
+    if args.prior_weight is not None and not 0 <= args.prior_weight < 1:
+        raise Failure(f"--prior-weight {args.prior_weight}: must be at least 0 and below 1", EXIT_USAGE)
 
     import torch
 
@@ -177,8 +179,10 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         raise Failure(f"{args.train}: every example's text is empty")
     model, stats = train_members(start, prepared, args, emit, t0, len(records), device)
     crf = None
-    if project and args.prior and args.threshold is None and len(heldout) >= finetune_heldout.TUNE_FROM:
-        # The word prior is chosen on the held-out sentences, so it is trained only where they can choose it.
+    fixed = args.prior_weight
+    chosen = args.threshold is None and len(heldout) >= finetune_heldout.TUNE_FROM
+    if project and args.prior and (fixed is not None and fixed > 0 or fixed is None and chosen):
+        # A word prior is trained where held-out sentences can choose its weight, or where the weight is given.
         emit(event="phase", phase="word prior", elapsed=round(time.time() - t0, 2))
         from ..crf.model import train_crf
         from ..crf.prior import training_pairs
@@ -216,7 +220,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             "arithmetic": stats["arithmetic"],
         }
         evaluation = []
-        prior_weight = 0.0
+        prior_weight = fixed if crf is not None and fixed is not None else 0.0
         if heldout:
             emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))
             threshold, prior_weight, scores = score_heldout(
@@ -231,11 +235,13 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 trained_on,
                 args.compare,
                 crf,
+                fixed,
             )
             sampler["threshold"] = threshold
             metrics.update(scores)
             evaluation = evaluation_entries(f"{args.heldout.name} ({len(heldout)} held-out)", metrics, sampler)
         metrics["threshold"] = threshold
+        metrics["prior_weight"] = prior_weight
         prov = provenance(args, base, cfg, stats, len(records), q)
         prov["trainingTexts"] = training_texts.write(
             tmp, trained_on, complete=args.from_scratch or base_texts is not None

@@ -59,9 +59,8 @@ def onnx_step(session, allowed: torch.Tensor | None = None, fallback: int = 0, p
             ok = allowed[top_ids]
             removed = (top_probs * ~ok).sum(-1, keepdim=True)
             kept = torch.where(ok, top_probs, torch.zeros_like(top_probs)) / (1 - removed).clamp_min(1e-6)
-            order = torch.sort(
-                (~ok).to(torch.int8), dim=-1, stable=True
-            ).indices  # the allowed first, in the graph's order
+            # the allowed candidates first, in the graph's order
+            order = torch.sort((~ok).to(torch.int8), dim=-1, stable=True).indices
             top_ids, top_probs = top_ids.gather(-1, order), kept.gather(-1, order)
             none = ~ok.any(-1)
             top_ids[..., 0] = torch.where(none, torch.full_like(top_ids[..., 0], fallback), top_ids[..., 0])
