@@ -135,7 +135,12 @@ def model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
         lines.append(
             f"| word prior | {manifest['prior']['file']}: a CRF over the words, trained on the same documents, "
             f"multiplied into each denoising step with weight {manifest['prior']['weight']} (core/sampler/prior.ts); "
-            f"chosen on the held-out sentences ({metrics.get('prior_weights')}) |"
+            + (
+                "held-out F1 by weight: " + ", ".join(f"{w}: {f}" for w, f in metrics["prior_weights"].items())
+                if "prior_weights" in metrics
+                else "the weight given (--prior-weight)"
+            )
+            + " |"
         )
     lines += [
         "",

@@ -184,11 +184,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     if project and args.prior and (fixed is not None and fixed > 0 or fixed is None and chosen):
         # A word prior is trained where held-out sentences can choose its weight, or where the weight is given.
         emit(event="phase", phase="word prior", elapsed=round(time.time() - t0, 2))
-        from ..crf.model import train_crf
-        from ..crf.prior import training_pairs
-        from ..tagger.encode import encode_record
-
-        crf = train_crf(training_pairs([encode_record(r, vocab, "aligned") for r in records], vocab))
+        crf = word_prior(records, vocab)
 
     emit(event="phase", phase="export", elapsed=round(time.time() - t0, 2))
     from .export import export_onnx, is_int8_graph, quantize, sampler_defaults, write_package
@@ -239,6 +235,9 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             )
             sampler["threshold"] = threshold
             metrics.update(scores)
+            if prior_weight > 0:
+                # Its weight chosen, the CRF learns from the held-out documents too: seconds, where the model cannot.
+                crf = word_prior([*records, *heldout], vocab)
             evaluation = evaluation_entries(f"{args.heldout.name} ({len(heldout)} held-out)", metrics, sampler)
         metrics["threshold"] = threshold
         metrics["prior_weight"] = prior_weight
@@ -302,6 +301,15 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     seconds = round(time.time() - t0, 1)
     emit(event="done", package=str(args.out), metrics=metrics, seconds=seconds)
     return metrics
+
+
+def word_prior(records: list, vocab):
+    """The CRF of the word prior (dnw.crf), trained on `records` read as the package's vocabulary reads them."""
+    from ..crf.model import train_crf
+    from ..crf.prior import training_pairs
+    from ..tagger.encode import encode_record
+
+    return train_crf(training_pairs([encode_record(r, vocab, "aligned") for r in records], vocab))
 
 
 def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
