@@ -54,7 +54,7 @@ test('the word prior steers the decode: a CRF sure that no word is a LOCATION ta
   );
 });
 
-test('a prior with no opinion on the labels (weight small, tags it never saw) changes nothing', async () => {
+test('a prior whose tags are none of the model’s has no opinion, and changes nothing', async () => {
   const unknown = { ...NOTHING, labels: ['B-OTHER', 'I-OTHER'] };
   assert.deepEqual(await entitiesOf(embeddedWithPrior(unknown, 0.5)), await entitiesOf('assets/model'));
 });
