@@ -199,6 +199,8 @@ export function parseManifest(json: unknown): ModelManifest {
     lexicon: readLexicon(f, json),
     prior: readPrior(f, json),
   };
+  if (manifest.prior && manifest.output && manifest.output.format !== 'aligned-bio')
+    f.fail('prior', 'a word prior needs the aligned-bio output format');
   if (tokens && manifest.tokens?.mask !== undefined && manifest.tokens.mask === manifest.tokens.eos)
     f.fail('tokens.mask', 'must differ from tokens.eos');
   if (f.issues.length > 0) throw new ManifestError(f.issues);

@@ -137,8 +137,6 @@ export function loadPackage(dir: string): LoadedPackage {
     } catch (error) {
       problems.push(`${(error as Error).message} (named by ${MANIFEST_FILE} prior)`);
     }
-    if (manifest.output.format !== 'aligned-bio')
-      problems.push(`${MANIFEST_FILE}: prior: a word prior needs the aligned-bio output format`);
   }
   if (problems.length > 0 || !tokenizer || !prompt) throw new PackageError(dir, problems);
   return {

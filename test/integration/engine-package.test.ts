@@ -9,23 +9,13 @@ import { lexiconFile } from '../../core/lexicon/lexicon-file.js';
 import { DiffusionEngine } from '../../main/engine/engine.js';
 import { GraphContractError } from '../../main/engine/ort-session.js';
 import { loadPackage, PackageError } from '../../main/engine/package-loader.js';
-import { TINY_PACKAGE, tinyPackageCopy } from '../support/tiny-package.js';
+import { packageProblems, TINY_PACKAGE, tinyPackageCopy } from '../support/tiny-package.js';
 
 const expected = JSON.parse(readFileSync('test/fixtures/tiny-model/expected.json', 'utf8')) as {
   promptIds: { chatPrompt: Record<string, unknown>; raw: number[][]; chat: number[][] };
   runs: Record<string, { batches: { texts: string[] }[] }>;
 };
 const texts = expected.runs.maskgit_plus.batches.flatMap((b) => b.texts);
-
-function refusal(dir: string): string[] {
-  try {
-    loadPackage(dir);
-  } catch (error) {
-    assert.ok(error instanceof PackageError, String(error));
-    return error.problems;
-  }
-  assert.fail('the package was accepted');
-}
 
 const breakages: [string, (dir: string) => void, RegExp][] = [
   ['no manifest', (dir) => rmSync(join(dir, 'manifest.json')), /^manifest\.json: is missing/],
@@ -120,7 +110,7 @@ for (const [name, breakIt, message] of breakages) {
   test(`refuses a package with ${name}`, () => {
     const dir = tinyPackageCopy();
     breakIt(dir);
-    const problems = refusal(dir);
+    const problems = packageProblems(dir);
     assert.ok(
       problems.some((p) => message.test(p)),
       `${JSON.stringify(problems)} should match ${message}`,
@@ -129,7 +119,7 @@ for (const [name, breakIt, message] of breakages) {
 }
 
 test('refuses ids out of the vocabulary, and missing external weights, naming each', () => {
-  const problems = refusal(
+  const problems = packageProblems(
     tinyPackageCopy((m) => {
       m.tokens.mask = 99999;
       m.graph.externalData = ['model.onnx.data'];
@@ -143,7 +133,7 @@ test('refuses ids out of the vocabulary, and missing external weights, naming ea
 });
 
 test('refuses an invalid manifest field by field', () => {
-  const problems = refusal(
+  const problems = packageProblems(
     tinyPackageCopy((m) => {
       delete m.shiftedLogits;
       m.output.format = 'xml';

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiffusionEngine } from '../../main/engine/engine.js';
-import { loadPackage, PackageError } from '../../main/engine/package-loader.js';
-import { tinyPackageCopy } from '../support/tiny-package.js';
+import { packageProblems, tinyPackageCopy } from '../support/tiny-package.js';
 
 const TEXT = 'Bệnh nhân ở Hà Nội bị sốt và ho 😷 từ ngày 3/4 .';
 
@@ -59,18 +58,8 @@ test('a prior whose tags are none of the model’s has no opinion, and changes n
   assert.deepEqual(await entitiesOf(embeddedWithPrior(unknown, 0.5)), await entitiesOf('assets/model'));
 });
 
-function problemsOf(dir: string): string[] {
-  try {
-    loadPackage(dir);
-  } catch (error) {
-    assert.ok(error instanceof PackageError, String(error));
-    return error.problems;
-  }
-  return assert.fail('the package was accepted');
-}
-
 test('a crf.json at fault is refused, naming the file, the field and the manifest field that names it', () => {
-  const problems = problemsOf(embeddedWithPrior({ ...NOTHING, transitions: [[0]] }, 0.5));
+  const problems = packageProblems(embeddedWithPrior({ ...NOTHING, transitions: [[0]] }, 0.5));
   assert.ok(
     problems.some((p) =>
       /^crf\.json: transitions: must be 2 rows of 2 numbers \(named by manifest\.json prior\)/.test(p),
@@ -82,8 +71,8 @@ test('a crf.json at fault is refused, naming the file, the field and the manifes
 test('a prior beside an output format it cannot weigh, or with a weight outside (0, 1), is refused', () => {
   const inline = tinyPackageCopy((m) => (m.prior = { file: 'crf.json', weight: 0.5 }));
   writeFileSync(join(inline, 'crf.json'), JSON.stringify(NOTHING));
-  assert.ok(problemsOf(inline).some((p) => /prior: a word prior needs the aligned-bio output format/.test(p)));
-  const heavy = problemsOf(embeddedWithPrior(NOTHING, 1));
+  assert.ok(packageProblems(inline).some((p) => /prior: a word prior needs the aligned-bio output format/.test(p)));
+  const heavy = packageProblems(embeddedWithPrior(NOTHING, 1));
   assert.ok(
     heavy.some((p) => /prior\.weight: must lie between 0 and 1/.test(p)),
     heavy.join('\n'),
