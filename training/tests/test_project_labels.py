@@ -5,10 +5,12 @@ the same held-out records."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import torch
 from dnw.crf.model import CrfModel
 from dnw.package import finetune_heldout, training_texts
+from dnw.package.finetune_package import word_prior
 from dnw.package.package_checkpoint import load_package
 from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
 from dnw.tagger.data import Record, write_instruction_jsonl
@@ -233,6 +235,7 @@ def test_a_refit_ships_the_word_prior_at_the_weight_it_is_given(base, tmp_path):
     out = tmp_path / "refit"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["prior"] == {"file": "crf.json", "weight": 0.4}
+    assert manifest["provenance"]["priorWeight"] == "given"
     crf = CrfModel.load(out / "crf.json")
     # the CRF's tags are the package's own, as its vocabulary writes them (escaped labels)
     _, vocab, *_ = load_package(out)
@@ -243,3 +246,16 @@ def test_a_refit_ships_the_word_prior_at_the_weight_it_is_given(base, tmp_path):
     assert code == 0 and "prior" not in json.loads((tmp_path / "none" / "manifest.json").read_text(encoding="utf-8"))
     code, events = run_cli([*common, "--out", tmp_path / "bad", "--prior-weight", "1", *FAST])
     assert code == 2 and "--prior-weight 1.0: must be at least 0 and below 1" in events[-1]["message"]
+    # no weight given and too few held-out sentences to choose one: the measured default
+    code, events = run_cli([*common, "--out", tmp_path / "default", "--max-steps", "2", *FAST])
+    manifest = json.loads((tmp_path / "default" / "manifest.json").read_text(encoding="utf-8"))
+    assert code == 0 and manifest["prior"]["weight"] == finetune_heldout.DEFAULT_PRIOR_WEIGHT
+    assert manifest["provenance"]["priorWeight"] == "default"
+
+
+def test_no_word_prior_from_documents_without_entities(base):
+    # A CRF that knows only O would hold every entity back: none is trained.
+    _, vocab, *_ = load_package(Path(base["package"]))
+    records = synthetic_records(10, 5)
+    assert word_prior([Record(r.text, []) for r in records], vocab) is None
+    assert word_prior(records, vocab) is not None

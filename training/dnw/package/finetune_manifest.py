@@ -139,6 +139,8 @@ def model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
                 "held-out F1 by weight: " + ", ".join(f"{w}: {f}" for w, f in metrics["prior_weights"].items())
                 if "prior_weights" in metrics
                 else "the weight given (--prior-weight)"
+                if prov.get("priorWeight") == "given"
+                else "the default weight: too few held-out sentences to choose one"
             )
             + " |"
         )

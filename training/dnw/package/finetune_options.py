@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .finetune_heldout import THRESHOLDS, TUNE_FROM
+from .finetune_heldout import DEFAULT_PRIOR_WEIGHT, THRESHOLDS, TUNE_FROM
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -150,7 +150,7 @@ def build_parser(usage: str) -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="with --labels: train a CRF over the words beside the model and ship it as the denoising steps' word "
-        f"prior when it helps on {TUNE_FROM}+ held-out sentences (dnw.crf; default on)",
+        f"prior, its weight chosen on {TUNE_FROM}+ held-out sentences, else {DEFAULT_PRIOR_WEIGHT} (dnw.crf; default on)",
     )
     ap.add_argument(
         "--prior-weight",

@@ -180,9 +180,11 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
     model, stats = train_members(start, prepared, args, emit, t0, len(records), device)
     crf = None
     fixed = args.prior_weight
-    chosen = args.threshold is None and len(heldout) >= finetune_heldout.TUNE_FROM
-    if project and args.prior and (fixed is not None and fixed > 0 or fixed is None and chosen):
-        # A word prior is trained where held-out sentences can choose its weight, or where the weight is given.
+    chosen = fixed is None and args.threshold is None and len(heldout) >= finetune_heldout.TUNE_FROM
+    if fixed is None and not chosen:
+        fixed = finetune_heldout.DEFAULT_PRIOR_WEIGHT  # too few held-out sentences to choose it
+    if project and args.prior and (chosen or fixed > 0):
+        # A CRF to weigh on the held-out sentences, or to ship at the weight given or the default.
         emit(event="phase", phase="word prior", elapsed=round(time.time() - t0, 2))
         crf = word_prior(records, vocab)
 
@@ -263,6 +265,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             }
             tok_path = work / "tokenizer.json"
             vocab.tokenizer.save(str(tok_path))
+        if prior_weight > 0:
+            prov["priorWeight"] = "held-out" if chosen else "given" if args.prior_weight is not None else "default"
         manifest = new_manifest(args, base, cfg, vocab, prov, evaluation, metrics, max_steps, project)
         manifest["head"] = {**manifest.get("head", {}), "topK": top_k}
         if prior_weight > 0:
@@ -304,12 +308,16 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
 
 def word_prior(records: list, vocab):
-    """The CRF of the word prior (dnw.crf), trained on `records` read as the package's vocabulary reads them."""
+    """The CRF of the word prior (dnw.crf), trained on `records` read as the package's vocabulary reads them; None
+    where they hold no entity (a CRF that knows only O would just hold every entity back)."""
     from ..crf.model import train_crf
     from ..crf.prior import training_pairs
     from ..tagger.encode import encode_record
 
-    return train_crf(training_pairs([encode_record(r, vocab, "aligned") for r in records], vocab))
+    pairs = training_pairs([encode_record(r, vocab, "aligned") for r in records], vocab)
+    if not any(tag != "O" for _, tags in pairs for tag in tags):
+        return None
+    return train_crf(pairs)
 
 
 def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
