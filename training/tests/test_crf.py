@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from dnw.crf.model import CrfFileError, CrfModel, train_crf
+from dnw.crf.model import MAX_ITERATIONS, MIN_ITERATIONS, CrfFileError, CrfModel, affordable_iterations, train_crf
 from dnw.crf.prior import apply_prior
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,3 +87,13 @@ def test_apply_prior_reweights_and_sorts_as_the_engine_does():
     q = [math.sqrt(0.27), math.sqrt(0.06), 0.1]
     assert out_ids[0, 1].tolist() == [6, 5, 7]
     assert torch.allclose(out_probs[0, 1], torch.tensor([v / sum(q) for v in q]), atol=1e-6)
+
+
+def test_the_crf_iterations_follow_its_budget_of_words_times_tags():
+    # ViMedNER's size (167,084 words, 11 tags) gets every iteration; with ten times the tags too few to be of use: none.
+    def pairs(words: int, tags: int):
+        return [(["w"] * words, [f"T{i % tags}" for i in range(words)])]
+
+    assert affordable_iterations(pairs(167_084, 11)) == MAX_ITERATIONS
+    assert MIN_ITERATIONS <= affordable_iterations(pairs(167_084, 41)) < MAX_ITERATIONS
+    assert affordable_iterations(pairs(167_084, 101)) == 0

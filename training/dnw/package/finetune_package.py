@@ -239,7 +239,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             metrics.update(scores)
             if prior_weight > 0:
                 # Its weight chosen, the CRF learns from the held-out documents too: seconds, where the model cannot.
-                crf = word_prior([*records, *heldout], vocab)
+                crf = word_prior([*records, *heldout], vocab) or crf  # (or the scored one, where that is too big)
             evaluation = evaluation_entries(f"{args.heldout.name} ({len(heldout)} held-out)", metrics, sampler)
         metrics["threshold"] = threshold
         metrics["prior_weight"] = prior_weight
@@ -309,15 +309,21 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
 
 def word_prior(records: list, vocab):
     """The CRF of the word prior (dnw.crf), trained on `records` read as the package's vocabulary reads them; None
-    where they hold no entity (a CRF that knows only O would just hold every entity back)."""
-    from ..crf.model import train_crf
+    where they hold no entity (a CRF that knows only O would just hold every entity back) or are too many words
+    times tags to train it in its budget (said on stderr)."""
+    from ..crf.model import affordable_iterations, train_crf
     from ..crf.prior import training_pairs
     from ..tagger.encode import encode_record
 
     pairs = training_pairs([encode_record(r, vocab, "aligned") for r in records], vocab)
     if not any(tag != "O" for _, tags in pairs for tag in tags):
         return None
-    return train_crf(pairs)
+    iterations = affordable_iterations(pairs)
+    if not iterations:
+        words, tags = sum(len(w) for w, _ in pairs), len({t for _, ts in pairs for t in ts})
+        print(f"no word prior: {words} words x {tags} tags is more than its CRF can learn in time", file=sys.stderr)
+        return None
+    return train_crf(pairs, iterations=iterations)
 
 
 def main(argv: list[str] | None = None, stream: TextIO | None = None) -> int:
