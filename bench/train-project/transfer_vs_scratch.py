@@ -188,6 +188,9 @@ def run_all(args, train, tmp: Path) -> None:
                     "cpu_seconds": round(cpu, 1),
                     "pretrain": next((e for e in events if e.get("event") == "pretrain" and "seconds" in e), None),
                     "error": events[-1].get("message") if events else p.stderr[-300:],
+                    # held-out F1 by decoding threshold and by word-prior weight (each the best over the other)
+                    "thresholds": m.get("thresholds"),
+                    "prior_weights": m.get("prior_weights"),
                     "per_label": {k: v.get("f1") for k, v in m.get("per_label", {}).items()},
                     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                     "load_average": round(os.getloadavg()[0], 1),
