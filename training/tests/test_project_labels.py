@@ -225,7 +225,7 @@ def test_a_label_outside_the_project_set_is_refused(base, tmp_path):
     assert code == 1 and "_1 " in events[-1]["message"] and "not in the label set" in events[-1]["message"]
 
 
-def test_a_refit_ships_the_word_prior_at_the_weight_it_is_given(base, tmp_path):
+def test_the_word_prior_ships_at_the_weight_given_or_else_the_default(base, tmp_path):
     # The workbench's refit on every document has no held-out sentences to choose a weight: it passes the scored run's.
     write_instruction_jsonl(tmp_path / "all.jsonl", indexed(project_records(20, 3)))
     (tmp_path / "labels.json").write_text(json.dumps({"labels": LABELS, "indexed": True}, ensure_ascii=False))
