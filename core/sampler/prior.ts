@@ -28,7 +28,7 @@ export function applyPriors(out: HeadOutputs, rows: readonly PlacedPrior[]): Hea
   const topkProbs = out.topkProbs.slice();
   const negEntropy = out.negEntropy.slice();
   const q = new Float64Array(k);
-  const order = Array.from({ length: k }, (_, i) => i);
+  const order = new Array<number>(k);
   const ids = new Int32Array(k);
   rows.forEach(({ prior, offset }, j) => {
     if (!prior || prior.weight <= 0) return;
@@ -46,6 +46,7 @@ export function applyPriors(out: HeadOutputs, rows: readonly PlacedPrior[]): Hea
         z += q[i];
       }
       if (z <= 0) return;
+      for (let i = 0; i < k; i++) order[i] = i;
       order.sort((x, y) => q[y] - q[x] || x - y);
       let ent = 0;
       for (let i = 0; i < k; i++) ids[i] = out.topkIds[base + order[i]];
@@ -56,7 +57,6 @@ export function applyPriors(out: HeadOutputs, rows: readonly PlacedPrior[]): Hea
         ent += v * Math.log(v + 1e-10);
       }
       negEntropy[a] = ent;
-      for (let i = 0; i < k; i++) order[i] = i;
     });
   });
   return { ...out, topkIds, topkProbs, negEntropy };

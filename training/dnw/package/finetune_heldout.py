@@ -53,16 +53,14 @@ def score_heldout(
     weights = (0.0,) if crf is None else PRIOR_WEIGHTS if prior_weight is None else (prior_weight,)
     weight = weights[0] if prior_weight is not None else 0.0
 
-    def score(t: float, part: list = items) -> dict:
+    def score(t: float, w: float, part: list = items) -> dict:
         return evaluate_items(
-            None, vocab, part, "aligned", t, None, max_steps, session=session, crf=crf, prior_weight=weight
+            None, vocab, part, "aligned", t, None, max_steps, session=session, crf=crf, prior_weight=w
         )
 
     metrics: dict = {}
     if tune and len(items) >= TUNE_FROM:
-        tried = {}
-        for weight in weights:
-            tried.update({(weight, t): score(t) for t in THRESHOLDS})
+        tried = {(w, t): score(t, w) for w in weights for t in THRESHOLDS}
         # the best F1; a tie keeps the simpler (no prior) and the earlier threshold
         weight, threshold = max(tried, key=lambda k: (tried[k]["nested"]["f1"], -k[0], -THRESHOLDS.index(k[1])))
         metrics["thresholds"] = {str(t): round(tried[(weight, t)]["nested"]["f1"], 4) for t in THRESHOLDS}
@@ -72,7 +70,7 @@ def score_heldout(
             }
         rep = tried[(weight, threshold)]
     else:
-        rep = score(threshold)
+        rep = score(threshold, weight)
     n = rep["nested"]
     metrics.update(
         {
@@ -101,7 +99,7 @@ def score_heldout(
             compare,
             heldout,
             trained_on,
-            lambda keep: score(threshold, [items[i] for i in keep]),
+            lambda keep: score(threshold, weight, [items[i] for i in keep]),
             project,
             threshold,
             max_steps,
