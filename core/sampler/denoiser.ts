@@ -121,12 +121,13 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     eligibleCount[r] = m;
   };
   const write = (r: number, p: number, token: number): void => {
-    if (ids[r * seq + p] === tokens.mask && token !== tokens.mask) masked[r]--;
+    masked[r] += Number(token === tokens.mask) - Number(ids[r * seq + p] === tokens.mask);
     ids[r * seq + p] = token;
   };
   const counted = s.schedule === 'dream' && s.alg !== 'origin';
   const plan = new Int32Array(n); // Dream's count per row, when `counted`
-  const totalSteps = Math.max(...rows.map((row) => row.totalSteps()));
+  const recheck = s.schedule === 'threshold' ? s.recheck : 0;
+  const totalSteps = Math.max(...rows.map((row) => row.totalSteps())) * (recheck > 0 ? 2 : 1);
   let forwards = 0;
   let step = 0;
 
@@ -134,106 +135,121 @@ export async function denoise(request: DenoiseRequest, config: DenoiseConfig): P
     for (let r = 0; r < n; r++) if (masked[r] > 0 && !rows[r].finished && rows[r].scheduled()) return true;
     return false;
   };
-  while (pending()) {
-    const live: number[] = [];
-    for (let r = 0; r < n; r++) {
-      if (!rows[r].scheduled()) continue;
-      live.push(r);
-      gather(r);
-    }
-    if (counted) planCounts(rows, live, eligibleCount, plan);
-    const active = live.filter((r) => !rows[r].finished && eligibleCount[r] > 0);
-    const need = counted ? active.filter((r) => plan[r] !== 0) : active;
-    let out: HeadOutputs | undefined;
-    if (need.length > 0) {
-      if (config.isCancelled?.()) throw new CancelledError();
-      out = await config.forward(subset(need, seq, ids, attention, positions), {
-        temperature: s.temperature,
-        topP: s.topP,
-        topK: s.topK,
-      });
-      const { priors } = request;
-      if (priors) {
-        const shift = config.shiftedLogits ? 1 : 0;
-        out = applyPriors(
-          out,
-          need.map((r) => ({ prior: priors[r], offset: rows[r].start - shift })),
-        );
+  const pass = async (): Promise<void> => {
+    while (pending()) {
+      const live: number[] = [];
+      for (let r = 0; r < n; r++) {
+        if (!rows[r].scheduled()) continue;
+        live.push(r);
+        gather(r);
       }
-      forwards++;
-    }
-    // Dream's literal cost: the rows whose count is 0 run too, in a pass of their own whose output is discarded (a
-    // shared pass could shift the other rows' numbers: int8 graphs quantise each batch as a whole).
-    const idle = s.forwardEveryStep && counted ? active.filter((r) => plan[r] === 0) : [];
-    if (idle.length > 0) {
-      if (config.isCancelled?.()) throw new CancelledError();
-      await config.forward(subset(idle, seq, ids, attention, positions), {
-        temperature: s.temperature,
-        topP: s.topP,
-        topK: s.topK,
-      });
-      forwards++;
-    }
-    let committed = 0;
-    for (const r of live) {
-      const row = rows[r];
-      const list = eligible[r];
-      const m = eligibleCount[r];
-      const j = need.indexOf(r);
-      if (j < 0 || !out) {
-        // Not run this step; a finished row still commits its share of the batch count, as placeholders.
-        const share = counted ? Math.min(plan[r], m) : 0;
-        for (let i = 0; i < share; i++) write(r, list[i], tokens.eos);
-        row.advance();
-        continue;
+      if (counted) planCounts(rows, live, eligibleCount, plan);
+      const active = live.filter((r) => !rows[r].finished && eligibleCount[r] > 0);
+      const need = counted ? active.filter((r) => plan[r] !== 0) : active;
+      let out: HeadOutputs | undefined;
+      if (need.length > 0) {
+        if (config.isCancelled?.()) throw new CancelledError();
+        out = await config.forward(subset(need, seq, ids, attention, positions), {
+          temperature: s.temperature,
+          topP: s.topP,
+          topK: s.topK,
+        });
+        const { priors } = request;
+        if (priors) {
+          const shift = config.shiftedLogits ? 1 : 0;
+          out = applyPriors(
+            out,
+            need.map((r) => ({ prior: priors[r], offset: rows[r].start - shift })),
+          );
+        }
+        forwards++;
       }
-      const o = out;
-      const at = (p: number) => j * seq + (config.shiftedLogits ? Math.max(p - 1, 0) : p);
-      const commit = (p: number, token: number, probability: number) => {
-        write(r, p, token);
-        const c = p - row.start;
-        const a = at(p);
-        probabilities[r][c] = probability;
-        uncertainty[r].entropy[c] = -o.negEntropy[a];
-        uncertainty[r].margin[c] = o.topkProbs[a * o.k] - o.topkProbs[a * o.k + 1];
-        committed++;
-      };
-      if (s.alg === 'origin') {
-        const reveal = revealProbability(row.t(), row.s(), row.lastStep());
-        const draws = new Float64Array(m);
-        for (let i = 0; i < m; i++) draws[i] = row.rng.uniform();
-        for (let i = 0; i < m; i++) {
-          if (draws[i] >= reveal) continue;
-          const choice = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
-          commit(list[i], choice.token, choice.probability);
+      // Dream's literal cost: the rows whose count is 0 run too, in a pass of their own whose output is discarded (a
+      // shared pass could shift the other rows' numbers: int8 graphs quantise each batch as a whole).
+      const idle = s.forwardEveryStep && counted ? active.filter((r) => plan[r] === 0) : [];
+      if (idle.length > 0) {
+        if (config.isCancelled?.()) throw new CancelledError();
+        await config.forward(subset(idle, seq, ids, attention, positions), {
+          temperature: s.temperature,
+          topP: s.topP,
+          topK: s.topK,
+        });
+        forwards++;
+      }
+      let committed = 0;
+      for (const r of live) {
+        const row = rows[r];
+        const list = eligible[r];
+        const m = eligibleCount[r];
+        const j = need.indexOf(r);
+        if (j < 0 || !out) {
+          // Not run this step; a finished row still commits its share of the batch count, as placeholders.
+          const share = counted ? Math.min(plan[r], m) : 0;
+          for (let i = 0; i < share; i++) write(r, list[i], tokens.eos);
+          row.advance();
+          continue;
         }
-      } else {
-        const choices: TokenChoice[] = new Array(m);
-        const confidences = new Float64Array(m);
-        for (let i = 0; i < m; i++) {
-          choices[i] = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
-          confidences[i] = choices[i].confidence;
-        }
-        let picked: number[];
-        if (s.schedule === 'threshold') {
-          picked = row.lastStep()
-            ? Array.from({ length: m }, (_, i) => i)
-            : selectAboveThreshold(confidences, s.threshold);
+        const o = out;
+        const at = (p: number) => j * seq + (config.shiftedLogits ? Math.max(p - 1, 0) : p);
+        const commit = (p: number, token: number, probability: number) => {
+          write(r, p, token);
+          const c = p - row.start;
+          const a = at(p);
+          probabilities[r][c] = probability;
+          uncertainty[r].entropy[c] = -o.negEntropy[a];
+          uncertainty[r].margin[c] = o.topkProbs[a * o.k] - o.topkProbs[a * o.k + 1];
+          committed++;
+        };
+        if (s.alg === 'origin') {
+          const reveal = revealProbability(row.t(), row.s(), row.lastStep());
+          const draws = new Float64Array(m);
+          for (let i = 0; i < m; i++) draws[i] = row.rng.uniform();
+          for (let i = 0; i < m; i++) {
+            if (draws[i] >= reveal) continue;
+            const choice = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
+            commit(list[i], choice.token, choice.probability);
+          }
         } else {
-          const k = plan[r];
-          picked = s.algTemp > 0 ? selectSampled(confidences, k, s.algTemp, row.rng) : selectBest(confidences, k);
+          const choices: TokenChoice[] = new Array(m);
+          const confidences = new Float64Array(m);
+          for (let i = 0; i < m; i++) {
+            choices[i] = chooseToken(o, at(list[i]), s.alg, s.temperature, row.rng);
+            confidences[i] = choices[i].confidence;
+          }
+          let picked: number[];
+          if (s.schedule === 'threshold') {
+            picked = row.lastStep()
+              ? Array.from({ length: m }, (_, i) => i)
+              : selectAboveThreshold(confidences, s.threshold);
+          } else {
+            const k = plan[r];
+            picked = s.algTemp > 0 ? selectSampled(confidences, k, s.algTemp, row.rng) : selectBest(confidences, k);
+          }
+          // Positions are read before any is written: `list` is this row's own and does not change under `commit`.
+          for (const i of picked) commit(list[i], choices[i].token, choices[i].probability);
         }
-        // Positions are read before any is written: `list` is this row's own and does not change under `commit`.
-        for (const i of picked) commit(list[i], choices[i].token, choices[i].probability);
+        row.advance();
+        if (s.earlyStop) row.finished = finishedCanvas(ids.subarray(r * seq + row.start, (r + 1) * seq), tokens);
       }
-      row.advance();
-      if (s.earlyStop) row.finished = finishedCanvas(ids.subarray(r * seq + row.start, (r + 1) * seq), tokens);
+      step++;
+      history?.forEach((h, r) => h.push(ids.slice(r * seq + rows[r].start, (r + 1) * seq)));
+      let left = 0;
+      for (let r = 0; r < n; r++) if (!rows[r].finished) left += masked[r];
+      config.onStep?.({ step, totalSteps, masked: left, committed, forwardRows: need.length + idle.length });
     }
-    step++;
-    history?.forEach((h, r) => h.push(ids.slice(r * seq + rows[r].start, (r + 1) * seq)));
-    let left = 0;
-    for (let r = 0; r < n; r++) if (!rows[r].finished) left += masked[r];
-    config.onStep?.({ step, totalSteps, masked: left, committed, forwardRows: need.length + idle.length });
+  };
+  await pass();
+  if (recheck > 0) {
+    // The second look: the unsure slots masked again (a slot the model did not commit, NaN, is not its to redo).
+    let again = false;
+    rows.forEach((row, r) => {
+      probabilities[r].forEach((p, c) => {
+        if (p < recheck) write(r, row.start + c, tokens.mask);
+      });
+      row.restart();
+      again ||= masked[r] > 0;
+    });
+    if (again) await pass();
   }
 
   const results = rows.map((row, r): RowResult => {

@@ -56,6 +56,13 @@ export class RowState {
     }
   }
 
+  /** Back to the first step of the first block, for another pass over the canvas (settings.recheck). */
+  restart(): void {
+    this.block = 0;
+    this.step = 0;
+    this.finished = false;
+  }
+
   scheduled(): boolean {
     return this.block < this.blocks;
   }

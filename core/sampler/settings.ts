@@ -27,6 +27,12 @@ export interface SamplerSettings {
   schedule: SamplerSchedule;
   /** For schedule 'threshold': commit every position whose confidence is at least this (and always one). */
   threshold: number;
+  /**
+   * For schedule 'threshold': once the canvas is full, the positions committed with a probability below this are
+   * masked again and denoised once more, with the rest of the canvas as their context (0 = never). A slot committed
+   * early and unsure is decided again knowing its neighbours' decisions.
+   */
+  recheck: number;
   /** Semi-autoregressive blocks of this many canvas positions, left to right; 0 = one block. */
   blockLength: number;
   /** Stop a row once everything up to its first committed EOS is committed. */
@@ -53,6 +59,7 @@ export const DREAM_DEFAULTS: SamplerSettings = {
   eps: 1e-3,
   schedule: 'dream',
   threshold: 0.9,
+  recheck: 0,
   blockLength: 0,
   earlyStop: false,
   seed: 0,
@@ -103,6 +110,8 @@ export function resolveSettings(base: SamplerSettings, overrides: Partial<Sample
     'schedule',
     "'threshold' needs a confidence: alg 'origin' has none",
   );
+  check(isNum(s.recheck) && s.recheck >= 0 && s.recheck <= 1, 'recheck', 'must be in [0, 1] (0 = never)');
+  check(!(s.recheck > 0 && s.schedule !== 'threshold'), 'recheck', "needs schedule 'threshold'");
   check(isInt(s.blockLength) && s.blockLength >= 0, 'blockLength', 'must be an integer >= 0 (0 = one block)');
   check(typeof s.earlyStop === 'boolean', 'earlyStop', 'must be true or false');
   check(isInt(s.seed) && s.seed >= 0 && s.seed <= 0xffffffff, 'seed', 'must be an integer in 0..2^32-1');

@@ -303,6 +303,7 @@ export class ProjectTrainService extends JobTable {
     const threshold = typeof scored.metrics.threshold === 'number' ? scored.metrics.threshold : undefined;
     // The word prior too: its weight was chosen with the threshold (none chosen: 0, no prior).
     const priorWeight = typeof scored.metrics.prior_weight === 'number' ? scored.metrics.prior_weight : undefined;
+    const recheck = typeof scored.metrics.recheck === 'number' ? scored.metrics.recheck : undefined;
     try {
       await writeInstructionFile(join(work, 'all.jsonl'), all);
       await this.runner(
@@ -315,6 +316,7 @@ export class ProjectTrainService extends JobTable {
           maxMinutes: left / 60,
           threshold,
           priorWeight,
+          recheck,
         },
         job.abort.signal,
         (progress) => this.progress(job, progress),

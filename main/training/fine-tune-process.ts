@@ -39,6 +39,8 @@ export interface FineTuneArgs {
   threshold?: number;
   /** The word prior's weight, not chosen on held-out documents (a refit keeps the scored run's; 0: none). */
   priorWeight?: number;
+  /** The sampler's recheck, not chosen on held-out documents (a refit keeps the scored run's; 0: none). */
+  recheck?: number;
 }
 
 export interface FineTuneProgress {
@@ -90,6 +92,7 @@ function argv(a: FineTuneArgs): string[] {
   opt('--lexicon', a.lexicon);
   opt('--threshold', a.threshold);
   opt('--prior-weight', a.priorWeight);
+  opt('--recheck', a.recheck);
   return out;
 }
 

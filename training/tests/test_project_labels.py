@@ -133,6 +133,11 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     else:
         assert not (out / "crf.json").exists()
     assert manifest["head"]["topK"] == 8  # the candidates the prior chooses among
+    # then the second look, at the chosen threshold and weight: shipped only where it scored higher
+    assert list(m["rechecks"]) == ["0", str(finetune_heldout.RECHECK)]
+    rechecked = m["rechecks"][str(finetune_heldout.RECHECK)] > m["rechecks"]["0"]
+    assert m["recheck"] == (finetune_heldout.RECHECK if rechecked else 0.0)
+    assert manifest["sampler"].get("recheck", 0.0) == m["recheck"] and m["f1"] == max(m["rechecks"].values())
     onnx_runs(out)
     # the new package is trainable again, from its own labels (identity transfer)
     model, vocab, *_ = load_package(out)
@@ -152,6 +157,8 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
             "2",
             "--threshold",
             "0.75",
+            "--recheck",
+            "0.85",
             *FAST,
         ]
     )
@@ -159,6 +166,7 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     _, vocab2, *_, manifest2 = load_package(out2)
     assert vocab2.labels == vocab.labels
     assert manifest2["sampler"]["threshold"] == 0.75 and "thresholds" not in events[-1]["metrics"]
+    assert manifest2["sampler"]["recheck"] == 0.85 and "rechecks" not in events[-1]["metrics"]  # as given
     # What each package trained on travels with it; the tiny base lists nothing, so the list is incomplete.
     texts = training_texts.read(out, manifest)
     assert manifest["provenance"]["trainingTexts"]["complete"] is False

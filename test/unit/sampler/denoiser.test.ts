@@ -1,4 +1,5 @@
-// The sampler loop on a scripted model: schedule, shift, padding, threshold, blocks, early stop, cancellation.
+// The sampler loop on a scripted model: schedule, shift, padding, threshold, recheck, blocks, early stop,
+// cancellation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CancelledError, denoise, type DenoiseConfig, type StepEvent } from '../../../core/sampler/denoiser.js';
@@ -96,6 +97,46 @@ test('threshold commits everything at or above it, and at least one position', a
   assert.deepEqual(committedAt(history, 0), [1, 3, 5]);
   assert.deepEqual(committedAt(history, 1), [7]); // 0.7 alone: below the threshold but the best left
   assert.deepEqual(result.rows[0].tokens, TARGETS);
+});
+
+test('recheck masks the unsure slots of a full canvas again and decides them with their neighbours known', async () => {
+  // Slot 0 proposes 10 (0.7) while slot 1 is masked and 20 (0.99) once it is not; slot 1 proposes 11, sure (0.95)
+  // only once slot 0 is decided. At threshold 0.65 slot 0 commits first, unsure, and slot 1 after it.
+  const forward: DenoiseConfig['forward'] = async (inputs) => {
+    const { batch, seq } = inputs;
+    const out = {
+      batch,
+      seq,
+      k: 2,
+      topkIds: new Int32Array(batch * seq * 2),
+      topkProbs: new Float32Array(batch * seq * 2),
+      negEntropy: new Float32Array(batch * seq),
+    };
+    for (let r = 0; r < batch; r++) {
+      const at = (c: number) => r * seq + seq - 2 + c;
+      const known = (c: number) => inputs.inputIds[at(c)] !== MASK;
+      const propose = (c: number, token: number, p: number) => {
+        out.topkIds.set([token, 99], at(c) * 2);
+        out.topkProbs.set([p, 1 - p], at(c) * 2);
+      };
+      propose(0, known(1) ? 20 : 10, known(1) ? 0.99 : 0.7);
+      propose(1, 11, known(0) ? 0.95 : 0.6);
+    }
+    return out;
+  };
+  const run = (recheck: number) =>
+    denoise(one(2), config({ steps: 4, maxNewTokens: 2, schedule: 'threshold', threshold: 0.65, recheck }, forward));
+  const once = await run(0);
+  assert.deepEqual(once.rows[0].tokens, [10, 11]);
+  assert.equal(once.forwards, 2);
+  const twice = await run(0.9);
+  assert.deepEqual(twice.rows[0].tokens, [20, 11], 'slot 0 decided again, knowing slot 1');
+  assert.ok(Math.abs(twice.rows[0].probabilities[0] - 0.99) < 1e-6);
+  assert.ok(Math.abs(twice.rows[0].probabilities[1] - 0.95) < 1e-6, 'the sure slot kept');
+  assert.equal(twice.forwards, 3);
+  assert.equal(twice.rows[0].history!.length, 3);
+  assert.throws(() => resolveSettings(DREAM_DEFAULTS, { recheck: 0.9 }), /recheck: needs schedule 'threshold'/);
+  assert.throws(() => resolveSettings(DREAM_DEFAULTS, { schedule: 'threshold', recheck: 1.5 }), /recheck: must be/);
 });
 
 test('blocks are denoised left to right', async () => {

@@ -92,7 +92,13 @@ def new_manifest(
         if key in base and not (project and key == "output"):
             manifest[key] = base[key]
     if "sampler" in manifest:
-        manifest["sampler"] = {**manifest["sampler"], "threshold": threshold}
+        # the threshold and recheck chosen for this package, not its base's
+        sampler = {k: v for k, v in manifest["sampler"].items() if k != "recheck"}
+        manifest["sampler"] = {
+            **sampler,
+            "threshold": threshold,
+            **({"recheck": r} if (r := metrics.get("recheck")) else {}),
+        }
     if args.threshold is not None or "thresholds" in metrics:
         manifest["output"] = without_schema_thresholds(manifest["output"])
     if project:
@@ -151,6 +157,17 @@ def model_card(out: Path, manifest: dict, prov: dict, metrics: dict) -> None:
             f"; the threshold {metrics['threshold']} chosen on these sentences among "
             + ", ".join(f"{t} (F1 {f})" for t, f in metrics["thresholds"].items())
             if "thresholds" in metrics
+            else ""
+        )
+        + (
+            f"; recheck {metrics['recheck']}: once a canvas is full, the slots committed below that probability are "
+            "decided again"
+            if metrics.get("recheck")
+            else ""
+        )
+        + (
+            " (held-out F1 without and with it: " + ", ".join(f"{r}: {f}" for r, f in metrics["rechecks"].items()) + ")"
+            if "rechecks" in metrics
             else ""
         )
         + "). The training data is the user's annotation; it is not part of the package.",

@@ -160,6 +160,13 @@ def build_parser(usage: str) -> argparse.ArgumentParser:
         "workbench's refit on every document keeps the scored run's)",
     )
     ap.add_argument(
+        "--recheck",
+        type=float,
+        default=None,
+        help="decode with this recheck (the engine's second look at slots committed below it; 0: none), not one "
+        "chosen on held-out sentences (the workbench's refit on every document keeps the scored run's)",
+    )
+    ap.add_argument(
         "--tokenizer",
         choices=["project", "base"],
         default=None,
@@ -259,6 +266,8 @@ def complete(args: argparse.Namespace) -> None:
         or args.lr <= 0
     ):
         raise Failure("usage: --batch-tokens must be >= 64, --epochs and --lr > 0, steps and minutes >= 0", EXIT_USAGE)
+    if args.recheck is not None and not 0 <= args.recheck <= 1:
+        raise Failure("usage: --recheck must be in [0, 1] (0: none)", EXIT_USAGE)
 
 
 def read_label_file(path: Path) -> dict:

@@ -219,9 +219,10 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
         }
         evaluation = []
         prior_weight = fixed if crf is not None and fixed is not None else 0.0
+        recheck = args.recheck or 0.0
         if heldout:
             emit(event="phase", phase="evaluate", elapsed=round(time.time() - t0, 2))
-            threshold, prior_weight, scores = score_heldout(
+            threshold, prior_weight, recheck, scores = score_heldout(
                 graph,
                 vocab,
                 heldout,
@@ -234,8 +235,11 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 args.compare,
                 crf,
                 fixed,
+                args.recheck,
             )
             sampler["threshold"] = threshold
+            if recheck > 0:
+                sampler["recheck"] = recheck
             metrics.update(scores)
             if prior_weight > 0:
                 # Its weight chosen, the CRF learns from the held-out documents too: seconds, where the model cannot.
@@ -243,6 +247,7 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
             evaluation = evaluation_entries(f"{args.heldout.name} ({len(heldout)} held-out)", metrics, sampler)
         metrics["threshold"] = threshold
         metrics["prior_weight"] = prior_weight
+        metrics["recheck"] = recheck
         prov = provenance(args, base, cfg, stats, len(records), q)
         prov["trainingTexts"] = training_texts.write(
             tmp, trained_on, complete=args.from_scratch or base_texts is not None

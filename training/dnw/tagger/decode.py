@@ -85,14 +85,38 @@ def allowed_tags(vocab: Vocab, wanted: set[str]) -> torch.Tensor | None:
 
 @torch.no_grad()
 def denoise(
-    step_fn, batch, threshold: float, max_steps: int | None = None, prior: torch.Tensor | None = None
+    step_fn,
+    batch,
+    threshold: float,
+    max_steps: int | None = None,
+    prior: torch.Tensor | None = None,
+    recheck: float = 0.0,
+    mask_id: int | None = None,
 ) -> tuple[torch.Tensor, int, int]:
     """Fills the canvas of `batch` (canvas slots must hold [MASK]). Returns ids, forward rows, forward calls. `prior`:
-    [rows, seq, tags] for step_fn (NaN where there is none)."""
+    [rows, seq, tags] for step_fn (NaN where there is none). With `recheck` > 0, the slots committed below that
+    probability are then masked again (`mask_id`) and filled once more (the engine's settings.recheck)."""
     ids = batch.input_ids.clone()
     att = batch.attention_mask
     pos = batch.position_ids
-    remaining = batch.canvas_mask.clone()
+    committed_at = torch.full(ids.shape, 2.0)  # the probability each slot was committed with (2: not a canvas slot)
+    ids, fwd_rows, calls = _fill(
+        step_fn, ids, att, pos, batch.canvas_mask.clone(), threshold, max_steps, prior, committed_at
+    )
+    if recheck > 0:
+        unsure = batch.canvas_mask & (committed_at < recheck)
+        if unsure.any():
+            ids = torch.where(unsure, torch.full_like(ids, mask_id), ids)
+            ids, more_rows, more_calls = _fill(
+                step_fn, ids, att, pos, unsure, threshold, max_steps, prior, committed_at
+            )
+            fwd_rows, calls = fwd_rows + more_rows, calls + more_calls
+    return ids, fwd_rows, calls
+
+
+def _fill(step_fn, ids, att, pos, remaining, threshold, max_steps, prior, committed_at):
+    """The threshold schedule over the `remaining` slots of `ids` (in place), each commit's probability into
+    `committed_at`."""
     rows = torch.arange(ids.shape[0])
     fwd_rows = calls = 0
     step = 0
@@ -115,6 +139,7 @@ def denoise(
             commit = rem & (above | (best & ~above.any(-1, keepdim=True)))
         sub = ids[active]
         ids[active] = torch.where(commit, pred, sub)
+        committed_at[active] = torch.where(commit, conf, committed_at[active])
         remaining[active] = rem & ~commit
         fwd_rows += len(active)
         calls += 1
@@ -162,11 +187,13 @@ def decode_items(
     labels: set[str] | None = None,
     crf=None,
     prior_weight: float = 0.0,
+    recheck: float = 0.0,
 ) -> tuple[list[list[Span]], DecodeStats]:
     """Predicted char spans (all nesting levels) for each item, and how many forward passes it took.
     With `session` (an onnxruntime InferenceSession of the exported graph) the graph is run instead of `model`;
     with `labels` too, the graph decodes with only those of its labels, as the engine does for a project; with `crf`
-    (dnw.crf.model.CrfModel) and `prior_weight` > 0, its marginals are the steps' word prior (dnw.crf.prior)."""
+    (dnw.crf.model.CrfModel) and `prior_weight` > 0, its marginals are the steps' word prior (dnw.crf.prior); `recheck`:
+    see denoise."""
     preds: list[list[Span]] = [[] for _ in items]
     stats = DecodeStats()
     label_of = {i: t for t, i in zip(vocab.labels, vocab.label_ids)}
@@ -198,7 +225,7 @@ def decode_items(
             for row, i in enumerate(b):
                 it = items[i]
                 prior[row, seq - it.n_text :] = torch.from_numpy(canvas_prior(crf, it.record.text, it.offsets))
-        ids, rows, calls = denoise(step_fn, batch, threshold, max_steps, prior)
+        ids, rows, calls = denoise(step_fn, batch, threshold, max_steps, prior, recheck, vocab.mask_id)
         stats.forward_rows += rows
         stats.forward_calls += calls
         for row, i in enumerate(b):

@@ -35,10 +35,21 @@ def evaluate_items(
     max_tokens: int = 8192,
     crf=None,
     prior_weight: float = 0.0,
+    recheck: float = 0.0,
 ) -> dict:
     t0 = time.time()
     preds, stats = decode_items(
-        model, vocab, items, fmt, threshold, max_steps, max_tokens, session, crf=crf, prior_weight=prior_weight
+        model,
+        vocab,
+        items,
+        fmt,
+        threshold,
+        max_steps,
+        max_tokens,
+        session,
+        crf=crf,
+        prior_weight=prior_weight,
+        recheck=recheck,
     )
     nested, flat = Counts(), Counts()
     for k, (it, pred) in enumerate(zip(items, preds)):
