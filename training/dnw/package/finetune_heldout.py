@@ -25,7 +25,7 @@ PRIOR_WEIGHTS = (0.0, 0.4, 0.6)
 DEFAULT_PRIOR_WEIGHT = 0.4
 # The engine's second look (settings.recheck): once a canvas is full, the slots committed below this probability are
 # masked again and decided knowing their neighbours. Tried with the chosen threshold and weight on TUNE_FROM+ held-out
-# sentences and shipped where it scores higher (four project versions on all 1,525 ViMedNER test sentences: +0.1 to
+# sentences and shipped where it scores higher (five project versions on all 1,525 ViMedNER test sentences: +0.05 to
 # +0.4 points at 0.9, less at 0.8 and 0.95; about 1.4 forward passes more per sentence; bench/RESULTS.md).
 RECHECK = 0.9
 
