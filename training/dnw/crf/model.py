@@ -95,11 +95,15 @@ MAX_ITERATIONS, MIN_ITERATIONS = 100, 40
 WORK_BUDGET = 4e8
 
 
+def crf_size(sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> tuple[int, int]:
+    """(words, distinct tags) of these (words, tags) pairs: what an iteration costs."""
+    return sum(len(w) for w, _ in sentences), len({t for _, ts in sentences for t in ts})
+
+
 def affordable_iterations(sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> int:
     """The iterations the budget allows for these (words, tags) pairs, at most MAX_ITERATIONS; 0 below MIN_ITERATIONS
     (too big a CRF to train in time)."""
-    words = sum(len(w) for w, _ in sentences)
-    tags = len({t for _, ts in sentences for t in ts})
+    words, tags = crf_size(sentences)
     n = min(MAX_ITERATIONS, int(WORK_BUDGET // max(1, words * tags)))
     return n if n >= MIN_ITERATIONS else 0
 

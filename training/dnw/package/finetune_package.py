@@ -316,7 +316,7 @@ def word_prior(records: list, vocab):
     """The CRF of the word prior (dnw.crf), trained on `records` read as the package's vocabulary reads them; None
     where they hold no entity (a CRF that knows only O would just hold every entity back) or are too many words
     times tags to train it in its budget (said on stderr)."""
-    from ..crf.model import affordable_iterations, train_crf
+    from ..crf.model import affordable_iterations, crf_size, train_crf
     from ..crf.prior import training_pairs
     from ..tagger.encode import encode_record
 
@@ -325,7 +325,7 @@ def word_prior(records: list, vocab):
         return None
     iterations = affordable_iterations(pairs)
     if not iterations:
-        words, tags = sum(len(w) for w, _ in pairs), len({t for _, ts in pairs for t in ts})
+        words, tags = crf_size(pairs)
         print(f"no word prior: {words} words x {tags} tags is more than its CRF can learn in time", file=sys.stderr)
         return None
     return train_crf(pairs, iterations=iterations)
