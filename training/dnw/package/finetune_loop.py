@@ -105,9 +105,11 @@ def train_model(
             gen = torch.Generator().manual_seed(seed * 7919 + step * 31)
             batch = collate([data[i] for i in b], vocab.pad_id)
             if device.type != "cpu":
+                # the tensors only: `items` (the encoded records) stays a list on the host
+                moved = {f.name: getattr(batch, f.name) for f in dataclasses.fields(batch)}
                 batch = dataclasses.replace(
                     batch,
-                    **{f.name: getattr(batch, f.name).to(device, non_blocking=True) for f in dataclasses.fields(batch)},
+                    **{k: v.to(device, non_blocking=True) for k, v in moved.items() if isinstance(v, torch.Tensor)},
                 )
             with autocast(device, dtype):
                 loss, _ = diffusion_loss(model, batch, vocab.mask_id, 1e-3, gen)
