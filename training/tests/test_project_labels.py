@@ -12,7 +12,15 @@ from dnw.crf.model import CrfModel
 from dnw.package import finetune_heldout, training_texts
 from dnw.package.finetune_package import word_prior
 from dnw.package.package_checkpoint import load_package
-from dnw.package.project_labels import build_vocab, escape_label, escape_records, index_tag, transfer, unescape_label
+from dnw.package.project_labels import (
+    build_vocab,
+    escape_label,
+    escape_records,
+    extend_tokenizer,
+    index_tag,
+    transfer,
+    unescape_label,
+)
 from dnw.tagger.data import Record, write_instruction_jsonl
 from dnw.tagger.encode import collate, encode_record
 from dnw.tagger.synthetic import synthetic_records
@@ -118,6 +126,7 @@ def test_finetune_with_project_labels_writes_a_package_with_them(base, tmp_path,
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["output"] == {"format": "aligned-bio", "labels": LABELS}
     assert manifest["provenance"]["projectLabels"]["map"] == MAP
+    assert manifest["provenance"]["projectLabels"]["tokenizer"] == "extend"  # the default from the base's weights
     m = events[-1]["metrics"]
     assert "f1" in m and set(m["per_label"]) <= set(LABELS)
     assert "f1" in m["compare"] and m["compare"]["package"] == "tiny-trainable 1.2.3"
@@ -267,3 +276,27 @@ def test_no_word_prior_from_documents_without_entities(base):
     records = synthetic_records(10, 5)
     assert word_prior([Record(r.text, []) for r in records], vocab) is None
     assert word_prior(records, vocab) is not None
+
+
+def test_the_tokenizer_extended_with_the_projects_words_makes_them_whole_and_starts_them_from_their_pieces(base):
+    model, vocab, *_ = load_package(base["package"])
+    word = "nhânbệnhnội"  # a made-up word the tiny base BPE splits into pieces
+    pieces = vocab.tokenizer.encode(word, add_special_tokens=False).tokens
+    assert len(pieces) > 2
+    other = "Bệnh nhân ở Hà Nội ."
+    extended, words = extend_tokenizer(vocab, [f"{word} và {word} .", other, "nhânviên ."])
+    assert words == 1  # the word seen twice; "nhânviên", seen once, stays in pieces
+    assert extended.tokenizer.encode(word, add_special_tokens=False).tokens == [word + "</w>"]
+    # (a word seen once is not made whole, though a merge appended for another may join some of its pieces)
+    assert extended.tokenizer.encode("nhânviên", add_special_tokens=False).tokens == ["nhân", "viên</w>"]
+    assert extended.tokenizer.encode(other).tokens == vocab.tokenizer.encode(other).tokens  # the rest as before
+    assert extended.labels == vocab.labels and extended.label_ids == vocab.label_ids
+    project = build_vocab(extended, [escape_label(lab) for lab in LABELS], escape_records(project_records(4)))
+    moved, _ = transfer(model, vocab, project, MAP)
+    whole = project.tokenizer.token_to_id(word + "</w>")
+    rows = [vocab.tokenizer.token_to_id(p) for p in pieces]
+    for name in ("tok", "lower"):
+        new, old = getattr(moved, name).weight, getattr(model, name).weight
+        assert torch.allclose(new[whole], old[rows].mean(0))
+    # a base without an end-of-word BPE is left as it is
+    assert extend_tokenizer(vocab, [])[1] == 0

@@ -26,6 +26,7 @@ class Start:
     sources: dict  # a project's tag -> the base's tags its output rows started from
     texts: int  # the project's texts (training and --texts) a fresh model learnt from
     prepared_in: float  # seconds spent preparing the first member (its pretraining counts in the budget)
+    extended: int = 0  # the project's words the base's tokenizer split and the vocabulary now holds whole
 
 
 def starting_point(model, vocab, args, project: dict | None, records: list, emit, device) -> Start:
@@ -40,6 +41,7 @@ def starting_point(model, vocab, args, project: dict | None, records: list, emit
     sources: dict = {}
     texts: list[str] = []
     fresh = None
+    extended = 0
     if project:
         from .project_labels import build_vocab, transfer
 
@@ -56,6 +58,11 @@ def starting_point(model, vocab, args, project: dict | None, records: list, emit
             from .project_text import text_vocab
 
             source_vocab = text_vocab(texts)
+        elif args.tokenizer == "extend":
+            from .project_labels import extend_tokenizer
+
+            source_vocab, extended = extend_tokenizer(base_vocab, texts)
+            emit(event="tokenizer", extended=extended, vocab=source_vocab.size)
         vocab = build_vocab(source_vocab, project["escaped"], records)
     from ..tagger.ensemble import members_of
 
@@ -77,7 +84,7 @@ def starting_point(model, vocab, args, project: dict | None, records: list, emit
     else:
         prepared_in = 0.0
         if project:
-            model, sources = transfer(model, source_vocab, vocab, project["map"])
+            model, sources = transfer(model, base_vocab, vocab, project["map"])
         members = members_of(model)
         if project and len(members) == 1:
             # One model moved onto the project's labels: more members start from the same weights, with other seeds
@@ -87,7 +94,7 @@ def starting_point(model, vocab, args, project: dict | None, records: list, emit
             def fresh(i: int):
                 return copy.deepcopy(start)
 
-    return Start(vocab, members, fresh, sources, len(texts), prepared_in)
+    return Start(vocab, members, fresh, sources, len(texts), prepared_in, extended)
 
 
 def train_members(start: Start, prepared, args, emit, t0: float, n_records: int, device) -> tuple[object, dict]:

@@ -168,10 +168,11 @@ def build_parser(usage: str) -> argparse.ArgumentParser:
     )
     ap.add_argument(
         "--tokenizer",
-        choices=["project", "base"],
+        choices=["project", "base", "extend"],
         default=None,
         help="from scratch with --labels: a tokenizer built from the project's text (training + --texts; the default), "
-        "or the base's",
+        "or the base's; from the base's weights with --labels: the base's extended with the project's words it splits "
+        "(dnw.package.project_labels.extend_tokenizer; the default), or the base's as it is",
     )
     ap.add_argument(
         "--init-embeddings",
@@ -239,8 +240,14 @@ def complete(args: argparse.Namespace) -> None:
     options; `args.members_given` says whether --members was."""
     project_scratch = args.labels is not None and args.from_scratch
     # What beat the embedded tokenizer and random weights on ViMedNER (bench/RESULTS.md, issue 12): the project's own.
+    # From the base's weights, its tokenizer with the project's split words made whole (bench/RESULTS.md, "The prior
+    # as an input, and the project's words whole").
     if args.tokenizer is None:
-        args.tokenizer = "project" if project_scratch else "base"
+        args.tokenizer = "project" if project_scratch else "extend" if args.labels is not None else "base"
+    if args.tokenizer == "extend" and (args.labels is None or args.from_scratch):
+        raise Failure(
+            "usage: --tokenizer extend: for a project's labels (--labels) from the base's weights", EXIT_USAGE
+        )
     if args.init_embeddings is None:
         args.init_embeddings = "cooc" if project_scratch else "random"
     mode = DEFAULTS["project" if args.labels is not None else "scratch" if args.from_scratch else "finetune"]

@@ -267,6 +267,8 @@ def run(args, emit: Emitter, on_commit: Callable[[], None] = lambda: None) -> di
                 "labels": project["labels"],
                 "map": project["map"],
                 "initialisedFrom": {k: v for k, v in start.sources.items()},
+                "tokenizer": args.tokenizer,
+                "wordsMadeWhole": start.extended,
             }
             tok_path = work / "tokenizer.json"
             vocab.tokenizer.save(str(tok_path))
