@@ -13,6 +13,7 @@ from dnw.tagger.tokenizer import Vocab, align_tokens, shape_of, token_features
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONER = ROOT.parent / "shared" / "data" / "phoner_covid19"
+VIMEDNER = ROOT.parent / "shared" / "data" / "vimedner"
 JS_SCRIPT = ROOT / "training" / "scripts" / "tokenize_js.mjs"
 JS_PACKAGE = ROOT / "node_modules" / "@huggingface" / "tokenizers"
 
@@ -53,12 +54,47 @@ def test_special_and_label_ids_come_first(vocab):
     assert ids[0] == vocab.open_id and ids[-1] == vocab.close_id and len(ids) == 4
 
 
-@pytest.mark.skipif(
+def _medical_texts() -> tuple[list[str], list[str], str]:
+    """A project's text in another domain (ViMedNER: train to extend with, test to compare), else synthetic."""
+    if (VIMEDNER / "train.txt").exists():
+
+        def read(split):
+            sentences, words = [], []
+            for line in (VIMEDNER / f"{split}.txt").read_text(encoding="utf-8").splitlines() + [""]:
+                if line.strip():
+                    words.append(line.split()[0])
+                elif words:
+                    sentences.append(unicodedata.normalize("NFC", " ".join(words)))
+                    words = []
+            return sentences
+
+        return read("train"), read("test")[:1200], "ViMedNER"
+    return [r.text for r in synthetic_records(800, 2)] * 2, [r.text for r in synthetic_records(1200, 3)], "synthetic"
+
+
+JS_READY = pytest.mark.skipif(
     shutil.which("node") is None or not JS_PACKAGE.exists(), reason="node or @huggingface/tokenizers missing"
 )
+
+
+@JS_READY
 def test_python_and_js_ids_match(vocab, tmp_path):
     _, texts, source = _texts()
-    texts = [render_prompt(t) for t in texts] + EDGE_CASES
+    _same_ids_in_js(vocab, [render_prompt(t) for t in texts] + EDGE_CASES, source, tmp_path)
+
+
+@JS_READY
+def test_python_and_js_ids_match_with_a_projects_words_made_whole(vocab, tmp_path):
+    # The merges dnw.package.project_labels.extend_tokenizer appends are read alike by both.
+    from dnw.package.project_labels import extend_tokenizer
+
+    train, texts, source = _medical_texts()
+    extended, words = extend_tokenizer(vocab, train)
+    assert words > 0
+    _same_ids_in_js(extended, [render_prompt(t) for t in texts] + EDGE_CASES, f"{source} (extended)", tmp_path)
+
+
+def _same_ids_in_js(vocab, texts: list[str], source: str, tmp_path: Path) -> None:
     assert len(texts) >= 1000
     vocab.tokenizer.save(str(tmp_path / "tokenizer.json"))
     (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False))
