@@ -227,8 +227,9 @@ def transfer(base_model, base: Vocab, vocab: Vocab, label_map: dict[str, str], s
                 if j is not None:
                     new_state[name][i] = old_state[name][j]
                 elif t.endswith(WORD_END):  # a word the base split (extend_tokenizer): the mean of its pieces
-                    pieces = [old_ids[p.value] for p in base.tokenizer.model.tokenize(t[: -len(WORD_END)])]
-                    new_state[name][i] = old_state[name][pieces].mean(0)
+                    pieces = [old_ids.get(p.value) for p in base.tokenizer.model.tokenize(t[: -len(WORD_END)])]
+                    if pieces and None not in pieces:
+                        new_state[name][i] = old_state[name][pieces].mean(0)
         if "shape.weight" in new_state:
             old_shapes = {s: i for i, s in enumerate(token_features(base.tokenizer).shapes)}
             for i, s in enumerate(feats.shapes):
