@@ -133,14 +133,14 @@ def extend_tokenizer(base: Vocab, texts: Sequence[str], min_count: int = EXTEND_
     from tokenizers import Tokenizer
 
     tok = base.tokenizer
-    counts: Counter = Counter()
-    for text in texts:
-        for word, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(text)):
-            counts[word] += 1
     data = json.loads(tok.to_str())
     model = data["model"]
     if model.get("type") != "BPE" or model.get("end_of_word_suffix") != WORD_END:
         return base, 0
+    counts: Counter = Counter()
+    for text in texts:
+        for word, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(text)):
+            counts[word] += 1
     vocab, merges = model["vocab"], model["merges"]
     as_text = bool(merges) and isinstance(merges[0], str)
     known = {tuple(m.split(" ")) if as_text else tuple(m) for m in merges}
@@ -165,9 +165,7 @@ def extend_tokenizer(base: Vocab, texts: Sequence[str], min_count: int = EXTEND_
     if not words:
         return base, 0
     extended = Tokenizer.from_str(json.dumps(data, ensure_ascii=False))
-    return Vocab(
-        extended, base.labels, [extended.token_to_id(label_token(t)) for t in base.labels], base.entity_labels
-    ), words
+    return Vocab(extended, base.labels, base.label_ids, base.entity_labels), words  # added tokens keep their ids
 
 
 def build_vocab(base: Vocab, labels: Sequence[str], records: Sequence[Record]) -> Vocab:
